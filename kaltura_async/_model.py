@@ -1,0 +1,164 @@
+"""Model bases: the UNSET sentinel, KalturaObject, open int/str enums, and field specs.
+
+Every generated class in ``kaltura_async.types`` derives from :class:`KalturaObject` and
+declares, besides its attrs fields, three class variables the codec reads:
+
+``__kaltura_object_type__``
+    the wire class name (``"KalturaMediaEntry"``), sent as ``objectType``;
+``__kaltura_abstract__``
+    whether the server refuses this class as a concrete ``objectType``;
+``__kaltura_fields__``
+    the class's *own* fields as ``(attribute, wire name, kind, flags)`` tuples, in schema
+    order. ``flags`` is a bit set of :data:`READ_ONLY` and :data:`INSERT_ONLY`. ``kind``
+    is a type descriptor, one of:
+
+    - ``int`` (also the schema's ``bigint``), ``str``, ``bool``, ``float``;
+    - ``enum:KalturaMediaType`` (an enum, by its wire name);
+    - ``obj:KalturaMediaEntry`` (an object; any subclass may arrive);
+    - ``list:KalturaString`` / ``map:KalturaString`` (array or string-keyed map of objects);
+    - ``any`` (``KalturaObjectBase``: decoded by ``objectType`` alone);
+    - for action parameters also ``file``; for action results also ``void`` and ``serve``.
+
+Field types are descriptors rather than resolved annotations so that the codec never has
+to import a class before it meets it on the wire.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, ClassVar, Final
+
+import attrs
+
+from ._errors import KalturaValidationError
+
+__all__ = [
+    "INSERT_ONLY",
+    "READ_ONLY",
+    "UNSET",
+    "FieldSpec",
+    "KalturaIntEnum",
+    "KalturaObject",
+    "KalturaStrEnum",
+    "UnsetType",
+]
+
+READ_ONLY: Final = 1
+INSERT_ONLY: Final = 2
+
+#: ``(attribute name, wire name, kind, flags)``
+FieldSpec = tuple[str, str, str, int]
+
+
+class UnsetType:
+    """The type of :data:`UNSET`: a field or argument that was never given."""
+
+    __slots__ = ()
+    _instance: ClassVar[UnsetType | None] = None
+
+    def __new__(cls) -> UnsetType:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self) -> str:
+        return "UNSET"
+
+
+#: A field that was never set: left off the wire. ``None`` instead means "set to null".
+#: Typed ``Any`` so that ``name: str | None = UNSET`` type-checks in generated models.
+UNSET: Final[Any] = UnsetType()
+
+
+class _ModelMeta(type):
+    """Turns a wrong keyword in a model constructor into a KalturaValidationError."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except TypeError as err:
+            known = {a.alias for a in attrs.fields(cls)}  # type: ignore[arg-type]
+            unknown = sorted(k for k in kwargs if k not in known)
+            if unknown:
+                raise KalturaValidationError(
+                    f"{cls.__name__} has no field {unknown[0]!r}", field=unknown[0]
+                ) from None
+            if args:
+                raise KalturaValidationError(
+                    f"{cls.__name__} takes keyword arguments only", field=cls.__name__
+                ) from None
+            raise
+
+
+@attrs.define(kw_only=True, slots=True)
+class KalturaObject(metaclass=_ModelMeta):
+    """Base of every Kaltura object (``KalturaObjectBase`` on the wire)."""
+
+    __kaltura_object_type__: ClassVar[str] = "KalturaObjectBase"
+    __kaltura_abstract__: ClassVar[bool] = True
+    __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = ()
+
+    #: Properties the server sent that this class does not declare (newer server, or an
+    #: unknown subclass decoded as its declared base; then ``"objectType"`` is kept here
+    #: too). Never sent back.
+    unknown_fields: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+
+
+def _missing_int(cls: type[enum.IntEnum], value: object) -> Any:
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            return None
+        if value in cls._value2member_map_:
+            return cls._value2member_map_[value]
+    if not isinstance(value, int):
+        return None
+    member = int.__new__(cls, value)
+    member._name_ = f"UNKNOWN_{value}".replace("-", "MINUS_")
+    member._value_ = value
+    return member
+
+
+def _missing_str(cls: type[enum.StrEnum], value: object) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = str(value)
+    if text in cls._value2member_map_:
+        return cls._value2member_map_[text]
+    member = str.__new__(cls, text)
+    member._name_ = f"UNKNOWN_{text}"
+    member._value_ = text
+    return member
+
+
+class KalturaIntEnum(enum.IntEnum):
+    """An int enum that compares equal to raw ints and keeps unknown server values.
+
+    ``MediaType(999)`` gives a pseudo-member named ``UNKNOWN_999`` instead of raising,
+    so a newer server never breaks decoding. Digit strings are accepted too.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _missing_int(cls, value)
+
+
+class KalturaStrEnum(enum.StrEnum):
+    """A str enum that compares equal to raw strings and keeps unknown values.
+
+    Plugin values such as ``"virusScan.Infected"`` and values the server added after the
+    schema was generated decode to pseudo-members instead of raising.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _missing_str(cls, value)
