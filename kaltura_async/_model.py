@@ -82,7 +82,7 @@ class _ModelMeta(type):
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().__call__(*args, **kwargs)
-        except TypeError as err:
+        except TypeError:
             known = {a.alias for a in attrs.fields(cls)}  # type: ignore[arg-type]
             unknown = sorted(k for k in kwargs if k not in known)
             if unknown:
