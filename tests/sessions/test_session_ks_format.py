@@ -8,8 +8,8 @@ import sys
 
 import attrs
 import pytest
-from conftest import SENSITIVE
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from session_fakes import SENSITIVE
 
 from kaltura_async._errors import KalturaValidationError
 from kaltura_async._session import (

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 import pytest
-from conftest import (
+from session_fakes import (
     ADMIN_SECRET,
     APP_TOKEN,
     PARTNER_ID,
