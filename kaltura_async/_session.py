@@ -524,17 +524,19 @@ def _lifetime(expires_at: float | None, wall_now: float, requested: int | None) 
     return min(remaining, fallback) if requested is not None else remaining
 
 
-def _response_field(result: Any, wire: str, attr: str) -> Any:
-    """Read a field of a decoded result that may be a model or a plain mapping."""
-    if isinstance(result, Mapping):
-        return result.get(wire)
-    value = getattr(result, attr, None)
-    if value is None or value is UNSET:
-        extra = getattr(result, "unknown_fields", None)
-        if isinstance(extra, Mapping):
-            return extra.get(wire)
-        return None
-    return value
+def _response_field(result: Any, wire: str, attr: str | None = None) -> Any:
+    """Read a field of a decoded result: a model, a model of an unregistered type (whose
+    fields sit in ``unknown_fields``), or a plain mapping."""
+    value = None if isinstance(result, Mapping) else getattr(result, attr or wire, None)
+    if value is not None and value is not UNSET:
+        return value
+    for holder in (result, getattr(result, "unknown_fields", None)):
+        getter = getattr(holder, "get", None)
+        if callable(getter):
+            found = getter(wire)
+            if found is not None and found is not UNSET:
+                return found
+    return None
 
 
 def _as_unix(value: Any) -> float | None:
@@ -812,7 +814,7 @@ class AppTokenKSProvider(_RenewingProvider):
     async def _obtain(self, client: SessionClient) -> tuple[str, float]:
         pid = self._partner_id(self.partner_id, client)
         widget = await client.call("session", "startWidgetSession", widgetId=f"_{pid}")
-        widget_ks = _require_ks(_response_field(widget, "ks", "ks"), "session.startWidgetSession")
+        widget_ks = _require_ks(_response_field(widget, "ks"), "session.startWidgetSession")
         requested = {
             "userId": self.user_id,
             "type": self.type,
@@ -829,8 +831,8 @@ class AppTokenKSProvider(_RenewingProvider):
             tokenHash=self.token_hash(widget_ks),
             **extra,
         )
-        ks = _require_ks(_response_field(info, "ks", "ks"), "appToken.startSession")
-        expires_at = _as_unix(_response_field(info, "expiry", "expiry"))
+        ks = _require_ks(_response_field(info, "ks"), "appToken.startSession")
+        expires_at = _as_unix(_response_field(info, "expiry"))
         return ks, _lifetime(expires_at, self._clock.time(), self.expiry)
 
     def __repr__(self) -> str:

@@ -20,6 +20,7 @@ from kaltura_async._errors import (
     MissingKSError,
     StartSessionError,
 )
+from kaltura_async._model import KalturaObject
 from kaltura_async._session import generate_ks
 
 PARTNER_ID = 4321
@@ -62,8 +63,9 @@ class FakeSessionServer:
         self.before_call: Callable[[], Awaitable[None]] | None = None
         #: raised by every session.start while set
         self.failure: KalturaAPIError | None = None
-        #: answer appToken.startSession with a model-like object instead of a mapping
-        self.objects = False
+        #: how appToken.startSession answers: "mapping", "model" (attributes) or
+        #: "unregistered" (a model whose fields all sit in unknown_fields)
+        self.answer_as = "mapping"
 
     def count(self, service: str, action: str) -> int:
         return sum(1 for c in self.calls if c[:2] == (service, action))
@@ -122,10 +124,12 @@ class FakeSessionServer:
             "sessionType": 2,
             "privileges": privileges,
         }
-        if self.objects:
+        if self.answer_as == "model":
             return SimpleNamespace(
                 ks=new_ks, partner_id=PARTNER_ID, expiry=fields["expiry"], session_type=2
             )
+        if self.answer_as == "unregistered":
+            return KalturaObject(unknown_fields=fields)
         return fields
 
 

@@ -342,12 +342,12 @@ async def test_renew_with_an_old_ks_when_the_current_one_is_stale(
 
 
 @pytest.mark.parametrize("hash_type", ["SHA1", "MD5", "SHA256", "SHA512"])
-@pytest.mark.parametrize("objects", [False, True], ids=["mapping", "model"])
+@pytest.mark.parametrize("answer_as", ["mapping", "model", "unregistered"])
 async def test_app_token_flow(
-    client: FakeClient, server: FakeSessionServer, clock: FakeClock, hash_type: str, objects: bool
+    client: FakeClient, server: FakeSessionServer, clock: FakeClock, hash_type: str, answer_as: str
 ) -> None:
     server.app_tokens[TOKEN_ID] = (APP_TOKEN, hash_type, 600)
-    server.objects = objects
+    server.answer_as = answer_as
     provider = AppTokenKSProvider(TOKEN_ID, APP_TOKEN, hash_type=hash_type.lower(), clock=clock)
     ks = await provider.get_ks(client)
 
@@ -476,3 +476,14 @@ async def test_reprs_and_logs_carry_no_secret(
     # ... and nothing they log or show holds a KS, secret, token or token hash.
     for text in texts:
         assert not [s for s in SENSITIVE if s in text]
+
+
+async def test_app_token_answer_without_a_ks_is_a_protocol_error(
+    client: FakeClient, clock: FakeClock
+) -> None:
+    async def no_ks(service: str, action: str, /, **params: object) -> object:
+        return {"partnerId": PARTNER_ID}
+
+    client.call = no_ks  # type: ignore[method-assign]
+    with pytest.raises(KalturaProtocolError, match="startWidgetSession"):
+        await AppTokenKSProvider(TOKEN_ID, APP_TOKEN, clock=clock).get_ks(client)
