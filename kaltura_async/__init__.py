@@ -31,6 +31,16 @@ if TYPE_CHECKING:
         ServiceForbiddenError,
     )
     from ._model import UNSET, KalturaObject, UnsetType
+    from ._session import (
+        AppTokenKSProvider,
+        CryptoUnavailableError,
+        KSInfo,
+        KSProvider,
+        SecretKSProvider,
+        StaticKS,
+        generate_ks,
+        parse_ks,
+    )
 
 _EXPORTS: dict[str, str] = {
     "Call": "._call",
@@ -55,9 +65,49 @@ _EXPORTS: dict[str, str] = {
     "UNSET": "._model",
     "KalturaObject": "._model",
     "UnsetType": "._model",
+    "AppTokenKSProvider": "._session",
+    "CryptoUnavailableError": "._session",
+    "KSInfo": "._session",
+    "KSProvider": "._session",
+    "SecretKSProvider": "._session",
+    "StaticKS": "._session",
+    "generate_ks": "._session",
+    "parse_ks": "._session",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "AppTokenKSProvider",
+    "Call",
+    "CryptoUnavailableError",
+    "DependencyError",
+    "EntryNotFoundError",
+    "InvalidKSError",
+    "KSInfo",
+    "KSProvider",
+    "KalturaAPIError",
+    "KalturaClient",
+    "KalturaConnectionError",
+    "KalturaError",
+    "KalturaHTTPError",
+    "KalturaObject",
+    "KalturaProtocolError",
+    "KalturaTimeoutError",
+    "KalturaTransportError",
+    "KalturaValidationError",
+    "Limits",
+    "MissingKSError",
+    "RequestOptions",
+    "RetryPolicy",
+    "SecretKSProvider",
+    "ServiceForbiddenError",
+    "StaticKS",
+    "Timeout",
+    "UNSET",
+    "UnsetType",
+    "__version__",
+    "generate_ks",
+    "parse_ks",
+]
 
 
 def __getattr__(name: str) -> Any:

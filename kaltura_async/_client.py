@@ -111,7 +111,9 @@ class KalturaClient(ServiceAccessors):
         max_concurrency: int = 64,
     ) -> None:
         url = normalize_service_url(service_url)
-        if partner_id is not None and (isinstance(partner_id, bool) or not isinstance(partner_id, int)):
+        if partner_id is not None and (
+            isinstance(partner_id, bool) or not isinstance(partner_id, int)
+        ):
             raise KalturaValidationError("partner_id must be an int", field="partner_id")
         if ks is not None and (not isinstance(ks, str) or not ks):
             raise KalturaValidationError("ks must be a non-empty string", field="ks")
@@ -119,8 +121,14 @@ class KalturaClient(ServiceAccessors):
             raise KalturaValidationError("give ks or ks_provider, not both", field="ks_provider")
         if not isinstance(client_tag, str):
             raise KalturaValidationError("client_tag must be a string", field="client_tag")
-        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
-            raise KalturaValidationError("max_concurrency must be an int >= 1", field="max_concurrency")
+        if (
+            isinstance(max_concurrency, bool)
+            or not isinstance(max_concurrency, int)
+            or max_concurrency < 1
+        ):
+            raise KalturaValidationError(
+                "max_concurrency must be an int >= 1", field="max_concurrency"
+            )
         for name, value, cls in (
             ("timeout", timeout, Timeout),
             ("retry", retry, RetryPolicy),
@@ -224,7 +232,11 @@ class KalturaClient(ServiceAccessors):
         auth = (
             "ks=<redacted>"
             if self._options.ks
-            else (f"ks_provider={type(self._shared.ks_provider).__name__}" if self._use_provider else "no ks")
+            else (
+                f"ks_provider={type(self._shared.ks_provider).__name__}"
+                if self._use_provider
+                else "no ks"
+            )
         )
         return f"KalturaClient(service_url={self._service_url!r}, partner_id={self.partner_id}, {auth})"
 
@@ -352,8 +364,10 @@ class KalturaClient(ServiceAccessors):
                 # The server rejected the KS before running the action, so sending the
                 # same call once more with a renewed KS cannot duplicate it.
                 assert self._shared.ks_provider is not None
-                ks = await self._shared.ks_provider.renew(self._provider_view(), ks)
-                raw = await self._post(spec, params, files, ks, options, safe)
+                renewed = await self._shared.ks_provider.renew(self._provider_view(), ks)
+                if renewed == ks:  # the provider cannot renew (a fixed KS)
+                    raise error
+                raw = await self._post(spec, params, files, renewed, options, safe)
                 if is_api_exception(raw):
                     raise api_error_from_payload(
                         raw, service=spec.service, action=spec.action
@@ -391,7 +405,9 @@ class KalturaClient(ServiceAccessors):
         query = dict(params)
         if ks is not None:
             query["ks"] = ks
-        return f"{self._shared.transport.url(spec.service, spec.action)}?{urlencode(flatten(query))}"
+        return (
+            f"{self._shared.transport.url(spec.service, spec.action)}?{urlencode(flatten(query))}"
+        )
 
     # ------------------------------------------------------------------ concurrency
 
@@ -406,7 +422,9 @@ class KalturaClient(ServiceAccessors):
         """Run independent calls concurrently; results in order; the first error raises
         (the others are cancelled). For per-call outcomes use a ``MultiRequest`` with
         ``strategy="concurrent"``."""
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
+        ):
             raise KalturaValidationError("limit must be an int >= 1", field="limit")
         results: list[Any] = [None] * len(calls)
         local = anyio.CapacityLimiter(limit) if limit is not None else None

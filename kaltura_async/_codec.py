@@ -314,9 +314,7 @@ def encode_untyped(value: Any, path: str) -> Any:
         return out
     if isinstance(value, (list, tuple)):
         return [encode_untyped(v, f"{path}[{i}]") for i, v in enumerate(value)]
-    raise KalturaValidationError(
-        f"{path}: cannot send a {type(value).__name__}", field=path
-    )
+    raise KalturaValidationError(f"{path}: cannot send a {type(value).__name__}", field=path)
 
 
 def flatten(params: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:

@@ -92,8 +92,10 @@ class RetryPolicy:
     @max_delay.validator
     @max_retry_after.validator
     def _check_delay(self, attr: attrs.Attribute[float], value: float) -> None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-            math.isfinite(value) and value >= 0
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not (math.isfinite(value) and value >= 0)
         ):
             raise KalturaValidationError(
                 f"retry.{attr.name} must be a number >= 0", field=f"retry.{attr.name}"

@@ -287,9 +287,14 @@ UploadTokenCannotMatchExpectedSizeError = _api(
 FlavorAssetNotFoundError = _api(
     "FlavorAssetNotFoundError", "FLAVOR_ASSET_ID_NOT_FOUND", doc="FLAVOR_ASSET_ID_NOT_FOUND."
 )
-CategoryNotFoundError = _api("CategoryNotFoundError", "CATEGORY_NOT_FOUND", doc="CATEGORY_NOT_FOUND.")
+CategoryNotFoundError = _api(
+    "CategoryNotFoundError", "CATEGORY_NOT_FOUND", doc="CATEGORY_NOT_FOUND."
+)
 UserNotFoundError = _api(
-    "UserNotFoundError", "USER_NOT_FOUND", "INVALID_USER_ID", doc="USER_NOT_FOUND / INVALID_USER_ID."
+    "UserNotFoundError",
+    "USER_NOT_FOUND",
+    "INVALID_USER_ID",
+    doc="USER_NOT_FOUND / INVALID_USER_ID.",
 )
 AppTokenNotFoundError = _api(
     "AppTokenNotFoundError", "APP_TOKEN_ID_NOT_FOUND", doc="APP_TOKEN_ID_NOT_FOUND."

@@ -36,11 +36,7 @@ def redact(value: Any, _depth: int = 0) -> Any:
         return REDACTED
     if isinstance(value, Mapping):
         return {
-            k: (
-                REDACTED
-                if isinstance(k, str) and _secret_key(k)
-                else redact(v, _depth + 1)
-            )
+            k: (REDACTED if isinstance(k, str) and _secret_key(k) else redact(v, _depth + 1))
             for k, v in value.items()
         }
     if isinstance(value, (list, tuple)):
@@ -89,9 +85,7 @@ def _configure_from_env() -> None:
     if not any(getattr(h, "_kaltura_async", False) for h in logger.handlers):
         handler = logging.StreamHandler()
         handler._kaltura_async = True  # type: ignore[attr-defined]
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        )
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger.addHandler(handler)
 
 

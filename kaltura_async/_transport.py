@@ -68,7 +68,7 @@ class FilePart:
         """What aiohttp sends for this attempt (a fresh reader for paths, rewound files)."""
         src = self.source
         if isinstance(src, (str, os.PathLike)):
-            return open(src, "rb")  # noqa: SIM115 - aiohttp streams the file and closes it
+            return open(src, "rb")
         if self._start is not None:
             src.seek(self._start)
         if isinstance(src, memoryview):
@@ -100,7 +100,9 @@ def file_part(field: str, value: Any, file_name: str | None = None) -> FilePart:
         if isinstance(value, io.TextIOBase):
             raise KalturaValidationError(f"{field}: open the file in binary mode", field=field)
         raw_name = getattr(value, "name", None)
-        name = file_name or (os.path.basename(raw_name) if isinstance(raw_name, str) else "file.bin")
+        name = file_name or (
+            os.path.basename(raw_name) if isinstance(raw_name, str) else "file.bin"
+        )
     elif isinstance(value, AsyncIterable):
         name = file_name or "file.bin"
     else:
@@ -296,8 +298,8 @@ class Transport:
         timeout: aiohttp.ClientTimeout,
         name: str,
     ) -> Any:
-        service, _, action = name.partition(".")
-        kw = {"service": service, "action": action or None}
+        service, _, action_name = name.partition(".")
+        action = action_name or None
         request_sent = False
         try:
             if files:
@@ -329,7 +331,11 @@ class Transport:
                     raise _AttemptFailed(
                         _Attempt(
                             KalturaHTTPError(
-                                status, excerpt, retry_after=_retry_after(resp.headers), **kw
+                                status,
+                                excerpt,
+                                retry_after=_retry_after(resp.headers),
+                                service=service,
+                                action=action,
                             ),
                             request_sent=True,
                             retryable_read=status >= 500 or status in (408, 429),
@@ -342,12 +348,19 @@ class Transport:
             raise
         except aiohttp.ConnectionTimeoutError as err:
             raise _AttemptFailed(
-                _Attempt(KalturaTimeoutError(f"connect timeout to {name}", **kw), request_sent=False)
+                _Attempt(
+                    KalturaTimeoutError(
+                        f"connect timeout to {name}", service=service, action=action
+                    ),
+                    request_sent=False,
+                )
             ) from err
         except aiohttp.ClientConnectorError as err:
             raise _AttemptFailed(
                 _Attempt(
-                    KalturaConnectionError(f"cannot connect for {name}: {err.os_error}", **kw),
+                    KalturaConnectionError(
+                        f"cannot connect for {name}: {err.os_error}", service=service, action=action
+                    ),
                     request_sent=False,
                 )
             ) from err
@@ -355,7 +368,10 @@ class Transport:
             raise _AttemptFailed(
                 _Attempt(
                     KalturaTimeoutError(
-                        f"timed out waiting for {name}", request_sent=True, **kw
+                        f"timed out waiting for {name}",
+                        request_sent=True,
+                        service=service,
+                        action=action,
                     ),
                     request_sent=True,
                 )
@@ -367,7 +383,8 @@ class Transport:
                     KalturaConnectionError(
                         f"connection lost during {name}: {type(err).__name__}",
                         request_sent=sent,
-                        **kw,
+                        service=service,
+                        action=action,
                     ),
                     request_sent=sent,
                 )
@@ -380,7 +397,11 @@ class Transport:
             return json.loads(raw)
         except ValueError as err:
             head = raw[:_EXCERPT].decode("utf-8", "replace")
-            kind = "an HTML page" if "html" in content_type.lower() or head.lstrip().startswith("<") else "invalid JSON"
+            kind = (
+                "an HTML page"
+                if "html" in content_type.lower() or head.lstrip().startswith("<")
+                else "invalid JSON"
+            )
             raise _AttemptFailed(
                 _Attempt(
                     KalturaProtocolError(f"{name} answered {kind}: {head[:80]!r}"),

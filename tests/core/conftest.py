@@ -69,7 +69,9 @@ class ScriptedServer:
             return resp
         if kind == "html":
             return web.Response(
-                status=step[1], text="<html><body>Bad gateway</body></html>", content_type="text/html"
+                status=step[1],
+                text="<html><body>Bad gateway</body></html>",
+                content_type="text/html",
             )
         if kind == "stall":
             self.stalled.set()

@@ -20,7 +20,16 @@ from kaltura_async._codec import (
     flatten,
 )
 
-from .models import AbstractResource, Color, Shape, SpecialThing, Tag, Thing, ThingList, TokenResource
+from .models import (
+    AbstractResource,
+    Color,
+    Shape,
+    SpecialThing,
+    Tag,
+    Thing,
+    ThingList,
+    TokenResource,
+)
 
 
 def test_unset_fields_are_omitted_and_object_type_is_sent() -> None:
@@ -176,7 +185,14 @@ def test_php_empty_shapes() -> None:
 
 @pytest.mark.parametrize(
     ("kind", "data"),
-    [("int", "abc"), ("int", [1]), ("bool", "maybe"), ("list:KalturaTestTag", "x"), ("obj:KalturaTestTag", 5), ("str", {})],
+    [
+        ("int", "abc"),
+        ("int", [1]),
+        ("bool", "maybe"),
+        ("list:KalturaTestTag", "x"),
+        ("obj:KalturaTestTag", 5),
+        ("str", {}),
+    ],
 )
 def test_wrong_shapes_are_protocol_errors(kind: str, data: Any) -> None:
     with pytest.raises(KalturaProtocolError):
@@ -192,12 +208,17 @@ def test_cattrs_converter_uses_the_same_hooks() -> None:
 
 def test_decode_any_builds_known_types_and_keeps_unknown_dicts() -> None:
     assert decode_any({"value": "a", "objectType": "KalturaTestTag"}) == Tag(value="a")
-    assert decode_any({"x": 1, "objectType": "KalturaNope"}) == {"x": 1, "objectType": "KalturaNope"}
+    assert decode_any({"x": 1, "objectType": "KalturaNope"}) == {
+        "x": 1,
+        "objectType": "KalturaNope",
+    }
     assert decode_any([1, "a"]) == [1, "a"]
 
 
 def test_untyped_encoding_and_flatten() -> None:
-    encoded = encode_untyped({"objectType": "KalturaMediaEntryFilter", "nameLike": "x", "gone": None}, "filter")
+    encoded = encode_untyped(
+        {"objectType": "KalturaMediaEntryFilter", "nameLike": "x", "gone": None}, "filter"
+    )
     assert encoded == {"objectType": "KalturaMediaEntryFilter", "nameLike": "x", "gone__null": ""}
     assert flatten({"filter": encoded, "ids": [], "flag": True}) == [
         ("filter:objectType", "KalturaMediaEntryFilter"),
@@ -208,7 +229,13 @@ def test_untyped_encoding_and_flatten() -> None:
     ]
 
 
-safe_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\ufffe\uffff"), max_size=20)
+safe_text = st.text(
+    st.characters(
+        blacklist_categories=("Cs",),
+        blacklist_characters="\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\ufffe\uffff",
+    ),
+    max_size=20,
+)
 tags = st.builds(Tag, value=st.one_of(st.just(UNSET), safe_text))
 
 

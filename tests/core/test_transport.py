@@ -54,8 +54,24 @@ async def test_wire_format(server: ScriptedServer) -> None:
 
 async def test_api_exception_becomes_typed_error(server: ScriptedServer) -> None:
     server.script(
-        ("json", {"code": "ENTRY_ID_NOT_FOUND", "message": 'Entry id "0_x" not found', "objectType": "KalturaAPIException", "args": {"ENTRY_ID": "0_x"}}),
-        ("json", {"code": "SOMETHING_NEW", "message": "m", "objectType": "KalturaAPIException", "args": []}),
+        (
+            "json",
+            {
+                "code": "ENTRY_ID_NOT_FOUND",
+                "message": 'Entry id "0_x" not found',
+                "objectType": "KalturaAPIException",
+                "args": {"ENTRY_ID": "0_x"},
+            },
+        ),
+        (
+            "json",
+            {
+                "code": "SOMETHING_NEW",
+                "message": "m",
+                "objectType": "KalturaAPIException",
+                "args": [],
+            },
+        ),
     )
     async with client(server) as c:
         with pytest.raises(EntryNotFoundError) as info:
@@ -69,8 +85,24 @@ async def test_api_exception_becomes_typed_error(server: ScriptedServer) -> None
 
 async def test_invalid_ks_carries_reason_never_the_ks(server: ScriptedServer) -> None:
     server.script(
-        ("json", {"code": "INVALID_KS", "message": f'Invalid KS "{KS}" Error "-1,INVALID_STR"', "objectType": "KalturaAPIException", "args": {"KSID": KS, "ERR_CODE": "-1", "ERR_DESC": "INVALID_STR"}}),
-        ("json", {"code": "INVALID_KS", "message": 'Invalid KS "EXPIRED"', "objectType": "KalturaAPIException", "args": {"KSID": "EXPIRED", "ERR_CODE": "-1", "ERR_DESC": "INVALID_STR"}}),
+        (
+            "json",
+            {
+                "code": "INVALID_KS",
+                "message": f'Invalid KS "{KS}" Error "-1,INVALID_STR"',
+                "objectType": "KalturaAPIException",
+                "args": {"KSID": KS, "ERR_CODE": "-1", "ERR_DESC": "INVALID_STR"},
+            },
+        ),
+        (
+            "json",
+            {
+                "code": "INVALID_KS",
+                "message": 'Invalid KS "EXPIRED"',
+                "objectType": "KalturaAPIException",
+                "args": {"KSID": "EXPIRED", "ERR_CODE": "-1", "ERR_DESC": "INVALID_STR"},
+            },
+        ),
     )
     async with client(server) as c:
         with pytest.raises(InvalidKSError) as bad:
@@ -88,12 +120,17 @@ async def test_read_retries_5xx_then_succeeds(server: ScriptedServer) -> None:
     assert len(server.requests) == 3
 
 
-async def test_429_retry_after_is_honoured(server: ScriptedServer, caplog: pytest.LogCaptureFixture) -> None:
+async def test_429_retry_after_is_honoured(
+    server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
     server.script(("status", 429, "slow down", {"Retry-After": "0"}), ("json", 3))
     caplog.set_level(logging.INFO, "kaltura_async")
     async with client(server) as c:
         assert await c.call("media", "count") == 3
-    assert any("retrying media.count" in r.getMessage() and "0.00s" in r.getMessage() for r in caplog.records)
+    assert any(
+        "retrying media.count" in r.getMessage() and "0.00s" in r.getMessage()
+        for r in caplog.records
+    )
 
 
 async def test_retry_after_beyond_maximum_is_not_retried(server: ScriptedServer) -> None:
