@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import aiohttp
 
     from ._multirequest import MultiRequest, MultiResponse
+    from ._pagination import Paginator, Strategy
     from ._session import KSProvider
     from .services._accessors import ServiceAccessors
 else:
@@ -463,6 +464,20 @@ class KalturaClient(ServiceAccessors):
     async def batch(self, *calls: Call[Any], **options: Any) -> MultiResponse:
         """Run ``calls`` as one multirequest and return the per-call results."""
         return await self.multirequest(*calls, **options).execute()
+
+    # pagination
+
+    def paginate(
+        self, list_call: Call[T], *, page_size: int = 500, strategy: Strategy = "pages"
+    ) -> Paginator[T]:
+        """Iterate a list call across pages: ``async for item in client.paginate(call)``.
+
+        ``.pages()`` yields the list responses instead. ``strategy="cursor"`` walks entry
+        lists past the server's 10,000-result window (see :mod:`kaltura_async._pagination`).
+        """
+        from ._pagination import Paginator
+
+        return Paginator(self, list_call, page_size=page_size, strategy=strategy)
 
 
 def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException | None:
