@@ -7,7 +7,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._generate import check_tree, render_all, write_tree
+from ._generate import check_tree, render_with_plan, write_tree
+from ._plan import plan_names
 from ._schema import Schema, load_schema
 
 __all__ = ["main"]
@@ -53,9 +54,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = "differs from" if diff else "matches"
         print(f"generated tree {status} schema {schema.api_version} ({_counts(schema)})")
         return 1 if diff else 0
-    files = render_all(schema)
+    plan = plan_names(schema)
+    files = render_with_plan(schema, plan)
     write_tree(files, args.out)
     elapsed = time.perf_counter() - started
     print(f"schema {schema.api_version} sha256 {schema.sha256}")
     print(f"generated {_counts(schema)}: {len(files)} files in {elapsed:.2f} s")
+    print(f"name clashes resolved: {len(plan.clashes)}")
+    for clash in plan.clashes:
+        print(f"  {clash.describe()}")
     return 0

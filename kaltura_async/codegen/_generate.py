@@ -8,7 +8,15 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from ._emit import (
+    Emitter,
+    accessors_module,
+    file_data_module,
+    lazy_package_init,
+    registry_module,
+)
 from ._index import render_index
+from ._plan import NamePlan, plan_names
 from ._schema import Schema
 
 __all__ = [
@@ -17,6 +25,7 @@ __all__ = [
     "diff_trees",
     "provenance",
     "render_all",
+    "render_with_plan",
     "write_tree",
 ]
 
@@ -26,13 +35,85 @@ GENERATED_PACKAGES = ("enums", "types", "services")
 
 def render_all(schema: Schema) -> dict[str, str]:
     """Every generated file, as ``{path relative to the kaltura_async package: text}``."""
+    return render_with_plan(schema, plan_names(schema))
+
+
+def render_with_plan(schema: Schema, plan: NamePlan) -> dict[str, str]:
+    """Every generated file for a schema whose Python names are already decided."""
     stamp = provenance(schema)
+    em = Emitter(schema, plan, stamp)
     files: dict[str, str] = {}
-    files["services/__init__.py"] = (
-        f'{stamp}\n"""Generated Kaltura services (one module per service)."""\n'
+    for enum in schema.enums:
+        files[f"enums/{plan.enums[enum.name][0]}.py"] = em.enum_module(enum)
+    for cls in schema.classes:
+        files[f"types/{plan.classes[cls.name][0]}.py"] = em.type_module(cls)
+    for service in schema.services:
+        files[f"services/{plan.services[service.id][0]}.py"] = em.service_module(service)
+    if em.unresolved:
+        raise ValueError(f"types referenced but not declared: {sorted(em.unresolved)}")
+
+    files.update(
+        _model_package(
+            "enums",
+            stamp,
+            "Generated Kaltura enums, each imported on first use (``enums.MediaType``).",
+            "Where each enum lives, by its wire name, for the codec's ``enum:`` kinds.",
+            "ENUMS",
+            plan.enums,
+        )
     )
+    files.update(
+        _model_package(
+            "types",
+            stamp,
+            "Generated Kaltura object models, each imported on first use (``types.MediaEntry``).",
+            "The ``objectType`` registry: where each class lives, by its wire name.",
+            "OBJECT_TYPES",
+            plan.classes,
+        )
+    )
+    service_exports = {cls: module for module, cls in plan.services.values()}
+    service_exports["FileData"] = "_file_data"
+    service_exports["ServiceAccessors"] = "_accessors"
+    files["services/__init__.py"] = lazy_package_init(
+        stamp,
+        "Generated Kaltura services, one module per service, each imported on first use.",
+        service_exports,
+    )
+    files["services/_registry.py"] = registry_module(
+        stamp,
+        "Where each service lives, by its client attribute name (``media``, ``upload_token``).",
+        "SERVICES",
+        "client attribute -> (module in kaltura_async.services, class name)",
+        {module: (module, cls) for module, cls in plan.services.values()},
+    )
+    files["services/_accessors.py"] = accessors_module(stamp, plan.services)
+    files["services/_file_data.py"] = file_data_module(stamp)
     files["services/_schema_index.json"] = render_index(schema)
     return files
+
+
+def _model_package(
+    package: str,
+    stamp: str,
+    init_doc: str,
+    registry_doc: str,
+    var: str,
+    entries: dict[str, tuple[str, str]],
+) -> dict[str, str]:
+    """The lazy ``__init__`` and the wire-name registry of ``enums`` or ``types``."""
+    return {
+        f"{package}/__init__.py": lazy_package_init(
+            stamp, init_doc, {cls: module for module, cls in entries.values()}
+        ),
+        f"{package}/_registry.py": registry_module(
+            stamp,
+            registry_doc,
+            var,
+            f"wire name -> (module in kaltura_async.{package}, class name)",
+            entries,
+        ),
+    }
 
 
 def provenance(schema: Schema) -> str:

@@ -132,6 +132,16 @@ def _section(root: ET.Element, tag: str) -> list[ET.Element]:
     return [] if node is None else list(node)
 
 
+def _typed(elem: ET.Element) -> tuple[str, str, str | None, str | None]:
+    """What properties and params share: name, type, enumType, arrayType (in field order)."""
+    return (
+        _required(elem, "name"),
+        _required(elem, "type"),
+        elem.get("enumType"),
+        elem.get("arrayType"),
+    )
+
+
 def _parse_enum(elem: ET.Element) -> EnumDef:
     consts = tuple(
         EnumConst(_required(c, "name"), _required(c, "value")) for c in elem.iter("const")
@@ -142,10 +152,7 @@ def _parse_enum(elem: ET.Element) -> EnumDef:
 def _parse_class(elem: ET.Element) -> ClassDef:
     props = tuple(
         Property(
-            name=_required(p, "name"),
-            type=_required(p, "type"),
-            enum_type=p.get("enumType"),
-            array_type=p.get("arrayType"),
+            *_typed(p),
             read_only=_flag(p, "readOnly"),
             insert_only=_flag(p, "insertOnly"),
         )
@@ -163,10 +170,7 @@ def _parse_class(elem: ET.Element) -> ClassDef:
 def _parse_action(elem: ET.Element) -> Action:
     params = tuple(
         Param(
-            name=_required(p, "name"),
-            type=_required(p, "type"),
-            enum_type=p.get("enumType"),
-            array_type=p.get("arrayType"),
+            *_typed(p),
             optional=_flag(p, "optional"),
             default=p.get("default"),
         )
