@@ -1,0 +1,458 @@
+"""KalturaClient: configuration, lifecycle, lazy service attributes and sending calls."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Awaitable, Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlencode, urlsplit
+
+import anyio
+
+from ._call import ActionSpec, Call
+from ._codec import (
+    decode,
+    decode_any,
+    encode_object,
+    encode_params,
+    encode_untyped,
+    flatten,
+    is_api_exception,
+)
+from ._config import Limits, RequestOptions, RetryPolicy, Timeout
+from ._errors import InvalidKSError, KalturaValidationError, api_error_from_payload
+from ._logging import logger
+from ._model import KalturaObject
+from ._transport import FilePart, Transport, file_part
+from .regions import DEFAULT_SERVICE_URL, REGIONS
+
+if TYPE_CHECKING:
+    import ssl
+
+    import aiohttp
+
+    from ._multirequest import MultiRequest, MultiResponse
+    from ._session import KSProvider
+    from .services._accessors import ServiceAccessors
+else:
+    # Service attributes resolve lazily in __getattr__; the generated accessor class only
+    # carries their types for checkers, so importing it at run time would buy nothing.
+    ServiceAccessors = object
+
+__all__ = ["KalturaClient"]
+
+T = TypeVar("T")
+
+DEFAULT_CLIENT_TAG = "kaltura-async"
+
+# Actions that only read: safe to send again when an answer was lost. The generator
+# marks every action of the schema with the same rule (see codegen).
+_SAFE_PREFIXES = ("get", "list", "count", "search", "serve", "ping", "export")
+
+
+def is_safe_action(action: str) -> bool:
+    """True for actions that read only (``get*``, ``list*``, ``count*``, ``search*``...)."""
+    name = action.lower()
+    return name.startswith(_SAFE_PREFIXES) and not name.startswith(("exporttocsv",))
+
+
+def normalize_service_url(url: str) -> str:
+    """``https://host[:port][/prefix]`` without ``/api_v3`` or a trailing slash."""
+    if not isinstance(url, str) or not url.strip():
+        raise KalturaValidationError("service_url must be a non-empty string", field="service_url")
+    text = url.strip().rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise KalturaValidationError(
+            f"service_url must be an http(s) URL with a host, got {url!r}", field="service_url"
+        )
+    if parts.query or parts.fragment:
+        raise KalturaValidationError(
+            "service_url must not carry a query or fragment", field="service_url"
+        )
+    text = re.sub(r"/api_v3(/index\.php)?$", "", text, flags=re.IGNORECASE)
+    return text.rstrip("/")
+
+
+class _Shared:
+    """What a client and all its ``with_options`` views share."""
+
+    __slots__ = ("ks_provider", "limiter", "transport")
+
+    def __init__(self, transport: Transport, ks_provider: KSProvider | None) -> None:
+        self.transport = transport
+        self.ks_provider = ks_provider
+        self.limiter: anyio.CapacityLimiter | None = None
+
+
+class KalturaClient(ServiceAccessors):
+    """An async Kaltura API v3 client. One per process (or per event loop) is the norm.
+
+    Services are attributes (``client.media``, ``client.upload_token``, ...) whose methods
+    return :class:`Call` objects; ``await`` one to send it. Use it as an async context
+    manager, or call :meth:`aclose` when done.
+    """
+
+    def __init__(
+        self,
+        service_url: str = DEFAULT_SERVICE_URL,
+        *,
+        partner_id: int | None = None,
+        ks: str | None = None,
+        ks_provider: KSProvider | None = None,
+        client_tag: str = DEFAULT_CLIENT_TAG,
+        timeout: Timeout | None = None,
+        retry: RetryPolicy | None = None,
+        limits: Limits | None = None,
+        session: aiohttp.ClientSession | None = None,
+        verify_ssl: bool | ssl.SSLContext = True,
+        max_concurrency: int = 64,
+    ) -> None:
+        url = normalize_service_url(service_url)
+        if partner_id is not None and (isinstance(partner_id, bool) or not isinstance(partner_id, int)):
+            raise KalturaValidationError("partner_id must be an int", field="partner_id")
+        if ks is not None and (not isinstance(ks, str) or not ks):
+            raise KalturaValidationError("ks must be a non-empty string", field="ks")
+        if ks is not None and ks_provider is not None:
+            raise KalturaValidationError("give ks or ks_provider, not both", field="ks_provider")
+        if not isinstance(client_tag, str):
+            raise KalturaValidationError("client_tag must be a string", field="client_tag")
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1:
+            raise KalturaValidationError("max_concurrency must be an int >= 1", field="max_concurrency")
+        for name, value, cls in (
+            ("timeout", timeout, Timeout),
+            ("retry", retry, RetryPolicy),
+            ("limits", limits, Limits),
+        ):
+            if value is not None and not isinstance(value, cls):
+                raise KalturaValidationError(f"{name} must be a {cls.__name__}", field=name)
+        if verify_ssl is False:
+            logger.warning(
+                "TLS certificate verification is OFF for %s: use only against a test server", url
+            )
+        self._service_url = url
+        self._max_concurrency = max_concurrency
+        self._shared = _Shared(
+            Transport(
+                url,
+                timeout=timeout or Timeout(),
+                limits=limits or Limits(),
+                session=session,
+                verify_ssl=verify_ssl,
+            ),
+            ks_provider,
+        )
+        self._options = RequestOptions(
+            ks=ks,
+            partner_id=partner_id,
+            client_tag=client_tag,
+            timeout=timeout or Timeout(),
+            retry=retry or RetryPolicy(),
+        )
+        self._owner = True
+        self._use_provider = ks_provider is not None
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def for_region(cls, region: str, **kwargs: Any) -> KalturaClient:
+        """A client for one of the six regional SaaS endpoints (``nvp1``, ``frp2``, ...)."""
+        if not isinstance(region, str) or region.lower() not in REGIONS:
+            raise KalturaValidationError(
+                f"unknown region {region!r}; one of {', '.join(sorted(REGIONS))}", field="region"
+            )
+        return cls(REGIONS[region.lower()], **kwargs)
+
+    def with_options(self, **changes: Any) -> KalturaClient:
+        """A cheap view of this client with other defaults, sharing its connection pool.
+
+        Accepts ``ks``, ``partner_id``, ``client_tag``, ``response_profile``, ``language``,
+        ``timeout``, ``retry`` and ``idempotent``. A view's ``aclose`` does nothing: the
+        client that opened the pool closes it.
+        """
+        view = object.__new__(type(self))
+        view.__dict__.update(
+            {k: v for k, v in self.__dict__.items() if k.startswith("_") and not k.startswith("__")}
+        )
+        view._options = self._options.merge(**changes)
+        view._owner = False
+        if changes.get("ks") is not None:
+            view._use_provider = False
+        return view
+
+    def _provider_view(self) -> KalturaClient:
+        """This client without KS or provider: what a KS provider talks through."""
+        view = self.with_options()
+        view._options = RequestOptions(
+            partner_id=self._options.partner_id,
+            client_tag=self._options.client_tag,
+            timeout=self._options.timeout,
+            retry=self._options.retry,
+        )
+        view._use_provider = False
+        return view
+
+    # ------------------------------------------------------------------ properties
+
+    @property
+    def service_url(self) -> str:
+        return self._service_url
+
+    @property
+    def partner_id(self) -> int | None:
+        return self._options.partner_id
+
+    @property
+    def options(self) -> RequestOptions:
+        return self._options
+
+    @property
+    def ks_provider(self) -> KSProvider | None:
+        return self._shared.ks_provider
+
+    @property
+    def transport(self) -> Transport:
+        return self._shared.transport
+
+    @property
+    def closed(self) -> bool:
+        return self._shared.transport.closed
+
+    def __repr__(self) -> str:
+        auth = (
+            "ks=<redacted>"
+            if self._options.ks
+            else (f"ks_provider={type(self._shared.ks_provider).__name__}" if self._use_provider else "no ks")
+        )
+        return f"KalturaClient(service_url={self._service_url!r}, partner_id={self.partner_id}, {auth})"
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def __aenter__(self) -> KalturaClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool this client opened (never a caller-supplied session)."""
+        if self._owner:
+            await self._shared.transport.aclose()
+
+    # ------------------------------------------------------------------ services
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            from .services._registry import SERVICES
+        except ImportError:  # pragma: no cover - the generated package is always shipped
+            SERVICES = {}
+        where = SERVICES.get(name)
+        if where is None:
+            raise AttributeError(f"{type(self).__name__!s} has no service or attribute {name!r}")
+        module = importlib.import_module(f"kaltura_async.services.{where[0]}")
+        service = getattr(module, where[1])(self)
+        self.__dict__[name] = service
+        return service
+
+    def call(self, service: str, action: str, /, **params: Any) -> Call[Any]:
+        """An untyped call, for actions newer than the generated code (or quick scripts).
+
+        Parameters use wire names (``entryId``); values are encoded from their Python
+        types; the result is decoded by ``objectType`` (unknown types stay dicts).
+        """
+        for label, value in (("service", service), ("action", action)):
+            if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", value):
+                raise KalturaValidationError(
+                    f"{label} must be a Kaltura identifier string, got {value!r}", field=label
+                )
+        spec = ActionSpec(
+            service,
+            action,
+            tuple((name, "untyped") for name in params),
+            "untyped",
+            safe=is_safe_action(action),
+        )
+        return Call(self, spec, params)
+
+    # ------------------------------------------------------------------ sending
+
+    def call_options(self, call: Call[Any]) -> RequestOptions:
+        """The effective options of ``call`` on this client."""
+        return call.options.over(self._options) if call.options is not None else self._options
+
+    def encode_call(self, call: Call[Any], options: RequestOptions) -> dict[str, Any]:
+        """The wire parameters of one call (validates everything; no I/O)."""
+        spec = call.spec
+        where = f"{spec.service}.{spec.action}"
+        if spec.result == "untyped":
+            params: dict[str, Any] = {}
+            for name, value in call.params.items():
+                if value is not None:
+                    params[name] = encode_untyped(value, name)
+        else:
+            params = encode_params(spec.params, call.params, update=spec.update, where=where)
+        if options.partner_id is not None:
+            params["partnerId"] = options.partner_id
+        if options.client_tag:
+            params["clientTag"] = options.client_tag
+        if options.language is not None:
+            params["language"] = options.language
+        if options.response_profile is not None:
+            rp = options.response_profile
+            params["responseProfile"] = (
+                encode_object(rp, path="response_profile")
+                if isinstance(rp, KalturaObject)
+                else encode_untyped(rp, "response_profile")
+            )
+        return params
+
+    def file_parts(self, call: Call[Any], prefix: str = "") -> list[FilePart]:
+        """The multipart parts of a call's file arguments (``prefix`` for batches)."""
+        parts = []
+        for name in call.spec.files:
+            value = call.params.get(name)
+            if value is None:
+                continue
+            parts.append(file_part(prefix + name, value))
+        return parts
+
+    async def resolve_ks(self, options: RequestOptions) -> str | None:
+        """The KS a call with these options carries."""
+        if options.ks is not None:
+            return options.ks
+        if self._use_provider and self._shared.ks_provider is not None:
+            return await self._shared.ks_provider.get_ks(self._provider_view())
+        return None
+
+    def uses_provider(self, options: RequestOptions) -> bool:
+        return options.ks is None and self._use_provider and self._shared.ks_provider is not None
+
+    async def _send(self, call: Call[T]) -> T:
+        options = self.call_options(call)
+        spec = call.spec
+        params = self.encode_call(call, options)
+        files = self.file_parts(call)
+        if spec.is_serve:
+            return self._serve_url(spec, params, await self.resolve_ks(options))  # type: ignore[return-value]
+        safe = spec.safe if options.idempotent is None else options.idempotent
+        ks = await self.resolve_ks(options)
+        raw = await self._post(spec, params, files, ks, options, safe)
+        if is_api_exception(raw):
+            error = api_error_from_payload(raw, service=spec.service, action=spec.action)
+            if isinstance(error, InvalidKSError) and ks is not None and self.uses_provider(options):
+                # The server rejected the KS before running the action, so sending the
+                # same call once more with a renewed KS cannot duplicate it.
+                assert self._shared.ks_provider is not None
+                ks = await self._shared.ks_provider.renew(self._provider_view(), ks)
+                raw = await self._post(spec, params, files, ks, options, safe)
+                if is_api_exception(raw):
+                    raise api_error_from_payload(
+                        raw, service=spec.service, action=spec.action
+                    ) from None
+            else:
+                raise error
+        if spec.result == "untyped":
+            return decode_any(raw)  # type: ignore[no-any-return]
+        return decode(spec.result, raw)  # type: ignore[no-any-return]
+
+    async def _post(
+        self,
+        spec: ActionSpec,
+        params: dict[str, Any],
+        files: list[FilePart],
+        ks: str | None,
+        options: RequestOptions,
+        safe: bool,
+    ) -> Any:
+        body = dict(params)
+        if ks is not None:
+            body["ks"] = ks
+        assert options.retry is not None
+        return await self._shared.transport.post(
+            spec.service,
+            spec.action,
+            body,
+            files=files or None,
+            safe=safe,
+            retry=options.retry,
+            timeout=options.timeout,
+        )
+
+    def _serve_url(self, spec: ActionSpec, params: Mapping[str, Any], ks: str | None) -> str:
+        query = dict(params)
+        if ks is not None:
+            query["ks"] = ks
+        return f"{self._shared.transport.url(spec.service, spec.action)}?{urlencode(flatten(query))}"
+
+    # ------------------------------------------------------------------ concurrency
+
+    @property
+    def limiter(self) -> anyio.CapacityLimiter:
+        """The client-wide bound on calls that ``gather`` and batches run at once."""
+        if self._shared.limiter is None:
+            self._shared.limiter = anyio.CapacityLimiter(self._max_concurrency)
+        return self._shared.limiter
+
+    async def gather(self, *calls: Awaitable[T], limit: int | None = None) -> list[T]:
+        """Run independent calls concurrently; results in order; the first error raises
+        (the others are cancelled). For per-call outcomes use a ``MultiRequest`` with
+        ``strategy="concurrent"``."""
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise KalturaValidationError("limit must be an int >= 1", field="limit")
+        results: list[Any] = [None] * len(calls)
+        local = anyio.CapacityLimiter(limit) if limit is not None else None
+        shared = self.limiter
+
+        async def run(i: int, aw: Awaitable[T]) -> None:
+            if local is not None:
+                async with local, shared:
+                    results[i] = await aw
+            else:
+                async with shared:
+                    results[i] = await aw
+
+        try:
+            async with anyio.create_task_group() as tg:
+                for i, aw in enumerate(calls):
+                    tg.start_soon(run, i, aw)
+        except BaseExceptionGroup as group:
+            first = _first_error(group)
+            if first is not None:
+                raise first from None
+            raise
+        return results
+
+    # ------------------------------------------------------------------ batches
+
+    def multirequest(self, *calls: Call[Any], **options: Any) -> MultiRequest:
+        """A :class:`MultiRequest` builder, optionally seeded with ``calls``."""
+        from ._multirequest import MultiRequest
+
+        mr = MultiRequest(self, **options)
+        for call in calls:
+            mr.add(call)
+        return mr
+
+    async def batch(self, *calls: Call[Any], **options: Any) -> MultiResponse:
+        """Run ``calls`` as one multirequest and return the per-call results."""
+        return await self.multirequest(*calls, **options).execute()
+
+
+def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException | None:
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            inner = _first_error(exc)
+            if inner is not None:
+                return inner
+        elif not isinstance(exc, anyio.get_cancelled_exc_class()):
+            return exc
+    return None

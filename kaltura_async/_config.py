@@ -1,0 +1,195 @@
+"""Client configuration: timeouts, retry policy, connection limits and per-call options.
+
+All of these are frozen attrs classes: a policy never mutates, ``evolve`` makes a copy.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import backoff
+
+from ._errors import KalturaValidationError
+
+if TYPE_CHECKING:
+    import aiohttp
+
+__all__ = ["Limits", "RequestOptions", "RetryPolicy", "Timeout"]
+
+
+def _positive_or_none(name: str) -> Any:
+    def check(_inst: object, _attr: object, value: float | None) -> None:
+        if value is not None and (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or value <= 0
+        ):
+            raise KalturaValidationError(f"{name} must be a positive number or None", field=name)
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class Timeout:
+    """Timeouts in seconds; ``None`` disables one.
+
+    Defaults: ``total=60`` bounds one HTTP attempt (a slow ``media.list`` with a large
+    response profile takes seconds, never a minute); ``connect=10`` covers DNS + TCP + TLS
+    to a regional endpoint with margin; ``sock_read=30`` catches a stalled server between
+    bytes. Uploads use their own, longer totals (see ``client.upload``).
+    """
+
+    total: float | None = attrs.field(default=60.0, validator=_positive_or_none("timeout.total"))
+    connect: float | None = attrs.field(
+        default=10.0, validator=_positive_or_none("timeout.connect")
+    )
+    sock_read: float | None = attrs.field(
+        default=30.0, validator=_positive_or_none("timeout.sock_read")
+    )
+
+    def to_aiohttp(self) -> aiohttp.ClientTimeout:
+        import aiohttp
+
+        return aiohttp.ClientTimeout(
+            total=self.total, connect=self.connect, sock_read=self.sock_read
+        )
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """How failed attempts are retried.
+
+    Defaults: up to 3 retries (4 attempts), ``base_delay=1`` doubling per attempt with full
+    jitter (AWS's "full jitter": a uniform draw in ``[0, min(cap, base * 2**n)]``, which
+    spreads a fleet of workers that failed together), capped at ``max_delay=20`` s;
+    ``Retry-After`` is honoured up to ``max_retry_after=60`` s (a longer wait is not
+    retried: the caller decides); ``deadline=120`` s bounds all attempts of one call.
+    ``retry_writes=False``: a write is re-sent only when it provably never left this
+    process (connect phase), so a lost response never creates a second entry.
+    """
+
+    max_retries: int = attrs.field(default=3)
+    base_delay: float = attrs.field(default=1.0)
+    max_delay: float = attrs.field(default=20.0)
+    max_retry_after: float = attrs.field(default=60.0)
+    deadline: float | None = attrs.field(default=120.0)
+    retry_writes: bool = False
+    retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+
+    @max_retries.validator
+    def _check_retries(self, _attr: object, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise KalturaValidationError(
+                "retry.max_retries must be an int >= 0", field="retry.max_retries"
+            )
+
+    @base_delay.validator
+    @max_delay.validator
+    @max_retry_after.validator
+    def _check_delay(self, attr: attrs.Attribute[float], value: float) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            math.isfinite(value) and value >= 0
+        ):
+            raise KalturaValidationError(
+                f"retry.{attr.name} must be a number >= 0", field=f"retry.{attr.name}"
+            )
+
+    def ceilings(self) -> Iterator[float]:
+        """The un-jittered delay ceilings of retries 1, 2, 3...: backoff's exponential."""
+        gen = backoff.expo(base=2, factor=self.base_delay, max_value=self.max_delay)
+        next(gen)  # backoff's wait generators are primed before their first value
+        return gen
+
+    def delays(
+        self, rng: random.Random | None = None
+    ) -> Generator[float | None, float | None, None]:
+        """Yield the wait before each retry, or None when the call must not be retried.
+
+        Send the server's ``Retry-After`` (seconds, or None) for the failure being handled:
+        it wins over the computed backoff (the server knows its own load), and one beyond
+        ``max_retry_after`` stops retrying. Full jitter: a uniform draw in
+        ``[0, ceiling]``, which spreads a fleet of workers that failed together.
+        """
+        draw = (rng or random).uniform
+        ceilings = self.ceilings()
+        retry_after = yield None  # primed by the caller with send(None)
+        for _ in range(self.max_retries):
+            ceiling = next(ceilings)
+            if retry_after is not None:
+                if retry_after > self.max_retry_after:
+                    break
+                retry_after = yield max(0.0, retry_after)
+            else:
+                retry_after = yield draw(0.0, ceiling)
+        while True:
+            yield None
+
+    @classmethod
+    def none(cls) -> RetryPolicy:
+        """A policy that never retries."""
+        return cls(max_retries=0)
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """Connection pool limits.
+
+    Defaults: 100 connections in all (aiohttp's own default, enough for a backend serving
+    hundreds of concurrent requests), 100 per host (one Kaltura endpoint is the usual only
+    host, so the per-host cap must not be lower than the total), keep-alive 30 s (below
+    the 60 s idle timeout common on load balancers, so we never reuse a socket the far
+    side is closing).
+    """
+
+    max_connections: int = 100
+    max_connections_per_host: int = 100
+    keepalive_timeout: float = 30.0
+    ttl_dns_cache: int = 300
+
+
+@attrs.frozen(kw_only=True)
+class RequestOptions:
+    """Options of one call or one client view; ``None`` means "inherit"."""
+
+    ks: str | None = attrs.field(default=None, repr=False)
+    partner_id: int | None = None
+    client_tag: str | None = None
+    response_profile: Any = None
+    language: str | None = None
+    timeout: Timeout | None = None
+    retry: RetryPolicy | None = None
+    #: force this call to be treated as safe (True) or unsafe (False) to retry
+    idempotent: bool | None = None
+
+    def merge(self, **changes: Any) -> RequestOptions:
+        unknown = set(changes) - {a.name for a in attrs.fields(RequestOptions)}
+        if unknown:
+            name = sorted(unknown)[0]
+            raise KalturaValidationError(f"unknown request option {name!r}", field=name)
+        return attrs.evolve(self, **changes)
+
+    def over(self, base: RequestOptions) -> RequestOptions:
+        """These options, falling back to ``base`` for anything unset."""
+        return RequestOptions(
+            **{
+                a.name: getattr(self, a.name)
+                if getattr(self, a.name) is not None
+                else getattr(base, a.name)
+                for a in attrs.fields(RequestOptions)
+            }
+        )
+
+    def __repr__(self) -> str:
+        shown = {
+            a.name: getattr(self, a.name)
+            for a in attrs.fields(RequestOptions)
+            if getattr(self, a.name) is not None and a.name != "ks"
+        }
+        if self.ks is not None:
+            shown["ks"] = "<redacted>"
+        return "RequestOptions(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"

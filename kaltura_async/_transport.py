@@ -1,0 +1,405 @@
+"""The HTTP layer: the only module that uses aiohttp's client, the one retry loop, and the
+one place where aiohttp errors become kaltura-async errors.
+
+Every request is ``POST {service_url}/api_v3/service/{service}/action/{action}?format=1``
+with a JSON body sent as ``Content-Type: application/json`` exactly (the server ignores a
+body sent with a charset), or a multipart body with the parameters in a ``json`` field
+when files are attached. Only a complete ``200`` JSON answer counts as a response.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import time
+from collections.abc import AsyncIterable, Mapping
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any, Final
+
+import aiohttp
+
+from ._config import Limits, RetryPolicy, Timeout
+from ._errors import (
+    KalturaConnectionError,
+    KalturaError,
+    KalturaHTTPError,
+    KalturaProtocolError,
+    KalturaTimeoutError,
+    KalturaTransportError,
+    KalturaValidationError,
+)
+from ._logging import logger
+
+if TYPE_CHECKING:
+    import ssl
+
+__all__ = ["FilePart", "Transport", "file_part"]
+
+JSON_CONTENT_TYPE: Final = "application/json"
+_EXCERPT: Final = 200
+
+
+class FilePart:
+    """One multipart file: a field name, a base file name and a replayable source."""
+
+    __slots__ = ("_start", "content_type", "field", "filename", "source")
+
+    def __init__(
+        self, field: str, filename: str, source: Any, content_type: str = "application/octet-stream"
+    ) -> None:
+        self.field = field
+        self.filename = filename
+        self.source = source
+        self.content_type = content_type
+        # A file object is replayed from where it stood when the call was made.
+        self._start: int | None = source.tell() if _seekable(source) else None
+
+    @property
+    def replayable(self) -> bool:
+        """Whether the part can be sent again on a retry."""
+        return (
+            isinstance(self.source, (bytes, bytearray, memoryview, str, os.PathLike))
+            or self._start is not None
+        )
+
+    def payload(self) -> Any:
+        """What aiohttp sends for this attempt (a fresh reader for paths, rewound files)."""
+        src = self.source
+        if isinstance(src, (str, os.PathLike)):
+            return open(src, "rb")  # noqa: SIM115 - aiohttp streams the file and closes it
+        if self._start is not None:
+            src.seek(self._start)
+        if isinstance(src, memoryview):
+            return bytes(src)
+        return src
+
+
+def _seekable(source: Any) -> bool:
+    if isinstance(source, (bytes, bytearray, memoryview, str, os.PathLike)):
+        return False
+    try:
+        return bool(source.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def file_part(field: str, value: Any, file_name: str | None = None) -> FilePart:
+    """Validate a file argument and wrap it; the part's filename is a base name only."""
+    if isinstance(value, FilePart):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        name = file_name or "file.bin"
+    elif isinstance(value, (str, os.PathLike)):
+        path = os.fspath(value)
+        if not os.path.isfile(path):
+            raise KalturaValidationError(f"{field}: no such file {path!r}", field=field)
+        name = file_name or os.path.basename(path)
+    elif hasattr(value, "read"):
+        if isinstance(value, io.TextIOBase):
+            raise KalturaValidationError(f"{field}: open the file in binary mode", field=field)
+        raw_name = getattr(value, "name", None)
+        name = file_name or (os.path.basename(raw_name) if isinstance(raw_name, str) else "file.bin")
+    elif isinstance(value, AsyncIterable):
+        name = file_name or "file.bin"
+    else:
+        raise KalturaValidationError(
+            f"{field}: expected bytes, a path, a binary file or an async iterator of bytes, "
+            f"got {type(value).__name__}",
+            field=field,
+        )
+    name = os.path.basename(name.replace("\\", "/")) or "file.bin"
+    return FilePart(field, name, value)
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    value = headers.get("Retry-After")
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+class _Attempt:
+    """What one failed attempt tells the retry loop."""
+
+    __slots__ = ("error", "request_sent", "retry_after", "retryable_read")
+
+    def __init__(
+        self,
+        error: KalturaError,
+        *,
+        request_sent: bool,
+        retryable_read: bool = True,
+        retry_after: float | None = None,
+    ) -> None:
+        self.error = error
+        self.request_sent = request_sent
+        self.retryable_read = retryable_read
+        self.retry_after = retry_after
+
+
+class Transport:
+    """A pooled aiohttp session bound to one event loop, plus the retry loop."""
+
+    def __init__(
+        self,
+        service_url: str,
+        *,
+        timeout: Timeout,
+        limits: Limits,
+        session: aiohttp.ClientSession | None = None,
+        verify_ssl: bool | ssl.SSLContext = True,
+        user_agent: str = "kaltura-async",
+    ) -> None:
+        self.service_url = service_url
+        self.timeout = timeout
+        self.limits = limits
+        self._session = session
+        self._owns_session = session is None
+        self._verify_ssl = verify_ssl
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+        self._user_agent = user_agent
+        self._lock = asyncio.Lock() if session is not None else None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def session(self) -> aiohttp.ClientSession:
+        """The pooled session, opened on first use inside the running loop."""
+        if self._closed:
+            raise KalturaValidationError("this client is closed", field="client")
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            raise KalturaValidationError(
+                "this client belongs to another event loop; create one client per loop",
+                field="client",
+            )
+        if self._session is None:
+            connector = aiohttp.TCPConnector(
+                limit=self.limits.max_connections,
+                limit_per_host=self.limits.max_connections_per_host,
+                keepalive_timeout=self.limits.keepalive_timeout,
+                ttl_dns_cache=self.limits.ttl_dns_cache,
+                ssl=self._verify_ssl if self._verify_ssl is not True else True,
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=self.timeout.to_aiohttp(),
+                headers={"User-Agent": self._user_agent, "Accept": JSON_CONTENT_TYPE},
+                auto_decompress=True,
+            )
+        return self._session
+
+    @property
+    def connector(self) -> aiohttp.BaseConnector | None:
+        return None if self._session is None else self._session.connector
+
+    async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._session is not None and self._owns_session:
+            await self._session.close()
+
+    # ------------------------------------------------------------------ requests
+
+    def url(self, service: str, action: str | None) -> str:
+        if action is None:
+            return f"{self.service_url}/api_v3/service/{service}"
+        return f"{self.service_url}/api_v3/service/{service}/action/{action}"
+
+    async def post(
+        self,
+        service: str,
+        action: str | None,
+        body: Mapping[str, Any],
+        *,
+        files: list[FilePart] | None = None,
+        safe: bool,
+        retry: RetryPolicy,
+        timeout: Timeout | None = None,
+        label: str | None = None,
+    ) -> Any:
+        """POST one request and return its parsed JSON, retrying what may be retried.
+
+        ``safe`` calls (reads) retry on connection errors, timeouts, 429, 5xx and garbled
+        answers. Other calls retry only when the request provably never left (the connect
+        phase) unless the policy says ``retry_writes``. A write whose answer was lost
+        raises :class:`KalturaConnectionError` with ``request_sent=True``.
+        """
+        session = self.session()
+        url = self.url(service, action)
+        name = label or (f"{service}.{action}" if action else service)
+        data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+        replayable = all(f.replayable for f in files) if files else True
+        may_retry_sent = (safe or retry.retry_writes) and replayable
+        client_timeout = (timeout or self.timeout).to_aiohttp()
+        waits = retry.delays()
+        next(waits)
+        deadline = None if retry.deadline is None else time.monotonic() + retry.deadline
+        attempt = 0
+        started = time.monotonic()
+        while True:
+            attempt += 1
+            try:
+                result = await self._once(session, url, data, files, client_timeout, name)
+            except _AttemptFailed as failed:
+                info = failed.info
+                retry_ok = (not info.request_sent) or (may_retry_sent and info.retryable_read)
+                wait = waits.send(info.retry_after) if retry_ok else None
+                if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
+                    wait = None
+                if wait is None:
+                    logger.debug(
+                        "%s failed after %d attempt(s) in %.3fs: %s",
+                        name,
+                        attempt,
+                        time.monotonic() - started,
+                        type(info.error).__name__,
+                    )
+                    raise info.error from failed.__cause__
+                logger.info(
+                    "retrying %s (attempt %d) in %.2fs after %s",
+                    name,
+                    attempt + 1,
+                    wait,
+                    type(info.error).__name__,
+                )
+                await asyncio.sleep(wait)
+                continue
+            logger.debug(
+                "%s -> 200 in %.3fs (%d retries)", name, time.monotonic() - started, attempt - 1
+            )
+            return result
+
+    async def _once(
+        self,
+        session: aiohttp.ClientSession,
+        url: str,
+        data: bytes,
+        files: list[FilePart] | None,
+        timeout: aiohttp.ClientTimeout,
+        name: str,
+    ) -> Any:
+        service, _, action = name.partition(".")
+        kw = {"service": service, "action": action or None}
+        request_sent = False
+        try:
+            if files:
+                form = aiohttp.FormData(quote_fields=False)
+                form.add_field("json", data.decode(), content_type=JSON_CONTENT_TYPE)
+                for part in files:
+                    form.add_field(
+                        part.field,
+                        part.payload(),
+                        filename=part.filename,
+                        content_type=part.content_type,
+                    )
+                request: Any = session.post(url, data=form, params={"format": "1"}, timeout=timeout)
+            else:
+                request = session.post(
+                    url,
+                    data=data,
+                    params={"format": "1"},
+                    headers={"Content-Type": JSON_CONTENT_TYPE},
+                    timeout=timeout,
+                )
+            async with request as resp:
+                request_sent = True
+                status = resp.status
+                raw = await resp.read()
+                content_type = resp.headers.get("Content-Type", "")
+                if status != 200:
+                    excerpt = raw[:_EXCERPT].decode("utf-8", "replace")
+                    raise _AttemptFailed(
+                        _Attempt(
+                            KalturaHTTPError(
+                                status, excerpt, retry_after=_retry_after(resp.headers), **kw
+                            ),
+                            request_sent=True,
+                            retryable_read=status >= 500 or status in (408, 429),
+                            retry_after=_retry_after(resp.headers),
+                        )
+                    )
+        except _AttemptFailed:
+            raise
+        except asyncio.CancelledError:
+            raise
+        except aiohttp.ConnectionTimeoutError as err:
+            raise _AttemptFailed(
+                _Attempt(KalturaTimeoutError(f"connect timeout to {name}", **kw), request_sent=False)
+            ) from err
+        except aiohttp.ClientConnectorError as err:
+            raise _AttemptFailed(
+                _Attempt(
+                    KalturaConnectionError(f"cannot connect for {name}: {err.os_error}", **kw),
+                    request_sent=False,
+                )
+            ) from err
+        except (aiohttp.ServerTimeoutError, TimeoutError) as err:
+            raise _AttemptFailed(
+                _Attempt(
+                    KalturaTimeoutError(
+                        f"timed out waiting for {name}", request_sent=True, **kw
+                    ),
+                    request_sent=True,
+                )
+            ) from err
+        except (aiohttp.ClientError, OSError) as err:
+            sent = request_sent or not isinstance(err, aiohttp.ClientConnectorError)
+            raise _AttemptFailed(
+                _Attempt(
+                    KalturaConnectionError(
+                        f"connection lost during {name}: {type(err).__name__}",
+                        request_sent=sent,
+                        **kw,
+                    ),
+                    request_sent=sent,
+                )
+            ) from err
+        return self._parse(raw, content_type, name)
+
+    @staticmethod
+    def _parse(raw: bytes, content_type: str, name: str) -> Any:
+        try:
+            return json.loads(raw)
+        except ValueError as err:
+            head = raw[:_EXCERPT].decode("utf-8", "replace")
+            kind = "an HTML page" if "html" in content_type.lower() or head.lstrip().startswith("<") else "invalid JSON"
+            raise _AttemptFailed(
+                _Attempt(
+                    KalturaProtocolError(f"{name} answered {kind}: {head[:80]!r}"),
+                    request_sent=True,
+                )
+            ) from err
+
+
+class _AttemptFailed(Exception):
+    """Internal: carries one failed attempt to the retry loop."""
+
+    def __init__(self, info: _Attempt) -> None:
+        super().__init__(str(info.error))
+        self.info = info
+
+
+#: For tests and benchmarks: the error types the transport may raise.
+TRANSPORT_ERRORS: Final[tuple[type[KalturaError], ...]] = (
+    KalturaTransportError,
+    KalturaHTTPError,
+    KalturaProtocolError,
+)
