@@ -17,13 +17,13 @@ __all__ = [
     "registry_module",
 ]
 
-#: The one safe-to-retry rule. An action is safe when the first word of its camelCase name
-#: says it only reads (get, list, count, search, serve, is, check, ping) and it is not one of
-#: the reads with a side effect listed in _UNSAFE_READS. Every write — add, update, delete,
-#: upload, clone, export, execute, generate, ... — is unsafe, so a lost response is never
-#: re-sent for it.
+#: The one safe-to-retry rule. An action is safe when it serves a file (its result is a
+#: GET URL) or when the first word of its camelCase name says it only reads (get, list,
+#: count, search, serve, is, check, ping) and it is not one of the reads with a side effect
+#: in _UNSAFE_READS. Every write (add, update, delete, upload, clone, export, execute,
+#: generate, ...) is unsafe, so a lost response is never answered by sending it again.
 SAFE_VERBS = frozenset({"get", "list", "count", "search", "serve", "is", "check", "ping"})
-#: ``dropFolder.getExclusiveDropFolder`` hands a folder to one caller (a lock).
+#: ``dropFolder.getExclusiveDropFolder`` hands a folder to one caller: a lock, not a read.
 _UNSAFE_READS = frozenset({"getExclusiveDropFolder"})
 
 _SCALARS = {"int": "int", "bigint": "int", "string": "str", "bool": "bool", "float": "float"}
@@ -38,8 +38,10 @@ def _first_word(name: str) -> str:
     return name
 
 
-def is_safe_action(action_name: str) -> bool:
+def is_safe_action(action_name: str, *, serves_file: bool = False) -> bool:
     """The generator's one retry-safety rule (see :data:`SAFE_VERBS`)."""
+    if serves_file:
+        return True
     return _first_word(action_name) in SAFE_VERBS and action_name not in _UNSAFE_READS
 
 
@@ -149,7 +151,10 @@ class Emitter:
         self.plan = plan
         self.stamp = stamp
         self.class_names = {c.name for c in schema.classes}
-        self.enum_names = {e.name for e in schema.enums}
+        # An enum with no constants cannot be instantiated in Python (Enum refuses every
+        # value with a TypeError); its values come from plugins at run time, so items typed
+        # with it are typed with the enum's raw type instead.
+        self.enum_names = {e.name for e in schema.enums if e.consts}
         #: type names the schema references but does not declare (read as "any")
         self.unresolved: set[str] = set()
 
@@ -168,7 +173,7 @@ class Emitter:
 
     def kind(self, type_: str, enum_type: str | None, array_type: str | None) -> str:
         if enum_type is not None and enum_type in self.enum_names:
-            return f"enum:{enum_type}"
+            return f"enum:{enum_type}"  # empty enums fall through to their raw type
         if type_ in _SCALARS:
             return _SCALARS[type_]
         if type_ == "array":
@@ -324,7 +329,7 @@ class Emitter:
             f"    {_lit(action.name)},",
             f"    params=({params}),",
             f"    result={_lit(self.result_kind(action))},",
-            f"    safe={is_safe_action(action.name)},",
+            f"    safe={is_safe_action(action.name, serves_file=action.result.type == 'file')},",
             f"    multirequest={action.multirequest},",
             f"    update={action.name.startswith('update')},",
             ")",

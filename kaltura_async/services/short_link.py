@@ -47,7 +47,7 @@ _SPEC_GOTO = ActionSpec(
     "goto",
     params=(("id", "str"), ("proxy", "bool")),
     result="serve",
-    safe=False,
+    safe=True,
     multirequest=False,
     update=False,
 )

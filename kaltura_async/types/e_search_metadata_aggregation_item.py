@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import attrs
 
 from .._model import UNSET, FieldSpec
 from .e_search_aggregation_item import ESearchAggregationItem
-
-if TYPE_CHECKING:
-    from ..enums.e_search_metadata_aggregate_by_field_name import ESearchMetadataAggregateByFieldName
 
 __all__ = ["ESearchMetadataAggregationItem"]
 
@@ -23,7 +20,7 @@ class ESearchMetadataAggregationItem(ESearchAggregationItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchMetadataAggregationItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "enum:KalturaESearchMetadataAggregateByFieldName", 0),
+        ("field_name", "fieldName", "str", 0),
     )
 
-    field_name: ESearchMetadataAggregateByFieldName | None = UNSET
+    field_name: str | None = UNSET
