@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 __all__ = ["UploadedFile", "build_tree", "path_params", "read_params", "set_path", "split_key"]
 
@@ -151,7 +151,7 @@ async def _read_multipart(
         part = await reader.next()
         if part is None:
             break
-        if not isinstance(part, web.BodyPartReader) or part.name is None:
+        if not isinstance(part, BodyPartReader) or part.name is None:
             continue
         if part.filename is not None:
             on_filename(part.filename)
