@@ -26,7 +26,7 @@ from ._faults import AFTER, BEFORE, FaultRule, Faults
 from ._ks import KSInfo, KSParseError, parse_ks
 from ._multirequest import run_multirequest, sub_requests
 from ._params import UploadedFile, read_params
-from ._render import render_json, render_xml
+from ._render import render_json, render_xml, to_wire
 from ._schema import schema
 from ._services import HANDLERS, Context
 from ._services import catalog, entries, sessions, uploads  # noqa: F401  (they register)
@@ -96,8 +96,9 @@ class Dispatcher:
         return await spec.func(ctx, args)
 
     async def call_isolated(self, params: dict[str, Any]) -> Any:
+        """One call's result as a wire snapshot (later calls must not change it)."""
         try:
-            return await self.call(params)
+            return to_wire(await self.call(params))
         except APIError:
             raise
         except Exception as err:
