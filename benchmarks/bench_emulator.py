@@ -14,8 +14,9 @@ import aiohttp
 from kaltura_async.testing import KalturaEmulator
 
 
-async def _measure(session: aiohttp.ClientSession, url: str, body: dict[str, object],
-                   calls: int, concurrency: int) -> float:
+async def _measure(
+    session: aiohttp.ClientSession, url: str, body: dict[str, object], calls: int, concurrency: int
+) -> float:
     remaining = calls
 
     async def worker() -> None:
@@ -40,8 +41,10 @@ async def run(calls: int, concurrency: int) -> dict[str, float]:
             base = f"{emu.url}/api_v3/service"
             cases = {
                 "system.ping": (f"{base}/system/action/ping", {"format": 1}),
-                "media.get": (f"{base}/media/action/get",
-                              {"format": 1, "ks": ks, "entryId": entry_id}),
+                "media.get": (
+                    f"{base}/media/action/get",
+                    {"format": 1, "ks": ks, "entryId": entry_id},
+                ),
             }
             results = {}
             for name, (url, body) in cases.items():

@@ -22,16 +22,34 @@ def build_parser(prog: str = "python -m kaltura_async.testing") -> argparse.Argu
     parser.add_argument("--admin-secret", help="admin secret (default: derived from --seed)")
     parser.add_argument("--user-secret", help="user secret (default: derived from --seed)")
     parser.add_argument("--seed", type=int, default=0, help="seed for ids, secrets and faults")
-    parser.add_argument("--transcode-delay", type=float, default=0.0,
-                        help="seconds a video stays in PRECONVERT before READY (default 0)")
-    parser.add_argument("--final-chunk-wait", type=float, default=45.0,
-                        help="seconds a final upload chunk waits for missing chunks (default 45)")
-    parser.add_argument("--ks-version", type=int, choices=(1, 2), default=2,
-                        help="KS format issued by session.start (default 2)")
-    parser.add_argument("--latency", type=float, default=0.0,
-                        help="seconds of latency added to every request (default 0)")
-    parser.add_argument("--show-secrets", action="store_true",
-                        help="print the admin and user secrets at startup")
+    parser.add_argument(
+        "--transcode-delay",
+        type=float,
+        default=0.0,
+        help="seconds a video stays in PRECONVERT before READY (default 0)",
+    )
+    parser.add_argument(
+        "--final-chunk-wait",
+        type=float,
+        default=45.0,
+        help="seconds a final upload chunk waits for missing chunks (default 45)",
+    )
+    parser.add_argument(
+        "--ks-version",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="KS format issued by session.start (default 2)",
+    )
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        help="seconds of latency added to every request (default 0)",
+    )
+    parser.add_argument(
+        "--show-secrets", action="store_true", help="print the admin and user secrets at startup"
+    )
     return parser
 
 
@@ -49,8 +67,9 @@ async def _serve(args: argparse.Namespace) -> None:
     )
     async with emu:
         emu.set_latency(args.latency)
-        print(f"Kaltura emulator serving {emu.url}/api_v3 (partner id {emu.partner_id})",
-              flush=True)
+        print(
+            f"Kaltura emulator serving {emu.url}/api_v3 (partner id {emu.partner_id})", flush=True
+        )
         if args.show_secrets:
             print(f"admin secret: {emu.admin_secret}\nuser secret: {emu.user_secret}", flush=True)
         await asyncio.Event().wait()

@@ -29,7 +29,10 @@ from ._params import UploadedFile, read_params
 from ._render import render_json, render_xml, to_wire
 from ._schema import schema
 from ._services import HANDLERS, Context
-from ._services import catalog, entries, sessions, uploads  # noqa: F401  (they register)
+from ._services import catalog as _catalog_actions  # noqa: F401  (importing registers)
+from ._services import entries as _entry_actions  # noqa: F401
+from ._services import sessions as _session_actions  # noqa: F401
+from ._services import uploads as _upload_actions  # noqa: F401
 from ._state import State
 from ._uploads import UploadStore
 
@@ -105,7 +108,9 @@ class Dispatcher:
             raise api_error("INTERNAL_SERVERL_ERROR") from err
 
 
-def _targets(params: dict[str, Any], requests: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
+def _targets(
+    params: dict[str, Any], requests: list[dict[str, Any]] | None
+) -> list[tuple[str, str]]:
     if requests is None:
         return [(str(params.get("service") or ""), str(params.get("action") or ""))]
     return [("multirequest", ""), *((str(r["service"]), str(r["action"])) for r in requests)]
@@ -130,8 +135,9 @@ def _html_response(rule: FaultRule, default_status: int) -> web.Response:
     headers = {}
     if rule.retry_after is not None or rule.kind == "too_many_requests":
         headers["Retry-After"] = str(rule.retry_after if rule.retry_after is not None else 1)
-    return web.Response(status=status, text=_HTML.format(status=status), content_type="text/html",
-                        headers=headers)
+    return web.Response(
+        status=status, text=_HTML.format(status=status), content_type="text/html", headers=headers
+    )
 
 
 def build_app(state: State, uploads: UploadStore, faults: Faults, tmpdir: str) -> web.Application:
@@ -142,7 +148,9 @@ def build_app(state: State, uploads: UploadStore, faults: Faults, tmpdir: str) -
         files: list[UploadedFile] = []
         try:
             params, files = await read_params(
-                request, request.match_info.get("tail", ""), tmpdir,
+                request,
+                request.match_info.get("tail", ""),
+                tmpdir,
                 state.multipart_filenames.append,
             )
             return await _respond(request, params, started)
@@ -150,8 +158,9 @@ def build_app(state: State, uploads: UploadStore, faults: Faults, tmpdir: str) -
             for uploaded in files:
                 uploaded.discard()
 
-    async def _respond(request: web.Request, params: dict[str, Any],
-                       started: float) -> web.StreamResponse:
+    async def _respond(
+        request: web.Request, params: dict[str, Any], started: float
+    ) -> web.StreamResponse:
         fmt = str(params.get("format") or "2")
         is_multi = str(params.get("service") or "").lower() == "multirequest"
         requests = sub_requests(params) if is_multi else None

@@ -18,8 +18,8 @@ from aiohttp import web
 from ._app import build_app
 from ._faults import Faults
 from ._schema import schema
-from ._services.entries import attach_waiting_entry, new_entry, attach_content
 from ._services import Context
+from ._services.entries import attach_content, attach_waiting_entry, new_entry
 from ._services.sessions import mint
 from ._state import ActionCounters, EmulatorConfig, State
 from ._uploads import UploadStore
@@ -238,8 +238,12 @@ class KalturaEmulator:
         ids: list[str] = []
         now = int(time.time())
         for i in range(n):
-            obj: dict[str, Any] = {"objectType": "KalturaMediaEntry", "name": f"{name_prefix}-{i}",
-                                   "mediaType": media_type, "userId": user_id}
+            obj: dict[str, Any] = {
+                "objectType": "KalturaMediaEntry",
+                "name": f"{name_prefix}-{i}",
+                "mediaType": media_type,
+                "userId": user_id,
+            }
             if tags is not None:
                 obj["tags"] = tags
             entry = new_entry(ctx, obj, 1)

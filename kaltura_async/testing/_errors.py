@@ -73,8 +73,7 @@ ERRORS: dict[str, str] = {
     "UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE": ";Failed to match expected file size",
     "UPLOAD_TOKEN_MISSING_FILE_SIZE": ";FileSize is mandatory when enabling autoFinalize",
     "UPLOAD_PASSED_MAX_RESUME_TIME_ALLOWED": (
-        "MAX_RESUME_TIME;Max resume time of @MAX_RESUME_TIME@ seconds reached, cannot resume "
-        "upload"
+        "MAX_RESUME_TIME;Max resume time of @MAX_RESUME_TIME@ seconds reached, cannot resume upload"
     ),
     "MAX_ALLOWED_CHUNK_COUNT_EXCEEDED": (
         ";Max allowed waiting chunks to be concatenated has exceeded allowed limit"

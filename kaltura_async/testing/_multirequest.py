@@ -65,8 +65,9 @@ def _scan(node: dict[str, Any] | list[Any], refs: list[_Ref]) -> None:
         elif isinstance(value, str):
             match = _PLACEHOLDER.search(value)
             if match is not None:
-                refs.append(_Ref(node, key, int(match.group(1)), match.group(2) or "",
-                                 match.group(0)))
+                refs.append(
+                    _Ref(node, key, int(match.group(1)), match.group(2) or "", match.group(0))
+                )
 
 
 def _as_text(value: Any) -> str:

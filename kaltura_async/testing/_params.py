@@ -161,9 +161,7 @@ async def _read_multipart(
                 while chunk := await part.read_chunk(_CHUNK):
                     fh.write(chunk)
                     size += len(chunk)
-            uploaded = UploadedFile(
-                path, part.filename, size, part.headers.get("Content-Type", "")
-            )
+            uploaded = UploadedFile(path, part.filename, size, part.headers.get("Content-Type", ""))
             files.append(uploaded)
             set_path(files_tree, split_key(part.name), uploaded)
             continue

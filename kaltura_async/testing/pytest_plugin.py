@@ -19,10 +19,12 @@ __all__ = ["kaltura_client", "kaltura_emulator"]
 try:
     import pytest_asyncio
 except ImportError:  # pragma: no cover - exercised only without pytest-asyncio
-    pytest_asyncio = None
+    HAVE_PYTEST_ASYNCIO = False
+else:
+    HAVE_PYTEST_ASYNCIO = True
 
 
-if pytest_asyncio is not None:
+if HAVE_PYTEST_ASYNCIO:
 
     @pytest_asyncio.fixture
     async def kaltura_emulator() -> AsyncIterator[KalturaEmulator]:

@@ -32,8 +32,9 @@ def client(emulator: KalturaEmulator) -> KalturaClient:
     config = KalturaConfiguration(emulator.partner_id)
     config.serviceUrl = emulator.url
     client = KalturaClient(config)
-    ks = client.session.start(emulator.admin_secret, "tester", KalturaSessionType.ADMIN,
-                              emulator.partner_id)
+    ks = client.session.start(
+        emulator.admin_secret, "tester", KalturaSessionType.ADMIN, emulator.partner_id
+    )
     client.setKs(ks)
     return client
 
@@ -42,8 +43,9 @@ def test_session_start_rejects_a_bad_secret(emulator: KalturaEmulator) -> None:
     config = KalturaConfiguration(emulator.partner_id)
     config.serviceUrl = emulator.url
     with pytest.raises(KalturaException) as caught:
-        KalturaClient(config).session.start("bad", "", KalturaSessionType.ADMIN,
-                                            emulator.partner_id)
+        KalturaClient(config).session.start(
+            "bad", "", KalturaSessionType.ADMIN, emulator.partner_id
+        )
     assert caught.value.code == "START_SESSION_ERROR"
 
 

@@ -24,8 +24,9 @@ class Raw:
         tail = f"/action/{action}" if action else ""
         return f"{self.emu.url}/api_v3/service/{service}{tail}"
 
-    async def call(self, service: str, action: str, *, ks: str | None | bool = True,
-                   **params: Any) -> Any:
+    async def call(
+        self, service: str, action: str, *, ks: str | bool | None = True, **params: Any
+    ) -> Any:
         body = {"format": 1, **params}
         if ks is True:
             body["ks"] = self.ks
@@ -46,23 +47,22 @@ class Raw:
             assert resp.status == 200
             return json.loads(await resp.text())
 
-    async def upload(self, token_id: str, data: bytes, *, filename: str = "a.mp4",
-                     **fields: Any) -> Any:
+    async def upload(
+        self, token_id: str, data: bytes, *, filename: str = "a.mp4", **fields: Any
+    ) -> Any:
         form = aiohttp.FormData()
         form.add_field("format", "1")
         form.add_field("ks", self.ks)
         form.add_field("uploadTokenId", token_id)
         for key, value in fields.items():
             form.add_field(key, str(value))
-        form.add_field("fileData", data, filename=filename,
-                       content_type="application/octet-stream")
+        form.add_field("fileData", data, filename=filename, content_type="application/octet-stream")
         async with self.session.post(self.url("uploadtoken", "upload"), data=form) as resp:
             assert resp.status == 200
             return json.loads(await resp.text())
 
     async def add_entry(self, name: str = "clip", media_type: int = 1, **fields: Any) -> Any:
-        entry = {"objectType": "KalturaMediaEntry", "name": name, "mediaType": media_type,
-                 **fields}
+        entry = {"objectType": "KalturaMediaEntry", "name": name, "mediaType": media_type, **fields}
         return await self.call("media", "add", entry=entry)
 
 

@@ -16,8 +16,9 @@ async def _post(raw: Raw, body: dict[str, object]) -> aiohttp.ClientResponse:
 
 
 async def test_http_error_with_retry_after_does_not_run(raw: Raw, emu: KalturaEmulator) -> None:
-    emu.faults.add(service="media", action="add", kind="http_error", status=502, retry_after=3,
-                   count=1)
+    emu.faults.add(
+        service="media", action="add", kind="http_error", status=502, retry_after=3, count=1
+    )
     async with await _post(raw, {"entry": _ENTRY}) as resp:
         assert resp.status == 502 and resp.headers["Retry-After"] == "3"
         assert resp.content_type == "text/html"
@@ -60,11 +61,18 @@ async def test_html_page(raw: Raw, emu: KalturaEmulator) -> None:
         assert (await resp.text()).startswith("<html>")
 
 
-async def test_action_blocked_only_hits_matching_sub_requests(raw: Raw, emu: KalturaEmulator) -> None:
+async def test_action_blocked_only_hits_matching_sub_requests(
+    raw: Raw, emu: KalturaEmulator
+) -> None:
     emu.faults.add(service="system", action="ping", kind="action_blocked")
-    got = await raw.multi({"format": 1, "ks": raw.ks,
-                           "0": {"service": "system", "action": "ping"},
-                           "1": {"service": "system", "action": "getTime"}})
+    got = await raw.multi(
+        {
+            "format": 1,
+            "ks": raw.ks,
+            "0": {"service": "system", "action": "ping"},
+            "1": {"service": "system", "action": "getTime"},
+        }
+    )
     err = api_error(got[0], "ACTION_BLOCKED")
     assert err["args"] == {"ACTION_NAME": "ping", "SERVICE_NAME": "system"}
     assert isinstance(got[1], int)

@@ -41,18 +41,30 @@ async def test_session_end_logs_out(raw: Raw, emu: KalturaEmulator) -> None:
 
 async def test_session_start_secrets(raw: Raw, emu: KalturaEmulator) -> None:
     pid = emu.partner_id
-    admin = await raw.call("session", "start", ks=False, secret=emu.admin_secret, type=2,
-                           partnerId=pid, userId="ann", privileges="disableentitlement")
+    admin = await raw.call(
+        "session",
+        "start",
+        ks=False,
+        secret=emu.admin_secret,
+        type=2,
+        partnerId=pid,
+        userId="ann",
+        privileges="disableentitlement",
+    )
     assert admin.startswith("djJ8")
     info = await raw.call("session", "get", ks=admin)
     assert (info["sessionType"], info["userId"]) == (2, "ann")
     user = await raw.call("session", "start", ks=False, secret=emu.user_secret, partnerId=pid)
     assert (await raw.call("session", "get", ks=user))["sessionType"] == 0
-    err = api_error(await raw.call("session", "start", ks=False, secret=emu.user_secret,
-                                   type=2, partnerId=pid), "START_SESSION_ERROR")
+    err = api_error(
+        await raw.call("session", "start", ks=False, secret=emu.user_secret, type=2, partnerId=pid),
+        "START_SESSION_ERROR",
+    )
     assert err["args"] == {"PID": str(pid)}
-    api_error(await raw.call("session", "start", ks=False, secret="nope", partnerId=pid),
-              "START_SESSION_ERROR")
+    api_error(
+        await raw.call("session", "start", ks=False, secret="nope", partnerId=pid),
+        "START_SESSION_ERROR",
+    )
 
 
 async def test_user_session_forbidden_admin_actions(raw: Raw, emu: KalturaEmulator) -> None:
@@ -64,12 +76,18 @@ async def test_user_session_forbidden_admin_actions(raw: Raw, emu: KalturaEmulat
 
 
 async def test_user_sees_only_own_entries(raw: Raw, emu: KalturaEmulator) -> None:
-    mine = await raw.call("media", "add", ks=emu.user_ks("u1"), entry={
-        "objectType": "KalturaMediaEntry", "name": "mine", "mediaType": 2})
+    mine = await raw.call(
+        "media",
+        "add",
+        ks=emu.user_ks("u1"),
+        entry={"objectType": "KalturaMediaEntry", "name": "mine", "mediaType": 2},
+    )
     other = await raw.add_entry("admins", userId="u2")
     assert mine["userId"] == "u1"
-    api_error(await raw.call("media", "get", ks=emu.user_ks("u1"), entryId=other["id"]),
-              "ENTRY_ID_NOT_FOUND")
+    api_error(
+        await raw.call("media", "get", ks=emu.user_ks("u1"), entryId=other["id"]),
+        "ENTRY_ID_NOT_FOUND",
+    )
     flt = {"objectType": "KalturaMediaEntryFilter", "statusIn": "2,7"}
     listed = await raw.call("media", "list", ks=emu.user_ks("u1"), filter=flt)
     assert [e["id"] for e in listed["objects"]] == [mine["id"]]
@@ -81,33 +99,54 @@ async def test_widget_session(raw: Raw, emu: KalturaEmulator) -> None:
     assert got["objectType"] == "KalturaStartWidgetSessionResponse" and got["userId"] == "0"
     info = await raw.call("session", "get", ks=got["ks"])
     assert info["privileges"] == "view:*,widget:1" and info["sessionType"] == 0
-    api_error(await raw.call("session", "startWidgetSession", ks=False, widgetId="_1"),
-              "INVALID_WIDGET_ID")
+    api_error(
+        await raw.call("session", "startWidgetSession", ks=False, widgetId="_1"),
+        "INVALID_WIDGET_ID",
+    )
 
 
 @pytest.mark.parametrize("hash_type", ["SHA1", "MD5", "SHA256", "SHA512"])
 async def test_app_token_session(raw: Raw, emu: KalturaEmulator, hash_type: str) -> None:
-    token = await raw.call("appToken", "add", appToken={
-        "objectType": "KalturaAppToken", "hashType": hash_type, "sessionType": 2,
-        "sessionUserId": "svc", "sessionPrivileges": "list:*"})
+    token = await raw.call(
+        "appToken",
+        "add",
+        appToken={
+            "objectType": "KalturaAppToken",
+            "hashType": hash_type,
+            "sessionType": 2,
+            "sessionUserId": "svc",
+            "sessionPrivileges": "list:*",
+        },
+    )
     assert token["status"] == 2 and len(token["token"]) == 32
-    widget = await raw.call("session", "startWidgetSession", ks=False,
-                            widgetId=f"_{emu.partner_id}")
+    widget = await raw.call(
+        "session", "startWidgetSession", ks=False, widgetId=f"_{emu.partner_id}"
+    )
     digest = hashlib.new(hash_type.lower(), (widget["ks"] + token["token"]).encode()).hexdigest()
-    info = await raw.call("appToken", "startSession", ks=widget["ks"], id=token["id"],
-                          tokenHash=digest)
+    info = await raw.call(
+        "appToken", "startSession", ks=widget["ks"], id=token["id"], tokenHash=digest
+    )
     assert info["userId"] == "svc" and info["sessionType"] == 2
     assert info["privileges"].startswith(f"sessionid:{token['id']},apptoken:{token['id']}")
     assert (await raw.call("media", "list", ks=info["ks"]))["totalCount"] == 0
-    api_error(await raw.call("appToken", "startSession", ks=widget["ks"], id=token["id"],
-                             tokenHash="00"), "INVALID_APP_TOKEN_HASH")
+    api_error(
+        await raw.call("appToken", "startSession", ks=widget["ks"], id=token["id"], tokenHash="00"),
+        "INVALID_APP_TOKEN_HASH",
+    )
     await raw.call("appToken", "delete", id=token["id"])
     api_error(await raw.call("media", "list", ks=info["ks"]), "INVALID_KS")
     api_error(await raw.call("appToken", "get", id=token["id"]), "APP_TOKEN_ID_NOT_FOUND")
 
 
 async def test_app_token_bad_hash_type_is_enum_error(raw: Raw) -> None:
-    err = api_error(await raw.call("appToken", "add", appToken={
-        "objectType": "KalturaAppToken", "hashType": "CRC"}), "INVALID_ENUM_VALUE")
-    assert err["args"] == {"ENUM_VAL": "CRC", "PARAM_NAME": "hashType",
-                           "ENUM_TYPE": "KalturaAppTokenHashType"}
+    err = api_error(
+        await raw.call(
+            "appToken", "add", appToken={"objectType": "KalturaAppToken", "hashType": "CRC"}
+        ),
+        "INVALID_ENUM_VALUE",
+    )
+    assert err["args"] == {
+        "ENUM_VAL": "CRC",
+        "PARAM_NAME": "hashType",
+        "ENUM_TYPE": "KalturaAppTokenHashType",
+    }

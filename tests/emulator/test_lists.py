@@ -24,10 +24,18 @@ async def test_default_ready_only_unless_status_or_id(raw: Raw, emu: KalturaEmul
 async def test_filters(raw: Raw, emu: KalturaEmulator) -> None:
     a = await raw.add_entry("Alpha clip", tags="news,sport", referenceId="ref-a", userId="u1")
     b = await raw.add_entry("beta", tags="music", mediaType=5)
-    cat = await raw.call("category", "add", category={"objectType": "KalturaCategory",
-                                                      "name": "c1"})
-    await raw.call("categoryEntry", "add", categoryEntry={
-        "objectType": "KalturaCategoryEntry", "entryId": b["id"], "categoryId": cat["id"]})
+    cat = await raw.call(
+        "category", "add", category={"objectType": "KalturaCategory", "name": "c1"}
+    )
+    await raw.call(
+        "categoryEntry",
+        "add",
+        categoryEntry={
+            "objectType": "KalturaCategoryEntry",
+            "entryId": b["id"],
+            "categoryId": cat["id"],
+        },
+    )
     base = {"objectType": _F, "statusIn": "7"}
 
     async def ids(**flt: object) -> list[str]:
@@ -45,17 +53,26 @@ async def test_filters(raw: Raw, emu: KalturaEmulator) -> None:
     assert await ids(createdAtGreaterThanOrEqual=-3600) == sorted([a["id"], b["id"]])
     assert await ids(createdAtLessThanOrEqual=-3600) == []
     assert await ids(updatedAtGreaterThanOrEqual=3600) == []
-    api_error(await raw.call("media", "list", filter={**base, "mediaTypeEqual": 99}),
-              "INVALID_ENUM_VALUE")
+    api_error(
+        await raw.call("media", "list", filter={**base, "mediaTypeEqual": 99}), "INVALID_ENUM_VALUE"
+    )
 
 
 async def test_order_by(raw: Raw, emu: KalturaEmulator) -> None:
     emu.seed_entries(3, name_prefix="n")
-    names = [e["name"] for e in (await raw.call("media", "list", filter={
-        "objectType": _F, "orderBy": "-name"}))["objects"]]
+    names = [
+        e["name"]
+        for e in (await raw.call("media", "list", filter={"objectType": _F, "orderBy": "-name"}))[
+            "objects"
+        ]
+    ]
     assert names == ["n-2", "n-1", "n-0"]
-    asc = [e["name"] for e in (await raw.call("media", "list", filter={
-        "objectType": _F, "orderBy": "+name"}))["objects"]]
+    asc = [
+        e["name"]
+        for e in (await raw.call("media", "list", filter={"objectType": _F, "orderBy": "+name"}))[
+            "objects"
+        ]
+    ]
     assert asc == ["n-0", "n-1", "n-2"]
 
 
@@ -63,36 +80,67 @@ async def test_pager_defaults_max_and_window(raw: Raw, emu: KalturaEmulator) -> 
     emu.seed_entries(25_000)
     first = await raw.call("media", "list")
     assert len(first["objects"]) == 30 and first["totalCount"] == 25_000
-    big = await raw.call("media", "list", pager={"objectType": "KalturaFilterPager",
-                                                 "pageSize": 1000, "pageIndex": 1})
+    big = await raw.call(
+        "media",
+        "list",
+        pager={"objectType": "KalturaFilterPager", "pageSize": 1000, "pageIndex": 1},
+    )
     assert len(big["objects"]) == 500
     seen: set[str] = set()
     for index in range(1, 21):
-        got = await raw.call("media", "list", pager={"objectType": "KalturaFilterPager",
-                                                     "pageSize": 500, "pageIndex": index})
+        got = await raw.call(
+            "media",
+            "list",
+            pager={"objectType": "KalturaFilterPager", "pageSize": 500, "pageIndex": index},
+        )
         seen.update(e["id"] for e in got["objects"])
     assert len(seen) == 10_000
-    api_error(await raw.call("media", "list", pager={"objectType": "KalturaFilterPager",
-                                                     "pageSize": 500, "pageIndex": 21}),
-              "QUERY_EXCEEDED_MAX_MATCHES_ALLOWED")
+    api_error(
+        await raw.call(
+            "media",
+            "list",
+            pager={"objectType": "KalturaFilterPager", "pageSize": 500, "pageIndex": 21},
+        ),
+        "QUERY_EXCEEDED_MAX_MATCHES_ALLOWED",
+    )
 
 
 async def test_update_rules(raw: Raw) -> None:
     entry = await raw.add_entry("n", description="d", tags="t")
-    upd = await raw.call("media", "update", entryId=entry["id"], mediaEntry={
-        "objectType": "KalturaMediaEntry", "description__null": "", "name": "m"})
+    upd = await raw.call(
+        "media",
+        "update",
+        entryId=entry["id"],
+        mediaEntry={"objectType": "KalturaMediaEntry", "description__null": "", "name": "m"},
+    )
     assert upd["name"] == "m" and "description" not in upd and upd["tags"] == "t"
-    api_error(await raw.call("media", "update", entryId=entry["id"], mediaEntry={
-        "objectType": "KalturaMediaEntry", "mediaType": 2}), "PROPERTY_VALIDATION_NOT_UPDATABLE")
-    same = await raw.call("media", "update", entryId=entry["id"], mediaEntry={
-        "objectType": "KalturaMediaEntry", "mediaType": 1})
+    api_error(
+        await raw.call(
+            "media",
+            "update",
+            entryId=entry["id"],
+            mediaEntry={"objectType": "KalturaMediaEntry", "mediaType": 2},
+        ),
+        "PROPERTY_VALIDATION_NOT_UPDATABLE",
+    )
+    same = await raw.call(
+        "media",
+        "update",
+        entryId=entry["id"],
+        mediaEntry={"objectType": "KalturaMediaEntry", "mediaType": 1},
+    )
     assert same["mediaType"] == 1
-    err = api_error(await raw.call("media", "add", entry={
-        "objectType": "KalturaMediaEntry", "mediaType": 1, "id": "0_x"}),
-        "PROPERTY_VALIDATION_NOT_UPDATABLE")
+    err = api_error(
+        await raw.call(
+            "media", "add", entry={"objectType": "KalturaMediaEntry", "mediaType": 1, "id": "0_x"}
+        ),
+        "PROPERTY_VALIDATION_NOT_UPDATABLE",
+    )
     assert err["args"] == {"PROP_NAME": "KalturaMediaEntry::id"}
-    api_error(await raw.call("media", "add", entry={"objectType": "KalturaMediaEntry"}),
-              "PROPERTY_VALIDATION_CANNOT_BE_NULL")
+    api_error(
+        await raw.call("media", "add", entry={"objectType": "KalturaMediaEntry"}),
+        "PROPERTY_VALIDATION_CANNOT_BE_NULL",
+    )
     err = api_error(await raw.call("media", "get"), "MISSING_MANDATORY_PARAMETER")
     assert err["message"] == 'Missing parameter "entryId"'
     api_error(await raw.call("media", "add", entry="text"), "PROPERTY_VALIDATION_WRONG_FORMAT")

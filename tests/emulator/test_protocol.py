@@ -55,20 +55,42 @@ async def test_json_body_only_with_exact_content_type(raw: Raw) -> None:
 
 
 async def test_form_colon_and_bracket_notation(raw: Raw) -> None:
-    colon = await raw.form(raw.url("media", "add"), {
-        "format": "1", "ks": raw.ks, "entry:objectType": "KalturaMediaEntry",
-        "entry:name": "colon", "entry:mediaType": "1"})
-    bracket = await raw.form(raw.url("media", "add"), {
-        "format": "1", "ks": raw.ks, "entry[objectType]": "KalturaMediaEntry",
-        "entry[name]": "bracket", "entry[mediaType]": "1"})
+    colon = await raw.form(
+        raw.url("media", "add"),
+        {
+            "format": "1",
+            "ks": raw.ks,
+            "entry:objectType": "KalturaMediaEntry",
+            "entry:name": "colon",
+            "entry:mediaType": "1",
+        },
+    )
+    bracket = await raw.form(
+        raw.url("media", "add"),
+        {
+            "format": "1",
+            "ks": raw.ks,
+            "entry[objectType]": "KalturaMediaEntry",
+            "entry[name]": "bracket",
+            "entry[mediaType]": "1",
+        },
+    )
     assert (colon["name"], bracket["name"]) == ("colon", "bracket")
     assert colon["objectType"] == bracket["objectType"] == "KalturaMediaEntry"
 
 
 async def test_multipart_json_field_is_the_parameters(raw: Raw) -> None:
     form = aiohttp.FormData()
-    form.add_field("json", json.dumps({"format": 1, "ks": raw.ks, "entry": {
-        "objectType": "KalturaMediaEntry", "name": "mp", "mediaType": 1}}))
+    form.add_field(
+        "json",
+        json.dumps(
+            {
+                "format": 1,
+                "ks": raw.ks,
+                "entry": {"objectType": "KalturaMediaEntry", "name": "mp", "mediaType": 1},
+            }
+        ),
+    )
     form.add_field("ignored", "x", filename="f.bin")
     async with raw.session.post(raw.url("media", "add"), data=form) as resp:
         got = json.loads(await resp.text())
@@ -81,8 +103,9 @@ async def test_object_shape_nulls_dropped_object_type_last(raw: Raw) -> None:
     assert list(entry)[-1] == "objectType"
     assert "description" not in entry
     assert entry["status"] == 7 and entry["type"] == 1
-    async with raw.session.post(raw.url("media", "get"),
-                                json={"format": 1, "ks": raw.ks, "entryId": entry["id"]}) as r:
+    async with raw.session.post(
+        raw.url("media", "get"), json={"format": 1, "ks": raw.ks, "entryId": entry["id"]}
+    ) as r:
         text = await r.text()
     assert '"name":"a\\/b"' in text
 
@@ -101,16 +124,26 @@ async def test_error_shapes(raw: Raw) -> None:
     assert err["args"] == {"ENTRY_ID": "0_nope"}
     assert api_error(await raw.call("media", "list", ks=False), "MISSING_KS")["args"] == []
     err = api_error(await raw.call("NoSuch", "x"), "SERVICE_DOES_NOT_EXISTS")
-    assert err == {"code": "SERVICE_DOES_NOT_EXISTS", "message": 'Service "nosuch" does not exists',
-                   "objectType": "KalturaAPIException", "args": {"SRV_NAME": "nosuch"}}
+    assert err == {
+        "code": "SERVICE_DOES_NOT_EXISTS",
+        "message": 'Service "nosuch" does not exists',
+        "objectType": "KalturaAPIException",
+        "args": {"SRV_NAME": "nosuch"},
+    }
     err = api_error(await raw.call("media", "NoSuch"), "ACTION_DOES_NOT_EXISTS")
     assert err["args"] == {"ACTION_NAME": "nosuch", "SERVICE_NAME": "media"}
     err = api_error(await raw.call("media", "addFromUrl"), "ACTION_NOT_EMULATED")
     assert err["args"] == {"SERVICE_NAME": "media", "ACTION_NAME": "addfromurl"}
-    api_error(await raw.form(raw.url("multirequest").replace("/service/multirequest", "/"),
-                             {"format": "1"}), "SERVICE_NOT_SPECIFIED")
-    api_error(await raw.form(f"{raw.emu.url}/api_v3/?service=media", {"format": "1"}),
-              "ACTION_NOT_SPECIFIED")
+    api_error(
+        await raw.form(
+            raw.url("multirequest").replace("/service/multirequest", "/"), {"format": "1"}
+        ),
+        "SERVICE_NOT_SPECIFIED",
+    )
+    api_error(
+        await raw.form(f"{raw.emu.url}/api_v3/?service=media", {"format": "1"}),
+        "ACTION_NOT_SPECIFIED",
+    )
 
 
 async def test_plugin_service_ids(raw: Raw) -> None:
@@ -120,16 +153,18 @@ async def test_plugin_service_ids(raw: Raw) -> None:
 
 async def test_xml_format_is_default(raw: Raw, emu: KalturaEmulator) -> None:
     entry = await raw.add_entry("xml")
-    async with raw.session.post(raw.url("media", "get"),
-                                json={"ks": raw.ks, "entryId": entry["id"]}) as resp:
+    async with raw.session.post(
+        raw.url("media", "get"), json={"ks": raw.ks, "entryId": entry["id"]}
+    ) as resp:
         assert resp.headers["Content-Type"].startswith("text/xml")
         root = ET.fromstring(await resp.read())
     result = root.find("result")
     assert result is not None and root.find("executionTime") is not None
     assert result.findtext("objectType") == "KalturaMediaEntry"
     assert result.findtext("id") == entry["id"]
-    async with raw.session.post(raw.url("media", "get"),
-                                json={"format": 2, "ks": raw.ks, "entryId": "0_x"}) as resp:
+    async with raw.session.post(
+        raw.url("media", "get"), json={"format": 2, "ks": raw.ks, "entryId": "0_x"}
+    ) as resp:
         err = ET.fromstring(await resp.read()).find("result/error")
     assert err is not None and err.findtext("code") == "ENTRY_ID_NOT_FOUND"
     assert err.findtext("args/item/name") == "ENTRY_ID"

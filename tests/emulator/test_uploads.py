@@ -13,8 +13,9 @@ from kaltura_async.testing import KalturaEmulator
 
 
 async def _token(raw: Raw, **fields: object) -> str:
-    got = await raw.call("uploadToken", "add", uploadToken={"objectType": "KalturaUploadToken",
-                                                             **fields})
+    got = await raw.call(
+        "uploadToken", "add", uploadToken={"objectType": "KalturaUploadToken", **fields}
+    )
     assert got["status"] == 0 and len(got["id"]) == 34
     return str(got["id"])
 
@@ -56,7 +57,8 @@ async def test_final_chunk_waits_for_a_late_chunk(raw: Raw, emu: KalturaEmulator
     await raw.upload(tid, b"aa", resume=0, finalChunk=0)
     final = asyncio.ensure_future(raw.upload(tid, b"cc", resume=1, finalChunk=1, resumeAt=4))
     deadline = time.monotonic() + 5
-    while not emu._store().tokens[tid].pending and time.monotonic() < deadline:
+    # the final chunk must be parked before the missing one arrives; poll, bounded
+    while not emu._store().tokens[tid].pending and time.monotonic() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.01)
     await raw.upload(tid, b"bb", resume=1, finalChunk=0, resumeAt=2)
     assert (await final)["status"] == 2
@@ -67,8 +69,10 @@ async def test_final_chunk_size_mismatch_is_retryable(raw: Raw, emu: KalturaEmul
     emu._store().final_chunk_wait = 0.05
     tid = await _token(raw)
     await raw.upload(tid, b"aa", resume=0, finalChunk=0)
-    api_error(await raw.upload(tid, b"cc", resume=1, finalChunk=1, resumeAt=4),
-              "UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE")
+    api_error(
+        await raw.upload(tid, b"cc", resume=1, finalChunk=1, resumeAt=4),
+        "UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE",
+    )
     await raw.upload(tid, b"bb", resume=1, finalChunk=0, resumeAt=2)
     assert (await raw.upload(tid, b"cc", resume=1, finalChunk=1, resumeAt=4))["status"] == 2
     assert emu.upload_token_bytes(tid) == b"aabbcc"
@@ -81,13 +85,20 @@ async def test_resume_rules(raw: Raw) -> None:
     same = await raw.upload(tid, b"", resume=1, finalChunk=0, resumeAt=10)
     assert same["uploadedFileSize"] == 3
     api_error(await raw.upload(tid, b"x", filename=""), "UPLOAD_ERROR")
-    api_error(await raw.call("uploadToken", "get", uploadTokenId="0_nope"),
-              "UPLOAD_TOKEN_NOT_FOUND")
+    api_error(
+        await raw.call("uploadToken", "get", uploadTokenId="0_nope"), "UPLOAD_TOKEN_NOT_FOUND"
+    )
 
 
 async def test_auto_finalize(raw: Raw) -> None:
-    api_error(await raw.call("uploadToken", "add", uploadToken={
-        "objectType": "KalturaUploadToken", "autoFinalize": 1}), "UPLOAD_TOKEN_MISSING_FILE_SIZE")
+    api_error(
+        await raw.call(
+            "uploadToken",
+            "add",
+            uploadToken={"objectType": "KalturaUploadToken", "autoFinalize": 1},
+        ),
+        "UPLOAD_TOKEN_MISSING_FILE_SIZE",
+    )
     tid = await _token(raw, autoFinalize=1, fileSize=4)
     assert (await raw.upload(tid, b"ab", resume=0, finalChunk=0))["status"] == 1
     assert (await raw.upload(tid, b"cd", resume=1, finalChunk=0))["status"] == 2
@@ -106,25 +117,39 @@ async def test_add_content_with_full_token_goes_ready(raw: Raw, emu: KalturaEmul
     tid = await _token(raw)
     await raw.upload(tid, b"video")
     entry = await raw.add_entry("v")
-    got = await raw.call("media", "addContent", entryId=entry["id"], resource={
-        "objectType": "KalturaUploadedFileTokenResource", "token": tid})
+    got = await raw.call(
+        "media",
+        "addContent",
+        entryId=entry["id"],
+        resource={"objectType": "KalturaUploadedFileTokenResource", "token": tid},
+    )
     assert got["status"] == 2 and got["flavorParamsIds"]
     assert (await raw.call("uploadToken", "get", uploadTokenId=tid))["status"] == 3
     flavors = await raw.call("flavorAsset", "getByEntryId", entryId=entry["id"])
     assert len(flavors) == 3 and sum(1 for f in flavors if f.get("isOriginal")) == 1
     thumbs = await raw.call("thumbAsset", "getByEntryId", entryId=entry["id"])
     assert len(thumbs) == 1
-    api_error(await raw.call("media", "addContent", entryId=entry["id"], resource={
-        "objectType": "KalturaUploadedFileTokenResource", "token": tid}),
-        "ENTRY_ALREADY_WITH_CONTENT")
+    api_error(
+        await raw.call(
+            "media",
+            "addContent",
+            entryId=entry["id"],
+            resource={"objectType": "KalturaUploadedFileTokenResource", "token": tid},
+        ),
+        "ENTRY_ALREADY_WITH_CONTENT",
+    )
     assert (await raw.call("media", "list"))["totalCount"] == 1
 
 
 async def test_add_content_before_upload_completes(raw: Raw) -> None:
     tid = await _token(raw)
     entry = await raw.add_entry("v")
-    got = await raw.call("media", "addContent", entryId=entry["id"], resource={
-        "objectType": "KalturaUploadedFileTokenResource", "token": tid})
+    got = await raw.call(
+        "media",
+        "addContent",
+        entryId=entry["id"],
+        resource={"objectType": "KalturaUploadedFileTokenResource", "token": tid},
+    )
     assert got["status"] == 0
     await raw.upload(tid, b"data")
     assert (await raw.call("media", "get", entryId=entry["id"]))["status"] == 2
@@ -137,8 +162,12 @@ async def test_transcode_delay_is_lazy() -> None:
             tid = await _token(raw)
             await raw.upload(tid, b"v")
             entry = await raw.add_entry("v")
-            got = await raw.call("media", "addContent", entryId=entry["id"], resource={
-                "objectType": "KalturaUploadedFileTokenResource", "token": tid})
+            got = await raw.call(
+                "media",
+                "addContent",
+                entryId=entry["id"],
+                resource={"objectType": "KalturaUploadedFileTokenResource", "token": tid},
+            )
             assert got["status"] == 1
             deadline = time.monotonic() + 5
             status = 1
@@ -151,12 +180,26 @@ async def test_transcode_delay_is_lazy() -> None:
 async def test_image_goes_straight_to_ready_and_add_from_uploaded_file(raw: Raw) -> None:
     tid = await _token(raw)
     await raw.upload(tid, b"jpeg")
-    got = await raw.call("media", "addFromUploadedFile", uploadTokenId=tid, mediaEntry={
-        "objectType": "KalturaMediaEntry", "name": "img", "mediaType": 2})
+    got = await raw.call(
+        "media",
+        "addFromUploadedFile",
+        uploadTokenId=tid,
+        mediaEntry={"objectType": "KalturaMediaEntry", "name": "img", "mediaType": 2},
+    )
     assert got["status"] == 2
-    api_error(await raw.call("media", "addContent", entryId=got["id"], resource={
-        "objectType": "KalturaResource"}), "OBJECT_TYPE_ABSTRACT")
+    api_error(
+        await raw.call(
+            "media", "addContent", entryId=got["id"], resource={"objectType": "KalturaResource"}
+        ),
+        "OBJECT_TYPE_ABSTRACT",
+    )
     other = await raw.add_entry("x")
-    api_error(await raw.call("media", "addContent", entryId=other["id"], resource={
-        "objectType": "KalturaUploadedFileTokenResource", "token": tid}),
-        "UPLOADED_FILE_NOT_FOUND_BY_TOKEN")
+    api_error(
+        await raw.call(
+            "media",
+            "addContent",
+            entryId=other["id"],
+            resource={"objectType": "KalturaUploadedFileTokenResource", "token": tid},
+        ),
+        "UPLOADED_FILE_NOT_FOUND_BY_TOKEN",
+    )

@@ -26,8 +26,13 @@ def _clean(obj: dict[str, Any]) -> dict[str, Any]:
 
 def _stamp(state: State, obj: dict[str, Any], **fields: Any) -> dict[str, Any]:
     now = state.now()
-    obj.update(partnerId=state.config.partner_id, createdAt=now, updatedAt=now,
-               _seq=state.next_seq(), **fields)
+    obj.update(
+        partnerId=state.config.partner_id,
+        createdAt=now,
+        updatedAt=now,
+        _seq=state.next_seq(),
+        **fields,
+    )
     return obj
 
 
@@ -38,8 +43,13 @@ def _update(state: State, stored: dict[str, Any], obj: dict[str, Any]) -> dict[s
     return stored
 
 
-def _listed(object_type: str, item_class: str, items: list[dict[str, Any]],
-            args: dict[str, Any], default_order: str = "+createdAt") -> dict[str, Any]:
+def _listed(
+    object_type: str,
+    item_class: str,
+    items: list[dict[str, Any]],
+    args: dict[str, Any],
+    default_order: str = "+createdAt",
+) -> dict[str, Any]:
     flt = args["filter"]
     chosen = select(items, flt, schema().properties(item_class))
     return list_response(object_type, chosen, flt, args["pager"], default_order)
@@ -95,8 +105,16 @@ async def category_add(ctx: Context, args: dict[str, Any]) -> Any:
     check_insert(obj)
     require(obj, "name")
     state = ctx.state
-    cat = _stamp(state, _clean(obj), id=state.int_id(), status=ACTIVE, entriesCount=0,
-                 directEntriesCount=0, directSubCategoriesCount=0, membersCount=0)
+    cat = _stamp(
+        state,
+        _clean(obj),
+        id=state.int_id(),
+        status=ACTIVE,
+        entriesCount=0,
+        directEntriesCount=0,
+        directSubCategoriesCount=0,
+        membersCount=0,
+    )
     _place_category(state, cat)
     state.categories[cat["id"]] = cat
     return cat
@@ -142,8 +160,9 @@ async def category_entry_add(ctx: Context, args: dict[str, Any]) -> Any:
     key = (entry["id"], cat["id"])
     if key in state.category_entries:
         raise api_error("CATEGORY_ENTRY_ALREADY_EXISTS")
-    link = _stamp(state, _clean(obj), status=ACTIVE, categoryFullIds=cat["fullIds"],
-                  creatorUserId=ctx.user_id)
+    link = _stamp(
+        state, _clean(obj), status=ACTIVE, categoryFullIds=cat["fullIds"], creatorUserId=ctx.user_id
+    )
     link.pop("partnerId")
     state.category_entries[key] = link
     _refresh_entry_categories(state, entry["id"])
@@ -188,8 +207,15 @@ async def user_add(ctx: Context, args: dict[str, Any]) -> Any:
     state = ctx.state
     if obj["id"] in state.users:
         raise api_error("DUPLICATE_USER_BY_ID", obj["id"])
-    user = _stamp(state, _clean(obj), status=1, isAdmin=bool(obj.get("isAdmin")),
-                  type=obj.get("type", 0), loginEnabled=False, isAccountOwner=False)
+    user = _stamp(
+        state,
+        _clean(obj),
+        status=1,
+        isAdmin=bool(obj.get("isAdmin")),
+        type=obj.get("type", 0),
+        loginEnabled=False,
+        isAccountOwner=False,
+    )
     user.pop("password", None)
     state.users[user["id"]] = user
     return user
@@ -235,8 +261,15 @@ async def profile_add(ctx: Context, args: dict[str, Any]) -> Any:
     obj = args["metadataProfile"]
     check_insert(obj)
     state = ctx.state
-    profile = _stamp(state, _clean(obj), id=state.int_id(), status=1, version=1,
-                     xsd=args["xsdData"], views=args["viewsData"])
+    profile = _stamp(
+        state,
+        _clean(obj),
+        id=state.int_id(),
+        status=1,
+        version=1,
+        xsd=args["xsdData"],
+        views=args["viewsData"],
+    )
     state.metadata_profiles[profile["id"]] = profile
     return profile
 
@@ -286,10 +319,18 @@ async def metadata_add(ctx: Context, args: dict[str, Any]) -> Any:
     for other in state.metadata.values():
         if other["metadataProfileId"] == profile["id"] and other["objectId"] == object_id:
             raise api_error("METADATA_ALREADY_EXISTS", object_id)
-    item = _stamp(state, {"objectType": "KalturaMetadata"}, id=state.int_id(),
-                  metadataProfileId=profile["id"], metadataProfileVersion=profile["version"],
-                  metadataObjectType=object_type, objectId=object_id, version=1, status=1,
-                  xml=args["xmlData"])
+    item = _stamp(
+        state,
+        {"objectType": "KalturaMetadata"},
+        id=state.int_id(),
+        metadataProfileId=profile["id"],
+        metadataProfileVersion=profile["version"],
+        metadataObjectType=object_type,
+        objectId=object_id,
+        version=1,
+        status=1,
+        xml=args["xmlData"],
+    )
     state.metadata[item["id"]] = item
     return item
 
@@ -303,8 +344,7 @@ async def metadata_get(ctx: Context, args: dict[str, Any]) -> Any:
 async def metadata_update(ctx: Context, args: dict[str, Any]) -> Any:
     item = _metadata(ctx, args["id"])
     if args["xmlData"] is not None:
-        item.update(xml=args["xmlData"], version=item["version"] + 1,
-                    updatedAt=ctx.state.now())
+        item.update(xml=args["xmlData"], version=item["version"] + 1, updatedAt=ctx.state.now())
     return item
 
 
@@ -340,9 +380,18 @@ async def caption_add(ctx: Context, args: dict[str, Any]) -> Any:
     entry = find_entry(ctx, args["entryId"])
     state = ctx.state
     fmt = str(obj.get("format") or "1")
-    caption = _stamp(state, _clean(obj), id=state.short_id(state.captions),
-                     entryId=entry["id"], status=0, version=0, format=fmt,
-                     fileExt=_CAPTION_EXT.get(fmt, "srt"), size=0, sizeInBytes=0)
+    caption = _stamp(
+        state,
+        _clean(obj),
+        id=state.short_id(state.captions),
+        entryId=entry["id"],
+        status=0,
+        version=0,
+        format=fmt,
+        fileExt=_CAPTION_EXT.get(fmt, "srt"),
+        size=0,
+        sizeInBytes=0,
+    )
     caption.setdefault("isDefault", 0)
     state.captions[caption["id"]] = caption
     return caption
@@ -367,7 +416,8 @@ async def caption_delete(ctx: Context, args: dict[str, Any]) -> Any:
 @action("caption_captionAsset", "list")
 async def caption_list(ctx: Context, args: dict[str, Any]) -> Any:
     visible = [
-        c for c in ctx.state.captions.values()
+        c
+        for c in ctx.state.captions.values()
         if (e := ctx.state.entries.get(c["entryId"])) is not None and ctx.may_see(e)
     ]
     return _listed("KalturaCaptionAssetListResponse", "KalturaCaptionAsset", visible, args)
@@ -387,12 +437,18 @@ async def caption_set_content(ctx: Context, args: dict[str, Any]) -> Any:
         if token.status != FULL:
             raise api_error("UPLOADED_FILE_NOT_FOUND_BY_TOKEN")
         size = token.size
-        token.obj.update(status=3, attachedObjectType="captionAsset.Caption",
-                         attachedObjectId=caption["id"])
+        token.obj.update(
+            status=3, attachedObjectType="captionAsset.Caption", attachedObjectId=caption["id"]
+        )
     elif rtype == "KalturaUrlResource":
         size = 0
     else:
         raise api_error("RESOURCE_TYPE_NOT_SUPPORTED", rtype)
-    caption.update(status=2, size=max(size // 1024, 1), sizeInBytes=size,
-                   version=caption["version"] + 1, updatedAt=ctx.state.now())
+    caption.update(
+        status=2,
+        size=max(size // 1024, 1),
+        sizeInBytes=size,
+        version=caption["version"] + 1,
+        updatedAt=ctx.state.now(),
+    )
     return caption

@@ -98,7 +98,9 @@ def _editable(ctx: Context, entry_id: str, entry_type: int | None) -> dict[str, 
     return entry
 
 
-def _query(ctx: Context, flt: dict[str, Any] | None, entry_type: int | None) -> list[dict[str, Any]]:
+def _query(
+    ctx: Context, flt: dict[str, Any] | None, entry_type: int | None
+) -> list[dict[str, Any]]:
     state = ctx.state
     state.settle()
     flt = flt or {}
@@ -112,7 +114,9 @@ def _query(ctx: Context, flt: dict[str, Any] | None, entry_type: int | None) -> 
         for e in state.entries.values()
         if (entry_type is None or e.get("type") == entry_type)
         and (sees_all or e.get("userId") == user)
-        and (not default_ready or (e["status"] == READY and e.get("moderationStatus") not in (1, 3)))
+        and (
+            not default_ready or (e["status"] == READY and e.get("moderationStatus") not in (1, 3))
+        )
     ]
     items = select(items, flt, entry_fields())
     free_text = flt.get("freeText")
@@ -121,7 +125,9 @@ def _query(ctx: Context, flt: dict[str, Any] | None, entry_type: int | None) -> 
         items = [
             e
             for e in items
-            if any(needle in str(e.get(k) or "").lower() for k in ("name", "description", "tags", "id"))
+            if any(
+                needle in str(e.get(k) or "").lower() for k in ("name", "description", "tags", "id")
+            )
         ]
     return items
 
@@ -146,7 +152,9 @@ def _delete(ctx: Context, entry_id: str, entry_type: int | None) -> None:
         del state.category_entries[key]
 
 
-def _new_asset(state: State, entry: dict[str, Any], object_type: str, **fields: Any) -> dict[str, Any]:
+def _new_asset(
+    state: State, entry: dict[str, Any], object_type: str, **fields: Any
+) -> dict[str, Any]:
     now = state.now()
     store = state.thumbs if object_type == "KalturaThumbAsset" else state.flavors
     asset = {
@@ -168,25 +176,75 @@ def attach_content(state: State, entry: dict[str, Any], size: int) -> None:
     """Give an entry its file: flavors, a thumbnail, then PRECONVERT or READY."""
     kb = max(size // 1024, 1)
     if entry.get("mediaType") == IMAGE:
-        _new_asset(state, entry, "KalturaFlavorAsset", flavorParamsId=0, isOriginal=True,
-                   isWeb=True, status=READY, size=kb, sizeInBytes=size, fileExt="jpg",
-                   width=1280, height=720, tags="source")
+        _new_asset(
+            state,
+            entry,
+            "KalturaFlavorAsset",
+            flavorParamsId=0,
+            isOriginal=True,
+            isWeb=True,
+            status=READY,
+            size=kb,
+            sizeInBytes=size,
+            fileExt="jpg",
+            width=1280,
+            height=720,
+            tags="source",
+        )
         entry.update(width=1280, height=720, status=READY, updatedAt=state.now())
         return
     delay = state.config.transcode_delay
     flavor_status = READY if delay <= 0 else 1
-    _new_asset(state, entry, "KalturaFlavorAsset", flavorParamsId=0, isOriginal=True,
-               isWeb=False, status=READY, size=kb, sizeInBytes=size, fileExt="mp4",
-               containerFormat="isom", tags="source", bitrate=0, frameRate=25.0,
-               width=1920, height=1080)
+    _new_asset(
+        state,
+        entry,
+        "KalturaFlavorAsset",
+        flavorParamsId=0,
+        isOriginal=True,
+        isWeb=False,
+        status=READY,
+        size=kb,
+        sizeInBytes=size,
+        fileExt="mp4",
+        containerFormat="isom",
+        tags="source",
+        bitrate=0,
+        frameRate=25.0,
+        width=1920,
+        height=1080,
+    )
     for params_id, height, width, bitrate in _DERIVED_FLAVORS:
-        _new_asset(state, entry, "KalturaFlavorAsset", flavorParamsId=params_id,
-                   isOriginal=False, isWeb=True, status=flavor_status, size=kb,
-                   sizeInBytes=size, fileExt="mp4", containerFormat="mp4", videoCodecId="avc1",
-                   tags="mobile,web,mbr,iphone,iphonenew", bitrate=bitrate, frameRate=25.0,
-                   width=width, height=height)
-    _new_asset(state, entry, "KalturaThumbAsset", thumbParamsId=0, status=READY, fileExt="jpg",
-               width=1280, height=720, size=20, tags="default_thumb")
+        _new_asset(
+            state,
+            entry,
+            "KalturaFlavorAsset",
+            flavorParamsId=params_id,
+            isOriginal=False,
+            isWeb=True,
+            status=flavor_status,
+            size=kb,
+            sizeInBytes=size,
+            fileExt="mp4",
+            containerFormat="mp4",
+            videoCodecId="avc1",
+            tags="mobile,web,mbr,iphone,iphonenew",
+            bitrate=bitrate,
+            frameRate=25.0,
+            width=width,
+            height=height,
+        )
+    _new_asset(
+        state,
+        entry,
+        "KalturaThumbAsset",
+        thumbParamsId=0,
+        status=READY,
+        fileExt="jpg",
+        width=1280,
+        height=720,
+        size=20,
+        tags="default_thumb",
+    )
     entry.update(
         duration=10,
         msDuration=10000,
@@ -399,11 +457,13 @@ async def playlist_execute(ctx: Context, args: dict[str, Any]) -> Any:
     return out
 
 
-def _assets(ctx: Context, store: dict[str, dict[str, Any]], flt: dict[str, Any] | None,
-            object_type: str) -> list[dict[str, Any]]:
+def _assets(
+    ctx: Context, store: dict[str, dict[str, Any]], flt: dict[str, Any] | None, object_type: str
+) -> list[dict[str, Any]]:
     ctx.state.settle()
     visible = [
-        a for a in store.values()
+        a
+        for a in store.values()
         if (e := ctx.state.entries.get(a["entryId"])) is not None and ctx.may_see(e)
     ]
     return select(visible, flt, schema().properties(object_type))
@@ -426,8 +486,9 @@ async def flavor_get(ctx: Context, args: dict[str, Any]) -> Any:
 @action("flavorAsset", "list")
 async def flavor_list(ctx: Context, args: dict[str, Any]) -> Any:
     items = _assets(ctx, ctx.state.flavors, args["filter"], "KalturaFlavorAsset")
-    return list_response("KalturaFlavorAssetListResponse", items, args["filter"], args["pager"],
-                         "+createdAt")
+    return list_response(
+        "KalturaFlavorAssetListResponse", items, args["filter"], args["pager"], "+createdAt"
+    )
 
 
 @action("flavorAsset", "getByEntryId")
@@ -444,8 +505,9 @@ async def thumb_get(ctx: Context, args: dict[str, Any]) -> Any:
 @action("thumbAsset", "list")
 async def thumb_list(ctx: Context, args: dict[str, Any]) -> Any:
     items = _assets(ctx, ctx.state.thumbs, args["filter"], "KalturaThumbAsset")
-    return list_response("KalturaThumbAssetListResponse", items, args["filter"], args["pager"],
-                         "+createdAt")
+    return list_response(
+        "KalturaThumbAssetListResponse", items, args["filter"], args["pager"], "+createdAt"
+    )
 
 
 @action("thumbAsset", "getByEntryId")
@@ -463,8 +525,14 @@ _ES_FIELDS = {
     "kuser_id": "userId",
     "admin_tags": "adminTags",
 }
-_ES_SORT = {"created_at": "createdAt", "updated_at": "updatedAt", "name": "name",
-            "plays": "plays", "votes": "votes", "rank": "rank"}
+_ES_SORT = {
+    "created_at": "createdAt",
+    "updated_at": "updatedAt",
+    "name": "name",
+    "plays": "plays",
+    "votes": "votes",
+    "rank": "rank",
+}
 
 
 def _es_term_match(value: Any, term: str, item_type: int, is_list: bool) -> bool:
@@ -494,8 +562,10 @@ def _es_match(item: dict[str, Any], entry: dict[str, Any]) -> bool:
     item_type = int(item.get("itemType") or 2)
     field = item.get("fieldName")
     if field is None:
-        return any(_es_term_match(entry.get(k), term, item_type, k == "tags")
-                   for k in ("name", "description", "tags"))
+        return any(
+            _es_term_match(entry.get(k), term, item_type, k == "tags")
+            for k in ("name", "description", "tags")
+        )
     key = _ES_FIELDS.get(str(field))
     return key is not None and _es_term_match(entry.get(key), term, item_type, key.endswith("ags"))
 
@@ -514,8 +584,9 @@ async def esearch_search_entry(ctx: Context, args: dict[str, Any]) -> Any:
         for o in order_items
         if o.get("sortField") in _ES_SORT
     )
-    listed = list_response("KalturaESearchEntryResponse", items, {"orderBy": order_by or None},
-                           args["pager"])
+    listed = list_response(
+        "KalturaESearchEntryResponse", items, {"orderBy": order_by or None}, args["pager"]
+    )
     listed["objects"] = [
         {"objectType": "KalturaESearchEntryResult", "object": e, "itemsData": []}
         for e in listed["objects"]

@@ -16,8 +16,9 @@ from . import Context, action
 __all__ = ["mint"]
 
 _HASHES = {"SHA1": "sha1", "MD5": "md5", "SHA256": "sha256", "SHA512": "sha512"}
-_RESERVED_PRIVILEGES = frozenset({"sessionid", "apptoken", "setrole", "disableentitlement",
-                                  "enablechangeaccount", "edituser"})
+_RESERVED_PRIVILEGES = frozenset(
+    {"sessionid", "apptoken", "setrole", "disableentitlement", "enablechangeaccount", "edituser"}
+)
 APP_TOKEN_ACTIVE, APP_TOKEN_DELETED = 2, 3
 
 
@@ -26,8 +27,9 @@ def mint(state: State, session_type: int, user_id: str, expiry: int, privileges:
     cfg = state.config
     valid_until = state.now() + expiry
     make = mint_v2 if cfg.ks_version == 2 else mint_v1
-    return make(cfg.admin_secrets[0], cfg.partner_id, valid_until, session_type, user_id,
-                privileges)
+    return make(
+        cfg.admin_secrets[0], cfg.partner_id, valid_until, session_type, user_id, privileges
+    )
 
 
 def _info(state: State, session: KSInfo, ks: str | None) -> dict[str, Any]:
@@ -96,8 +98,12 @@ async def start_widget_session(ctx: Context, args: dict[str, Any]) -> Any:
         raise api_error("INVALID_WIDGET_ID", args["widgetId"])
     expiry = min(args["expiry"], ctx.state.config.max_ks_expiry)
     ks = mint(ctx.state, 0, "0", expiry, "view:*,widget:1")
-    return {"objectType": "KalturaStartWidgetSessionResponse", "partnerId": pid, "ks": ks,
-            "userId": "0"}
+    return {
+        "objectType": "KalturaStartWidgetSessionResponse",
+        "partnerId": pid,
+        "ks": ks,
+        "userId": "0",
+    }
 
 
 def _app_token(ctx: Context, token_id: str) -> dict[str, Any]:
