@@ -11,7 +11,6 @@ from rawhttp import Raw
 
 from kaltura_async.testing import KalturaEmulator
 
-pytest_plugins = ["kaltura_async.testing.pytest_plugin"]
 
 
 @pytest_asyncio.fixture
