@@ -57,23 +57,26 @@ def _plan_classes(
 ) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
     """Class names of types and enums share one namespace: a types module imports both."""
     names = NameSpace("enum/type class", "kaltura_async.types + kaltura_async.enums")
+    # claims are labelled "class X" / "enum X": nothing stops a schema from reusing a wire
+    # name across the two kinds
     claims = [
-        Claim(schema.classes[i].name, identifier(strip_prefix(schema.classes[i].name)))
+        Claim(f"class {schema.classes[i].name}", identifier(strip_prefix(schema.classes[i].name)))
         for i in _priority(schema.classes)
     ] + [
-        Claim(schema.enums[i].name, identifier(strip_prefix(schema.enums[i].name)))
+        Claim(f"enum {schema.enums[i].name}", identifier(strip_prefix(schema.enums[i].name)))
         for i in _priority(schema.enums)
     ]
     py_names = names.assign(claims, clashes)
 
-    def modules(package: str, wires: list[str]) -> dict[str, tuple[str, str]]:
+    def modules(package: str, kind: str, wires: list[str]) -> dict[str, tuple[str, str]]:
         space = NameSpace(f"{package} module", f"kaltura_async.{package}", fold_case=True)
-        mods = space.assign([Claim(w, identifier(snake(py_names[w]))) for w in wires], clashes)
-        return {w: (mods[w], py_names[w]) for w in wires}
+        wanted = {w: py_names[f"{kind} {w}"] for w in wires}
+        mods = space.assign([Claim(w, identifier(snake(wanted[w]))) for w in wires], clashes)
+        return {w: (mods[w], wanted[w]) for w in wires}
 
     class_wires = [schema.classes[i].name for i in _priority(schema.classes)]
     enum_wires = [schema.enums[i].name for i in _priority(schema.enums)]
-    return modules("types", class_wires), modules("enums", enum_wires)
+    return modules("types", "class", class_wires), modules("enums", "enum", enum_wires)
 
 
 def _plan_fields(schema: Schema, clashes: list[Clash]) -> dict[str, dict[str, str]]:

@@ -18,6 +18,11 @@ def schema_path() -> Path:
 
 
 @pytest.fixture(scope="session")
+def schema_bytes() -> bytes:
+    return SCHEMA_PATH.read_bytes()
+
+
+@pytest.fixture(scope="session")
 def schema_root() -> ET.Element:
     """The schema parsed with plain ElementTree, independently of the generator's parser."""
     return ET.parse(SCHEMA_PATH).getroot()
