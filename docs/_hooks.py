@@ -102,7 +102,7 @@ def services_index() -> str:
         rows = ["| Method | Wire action | Returns |", "|---|---|---|"]
         for method in sorted(specs):
             spec = specs[method]
-            func = getattr(cls, method, None)
+            func = getattr(cls, method)
             signature = str(inspect.signature(func)).replace("self, ", "").replace("(self)", "()")
             # A code span keeps its pipes (``X | None``) out of the table's cell syntax.
             signature = signature.split(" -> ")[0].replace("'", "")

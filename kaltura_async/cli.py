@@ -422,24 +422,19 @@ async def _upload(
     args: argparse.Namespace, settings: Settings, out: TextIO, path: Path, size: int
 ) -> int:
     from .enums import MediaType
-    from .types import MediaEntry, UploadedFileTokenResource
+    from .types import MediaEntry
 
     options: dict[str, Any] = {"file_name": path.name, "parallel": args.parallel}
     if args.chunk_size is not None:
         options["chunk_size"] = args.chunk_size
+    entry = MediaEntry(name=args.name or path.stem, media_type=MediaType(args.media_type))
     progress = progress_bar(path.name, size)
     async with settings.client() as client:
         try:
-            token = await client.upload(path, progress=progress, **options)
+            created = await client.ingest(path, entry=entry, progress=progress, **options)
         finally:
             progress.close()
-        entry = await client.media.add(
-            entry=MediaEntry(name=args.name or path.stem, media_type=MediaType(args.media_type))
-        )
-        entry = await client.media.add_content(
-            entry_id=entry.id, resource=UploadedFileTokenResource(token=token.id)
-        )
-    out.write(f"{entry.id}\n")
+    out.write(f"{created.id}\n")
     return 0
 
 
