@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         ServiceForbiddenError,
     )
     from ._model import UNSET, KalturaObject, UnsetType
+    from ._multirequest import CallResult, MultiRequest, MultiResponse, Ref
     from ._session import (
         AppTokenKSProvider,
         CryptoUnavailableError,
@@ -65,6 +66,10 @@ _EXPORTS: dict[str, str] = {
     "UNSET": "._model",
     "KalturaObject": "._model",
     "UnsetType": "._model",
+    "CallResult": "._multirequest",
+    "MultiRequest": "._multirequest",
+    "MultiResponse": "._multirequest",
+    "Ref": "._multirequest",
     "AppTokenKSProvider": "._session",
     "CryptoUnavailableError": "._session",
     "KSInfo": "._session",
@@ -78,6 +83,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "AppTokenKSProvider",
     "Call",
+    "CallResult",
     "CryptoUnavailableError",
     "DependencyError",
     "EntryNotFoundError",
@@ -96,6 +102,9 @@ __all__ = [
     "KalturaValidationError",
     "Limits",
     "MissingKSError",
+    "MultiRequest",
+    "MultiResponse",
+    "Ref",
     "RequestOptions",
     "RetryPolicy",
     "SecretKSProvider",
