@@ -67,14 +67,14 @@ T = TypeVar("T")
 Strategy = Literal["server", "concurrent"]
 
 #: Calls per multirequest before a batch is split. Measured on the emulator with 5 ms of
-#: injected latency (benchmarks/bench_multirequest.py, "max_batch sweep"): 100 gets in
-#: chunks of 25 or 50 cost within a few percent of one 100-call request, because the chunks
-#: travel concurrently; a real server runs each chunk in its own worker, so chunks also
-#: spread the server-side time that one huge request serialises. 50 keeps a request's
-#: server time (and the time its connection is held) short next to the gateway timeouts of
-#: SaaS, keeps a failed request's blast radius at 50 calls, and still makes the round trip
-#: negligible per call.
-DEFAULT_MAX_BATCH: Final = 50
+#: injected latency (``benchmarks/bench_multirequest.py``, "max_batch sweep", 500 media.get,
+#: chunks running concurrently): chunks of 100, 200 or 500 cost the same, 50 about 20% more,
+#: 25 and 10 about 50% more (each chunk pays a round trip and the per-request overhead).
+#: 100 is the smallest size that costs nothing measurable. Smaller is better for everything
+#: the emulator cannot show: a real server runs a multirequest's calls one after another in
+#: one worker, so smaller chunks spread over workers, hold a connection for less time, stay
+#: far from gateway timeouts, and lose fewer calls when one request fails.
+DEFAULT_MAX_BATCH: Final = 100
 
 # The server's own placeholder regex is greedy (``\{[0-9]+:result:?(.*)?\}``); this one
 # finds each placeholder on its own, so a value holding two can be refused.
@@ -509,7 +509,7 @@ def _check_strategy(value: Any) -> Strategy:
 class MultiRequest:
     """A batch of calls with refs between them; see the module docstring.
 
-    ``MultiRequest(client, strategy="server", max_batch=50, limit=None, **options)``:
+    ``MultiRequest(client, strategy="server", max_batch=100, limit=None, **options)``:
     ``options`` are request options (``ks``, ``timeout``, ``retry``, ...) for the whole
     batch; a call's own options win for that call.
     """

@@ -60,8 +60,9 @@ async def test_getting_started_chain(
     assert results[entry].status == EntryStatus.NO_CONTENT
     # The token has no bytes yet: the entry waits for them (wire §6).
     assert results[attached].status == EntryStatus.IMPORT
-    await c.upload_token.upload(upload_token_id=results[token].id, file_data=b"video bytes")
-    done = await c.media.get(entry_id=results[entry].id)
+    token_id, entry_id = str(results[token].id), str(results[entry].id)
+    await c.upload_token.upload(upload_token_id=token_id, file_data=b"video bytes")
+    done = await c.media.get(entry_id=entry_id)
     assert done.status in (EntryStatus.PRECONVERT, EntryStatus.READY)
     assert kaltura_emulator.counters[("media", "addContent")] == 1
 
@@ -70,6 +71,7 @@ async def test_getting_started_chain(
 async def test_failure_isolation_and_result_kinds(kaltura_client: KalturaClient, how: str) -> None:
     c = kaltura_client
     first = await c.media.add(entry=video("kept"))
+    assert first.id is not None
     results = await c.batch(
         c.media.get(entry_id=first.id),
         c.media.get(entry_id="0_missing"),

@@ -80,12 +80,12 @@ def normalise(results: MultiResponse, tag: str) -> list[Any]:
     names: dict[str, str] = {}
     for r in results:
         if r.ok and isinstance(r.value, MediaEntry):
-            names.setdefault(r.value.id, r.value.name.removeprefix(tag))
+            names.setdefault(str(r.value.id), str(r.value.name).removeprefix(tag))
 
     def entry(e: MediaEntry) -> tuple[Any, ...]:
         # Independent calls on one entry may run in any order, so the description is
         # compared only where the call itself wrote it (update results).
-        return (names.get(e.id, "?"), e.name.removeprefix(tag))
+        return (names.get(str(e.id), "?"), str(e.name).removeprefix(tag))
 
     out: list[Any] = []
     for r in results:
