@@ -589,7 +589,7 @@ class MultiRequest:
                 f"{where}: {ref} refers to {'itself' if ref.number == number else 'a later call'}",
                 field=where,
             )
-        if ref.kind not in ("untyped",) and not _is_scalar_kind(ref.kind):
+        if ref.kind != "untyped" and not _is_scalar_kind(ref.kind):
             raise KalturaValidationError(
                 f"{where}: {ref} names a {_type_name(ref.kind)}; the server substitutes "
                 "only scalar values (take a field of it)",

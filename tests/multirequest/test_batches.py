@@ -16,6 +16,7 @@ from kaltura_async import (
     KalturaClient,
     KalturaHTTPError,
     KalturaProtocolError,
+    KalturaValidationError,
     MultiResponse,
     RetryPolicy,
 )
@@ -98,6 +99,11 @@ async def test_one_request_with_numbered_sub_requests(server: ScriptedServer) ->
     with pytest.raises(ExceptionGroup, match="1 of 3 batched calls failed") as group:
         results.raise_for_errors()
     assert group.value.exceptions == (results[1].error,)
+    assert [r.number for r in results[1:]] == [2, 3]
+    assert "3 calls, 1 failed" in repr(results) and "thing.get" in repr(results[1])
+    foreign = c.multirequest().add(call(c, GET, id="x"))
+    with pytest.raises(KalturaValidationError, match="another batch"):
+        results[foreign]
 
 
 async def test_mixed_scalar_object_list_void_and_untyped(server: ScriptedServer) -> None:
