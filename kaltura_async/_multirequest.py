@@ -67,13 +67,15 @@ T = TypeVar("T")
 Strategy = Literal["server", "concurrent"]
 
 #: Calls per multirequest before a batch is split. Measured on the emulator with 5 ms of
-#: injected latency (``benchmarks/bench_multirequest.py``, "max_batch sweep", 500 media.get,
-#: chunks running concurrently): chunks of 100, 200 or 500 cost the same, 50 about 20% more,
-#: 25 and 10 about 50% more (each chunk pays a round trip and the per-request overhead).
-#: 100 is the smallest size that costs nothing measurable. Smaller is better for everything
-#: the emulator cannot show: a real server runs a multirequest's calls one after another in
-#: one worker, so smaller chunks spread over workers, hold a connection for less time, stay
-#: far from gateway timeouts, and lose fewer calls when one request fails.
+#: injected latency (``benchmarks/bench_multirequest.py``, "max_batch sweep": 500 media.get,
+#: chunks running concurrently; a noisy 2-core machine, three runs): chunks of 10 to 50 were
+#: 10-50% slower than one 500-call request, chunks of 100 between 0% and 20% slower, and
+#: 200 or 500 the same. The emulator runs a request's calls on one core, so it shows only
+#: what splitting costs (a round trip and per-request work per chunk), not what it buys: a
+#: real server runs a multirequest's calls one after another in one worker, so smaller
+#: chunks spread over workers, hold a connection for less time, stay far from gateway
+#: timeouts and lose fewer calls when one request fails. 100 is where the measured cost
+#: becomes small while chunks stay short.
 DEFAULT_MAX_BATCH: Final = 100
 
 # The server's own placeholder regex is greedy (``\{[0-9]+:result:?(.*)?\}``); this one
