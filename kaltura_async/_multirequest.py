@@ -235,6 +235,13 @@ class Ref(Generic[T]):
     def _renumbered(self, number: int) -> Ref[Any]:
         return Ref(self._batch, number, self._kind, self._path, self._joined)
 
+    def __copy__(self) -> Ref[T]:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Ref[T]:
+        # Immutable; and a copied batch identity would make the copy "another batch".
+        return self
+
     def __kaltura_placeholder__(self) -> str:
         return _placeholder_text(self._number, self._path)
 

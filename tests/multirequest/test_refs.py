@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -66,6 +67,15 @@ def test_path_error_is_an_attribute_error_for_hasattr() -> None:
         ref._private  # noqa: B018
     with pytest.raises(TypeError):
         list(ref.tags)
+
+
+def test_copies_of_a_model_keep_their_refs() -> None:
+    mr = batch()
+    ref = mr.add(call(mr._client, GET, id="x"))
+    model = copy.deepcopy(Thing(name=ref.name, tags=[Tag(value=ref.id)]))
+    assert str(model.name) == "{1:result:name}"
+    mr.add(call(mr._client, UPDATE, id=copy.copy(ref.id), thing=model))
+    assert mr._entries[1].deps == {1}
 
 
 def test_cast_reaches_a_subclass_field_and_checks_the_class() -> None:
