@@ -23,8 +23,8 @@ import anyio
 import anyio.to_thread
 
 from kaltura_async import KalturaClient, KalturaError, SecretKSProvider
-from kaltura_async.enums import MediaType
-from kaltura_async.types import MediaEntry, UploadToken
+from kaltura_async.enums import MediaType, UploadTokenStatus
+from kaltura_async.types import MediaEntry, UploadedFileTokenResource, UploadToken
 
 STATE_FILE = ".kaltura-ingest.json"
 
@@ -66,12 +66,25 @@ async def ingest_file(client: KalturaClient, path: Path, state: State, parallel:
         assert token.id is not None
         token_id = token.id
         await state.record(path.name, token=token_id)
-    entry = await client.ingest(
-        path,
-        entry=MediaEntry(name=path.stem, media_type=MediaType.VIDEO, reference_id=path.name),
-        upload_token_id=token_id,
-        parallel=parallel,
+        full = False
+    else:
+        token = await client.upload_token.get(upload_token_id=token_id)
+        full = token.status == UploadTokenStatus.FULL_UPLOAD
+    if not full:  # sends only what the token does not hold yet
+        await client.upload(path, upload_token_id=token_id, parallel=parallel)
+    # Entry and content in one request: the entry never exists without its content.
+    mr = client.multirequest()
+    added = mr.add(
+        client.media.add(
+            entry=MediaEntry(name=path.stem, media_type=MediaType.VIDEO, reference_id=path.name)
+        )
     )
+    content = mr.add(
+        client.media.add_content(
+            entry_id=added.id, resource=UploadedFileTokenResource(token=token_id)
+        )
+    )
+    entry = (await mr.execute())[content]
     assert entry.id is not None
     await state.record(path.name, entry=entry.id)
     return entry.id

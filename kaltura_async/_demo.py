@@ -13,6 +13,8 @@ import time
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ._errors import KalturaValidationError
+
 if TYPE_CHECKING:
     from .cli import Settings
 
@@ -51,6 +53,12 @@ async def run_demo(settings: Settings, *, out: TextIO, fast: bool = False) -> in
     report = _Report(out)
     local = settings.service_url is None and not settings.has_credentials
     if not local:
+        if not settings.has_credentials:
+            raise KalturaValidationError(
+                "the demo against an account needs KALTURA_PARTNER_ID and KALTURA_ADMIN_SECRET "
+                "(or KALTURA_KS), or the matching flags",
+                field="admin_secret",
+            )
         report.line(
             f"kaltura-async demo against {settings.service_url or 'the default service URL'}"
         )
@@ -121,7 +129,9 @@ async def _tour(settings: Settings, report: _Report, *, emulator: Any, fast: boo
                 )
                 fetched = mr.add(client.media.get(entry_id=created.id))
                 results = await mr.execute()
-                demo_id: str = results[created].id
+                created_entry = results[created]
+                assert created_entry.id is not None
+                demo_id = created_entry.id
                 created_id = demo_id
                 entry = results[fetched]
                 note(
@@ -170,8 +180,8 @@ async def _tour(settings: Settings, report: _Report, *, emulator: Any, fast: boo
                     if emulator is None and paginator.pages_fetched >= 3:
                         break  # a real library may be large: a taste is enough
                 note(
-                    f"{items:,} entries in {paginator.pages_fetched} pages "
-                    "(strategy='cursor' walks past the 10,000-result window)"
+                    f"{items:,} entries in {paginator.pages_fetched} pages of up to "
+                    f"{paginator.page_size}, one page in memory at a time"
                 )
         finally:
             if created_id is not None:

@@ -279,7 +279,7 @@ class PlainProgress:
         self._tty = stream.isatty()
         self._last = -1
 
-    def __call__(self, sent: int, total: int) -> None:
+    def __call__(self, sent: int, total: int | None) -> None:
         total = total or self._total
         percent = 100 if total <= 0 else min(100, sent * 100 // total)
         if self._tty and percent != self._last:
@@ -297,7 +297,7 @@ class _TqdmProgress:
     def __init__(self, bar: Any) -> None:
         self._bar = bar
 
-    def __call__(self, sent: int, total: int) -> None:
+    def __call__(self, sent: int, total: int | None) -> None:
         if total and self._bar.total != total:
             self._bar.total = total
         self._bar.update(max(0, sent - self._bar.n))

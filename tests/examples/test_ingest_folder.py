@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kaltura_async import KalturaClient
 from kaltura_async.testing import KalturaEmulator
+from kaltura_async.types import UploadToken
 
 from .conftest import load_example
 
@@ -64,3 +66,29 @@ async def test_a_second_run_resumes_failures_and_skips_done_files(
         len({e["referenceId"] for e in kaltura_emulator.entries.values() if "referenceId" in e})
         == 4
     )
+
+
+async def test_a_partial_upload_resumes_from_its_token(
+    kaltura_emulator: KalturaEmulator,
+    kaltura_client: KalturaClient,
+    account: dict[str, Any],
+    tmp_path: Path,
+) -> None:
+    data = make_folder(tmp_path, 1)["clip-0.mp4"]
+    # A previous run created the token and got a third of the file up before it died.
+    token = await kaltura_client.upload_token.add(
+        upload_token=UploadToken(file_name="clip-0.mp4", file_size=float(len(data)))
+    )
+    assert token.id is not None
+    await kaltura_client.upload_token.upload(
+        upload_token_id=token.id, file_data=data[:50_000], resume=False, final_chunk=False
+    )
+    (tmp_path / ingest.STATE_FILE).write_text(
+        json.dumps({"files": {"clip-0.mp4": {"token": token.id}}})
+    )
+
+    results = await ingest.main(tmp_path, **account)
+    assert isinstance(results["clip-0.mp4"], str)
+    assert kaltura_emulator.upload_token_sha256(token.id) == hashlib.sha256(data).hexdigest()
+    assert kaltura_emulator.counters[("uploadToken", "add")] == 1  # the same token, resumed
+    assert kaltura_emulator.counters[("uploadToken", "upload")] == 2  # ours, then the rest once
