@@ -1,0 +1,1 @@
+"""kaltura-async benchmarks: contenders measured side by side in one process run."""

@@ -1,0 +1,112 @@
+"""Call throughput: kaltura-async against raw aiohttp doing the same HTTP work.
+
+Both contenders POST the same JSON body to the same canned ``media.list`` server (its own
+process) and parse the JSON answer; kaltura-async also validates, encodes and decodes into
+typed models. Concurrency 1, 32 and 256.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+import aiohttp
+
+from kaltura_async import KalturaClient, Limits, RetryPolicy
+
+from ._canned import canned_server
+from ._harness import Contender, Scenario, markdown, measure, summarize, write_json
+
+BODY = {
+    "filter": {"objectType": "KalturaMediaEntryFilter", "nameLike": "demo"},
+    "pager": {"objectType": "KalturaFilterPager", "pageSize": 5},
+    "clientTag": "kaltura-async",
+    "ks": "djJ8MTAwfGJlbmNo",
+}
+
+
+async def _fan_out(n_ops: int, concurrency: int, one: Any) -> int:
+    queue = iter(range(n_ops))
+
+    async def worker() -> None:
+        for _ in queue:
+            await one()
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return n_ops
+
+
+def _typed_call(client: KalturaClient) -> Any:
+    from kaltura_async.types import FilterPager, MediaEntryFilter
+
+    return lambda: client.media.list(
+        filter=MediaEntryFilter(name_like="demo"), pager=FilterPager(page_size=5)
+    )
+
+
+async def scenario(url: str, concurrency: int, n_ops: int) -> Scenario:
+    limits = Limits(max_connections=max(concurrency, 1), max_connections_per_host=max(concurrency, 1))
+    connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency)
+    raw = aiohttp.ClientSession(connector=connector)
+    client = KalturaClient(url, ks="djJ8MTAwfGJlbmNo", limits=limits, retry=RetryPolicy.none())
+    target = f"{url}/api_v3/service/media/action/list"
+    data = json.dumps(BODY).encode()
+
+    async def raw_one() -> None:
+        async with raw.post(
+            target, data=data, params={"format": "1"}, headers={"Content-Type": "application/json"}
+        ) as resp:
+            json.loads(await resp.read())
+
+    typed = _typed_call(client)
+
+    async def sdk_one() -> None:
+        await typed()
+
+    contenders = [
+        Contender("raw aiohttp + json", lambda: _fan_out(n_ops, concurrency, raw_one)),
+        Contender("kaltura-async (typed)", lambda: _fan_out(n_ops, concurrency, sdk_one)),
+    ]
+    sc = Scenario(f"media.list x5, concurrency {concurrency}", "raw aiohttp + json", contenders)
+    try:
+        await measure(sc, rounds=5)
+    finally:
+        await raw.close()
+        await client.aclose()
+    return sc
+
+
+async def run(quick: bool = False) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    with canned_server(5) as url:
+        await _wait_ready(url)
+        for concurrency in (1, 32, 256):
+            n_ops = (200 if quick else 600) if concurrency == 1 else (800 if quick else 3000)
+            rows += summarize(await scenario(url, concurrency, n_ops))
+    return rows
+
+
+async def _wait_ready(url: str) -> None:
+    async with aiohttp.ClientSession() as s:
+        for _ in range(200):
+            try:
+                async with s.post(f"{url}/api_v3/service/system/action/ping") as r:
+                    await r.read()
+                    return
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.05)
+    raise RuntimeError("canned server did not start")
+
+
+def main(argv: list[str] | None = None) -> int:
+    quick = "--quick" in (argv if argv is not None else sys.argv[1:])
+    rows = asyncio.run(run(quick))
+    print(markdown(rows))
+    write_json("transport", rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

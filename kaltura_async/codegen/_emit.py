@@ -1,0 +1,504 @@
+"""Render the Python source of kaltura_async.enums, .types and .services from a name plan."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from ._plan import NamePlan
+from ._schema import Action, ClassDef, EnumDef, Param, Schema, ServiceDef
+
+__all__ = [
+    "Emitter",
+    "accessors_module",
+    "file_data_module",
+    "is_safe_action",
+    "lazy_package_init",
+    "registry_module",
+]
+
+#: The one safe-to-retry rule. An action is safe when it serves a file (its result is a
+#: GET URL) or when the first word of its camelCase name says it only reads (get, list,
+#: count, search, serve, is, check, ping) and it is not one of the reads with a side effect
+#: in _UNSAFE_READS. Every write (add, update, delete, upload, clone, export, execute,
+#: generate, ...) is unsafe, so a lost response is never answered by sending it again.
+SAFE_VERBS = frozenset({"get", "list", "count", "search", "serve", "is", "check", "ping"})
+#: ``dropFolder.getExclusiveDropFolder`` hands a folder to one caller: a lock, not a read.
+_UNSAFE_READS = frozenset({"getExclusiveDropFolder"})
+
+_SCALARS = {"int": "int", "bigint": "int", "string": "str", "bool": "bool", "float": "float"}
+_ANY_OBJECT = "KalturaObjectBase"
+_BUILTIN_NAMES = frozenset({"bool", "dict", "float", "int", "list", "str", "tuple"})
+
+
+def _first_word(name: str) -> str:
+    for i, ch in enumerate(name):
+        if ch.isupper():
+            return name[:i]
+    return name
+
+
+def is_safe_action(action_name: str, *, serves_file: bool = False) -> bool:
+    """The generator's one retry-safety rule (see :data:`SAFE_VERBS`)."""
+    if serves_file:
+        return True
+    return _first_word(action_name) in SAFE_VERBS and action_name not in _UNSAFE_READS
+
+
+def _names(names: Iterable[str]) -> str:
+    """Imported names in isort's order: constants, then classes, then the rest."""
+    return ", ".join(
+        sorted(names, key=lambda n: (0 if n.isupper() else 1 if n[:1].isupper() else 2, n))
+    )
+
+
+def _lit(text: str) -> str:
+    """A double-quoted Python string literal."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+class _Module:
+    """One generated module: its imports and the names its class body shadows."""
+
+    def __init__(self, emitter: Emitter, package: str, own: str = "", shadowed: Iterable[str] = ()):
+        self.em = emitter
+        self.package = package
+        self.own = own
+        self.runtime: dict[str, set[str]] = {}
+        self.checking: dict[str, set[str]] = {}
+        self.shadowed = frozenset(shadowed) & _BUILTIN_NAMES
+        self.needs_builtins = False
+
+    def runtime_import(self, module: str, name: str) -> None:
+        self.runtime.setdefault(module, set()).add(name)
+
+    def _type_ref(self, package: str, module: str, name: str) -> str:
+        if name == self.own or any(name in names for names in self.runtime.values()):
+            return name
+        prefix = "." if package == self.package else f"..{package}."
+        self.checking.setdefault(f"{prefix}{module}", set()).add(name)
+        return name
+
+    def cls(self, wire: str) -> str:
+        module, name = self.em.plan.classes[wire]
+        return self._type_ref("types", module, name)
+
+    def enum(self, wire: str) -> str:
+        module, name = self.em.plan.enums[wire]
+        return self._type_ref("enums", module, name)
+
+    def builtin(self, name: str) -> str:
+        if name in self.shadowed:
+            self.needs_builtins = True
+            return f"builtins.{name}"
+        return name
+
+    def annotation(self, kind: str) -> str:
+        """The Python type for a field/param/result kind."""
+        head, _, rest = kind.partition(":")
+        if head in ("int", "str", "bool", "float"):
+            return self.builtin(head)
+        if head == "enum":
+            return self.enum(rest)
+        if head == "obj":
+            return self.cls(rest)
+        if head == "any":
+            self.runtime_import(".._model", "KalturaObject")
+            return "KalturaObject"
+        if head == "list":
+            return f"{self.builtin('list')}[{self.annotation(self.em.element_kind(rest))}]"
+        if head == "map":
+            inner = self.annotation(self.em.element_kind(rest))
+            return f"{self.builtin('dict')}[{self.builtin('str')}, {inner}]"
+        if head == "file":
+            self.checking.setdefault("._file_data", set()).add("FileData")
+            return "FileData"
+        if head == "void":
+            return "None"
+        if head == "serve":
+            return self.builtin("str")
+        raise ValueError(f"no Python type for kind {kind!r}")
+
+    def header(self, stamp: str, docstring: str) -> list[str]:
+        if self.checking:
+            self.runtime_import("typing", "TYPE_CHECKING")
+        lines = _file_head(stamp, docstring)
+        stdlib = ["import builtins"] if self.needs_builtins else []
+        third: list[str] = []
+        for module in sorted(m for m in self.runtime if not m.startswith(".")):
+            names = self.runtime[module]
+            line = f"import {module}" if names == {""} else f"from {module} import {_names(names)}"
+            (third if module == "attrs" else stdlib).append(line)
+        for group in (stdlib, third):
+            if group:
+                lines += [*group, ""]
+        parents = sorted(m for m in self.runtime if m.startswith(".."))
+        siblings = sorted(m for m in self.runtime if m.startswith(".") and m not in parents)
+        for module in parents + siblings:
+            lines.append(f"from {module} import {_names(self.runtime[module])}")
+        if self.checking:
+            lines += ["", "if TYPE_CHECKING:"]
+            for module in sorted(self.checking, key=lambda m: (not m.startswith(".."), m)):
+                lines.append(f"    from {module} import {_names(self.checking[module])}")
+        return lines
+
+
+class Emitter:
+    """Renders the generated packages for one schema and its name plan."""
+
+    def __init__(self, schema: Schema, plan: NamePlan, stamp: str) -> None:
+        self.schema = schema
+        self.plan = plan
+        self.stamp = stamp
+        self.class_names = {c.name for c in schema.classes}
+        # An enum with no constants cannot be instantiated in Python (Enum refuses every
+        # value with a TypeError); its values come from plugins at run time, so items typed
+        # with it are typed with the enum's raw type instead.
+        self.enum_names = {e.name for e in schema.enums if e.consts}
+        #: type names the schema references but does not declare (read as "any")
+        self.unresolved: set[str] = set()
+
+    # -- kinds --------------------------------------------------------------------------
+
+    def element_kind(self, wire: str) -> str:
+        """Kind of an array/map element given by its ``arrayType`` (``any`` when absent)."""
+        if wire == "any" or wire == _ANY_OBJECT:
+            return "any"
+        if wire in self.class_names:
+            return f"obj:{wire}"
+        if wire in self.enum_names:
+            return f"enum:{wire}"
+        self.unresolved.add(wire)
+        return "any"
+
+    def kind(self, type_: str, enum_type: str | None, array_type: str | None) -> str:
+        if enum_type is not None and enum_type in self.enum_names:
+            return f"enum:{enum_type}"  # empty enums fall through to their raw type
+        if type_ in _SCALARS:
+            return _SCALARS[type_]
+        if type_ == "array":
+            return "list:" + self._element_tag(array_type)
+        if type_ == "map":
+            return "map:" + self._element_tag(array_type)
+        if type_ == "file":
+            return "file"
+        return self.element_kind(type_)
+
+    def _element_tag(self, array_type: str | None) -> str:
+        kind = self.element_kind(array_type or "any")
+        return "any" if kind == "any" else kind.partition(":")[2]
+
+    def result_kind(self, action: Action) -> str:
+        result = action.result
+        if result.type is None:
+            return "void"
+        if result.type == "file":
+            return "serve"
+        return self.kind(result.type, None, result.array_type)
+
+    # -- enums --------------------------------------------------------------------------
+
+    def enum_module(self, enum: EnumDef) -> str:
+        _, name = self.plan.enums[enum.name]
+        is_int = enum.type == "int"
+        base = "KalturaIntEnum" if is_int else "KalturaStrEnum"
+        members = self.plan.enum_members[enum.name]
+        doc = f"The ``{enum.name}`` enum."
+        lines = [
+            self.stamp,
+            f'"""{doc}"""',
+            "",
+            "from __future__ import annotations",
+            "",
+            f"from .._model import {base}",
+            "",
+            f"__all__ = [{_lit(name)}]",
+            "",
+            "",
+            f"class {name}({base}):",
+            f'    """``{enum.name}``: {"int" if is_int else "string"} values'
+            f'{_plugin_note(enum.plugin)}."""',
+        ]
+        if members:
+            lines.append("")
+        for const in enum.consts:
+            value = str(int(const.value)) if is_int else _lit(const.value)
+            lines.append(f"    {members[const.name]} = {value}")
+        return "\n".join(lines) + "\n"
+
+    # -- types --------------------------------------------------------------------------
+
+    def type_module(self, cls: ClassDef) -> str:
+        _, name = self.plan.classes[cls.name]
+        attrs_ = self.plan.fields[cls.name]
+        mod = _Module(self, "types", own=name, shadowed=attrs_.values())
+        mod.runtime_import("attrs", "")
+        mod.runtime_import("typing", "ClassVar")
+        mod.runtime_import(".._model", "FieldSpec")
+        if cls.base is not None and cls.base in self.plan.classes:
+            base_module, base = self.plan.classes[cls.base]
+            mod.runtime_import(f".{base_module}", base)
+        else:
+            base = "KalturaObject"
+            mod.runtime_import(".._model", "KalturaObject")
+        specs: list[str] = []
+        body: list[str] = []
+        for prop in cls.properties:
+            kind = self.kind(prop.type, prop.enum_type, prop.array_type)
+            flags = [
+                f
+                for f, on in (("READ_ONLY", prop.read_only), ("INSERT_ONLY", prop.insert_only))
+                if on
+            ]
+            for flag in flags:
+                mod.runtime_import(".._model", flag)
+            attr = attrs_[prop.name]
+            specs.append(
+                f"        ({_lit(attr)}, {_lit(prop.name)}, {_lit(kind)}, {' | '.join(flags) or '0'}),"
+            )
+            body.append(f"    {attr}: {mod.annotation(kind)} | None = UNSET")
+        if body:
+            mod.runtime_import(".._model", "UNSET")
+        notes = _plugin_note(cls.plugin)
+        if cls.abstract:
+            notes += "; abstract: the server needs a concrete subclass as ``objectType``"
+        str_t, bool_t, tuple_t = mod.builtin("str"), mod.builtin("bool"), mod.builtin("tuple")
+        lines = [
+            "",
+            f"__all__ = [{_lit(name)}]",
+            "",
+            "",
+            "@attrs.define(kw_only=True, slots=True)",
+            f"class {name}({base}):",
+            f'    """``{cls.name}``{notes}."""',
+            "",
+            f"    __kaltura_object_type__: ClassVar[{str_t}] = {_lit(cls.name)}",
+            f"    __kaltura_abstract__: ClassVar[{bool_t}] = {cls.abstract}",
+        ]
+        if specs:
+            lines.append(f"    __kaltura_fields__: ClassVar[{tuple_t}[FieldSpec, ...]] = (")
+            lines += specs
+            lines.append("    )")
+        else:
+            lines.append(f"    __kaltura_fields__: ClassVar[{tuple_t}[FieldSpec, ...]] = ()")
+        if body:
+            lines.append("")
+            lines += body
+        head = mod.header(self.stamp, f"The ``{cls.name}`` model.")
+        return "\n".join(head + lines) + "\n"
+
+    # -- services -----------------------------------------------------------------------
+
+    def service_module(self, service: ServiceDef) -> str:
+        attribute, name = self.plan.services[service.id]
+        methods = self.plan.methods[service.id]
+        mod = _Module(self, "services", shadowed=methods.values())
+        mod.runtime_import(".._call", "ActionSpec")
+        mod.runtime_import(".._call", "Call")
+        mod.runtime_import(".._call", "Service")
+        specs: list[str] = []
+        body: list[str] = []
+        for action in service.actions:
+            spec_name = f"_SPEC_{methods[action.name].rstrip('_').upper()}"
+            specs += self._action_spec(service, action, spec_name)
+            body += self._method(mod, service, action, methods[action.name], spec_name)
+        lines = [
+            "",
+            f"__all__ = [{_lit(name)}]",
+            "",
+            *specs,
+            "",
+            "",
+            f"class {name}(Service):",
+            f'    """The ``{service.name}`` service (wire id ``{service.id}``'
+            f"{_plugin_note(service.plugin)}): one method per action, each returning a"
+            ' :class:`~kaltura_async.Call`."""',
+            "",
+            "    __slots__ = ()",
+            *body,
+        ]
+        doc = f"Calls of the ``{service.name}`` service, as ``client.{attribute}``."
+        return "\n".join(mod.header(self.stamp, doc) + lines) + "\n"
+
+    def _action_spec(self, service: ServiceDef, action: Action, spec_name: str) -> list[str]:
+        pairs = [f"({_lit(p.name)}, {_lit(self.param_kind(p))})" for p in action.params]
+        params = ", ".join(pairs) + ("," if len(pairs) == 1 else "")
+        return [
+            f"{spec_name} = ActionSpec(",
+            f"    {_lit(service.id)},",
+            f"    {_lit(action.name)},",
+            f"    params=({params}),",
+            f"    result={_lit(self.result_kind(action))},",
+            f"    safe={is_safe_action(action.name, serves_file=action.result.type == 'file')},",
+            f"    multirequest={action.multirequest},",
+            f"    update={action.name.startswith('update')},",
+            ")",
+        ]
+
+    def param_kind(self, param: Param) -> str:
+        return self.kind(param.type, param.enum_type, param.array_type)
+
+    def _method(
+        self, mod: _Module, service: ServiceDef, action: Action, method: str, spec_name: str
+    ) -> list[str]:
+        args = self.plan.args[(service.id, action.name)]
+        ordered = [p for p in action.params if not p.optional] + [
+            p for p in action.params if p.optional
+        ]
+        sig = ["self"]
+        for p in ordered:
+            ann = mod.annotation(self.param_kind(p))
+            sig.append(
+                f"{args[p.name]}: {ann} | None = None" if p.optional else f"{args[p.name]}: {ann}"
+            )
+        result_kind = self.result_kind(action)
+        result = mod.annotation(result_kind)
+        doc = [f"``{service.name}.{action.name}``"]
+        if result_kind == "serve":
+            doc[0] += ": the URL of this serve action, built without any I/O."
+            doc.append("The URL carries the KS in its query string: treat it as a secret.")
+        elif result_kind == "void":
+            doc[0] += ": returns nothing."
+        else:
+            doc[0] += f": returns ``{result}``."
+        files = [args[p.name] for p in action.params if p.type == "file"]
+        if files:
+            doc.append(
+                "Sent as multipart; file parameters: " + ", ".join(f"``{f}``" for f in files) + "."
+            )
+        defaults = [
+            f"``{args[p.name]}={p.default}``"
+            for p in action.params
+            if p.optional and p.default not in (None, "null")
+        ]
+        if defaults:
+            doc.append("Server defaults when omitted: " + ", ".join(defaults) + ".")
+        if not action.multirequest:
+            doc.append("Not allowed inside a multirequest.")
+        mapping = ", ".join(f"{_lit(p.name)}: {args[p.name]}" for p in action.params)
+        call_type = f"Call[{result}]"
+        lines = [
+            "",
+            f"    def {method}(",
+            *[f"        {s}," for s in sig],
+            f"    ) -> {call_type}:",
+        ]
+        if len(doc) == 1:
+            lines.append(f'        """{doc[0]}"""')
+        else:
+            lines.append(f'        """{doc[0]}')
+            lines.append("")
+            lines += [f"        {d}" for d in doc[1:]]
+            lines.append('        """')
+        lines.append(f"        return Call(self._client, {spec_name}, {{{mapping}}})")
+        return lines
+
+
+def _plugin_note(plugin: str | None) -> str:
+    return "" if plugin is None else f" (plugin ``{plugin}``)"
+
+
+# -- package files ------------------------------------------------------------------------
+
+
+def _file_head(stamp: str, docstring: str) -> list[str]:
+    return [stamp, f'"""{docstring}"""', "", "from __future__ import annotations", ""]
+
+
+def lazy_package_init(stamp: str, docstring: str, exports: dict[str, str]) -> str:
+    """A package ``__init__`` that imports ``{name: module}`` exports on first access."""
+    names = sorted(exports)
+    lines = [
+        *_file_head(stamp, docstring),
+        "import importlib",
+        "from typing import TYPE_CHECKING, Any",
+        "",
+        "if TYPE_CHECKING:",
+        *[f"    from .{exports[n]} import {n} as {n}" for n in names],
+        "",
+        "__all__ = [",
+        *[f"    {_lit(n)}," for n in names],
+        "]",
+        "",
+        "_MODULES: dict[str, str] = {",
+        *[f"    {_lit(n)}: {_lit(exports[n])}," for n in names],
+        "}",
+        "",
+        "",
+        "def __getattr__(name: str) -> Any:",
+        "    module = _MODULES.get(name)",
+        "    if module is None:",
+        '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
+        '    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)',
+        "    globals()[name] = value",
+        "    return value",
+        "",
+        "",
+        "def __dir__() -> list[str]:",
+        "    return sorted({*globals(), *__all__})",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def registry_module(
+    stamp: str, docstring: str, var: str, comment: str, entries: dict[str, tuple[str, str]]
+) -> str:
+    """A module holding one ``{key: (module, class)}`` dict literal."""
+    lines = [
+        *_file_head(stamp, docstring),
+        f"__all__ = [{_lit(var)}]",
+        "",
+        f"#: {comment}",
+        f"{var}: dict[str, tuple[str, str]] = {{",
+        *[f"    {_lit(k)}: ({_lit(m)}, {_lit(c)})," for k, (m, c) in sorted(entries.items())],
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def accessors_module(stamp: str, services: dict[str, tuple[str, str]]) -> str:
+    """``ServiceAccessors``: typed service attributes for KalturaClient, resolved elsewhere."""
+    items = sorted(services.values())
+    lines = [
+        *_file_head(
+            stamp,
+            "Typed service attributes of the client (``client.media``, ``client.upload_token``).",
+        ),
+        "from typing import TYPE_CHECKING",
+        "",
+        "if TYPE_CHECKING:",
+        *[f"    from .{module} import {cls}" for module, cls in items],
+        "",
+        '__all__ = ["ServiceAccessors"]',
+        "",
+        "",
+        "class ServiceAccessors:",
+        '    """Declares one attribute per service for type checkers only.',
+        "",
+        "    ``KalturaClient`` inherits it and creates each service on first access through",
+        "    ``kaltura_async.services._registry.SERVICES``, so no service module is imported",
+        "    before it is used.",
+        '    """',
+        "",
+        "    __slots__ = ()",
+        "",
+        "    if TYPE_CHECKING:",
+        *[f"        {module}: {cls}" for module, cls in items],
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def file_data_module(stamp: str) -> str:
+    lines = [
+        *_file_head(stamp, "``FileData``: what a file parameter of a service method accepts."),
+        "import os",
+        "from typing import BinaryIO, TypeAlias",
+        "",
+        '__all__ = ["FileData"]',
+        "",
+        "#: The content of a multipart file parameter: the bytes themselves, a path to a local",
+        "#: file (its base name becomes the part's file name), or a binary file object opened",
+        "#: for reading. The upload machinery reads it; service methods only pass it along.",
+        "FileData: TypeAlias = bytes | str | os.PathLike[str] | BinaryIO",
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,24 @@
+"""kaltura_async.testing: a local Kaltura api_v3 emulator, its CLI and a pytest plugin.
+
+The emulator is an independent server-side implementation of the wire protocol: it works on
+raw parameters and JSON and never imports the SDK's codec, models, services or client, so a
+bug in one cannot hide a bug in the other. Its knowledge of the API comes from the compact
+schema index shipped in the package.
+
+::
+
+    async with KalturaEmulator(transcode_delay=0) as emu:
+        ks = emu.admin_ks()
+        ...  # talk to emu.url
+
+Actions that exist in the API but are not emulated answer the API error
+``ACTION_NOT_EMULATED`` (args ``SERVICE_NAME``, ``ACTION_NAME``).
+"""
+
+from __future__ import annotations
+
+from ._emulator import KalturaEmulator
+from ._faults import FaultKind, FaultRule, Faults
+from ._state import ActionCounters
+
+__all__ = ["ActionCounters", "FaultKind", "FaultRule", "Faults", "KalturaEmulator"]

@@ -1,0 +1,108 @@
+"""Serialize results like the server: format=1 JSON and format=2 XML (wire §3).
+
+JSON: object keys in class order (most-derived class first), nulls dropped, ``objectType``
+last; empty arrays and maps ``[]``; scalars bare; void ``null``; ``/`` escaped as ``\\/`` like
+PHP. XML: ``<xml><result>...</result><executionTime>...</executionTime></xml>`` with
+``objectType`` first in each object, ``<item>`` for array elements, ``1``/``0`` for booleans and
+errors as ``<error>`` elements; that is what the official XML-only client reads.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from xml.sax.saxutils import escape
+
+from ._casting import NULL
+from ._errors import APIError
+from ._schema import schema
+
+__all__ = ["render_json", "render_xml", "to_wire"]
+
+_orders: dict[str, tuple[str, ...] | None] = {}
+
+
+def _order(cls: str) -> tuple[str, ...] | None:
+    if cls not in _orders:
+        sch = schema()
+        _orders[cls] = tuple(sch.properties(cls)) if sch.has_class(cls) else None
+    return _orders[cls]
+
+
+def to_wire(value: Any) -> Any:
+    """The JSON-ready form of a result value."""
+    if isinstance(value, dict):
+        cls = value.get("objectType")
+        if cls is None:
+            if not value:
+                return []
+            return {k: to_wire(v) for k, v in value.items() if v is not None and v is not NULL}
+        order = _order(cls)
+        if order is None:
+            return {k: to_wire(v) for k, v in value.items() if v is not None}
+        out: dict[str, Any] = {}
+        for key in order:
+            v = value.get(key)
+            if v is not None and v is not NULL:
+                out[key] = to_wire(v) if isinstance(v, dict | list) else v
+        out["objectType"] = cls
+        return out
+    if isinstance(value, list):
+        return [to_wire(v) for v in value]
+    if isinstance(value, APIError):
+        return value.to_wire()
+    return value
+
+
+def render_json(value: Any) -> bytes:
+    text = json.dumps(to_wire(value), separators=(",", ":"))
+    return text.replace("/", "\\/").encode()
+
+
+def _xml(value: Any) -> str:
+    if value is None or value is NULL:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, APIError):
+        return _xml_error(value)
+    if isinstance(value, dict):
+        cls = value.get("objectType")
+        if cls is None:
+            return "".join(
+                f"<item><itemKey>{escape(str(k))}</itemKey>{_xml(v)}</item>"
+                for k, v in value.items()
+            )
+        parts = [f"<objectType>{escape(cls)}</objectType>"]
+        order = _order(cls) or tuple(k for k in value if k != "objectType")
+        for key in order:
+            v = value.get(key)
+            if v is not None and v is not NULL:
+                parts.append(f"<{key}>{_xml(v)}</{key}>")
+        return "".join(parts)
+    if isinstance(value, list):
+        return "".join(f"<item>{_xml(v)}</item>" for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return escape(str(value))
+
+
+def _xml_error(err: APIError) -> str:
+    args = "".join(
+        "<item><objectType>KalturaApiExceptionArg</objectType>"
+        f"<name>{escape(k)}</name><value>{escape(v)}</value></item>"
+        for k, v in err.args_map.items()
+    )
+    return (
+        "<error><objectType>KalturaAPIException</objectType>"
+        f"<code>{escape(err.code)}</code><message>{escape(err.message)}</message>"
+        f"<args>{args}</args></error>"
+    )
+
+
+def render_xml(value: Any, execution_time: float, multi: bool = False) -> bytes:
+    body = "".join(f"<item>{_xml(v)}</item>" for v in value) if multi else _xml(value)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f"<xml><result>{body}</result><executionTime>{execution_time:.6f}</executionTime></xml>"
+    ).encode()

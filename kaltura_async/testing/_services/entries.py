@@ -1,0 +1,594 @@
+"""Entries and their assets: media, baseEntry, playlist, flavorAsset, thumbAsset, eSearch.
+
+Lifecycle (wire §6): add gives NO_CONTENT (7); addContent with a FULL upload token attaches the
+file (token CLOSED), images go straight to READY, video and audio get a source flavor, derived
+flavors and a thumbnail and sit in PRECONVERT (1) until the transcode delay has passed; a token
+that is not full yet parks the entry in IMPORT (0) until the upload completes. Lists show READY
+entries only unless a status filter or ``idEqual`` is given.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from .._casting import NULL, apply_update, check_insert, check_update, require
+from .._errors import api_error
+from .._schema import schema
+from .._state import State, list_response, mark_ready, page, select
+from .._uploads import CLOSED, FULL, PARTIAL, PENDING, Token
+from . import Context, action
+
+__all__ = ["attach_waiting_entry", "entry_fields", "new_entry"]
+
+MEDIA_CLIP, PLAYLIST = 1, 5
+NO_CONTENT, IMPORT, PRECONVERT, READY = 7, 0, 1, 2
+IMAGE = 2
+_STATUS_KEYS = ("statusEqual", "statusIn", "statusNotEqual", "statusNotIn")
+_DERIVED_FLAVORS = ((487041, 360, 640, 900), (487051, 720, 1280, 2500))
+_entry_fields: set[str] = set()
+
+
+def entry_fields() -> set[str]:
+    if not _entry_fields:
+        sch = schema()
+        for cls in ("KalturaMediaEntry", "KalturaPlaylist", "KalturaBaseEntry"):
+            _entry_fields.update(sch.properties(cls))
+    return _entry_fields
+
+
+def new_entry(ctx: Context, obj: dict[str, Any], entry_type: int) -> dict[str, Any]:
+    check_insert(obj)
+    state = ctx.state
+    now = state.now()
+    entry = {k: v for k, v in obj.items() if v is not NULL}
+    eid = state.short_id(state.entries)
+    trusted = ctx.session is None or ctx.is_admin
+    owner = entry.get("userId") if trusted and entry.get("userId") else ctx.user_id
+    pid = state.config.partner_id
+    base = f"{state.config.public_url}/p/{pid}/sp/{pid}00"
+    entry.update(
+        id=eid,
+        partnerId=pid,
+        userId=owner,
+        creatorId=entry.get("creatorId") or owner,
+        status=NO_CONTENT,
+        moderationStatus=6,
+        moderationCount=0,
+        type=entry_type,
+        createdAt=now,
+        updatedAt=now,
+        version=0,
+        rootEntryId=eid,
+        rank=0,
+        totalRank=0,
+        votes=0,
+        licenseType=-1,
+        replacementStatus=0,
+        partnerSortValue=0,
+        displayInSearch=1,
+        capabilities="",
+        operationAttributes=[],
+        thumbnailUrl=f"{base}/thumbnail/entry_id/{eid}/version/0",
+        downloadUrl=f"{base}/playManifest/entryId/{eid}/format/download/protocol/http",
+        _seq=state.next_seq(),
+    )
+    if entry_type == MEDIA_CLIP:
+        entry.setdefault("sourceType", "1")
+        entry.update(plays=0, views=0, duration=0, msDuration=0, flavorParamsIds="")
+        entry["dataUrl"] = f"{base}/playManifest/entryId/{eid}/format/url/protocol/http"
+    state.entries[eid] = entry
+    return entry
+
+
+def find_entry(ctx: Context, entry_id: str, entry_type: int | None = None) -> dict[str, Any]:
+    ctx.state.settle()
+    entry = ctx.state.entries.get(entry_id)
+    if entry is None or not ctx.may_see(entry):
+        raise api_error("ENTRY_ID_NOT_FOUND", entry_id)
+    if entry_type is not None and entry.get("type") != entry_type:
+        raise api_error("ENTRY_ID_NOT_FOUND", entry_id)
+    return entry
+
+
+def _editable(ctx: Context, entry_id: str, entry_type: int | None) -> dict[str, Any]:
+    entry = find_entry(ctx, entry_id, entry_type)
+    if not ctx.may_edit(entry):
+        raise api_error("PERMISSION_DENIED_TO_UPDATE_ENTRY")
+    return entry
+
+
+def _query(
+    ctx: Context, flt: dict[str, Any] | None, entry_type: int | None
+) -> list[dict[str, Any]]:
+    state = ctx.state
+    state.settle()
+    flt = flt or {}
+    default_ready = not any(flt.get(k) is not None for k in _STATUS_KEYS) and (
+        flt.get("idEqual") is None
+    )
+    sees_all = ctx.sees_all()
+    user = ctx.user_id
+    items = [
+        e
+        for e in state.entries.values()
+        if (entry_type is None or e.get("type") == entry_type)
+        and (sees_all or e.get("userId") == user)
+        and (
+            not default_ready or (e["status"] == READY and e.get("moderationStatus") not in (1, 3))
+        )
+    ]
+    items = select(items, flt, entry_fields())
+    free_text = flt.get("freeText")
+    if free_text:
+        needle = str(free_text).lower()
+        items = [
+            e
+            for e in items
+            if any(
+                needle in str(e.get(k) or "").lower() for k in ("name", "description", "tags", "id")
+            )
+        ]
+    return items
+
+
+def _update(ctx: Context, entry_id: str, obj: dict[str, Any], entry_type: int | None) -> Any:
+    entry = _editable(ctx, entry_id, entry_type)
+    check_update(obj, entry)
+    apply_update(entry, obj)
+    entry["updatedAt"] = ctx.state.now()
+    return entry
+
+
+def _delete(ctx: Context, entry_id: str, entry_type: int | None) -> None:
+    _editable(ctx, entry_id, entry_type)
+    state = ctx.state
+    del state.entries[entry_id]
+    state.converting.pop(entry_id, None)
+    for store in (state.flavors, state.thumbs, state.captions):
+        for asset_id in [k for k, v in store.items() if v["entryId"] == entry_id]:
+            del store[asset_id]
+    for key in [k for k in state.category_entries if k[0] == entry_id]:
+        del state.category_entries[key]
+
+
+def _new_asset(
+    state: State, entry: dict[str, Any], object_type: str, **fields: Any
+) -> dict[str, Any]:
+    now = state.now()
+    store = state.thumbs if object_type == "KalturaThumbAsset" else state.flavors
+    asset = {
+        "objectType": object_type,
+        "id": state.short_id(store),
+        "entryId": entry["id"],
+        "partnerId": state.config.partner_id,
+        "version": 1,
+        "createdAt": now,
+        "updatedAt": now,
+        "_seq": state.next_seq(),
+        **fields,
+    }
+    store[asset["id"]] = asset
+    return asset
+
+
+def attach_content(state: State, entry: dict[str, Any], size: int) -> None:
+    """Give an entry its file: flavors, a thumbnail, then PRECONVERT or READY."""
+    kb = max(size // 1024, 1)
+    if entry.get("mediaType") == IMAGE:
+        _new_asset(
+            state,
+            entry,
+            "KalturaFlavorAsset",
+            flavorParamsId=0,
+            isOriginal=True,
+            isWeb=True,
+            status=READY,
+            size=kb,
+            sizeInBytes=size,
+            fileExt="jpg",
+            width=1280,
+            height=720,
+            tags="source",
+        )
+        entry.update(width=1280, height=720, status=READY, updatedAt=state.now())
+        return
+    delay = state.config.transcode_delay
+    flavor_status = READY if delay <= 0 else 1
+    _new_asset(
+        state,
+        entry,
+        "KalturaFlavorAsset",
+        flavorParamsId=0,
+        isOriginal=True,
+        isWeb=False,
+        status=READY,
+        size=kb,
+        sizeInBytes=size,
+        fileExt="mp4",
+        containerFormat="isom",
+        tags="source",
+        bitrate=0,
+        frameRate=25.0,
+        width=1920,
+        height=1080,
+    )
+    for params_id, height, width, bitrate in _DERIVED_FLAVORS:
+        _new_asset(
+            state,
+            entry,
+            "KalturaFlavorAsset",
+            flavorParamsId=params_id,
+            isOriginal=False,
+            isWeb=True,
+            status=flavor_status,
+            size=kb,
+            sizeInBytes=size,
+            fileExt="mp4",
+            containerFormat="mp4",
+            videoCodecId="avc1",
+            tags="mobile,web,mbr,iphone,iphonenew",
+            bitrate=bitrate,
+            frameRate=25.0,
+            width=width,
+            height=height,
+        )
+    _new_asset(
+        state,
+        entry,
+        "KalturaThumbAsset",
+        thumbParamsId=0,
+        status=READY,
+        fileExt="jpg",
+        width=1280,
+        height=720,
+        size=20,
+        tags="default_thumb",
+    )
+    entry.update(
+        duration=10,
+        msDuration=10000,
+        width=1920,
+        height=1080,
+        flavorParamsIds="0," + ",".join(str(f[0]) for f in _DERIVED_FLAVORS),
+        status=PRECONVERT,
+        updatedAt=state.now(),
+    )
+    if delay <= 0:
+        mark_ready(state, entry)
+    else:
+        state.converting[entry["id"]] = time.monotonic() + delay
+
+
+def _close_token(token: Token, entry: dict[str, Any]) -> None:
+    token.obj.update(status=CLOSED, attachedObjectType="1", attachedObjectId=entry["id"])
+
+
+def attach_waiting_entry(state: State, token: Token) -> None:
+    """Called when a token becomes FULL: an entry parked in IMPORT gets its content."""
+    entry = state.entries.get(token.waiting_entry or "")
+    token.waiting_entry = None
+    if entry is not None and entry["status"] == IMPORT:
+        _close_token(token, entry)
+        attach_content(state, entry, token.size)
+
+
+def _add_resource(ctx: Context, entry: dict[str, Any], resource: dict[str, Any] | None) -> None:
+    if resource is None:
+        return
+    rtype = resource["objectType"]
+    if rtype == "KalturaUploadedFileTokenResource":
+        token = ctx.uploads.tokens.get(str(resource.get("token") or ""))
+        if token is None:
+            raise api_error("UPLOAD_TOKEN_NOT_FOUND")
+        if token.status == FULL:
+            _close_token(token, entry)
+            attach_content(ctx.state, entry, token.size)
+        elif token.status in (PENDING, PARTIAL):
+            token.waiting_entry = entry["id"]
+            token.obj.update(attachedObjectType="1", attachedObjectId=entry["id"])
+            entry.update(status=IMPORT, updatedAt=ctx.state.now())
+        else:
+            raise api_error("UPLOADED_FILE_NOT_FOUND_BY_TOKEN")
+    elif rtype == "KalturaUrlResource":
+        attach_content(ctx.state, entry, 0)
+    else:
+        raise api_error("RESOURCE_TYPE_NOT_SUPPORTED", rtype)
+
+
+@action("media", "add")
+async def media_add(ctx: Context, args: dict[str, Any]) -> Any:
+    obj = args["entry"]
+    require(obj, "mediaType")
+    return new_entry(ctx, obj, MEDIA_CLIP)
+
+
+@action("media", "addContent")
+async def media_add_content(ctx: Context, args: dict[str, Any]) -> Any:
+    entry = _editable(ctx, args["entryId"], MEDIA_CLIP)
+    if entry["status"] != NO_CONTENT:
+        raise api_error("ENTRY_ALREADY_WITH_CONTENT")
+    _add_resource(ctx, entry, args["resource"])
+    return entry
+
+
+@action("media", "addFromUploadedFile")
+async def media_add_from_uploaded_file(ctx: Context, args: dict[str, Any]) -> Any:
+    token = ctx.uploads.tokens.get(args["uploadTokenId"])
+    if token is None:
+        raise api_error("UPLOAD_TOKEN_NOT_FOUND")
+    if token.status != FULL:
+        raise api_error("UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY")
+    obj = args["mediaEntry"]
+    require(obj, "mediaType")
+    entry = new_entry(ctx, obj, MEDIA_CLIP)
+    _close_token(token, entry)
+    attach_content(ctx.state, entry, token.size)
+    return entry
+
+
+@action("media", "get")
+async def media_get(ctx: Context, args: dict[str, Any]) -> Any:
+    return find_entry(ctx, args["entryId"], MEDIA_CLIP)
+
+
+@action("media", "update")
+async def media_update(ctx: Context, args: dict[str, Any]) -> Any:
+    return _update(ctx, args["entryId"], args["mediaEntry"], MEDIA_CLIP)
+
+
+@action("media", "delete")
+async def media_delete(ctx: Context, args: dict[str, Any]) -> Any:
+    _delete(ctx, args["entryId"], MEDIA_CLIP)
+
+
+@action("media", "list")
+async def media_list(ctx: Context, args: dict[str, Any]) -> Any:
+    items = _query(ctx, args["filter"], MEDIA_CLIP)
+    return list_response("KalturaMediaListResponse", items, args["filter"], args["pager"])
+
+
+@action("media", "count")
+async def media_count(ctx: Context, args: dict[str, Any]) -> Any:
+    return len(_query(ctx, args["filter"], MEDIA_CLIP))
+
+
+def _moderate(ctx: Context, entry_id: str, status: int) -> None:
+    entry = find_entry(ctx, entry_id, MEDIA_CLIP)
+    entry.update(moderationStatus=status, updatedAt=ctx.state.now())
+
+
+@action("media", "approve", admin=True)
+async def media_approve(ctx: Context, args: dict[str, Any]) -> Any:
+    _moderate(ctx, args["entryId"], 2)
+
+
+@action("media", "reject", admin=True)
+async def media_reject(ctx: Context, args: dict[str, Any]) -> Any:
+    _moderate(ctx, args["entryId"], 3)
+
+
+@action("baseEntry", "get")
+async def base_get(ctx: Context, args: dict[str, Any]) -> Any:
+    return find_entry(ctx, args["entryId"])
+
+
+@action("baseEntry", "update")
+async def base_update(ctx: Context, args: dict[str, Any]) -> Any:
+    return _update(ctx, args["entryId"], args["baseEntry"], None)
+
+
+@action("baseEntry", "delete")
+async def base_delete(ctx: Context, args: dict[str, Any]) -> Any:
+    _delete(ctx, args["entryId"], None)
+
+
+@action("baseEntry", "list")
+async def base_list(ctx: Context, args: dict[str, Any]) -> Any:
+    items = _query(ctx, args["filter"], None)
+    return list_response("KalturaBaseEntryListResponse", items, args["filter"], args["pager"])
+
+
+@action("baseEntry", "count")
+async def base_count(ctx: Context, args: dict[str, Any]) -> Any:
+    return len(_query(ctx, args["filter"], None))
+
+
+@action("baseEntry", "getByIds")
+async def base_get_by_ids(ctx: Context, args: dict[str, Any]) -> Any:
+    ctx.state.settle()
+    found = []
+    for entry_id in str(args["entryIds"]).split(","):
+        entry = ctx.state.entries.get(entry_id.strip())
+        if entry is not None and ctx.may_see(entry):
+            found.append(entry)
+    return found
+
+
+@action("baseEntry", "listByReferenceId")
+async def base_list_by_reference_id(ctx: Context, args: dict[str, Any]) -> Any:
+    flt = {"referenceIdEqual": args["refId"], "statusIn": "-2,-1,0,1,2,4,5,6,7"}
+    items = _query(ctx, flt, None)
+    return list_response("KalturaBaseEntryListResponse", items, None, args["pager"])
+
+
+@action("playlist", "add")
+async def playlist_add(ctx: Context, args: dict[str, Any]) -> Any:
+    obj = args["playlist"]
+    require(obj, "playlistType")
+    entry = new_entry(ctx, obj, PLAYLIST)
+    entry["status"] = READY
+    return entry
+
+
+@action("playlist", "get")
+async def playlist_get(ctx: Context, args: dict[str, Any]) -> Any:
+    return find_entry(ctx, args["id"], PLAYLIST)
+
+
+@action("playlist", "update")
+async def playlist_update(ctx: Context, args: dict[str, Any]) -> Any:
+    return _update(ctx, args["id"], args["playlist"], PLAYLIST)
+
+
+@action("playlist", "delete")
+async def playlist_delete(ctx: Context, args: dict[str, Any]) -> Any:
+    _delete(ctx, args["id"], PLAYLIST)
+
+
+@action("playlist", "list")
+async def playlist_list(ctx: Context, args: dict[str, Any]) -> Any:
+    items = _query(ctx, args["filter"], PLAYLIST)
+    return list_response("KalturaPlaylistListResponse", items, args["filter"], args["pager"])
+
+
+@action("playlist", "execute")
+async def playlist_execute(ctx: Context, args: dict[str, Any]) -> Any:
+    playlist = find_entry(ctx, args["id"], PLAYLIST)
+    if playlist.get("playlistType") != 3:
+        raise api_error("INVALID_PLAYLIST_TYPE")
+    out = []
+    for entry_id in str(playlist.get("playlistContent") or "").split(","):
+        entry = ctx.state.entries.get(entry_id.strip())
+        if entry is not None and entry["status"] == READY and ctx.may_see(entry):
+            out.append(entry)
+    if args["pager"] is not None:
+        out, _ = page(out, args["pager"])
+    return out
+
+
+def _assets(
+    ctx: Context, store: dict[str, dict[str, Any]], flt: dict[str, Any] | None, object_type: str
+) -> list[dict[str, Any]]:
+    ctx.state.settle()
+    visible = [
+        a
+        for a in store.values()
+        if (e := ctx.state.entries.get(a["entryId"])) is not None and ctx.may_see(e)
+    ]
+    return select(visible, flt, schema().properties(object_type))
+
+
+def _asset(ctx: Context, store: dict[str, dict[str, Any]], asset_id: str, code: str) -> Any:
+    ctx.state.settle()
+    asset = store.get(asset_id)
+    entry = ctx.state.entries.get(asset["entryId"]) if asset else None
+    if asset is None or entry is None or not ctx.may_see(entry):
+        raise api_error(code, asset_id)
+    return asset
+
+
+@action("flavorAsset", "get")
+async def flavor_get(ctx: Context, args: dict[str, Any]) -> Any:
+    return _asset(ctx, ctx.state.flavors, args["id"], "FLAVOR_ASSET_ID_NOT_FOUND")
+
+
+@action("flavorAsset", "list")
+async def flavor_list(ctx: Context, args: dict[str, Any]) -> Any:
+    items = _assets(ctx, ctx.state.flavors, args["filter"], "KalturaFlavorAsset")
+    return list_response(
+        "KalturaFlavorAssetListResponse", items, args["filter"], args["pager"], "+createdAt"
+    )
+
+
+@action("flavorAsset", "getByEntryId")
+async def flavor_by_entry(ctx: Context, args: dict[str, Any]) -> Any:
+    find_entry(ctx, args["entryId"])
+    return _assets(ctx, ctx.state.flavors, {"entryIdEqual": args["entryId"]}, "KalturaFlavorAsset")
+
+
+@action("thumbAsset", "get")
+async def thumb_get(ctx: Context, args: dict[str, Any]) -> Any:
+    return _asset(ctx, ctx.state.thumbs, args["thumbAssetId"], "THUMB_ASSET_ID_NOT_FOUND")
+
+
+@action("thumbAsset", "list")
+async def thumb_list(ctx: Context, args: dict[str, Any]) -> Any:
+    items = _assets(ctx, ctx.state.thumbs, args["filter"], "KalturaThumbAsset")
+    return list_response(
+        "KalturaThumbAssetListResponse", items, args["filter"], args["pager"], "+createdAt"
+    )
+
+
+@action("thumbAsset", "getByEntryId")
+async def thumb_by_entry(ctx: Context, args: dict[str, Any]) -> Any:
+    find_entry(ctx, args["entryId"])
+    return _assets(ctx, ctx.state.thumbs, {"entryIdEqual": args["entryId"]}, "KalturaThumbAsset")
+
+
+_ES_FIELDS = {
+    "name": "name",
+    "description": "description",
+    "tags": "tags",
+    "reference_id": "referenceId",
+    "id": "id",
+    "kuser_id": "userId",
+    "admin_tags": "adminTags",
+}
+_ES_SORT = {
+    "created_at": "createdAt",
+    "updated_at": "updatedAt",
+    "name": "name",
+    "plays": "plays",
+    "votes": "votes",
+    "rank": "rank",
+}
+
+
+def _es_term_match(value: Any, term: str, item_type: int, is_list: bool) -> bool:
+    if value is None or value == "":
+        return False
+    text = str(value).lower()
+    candidates = [t.strip() for t in text.split(",")] if is_list else [text]
+    if item_type == 4:
+        return True
+    if item_type == 1:
+        return term in candidates
+    if item_type == 3:
+        return any(c.startswith(term) for c in candidates)
+    return any(term in c for c in candidates)
+
+
+def _es_match(item: dict[str, Any], entry: dict[str, Any]) -> bool:
+    if "searchItems" in item or "operator" in item:
+        results = [_es_match(sub, entry) for sub in item.get("searchItems") or []]
+        op = item.get("operator") or 1
+        if op == 2:
+            return any(results)
+        if op == 3:
+            return not any(results)
+        return all(results)
+    term = str(item.get("searchTerm") or "").lower()
+    item_type = int(item.get("itemType") or 2)
+    field = item.get("fieldName")
+    if field is None:
+        return any(
+            _es_term_match(entry.get(k), term, item_type, k == "tags")
+            for k in ("name", "description", "tags")
+        )
+    key = _ES_FIELDS.get(str(field))
+    return key is not None and _es_term_match(entry.get(key), term, item_type, key.endswith("ags"))
+
+
+@action("elasticsearch_esearch", "searchEntry")
+async def esearch_search_entry(ctx: Context, args: dict[str, Any]) -> Any:
+    params = args["searchParams"]
+    statuses = str(params.get("objectStatuses") or "2")
+    items = [e for e in _query(ctx, {"statusIn": statuses}, None)]
+    operator = params.get("searchOperator")
+    if operator is not None:
+        items = [e for e in items if _es_match(operator, e)]
+    order_items = (params.get("orderBy") or {}).get("orderItems") or []
+    order_by = ",".join(
+        ("-" if o.get("sortOrder") == "desc" else "+") + _ES_SORT[o["sortField"]]
+        for o in order_items
+        if o.get("sortField") in _ES_SORT
+    )
+    listed = list_response(
+        "KalturaESearchEntryResponse", items, {"orderBy": order_by or None}, args["pager"]
+    )
+    listed["objects"] = [
+        {"objectType": "KalturaESearchEntryResult", "object": e, "itemsData": []}
+        for e in listed["objects"]
+    ]
+    return listed

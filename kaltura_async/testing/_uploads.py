@@ -1,0 +1,255 @@
+"""Upload tokens and their bytes on disk: replace, append, offset writes, pending chunks (§6).
+
+Every chunk arrives as a temporary file (the request parser streams parts to disk) and is
+copied block by block into the token's file, so no upload is ever held whole in memory. A chunk
+sent ahead of the bytes before it is parked under its offset and written once the file reaches
+it. A final chunk at offset k waits (bounded by ``final_chunk_wait``) for the file to reach
+``k + len(chunk)``, else fails with UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._errors import api_error
+from ._params import UploadedFile
+from ._state import State
+
+__all__ = ["PENDING", "PARTIAL", "FULL", "CLOSED", "DELETED", "Token", "UploadStore"]
+
+PENDING, PARTIAL, FULL, CLOSED, TIMED_OUT, DELETED, ERROR = 0, 1, 2, 3, 4, 5, 6
+MAX_RESUME_SECONDS = 7 * 24 * 3600
+MAX_PENDING_CHUNKS = 1000
+_BLOCK = 1 << 16
+
+
+@dataclass(eq=False)
+class Token:
+    obj: dict[str, Any]
+    path: str | None = None
+    size: int = 0
+    pending: dict[int, tuple[str, int]] = field(default_factory=dict)
+    cond: asyncio.Condition = field(default_factory=asyncio.Condition)
+    partial_since: float | None = None
+    waiting_entry: str | None = None
+
+    @property
+    def id(self) -> str:
+        return str(self.obj["id"])
+
+    @property
+    def status(self) -> int:
+        return int(self.obj["status"])
+
+
+def _copy_into(src: str, dst: str, offset: int | None) -> None:
+    """Copy ``src`` into ``dst`` at ``offset`` (None appends) in fixed-size blocks."""
+    mode = "ab" if offset is None else "r+b"
+    with open(src, "rb") as fin, open(dst, mode) as fout:
+        if offset is not None:
+            fout.seek(offset)
+        shutil.copyfileobj(fin, fout, _BLOCK)
+
+
+class UploadStore:
+    def __init__(
+        self,
+        state: State,
+        tmpdir: str,
+        final_chunk_wait: float,
+        on_full: Callable[[Token], None],
+    ) -> None:
+        self.state = state
+        self.tmpdir = tmpdir
+        self.final_chunk_wait = final_chunk_wait
+        self.on_full = on_full
+        self.tokens: dict[str, Token] = {}
+
+    def reset(self) -> None:
+        for token in self.tokens.values():
+            self._drop_files(token)
+        self.tokens.clear()
+
+    def _drop_files(self, token: Token) -> None:
+        paths = [p for p, _ in token.pending.values()]
+        if token.path:
+            paths.append(token.path)
+        for path in paths:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+        token.pending.clear()
+
+    def add(self, obj: dict[str, Any], user_id: str) -> Token:
+        if obj.get("autoFinalize") == 1 and not obj.get("fileSize"):
+            raise api_error("UPLOAD_TOKEN_MISSING_FILE_SIZE")
+        now = self.state.now()
+        obj = {k: v for k, v in obj.items() if not k.endswith("__null")}
+        obj.update(
+            id=self.state.hex_id(),
+            partnerId=self.state.config.partner_id,
+            userId=user_id,
+            status=PENDING,
+            uploadedFileSize=0,
+            createdAt=now,
+            updatedAt=now,
+            objectType="KalturaUploadToken",
+        )
+        token = Token(obj)
+        self.tokens[token.id] = token
+        return token
+
+    def get(self, token_id: str, user_id: str | None) -> Token:
+        """The token, or UPLOAD_TOKEN_NOT_FOUND; a user_id limits it to that owner's tokens."""
+        token = self.tokens.get(token_id)
+        if token is None or (user_id is not None and token.obj.get("userId") != user_id):
+            raise api_error("UPLOAD_TOKEN_NOT_FOUND")
+        return token
+
+    def delete(self, token: Token) -> None:
+        self._drop_files(token)
+        token.path = None
+        token.size = 0
+        self._set_status(token, DELETED)
+
+    def _set_status(self, token: Token, status: int) -> None:
+        token.obj["status"] = status
+        token.obj["uploadedFileSize"] = token.size
+        token.obj["updatedAt"] = self.state.now()
+        if status == PARTIAL and token.partial_since is None:
+            token.partial_since = time.monotonic()
+
+    def _new_path(self) -> str:
+        fd, path = tempfile.mkstemp(dir=self.tmpdir, prefix="token-")
+        os.close(fd)
+        return path
+
+    def _park(self, token: Token, offset: int, chunk: UploadedFile) -> None:
+        if len(token.pending) >= MAX_PENDING_CHUNKS:
+            self._set_status(token, ERROR)
+            raise api_error("MAX_ALLOWED_CHUNK_COUNT_EXCEEDED")
+        old = token.pending.pop(offset, None)
+        if old is not None:
+            os.unlink(old[0])
+        path = self._new_path()
+        os.replace(chunk.path, path)
+        token.pending[offset] = (path, chunk.size)
+
+    def _write_at(self, token: Token, offset: int, src: str, size: int) -> None:
+        assert token.path is not None
+        _copy_into(src, token.path, offset)
+        token.size = max(token.size, offset + size)
+
+    def _drain(self, token: Token) -> None:
+        """Write every parked chunk the file has reached, until none fits."""
+        progress = True
+        while progress and token.pending:
+            progress = False
+            for offset in sorted(token.pending):
+                path, size = token.pending[offset]
+                if offset > token.size:
+                    continue
+                del token.pending[offset]
+                if offset + size > token.size:
+                    self._write_at(token, offset, path, size)
+                os.unlink(path)
+                progress = True
+
+    def _maybe_auto_finalize(self, token: Token) -> bool:
+        file_size = token.obj.get("fileSize")
+        return bool(
+            token.obj.get("autoFinalize") == 1 and file_size and token.size >= int(file_size)
+        )
+
+    async def upload(
+        self,
+        token: Token,
+        chunk: UploadedFile,
+        resume: bool,
+        final_chunk: bool,
+        resume_at: float,
+    ) -> dict[str, Any]:
+        if token.status not in (PENDING, PARTIAL):
+            raise api_error("UPLOAD_TOKEN_INVALID_STATUS_FOR_UPLOAD")
+        if (
+            token.partial_since is not None
+            and time.monotonic() - token.partial_since > MAX_RESUME_SECONDS
+        ):
+            raise api_error("UPLOAD_PASSED_MAX_RESUME_TIME_ALLOWED", MAX_RESUME_SECONDS)
+        if not chunk.filename:
+            raise api_error("UPLOAD_ERROR")
+        async with token.cond:
+            offset = int(resume_at)
+            if not resume:
+                self._drop_files(token)
+                token.path = self._new_path()
+                os.replace(chunk.path, token.path)
+                token.size = chunk.size
+                status = FULL if final_chunk else PARTIAL
+            elif token.path is None:
+                raise api_error("UPLOAD_TOKEN_CANNOT_RESUME")
+            elif offset < 0:
+                self._write_at(token, token.size, chunk.path, chunk.size)
+                self._drain(token)
+                status = FULL if final_chunk else PARTIAL
+            elif not final_chunk or offset == 0:
+                if chunk.size == 0 and offset > 0:
+                    return token.obj
+                self._park(token, offset, chunk)
+                self._drain(token)
+                status = FULL if final_chunk else PARTIAL
+            else:
+                status = await self._final_at(token, offset, chunk)
+            if self._maybe_auto_finalize(token):
+                status = FULL
+            self._set_status(token, status)
+            token.cond.notify_all()
+        if status == FULL:
+            self.on_full(token)
+        return token.obj
+
+    async def _final_at(self, token: Token, offset: int, chunk: UploadedFile) -> int:
+        expected = offset + chunk.size
+        self._park(token, offset, chunk)
+        self._drain(token)
+        deadline = time.monotonic() + self.final_chunk_wait
+        while token.size != expected and not self._maybe_auto_finalize(token):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                await asyncio.wait_for(token.cond.wait(), remaining)
+            except TimeoutError:
+                break
+            self._drain(token)
+        if token.size != expected and not self._maybe_auto_finalize(token):
+            parked = token.pending.pop(offset, None)
+            if parked is not None:
+                os.unlink(parked[0])
+            raise api_error("UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE")
+        return FULL
+
+    def read_bytes(self, token_id: str) -> bytes:
+        token = self.tokens[token_id]
+        if token.path is None:
+            return b""
+        with open(token.path, "rb") as fh:
+            return fh.read()
+
+    def sha256(self, token_id: str) -> str:
+        token = self.tokens[token_id]
+        digest = hashlib.sha256()
+        if token.path is not None:
+            with open(token.path, "rb") as fh:
+                while block := fh.read(_BLOCK):
+                    digest.update(block)
+        return digest.hexdigest()

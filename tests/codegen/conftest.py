@@ -1,0 +1,33 @@
+"""Fixtures for the generator tests: the schema the committed tree was generated from."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent / "data"
+SCHEMA_PATH = DATA / "kaltura_api_schema_23.10.0.xml"
+PACKAGE_DIR = Path(__file__).resolve().parents[2] / "kaltura_async"
+
+
+@pytest.fixture(scope="session")
+def schema_path() -> Path:
+    return SCHEMA_PATH
+
+
+@pytest.fixture(scope="session")
+def schema_bytes() -> bytes:
+    return SCHEMA_PATH.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def schema_root() -> ET.Element:
+    """The schema parsed with plain ElementTree, independently of the generator's parser."""
+    return ET.parse(SCHEMA_PATH).getroot()
+
+
+@pytest.fixture(scope="session")
+def package_dir() -> Path:
+    return PACKAGE_DIR
