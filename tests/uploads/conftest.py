@@ -85,3 +85,14 @@ def source_factory(tmp_path: Path) -> Iterator[Callable[[str, bytes], Any]]:
 
 def random_bytes(n: int) -> bytes:
     return os.urandom(n)
+
+
+def tid(obj: Any) -> str:
+    """The id of a token or entry the server returned (always set on answers)."""
+    assert isinstance(obj.id, str)
+    return obj.id
+
+
+def assembled(emu: KalturaEmulator, token: Any) -> str:
+    """The sha256 of the bytes the emulator assembled for ``token``."""
+    return emu.upload_token_sha256(tid(token))

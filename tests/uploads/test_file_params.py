@@ -13,7 +13,7 @@ from kaltura_async.enums import UploadTokenStatus
 from kaltura_async.testing import KalturaEmulator
 from kaltura_async.types import UploadToken
 
-from .conftest import CHUNK, SOURCE_KINDS, random_bytes, sha256
+from .conftest import CHUNK, SOURCE_KINDS, assembled, random_bytes, sha256, tid
 
 
 @pytest.mark.parametrize("kind", SOURCE_KINDS)
@@ -30,7 +30,7 @@ async def test_upload_token_upload_takes_every_file_kind(
         upload_token_id=token.id, file_data=source_factory(kind, data)
     )
     assert done.status == UploadTokenStatus.FULL_UPLOAD
-    assert emu.upload_token_sha256(token.id) == sha256(data)
+    assert assembled(emu, token) == sha256(data)
     expected = "clip.mp4" if kind in ("path", "str path", "file") else "file.bin"
     assert emu.multipart_filenames == [expected]
 
@@ -58,4 +58,4 @@ async def test_no_local_path_reaches_the_server(
     assert set(names) == {"board meeting.mov"}
     token_names = {t.get("fileName") for t in emu.upload_tokens.values()}
     assert token_names == {"board meeting.mov", "y"}
-    assert emu.upload_tokens[token.id]["fileName"] == "board meeting.mov"
+    assert emu.upload_tokens[tid(token)]["fileName"] == "board meeting.mov"

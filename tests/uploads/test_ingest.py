@@ -12,7 +12,7 @@ from kaltura_async.enums import EntryStatus, MediaType, UploadTokenStatus
 from kaltura_async.testing import KalturaEmulator
 from kaltura_async.types import MediaEntry
 
-from .conftest import CHUNK, random_bytes, sha256
+from .conftest import CHUNK, random_bytes, sha256, tid
 
 
 def _count_posts(client: KalturaClient) -> list[tuple[str, str | None]]:
@@ -46,7 +46,7 @@ async def test_ingest_waits_until_ready(client: KalturaClient, emu: KalturaEmula
     token_id = next(iter(emu.upload_tokens))
     assert emu.upload_tokens[token_id]["status"] == UploadTokenStatus.CLOSED
     assert emu.upload_token_sha256(token_id) == sha256(data)
-    assert emu.entries[entry.id]["status"] == 2
+    assert emu.entries[tid(entry)]["status"] == 2
 
 
 async def test_ingest_without_waiting_names_the_entry_after_the_file(

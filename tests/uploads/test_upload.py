@@ -13,7 +13,7 @@ from kaltura_async import KalturaClient, KalturaValidationError
 from kaltura_async.enums import UploadTokenStatus
 from kaltura_async.testing import KalturaEmulator
 
-from .conftest import CHUNK, SOURCE_KINDS, pieces, random_bytes, sha256
+from .conftest import CHUNK, SOURCE_KINDS, assembled, pieces, random_bytes, sha256, tid
 
 EDGE_SIZES = (0, 1, CHUNK - 1, CHUNK, CHUNK + 1)
 
@@ -34,7 +34,7 @@ async def test_edge_sizes_assemble_exactly(
     )
     assert token.status == UploadTokenStatus.FULL_UPLOAD
     assert token.uploaded_file_size == size
-    assert emu.upload_token_sha256(token.id) == sha256(data)
+    assert assembled(emu, token) == sha256(data)
     assert seen[-1] == (size, size)
     assert [s for s, _ in seen] == sorted(s for s, _ in seen)
 
@@ -56,11 +56,11 @@ async def test_every_source_kind(
         parallel=4,
         progress=lambda s, t: seen.append((s, t)),
     )
-    assert emu.upload_token_sha256(token.id) == sha256(data)
+    assert assembled(emu, token) == sha256(data)
     # Only a stream has no size up front.
     expected_total = None if kind == "stream" else size
     assert seen[-1] == (size, expected_total)
-    assert emu.upload_tokens[token.id].get("fileSize") == expected_total
+    assert emu.upload_tokens[tid(token)].get("fileSize") == expected_total
 
 
 async def test_chunk_calls_follow_the_protocol(client: KalturaClient, emu: KalturaEmulator) -> None:
@@ -79,7 +79,7 @@ async def test_chunk_calls_follow_the_protocol(client: KalturaClient, emu: Kaltu
     client.transport.post = spy  # type: ignore[method-assign]
     data = random_bytes(3 * CHUNK + 5)
     token = await client.upload(data, chunk_size=CHUNK, parallel=2)
-    assert emu.upload_token_sha256(token.id) == sha256(data)
+    assert assembled(emu, token) == sha256(data)
     assert sent[0] == (False, False, None, CHUNK)
     assert sorted(sent[1:3]) == [(True, False, CHUNK, CHUNK), (True, False, 2 * CHUNK, CHUNK)]
     assert sent[3] == (True, True, 3 * CHUNK, 5)
@@ -89,7 +89,7 @@ async def test_single_chunk_is_one_call(client: KalturaClient, emu: KalturaEmula
     data = random_bytes(CHUNK)
     token = await client.upload(data, chunk_size=CHUNK)
     assert emu.counters[("uploadToken", "upload")] == 1
-    assert emu.upload_token_sha256(token.id) == sha256(data)
+    assert assembled(emu, token) == sha256(data)
 
 
 @pytest.fixture(scope="module")
@@ -111,8 +111,8 @@ async def test_50_mb_file(
     path, digest = big_file
     token = await client.upload(path, chunk_size=4 * 1024 * 1024, parallel=parallel)
     assert token.uploaded_file_size == 50 * 1024 * 1024
-    assert emu.upload_token_sha256(token.id) == digest
-    assert emu.upload_tokens[token.id]["fileName"] == "big.mov"
+    assert assembled(emu, token) == digest
+    assert emu.upload_tokens[tid(token)]["fileName"] == "big.mov"
 
 
 async def test_async_iterator_of_unknown_size_ending_on_a_chunk_boundary(
@@ -120,7 +120,7 @@ async def test_async_iterator_of_unknown_size_ending_on_a_chunk_boundary(
 ) -> None:
     data = random_bytes(4 * CHUNK)
     token = await client.upload(pieces(data, CHUNK), chunk_size=CHUNK, parallel=3)
-    assert emu.upload_token_sha256(token.id) == sha256(data)
+    assert assembled(emu, token) == sha256(data)
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from kaltura_async.enums import UploadTokenStatus
 from kaltura_async.testing import KalturaEmulator
 from kaltura_async.testing._uploads import UploadStore
 
-from .conftest import CHUNK, SOURCE_KINDS, random_bytes, sha256
+from .conftest import CHUNK, SOURCE_KINDS, assembled, random_bytes, sha256, tid
 
 SIZES = (CHUNK - 1, CHUNK + 1, 9 * CHUNK + 3)
 
@@ -53,7 +53,7 @@ async def test_chunk_faults_are_retried(
         # The emulator's fault RNG is seeded: the same draws every run.
         assert later[0].fired > 0
     assert token.status == UploadTokenStatus.FULL_UPLOAD
-    assert emu.upload_token_sha256(token.id) == sha256(data)
+    assert assembled(emu, token) == sha256(data)
 
 
 async def test_failures_beyond_the_transport_retries_are_retried_again(
@@ -68,7 +68,7 @@ async def test_failures_beyond_the_transport_retries_are_retried_again(
         data = random_bytes(3 * CHUNK)
         token = await c.upload(data, chunk_size=CHUNK, parallel=1)
     assert rule.fired == 5
-    assert emu.upload_token_sha256(token.id) == sha256(data)
+    assert assembled(emu, token) == sha256(data)
 
 
 async def test_permanent_chunk_failure_gives_up_after_bounded_attempts(
@@ -99,7 +99,7 @@ async def test_lost_answer_to_the_final_chunk_counts_as_done(
     token = await client.upload(data, chunk_size=CHUNK, parallel=4, progress=arm_before_final)
     assert rules[0].fired == 1
     assert token.status == UploadTokenStatus.FULL_UPLOAD
-    assert emu.upload_token_sha256(token.id) == sha256(data)
+    assert assembled(emu, token) == sha256(data)
 
 
 async def test_lost_answer_to_a_single_chunk_upload(
@@ -109,7 +109,7 @@ async def test_lost_answer_to_a_single_chunk_upload(
     data = random_bytes(100)
     token = await client.upload(data, chunk_size=CHUNK)
     assert rule.fired == 1
-    assert emu.upload_token_sha256(token.id) == sha256(data)
+    assert assembled(emu, token) == sha256(data)
 
 
 async def test_final_call_is_retried_on_cannot_match_expected_size(
@@ -131,7 +131,7 @@ async def test_final_call_is_retried_on_cannot_match_expected_size(
     data = random_bytes(3 * CHUNK + 1)
     token = await client.upload(data, chunk_size=CHUNK, parallel=2)
     assert refusals == [3 * CHUNK]
-    assert emu.upload_token_sha256(token.id) == sha256(data)
+    assert assembled(emu, token) == sha256(data)
 
 
 # ------------------------------------------------------------------ cancel and resume
@@ -172,7 +172,7 @@ async def test_resume_after_cancel(
     token_id = await _cancelled_upload(client, data, parallel=4)
     # Cancelling closed the in-flight requests and left the token open.
     connector = client.transport.connector
-    assert connector is not None and len(connector._acquired) == 0  # type: ignore[attr-defined]
+    assert connector is not None and len(connector._acquired) == 0
     left = await client.upload_token.get(token_id)
     assert left.status == UploadTokenStatus.PARTIAL_UPLOAD
     held = int(left.uploaded_file_size or 0)
@@ -200,7 +200,7 @@ async def test_resume_of_a_pending_token_starts_from_zero(
     fresh = await client.upload_token.add(upload_token=UploadToken(file_name="a.bin"))
     data = random_bytes(2 * CHUNK + 1)
     token = await client.upload(data, chunk_size=CHUNK, upload_token_id=fresh.id)
-    assert emu.upload_token_sha256(token.id) == sha256(data)
+    assert assembled(emu, token) == sha256(data)
 
 
 async def test_resume_with_a_shorter_source_is_refused(
@@ -218,8 +218,8 @@ async def test_full_token_refuses_more_bytes(client: KalturaClient, emu: Kaltura
     with pytest.raises(UploadTokenInvalidStatusError):
         await client.upload(data, chunk_size=CHUNK, upload_token_id=token.id)
     with pytest.raises(UploadTokenInvalidStatusError):
-        await client.upload_token.upload(upload_token_id=token.id, file_data=b"more")
-    assert emu.upload_token_sha256(token.id) == sha256(data)
+        await client.upload_token.upload(upload_token_id=tid(token), file_data=b"more")
+    assert assembled(emu, token) == sha256(data)
 
 
 async def test_closed_token_refuses_more_bytes(client: KalturaClient, emu: KalturaEmulator) -> None:
