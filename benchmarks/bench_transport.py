@@ -47,7 +47,9 @@ def _typed_call(client: KalturaClient) -> Any:
 
 
 async def scenario(url: str, concurrency: int, n_ops: int) -> Scenario:
-    limits = Limits(max_connections=max(concurrency, 1), max_connections_per_host=max(concurrency, 1))
+    limits = Limits(
+        max_connections=max(concurrency, 1), max_connections_per_host=max(concurrency, 1)
+    )
     connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency)
     raw = aiohttp.ClientSession(connector=connector)
     client = KalturaClient(url, ks="djJ8MTAwfGJlbmNo", limits=limits, retry=RetryPolicy.none())

@@ -22,9 +22,33 @@ if TYPE_CHECKING:
     from ._client import KalturaClient
     from ._config import RequestOptions
 
-__all__ = ["ActionSpec", "Call", "Service"]
+__all__ = ["SAFE_VERBS", "ActionSpec", "Call", "Service", "is_safe_action"]
 
 T = TypeVar("T")
+
+#: The one safe-to-retry rule, used by the generator for every schema action and by
+#: ``client.call`` for untyped ones. An action is safe when it serves a file (its result
+#: is a GET URL) or when the first word of its camelCase name says it only reads, and it
+#: is not one of the reads with a side effect in ``_UNSAFE_READS``. Every write (add,
+#: update, delete, upload, clone, export, execute, generate, ...) is unsafe, so a lost
+#: response is never answered by sending the request again.
+SAFE_VERBS = frozenset({"get", "list", "count", "search", "serve", "is", "check", "ping"})
+#: ``dropFolder.getExclusiveDropFolder`` hands a folder to one caller: a lock, not a read.
+_UNSAFE_READS = frozenset({"getExclusiveDropFolder"})
+
+
+def _first_word(name: str) -> str:
+    for i, ch in enumerate(name):
+        if ch.isupper():
+            return name[:i]
+    return name
+
+
+def is_safe_action(action_name: str, *, serves_file: bool = False) -> bool:
+    """Whether an action only reads, so a request whose answer was lost may be resent."""
+    if serves_file:
+        return True
+    return _first_word(action_name) in SAFE_VERBS and action_name not in _UNSAFE_READS
 
 
 @attrs.frozen(slots=True)

@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit
 
 import anyio
 
-from ._call import ActionSpec, Call
+from ._call import ActionSpec, Call, is_safe_action
 from ._codec import (
     decode,
     decode_any,
@@ -49,17 +49,6 @@ __all__ = ["KalturaClient"]
 T = TypeVar("T")
 
 DEFAULT_CLIENT_TAG = "kaltura-async"
-
-# Actions that only read: safe to send again when an answer was lost. The generator
-# marks every action of the schema with the same rule (see codegen).
-_SAFE_PREFIXES = ("get", "list", "count", "search", "serve", "ping", "export")
-
-
-def is_safe_action(action: str) -> bool:
-    """True for actions that read only (``get*``, ``list*``, ``count*``, ``search*``...)."""
-    name = action.lower()
-    return name.startswith(_SAFE_PREFIXES) and not name.startswith(("exporttocsv",))
-
 
 def normalize_service_url(url: str) -> str:
     """``https://host[:port][/prefix]`` without ``/api_v3`` or a trailing slash."""

@@ -490,7 +490,7 @@ def _enum_decoder(wire: str) -> Decoder:
             return None
         try:
             return cls(data)
-        except ValueError:
+        except (ValueError, TypeError):  # TypeError: an enum with no members
             if isinstance(data, (str, int, float)) and not isinstance(data, bool):
                 return data  # kept raw: an enum value must never fail a decode
             raise _protocol(wire, data) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from .._call import is_safe_action
 from ._plan import NamePlan
 from ._schema import Action, ClassDef, EnumDef, Param, Schema, ServiceDef
 
@@ -17,32 +18,9 @@ __all__ = [
     "registry_module",
 ]
 
-#: The one safe-to-retry rule. An action is safe when it serves a file (its result is a
-#: GET URL) or when the first word of its camelCase name says it only reads (get, list,
-#: count, search, serve, is, check, ping) and it is not one of the reads with a side effect
-#: in _UNSAFE_READS. Every write (add, update, delete, upload, clone, export, execute,
-#: generate, ...) is unsafe, so a lost response is never answered by sending it again.
-SAFE_VERBS = frozenset({"get", "list", "count", "search", "serve", "is", "check", "ping"})
-#: ``dropFolder.getExclusiveDropFolder`` hands a folder to one caller: a lock, not a read.
-_UNSAFE_READS = frozenset({"getExclusiveDropFolder"})
-
 _SCALARS = {"int": "int", "bigint": "int", "string": "str", "bool": "bool", "float": "float"}
 _ANY_OBJECT = "KalturaObjectBase"
 _BUILTIN_NAMES = frozenset({"bool", "dict", "float", "int", "list", "str", "tuple"})
-
-
-def _first_word(name: str) -> str:
-    for i, ch in enumerate(name):
-        if ch.isupper():
-            return name[:i]
-    return name
-
-
-def is_safe_action(action_name: str, *, serves_file: bool = False) -> bool:
-    """The generator's one retry-safety rule (see :data:`SAFE_VERBS`)."""
-    if serves_file:
-        return True
-    return _first_word(action_name) in SAFE_VERBS and action_name not in _UNSAFE_READS
 
 
 def _names(names: Iterable[str]) -> str:

@@ -35,7 +35,7 @@ if HAVE_PYTEST_ASYNCIO:
     @pytest_asyncio.fixture
     async def kaltura_client(kaltura_emulator: KalturaEmulator) -> AsyncIterator[Any]:
         """An SDK client for ``kaltura_emulator`` holding an admin KS."""
-        from kaltura_async import KalturaClient  # type: ignore[attr-defined]
+        from kaltura_async import KalturaClient
 
         emu = kaltura_emulator
         async with KalturaClient(

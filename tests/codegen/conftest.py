@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parent / "data"
-SCHEMA_PATH = DATA / "kaltura_api_schema_23.10.0.xml"
-PACKAGE_DIR = Path(__file__).resolve().parents[2] / "kaltura_async"
+REPO = Path(__file__).resolve().parents[2]
+#: The schema stays in the project's shared folder beside the repository; the generator
+#: and its drift check read it from there (never from the installed package).
+SCHEMA_PATH = Path(
+    os.environ.get(
+        "KALTURA_SCHEMA",
+        REPO.parent / "shared" / "kaltura-api-schema" / "kaltura_api_schema_23.10.0.xml",
+    )
+)
+PACKAGE_DIR = REPO / "kaltura_async"
 
 
 @pytest.fixture(scope="session")

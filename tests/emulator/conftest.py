@@ -12,7 +12,6 @@ from rawhttp import Raw
 from kaltura_async.testing import KalturaEmulator
 
 
-
 @pytest_asyncio.fixture
 async def raw(kaltura_emulator: KalturaEmulator) -> AsyncIterator[Raw]:
     async with aiohttp.ClientSession() as session:
