@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import os
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, BinaryIO, Final, TypeAlias, cast
 
@@ -106,6 +107,10 @@ class _Reader(ABC):
     async def read(self, n: int) -> bytes:
         """Exactly ``n`` bytes, fewer only at the end of the source."""
 
+    @abstractmethod
+    async def at_end(self) -> bool:
+        """Whether no byte is left (for sources of unknown size; reads ahead a little)."""
+
     async def skip(self, n: int) -> None:
         """Move ``n`` bytes forward (resuming); short sources are an error."""
         while n > 0:
@@ -140,6 +145,9 @@ class _BytesReader(_Reader):
             raise self._too_short()
         self._pos += n
 
+    async def at_end(self) -> bool:
+        return self._pos >= len(self._view)
+
     async def aclose(self) -> None:
         self._view.release()
 
@@ -158,13 +166,16 @@ class _FileReader(_Reader):
         except (AttributeError, OSError, ValueError):
             seekable = False
         self._seekable = seekable
+        self._peeked = b""
         if seekable:
             here = fh.tell()
             self.total = fh.seek(0, io.SEEK_END) - here
             fh.seek(here)
 
     def _read_full(self, n: int) -> bytes:
-        parts: list[bytes] = []
+        parts = [self._peeked]
+        n -= len(self._peeked)
+        self._peeked = b""
         while n > 0:
             data = self._fh.read(n)
             if not data:
@@ -177,6 +188,11 @@ class _FileReader(_Reader):
         if self._threaded:
             return await anyio.to_thread.run_sync(self._read_full, n)
         return self._read_full(n)
+
+    async def at_end(self) -> bool:
+        if not self._peeked:
+            self._peeked = await self.read(1)
+        return not self._peeked
 
     async def skip(self, n: int) -> None:
         if not self._seekable:
@@ -192,15 +208,19 @@ class _FileReader(_Reader):
 
 
 class _StreamReader(_Reader):
-    """An async iterator of bytes, re-cut into chunks of the requested size."""
+    """An async iterator of bytes, re-cut into chunks of the requested size.
+
+    Pieces are kept as they came and joined once per chunk: one copy of each byte.
+    """
 
     def __init__(self, source: AsyncIterable[bytes]) -> None:
         self._it: AsyncIterator[bytes] = aiter(source)
-        self._buf = bytearray()
+        self._pieces: deque[bytes] = deque()
+        self._held = 0
         self._done = False
 
-    async def read(self, n: int) -> bytes:
-        while len(self._buf) < n and not self._done:
+    async def _fill(self, n: int) -> None:
+        while self._held < n and not self._done:
             try:
                 piece = await anext(self._it)
             except StopAsyncIteration:
@@ -210,14 +230,34 @@ class _StreamReader(_Reader):
                 raise KalturaValidationError(
                     f"the source yielded {type(piece).__name__}, not bytes", field="source"
                 )
-            self._buf += piece
-        chunk = bytes(self._buf[:n])
-        del self._buf[:n]
-        return chunk
+            if piece:
+                self._pieces.append(piece if type(piece) is bytes else bytes(piece))
+                self._held += len(piece)
+
+    async def read(self, n: int) -> bytes:
+        await self._fill(n)
+        out: list[bytes] = []
+        need = n
+        while need and self._pieces:
+            head = self._pieces[0]
+            if len(head) <= need:
+                out.append(self._pieces.popleft())
+                need -= len(head)
+            else:
+                out.append(head[:need])
+                self._pieces[0] = head[need:]
+                need = 0
+        self._held -= n - need
+        return b"".join(out)
+
+    async def at_end(self) -> bool:
+        """Whether the stream has no byte left (reads at most one more piece)."""
+        await self._fill(1)
+        return self._held == 0
 
     async def aclose(self) -> None:
-        # The caller's iterator stays theirs to close; only the buffer is ours.
-        self._buf = bytearray()
+        # The caller's iterator stays theirs to close; only the buffered pieces are ours.
+        self._pieces.clear()
 
 
 async def _open(source: Any) -> _Reader:
@@ -276,31 +316,29 @@ def _base_name(name: str | None) -> str:
 class _Chunker:
     """Cuts a reader into ``(offset, data, is_final)`` from ``start`` on.
 
-    With a known size the final chunk is known by its offset; otherwise one chunk is read
-    ahead, and the chunk before an empty read is the final one.
+    With a known size the final chunk is known by its offset; a stream is peeked after
+    each chunk (one piece, not one chunk) to learn whether it ended.
     """
 
     def __init__(self, reader: _Reader, start: int, chunk_size: int) -> None:
         self._reader = reader
         self._offset = start
         self._size = chunk_size
-        self._end = reader.total
-        self._ahead: bytes | None = None
 
     async def next(self) -> tuple[int, bytes, bool]:
         offset = self._offset
-        if self._end is not None:
-            want = min(self._size, self._end - offset)
-            data = await self._reader.read(want)
+        reader = self._reader
+        if reader.total is not None:
+            want = min(self._size, reader.total - offset)
+            data = await reader.read(want)
             if len(data) < want:
                 raise KalturaValidationError(
                     "the source got shorter while it was being uploaded", field="source"
                 )
-            final = offset + len(data) >= self._end
+            final = offset + len(data) >= reader.total
         else:
-            data = self._ahead if self._ahead is not None else await self._reader.read(self._size)
-            self._ahead = await self._reader.read(self._size) if len(data) == self._size else b""
-            final = not self._ahead
+            data = await reader.read(self._size)
+            final = len(data) < self._size or await reader.at_end()
         self._offset = offset + len(data)
         return offset, data, final
 

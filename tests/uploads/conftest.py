@@ -62,10 +62,32 @@ def make_source(kind: str, data: bytes, tmp_path: Path, name: str = "clip.mp4") 
         return path.open("rb")
     if kind == "bytesio":
         return io.BytesIO(data)
+    if kind == "unseekable":
+        return Unseekable(data)
     raise AssertionError(kind)
 
 
-SOURCE_KINDS = ("bytes", "stream", "path", "str path", "file", "bytesio")
+SOURCE_KINDS = ("bytes", "stream", "path", "str path", "file", "bytesio", "unseekable")
+#: Sources whose size is not known before they end.
+UNSIZED = ("stream", "unseekable")
+
+
+class Unseekable(io.RawIOBase):
+    """A pipe-like binary file: reads in short bursts, cannot seek or tell its size."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self._data.read(min(len(buffer), 7_000))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from kaltura_async import KalturaClient, KalturaValidationError
 from kaltura_async.enums import UploadTokenStatus
 from kaltura_async.testing import KalturaEmulator
 
-from .conftest import CHUNK, SOURCE_KINDS, assembled, pieces, random_bytes, sha256, tid
+from .conftest import CHUNK, SOURCE_KINDS, UNSIZED, assembled, pieces, random_bytes, sha256, tid
 
 EDGE_SIZES = (0, 1, CHUNK - 1, CHUNK, CHUNK + 1)
 
@@ -58,7 +58,7 @@ async def test_every_source_kind(
     )
     assert assembled(emu, token) == sha256(data)
     # Only a stream has no size up front.
-    expected_total = None if kind == "stream" else size
+    expected_total = None if kind in UNSIZED else size
     assert seen[-1] == (size, expected_total)
     assert emu.upload_tokens[tid(token)].get("fileSize") == expected_total
 
