@@ -471,7 +471,7 @@ class KalturaClient(ServiceAccessors):
         """Upload a file in chunks, ``parallel`` at once, and return the FULL upload token.
 
         ``source`` is a path, bytes, a binary file object or an async iterator of bytes; it
-        is streamed, so memory stays near ``parallel * chunk_size`` (defaults 4 x 4 MiB).
+        is streamed, so memory stays near ``parallel * chunk_size`` (defaults 2 x 8 MiB).
         Failed chunks are sent again. ``progress(bytes_sent, total)`` is called as chunks
         complete (``total`` is None for a stream of unknown size). ``upload_token_id``
         resumes an interrupted upload (after a cancel or a crash) from the bytes the token

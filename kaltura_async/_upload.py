@@ -53,14 +53,15 @@ __all__ = [
 
 MiB: Final = 1024 * 1024
 
-#: Chosen from benchmarks/bench_upload.py on the emulator: 4 MiB chunks at parallel 4 move
-#: bytes about as fast as 8 MiB ones (the sweep differs within noise) and far faster than
-#: 1-2 MiB ones, which pay a round trip and a server-side append every few milliseconds;
-#: 8 MiB x 4 measured 80 MiB of peak RSS growth on a 512 MB stream, 4 MiB x 4 measured 36.
-DEFAULT_CHUNK_SIZE: Final = 4 * MiB
-#: Four chunks in flight hide the per-chunk round trip and the server's write; 8 measured
-#: no faster on two cores, and memory grows with ``parallel * chunk_size``.
-DEFAULT_PARALLEL: Final = 4
+#: Chosen from benchmarks/bench_upload.py on the emulator. Every chunk costs the server a
+#: request and an append, and at parallel 1 the wire idles meanwhile: 8 MiB chunks at
+#: parallel 1 matched one raw request (1.01x) where 4 MiB ones reached 0.43-0.67x; 16 MiB
+#: gained nothing more and re-sends more after a failure.
+DEFAULT_CHUNK_SIZE: Final = 8 * MiB
+#: Two chunks in flight hide most of the per-chunk round trip; 4 and 8 measured no faster
+#: (the server is the bottleneck) while memory grows with them: peak RSS growth on a 512 MB
+#: stream measured 43 MiB at 8 MiB x 2, 65 at x 3, 81 at x 4.
+DEFAULT_PARALLEL: Final = 2
 MAX_PARALLEL: Final = 64
 
 #: Below this rate a chunk call is considered stalled (it bounds the total time of one
