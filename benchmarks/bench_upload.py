@@ -76,7 +76,9 @@ class EmulatorProcess:
         self._proc.join(30)
 
 
-async def _raw_upload(session: aiohttp.ClientSession, url: str, ks: str, path: Path) -> None:
+async def _raw_upload(
+    session: aiohttp.ClientSession, url: str, ks: str, path: Path, size: int
+) -> None:
     """What a hand-written client does: one add, one upload of the whole file."""
     base = f"{url}/api_v3/service/uploadtoken/action"
     add = {"ks": ks, "uploadToken": {"objectType": "KalturaUploadToken", "fileName": path.name}}
@@ -92,23 +94,23 @@ async def _raw_upload(session: aiohttp.ClientSession, url: str, ks: str, path: P
         form.add_field("fileData", fh, filename=path.name)
         async with session.post(f"{base}/upload", params={"format": "1"}, data=form) as resp:
             done = json.loads(await resp.read())
-    if done.get("status") != 2 or done.get("uploadedFileSize") != path.stat().st_size:
+    if done.get("status") != 2 or done.get("uploadedFileSize") != size:
         raise RuntimeError(f"raw upload did not complete: {done}")
 
 
-async def throughput(url: str, ks: str, path: Path, rounds: int) -> list[dict[str, Any]]:
-    size_mib = path.stat().st_size // MiB
+async def throughput(url: str, ks: str, path: Path, size: int, rounds: int) -> list[dict[str, Any]]:
+    size_mib = size // MiB
     session = aiohttp.ClientSession()
     client = KalturaClient(url, ks=ks)
 
     async def raw() -> int:
-        await _raw_upload(session, url, ks, path)
+        await _raw_upload(session, url, ks, path, size)
         return size_mib
 
     def sdk(parallel: int, chunk_size: int | None = None) -> Any:
         async def run() -> int:
             token = await client.upload(path, parallel=parallel, chunk_size=chunk_size)
-            if token.uploaded_file_size != path.stat().st_size:
+            if token.uploaded_file_size != size:
                 raise RuntimeError("upload did not complete")
             return size_mib
 
@@ -208,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         with path.open("wb") as fh:
             for _ in range(size // MiB):
                 fh.write(os.urandom(MiB))
-        rows = asyncio.run(throughput(url, ks, path, rounds))
+        rows = asyncio.run(throughput(url, ks, path, size, rounds))
         mem = memory(url, ks, 512 * MiB)
     print(markdown(rows))
     print()
