@@ -28,8 +28,9 @@ _MIB = 1024 * 1024
 class _Report:
     """Prints one line per step, with how long the step took."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, err: TextIO | None) -> None:
         self.out = out
+        self.err = err
         self.started = time.perf_counter()
 
     def line(self, text: str) -> None:
@@ -46,11 +47,14 @@ class _Report:
         self.line(f"  {title}{detail}  [{elapsed:,.0f} ms]")
 
 
-async def run_demo(settings: Settings, *, out: TextIO, fast: bool = False) -> int:
-    """Run the tour; returns 0. ``fast`` shrinks the upload and the seeded library (tests)."""
+async def run_demo(
+    settings: Settings, *, out: TextIO, err: TextIO | None = None, fast: bool = False
+) -> int:
+    """Run the tour; returns 0. The upload's progress bar goes to ``err`` (default stderr);
+    ``fast`` shrinks the upload and the seeded library (tests)."""
     from .cli import Settings
 
-    report = _Report(out)
+    report = _Report(out, err)
     local = settings.service_url is None and not settings.has_credentials
     if not local:
         if not settings.has_credentials:
@@ -152,7 +156,7 @@ async def _tour(settings: Settings, report: _Report, *, emulator: Any, fast: boo
                 size = (2 if fast else 8) * _MIB
                 chunk = _MIB // 2 if fast else _MIB
                 data = bytes(range(256)) * (size // 256)
-                bar = progress_bar("  uploading", size)
+                bar = progress_bar("  uploading", size, report.err)
                 try:
                     token = await client.upload(
                         data,

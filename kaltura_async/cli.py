@@ -428,7 +428,7 @@ async def _upload(
     if args.chunk_size is not None:
         options["chunk_size"] = args.chunk_size
     entry = MediaEntry(name=args.name or path.stem, media_type=MediaType(args.media_type))
-    progress = progress_bar(path.name, size)
+    progress = progress_bar(path.name, size, args.err)
     async with settings.client() as client:
         try:
             created = await client.ingest(path, entry=entry, progress=progress, **options)
@@ -441,7 +441,7 @@ async def _upload(
 async def _cmd_demo(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from ._demo import run_demo
 
-    return await run_demo(settings, out=out, fast=args.fast)
+    return await run_demo(settings, out=out, err=args.err, fast=args.fast)
 
 
 # ---------------------------------------------------------------------------- parser
@@ -580,6 +580,7 @@ def main(
     try:
         settings = Settings.resolve(args, environ)
         run: Callable[..., Any] = args.run
+        args.err = err  # progress bars write here, beside the errors
         result = run(args, settings, out)
         code = asyncio.run(result) if asyncio.iscoroutine(result) else result
         return int(code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -13,7 +14,14 @@ from pathlib import Path
 import pytest
 
 from kaltura_async import generate_ks, parse_ks
-from kaltura_async.cli import main, parse_assignments, parse_value, render_table
+from kaltura_async.cli import (
+    PlainProgress,
+    main,
+    parse_assignments,
+    parse_value,
+    progress_bar,
+    render_table,
+)
 from kaltura_async.testing import KalturaEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -344,3 +352,60 @@ def test_module_entry_point_runs() -> None:
     )
     assert done.returncode == 0
     assert done.stdout.startswith("kaltura-async ")
+
+
+# ---------------------------------------------------------------------------- upload
+
+
+def test_upload_ingests_a_file_and_prints_the_entry_id(
+    env: dict[str, str], emu: KalturaEmulator, tmp_path: Path
+) -> None:
+    data = bytes(range(256)) * 1_000
+    path = tmp_path / "talk.mp4"
+    path.write_bytes(data)
+    run = Run(
+        ["upload", str(path), "--name", "Keynote", "--parallel", "2", "--chunk-size", "65536"], env
+    )
+    assert run.code == 0, run.err
+    entry_id = run.out.strip()
+    entry = emu.entries[entry_id]
+    assert entry["name"] == "Keynote"
+    tokens = [t for t in emu.upload_tokens.values() if t.get("attachedObjectId") == entry_id]
+    assert len(tokens) == 1
+    assert emu.upload_token_sha256(tokens[0]["id"]) == hashlib.sha256(data).hexdigest()
+    assert "talk.mp4" in run.err  # the progress bar, on stderr
+    assert_no_secret(run, env["KALTURA_ADMIN_SECRET"])
+
+
+def test_upload_errors(env: dict[str, str], tmp_path: Path) -> None:
+    run = Run(["upload", str(tmp_path / "missing.mp4")], env)
+    assert run.code == 1
+    assert "no such file" in run.err
+    (tmp_path / "a.mp4").write_bytes(b"x")
+    run = Run(["upload", str(tmp_path / "a.mp4"), "--parallel", "0"], env)
+    assert run.code == 1
+    assert "KalturaValidationError" in run.err
+
+
+def test_plain_progress_without_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # makes `import tqdm` fail
+    stream = io.StringIO()
+    bar = progress_bar("clip.mp4", 1000, stream)
+    assert isinstance(bar, PlainProgress)
+    bar(500, 1000)
+    bar(1000, None)  # a total the source did not know falls back to the expected size
+    bar.close()
+    assert stream.getvalue() == "clip.mp4: 1,000 bytes sent\n"  # not a tty: one line
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty = Tty()
+    bar = progress_bar("clip.mp4", 1000, tty)
+    bar(500, 1000)
+    bar(1000, 1000)
+    bar.close()
+    assert tty.getvalue() == (
+        "\rclip.mp4:  50% (500 of 1,000 bytes)\rclip.mp4: 100% (1,000 of 1,000 bytes)\n"
+    )

@@ -46,6 +46,7 @@ def test_demo_runs_locally_without_credentials() -> None:
     assert "100 media.get calls at once" in out
     assert re.search(r"token 0_\w+ -> entry 0_\w+ \(READY\)", out)
     assert "121 entries in 1 pages" in out  # the 120 samples and the demo entry
+    assert "uploading" in err  # the progress bar
 
 
 @pytest.fixture
