@@ -16,6 +16,7 @@ import pytest
 from kaltura_async import generate_ks, parse_ks
 from kaltura_async.cli import (
     PlainProgress,
+    Settings,
     main,
     parse_assignments,
     parse_value,
@@ -409,3 +410,10 @@ def test_plain_progress_without_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
     assert tty.getvalue() == (
         "\rclip.mp4:  50% (500 of 1,000 bytes)\rclip.mp4: 100% (1,000 of 1,000 bytes)\n"
     )
+
+
+def test_settings_repr_hides_secrets() -> None:
+    text = repr(Settings(partner_id=1, admin_secret="very-secret-value", ks="djJ8c2VjcmV0"))
+    assert "very-secret-value" not in text
+    assert "djJ8c2VjcmV0" not in text
+    assert "partner_id=1" in text
