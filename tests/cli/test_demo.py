@@ -83,3 +83,13 @@ def test_demo_needs_complete_settings() -> None:
     assert err.startswith(
         "kaltura-async: error: KalturaValidationError: the demo against an account"
     )
+
+
+def test_demo_with_a_ks_only(account: KalturaEmulator) -> None:
+    ks = account.admin_ks()
+    code, out, err = run_demo({"KALTURA_SERVICE_URL": account.url, "KALTURA_KS": ks})
+    assert code == 0, err
+    check_steps(out)
+    assert "using the KS from KALTURA_KS" in out
+    assert account.counters[("session", "start")] == 0
+    assert ks not in out + err
