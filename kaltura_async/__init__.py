@@ -50,6 +50,9 @@ if TYPE_CHECKING:
         MultiResponse as MultiResponse,
         Ref as Ref,
     )
+    from ._pagination import (
+        Paginator as Paginator,
+    )
     from ._session import (
         AppTokenKSProvider as AppTokenKSProvider,
         CryptoUnavailableError as CryptoUnavailableError,
@@ -99,6 +102,7 @@ _EXPORTS: dict[str, str] = {
     "StaticKS": "._session",
     "generate_ks": "._session",
     "EntryProcessingError": "._upload",
+    "Paginator": "._pagination",
     "parse_ks": "._session",
 }
 
@@ -127,6 +131,7 @@ __all__ = [
     "MissingKSError",
     "MultiRequest",
     "MultiResponse",
+    "Paginator",
     "Ref",
     "RequestOptions",
     "RetryPolicy",
