@@ -395,11 +395,14 @@ class Transport:
     def _parse(raw: bytes, content_type: str, name: str) -> Any:
         try:
             return json.loads(raw)
-        except ValueError as err:
+        except (ValueError, RecursionError) as err:
+            # RecursionError: arrays or objects nested deeper than the parser's stack.
             head = raw[:_EXCERPT].decode("utf-8", "replace")
             kind = (
                 "an HTML page"
                 if "html" in content_type.lower() or head.lstrip().startswith("<")
+                else "JSON nested too deep"
+                if isinstance(err, RecursionError)
                 else "invalid JSON"
             )
             raise _AttemptFailed(
