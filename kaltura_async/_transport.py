@@ -13,10 +13,11 @@ import asyncio
 import io
 import json
 import os
+import ssl
 import time
 from collections.abc import AsyncIterable, Mapping
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import aiohttp
 
@@ -31,9 +32,6 @@ from ._errors import (
     KalturaValidationError,
 )
 from ._logging import logger
-
-if TYPE_CHECKING:
-    import ssl
 
 __all__ = ["FilePart", "Transport", "file_part"]
 
@@ -162,6 +160,14 @@ class Transport:
         verify_ssl: bool | ssl.SSLContext = True,
         user_agent: str = "kaltura-async",
     ) -> None:
+        if not isinstance(verify_ssl, (bool, ssl.SSLContext)):
+            raise KalturaValidationError(
+                "verify_ssl must be True, False or an ssl.SSLContext", field="verify_ssl"
+            )
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise KalturaValidationError(
+                "session must be an aiohttp.ClientSession", field="session"
+            )
         self.service_url = service_url
         self.timeout = timeout
         self.limits = limits
