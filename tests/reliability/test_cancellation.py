@@ -1,0 +1,129 @@
+"""Cancellation: 1,000 tasks cancelled at random points of calls, batches and uploads leak
+no connection and no task, and nothing is reported as unhandled."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import gc
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio
+
+from kaltura_async import KalturaClient, KalturaError, RetryPolicy
+from kaltura_async.enums import MediaType
+from kaltura_async.testing import KalturaEmulator
+from kaltura_async.types import FilterPager, MediaEntry, MediaEntryFilter
+
+from .conftest import Figures, SecretWatch, admin_ks
+
+TASKS = 1_000
+AT_ONCE = 50
+
+Op = Callable[[KalturaClient, int, list[str]], Awaitable[Any]]
+
+
+async def get(client: KalturaClient, i: int, ids: list[str]) -> Any:
+    return await client.media.get(entry_id=ids[i % len(ids)])
+
+
+async def list_(client: KalturaClient, i: int, ids: list[str]) -> Any:
+    return await client.media.list(
+        filter=MediaEntryFilter(name_like="entry"), pager=FilterPager(page_size=20)
+    )
+
+
+async def add(client: KalturaClient, i: int, ids: list[str]) -> Any:
+    return await client.media.add(entry=MediaEntry(name=f"c-{i}", media_type=MediaType.VIDEO))
+
+
+async def gather(client: KalturaClient, i: int, ids: list[str]) -> Any:
+    return await client.gather(*(client.media.get(entry_id=e) for e in ids[:4]), limit=2)
+
+
+OPS: dict[str, Op] = {"get": get, "list": list_, "add": add, "gather": gather}
+
+
+async def test_thousand_random_cancellations(
+    threaded_emulator: KalturaEmulator, secret_watch: SecretWatch, figures: Figures
+) -> None:
+    emu = threaded_emulator
+    ids = emu.seed_entries(40)
+    # Slow half the requests a little, and drop a few, so cancellations land in every phase.
+    emu.faults.add(kind="latency", latency=0.01, rate=0.5)
+    emu.faults.add(kind="reset_after", rate=0.03)
+    rng = random.Random(3)
+    loop = asyncio.get_running_loop()
+    unhandled: list[dict[str, Any]] = []
+    previous_handler = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: unhandled.append(context))
+    outcomes: collections.Counter[str] = collections.Counter()
+    outside: list[BaseException] = []
+    names = list(OPS)
+    try:
+        client = KalturaClient(
+            emu.url,
+            partner_id=emu.partner_id,
+            ks=admin_ks(emu, secret_watch),
+            retry=RetryPolicy(base_delay=0.005, max_delay=0.02),
+        )
+        async with client:
+            baseline = asyncio.all_tasks()
+            slots = asyncio.Semaphore(AT_ONCE)
+
+            async def victim(i: int) -> None:
+                name = names[i % len(names)]
+                async with slots:
+                    task = asyncio.ensure_future(OPS[name](client, i, ids))
+                    await asyncio.sleep(rng.uniform(0.0, 0.08))
+                    task.cancel()
+                    try:
+                        await task
+                    except asyncio.CancelledError:
+                        outcomes[f"{name}: cancelled"] += 1
+                    except KalturaError:
+                        outcomes[f"{name}: failed before the cancel"] += 1
+                    except Exception as err:  # reported by the assertion below
+                        outside.append(err)
+                    else:
+                        outcomes[f"{name}: done before the cancel"] += 1
+
+            with anyio.fail_after(120):
+                await asyncio.gather(*(victim(i) for i in range(TASKS)))
+            acquired = len(client.transport.connector._acquired)  # type: ignore[union-attr]
+            leaked_tasks = asyncio.all_tasks() - baseline
+        gc.collect()
+        await asyncio.sleep(0)  # let the loop run any callbacks gc scheduled
+    finally:
+        loop.set_exception_handler(previous_handler)
+
+    errors_logged = [r.getMessage() for r in secret_watch.records if r.levelno >= logging.ERROR]
+    cancelled = sum(v for k, v in outcomes.items() if k.endswith("cancelled"))
+    assert not outside, outside[:3]
+    assert acquired == 0
+    assert not leaked_tasks, leaked_tasks
+    assert not unhandled, unhandled[:3]
+    assert not errors_logged, errors_logged[:3]
+    assert sum(outcomes.values()) == TASKS
+    assert cancelled >= TASKS // 2, outcomes
+    figures.record("cancellation", "tasks cancelled at a random point", TASKS)
+    figures.record("cancellation", "... cancelled mid-operation", cancelled)
+    figures.record(
+        "cancellation",
+        "... by operation (cancelled/finished first)",
+        ", ".join(
+            f"{n} {outcomes[f'{n}: cancelled']}/{TASKS // len(names) - outcomes[f'{n}: cancelled']}"
+            for n in names
+        ),
+    )
+    figures.record(
+        "cancellation", "connections / tasks leaked", f"{acquired} / {len(leaked_tasks)}"
+    )
+    figures.record(
+        "cancellation",
+        "unhandled errors / ERROR log records",
+        f"{len(unhandled)} / {len(errors_logged)}",
+    )
