@@ -69,6 +69,35 @@ def text_file(ctx: Ctx) -> Any:
     return ctx.client.upload_token.upload(upload_token_id="0_t", file_data=io.StringIO("text"))
 
 
+def batch_with_get(ctx: Ctx) -> Any:
+    mr = ctx.client.multirequest()
+    return mr, mr.add(ctx.client.media.get(entry_id="0_x"))
+
+
+def ref_in_other_batch(ctx: Ctx) -> Any:
+    _, ref = batch_with_get(ctx)
+    return ctx.client.multirequest().add(ctx.client.media.get(entry_id=ref.id))
+
+
+def whole_object_ref(ctx: Ctx) -> Any:
+    mr, ref = batch_with_get(ctx)
+    return mr.add(ctx.client.media.get(entry_id=ref))
+
+
+def placeholder_to_missing_field(ctx: Ctx) -> Any:
+    mr, _ = batch_with_get(ctx)
+    return mr.add(ctx.client.media.get(entry_id="{1:result:nope}"))
+
+
+def call_of_another_client(ctx: Ctx) -> Any:
+    other = KalturaClient(ctx.url, partner_id=ctx.emu.partner_id)
+    return ctx.client.multirequest().add(other.media.get(entry_id="0_x"))
+
+
+def list_ref(ctx: Ctx) -> Any:
+    return ctx.client.multirequest().add(ctx.client.media.list())
+
+
 V = KalturaValidationError
 #: (id, what the user does, expected error, text the message must contain)
 CASES: list[tuple[str, Callable[[Ctx], Any], type[BaseException], str]] = [
@@ -195,6 +224,37 @@ CASES: list[tuple[str, Callable[[Ctx], Any], type[BaseException], str]] = [
         "retry",
     ),
     ("gather-limit-0", lambda c: c.client.gather(limit=0), V, "limit"),
+    ("ref-other-batch", ref_in_other_batch, V, "another batch"),
+    ("ref-unknown-field", lambda c: batch_with_get(c)[1].nope, V, "nope"),
+    ("ref-index-object", lambda c: batch_with_get(c)[1][0], V, "cannot be indexed"),
+    ("ref-negative-index", lambda c: list_ref(c).objects[-1], V, "negative"),
+    ("ref-whole-object", whole_object_ref, V, "scalar"),
+    (
+        "placeholder-self",
+        lambda c: c.client.multirequest().add(c.client.media.get(entry_id="{1:result:id}")),
+        V,
+        "{1:result:id}",
+    ),
+    (
+        "placeholder-angle-zero",
+        lambda c: c.client.multirequest().add(c.client.media.get(entry_id="<0:result:id>")),
+        V,
+        "no call",
+    ),
+    ("placeholder-missing-field", placeholder_to_missing_field, V, "nope"),
+    ("batch-empty", lambda c: c.client.multirequest().execute(), V, "empty batch"),
+    ("batch-max-0", lambda c: c.client.multirequest(max_batch=0), V, "max_batch"),
+    ("batch-limit-bool", lambda c: c.client.multirequest(limit=True), V, "limit"),
+    ("batch-strategy", lambda c: c.client.multirequest(strategy="parallel"), V, "strategy"),
+    ("batch-option", lambda c: c.client.multirequest(bogus=1), V, "bogus"),
+    ("batch-not-a-call", lambda c: c.client.multirequest().add("media.get"), V, "call 1"),
+    (
+        "batch-serve-action",
+        lambda c: c.client.multirequest().add(c.client.media.get_volume_map(entry_id="0_x")),
+        V,
+        "serve",
+    ),
+    ("batch-other-client", call_of_another_client, V, "another client"),
 ]
 
 

@@ -44,7 +44,37 @@ async def gather(client: KalturaClient, i: int, ids: list[str]) -> Any:
     return await client.gather(*(client.media.get(entry_id=e) for e in ids[:4]), limit=2)
 
 
-OPS: dict[str, Op] = {"get": get, "list": list_, "add": add, "gather": gather}
+async def batch(client: KalturaClient, i: int, ids: list[str]) -> Any:
+    mr = client.multirequest()
+    entry = mr.add(client.media.add(entry=MediaEntry(name=f"b-{i}", media_type=MediaType.AUDIO)))
+    mr.add(client.media.get(entry_id=entry.id))
+    mr.add(client.media.list(pager=FilterPager(page_size=5)))
+    return await mr.execute()
+
+
+async def concurrent_batch(client: KalturaClient, i: int, ids: list[str]) -> Any:
+    return await client.batch(
+        *(client.media.get(entry_id=e) for e in ids[:6]), strategy="concurrent", limit=3
+    )
+
+
+async def split_batch(client: KalturaClient, i: int, ids: list[str]) -> Any:
+    mr = client.multirequest(max_batch=2)
+    first = mr.add(client.media.get(entry_id=ids[0]))
+    for _ in range(4):
+        mr.add(client.media.get(entry_id=first.id))
+    return await mr.execute()
+
+
+OPS: dict[str, Op] = {
+    "get": get,
+    "list": list_,
+    "add": add,
+    "gather": gather,
+    "batch": batch,
+    "concurrent batch": concurrent_batch,
+    "split batch": split_batch,
+}
 
 
 async def test_thousand_random_cancellations(
@@ -109,13 +139,14 @@ async def test_thousand_random_cancellations(
     assert not errors_logged, errors_logged[:3]
     assert sum(outcomes.values()) == TASKS
     assert cancelled >= TASKS // 2, outcomes
+    runs = collections.Counter(names[i % len(names)] for i in range(TASKS))
     figures.record("cancellation", "tasks cancelled at a random point", TASKS)
     figures.record("cancellation", "... cancelled mid-operation", cancelled)
     figures.record(
         "cancellation",
         "... by operation (cancelled/finished first)",
         ", ".join(
-            f"{n} {outcomes[f'{n}: cancelled']}/{TASKS // len(names) - outcomes[f'{n}: cancelled']}"
+            f"{n} {outcomes[f'{n}: cancelled']}/{runs[n] - outcomes[f'{n}: cancelled']}"
             for n in names
         ),
     )
