@@ -131,7 +131,7 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 class _Attempt:
     """What one failed attempt tells the retry loop."""
 
-    __slots__ = ("error", "request_sent", "retry_after", "retryable_read")
+    __slots__ = ("error", "final", "request_sent", "retry_after", "retryable_read")
 
     def __init__(
         self,
@@ -139,11 +139,14 @@ class _Attempt:
         *,
         request_sent: bool,
         retryable_read: bool = True,
+        final: bool = False,
         retry_after: float | None = None,
     ) -> None:
         self.error = error
         self.request_sent = request_sent
         self.retryable_read = retryable_read
+        #: no retry can help (a certificate the client does not trust)
+        self.final = final
         self.retry_after = retry_after
 
 
@@ -268,7 +271,9 @@ class Transport:
                 result = await self._once(session, url, data, files, client_timeout, name)
             except _AttemptFailed as failed:
                 info = failed.info
-                retry_ok = (not info.request_sent) or (may_retry_sent and info.retryable_read)
+                retry_ok = not info.final and (
+                    (not info.request_sent) or (may_retry_sent and info.retryable_read)
+                )
                 wait = waits.send(info.retry_after) if retry_ok else None
                 if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
                     wait = None
@@ -359,6 +364,18 @@ class Transport:
                         f"connect timeout to {name}", service=service, action=action
                     ),
                     request_sent=False,
+                )
+            ) from err
+        except aiohttp.ClientConnectorCertificateError as err:
+            raise _AttemptFailed(
+                _Attempt(
+                    KalturaConnectionError(
+                        f"TLS certificate not trusted for {name}: {err.certificate_error}",
+                        service=service,
+                        action=action,
+                    ),
+                    request_sent=False,
+                    final=True,
                 )
             ) from err
         except aiohttp.ClientConnectorError as err:
