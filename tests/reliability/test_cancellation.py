@@ -66,6 +66,15 @@ async def split_batch(client: KalturaClient, i: int, ids: list[str]) -> Any:
     return await mr.execute()
 
 
+async def upload(client: KalturaClient, i: int, ids: list[str]) -> Any:
+    return await client.upload(
+        random.Random(i).randbytes(48 * 1024),
+        file_name=f"u-{i}.mp4",
+        chunk_size=8 * 1024,
+        parallel=3,
+    )
+
+
 OPS: dict[str, Op] = {
     "get": get,
     "list": list_,
@@ -74,6 +83,7 @@ OPS: dict[str, Op] = {
     "batch": batch,
     "concurrent batch": concurrent_batch,
     "split batch": split_batch,
+    "upload": upload,
 }
 
 
@@ -108,7 +118,7 @@ async def test_thousand_random_cancellations(
                 name = names[i % len(names)]
                 async with slots:
                     task = asyncio.ensure_future(OPS[name](client, i, ids))
-                    await asyncio.sleep(rng.uniform(0.0, 0.08))
+                    await asyncio.sleep(rng.uniform(0.0, 0.2))
                     task.cancel()
                     try:
                         await task
