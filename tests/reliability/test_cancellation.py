@@ -8,6 +8,7 @@ import collections
 import gc
 import logging
 import random
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -140,7 +141,16 @@ async def test_thousand_random_cancellations(
     finally:
         loop.set_exception_handler(previous_handler)
 
-    errors_logged = [r.getMessage() for r in secret_watch.records if r.levelno >= logging.ERROR]
+    # The emulator runs on its own thread; what its server logs is not the client's doing.
+    client_thread = threading.get_ident()
+    errors_logged = [
+        f"{r.name}: {r.getMessage()} {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
+        for r in secret_watch.records
+        if r.levelno >= logging.ERROR and r.thread == client_thread
+    ]
+    server_errors = sum(
+        1 for r in secret_watch.records if r.levelno >= logging.ERROR and r.thread != client_thread
+    )
     cancelled = sum(v for k, v in outcomes.items() if k.endswith("cancelled"))
     assert not outside, outside[:3]
     assert acquired == 0
@@ -165,6 +175,9 @@ async def test_thousand_random_cancellations(
     )
     figures.record(
         "cancellation",
-        "unhandled errors / ERROR log records",
+        "unhandled errors / ERROR log records on the client's loop",
         f"{len(unhandled)} / {len(errors_logged)}",
+    )
+    figures.record(
+        "cancellation", "ERROR log records of the emulator's server (not asserted)", server_errors
     )
