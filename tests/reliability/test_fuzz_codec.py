@@ -8,8 +8,7 @@ import json
 import random
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from kaltura_async._codec import all_fields, decode, encode_object, resolve_enum, resolve_type
 from kaltura_async._model import READ_ONLY, KalturaObject

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from aiohttp import web
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kaltura_async import (
     KalturaAPIError,

@@ -8,8 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from kaltura_async import KalturaClient, KalturaValidationError
 from kaltura_async._codec import all_fields, resolve_type
