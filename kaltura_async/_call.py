@@ -69,6 +69,8 @@ class ActionSpec:
     multirequest: bool = True
     #: an update action: insert-only fields are dropped from its objects
     update: bool = False
+    #: wire names of the parameters the schema does not mark optional
+    required: tuple[str, ...] = ()
 
     @property
     def files(self) -> tuple[str, ...]:

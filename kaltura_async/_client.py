@@ -305,7 +305,9 @@ class KalturaClient(ServiceAccessors):
                 if value is not None:
                     params[name] = encode_untyped(value, name)
         else:
-            params = encode_params(spec.params, call.params, update=spec.update, where=where)
+            params = encode_params(
+                spec.params, call.params, update=spec.update, where=where, required=spec.required
+            )
         if options.partner_id is not None:
             params["partnerId"] = options.partner_id
         if options.client_tag:

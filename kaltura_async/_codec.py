@@ -268,13 +268,21 @@ def encode_params(
     *,
     update: bool = False,
     where: str = "",
+    required: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Encode an action's arguments; None/UNSET arguments are left off (the server ignores
-    a top-level ``__null``), file arguments are left for the multipart encoder."""
+    a top-level ``__null``), file arguments are left for the multipart encoder. A
+    ``required`` argument that is missing, or an empty id, is refused before any I/O."""
     known = {name for name, _ in params}
     for name in values:
         if name not in known:
             raise KalturaValidationError(f"{where}: unknown parameter {name!r}", field=name)
+    for name in required:
+        value = values.get(name)
+        if value is None or value is UNSET:
+            raise KalturaValidationError(f"{where}: {name!r} is required", field=name)
+        if isinstance(value, str) and name.endswith("Id") and not value.strip():
+            raise KalturaValidationError(f"{where}: {name!r} is an empty id", field=name)
     out: dict[str, Any] = {}
     for name, kind in params:
         value = values.get(name)

@@ -41,6 +41,7 @@ __all__ = [
     "KalturaObject",
     "KalturaStrEnum",
     "UnsetType",
+    "secret_field",
 ]
 
 READ_ONLY: Final = 1
@@ -74,6 +75,15 @@ class UnsetType:
 #: A field that was never set: left off the wire. ``None`` instead means "set to null".
 #: Typed ``Any`` so that ``name: str | None = UNSET`` type-checks in generated models.
 UNSET: Final[Any] = UnsetType()
+
+
+def _redacted_repr(value: object) -> str:
+    return "UNSET" if value is UNSET else "<redacted>"
+
+
+def secret_field() -> Any:
+    """A model field holding a secret (KS, app token, partner secret): hidden in reprs."""
+    return attrs.field(default=UNSET, repr=_redacted_repr)
 
 
 class _ModelMeta(type):

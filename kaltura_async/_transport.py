@@ -131,7 +131,7 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 class _Attempt:
     """What one failed attempt tells the retry loop."""
 
-    __slots__ = ("error", "final", "request_sent", "retry_after", "retryable_read")
+    __slots__ = ("error", "final", "refused", "request_sent", "retry_after", "retryable_read")
 
     def __init__(
         self,
@@ -140,11 +140,14 @@ class _Attempt:
         request_sent: bool,
         retryable_read: bool = True,
         final: bool = False,
+        refused: bool = False,
         retry_after: float | None = None,
     ) -> None:
         self.error = error
         self.request_sent = request_sent
         self.retryable_read = retryable_read
+        #: the server answered that it did not act on the request (429)
+        self.refused = refused
         #: no retry can help (a certificate the client does not trust)
         self.final = final
         self.retry_after = retry_after
@@ -272,7 +275,11 @@ class Transport:
             except _AttemptFailed as failed:
                 info = failed.info
                 retry_ok = not info.final and (
-                    (not info.request_sent) or (may_retry_sent and info.retryable_read)
+                    (not info.request_sent)
+                    or (may_retry_sent and info.retryable_read)
+                    # 429: the server refused the request without acting on it, so even
+                    # a write may go again (if its body can be sent again).
+                    or (info.refused and replayable)
                 )
                 wait = waits.send(info.retry_after) if retry_ok else None
                 if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
@@ -350,6 +357,7 @@ class Transport:
                             ),
                             request_sent=True,
                             retryable_read=status >= 500 or status in (408, 429),
+                            refused=status == 429,
                             retry_after=_retry_after(resp.headers),
                         )
                     )

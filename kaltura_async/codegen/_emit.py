@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 
 from .._call import is_safe_action
+from .._logging import SECRET_KEYS
 from ._plan import NamePlan
 from ._schema import Action, ClassDef, EnumDef, Param, Schema, ServiceDef
 
@@ -234,7 +235,12 @@ class Emitter:
             specs.append(
                 f"        ({_lit(attr)}, {_lit(prop.name)}, {_lit(kind)}, {' | '.join(flags) or '0'}),"
             )
-            body.append(f"    {attr}: {mod.annotation(kind)} | None = UNSET")
+            if prop.name.lower() in SECRET_KEYS:
+                # A secret (a KS, an app token, a partner's secret) never shows in a repr.
+                mod.runtime_import(".._model", "secret_field")
+                body.append(f"    {attr}: {mod.annotation(kind)} | None = secret_field()")
+            else:
+                body.append(f"    {attr}: {mod.annotation(kind)} | None = UNSET")
         if body:
             mod.runtime_import(".._model", "UNSET")
         notes = _plugin_note(cls.plugin)
@@ -298,6 +304,13 @@ class Emitter:
         doc = f"Calls of the ``{service.name}`` service, as ``client.{attribute}``."
         return "\n".join(mod.header(self.stamp, doc) + lines) + "\n"
 
+    @staticmethod
+    def _required(action: Action) -> list[str]:
+        names = [_lit(p.name) for p in action.params if not p.optional]
+        if not names:
+            return []
+        return [f"    required=({', '.join(names)}{',' if len(names) == 1 else ''}),"]
+
     def _action_spec(self, service: ServiceDef, action: Action, spec_name: str) -> list[str]:
         pairs = [f"({_lit(p.name)}, {_lit(self.param_kind(p))})" for p in action.params]
         params = ", ".join(pairs) + ("," if len(pairs) == 1 else "")
@@ -310,6 +323,7 @@ class Emitter:
             f"    safe={is_safe_action(action.name, serves_file=action.result.type == 'file')},",
             f"    multirequest={action.multirequest},",
             f"    update={action.name.startswith('update')},",
+            *self._required(action),
             ")",
         ]
 

@@ -21,6 +21,7 @@ _SPEC_LOGIN = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("email", "password"),
 )
 _SPEC_RESET_PASSWORD = ActionSpec(
     "adminuser",
@@ -30,6 +31,7 @@ _SPEC_RESET_PASSWORD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("email",),
 )
 _SPEC_SET_INITIAL_PASSWORD = ActionSpec(
     "adminuser",
@@ -39,6 +41,7 @@ _SPEC_SET_INITIAL_PASSWORD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("hashKey", "newPassword"),
 )
 _SPEC_UPDATE_PASSWORD = ActionSpec(
     "adminuser",
@@ -48,6 +51,7 @@ _SPEC_UPDATE_PASSWORD = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("email", "password"),
 )
 
 

@@ -22,6 +22,7 @@ _SPEC_QUERY = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("filter",),
 )
 
 

@@ -27,6 +27,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("annotation",),
 )
 _SPEC_ADD_FROM_BULK = ActionSpec(
     "annotation_annotation",
@@ -36,6 +37,7 @@ _SPEC_ADD_FROM_BULK = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("fileData",),
 )
 _SPEC_CLONE = ActionSpec(
     "annotation_annotation",
@@ -45,6 +47,7 @@ _SPEC_CLONE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "entryId"),
 )
 _SPEC_COUNT = ActionSpec(
     "annotation_annotation",
@@ -63,6 +66,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "annotation_annotation",
@@ -72,6 +76,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "annotation_annotation",
@@ -99,6 +104,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "annotation"),
 )
 _SPEC_UPDATE_CUE_POINTS_TIMES = ActionSpec(
     "annotation_annotation",
@@ -108,6 +114,7 @@ _SPEC_UPDATE_CUE_POINTS_TIMES = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "startTime"),
 )
 _SPEC_UPDATE_STATUS = ActionSpec(
     "annotation_annotation",
@@ -117,6 +124,7 @@ _SPEC_UPDATE_STATUS = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "status"),
 )
 
 

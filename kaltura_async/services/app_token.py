@@ -25,6 +25,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("appToken",),
 )
 _SPEC_DELETE = ActionSpec(
     "apptoken",
@@ -34,6 +35,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "apptoken",
@@ -43,6 +45,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "apptoken",
@@ -61,6 +64,7 @@ _SPEC_START_SESSION = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "tokenHash"),
 )
 _SPEC_UPDATE = ActionSpec(
     "apptoken",
@@ -70,6 +74,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "appToken"),
 )
 
 

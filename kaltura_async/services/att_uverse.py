@@ -15,6 +15,7 @@ _SPEC_GET_FEED = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("distributionProfileId", "hash"),
 )
 
 

@@ -26,6 +26,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "attachmentAsset"),
 )
 _SPEC_DELETE = ActionSpec(
     "attachment_attachmentasset",
@@ -35,6 +36,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("attachmentAssetId",),
 )
 _SPEC_GET = ActionSpec(
     "attachment_attachmentasset",
@@ -44,6 +46,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("attachmentAssetId",),
 )
 _SPEC_GET_REMOTE_PATHS = ActionSpec(
     "attachment_attachmentasset",
@@ -53,6 +56,7 @@ _SPEC_GET_REMOTE_PATHS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_URL = ActionSpec(
     "attachment_attachmentasset",
@@ -62,6 +66,7 @@ _SPEC_GET_URL = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "attachment_attachmentasset",
@@ -80,6 +85,7 @@ _SPEC_SERVE = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("attachmentAssetId",),
 )
 _SPEC_SET_CONTENT = ActionSpec(
     "attachment_attachmentasset",
@@ -89,6 +95,7 @@ _SPEC_SET_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "contentResource"),
 )
 _SPEC_UPDATE = ActionSpec(
     "attachment_attachmentasset",
@@ -98,6 +105,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "attachmentAsset"),
 )
 
 

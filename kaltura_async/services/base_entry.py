@@ -38,6 +38,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entry",),
 )
 _SPEC_ADD_CONTENT = ActionSpec(
     "baseentry",
@@ -47,6 +48,7 @@ _SPEC_ADD_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "resource"),
 )
 _SPEC_ADD_FROM_UPLOADED_FILE = ActionSpec(
     "baseentry",
@@ -56,6 +58,7 @@ _SPEC_ADD_FROM_UPLOADED_FILE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entry", "uploadTokenId"),
 )
 _SPEC_ANONYMOUS_RANK = ActionSpec(
     "baseentry",
@@ -65,6 +68,7 @@ _SPEC_ANONYMOUS_RANK = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "rank"),
 )
 _SPEC_APPROVE = ActionSpec(
     "baseentry",
@@ -74,6 +78,7 @@ _SPEC_APPROVE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_BULK_DELETE = ActionSpec(
     "baseentry",
@@ -83,6 +88,7 @@ _SPEC_BULK_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("filter",),
 )
 _SPEC_CLONE = ActionSpec(
     "baseentry",
@@ -92,6 +98,7 @@ _SPEC_CLONE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_COUNT = ActionSpec(
     "baseentry",
@@ -110,6 +117,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_EXPORT = ActionSpec(
     "baseentry",
@@ -119,6 +127,7 @@ _SPEC_EXPORT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "storageProfileId"),
 )
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "baseentry",
@@ -137,6 +146,7 @@ _SPEC_FLAG = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("moderationFlag",),
 )
 _SPEC_GET = ActionSpec(
     "baseentry",
@@ -146,6 +156,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET_BY_IDS = ActionSpec(
     "baseentry",
@@ -155,6 +166,7 @@ _SPEC_GET_BY_IDS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryIds",),
 )
 _SPEC_GET_CONTEXT_DATA = ActionSpec(
     "baseentry",
@@ -164,6 +176,7 @@ _SPEC_GET_CONTEXT_DATA = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId", "contextDataParams"),
 )
 _SPEC_GET_PLAYBACK_CONTEXT = ActionSpec(
     "baseentry",
@@ -173,6 +186,7 @@ _SPEC_GET_PLAYBACK_CONTEXT = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId", "contextDataParams"),
 )
 _SPEC_GET_REMOTE_PATHS = ActionSpec(
     "baseentry",
@@ -182,6 +196,7 @@ _SPEC_GET_REMOTE_PATHS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_INDEX = ActionSpec(
     "baseentry",
@@ -191,6 +206,7 @@ _SPEC_INDEX = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "baseentry",
@@ -209,6 +225,7 @@ _SPEC_LIST_BY_REFERENCE_ID = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("refId",),
 )
 _SPEC_LIST_FLAGS = ActionSpec(
     "baseentry",
@@ -218,6 +235,7 @@ _SPEC_LIST_FLAGS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_RECYCLE = ActionSpec(
     "baseentry",
@@ -227,6 +245,7 @@ _SPEC_RECYCLE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_REJECT = ActionSpec(
     "baseentry",
@@ -236,6 +255,7 @@ _SPEC_REJECT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_RESTORE_RECYCLED = ActionSpec(
     "baseentry",
@@ -245,6 +265,7 @@ _SPEC_RESTORE_RECYCLED = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_SERVE_PLAYBACK_KEY = ActionSpec(
     "baseentry",
@@ -254,6 +275,7 @@ _SPEC_SERVE_PLAYBACK_KEY = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("entryId",),
 )
 _SPEC_UPDATE = ActionSpec(
     "baseentry",
@@ -263,6 +285,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "baseEntry"),
 )
 _SPEC_UPDATE_CONTENT = ActionSpec(
     "baseentry",
@@ -272,6 +295,7 @@ _SPEC_UPDATE_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "resource"),
 )
 _SPEC_UPDATE_THUMBNAIL_FROM_SOURCE_ENTRY = ActionSpec(
     "baseentry",
@@ -281,6 +305,7 @@ _SPEC_UPDATE_THUMBNAIL_FROM_SOURCE_ENTRY = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "sourceEntryId", "timeOffset"),
 )
 _SPEC_UPDATE_THUMBNAIL_FROM_URL = ActionSpec(
     "baseentry",
@@ -290,6 +315,7 @@ _SPEC_UPDATE_THUMBNAIL_FROM_URL = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "url"),
 )
 _SPEC_UPDATE_THUMBNAIL_JPEG = ActionSpec(
     "baseentry",
@@ -299,6 +325,7 @@ _SPEC_UPDATE_THUMBNAIL_JPEG = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "fileData"),
 )
 _SPEC_UPLOAD = ActionSpec(
     "baseentry",
@@ -308,6 +335,7 @@ _SPEC_UPLOAD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("fileData",),
 )
 
 

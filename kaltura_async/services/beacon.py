@@ -26,6 +26,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("beacon",),
 )
 _SPEC_ENHANCE_SEARCH = ActionSpec(
     "beacon_beacon",
@@ -53,6 +54,7 @@ _SPEC_SEARCH_SCHEDULED_RESOURCE = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("searchParams",),
 )
 
 

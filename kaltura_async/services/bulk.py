@@ -23,6 +23,7 @@ _SPEC_ABORT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "bulkupload_bulk",
@@ -32,6 +33,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "bulkupload_bulk",
@@ -50,6 +52,7 @@ _SPEC_SERVE = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("id",),
 )
 _SPEC_SERVE_LOG = ActionSpec(
     "bulkupload_bulk",
@@ -59,6 +62,7 @@ _SPEC_SERVE_LOG = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("id",),
 )
 
 

@@ -24,6 +24,7 @@ _SPEC_ABORT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_ADD = ActionSpec(
     "bulkupload",
@@ -33,6 +34,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("conversionProfileId", "csvFileData"),
 )
 _SPEC_GET = ActionSpec(
     "bulkupload",
@@ -42,6 +44,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "bulkupload",
@@ -60,6 +63,7 @@ _SPEC_SERVE = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("id",),
 )
 _SPEC_SERVE_LOG = ActionSpec(
     "bulkupload",
@@ -69,6 +73,7 @@ _SPEC_SERVE_LOG = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("id",),
 )
 
 

@@ -20,6 +20,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "bumper"),
 )
 _SPEC_DELETE = ActionSpec(
     "bumper_bumper",
@@ -29,6 +30,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET = ActionSpec(
     "bumper_bumper",
@@ -38,6 +40,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_UPDATE = ActionSpec(
     "bumper_bumper",
@@ -47,6 +50,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "bumper"),
 )
 
 

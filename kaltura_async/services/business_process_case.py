@@ -22,6 +22,7 @@ _SPEC_ABORT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("objectType", "objectId", "businessProcessStartNotificationTemplateId"),
 )
 _SPEC_LIST = ActionSpec(
     "businessprocessnotification_businessprocesscase",
@@ -31,6 +32,7 @@ _SPEC_LIST = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("objectType", "objectId"),
 )
 _SPEC_SERVE_DIAGRAM = ActionSpec(
     "businessprocessnotification_businessprocesscase",
@@ -40,6 +42,7 @@ _SPEC_SERVE_DIAGRAM = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("objectType", "objectId", "businessProcessStartNotificationTemplateId"),
 )
 
 

@@ -26,6 +26,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "captionAsset"),
 )
 _SPEC_DELETE = ActionSpec(
     "caption_captionasset",
@@ -35,6 +36,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("captionAssetId",),
 )
 _SPEC_EXPORT = ActionSpec(
     "caption_captionasset",
@@ -44,6 +46,7 @@ _SPEC_EXPORT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("assetId", "storageProfileId"),
 )
 _SPEC_GET = ActionSpec(
     "caption_captionasset",
@@ -53,6 +56,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("captionAssetId",),
 )
 _SPEC_GET_REMOTE_PATHS = ActionSpec(
     "caption_captionasset",
@@ -62,6 +66,7 @@ _SPEC_GET_REMOTE_PATHS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_URL = ActionSpec(
     "caption_captionasset",
@@ -71,6 +76,7 @@ _SPEC_GET_URL = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "caption_captionasset",
@@ -89,6 +95,7 @@ _SPEC_SERVE = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("captionAssetId",),
 )
 _SPEC_SERVE_AS_JSON = ActionSpec(
     "caption_captionasset",
@@ -98,6 +105,7 @@ _SPEC_SERVE_AS_JSON = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("captionAssetId",),
 )
 _SPEC_SERVE_BY_ENTRY_ID = ActionSpec(
     "caption_captionasset",
@@ -107,6 +115,7 @@ _SPEC_SERVE_BY_ENTRY_ID = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("entryId",),
 )
 _SPEC_SERVE_WEB_VTT = ActionSpec(
     "caption_captionasset",
@@ -116,6 +125,7 @@ _SPEC_SERVE_WEB_VTT = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("captionAssetId",),
 )
 _SPEC_SET_AS_DEFAULT = ActionSpec(
     "caption_captionasset",
@@ -125,6 +135,7 @@ _SPEC_SET_AS_DEFAULT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("captionAssetId",),
 )
 _SPEC_SET_CONTENT = ActionSpec(
     "caption_captionasset",
@@ -134,6 +145,7 @@ _SPEC_SET_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "contentResource"),
 )
 _SPEC_UPDATE = ActionSpec(
     "caption_captionasset",
@@ -143,6 +155,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "captionAsset"),
 )
 
 

@@ -24,6 +24,7 @@ _SPEC_LIST = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("captionAssetId",),
 )
 _SPEC_SEARCH = ActionSpec(
     "captionsearch_captionassetitem",

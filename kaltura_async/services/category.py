@@ -31,6 +31,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("category",),
 )
 _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     "category",
@@ -40,6 +41,7 @@ _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("fileData",),
 )
 _SPEC_CLONE = ActionSpec(
     "category",
@@ -49,6 +51,7 @@ _SPEC_CLONE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("categoryId", "fromPartnerId"),
 )
 _SPEC_DELETE = ActionSpec(
     "category",
@@ -58,6 +61,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "category",
@@ -76,6 +80,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_INDEX = ActionSpec(
     "category",
@@ -85,6 +90,7 @@ _SPEC_INDEX = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "category",
@@ -103,6 +109,7 @@ _SPEC_MOVE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("categoryIds", "targetCategoryParentId"),
 )
 _SPEC_UNLOCK_CATEGORIES = ActionSpec(
     "category",
@@ -121,6 +128,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "category"),
 )
 
 

@@ -28,6 +28,7 @@ _SPEC_ACTIVATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "categoryId"),
 )
 _SPEC_ADD = ActionSpec(
     "categoryentry",
@@ -37,6 +38,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("categoryEntry",),
 )
 _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     "categoryentry",
@@ -46,6 +48,7 @@ _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("bulkUploadData",),
 )
 _SPEC_DELETE = ActionSpec(
     "categoryentry",
@@ -55,6 +58,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "categoryId"),
 )
 _SPEC_INDEX = ActionSpec(
     "categoryentry",
@@ -64,6 +68,7 @@ _SPEC_INDEX = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "categoryId"),
 )
 _SPEC_LIST = ActionSpec(
     "categoryentry",
@@ -82,6 +87,7 @@ _SPEC_REJECT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "categoryId"),
 )
 _SPEC_SYNC_PRIVACY_CONTEXT = ActionSpec(
     "categoryentry",
@@ -91,6 +97,7 @@ _SPEC_SYNC_PRIVACY_CONTEXT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "categoryId"),
 )
 _SPEC_UPDATE_STATUS_FROM_BULK = ActionSpec(
     "categoryentry",
@@ -100,6 +107,7 @@ _SPEC_UPDATE_STATUS_FROM_BULK = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("fileData",),
 )
 
 

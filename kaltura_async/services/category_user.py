@@ -27,6 +27,7 @@ _SPEC_ACTIVATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("categoryId", "userId"),
 )
 _SPEC_ADD = ActionSpec(
     "categoryuser",
@@ -36,6 +37,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("categoryUser",),
 )
 _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     "categoryuser",
@@ -45,6 +47,7 @@ _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("fileData",),
 )
 _SPEC_COPY_FROM_CATEGORY = ActionSpec(
     "categoryuser",
@@ -54,6 +57,7 @@ _SPEC_COPY_FROM_CATEGORY = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("categoryId",),
 )
 _SPEC_DEACTIVATE = ActionSpec(
     "categoryuser",
@@ -63,6 +67,7 @@ _SPEC_DEACTIVATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("categoryId", "userId"),
 )
 _SPEC_DELETE = ActionSpec(
     "categoryuser",
@@ -72,6 +77,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("categoryId", "userId"),
 )
 _SPEC_GET = ActionSpec(
     "categoryuser",
@@ -81,6 +87,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("categoryId", "userId"),
 )
 _SPEC_INDEX = ActionSpec(
     "categoryuser",
@@ -90,6 +97,7 @@ _SPEC_INDEX = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userId", "categoryId"),
 )
 _SPEC_LIST = ActionSpec(
     "categoryuser",
@@ -108,6 +116,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("categoryId", "userId", "categoryUser"),
 )
 
 

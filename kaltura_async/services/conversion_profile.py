@@ -24,6 +24,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("conversionProfile",),
 )
 _SPEC_DELETE = ActionSpec(
     "conversionprofile",
@@ -33,6 +34,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "conversionprofile",
@@ -42,6 +44,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_DEFAULT = ActionSpec(
     "conversionprofile",
@@ -69,6 +72,7 @@ _SPEC_SET_AS_DEFAULT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_UPDATE = ActionSpec(
     "conversionprofile",
@@ -78,6 +82,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "conversionProfile"),
 )
 
 

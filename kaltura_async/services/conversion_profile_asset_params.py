@@ -32,6 +32,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("conversionProfileId", "assetParamsId", "conversionProfileAssetParams"),
 )
 
 

@@ -25,6 +25,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("cuePoint",),
 )
 _SPEC_ADD_FROM_BULK = ActionSpec(
     "cuepoint_cuepoint",
@@ -34,6 +35,7 @@ _SPEC_ADD_FROM_BULK = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("fileData",),
 )
 _SPEC_CLONE = ActionSpec(
     "cuepoint_cuepoint",
@@ -43,6 +45,7 @@ _SPEC_CLONE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "entryId"),
 )
 _SPEC_COUNT = ActionSpec(
     "cuepoint_cuepoint",
@@ -61,6 +64,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "cuepoint_cuepoint",
@@ -70,6 +74,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "cuepoint_cuepoint",
@@ -97,6 +102,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "cuePoint"),
 )
 _SPEC_UPDATE_CUE_POINTS_TIMES = ActionSpec(
     "cuepoint_cuepoint",
@@ -106,6 +112,7 @@ _SPEC_UPDATE_CUE_POINTS_TIMES = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "startTime"),
 )
 _SPEC_UPDATE_STATUS = ActionSpec(
     "cuepoint_cuepoint",
@@ -115,6 +122,7 @@ _SPEC_UPDATE_STATUS = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "status"),
 )
 
 

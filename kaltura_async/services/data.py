@@ -24,6 +24,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("dataEntry",),
 )
 _SPEC_ADD_CONTENT = ActionSpec(
     "data",
@@ -33,6 +34,7 @@ _SPEC_ADD_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "resource"),
 )
 _SPEC_DELETE = ActionSpec(
     "data",
@@ -42,6 +44,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET = ActionSpec(
     "data",
@@ -51,6 +54,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_LIST = ActionSpec(
     "data",
@@ -69,6 +73,7 @@ _SPEC_SERVE = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("entryId",),
 )
 _SPEC_UPDATE = ActionSpec(
     "data",
@@ -78,6 +83,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "documentEntry"),
 )
 
 

@@ -23,6 +23,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("delivery",),
 )
 _SPEC_CLONE = ActionSpec(
     "deliveryprofile",
@@ -32,6 +33,7 @@ _SPEC_CLONE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("deliveryId",),
 )
 _SPEC_GET = ActionSpec(
     "deliveryprofile",
@@ -41,6 +43,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "deliveryprofile",
@@ -59,6 +62,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "delivery"),
 )
 
 

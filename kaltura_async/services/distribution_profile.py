@@ -25,6 +25,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("distributionProfile",),
 )
 _SPEC_DELETE = ActionSpec(
     "contentdistribution_distributionprofile",
@@ -34,6 +35,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "contentdistribution_distributionprofile",
@@ -43,6 +45,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "contentdistribution_distributionprofile",
@@ -70,6 +73,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "distributionProfile"),
 )
 _SPEC_UPDATE_STATUS = ActionSpec(
     "contentdistribution_distributionprofile",
@@ -79,6 +83,7 @@ _SPEC_UPDATE_STATUS = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "status"),
 )
 
 

@@ -27,6 +27,7 @@ _SPEC_ADD_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_ADD_FROM_ENTRY = ActionSpec(
     "document_documents",
@@ -36,6 +37,7 @@ _SPEC_ADD_FROM_ENTRY = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("sourceEntryId",),
 )
 _SPEC_ADD_FROM_FLAVOR_ASSET = ActionSpec(
     "document_documents",
@@ -45,6 +47,7 @@ _SPEC_ADD_FROM_FLAVOR_ASSET = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("sourceFlavorAssetId",),
 )
 _SPEC_ADD_FROM_UPLOADED_FILE = ActionSpec(
     "document_documents",
@@ -54,6 +57,7 @@ _SPEC_ADD_FROM_UPLOADED_FILE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("documentEntry", "uploadTokenId"),
 )
 _SPEC_APPROVE_REPLACE = ActionSpec(
     "document_documents",
@@ -63,6 +67,7 @@ _SPEC_APPROVE_REPLACE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_CANCEL_REPLACE = ActionSpec(
     "document_documents",
@@ -72,6 +77,7 @@ _SPEC_CANCEL_REPLACE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_CONVERT = ActionSpec(
     "document_documents",
@@ -81,6 +87,7 @@ _SPEC_CONVERT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_CONVERT_PPT_TO_SWF = ActionSpec(
     "document_documents",
@@ -90,6 +97,7 @@ _SPEC_CONVERT_PPT_TO_SWF = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_DELETE = ActionSpec(
     "document_documents",
@@ -99,6 +107,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET = ActionSpec(
     "document_documents",
@@ -108,6 +117,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_LIST = ActionSpec(
     "document_documents",
@@ -126,6 +136,7 @@ _SPEC_SERVE = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("entryId",),
 )
 _SPEC_SERVE_BY_FLAVOR_PARAMS_ID = ActionSpec(
     "document_documents",
@@ -135,6 +146,7 @@ _SPEC_SERVE_BY_FLAVOR_PARAMS_ID = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("entryId",),
 )
 _SPEC_UPDATE = ActionSpec(
     "document_documents",
@@ -144,6 +156,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "documentEntry"),
 )
 _SPEC_UPDATE_CONTENT = ActionSpec(
     "document_documents",
@@ -153,6 +166,7 @@ _SPEC_UPDATE_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "resource"),
 )
 _SPEC_UPLOAD = ActionSpec(
     "document_documents",
@@ -162,6 +176,7 @@ _SPEC_UPLOAD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("fileData",),
 )
 
 

@@ -20,6 +20,7 @@ _SPEC_GET_ACCESS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId", "flavorIds", "referrer"),
 )
 
 

@@ -23,6 +23,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("drmPolicy",),
 )
 _SPEC_DELETE = ActionSpec(
     "drm_drmpolicy",
@@ -32,6 +33,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("drmPolicyId",),
 )
 _SPEC_GET = ActionSpec(
     "drm_drmpolicy",
@@ -41,6 +43,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("drmPolicyId",),
 )
 _SPEC_LIST = ActionSpec(
     "drm_drmpolicy",
@@ -59,6 +62,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("drmPolicyId", "drmPolicy"),
 )
 
 

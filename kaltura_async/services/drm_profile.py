@@ -24,6 +24,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("drmProfile",),
 )
 _SPEC_DELETE = ActionSpec(
     "drm_drmprofile",
@@ -33,6 +34,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("drmProfileId",),
 )
 _SPEC_GET = ActionSpec(
     "drm_drmprofile",
@@ -42,6 +44,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("drmProfileId",),
 )
 _SPEC_GET_BY_PROVIDER = ActionSpec(
     "drm_drmprofile",
@@ -51,6 +54,7 @@ _SPEC_GET_BY_PROVIDER = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("provider",),
 )
 _SPEC_LIST = ActionSpec(
     "drm_drmprofile",
@@ -69,6 +73,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("drmProfileId", "drmProfile"),
 )
 
 

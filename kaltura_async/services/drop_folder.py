@@ -23,6 +23,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("dropFolder",),
 )
 _SPEC_DELETE = ActionSpec(
     "dropfolder_dropfolder",
@@ -32,6 +33,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("dropFolderId",),
 )
 _SPEC_FREE_EXCLUSIVE_DROP_FOLDER = ActionSpec(
     "dropfolder_dropfolder",
@@ -41,6 +43,7 @@ _SPEC_FREE_EXCLUSIVE_DROP_FOLDER = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("dropFolderId",),
 )
 _SPEC_GET = ActionSpec(
     "dropfolder_dropfolder",
@@ -50,6 +53,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("dropFolderId",),
 )
 _SPEC_GET_EXCLUSIVE_DROP_FOLDER = ActionSpec(
     "dropfolder_dropfolder",
@@ -59,6 +63,7 @@ _SPEC_GET_EXCLUSIVE_DROP_FOLDER = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("tag", "maxTime"),
 )
 _SPEC_LIST = ActionSpec(
     "dropfolder_dropfolder",
@@ -77,6 +82,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("dropFolderId", "dropFolder"),
 )
 _SPEC_UPDATE_STATUS = ActionSpec(
     "dropfolder_dropfolder",
@@ -86,6 +92,7 @@ _SPEC_UPDATE_STATUS = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("dropFolderId", "status"),
 )
 
 

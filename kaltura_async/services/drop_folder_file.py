@@ -24,6 +24,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("dropFolderFile",),
 )
 _SPEC_DELETE = ActionSpec(
     "dropfolder_dropfolderfile",
@@ -33,6 +34,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("dropFolderFileId",),
 )
 _SPEC_GET = ActionSpec(
     "dropfolder_dropfolderfile",
@@ -42,6 +44,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("dropFolderFileId",),
 )
 _SPEC_IGNORE = ActionSpec(
     "dropfolder_dropfolderfile",
@@ -51,6 +54,7 @@ _SPEC_IGNORE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("dropFolderFileId",),
 )
 _SPEC_LIST = ActionSpec(
     "dropfolder_dropfolderfile",
@@ -69,6 +73,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("dropFolderFileId", "dropFolderFile"),
 )
 _SPEC_UPDATE_STATUS = ActionSpec(
     "dropfolder_dropfolderfile",
@@ -78,6 +83,7 @@ _SPEC_UPDATE_STATUS = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("dropFolderFileId", "status"),
 )
 
 

@@ -21,6 +21,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("EmailIP",),
 )
 _SPEC_ADD_MEDIA_ENTRY = ActionSpec(
     "emailingestionprofile",
@@ -30,6 +31,7 @@ _SPEC_ADD_MEDIA_ENTRY = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("mediaEntry", "uploadTokenId", "emailProfId", "fromAddress", "emailMsgId"),
 )
 _SPEC_DELETE = ActionSpec(
     "emailingestionprofile",
@@ -39,6 +41,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "emailingestionprofile",
@@ -48,6 +51,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_BY_EMAIL_ADDRESS = ActionSpec(
     "emailingestionprofile",
@@ -57,6 +61,7 @@ _SPEC_GET_BY_EMAIL_ADDRESS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("emailAddress",),
 )
 _SPEC_UPDATE = ActionSpec(
     "emailingestionprofile",
@@ -66,6 +71,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "EmailIP"),
 )
 
 

@@ -24,6 +24,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryDistribution",),
 )
 _SPEC_DELETE = ActionSpec(
     "contentdistribution_entrydistribution",
@@ -33,6 +34,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "contentdistribution_entrydistribution",
@@ -42,6 +44,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "contentdistribution_entrydistribution",
@@ -60,6 +63,7 @@ _SPEC_RETRY_SUBMIT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_SERVE_RETURNED_DATA = ActionSpec(
     "contentdistribution_entrydistribution",
@@ -69,6 +73,7 @@ _SPEC_SERVE_RETURNED_DATA = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("id", "actionType"),
 )
 _SPEC_SERVE_SENT_DATA = ActionSpec(
     "contentdistribution_entrydistribution",
@@ -78,6 +83,7 @@ _SPEC_SERVE_SENT_DATA = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("id", "actionType"),
 )
 _SPEC_SUBMIT_ADD = ActionSpec(
     "contentdistribution_entrydistribution",
@@ -87,6 +93,7 @@ _SPEC_SUBMIT_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_SUBMIT_DELETE = ActionSpec(
     "contentdistribution_entrydistribution",
@@ -96,6 +103,7 @@ _SPEC_SUBMIT_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_SUBMIT_FETCH_REPORT = ActionSpec(
     "contentdistribution_entrydistribution",
@@ -105,6 +113,7 @@ _SPEC_SUBMIT_FETCH_REPORT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_SUBMIT_UPDATE = ActionSpec(
     "contentdistribution_entrydistribution",
@@ -114,6 +123,7 @@ _SPEC_SUBMIT_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_UPDATE = ActionSpec(
     "contentdistribution_entrydistribution",
@@ -123,6 +133,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "entryDistribution"),
 )
 _SPEC_VALIDATE = ActionSpec(
     "contentdistribution_entrydistribution",
@@ -132,6 +143,7 @@ _SPEC_VALIDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 
 

@@ -23,6 +23,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "entryservernode",
@@ -41,6 +42,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "entryServerNode"),
 )
 _SPEC_UPDATE_STATUS = ActionSpec(
     "entryservernode",
@@ -50,6 +52,7 @@ _SPEC_UPDATE_STATUS = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "status"),
 )
 _SPEC_VALIDATE_REGISTERED_ENTRY_SERVER_NODE = ActionSpec(
     "entryservernode",
@@ -59,6 +62,7 @@ _SPEC_VALIDATE_REGISTERED_ENTRY_SERVER_NODE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 
 

@@ -23,6 +23,7 @@ _SPEC_ABORT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_ADD = ActionSpec(
     "reach_entryvendortask",
@@ -32,6 +33,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryVendorTask",),
 )
 _SPEC_APPROVE = ActionSpec(
     "reach_entryvendortask",
@@ -41,6 +43,7 @@ _SPEC_APPROVE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "reach_entryvendortask",
@@ -50,6 +53,7 @@ _SPEC_EXPORT_TO_CSV = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("filter",),
 )
 _SPEC_EXTEND_ACCESS_KEY = ActionSpec(
     "reach_entryvendortask",
@@ -59,6 +63,7 @@ _SPEC_EXTEND_ACCESS_KEY = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "reach_entryvendortask",
@@ -68,6 +73,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_JOBS = ActionSpec(
     "reach_entryvendortask",
@@ -104,6 +110,7 @@ _SPEC_REJECT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_REPLACE_OUTPUT = ActionSpec(
     "reach_entryvendortask",
@@ -113,6 +120,7 @@ _SPEC_REPLACE_OUTPUT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "newOutput"),
 )
 _SPEC_RESET = ActionSpec(
     "reach_entryvendortask",
@@ -122,6 +130,7 @@ _SPEC_RESET = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "catalogItemId"),
 )
 _SPEC_SERVE = ActionSpec(
     "reach_entryvendortask",
@@ -140,6 +149,7 @@ _SPEC_SERVE_CSV = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_UPDATE = ActionSpec(
     "reach_entryvendortask",
@@ -149,6 +159,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "entryVendorTask"),
 )
 _SPEC_UPDATE_JOB = ActionSpec(
     "reach_entryvendortask",
@@ -158,6 +169,7 @@ _SPEC_UPDATE_JOB = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "entryVendorTask"),
 )
 
 

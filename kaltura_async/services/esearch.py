@@ -28,6 +28,7 @@ _SPEC_SEARCH_CATEGORY = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("searchParams",),
 )
 _SPEC_SEARCH_ENTRY = ActionSpec(
     "elasticsearch_esearch",
@@ -37,6 +38,7 @@ _SPEC_SEARCH_ENTRY = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("searchParams",),
 )
 _SPEC_SEARCH_GROUP = ActionSpec(
     "elasticsearch_esearch",
@@ -46,6 +48,7 @@ _SPEC_SEARCH_GROUP = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("searchParams",),
 )
 _SPEC_SEARCH_USER = ActionSpec(
     "elasticsearch_esearch",
@@ -55,6 +58,7 @@ _SPEC_SEARCH_USER = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("searchParams",),
 )
 
 

@@ -28,6 +28,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("eventNotificationTemplate",),
 )
 _SPEC_CLONE = ActionSpec(
     "eventnotification_eventnotificationtemplate",
@@ -37,6 +38,7 @@ _SPEC_CLONE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_DELETE = ActionSpec(
     "eventnotification_eventnotificationtemplate",
@@ -46,6 +48,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_DISPATCH = ActionSpec(
     "eventnotification_eventnotificationtemplate",
@@ -55,6 +58,7 @@ _SPEC_DISPATCH = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "scope"),
 )
 _SPEC_GET = ActionSpec(
     "eventnotification_eventnotificationtemplate",
@@ -64,6 +68,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "eventnotification_eventnotificationtemplate",
@@ -100,6 +105,7 @@ _SPEC_REGISTER = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("notificationTemplateSystemName", "pushNotificationParams"),
 )
 _SPEC_SEND_COMMAND = ActionSpec(
     "eventnotification_eventnotificationtemplate",
@@ -109,6 +115,7 @@ _SPEC_SEND_COMMAND = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("notificationTemplateSystemName", "pushNotificationParams", "command"),
 )
 _SPEC_UPDATE = ActionSpec(
     "eventnotification_eventnotificationtemplate",
@@ -118,6 +125,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "eventNotificationTemplate"),
 )
 _SPEC_UPDATE_STATUS = ActionSpec(
     "eventnotification_eventnotificationtemplate",
@@ -127,6 +135,7 @@ _SPEC_UPDATE_STATUS = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "status"),
 )
 
 

@@ -15,6 +15,7 @@ _SPEC_SERVE_CSV = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 
 

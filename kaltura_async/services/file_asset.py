@@ -24,6 +24,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("fileAsset",),
 )
 _SPEC_DELETE = ActionSpec(
     "fileasset",
@@ -33,6 +34,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "fileasset",
@@ -42,6 +44,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "fileasset",
@@ -51,6 +54,7 @@ _SPEC_LIST = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("filter",),
 )
 _SPEC_SERVE = ActionSpec(
     "fileasset",
@@ -60,6 +64,7 @@ _SPEC_SERVE = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("id",),
 )
 _SPEC_SET_CONTENT = ActionSpec(
     "fileasset",
@@ -69,6 +74,7 @@ _SPEC_SET_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "contentResource"),
 )
 _SPEC_UPDATE = ActionSpec(
     "fileasset",
@@ -78,6 +84,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "fileAsset"),
 )
 
 

@@ -28,6 +28,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "flavorAsset"),
 )
 _SPEC_CONVERT = ActionSpec(
     "flavorasset",
@@ -37,6 +38,7 @@ _SPEC_CONVERT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "flavorParamsId"),
 )
 _SPEC_DELETE = ActionSpec(
     "flavorasset",
@@ -46,6 +48,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_DELETE_LOCAL_CONTENT = ActionSpec(
     "flavorasset",
@@ -55,6 +58,7 @@ _SPEC_DELETE_LOCAL_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("assetId",),
 )
 _SPEC_EXPORT = ActionSpec(
     "flavorasset",
@@ -64,6 +68,7 @@ _SPEC_EXPORT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("assetId", "storageProfileId"),
 )
 _SPEC_GET = ActionSpec(
     "flavorasset",
@@ -73,6 +78,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_BY_ENTRY_ID = ActionSpec(
     "flavorasset",
@@ -82,6 +88,7 @@ _SPEC_GET_BY_ENTRY_ID = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET_DOWNLOAD_URL = ActionSpec(
     "flavorasset",
@@ -91,6 +98,7 @@ _SPEC_GET_DOWNLOAD_URL = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_FLAVOR_ASSETS_WITH_PARAMS = ActionSpec(
     "flavorasset",
@@ -100,6 +108,7 @@ _SPEC_GET_FLAVOR_ASSETS_WITH_PARAMS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET_REMOTE_PATHS = ActionSpec(
     "flavorasset",
@@ -109,6 +118,7 @@ _SPEC_GET_REMOTE_PATHS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_URL = ActionSpec(
     "flavorasset",
@@ -118,6 +128,7 @@ _SPEC_GET_URL = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_VOLUME_MAP = ActionSpec(
     "flavorasset",
@@ -127,6 +138,7 @@ _SPEC_GET_VOLUME_MAP = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("flavorId",),
 )
 _SPEC_GET_WEB_PLAYABLE_BY_ENTRY_ID = ActionSpec(
     "flavorasset",
@@ -136,6 +148,7 @@ _SPEC_GET_WEB_PLAYABLE_BY_ENTRY_ID = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_LIST = ActionSpec(
     "flavorasset",
@@ -154,6 +167,7 @@ _SPEC_RECONVERT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_SERVE_AD_STITCH_CMD = ActionSpec(
     "flavorasset",
@@ -163,6 +177,7 @@ _SPEC_SERVE_AD_STITCH_CMD = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("assetId",),
 )
 _SPEC_SET_AS_SOURCE = ActionSpec(
     "flavorasset",
@@ -172,6 +187,7 @@ _SPEC_SET_AS_SOURCE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("assetId",),
 )
 _SPEC_SET_CONTENT = ActionSpec(
     "flavorasset",
@@ -181,6 +197,7 @@ _SPEC_SET_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "contentResource"),
 )
 _SPEC_UPDATE = ActionSpec(
     "flavorasset",
@@ -190,6 +207,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "flavorAsset"),
 )
 
 

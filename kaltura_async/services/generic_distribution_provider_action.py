@@ -25,6 +25,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("genericDistributionProviderAction",),
 )
 _SPEC_ADD_MRSS_TRANSFORM = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
@@ -34,6 +35,7 @@ _SPEC_ADD_MRSS_TRANSFORM = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "xslData"),
 )
 _SPEC_ADD_MRSS_TRANSFORM_FROM_FILE = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
@@ -43,6 +45,7 @@ _SPEC_ADD_MRSS_TRANSFORM_FROM_FILE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "xslFile"),
 )
 _SPEC_ADD_MRSS_VALIDATE = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
@@ -52,6 +55,7 @@ _SPEC_ADD_MRSS_VALIDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "xsdData"),
 )
 _SPEC_ADD_MRSS_VALIDATE_FROM_FILE = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
@@ -61,6 +65,7 @@ _SPEC_ADD_MRSS_VALIDATE_FROM_FILE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "xsdFile"),
 )
 _SPEC_ADD_RESULTS_TRANSFORM = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
@@ -70,6 +75,7 @@ _SPEC_ADD_RESULTS_TRANSFORM = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "transformData"),
 )
 _SPEC_ADD_RESULTS_TRANSFORM_FROM_FILE = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
@@ -79,6 +85,7 @@ _SPEC_ADD_RESULTS_TRANSFORM_FROM_FILE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "transformFile"),
 )
 _SPEC_DELETE = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
@@ -88,6 +95,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_DELETE_BY_PROVIDER_ID = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
@@ -97,6 +105,7 @@ _SPEC_DELETE_BY_PROVIDER_ID = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("genericDistributionProviderId", "actionType"),
 )
 _SPEC_GET = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
@@ -106,6 +115,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_BY_PROVIDER_ID = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
@@ -115,6 +125,7 @@ _SPEC_GET_BY_PROVIDER_ID = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("genericDistributionProviderId", "actionType"),
 )
 _SPEC_LIST = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
@@ -133,6 +144,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "genericDistributionProviderAction"),
 )
 _SPEC_UPDATE_BY_PROVIDER_ID = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
@@ -142,6 +154,7 @@ _SPEC_UPDATE_BY_PROVIDER_ID = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("genericDistributionProviderId", "actionType", "genericDistributionProviderAction"),
 )
 
 

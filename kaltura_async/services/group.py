@@ -23,6 +23,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("group",),
 )
 _SPEC_CLONE = ActionSpec(
     "group_group",
@@ -32,6 +33,7 @@ _SPEC_CLONE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("originalGroupId", "newGroupId"),
 )
 _SPEC_DELETE = ActionSpec(
     "group_group",
@@ -41,6 +43,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("groupId",),
 )
 _SPEC_GET = ActionSpec(
     "group_group",
@@ -50,6 +53,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("groupId",),
 )
 _SPEC_LIST = ActionSpec(
     "group_group",
@@ -68,6 +72,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("groupId", "group"),
 )
 
 

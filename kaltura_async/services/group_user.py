@@ -24,6 +24,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("groupUser",),
 )
 _SPEC_DELETE = ActionSpec(
     "groupuser",
@@ -33,6 +34,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userId", "groupId"),
 )
 _SPEC_LIST = ActionSpec(
     "groupuser",
@@ -51,6 +53,7 @@ _SPEC_SYNC = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userId",),
 )
 _SPEC_UPDATE = ActionSpec(
     "groupuser",
@@ -60,6 +63,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("groupUserId", "groupUser"),
 )
 
 

@@ -21,6 +21,7 @@ _SPEC_DISPATCH = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("data", "objectType", "objectId"),
 )
 _SPEC_NOTIFY = ActionSpec(
     "integration_integration",
@@ -30,6 +31,7 @@ _SPEC_NOTIFY = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 
 

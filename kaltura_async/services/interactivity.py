@@ -21,6 +21,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "kalturaInteractivity"),
 )
 _SPEC_DELETE = ActionSpec(
     "interactivity_interactivity",
@@ -30,6 +31,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET = ActionSpec(
     "interactivity_interactivity",
@@ -39,6 +41,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_UPDATE = ActionSpec(
     "interactivity_interactivity",
@@ -48,6 +51,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "version", "kalturaInteractivity"),
 )
 
 

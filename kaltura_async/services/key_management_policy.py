@@ -20,6 +20,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("objectType", "objectId"),
 )
 _SPEC_UPDATE = ActionSpec(
     "drm_keymanagementpolicy",
@@ -29,6 +30,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("objectType", "objectId", "keyManagementPolicy"),
 )
 
 

@@ -22,6 +22,7 @@ _SPEC_CHECK_LIKE_EXISTS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_LIKE = ActionSpec(
     "like_like",
@@ -31,6 +32,7 @@ _SPEC_LIKE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_LIST = ActionSpec(
     "like_like",
@@ -49,6 +51,7 @@ _SPEC_UNLIKE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 
 

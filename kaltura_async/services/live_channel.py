@@ -25,6 +25,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("liveChannel",),
 )
 _SPEC_APPEND_RECORDING = ActionSpec(
     "livechannel",
@@ -34,6 +35,7 @@ _SPEC_APPEND_RECORDING = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "assetId", "mediaServerIndex", "resource", "duration"),
 )
 _SPEC_CREATE_RECORDED_ENTRY = ActionSpec(
     "livechannel",
@@ -43,6 +45,7 @@ _SPEC_CREATE_RECORDED_ENTRY = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "mediaServerIndex", "liveEntryStatus"),
 )
 _SPEC_DELETE = ActionSpec(
     "livechannel",
@@ -52,6 +55,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "livechannel",
@@ -61,6 +65,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_IS_LIVE = ActionSpec(
     "livechannel",
@@ -70,6 +75,7 @@ _SPEC_IS_LIVE = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "livechannel",
@@ -88,6 +94,7 @@ _SPEC_REGISTER_MEDIA_SERVER = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "hostname", "mediaServerIndex"),
 )
 _SPEC_SET_RECORDED_CONTENT = ActionSpec(
     "livechannel",
@@ -97,6 +104,7 @@ _SPEC_SET_RECORDED_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "mediaServerIndex", "resource", "duration"),
 )
 _SPEC_UNREGISTER_MEDIA_SERVER = ActionSpec(
     "livechannel",
@@ -106,6 +114,7 @@ _SPEC_UNREGISTER_MEDIA_SERVER = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "hostname", "mediaServerIndex"),
 )
 _SPEC_UPDATE = ActionSpec(
     "livechannel",
@@ -115,6 +124,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "liveChannel"),
 )
 _SPEC_VALIDATE_REGISTERED_MEDIA_SERVERS = ActionSpec(
     "livechannel",
@@ -124,6 +134,7 @@ _SPEC_VALIDATE_REGISTERED_MEDIA_SERVERS = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 
 

@@ -27,6 +27,7 @@ _SPEC_EXPORT_TO_CSV = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("reportType", "params"),
 )
 _SPEC_GET_EVENTS = ActionSpec(
     "livereports",
@@ -36,6 +37,7 @@ _SPEC_GET_EVENTS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("reportType",),
 )
 _SPEC_GET_REPORT = ActionSpec(
     "livereports",
@@ -45,6 +47,7 @@ _SPEC_GET_REPORT = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("reportType",),
 )
 _SPEC_SERVE_REPORT = ActionSpec(
     "livereports",
@@ -54,6 +57,7 @@ _SPEC_SERVE_REPORT = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 
 

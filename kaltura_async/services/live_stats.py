@@ -20,6 +20,7 @@ _SPEC_COLLECT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("event",),
 )
 
 

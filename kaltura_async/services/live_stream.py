@@ -32,6 +32,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("liveStreamEntry",),
 )
 _SPEC_ADD_LIVE_STREAM_PUSH_PUBLISH_CONFIGURATION = ActionSpec(
     "livestream",
@@ -41,6 +42,7 @@ _SPEC_ADD_LIVE_STREAM_PUSH_PUBLISH_CONFIGURATION = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "protocol"),
 )
 _SPEC_ALLOCATE_CONFERENCE_ROOM = ActionSpec(
     "livestream",
@@ -50,6 +52,7 @@ _SPEC_ALLOCATE_CONFERENCE_ROOM = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_APPEND_RECORDING = ActionSpec(
     "livestream",
@@ -59,6 +62,7 @@ _SPEC_APPEND_RECORDING = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "assetId", "mediaServerIndex", "resource", "duration"),
 )
 _SPEC_ARCHIVE = ActionSpec(
     "livestream",
@@ -68,6 +72,7 @@ _SPEC_ARCHIVE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("liveEntryId", "vodEntryId"),
 )
 _SPEC_AUTHENTICATE = ActionSpec(
     "livestream",
@@ -77,6 +82,7 @@ _SPEC_AUTHENTICATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "token"),
 )
 _SPEC_CREATE_PERIODIC_SYNC_POINTS = ActionSpec(
     "livestream",
@@ -86,6 +92,7 @@ _SPEC_CREATE_PERIODIC_SYNC_POINTS = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "interval", "duration"),
 )
 _SPEC_CREATE_RECORDED_ENTRY = ActionSpec(
     "livestream",
@@ -95,6 +102,7 @@ _SPEC_CREATE_RECORDED_ENTRY = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "mediaServerIndex", "liveEntryStatus"),
 )
 _SPEC_DELETE = ActionSpec(
     "livestream",
@@ -104,6 +112,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_FINISH_CONF = ActionSpec(
     "livestream",
@@ -113,6 +122,7 @@ _SPEC_FINISH_CONF = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET = ActionSpec(
     "livestream",
@@ -122,6 +132,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET_DETAILS = ActionSpec(
     "livestream",
@@ -131,6 +142,7 @@ _SPEC_GET_DETAILS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_LIVE_STREAM_STATS = ActionSpec(
     "livestream",
@@ -140,6 +152,7 @@ _SPEC_GET_LIVE_STREAM_STATS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_IS_LIVE = ActionSpec(
     "livestream",
@@ -149,6 +162,7 @@ _SPEC_IS_LIVE = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "livestream",
@@ -167,6 +181,7 @@ _SPEC_REGENERATE_STREAM_TOKEN = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_REGISTER_CONF = ActionSpec(
     "livestream",
@@ -176,6 +191,7 @@ _SPEC_REGISTER_CONF = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_REGISTER_MEDIA_SERVER = ActionSpec(
     "livestream",
@@ -185,6 +201,7 @@ _SPEC_REGISTER_MEDIA_SERVER = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "hostname", "mediaServerIndex"),
 )
 _SPEC_REMOVE_LIVE_STREAM_PUSH_PUBLISH_CONFIGURATION = ActionSpec(
     "livestream",
@@ -194,6 +211,7 @@ _SPEC_REMOVE_LIVE_STREAM_PUSH_PUBLISH_CONFIGURATION = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "protocol"),
 )
 _SPEC_SET_RECORDED_CONTENT = ActionSpec(
     "livestream",
@@ -203,6 +221,7 @@ _SPEC_SET_RECORDED_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "mediaServerIndex", "resource", "duration"),
 )
 _SPEC_UNREGISTER_MEDIA_SERVER = ActionSpec(
     "livestream",
@@ -212,6 +231,7 @@ _SPEC_UNREGISTER_MEDIA_SERVER = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "hostname", "mediaServerIndex"),
 )
 _SPEC_UPDATE = ActionSpec(
     "livestream",
@@ -221,6 +241,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "liveStreamEntry"),
 )
 _SPEC_UPDATE_OFFLINE_THUMBNAIL_FROM_URL = ActionSpec(
     "livestream",
@@ -230,6 +251,7 @@ _SPEC_UPDATE_OFFLINE_THUMBNAIL_FROM_URL = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "url"),
 )
 _SPEC_UPDATE_OFFLINE_THUMBNAIL_JPEG = ActionSpec(
     "livestream",
@@ -239,6 +261,7 @@ _SPEC_UPDATE_OFFLINE_THUMBNAIL_JPEG = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "fileData"),
 )
 _SPEC_VALIDATE_REGISTERED_MEDIA_SERVERS = ActionSpec(
     "livestream",
@@ -248,6 +271,7 @@ _SPEC_VALIDATE_REGISTERED_MEDIA_SERVERS = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 
 

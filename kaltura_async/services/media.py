@@ -37,6 +37,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entry",),
 )
 _SPEC_ADD_CONTENT = ActionSpec(
     "media",
@@ -46,6 +47,7 @@ _SPEC_ADD_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_ADD_FROM_BULK = ActionSpec(
     "media",
@@ -55,6 +57,7 @@ _SPEC_ADD_FROM_BULK = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("mediaEntry", "url", "bulkUploadId"),
 )
 _SPEC_ADD_FROM_ENTRY = ActionSpec(
     "media",
@@ -64,6 +67,7 @@ _SPEC_ADD_FROM_ENTRY = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("sourceEntryId",),
 )
 _SPEC_ADD_FROM_FLAVOR_ASSET = ActionSpec(
     "media",
@@ -73,6 +77,7 @@ _SPEC_ADD_FROM_FLAVOR_ASSET = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("sourceFlavorAssetId",),
 )
 _SPEC_ADD_FROM_RECORDED_WEBCAM = ActionSpec(
     "media",
@@ -82,6 +87,7 @@ _SPEC_ADD_FROM_RECORDED_WEBCAM = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("mediaEntry", "webcamTokenId"),
 )
 _SPEC_ADD_FROM_SEARCH_RESULT = ActionSpec(
     "media",
@@ -100,6 +106,7 @@ _SPEC_ADD_FROM_UPLOADED_FILE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("mediaEntry", "uploadTokenId"),
 )
 _SPEC_ADD_FROM_URL = ActionSpec(
     "media",
@@ -109,6 +116,7 @@ _SPEC_ADD_FROM_URL = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("mediaEntry", "url"),
 )
 _SPEC_ANONYMOUS_RANK = ActionSpec(
     "media",
@@ -118,6 +126,7 @@ _SPEC_ANONYMOUS_RANK = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "rank"),
 )
 _SPEC_APPROVE = ActionSpec(
     "media",
@@ -127,6 +136,7 @@ _SPEC_APPROVE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_APPROVE_REPLACE = ActionSpec(
     "media",
@@ -136,6 +146,7 @@ _SPEC_APPROVE_REPLACE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_BULK_UPLOAD_ADD = ActionSpec(
     "media",
@@ -145,6 +156,7 @@ _SPEC_BULK_UPLOAD_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("fileData",),
 )
 _SPEC_CANCEL_REPLACE = ActionSpec(
     "media",
@@ -154,6 +166,7 @@ _SPEC_CANCEL_REPLACE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_CONVERT = ActionSpec(
     "media",
@@ -163,6 +176,7 @@ _SPEC_CONVERT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_COUNT = ActionSpec(
     "media",
@@ -181,6 +195,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "media",
@@ -190,6 +205,7 @@ _SPEC_EXPORT_TO_CSV = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("data",),
 )
 _SPEC_FLAG = ActionSpec(
     "media",
@@ -199,6 +215,7 @@ _SPEC_FLAG = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("moderationFlag",),
 )
 _SPEC_GET = ActionSpec(
     "media",
@@ -208,6 +225,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET_MRSS = ActionSpec(
     "media",
@@ -217,6 +235,7 @@ _SPEC_GET_MRSS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET_VOLUME_MAP = ActionSpec(
     "media",
@@ -226,6 +245,7 @@ _SPEC_GET_VOLUME_MAP = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("entryId",),
 )
 _SPEC_LIST = ActionSpec(
     "media",
@@ -244,6 +264,7 @@ _SPEC_LIST_FLAGS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_REJECT = ActionSpec(
     "media",
@@ -253,6 +274,7 @@ _SPEC_REJECT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_REQUEST_CONVERSION = ActionSpec(
     "media",
@@ -262,6 +284,7 @@ _SPEC_REQUEST_CONVERSION = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "fileFormat"),
 )
 _SPEC_UPDATE = ActionSpec(
     "media",
@@ -271,6 +294,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "mediaEntry"),
 )
 _SPEC_UPDATE_CONTENT = ActionSpec(
     "media",
@@ -280,6 +304,7 @@ _SPEC_UPDATE_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "resource"),
 )
 _SPEC_UPDATE_THUMBNAIL = ActionSpec(
     "media",
@@ -289,6 +314,7 @@ _SPEC_UPDATE_THUMBNAIL = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "timeOffset"),
 )
 _SPEC_UPDATE_THUMBNAIL_FROM_SOURCE_ENTRY = ActionSpec(
     "media",
@@ -298,6 +324,7 @@ _SPEC_UPDATE_THUMBNAIL_FROM_SOURCE_ENTRY = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "sourceEntryId", "timeOffset"),
 )
 _SPEC_UPDATE_THUMBNAIL_FROM_URL = ActionSpec(
     "media",
@@ -307,6 +334,7 @@ _SPEC_UPDATE_THUMBNAIL_FROM_URL = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "url"),
 )
 _SPEC_UPDATE_THUMBNAIL_JPEG = ActionSpec(
     "media",
@@ -316,6 +344,7 @@ _SPEC_UPDATE_THUMBNAIL_JPEG = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "fileData"),
 )
 _SPEC_UPLOAD = ActionSpec(
     "media",
@@ -325,6 +354,7 @@ _SPEC_UPLOAD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("fileData",),
 )
 
 

@@ -25,6 +25,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("metadataProfileId", "objectType", "objectId", "xmlData"),
 )
 _SPEC_ADD_FROM_BULK = ActionSpec(
     "metadata_metadata",
@@ -34,6 +35,7 @@ _SPEC_ADD_FROM_BULK = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("metadataProfileId", "objectType", "objectId", "url"),
 )
 _SPEC_ADD_FROM_FILE = ActionSpec(
     "metadata_metadata",
@@ -43,6 +45,7 @@ _SPEC_ADD_FROM_FILE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("metadataProfileId", "objectType", "objectId", "xmlFile"),
 )
 _SPEC_ADD_FROM_URL = ActionSpec(
     "metadata_metadata",
@@ -52,6 +55,7 @@ _SPEC_ADD_FROM_URL = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("metadataProfileId", "objectType", "objectId", "url"),
 )
 _SPEC_DELETE = ActionSpec(
     "metadata_metadata",
@@ -61,6 +65,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "metadata_metadata",
@@ -70,6 +75,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_INDEX = ActionSpec(
     "metadata_metadata",
@@ -79,6 +85,7 @@ _SPEC_INDEX = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "shouldUpdate"),
 )
 _SPEC_INVALIDATE = ActionSpec(
     "metadata_metadata",
@@ -88,6 +95,7 @@ _SPEC_INVALIDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "metadata_metadata",
@@ -106,6 +114,7 @@ _SPEC_SERVE = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("id",),
 )
 _SPEC_UPDATE = ActionSpec(
     "metadata_metadata",
@@ -115,6 +124,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id",),
 )
 _SPEC_UPDATE_FROM_FILE = ActionSpec(
     "metadata_metadata",
@@ -124,6 +134,7 @@ _SPEC_UPDATE_FROM_FILE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id",),
 )
 _SPEC_UPDATE_FROM_XSL = ActionSpec(
     "metadata_metadata",
@@ -133,6 +144,7 @@ _SPEC_UPDATE_FROM_XSL = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "xslFile"),
 )
 
 

@@ -25,6 +25,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("metadataProfile", "xsdData"),
 )
 _SPEC_ADD_FROM_FILE = ActionSpec(
     "metadata_metadataprofile",
@@ -34,6 +35,7 @@ _SPEC_ADD_FROM_FILE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("metadataProfile", "xsdFile"),
 )
 _SPEC_DELETE = ActionSpec(
     "metadata_metadataprofile",
@@ -43,6 +45,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "metadata_metadataprofile",
@@ -52,6 +55,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "metadata_metadataprofile",
@@ -70,6 +74,7 @@ _SPEC_LIST_FIELDS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("metadataProfileId",),
 )
 _SPEC_REVERT = ActionSpec(
     "metadata_metadataprofile",
@@ -79,6 +84,7 @@ _SPEC_REVERT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "toVersion"),
 )
 _SPEC_SERVE = ActionSpec(
     "metadata_metadataprofile",
@@ -88,6 +94,7 @@ _SPEC_SERVE = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("id",),
 )
 _SPEC_SERVE_VIEW = ActionSpec(
     "metadata_metadataprofile",
@@ -97,6 +104,7 @@ _SPEC_SERVE_VIEW = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("id",),
 )
 _SPEC_UPDATE = ActionSpec(
     "metadata_metadataprofile",
@@ -106,6 +114,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "metadataProfile"),
 )
 _SPEC_UPDATE_DEFINITION_FROM_FILE = ActionSpec(
     "metadata_metadataprofile",
@@ -115,6 +124,7 @@ _SPEC_UPDATE_DEFINITION_FROM_FILE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "xsdFile"),
 )
 _SPEC_UPDATE_TRANSFORMATION_FROM_FILE = ActionSpec(
     "metadata_metadataprofile",
@@ -124,6 +134,7 @@ _SPEC_UPDATE_TRANSFORMATION_FROM_FILE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "xsltFile"),
 )
 _SPEC_UPDATE_VIEWS_FROM_FILE = ActionSpec(
     "metadata_metadataprofile",
@@ -133,6 +144,7 @@ _SPEC_UPDATE_VIEWS_FROM_FILE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "viewsFile"),
 )
 
 

@@ -26,6 +26,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("mixEntry",),
 )
 _SPEC_ANONYMOUS_RANK = ActionSpec(
     "mixing",
@@ -35,6 +36,7 @@ _SPEC_ANONYMOUS_RANK = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "rank"),
 )
 _SPEC_APPEND_MEDIA_ENTRY = ActionSpec(
     "mixing",
@@ -44,6 +46,7 @@ _SPEC_APPEND_MEDIA_ENTRY = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("mixEntryId", "mediaEntryId"),
 )
 _SPEC_CLONE = ActionSpec(
     "mixing",
@@ -53,6 +56,7 @@ _SPEC_CLONE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_COUNT = ActionSpec(
     "mixing",
@@ -71,6 +75,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET = ActionSpec(
     "mixing",
@@ -80,6 +85,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET_MIXES_BY_MEDIA_ID = ActionSpec(
     "mixing",
@@ -89,6 +95,7 @@ _SPEC_GET_MIXES_BY_MEDIA_ID = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("mediaEntryId",),
 )
 _SPEC_GET_READY_MEDIA_ENTRIES = ActionSpec(
     "mixing",
@@ -98,6 +105,7 @@ _SPEC_GET_READY_MEDIA_ENTRIES = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("mixId",),
 )
 _SPEC_LIST = ActionSpec(
     "mixing",
@@ -116,6 +124,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "mixEntry"),
 )
 
 

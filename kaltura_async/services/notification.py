@@ -21,6 +21,7 @@ _SPEC_GET_CLIENT_NOTIFICATION = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId", "type"),
 )
 
 

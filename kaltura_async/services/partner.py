@@ -64,6 +64,7 @@ _SPEC_GET_SECRETS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("partnerId", "adminEmail", "cmsPassword"),
 )
 _SPEC_GET_STATISTICS = ActionSpec(
     "partner",
@@ -118,6 +119,7 @@ _SPEC_REGISTER = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("partner",),
 )
 _SPEC_REGISTRATION_VALIDATION = ActionSpec(
     "partner",
@@ -127,6 +129,7 @@ _SPEC_REGISTRATION_VALIDATION = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("partner",),
 )
 _SPEC_UPDATE = ActionSpec(
     "partner",
@@ -136,6 +139,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("partner",),
 )
 
 

@@ -23,6 +23,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("permission",),
 )
 _SPEC_DELETE = ActionSpec(
     "permission",
@@ -32,6 +33,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("permissionName",),
 )
 _SPEC_GET = ActionSpec(
     "permission",
@@ -41,6 +43,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("permissionName",),
 )
 _SPEC_GET_CURRENT_PERMISSIONS = ActionSpec(
     "permission",
@@ -68,6 +71,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("permissionName", "permission"),
 )
 
 

@@ -23,6 +23,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("permissionItem",),
 )
 _SPEC_DELETE = ActionSpec(
     "permissionitem",
@@ -32,6 +33,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("permissionItemId",),
 )
 _SPEC_GET = ActionSpec(
     "permissionitem",
@@ -41,6 +43,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("permissionItemId",),
 )
 _SPEC_LIST = ActionSpec(
     "permissionitem",
@@ -59,6 +62,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("permissionItemId", "permissionItem"),
 )
 
 

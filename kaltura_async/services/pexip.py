@@ -20,6 +20,7 @@ _SPEC_GENERATE_SIP_URL = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_HANDLE_INCOMING_CALL = ActionSpec(
     "sip_pexip",

@@ -30,6 +30,7 @@ _SPEC_GET_CONTENT_KEYS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("keyIds",),
 )
 _SPEC_GET_ENTRY_CONTENT_KEY = ActionSpec(
     "playready_playreadydrm",
@@ -39,6 +40,7 @@ _SPEC_GET_ENTRY_CONTENT_KEY = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET_LICENSE_DETAILS = ActionSpec(
     "playready_playreadydrm",
@@ -48,6 +50,7 @@ _SPEC_GET_LICENSE_DETAILS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("keyId", "deviceId", "deviceType"),
 )
 
 

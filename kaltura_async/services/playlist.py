@@ -28,6 +28,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("playlist",),
 )
 _SPEC_CLONE = ActionSpec(
     "playlist",
@@ -37,6 +38,7 @@ _SPEC_CLONE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_DELETE = ActionSpec(
     "playlist",
@@ -46,6 +48,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_EXECUTE = ActionSpec(
     "playlist",
@@ -55,6 +58,7 @@ _SPEC_EXECUTE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_EXECUTE_FROM_CONTENT = ActionSpec(
     "playlist",
@@ -64,6 +68,7 @@ _SPEC_EXECUTE_FROM_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("playlistType", "playlistContent"),
 )
 _SPEC_EXECUTE_FROM_FILTERS = ActionSpec(
     "playlist",
@@ -73,6 +78,7 @@ _SPEC_EXECUTE_FROM_FILTERS = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("filters", "totalResults"),
 )
 _SPEC_GET = ActionSpec(
     "playlist",
@@ -82,6 +88,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_STATS_FROM_CONTENT = ActionSpec(
     "playlist",
@@ -91,6 +98,7 @@ _SPEC_GET_STATS_FROM_CONTENT = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("playlistType", "playlistContent"),
 )
 _SPEC_LIST = ActionSpec(
     "playlist",
@@ -109,6 +117,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "playlist"),
 )
 
 

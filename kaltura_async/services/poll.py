@@ -24,6 +24,7 @@ _SPEC_GET_VOTE = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("pollId", "userId"),
 )
 _SPEC_GET_VOTES = ActionSpec(
     "poll_poll",
@@ -33,6 +34,7 @@ _SPEC_GET_VOTES = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("pollId", "answerIds"),
 )
 _SPEC_RESET_VOTES = ActionSpec(
     "poll_poll",
@@ -42,6 +44,7 @@ _SPEC_RESET_VOTES = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("pollId",),
 )
 _SPEC_VOTE = ActionSpec(
     "poll_poll",
@@ -51,6 +54,7 @@ _SPEC_VOTE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("pollId", "userId", "answerIds"),
 )
 
 

@@ -24,6 +24,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "quiz"),
 )
 _SPEC_GET = ActionSpec(
     "quiz_quiz",
@@ -33,6 +34,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET_URL = ActionSpec(
     "quiz_quiz",
@@ -42,6 +44,7 @@ _SPEC_GET_URL = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId", "quizOutputType"),
 )
 _SPEC_LIST = ActionSpec(
     "quiz_quiz",
@@ -60,6 +63,7 @@ _SPEC_SERVE = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("entryId", "quizOutputType"),
 )
 _SPEC_UPDATE = ActionSpec(
     "quiz_quiz",
@@ -69,6 +73,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "quiz"),
 )
 
 

@@ -21,6 +21,7 @@ _SPEC_CHECK_RATING = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET_RATING_COUNTS = ActionSpec(
     "rating_rating",
@@ -30,6 +31,7 @@ _SPEC_GET_RATING_COUNTS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("filter",),
 )
 _SPEC_RATE = ActionSpec(
     "rating_rating",
@@ -39,6 +41,7 @@ _SPEC_RATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "rank"),
 )
 _SPEC_REMOVE_RATING = ActionSpec(
     "rating_rating",
@@ -48,6 +51,7 @@ _SPEC_REMOVE_RATING = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 
 

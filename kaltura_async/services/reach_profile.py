@@ -23,6 +23,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("reachProfile",),
 )
 _SPEC_DELETE = ActionSpec(
     "reach_reachprofile",
@@ -32,6 +33,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "reach_reachprofile",
@@ -41,6 +43,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "reach_reachprofile",
@@ -59,6 +62,7 @@ _SPEC_SYNC_CREDIT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("reachProfileId",),
 )
 _SPEC_UPDATE = ActionSpec(
     "reach_reachprofile",
@@ -68,6 +72,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "reachProfile"),
 )
 _SPEC_UPDATE_STATUS = ActionSpec(
     "reach_reachprofile",
@@ -77,6 +82,7 @@ _SPEC_UPDATE_STATUS = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "status"),
 )
 
 

@@ -31,6 +31,7 @@ _SPEC_EXECUTE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "report",
@@ -40,6 +41,7 @@ _SPEC_EXPORT_TO_CSV = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("params",),
 )
 _SPEC_GET_BASE_TOTAL = ActionSpec(
     "report",
@@ -49,6 +51,7 @@ _SPEC_GET_BASE_TOTAL = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("reportType", "reportInputFilter"),
 )
 _SPEC_GET_CSV = ActionSpec(
     "report",
@@ -58,6 +61,7 @@ _SPEC_GET_CSV = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_CSV_FROM_STRING_PARAMS = ActionSpec(
     "report",
@@ -67,6 +71,7 @@ _SPEC_GET_CSV_FROM_STRING_PARAMS = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_GRAPHS = ActionSpec(
     "report",
@@ -76,6 +81,7 @@ _SPEC_GET_GRAPHS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("reportType", "reportInputFilter"),
 )
 _SPEC_GET_TABLE = ActionSpec(
     "report",
@@ -85,6 +91,7 @@ _SPEC_GET_TABLE = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("reportType", "reportInputFilter", "pager"),
 )
 _SPEC_GET_TOTAL = ActionSpec(
     "report",
@@ -94,6 +101,7 @@ _SPEC_GET_TOTAL = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("reportType", "reportInputFilter"),
 )
 _SPEC_GET_URL_FOR_REPORT_AS_CSV = ActionSpec(
     "report",
@@ -103,6 +111,7 @@ _SPEC_GET_URL_FOR_REPORT_AS_CSV = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("reportTitle", "reportText", "headers", "reportType", "reportInputFilter"),
 )
 _SPEC_SERVE = ActionSpec(
     "report",
@@ -112,6 +121,7 @@ _SPEC_SERVE = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 
 

@@ -26,6 +26,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("addResponseProfile",),
 )
 _SPEC_CLONE = ActionSpec(
     "responseprofile",
@@ -35,6 +36,7 @@ _SPEC_CLONE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "profile"),
 )
 _SPEC_DELETE = ActionSpec(
     "responseprofile",
@@ -44,6 +46,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "responseprofile",
@@ -53,6 +56,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "responseprofile",
@@ -71,6 +75,7 @@ _SPEC_RECALCULATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("options",),
 )
 _SPEC_UPDATE = ActionSpec(
     "responseprofile",
@@ -80,6 +85,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "updateResponseProfile"),
 )
 _SPEC_UPDATE_STATUS = ActionSpec(
     "responseprofile",
@@ -89,6 +95,7 @@ _SPEC_UPDATE_STATUS = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "status"),
 )
 
 

@@ -24,6 +24,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entry",),
 )
 _SPEC_ATTACH_RECORDED_ENTRY = ActionSpec(
     "room_room",
@@ -33,6 +34,7 @@ _SPEC_ATTACH_RECORDED_ENTRY = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("roomEntryId", "mediaEntryId"),
 )
 _SPEC_DELETE = ActionSpec(
     "room_room",
@@ -42,6 +44,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("roomId",),
 )
 _SPEC_GET = ActionSpec(
     "room_room",
@@ -51,6 +54,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("roomId",),
 )
 _SPEC_LIST = ActionSpec(
     "room_room",
@@ -69,6 +73,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("roomId", "room"),
 )
 
 

@@ -28,6 +28,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("scheduleEvent",),
 )
 _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     "schedule_scheduleevent",
@@ -37,6 +38,7 @@ _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("fileData",),
 )
 _SPEC_CANCEL = ActionSpec(
     "schedule_scheduleevent",
@@ -46,6 +48,7 @@ _SPEC_CANCEL = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("scheduleEventId",),
 )
 _SPEC_DELETE = ActionSpec(
     "schedule_scheduleevent",
@@ -55,6 +58,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("scheduleEventId",),
 )
 _SPEC_GET = ActionSpec(
     "schedule_scheduleevent",
@@ -64,6 +68,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("scheduleEventId",),
 )
 _SPEC_GET_CONFLICTS = ActionSpec(
     "schedule_scheduleevent",
@@ -73,6 +78,7 @@ _SPEC_GET_CONFLICTS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("resourceIds", "scheduleEvent"),
 )
 _SPEC_LIST = ActionSpec(
     "schedule_scheduleevent",
@@ -91,6 +97,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("scheduleEventId", "scheduleEvent"),
 )
 _SPEC_UPDATE_LIVE_FEATURE = ActionSpec(
     "schedule_scheduleevent",
@@ -100,6 +107,7 @@ _SPEC_UPDATE_LIVE_FEATURE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("scheduledEventId", "featureName", "liveFeature"),
 )
 
 

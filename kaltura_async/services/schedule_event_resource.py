@@ -23,6 +23,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("scheduleEventResource",),
 )
 _SPEC_DELETE = ActionSpec(
     "schedule_scheduleeventresource",
@@ -32,6 +33,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("scheduleEventId", "scheduleResourceId"),
 )
 _SPEC_GET = ActionSpec(
     "schedule_scheduleeventresource",
@@ -41,6 +43,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("scheduleEventId", "scheduleResourceId"),
 )
 _SPEC_LIST = ActionSpec(
     "schedule_scheduleeventresource",
@@ -59,6 +62,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("scheduleEventId", "scheduleResourceId", "scheduleEventResource"),
 )
 
 

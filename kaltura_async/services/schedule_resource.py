@@ -26,6 +26,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("scheduleResource",),
 )
 _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     "schedule_scheduleresource",
@@ -35,6 +36,7 @@ _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("fileData",),
 )
 _SPEC_DELETE = ActionSpec(
     "schedule_scheduleresource",
@@ -44,6 +46,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("scheduleResourceId",),
 )
 _SPEC_GET = ActionSpec(
     "schedule_scheduleresource",
@@ -53,6 +56,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("scheduleResourceId",),
 )
 _SPEC_LIST = ActionSpec(
     "schedule_scheduleresource",
@@ -71,6 +75,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("scheduleResourceId", "scheduleResource"),
 )
 
 

@@ -24,6 +24,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("scheduledTaskProfile",),
 )
 _SPEC_DELETE = ActionSpec(
     "scheduledtask_scheduledtaskprofile",
@@ -33,6 +34,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "scheduledtask_scheduledtaskprofile",
@@ -42,6 +44,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_DRY_RUN_RESULTS = ActionSpec(
     "scheduledtask_scheduledtaskprofile",
@@ -51,6 +54,7 @@ _SPEC_GET_DRY_RUN_RESULTS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("requestId",),
 )
 _SPEC_LIST = ActionSpec(
     "scheduledtask_scheduledtaskprofile",
@@ -69,6 +73,7 @@ _SPEC_REQUEST_DRY_RUN = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("scheduledTaskProfileId",),
 )
 _SPEC_SERVE_DRY_RUN_RESULTS = ActionSpec(
     "scheduledtask_scheduledtaskprofile",
@@ -78,6 +83,7 @@ _SPEC_SERVE_DRY_RUN_RESULTS = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("requestId",),
 )
 _SPEC_UPDATE = ActionSpec(
     "scheduledtask_scheduledtaskprofile",
@@ -87,6 +93,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "scheduledTaskProfile"),
 )
 
 

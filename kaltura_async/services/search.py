@@ -26,6 +26,7 @@ _SPEC_EXTERNAL_LOGIN = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("searchSource", "userName", "password"),
 )
 _SPEC_GET_MEDIA_INFO = ActionSpec(
     "search",
@@ -35,6 +36,7 @@ _SPEC_GET_MEDIA_INFO = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("searchResult",),
 )
 _SPEC_SEARCH = ActionSpec(
     "search",
@@ -44,6 +46,7 @@ _SPEC_SEARCH = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("search",),
 )
 _SPEC_SEARCH_URL = ActionSpec(
     "search",
@@ -53,6 +56,7 @@ _SPEC_SEARCH_URL = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("mediaType", "url"),
 )
 
 

@@ -21,6 +21,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("searchTerm",),
 )
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "searchhistory_searchhistory",
@@ -30,6 +31,7 @@ _SPEC_EXPORT_TO_CSV = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("filter",),
 )
 _SPEC_LIST = ActionSpec(
     "searchhistory_searchhistory",

@@ -23,6 +23,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("serverNode",),
 )
 _SPEC_DELETE = ActionSpec(
     "servernode",
@@ -32,6 +33,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("serverNodeId",),
 )
 _SPEC_DISABLE = ActionSpec(
     "servernode",
@@ -41,6 +43,7 @@ _SPEC_DISABLE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("serverNodeId",),
 )
 _SPEC_ENABLE = ActionSpec(
     "servernode",
@@ -50,6 +53,7 @@ _SPEC_ENABLE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("serverNodeId",),
 )
 _SPEC_GET = ActionSpec(
     "servernode",
@@ -59,6 +63,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("serverNodeId",),
 )
 _SPEC_GET_FULL_PATH = ActionSpec(
     "servernode",
@@ -68,6 +73,7 @@ _SPEC_GET_FULL_PATH = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("hostName",),
 )
 _SPEC_LIST = ActionSpec(
     "servernode",
@@ -86,6 +92,7 @@ _SPEC_MARK_OFFLINE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("serverNodeId",),
 )
 _SPEC_REPORT_STATUS = ActionSpec(
     "servernode",
@@ -95,6 +102,7 @@ _SPEC_REPORT_STATUS = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("hostName",),
 )
 _SPEC_UPDATE = ActionSpec(
     "servernode",
@@ -104,6 +112,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("serverNodeId", "serverNode"),
 )
 
 

@@ -40,6 +40,7 @@ _SPEC_IMPERSONATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("secret", "impersonatedPartnerId"),
 )
 _SPEC_IMPERSONATE_BY_KS = ActionSpec(
     "session",
@@ -49,6 +50,7 @@ _SPEC_IMPERSONATE_BY_KS = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("session",),
 )
 _SPEC_START = ActionSpec(
     "session",
@@ -58,6 +60,7 @@ _SPEC_START = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("secret",),
 )
 _SPEC_START_WIDGET_SESSION = ActionSpec(
     "session",
@@ -67,6 +70,7 @@ _SPEC_START_WIDGET_SESSION = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("widgetId",),
 )
 
 

@@ -23,6 +23,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("shortLink",),
 )
 _SPEC_DELETE = ActionSpec(
     "shortlink_shortlink",
@@ -32,6 +33,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "shortlink_shortlink",
@@ -41,6 +43,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GOTO = ActionSpec(
     "shortlink_shortlink",
@@ -50,6 +53,7 @@ _SPEC_GOTO = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "shortlink_shortlink",
@@ -68,6 +72,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "shortLink"),
 )
 
 

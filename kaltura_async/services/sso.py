@@ -23,6 +23,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("sso",),
 )
 _SPEC_DELETE = ActionSpec(
     "sso_sso",
@@ -32,6 +33,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("ssoId",),
 )
 _SPEC_GET = ActionSpec(
     "sso_sso",
@@ -41,6 +43,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("ssoId",),
 )
 _SPEC_LIST = ActionSpec(
     "sso_sso",
@@ -59,6 +62,7 @@ _SPEC_LOGIN = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userId", "applicationType"),
 )
 _SPEC_UPDATE = ActionSpec(
     "sso_sso",
@@ -68,6 +72,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("ssoId", "sso"),
 )
 
 

@@ -22,6 +22,7 @@ _SPEC_COLLECT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("event",),
 )
 _SPEC_KMC_COLLECT = ActionSpec(
     "stats",
@@ -31,6 +32,7 @@ _SPEC_KMC_COLLECT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("kmcEvent",),
 )
 _SPEC_REPORT_DEVICE_CAPABILITIES = ActionSpec(
     "stats",
@@ -40,6 +42,7 @@ _SPEC_REPORT_DEVICE_CAPABILITIES = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("data",),
 )
 _SPEC_REPORT_ERROR = ActionSpec(
     "stats",
@@ -49,6 +52,7 @@ _SPEC_REPORT_ERROR = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("errorCode", "errorMessage"),
 )
 _SPEC_REPORT_KCE_ERROR = ActionSpec(
     "stats",
@@ -58,6 +62,7 @@ _SPEC_REPORT_KCE_ERROR = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("kalturaCEError",),
 )
 
 

@@ -24,6 +24,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("storageProfile",),
 )
 _SPEC_GET = ActionSpec(
     "storageprofile",
@@ -33,6 +34,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("storageProfileId",),
 )
 _SPEC_LIST = ActionSpec(
     "storageprofile",
@@ -51,6 +53,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("storageProfileId", "storageProfile"),
 )
 _SPEC_UPDATE_STATUS = ActionSpec(
     "storageprofile",
@@ -60,6 +63,7 @@ _SPEC_UPDATE_STATUS = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("storageId", "status"),
 )
 
 

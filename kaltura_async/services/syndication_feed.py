@@ -24,6 +24,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("syndicationFeed",),
 )
 _SPEC_DELETE = ActionSpec(
     "syndicationfeed",
@@ -33,6 +34,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "syndicationfeed",
@@ -42,6 +44,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_ENTRY_COUNT = ActionSpec(
     "syndicationfeed",
@@ -51,6 +54,7 @@ _SPEC_GET_ENTRY_COUNT = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("feedId",),
 )
 _SPEC_LIST = ActionSpec(
     "syndicationfeed",
@@ -69,6 +73,7 @@ _SPEC_REQUEST_CONVERSION = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("feedId",),
 )
 _SPEC_UPDATE = ActionSpec(
     "syndicationfeed",
@@ -78,6 +83,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "syndicationFeed"),
 )
 
 

@@ -31,6 +31,7 @@ _SPEC_INDEX_CATEGORY_ENTRY_TAGS = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("categoryId", "pcToDecrement", "pcToIncrement"),
 )
 _SPEC_SEARCH = ActionSpec(
     "tagsearch_tag",
@@ -40,6 +41,7 @@ _SPEC_SEARCH = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("tagFilter",),
 )
 
 

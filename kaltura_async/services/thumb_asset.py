@@ -30,6 +30,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "thumbAsset"),
 )
 _SPEC_ADD_FROM_IMAGE = ActionSpec(
     "thumbasset",
@@ -39,6 +40,7 @@ _SPEC_ADD_FROM_IMAGE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "fileData"),
 )
 _SPEC_ADD_FROM_URL = ActionSpec(
     "thumbasset",
@@ -48,6 +50,7 @@ _SPEC_ADD_FROM_URL = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "url"),
 )
 _SPEC_DELETE = ActionSpec(
     "thumbasset",
@@ -57,6 +60,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("thumbAssetId",),
 )
 _SPEC_EXPORT = ActionSpec(
     "thumbasset",
@@ -66,6 +70,7 @@ _SPEC_EXPORT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("assetId", "storageProfileId"),
 )
 _SPEC_GENERATE = ActionSpec(
     "thumbasset",
@@ -75,6 +80,7 @@ _SPEC_GENERATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "thumbParams"),
 )
 _SPEC_GENERATE_BY_ENTRY_ID = ActionSpec(
     "thumbasset",
@@ -84,6 +90,7 @@ _SPEC_GENERATE_BY_ENTRY_ID = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "destThumbParamsId"),
 )
 _SPEC_GET = ActionSpec(
     "thumbasset",
@@ -93,6 +100,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("thumbAssetId",),
 )
 _SPEC_GET_BY_ENTRY_ID = ActionSpec(
     "thumbasset",
@@ -102,6 +110,7 @@ _SPEC_GET_BY_ENTRY_ID = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET_REMOTE_PATHS = ActionSpec(
     "thumbasset",
@@ -111,6 +120,7 @@ _SPEC_GET_REMOTE_PATHS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_URL = ActionSpec(
     "thumbasset",
@@ -120,6 +130,7 @@ _SPEC_GET_URL = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "thumbasset",
@@ -138,6 +149,7 @@ _SPEC_REGENERATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("thumbAssetId",),
 )
 _SPEC_SERVE = ActionSpec(
     "thumbasset",
@@ -147,6 +159,7 @@ _SPEC_SERVE = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("thumbAssetId",),
 )
 _SPEC_SERVE_BY_ENTRY_ID = ActionSpec(
     "thumbasset",
@@ -156,6 +169,7 @@ _SPEC_SERVE_BY_ENTRY_ID = ActionSpec(
     safe=True,
     multirequest=False,
     update=False,
+    required=("entryId",),
 )
 _SPEC_SET_AS_DEFAULT = ActionSpec(
     "thumbasset",
@@ -165,6 +179,7 @@ _SPEC_SET_AS_DEFAULT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("thumbAssetId",),
 )
 _SPEC_SET_CONTENT = ActionSpec(
     "thumbasset",
@@ -174,6 +189,7 @@ _SPEC_SET_CONTENT = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id", "contentResource"),
 )
 _SPEC_UPDATE = ActionSpec(
     "thumbasset",
@@ -183,6 +199,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "thumbAsset"),
 )
 
 

@@ -24,6 +24,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("thumbParams",),
 )
 _SPEC_DELETE = ActionSpec(
     "thumbparams",
@@ -33,6 +34,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "thumbparams",
@@ -42,6 +44,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_BY_CONVERSION_PROFILE_ID = ActionSpec(
     "thumbparams",
@@ -51,6 +54,7 @@ _SPEC_GET_BY_CONVERSION_PROFILE_ID = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("conversionProfileId",),
 )
 _SPEC_LIST = ActionSpec(
     "thumbparams",
@@ -69,6 +73,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "thumbParams"),
 )
 
 

@@ -15,6 +15,7 @@ _SPEC_TRANSFORM = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("transformString",),
 )
 
 

@@ -25,6 +25,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("uiConf",),
 )
 _SPEC_CLONE = ActionSpec(
     "uiconf",
@@ -34,6 +35,7 @@ _SPEC_CLONE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_DELETE = ActionSpec(
     "uiconf",
@@ -43,6 +45,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "uiconf",
@@ -52,6 +55,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_AVAILABLE_TYPES = ActionSpec(
     "uiconf",
@@ -88,6 +92,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "uiConf"),
 )
 
 

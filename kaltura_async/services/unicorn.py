@@ -15,6 +15,7 @@ _SPEC_NOTIFY = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 
 

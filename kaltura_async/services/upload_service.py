@@ -21,6 +21,7 @@ _SPEC_GET_UPLOADED_FILE_TOKEN_BY_FILE_NAME = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("fileName",),
 )
 _SPEC_UPLOAD = ActionSpec(
     "upload",
@@ -30,6 +31,7 @@ _SPEC_UPLOAD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("fileData",),
 )
 
 

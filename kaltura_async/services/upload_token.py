@@ -33,6 +33,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("uploadTokenId",),
 )
 _SPEC_GET = ActionSpec(
     "uploadtoken",
@@ -42,6 +43,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("uploadTokenId",),
 )
 _SPEC_LIST = ActionSpec(
     "uploadtoken",
@@ -60,6 +62,7 @@ _SPEC_UPLOAD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("uploadTokenId", "fileData"),
 )
 
 

@@ -33,6 +33,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("user",),
 )
 _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     "user",
@@ -42,6 +43,7 @@ _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("fileData",),
 )
 _SPEC_CHECK_LOGIN_DATA_EXISTS = ActionSpec(
     "user",
@@ -51,6 +53,7 @@ _SPEC_CHECK_LOGIN_DATA_EXISTS = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("filter",),
 )
 _SPEC_DELETE = ActionSpec(
     "user",
@@ -60,6 +63,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userId",),
 )
 _SPEC_DEMOTE_ADMIN = ActionSpec(
     "user",
@@ -69,6 +73,7 @@ _SPEC_DEMOTE_ADMIN = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userId",),
 )
 _SPEC_DISABLE_LOGIN = ActionSpec(
     "user",
@@ -87,6 +92,7 @@ _SPEC_ENABLE_LOGIN = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userId", "loginId"),
 )
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "user",
@@ -105,6 +111,7 @@ _SPEC_GENERATE_QR_CODE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("hashKey",),
 )
 _SPEC_GET = ActionSpec(
     "user",
@@ -123,6 +130,7 @@ _SPEC_GET_BY_LOGIN_ID = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("loginId",),
 )
 _SPEC_INDEX = ActionSpec(
     "user",
@@ -132,6 +140,7 @@ _SPEC_INDEX = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "user",
@@ -150,6 +159,7 @@ _SPEC_LOGIN = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("partnerId", "userId", "password"),
 )
 _SPEC_LOGIN_BY_KS = ActionSpec(
     "user",
@@ -159,6 +169,7 @@ _SPEC_LOGIN_BY_KS = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("requestedPartnerId",),
 )
 _SPEC_LOGIN_BY_LOGIN_ID = ActionSpec(
     "user",
@@ -168,6 +179,7 @@ _SPEC_LOGIN_BY_LOGIN_ID = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("loginId", "password"),
 )
 _SPEC_LOGIN_DATA_RESET_PASSWORD = ActionSpec(
     "user",
@@ -177,6 +189,7 @@ _SPEC_LOGIN_DATA_RESET_PASSWORD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("loginDataId", "newPassword"),
 )
 _SPEC_NOTIFY_BAN = ActionSpec(
     "user",
@@ -186,6 +199,7 @@ _SPEC_NOTIFY_BAN = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userId",),
 )
 _SPEC_REPLACE_USER_LOGIN_DATA = ActionSpec(
     "user",
@@ -195,6 +209,7 @@ _SPEC_REPLACE_USER_LOGIN_DATA = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userId", "newLoginId"),
 )
 _SPEC_RESET_PASSWORD = ActionSpec(
     "user",
@@ -204,6 +219,7 @@ _SPEC_RESET_PASSWORD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("email",),
 )
 _SPEC_SERVE_CSV = ActionSpec(
     "user",
@@ -213,6 +229,7 @@ _SPEC_SERVE_CSV = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_SET_INITIAL_PASSWORD = ActionSpec(
     "user",
@@ -222,6 +239,7 @@ _SPEC_SET_INITIAL_PASSWORD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("hashKey", "newPassword"),
 )
 _SPEC_UPDATE = ActionSpec(
     "user",
@@ -231,6 +249,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("userId", "user"),
 )
 _SPEC_UPDATE_LOGIN_DATA = ActionSpec(
     "user",
@@ -240,6 +259,7 @@ _SPEC_UPDATE_LOGIN_DATA = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("oldLoginId", "password"),
 )
 _SPEC_VALIDATE_HASH_KEY = ActionSpec(
     "user",
@@ -249,6 +269,7 @@ _SPEC_VALIDATE_HASH_KEY = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("hashKey",),
 )
 
 

@@ -23,6 +23,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userAppRole",),
 )
 _SPEC_DELETE = ActionSpec(
     "userapprole",
@@ -32,6 +33,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userId", "appGuid"),
 )
 _SPEC_GET = ActionSpec(
     "userapprole",
@@ -41,6 +43,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("userId", "appGuid"),
 )
 _SPEC_LIST = ActionSpec(
     "userapprole",
@@ -59,6 +62,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("userId", "appGuid", "userAppRole"),
 )
 
 

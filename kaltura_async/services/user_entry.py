@@ -24,6 +24,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userEntry",),
 )
 _SPEC_BULK_DELETE = ActionSpec(
     "userentry",
@@ -33,6 +34,7 @@ _SPEC_BULK_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("filter",),
 )
 _SPEC_DELETE = ActionSpec(
     "userentry",
@@ -42,6 +44,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "userentry",
@@ -51,6 +54,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_LIST = ActionSpec(
     "userentry",
@@ -69,6 +73,7 @@ _SPEC_SUBMIT_QUIZ = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_UPDATE = ActionSpec(
     "userentry",
@@ -78,6 +83,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "userEntry"),
 )
 
 

@@ -23,6 +23,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userRole",),
 )
 _SPEC_CLONE = ActionSpec(
     "userrole",
@@ -32,6 +33,7 @@ _SPEC_CLONE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userRoleId",),
 )
 _SPEC_DELETE = ActionSpec(
     "userrole",
@@ -41,6 +43,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("userRoleId",),
 )
 _SPEC_GET = ActionSpec(
     "userrole",
@@ -50,6 +53,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("userRoleId",),
 )
 _SPEC_LIST = ActionSpec(
     "userrole",
@@ -68,6 +72,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("userRoleId", "userRole"),
 )
 
 

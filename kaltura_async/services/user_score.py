@@ -22,6 +22,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("gameObjectId", "gameObjectType", "userId"),
 )
 _SPEC_LIST = ActionSpec(
     "game_userscore",
@@ -31,6 +32,7 @@ _SPEC_LIST = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("filter",),
 )
 _SPEC_UPDATE = ActionSpec(
     "game_userscore",
@@ -40,6 +42,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("gameObjectId", "gameObjectType", "userId", "score"),
 )
 
 

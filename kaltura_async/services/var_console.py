@@ -33,6 +33,7 @@ _SPEC_UPDATE_STATUS = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "status"),
 )
 
 

@@ -27,6 +27,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("vendorCatalogItem",),
 )
 _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     "reach_vendorcatalogitem",
@@ -36,6 +37,7 @@ _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("fileData",),
 )
 _SPEC_DELETE = ActionSpec(
     "reach_vendorcatalogitem",
@@ -45,6 +47,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET = ActionSpec(
     "reach_vendorcatalogitem",
@@ -54,6 +57,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("id",),
 )
 _SPEC_GET_SERVE_URL = ActionSpec(
     "reach_vendorcatalogitem",
@@ -90,6 +94,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "vendorCatalogItem"),
 )
 _SPEC_UPDATE_STATUS = ActionSpec(
     "reach_vendorcatalogitem",
@@ -99,6 +104,7 @@ _SPEC_UPDATE_STATUS = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "status"),
 )
 
 

@@ -20,6 +20,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("integration", "remoteId"),
 )
 _SPEC_DELETE = ActionSpec(
     "vendor_vendorintegration",
@@ -29,6 +30,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("integrationId",),
 )
 _SPEC_GET = ActionSpec(
     "vendor_vendorintegration",
@@ -38,6 +40,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("integrationId",),
 )
 _SPEC_UPDATE = ActionSpec(
     "vendor_vendorintegration",
@@ -47,6 +50,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "integrationSetting"),
 )
 _SPEC_UPDATE_STATUS = ActionSpec(
     "vendor_vendorintegration",
@@ -56,6 +60,7 @@ _SPEC_UPDATE_STATUS = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("id", "status"),
 )
 
 

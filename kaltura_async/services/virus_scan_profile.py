@@ -23,6 +23,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("virusScanProfile",),
 )
 _SPEC_DELETE = ActionSpec(
     "virusscan_virusscanprofile",
@@ -32,6 +33,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("virusScanProfileId",),
 )
 _SPEC_GET = ActionSpec(
     "virusscan_virusscanprofile",
@@ -41,6 +43,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("virusScanProfileId",),
 )
 _SPEC_LIST = ActionSpec(
     "virusscan_virusscanprofile",
@@ -59,6 +62,7 @@ _SPEC_SCAN = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("flavorAssetId",),
 )
 _SPEC_UPDATE = ActionSpec(
     "virusscan_virusscanprofile",
@@ -68,6 +72,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("virusScanProfileId", "virusScanProfile"),
 )
 
 

@@ -20,6 +20,7 @@ _SPEC_ADD = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId", "kalturaVolatileInteractivity"),
 )
 _SPEC_DELETE = ActionSpec(
     "interactivity_volatileinteractivity",
@@ -29,6 +30,7 @@ _SPEC_DELETE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_GET = ActionSpec(
     "interactivity_volatileinteractivity",
@@ -38,6 +40,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("entryId",),
 )
 _SPEC_UPDATE = ActionSpec(
     "interactivity_volatileinteractivity",
@@ -47,6 +50,7 @@ _SPEC_UPDATE = ActionSpec(
     safe=False,
     multirequest=True,
     update=True,
+    required=("entryId", "version", "kalturaVolatileInteractivity"),
 )
 
 

@@ -22,6 +22,7 @@ _SPEC_FETCH_REGISTRATION_PAGE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("tokensData", "iv"),
 )
 _SPEC_LIST = ActionSpec(
     "webexapidropfolder_webexvendor",
@@ -58,6 +59,7 @@ _SPEC_SUBMIT_REGISTRATION = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("accountId", "integrationSetting"),
 )
 
 

@@ -15,6 +15,7 @@ _SPEC_GET_LICENSE = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("flavorAssetId",),
 )
 
 

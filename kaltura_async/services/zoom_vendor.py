@@ -32,6 +32,7 @@ _SPEC_FETCH_REGISTRATION_PAGE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("tokensData", "iv"),
 )
 _SPEC_GET = ActionSpec(
     "vendor_zoomvendor",
@@ -41,6 +42,7 @@ _SPEC_GET = ActionSpec(
     safe=True,
     multirequest=True,
     update=False,
+    required=("partnerId",),
 )
 _SPEC_LIST = ActionSpec(
     "vendor_zoomvendor",
@@ -59,6 +61,7 @@ _SPEC_LOCAL_REGISTRATION_PAGE = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("zoomAccountId",),
 )
 _SPEC_OAUTH_VALIDATION = ActionSpec(
     "vendor_zoomvendor",
@@ -95,6 +98,7 @@ _SPEC_SUBMIT_REGISTRATION = ActionSpec(
     safe=False,
     multirequest=True,
     update=False,
+    required=("accountId", "integrationSetting"),
 )
 
 

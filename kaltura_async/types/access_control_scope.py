@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
     from .access_control_context_type_holder import AccessControlContextTypeHolder
@@ -34,7 +34,7 @@ class AccessControlScope(KalturaObject):
 
     referrer: str | None = UNSET
     ip: str | None = UNSET
-    ks: str | None = UNSET
+    ks: str | None = secret_field()
     user_agent: str | None = UNSET
     time: int | None = UNSET
     contexts: list[AccessControlContextTypeHolder] | None = UNSET

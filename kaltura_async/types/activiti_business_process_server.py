@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, secret_field
 from .business_process_server import BusinessProcessServer
 
 if TYPE_CHECKING:
@@ -34,4 +34,4 @@ class ActivitiBusinessProcessServer(BusinessProcessServer):
     port: int | None = UNSET
     protocol: ActivitiBusinessProcessServerProtocol | None = UNSET
     username: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()

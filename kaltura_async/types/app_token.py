@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
     from ..enums.app_token_hash_type import AppTokenHashType
@@ -40,7 +40,7 @@ class AppToken(KalturaObject):
     )
 
     id: str | None = UNSET
-    token: str | None = UNSET
+    token: str | None = secret_field()
     partner_id: int | None = UNSET
     created_at: int | None = UNSET
     updated_at: int | None = UNSET

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
     from ..enums.audit_trail_action import AuditTrailAction
@@ -67,7 +67,7 @@ class AuditTrail(KalturaObject):
     user_id: str | None = UNSET
     action: AuditTrailAction | None = UNSET
     data: AuditTrailInfo | None = UNSET
-    ks: str | None = UNSET
+    ks: str | None = secret_field()
     context: AuditTrailContext | None = UNSET
     entry_point: str | None = UNSET
     server_name: str | None = UNSET

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, secret_field
 
 __all__ = ["BatchHistoryData"]
 
@@ -39,5 +39,5 @@ class BatchHistoryData(KalturaObject):
     err_type: int | None = UNSET
     err_number: int | None = UNSET
     host_name: str | None = UNSET
-    session_id: str | None = UNSET
+    session_id: str | None = secret_field()
     scheduler_name: str | None = UNSET

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, secret_field
 from .integration_job_provider_data import IntegrationJobProviderData
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class Cielo24JobProviderData(IntegrationJobProviderData):
     priority: Cielo24Priority | None = UNSET
     fidelity: Cielo24Fidelity | None = UNSET
     username: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()
     base_url: str | None = UNSET
     spoken_language: Language | None = UNSET
     replace_media_content: bool | None = UNSET

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["CortexApiDistributionProfile"]
@@ -30,7 +30,7 @@ class CortexApiDistributionProfile(ConfigurableDistributionProfile):
 
     username: str | None = UNSET
     host: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()
     folderrecordid: str | None = UNSET
     metadataprofileid: str | None = UNSET
     metadataprofileidpushing: str | None = UNSET

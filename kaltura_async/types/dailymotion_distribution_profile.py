@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class DailymotionDistributionProfile(ConfigurableDistributionProfile):
     )
 
     user: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()
     geo_blocking_mapping: DailymotionGeoBlockingMapping | None = UNSET

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class FtpDistributionProfile(ConfigurableDistributionProfile):
     port: int | None = UNSET
     base_path: str | None = UNSET
     username: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()
     passphrase: str | None = UNSET
     sftp_public_key: str | None = UNSET
     sftp_private_key: str | None = UNSET

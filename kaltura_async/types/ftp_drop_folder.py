@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, secret_field
 from .remote_drop_folder import RemoteDropFolder
 
 __all__ = ["FtpDropFolder"]
@@ -29,4 +29,4 @@ class FtpDropFolder(RemoteDropFolder):
     host: str | None = UNSET
     port: int | None = UNSET
     username: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()

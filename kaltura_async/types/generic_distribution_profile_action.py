@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
     from ..enums.distribution_protocol import DistributionProtocol
@@ -36,7 +36,7 @@ class GenericDistributionProfileAction(KalturaObject):
     server_url: str | None = UNSET
     server_path: str | None = UNSET
     username: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()
     ftp_passive_mode: bool | None = UNSET
     http_field_name: str | None = UNSET
     http_file_name: str | None = UNSET

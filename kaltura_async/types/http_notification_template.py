@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, secret_field
 from .event_notification_template import EventNotificationTemplate
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class HttpNotificationTemplate(EventNotificationTemplate):
     timeout: int | None = UNSET
     connect_timeout: int | None = UNSET
     username: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()
     authentication_method: HttpNotificationAuthenticationMethod | None = UNSET
     ssl_version: HttpNotificationSslVersion | None = UNSET
     ssl_certificate: str | None = UNSET

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["IdeticDistributionProfile"]
@@ -28,5 +28,5 @@ class IdeticDistributionProfile(ConfigurableDistributionProfile):
 
     ftp_path: str | None = UNSET
     username: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()
     domain: str | None = UNSET

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
     from ..enums.live_stats_event_type import LiveStatsEventType
@@ -39,7 +39,7 @@ class LiveStatsEvent(KalturaObject):
     partner_id: int | None = UNSET
     entry_id: str | None = UNSET
     event_type: LiveStatsEventType | None = UNSET
-    session_id: str | None = UNSET
+    session_id: str | None = secret_field()
     event_index: int | None = UNSET
     buffer_time: int | None = UNSET
     bitrate: int | None = UNSET

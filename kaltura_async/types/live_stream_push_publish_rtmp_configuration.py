@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, secret_field
 from .live_stream_push_publish_configuration import LiveStreamPushPublishConfiguration
 
 __all__ = ["LiveStreamPushPublishRTMPConfiguration"]
@@ -27,6 +27,6 @@ class LiveStreamPushPublishRTMPConfiguration(LiveStreamPushPublishConfiguration)
     )
 
     user_id: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()
     stream_name: str | None = UNSET
     application_name: str | None = UNSET

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["MsnDistributionProfile"]
@@ -38,7 +38,7 @@ class MsnDistributionProfile(ConfigurableDistributionProfile):
     )
 
     username: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()
     domain: str | None = UNSET
     cs_id: str | None = UNSET
     source: str | None = UNSET

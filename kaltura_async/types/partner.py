@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
     from ..enums.commercial_use_type import CommercialUseType
@@ -153,8 +153,8 @@ class Partner(KalturaObject):
     allowed_from_email_white_list: str | None = UNSET
     max_upload_size: int | None = UNSET
     partner_package: int | None = UNSET
-    secret: str | None = UNSET
-    admin_secret: str | None = UNSET
+    secret: str | None = secret_field()
+    admin_secret: str | None = secret_field()
     cms_password: str | None = UNSET
     allow_multi_notification: int | None = UNSET
     admin_login_users_quota: int | None = UNSET

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
     from .base_response_profile import BaseResponseProfile
@@ -29,6 +29,6 @@ class RequestConfiguration(KalturaObject):
     )
 
     partner_id: int | None = UNSET
-    ks: str | None = UNSET
+    ks: str | None = secret_field()
     language: str | None = UNSET
     response_profile: BaseResponseProfile | None = UNSET

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, secret_field
 
 __all__ = ["RoomDetails"]
 
@@ -28,6 +28,6 @@ class RoomDetails(KalturaObject):
 
     server_url: str | None = UNSET
     entry_id: str | None = UNSET
-    token: str | None = UNSET
+    token: str | None = secret_field()
     expiry: int | None = UNSET
     server_name: str | None = UNSET

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
     from ..enums.session_type import SessionType
@@ -30,7 +30,7 @@ class SessionInfo(KalturaObject):
         ("privileges", "privileges", "str", READ_ONLY),
     )
 
-    ks: str | None = UNSET
+    ks: str | None = secret_field()
     session_type: SessionType | None = UNSET
     partner_id: int | None = UNSET
     user_id: str | None = UNSET

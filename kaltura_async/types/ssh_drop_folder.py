@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, secret_field
 from .remote_drop_folder import RemoteDropFolder
 
 __all__ = ["SshDropFolder"]
@@ -32,7 +32,7 @@ class SshDropFolder(RemoteDropFolder):
     host: str | None = UNSET
     port: int | None = UNSET
     username: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()
     private_key: str | None = UNSET
     public_key: str | None = UNSET
     pass_phrase: str | None = UNSET

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
 
 __all__ = ["StartWidgetSessionResponse"]
 
@@ -25,5 +25,5 @@ class StartWidgetSessionResponse(KalturaObject):
     )
 
     partner_id: int | None = UNSET
-    ks: str | None = UNSET
+    ks: str | None = secret_field()
     user_id: str | None = UNSET

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
     from ..enums.stats_event_type import StatsEventType
@@ -50,7 +50,7 @@ class StatsEvent(KalturaObject):
     client_ver: str | None = UNSET
     event_type: StatsEventType | None = UNSET
     event_timestamp: float | None = UNSET
-    session_id: str | None = UNSET
+    session_id: str | None = secret_field()
     partner_id: int | None = UNSET
     entry_id: str | None = UNSET
     unique_viewer: str | None = UNSET

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
     from ..enums.stats_kmc_event_type import StatsKmcEventType
@@ -39,7 +39,7 @@ class StatsKmcEvent(KalturaObject):
     kmc_event_action_path: str | None = UNSET
     kmc_event_type: StatsKmcEventType | None = UNSET
     event_timestamp: float | None = UNSET
-    session_id: str | None = UNSET
+    session_id: str | None = secret_field()
     partner_id: int | None = UNSET
     entry_id: str | None = UNSET
     widget_id: str | None = UNSET

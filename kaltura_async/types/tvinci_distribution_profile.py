@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class TvinciDistributionProfile(ConfigurableDistributionProfile):
 
     ingest_url: str | None = UNSET
     username: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()
     tags: list[TvinciDistributionTag] | None = UNSET
     xslt_file: str | None = UNSET
     inner_type: str | None = UNSET

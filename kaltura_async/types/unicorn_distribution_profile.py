@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["UnicornDistributionProfile"]
@@ -32,7 +32,7 @@ class UnicornDistributionProfile(ConfigurableDistributionProfile):
     )
 
     username: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()
     domain_name: str | None = UNSET
     channel_guid: str | None = UNSET
     api_host_url: str | None = UNSET

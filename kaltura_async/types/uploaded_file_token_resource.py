@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, secret_field
 from .generic_data_center_content_resource import GenericDataCenterContentResource
 
 __all__ = ["UploadedFileTokenResource"]
@@ -23,4 +23,4 @@ class UploadedFileTokenResource(GenericDataCenterContentResource):
         ("token", "token", "str", 0),
     )
 
-    token: str | None = UNSET
+    token: str | None = secret_field()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, secret_field
 from .base_user import BaseUser
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class User(BaseUser):
     role_ids: str | None = UNSET
     role_names: str | None = UNSET
     is_account_owner: bool | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()
     first_name: str | None = UNSET
     last_name: str | None = UNSET
     login_enabled: bool | None = UNSET

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, secret_field
 from .provision_job_data import ProvisionJobData
 
 if TYPE_CHECKING:
@@ -30,4 +30,4 @@ class VelocixProvisionJobData(ProvisionJobData):
 
     provisioning_params: list[KeyValue] | None = UNSET
     user_name: str | None = UNSET
-    password: str | None = UNSET
+    password: str | None = secret_field()

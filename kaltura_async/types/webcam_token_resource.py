@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, secret_field
 from .data_center_content_resource import DataCenterContentResource
 
 __all__ = ["WebcamTokenResource"]
@@ -23,4 +23,4 @@ class WebcamTokenResource(DataCenterContentResource):
         ("token", "token", "str", 0),
     )
 
-    token: str | None = UNSET
+    token: str | None = secret_field()

@@ -67,3 +67,34 @@ async def test_typed_errors_and_validation(
     with pytest.raises(KalturaValidationError, match="abstract"):
         await kaltura_client.media.add_content(entry_id="0_x", resource=Resource())
     assert kaltura_emulator.counters[("media", "addContent")] == before
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda c: c.media.get(entry_id=None), "entryId"),
+        (lambda c: c.media.get(entry_id=""), "entryId"),
+        (lambda c: c.media.get(entry_id="  "), "entryId"),
+        (lambda c: c.media.add(entry=None), "entry"),
+        (lambda c: c.upload_token.upload(upload_token_id="0_x", file_data=None), "fileData"),
+    ],
+)
+async def test_missing_required_arguments_fail_before_io(
+    kaltura_client: KalturaClient, kaltura_emulator: KalturaEmulator, make: object, field: str
+) -> None:
+    before = dict(kaltura_emulator.counters)
+    with pytest.raises(KalturaValidationError) as info:
+        await make(kaltura_client)  # type: ignore[operator]
+    assert info.value.field == field and field in str(info.value)
+    assert dict(kaltura_emulator.counters) == before
+
+
+def test_secret_fields_are_hidden_in_model_reprs() -> None:
+    from kaltura_async.types import AppToken, SessionInfo
+
+    token = AppToken(id="0_abc", token="0123456789abcdef0123456789abcdef")
+    assert "0123456789abcdef" not in repr(token) and "<redacted>" in repr(token)
+    assert "0_abc" in repr(token)
+    info = SessionInfo(ks="djJ8MTIzfHNlY3JldA==")
+    assert "djJ8" not in repr(info)
+    assert "token=UNSET" in repr(AppToken())

@@ -279,3 +279,11 @@ async def test_client_from_another_loop_is_refused(server: ScriptedServer) -> No
     assert len(errors) == 1 and isinstance(errors[0], KalturaValidationError)
     assert "another event loop" in str(errors[0])
     assert len(server.requests) == 1
+
+
+async def test_write_refused_with_429_is_sent_again(server: ScriptedServer) -> None:
+    # 429 means the server did not act on the request: a write may go again.
+    server.script(("status", 429, "slow down", {"Retry-After": "0"}), ("json", {"id": "1"}))
+    async with client(server) as c:
+        assert await c.call("media", "add") == {"id": "1"}
+    assert len(server.requests) == 2
