@@ -561,7 +561,7 @@ def _object_decoder(declared: str | None) -> Decoder:
                 return None
             if not isinstance(data, dict):
                 raise _protocol("an object", data)
-        object_type = data.get("objectType")
+        object_type: Any = data.get("objectType")
         try:
             fn = chosen[object_type]
         except (KeyError, TypeError):
