@@ -68,6 +68,10 @@ if TYPE_CHECKING:
     from ._model import UNSET as UNSET
     from ._model import KalturaObject as KalturaObject
     from ._model import UnsetType as UnsetType
+    from ._multirequest import CallResult as CallResult
+    from ._multirequest import MultiRequest as MultiRequest
+    from ._multirequest import MultiResponse as MultiResponse
+    from ._multirequest import Ref as Ref
     from ._session import (
         AppTokenKSProvider as AppTokenKSProvider,
     )
@@ -116,6 +120,10 @@ _EXPORTS: dict[str, str] = {
     "UNSET": "._model",
     "KalturaObject": "._model",
     "UnsetType": "._model",
+    "CallResult": "._multirequest",
+    "MultiRequest": "._multirequest",
+    "MultiResponse": "._multirequest",
+    "Ref": "._multirequest",
     "AppTokenKSProvider": "._session",
     "CryptoUnavailableError": "._session",
     "KSInfo": "._session",
@@ -129,6 +137,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "AppTokenKSProvider",
     "Call",
+    "CallResult",
     "CryptoUnavailableError",
     "DependencyError",
     "EntryNotFoundError",
@@ -147,6 +156,9 @@ __all__ = [
     "KalturaValidationError",
     "Limits",
     "MissingKSError",
+    "MultiRequest",
+    "MultiResponse",
+    "Ref",
     "RequestOptions",
     "RetryPolicy",
     "SecretKSProvider",

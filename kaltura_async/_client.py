@@ -47,6 +47,7 @@ T = TypeVar("T")
 
 DEFAULT_CLIENT_TAG = "kaltura-async"
 
+
 def normalize_service_url(url: str) -> str:
     """``https://host[:port][/prefix]`` without ``/api_v3`` or a trailing slash."""
     if not isinstance(url, str) or not url.strip():

@@ -129,8 +129,9 @@ class KalturaProtocolError(KalturaError):
 class DependencyError(KalturaError):
     """A batched call whose input came from a call that failed.
 
-    ``dependency`` is the 1-based number of the failed call in its batch; the failed
-    call's own error is ``__cause__``.
+    ``dependency`` is the 1-based number of the failed call in its batch. ``__cause__`` is
+    the server's answer to this call when it ran inside one multirequest (the server ran
+    it with ``""`` in place of the missing value), else the failed input's own error.
     """
 
     def __init__(self, message: str, *, dependency: int) -> None:
