@@ -20,9 +20,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Final
-
-import cattrs
+from typing import TYPE_CHECKING, Any, Final
 
 from ._errors import KalturaProtocolError, KalturaValidationError
 from ._model import (
@@ -644,9 +642,24 @@ def decode_any(data: Any) -> Any:
 
 # ---------------------------------------------------------------------------- cattrs
 
-#: The one cattrs converter: ``converter.structure(data, MediaEntry)`` and
-#: ``converter.unstructure(entry)`` go through the same hooks as the transport.
-converter: Final = cattrs.Converter()
+if TYPE_CHECKING:
+    import cattrs
+
+    #: The one cattrs converter: ``converter.structure(data, MediaEntry)`` and
+    #: ``converter.unstructure(entry)`` go through the same hooks as the transport.
+    converter: cattrs.Converter
+
+_converter: list[Any] = []
+
+
+def __getattr__(name: str) -> Any:
+    # The converter (and cattrs itself) is built on first use: the transport decodes
+    # without it, and importing cattrs would add a sizeable part to ``import kaltura_async``.
+    if name != "converter":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if not _converter:
+        _converter.append(_build_converter())
+    return _converter[0]
 
 
 def _is_model(cls: Any) -> bool:
@@ -669,6 +682,11 @@ def _unstructure_hook_factory(cls: type[KalturaObject]) -> Callable[[Any], Any]:
     return hook
 
 
-converter.register_structure_hook_factory(_is_model, _structure_hook_factory)
-converter.register_unstructure_hook_factory(_is_model, _unstructure_hook_factory)
-converter.register_unstructure_hook(UnsetType, lambda _v: None)
+def _build_converter() -> Any:
+    import cattrs
+
+    conv = cattrs.Converter()
+    conv.register_structure_hook_factory(_is_model, _structure_hook_factory)
+    conv.register_unstructure_hook_factory(_is_model, _unstructure_hook_factory)
+    conv.register_unstructure_hook(UnsetType, lambda _v: None)
+    return conv
