@@ -12,89 +12,59 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from ._call import Call as Call
-    from ._client import KalturaClient as KalturaClient
+    from ._call import (
+        Call as Call,
+    )
+    from ._client import (
+        KalturaClient as KalturaClient,
+    )
     from ._config import (
         Limits as Limits,
-    )
-    from ._config import (
         RequestOptions as RequestOptions,
-    )
-    from ._config import (
         RetryPolicy as RetryPolicy,
-    )
-    from ._config import (
         Timeout as Timeout,
     )
     from ._errors import (
         DependencyError as DependencyError,
-    )
-    from ._errors import (
         EntryNotFoundError as EntryNotFoundError,
-    )
-    from ._errors import (
         InvalidKSError as InvalidKSError,
-    )
-    from ._errors import (
         KalturaAPIError as KalturaAPIError,
-    )
-    from ._errors import (
         KalturaConnectionError as KalturaConnectionError,
-    )
-    from ._errors import (
         KalturaError as KalturaError,
-    )
-    from ._errors import (
         KalturaHTTPError as KalturaHTTPError,
-    )
-    from ._errors import (
         KalturaProtocolError as KalturaProtocolError,
-    )
-    from ._errors import (
         KalturaTimeoutError as KalturaTimeoutError,
-    )
-    from ._errors import (
         KalturaTransportError as KalturaTransportError,
-    )
-    from ._errors import (
         KalturaValidationError as KalturaValidationError,
-    )
-    from ._errors import (
         MissingKSError as MissingKSError,
-    )
-    from ._errors import (
         ServiceForbiddenError as ServiceForbiddenError,
     )
-    from ._model import UNSET as UNSET
-    from ._model import KalturaObject as KalturaObject
-    from ._model import UnsetType as UnsetType
-    from ._multirequest import CallResult as CallResult
-    from ._multirequest import MultiRequest as MultiRequest
-    from ._multirequest import MultiResponse as MultiResponse
-    from ._multirequest import Ref as Ref
+    from ._model import (
+        UNSET as UNSET,
+        KalturaObject as KalturaObject,
+        UnsetType as UnsetType,
+    )
+    from ._multirequest import (
+        CallResult as CallResult,
+        MultiRequest as MultiRequest,
+        MultiResponse as MultiResponse,
+        Ref as Ref,
+    )
+    from ._pagination import (
+        Paginator as Paginator,
+    )
     from ._session import (
         AppTokenKSProvider as AppTokenKSProvider,
-    )
-    from ._session import (
         CryptoUnavailableError as CryptoUnavailableError,
-    )
-    from ._session import (
         KSInfo as KSInfo,
-    )
-    from ._session import (
         KSProvider as KSProvider,
-    )
-    from ._session import (
         SecretKSProvider as SecretKSProvider,
-    )
-    from ._session import (
         StaticKS as StaticKS,
-    )
-    from ._session import (
         generate_ks as generate_ks,
-    )
-    from ._session import (
         parse_ks as parse_ks,
+    )
+    from ._upload import (
+        EntryProcessingError as EntryProcessingError,
     )
 
 _EXPORTS: dict[str, str] = {
@@ -131,6 +101,8 @@ _EXPORTS: dict[str, str] = {
     "SecretKSProvider": "._session",
     "StaticKS": "._session",
     "generate_ks": "._session",
+    "EntryProcessingError": "._upload",
+    "Paginator": "._pagination",
     "parse_ks": "._session",
 }
 
@@ -141,6 +113,7 @@ __all__ = [
     "CryptoUnavailableError",
     "DependencyError",
     "EntryNotFoundError",
+    "EntryProcessingError",
     "InvalidKSError",
     "KSInfo",
     "KSProvider",
@@ -158,6 +131,7 @@ __all__ = [
     "MissingKSError",
     "MultiRequest",
     "MultiResponse",
+    "Paginator",
     "Ref",
     "RequestOptions",
     "RetryPolicy",

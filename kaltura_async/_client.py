@@ -34,8 +34,12 @@ if TYPE_CHECKING:
     import aiohttp
 
     from ._multirequest import MultiRequest, MultiResponse
+    from ._pagination import Paginator, Strategy
     from ._session import KSProvider
+    from ._upload import ProgressCallback, UploadSource
     from .services._accessors import ServiceAccessors
+    from .types.media_entry import MediaEntry
+    from .types.upload_token import UploadToken
 else:
     # Service attributes resolve lazily in __getattr__; the generated accessor class only
     # carries their types for checkers, so importing it at run time would buy nothing.
@@ -453,6 +457,82 @@ class KalturaClient(ServiceAccessors):
     async def batch(self, *calls: Call[Any], **options: Any) -> MultiResponse:
         """Run ``calls`` as one multirequest and return the per-call results."""
         return await self.multirequest(*calls, **options).execute()
+
+    # ------------------------------------------------------------------ uploads
+
+    async def upload(
+        self,
+        source: UploadSource,
+        *,
+        file_name: str | None = None,
+        chunk_size: int | None = None,
+        parallel: int | None = None,
+        progress: ProgressCallback | None = None,
+        upload_token_id: str | None = None,
+    ) -> UploadToken:
+        """Upload a file in chunks, ``parallel`` at once, and return the FULL upload token.
+
+        ``source`` is a path, bytes, a binary file object or an async iterator of bytes; it
+        is streamed, so memory stays near ``parallel * chunk_size`` (defaults 2 x 8 MiB).
+        Failed chunks are sent again. ``progress(bytes_sent, total)`` is called as chunks
+        complete (``total`` is None for a stream of unknown size). ``upload_token_id``
+        resumes an interrupted upload (after a cancel or a crash) from the bytes the token
+        already holds. Only the file's base name is ever sent.
+        """
+        from ._upload import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL, upload
+
+        return await upload(
+            self,
+            source,
+            file_name=file_name,
+            chunk_size=DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size,
+            parallel=DEFAULT_PARALLEL if parallel is None else parallel,
+            progress=progress,
+            upload_token_id=upload_token_id,
+        )
+
+    async def ingest(
+        self,
+        source: UploadSource,
+        entry: MediaEntry | None = None,
+        *,
+        wait_ready: bool = False,
+        timeout: float = 3600.0,
+        poll_interval: float = 2.0,
+        **upload_kwargs: Any,
+    ) -> MediaEntry:
+        """Upload ``source``, then ``media.add`` + ``media.addContent`` in one multirequest.
+
+        ``entry`` defaults to a video entry named after the file. With ``wait_ready`` the
+        entry is polled (from ``poll_interval`` seconds, growing) until READY; a failed
+        conversion raises ``EntryProcessingError``, and ``timeout`` seconds without READY
+        raise ``KalturaTimeoutError``. ``upload_kwargs`` go to :meth:`upload`.
+        """
+        from ._upload import ingest
+
+        return await ingest(
+            self,
+            source,
+            entry,
+            wait_ready=wait_ready,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            **upload_kwargs,
+        )
+
+    # pagination
+
+    def paginate(
+        self, list_call: Call[T], *, page_size: int = 500, strategy: Strategy = "pages"
+    ) -> Paginator[T]:
+        """Iterate a list call across pages: ``async for item in client.paginate(call)``.
+
+        ``.pages()`` yields the list responses instead. ``strategy="cursor"`` walks entry
+        lists past the server's 10,000-result window (see :mod:`kaltura_async._pagination`).
+        """
+        from ._pagination import Paginator
+
+        return Paginator(self, list_call, page_size=page_size, strategy=strategy)
 
 
 def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException | None:

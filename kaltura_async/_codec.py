@@ -18,6 +18,7 @@ import enum
 import importlib
 import math
 import re
+import reprlib
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -368,8 +369,14 @@ def is_api_exception(data: Any) -> bool:
     return isinstance(data, dict) and data.get("objectType") == API_EXCEPTION
 
 
+# A bounded repr: a hostile answer may be huge or nested past the recursion limit.
+_SHORT_REPR: Final = reprlib.Repr()
+_SHORT_REPR.maxlevel = 3
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = 40
+
+
 def _protocol(expected: str, data: Any) -> KalturaProtocolError:
-    shown = repr(data)
+    shown = _SHORT_REPR.repr(data)
     if len(shown) > 80:
         shown = shown[:77] + "..."
     return KalturaProtocolError(f"expected {expected}, got {type(data).__name__} {shown}")
@@ -520,10 +527,14 @@ def _enum_decoder(wire: str) -> Decoder:
             return member
         if data is None:
             return None
+        if not isinstance(data, (str, int, float)):
+            # Only a scalar can be an enum value; the enum's own error would repr the
+            # whole (maybe huge, maybe deeply nested) container.
+            raise _protocol(wire, data)
         try:
             return cls(data)
         except (ValueError, TypeError):  # TypeError: an enum with no members
-            if isinstance(data, (str, int, float)) and not isinstance(data, bool):
+            if not isinstance(data, bool):
                 return data  # kept raw: an enum value must never fail a decode
             raise _protocol(wire, data) from None
 
@@ -621,22 +632,36 @@ def _build_class_decoder(cls: type[KalturaObject]) -> _ClassDecoder:
     return decode_class
 
 
+def _too_deep() -> KalturaProtocolError:
+    return KalturaProtocolError("the answer is nested deeper than the decoder's stack")
+
+
 def decode(kind: str, data: Any) -> Any:
     """Decode wire ``data`` of ``kind`` (an API exception must be handled by the caller)."""
-    return decoder_for(kind)(data)
+    try:
+        return decoder_for(kind)(data)
+    except RecursionError:
+        raise _too_deep() from None
 
 
 def decode_any(data: Any) -> Any:
     """Decode data of no declared kind (``client.call``): objects of a known objectType
     become models, everything else is returned as the JSON gave it."""
+    try:
+        return _decode_any(data)
+    except RecursionError:
+        raise _too_deep() from None
+
+
+def _decode_any(data: Any) -> Any:
     if isinstance(data, dict):
         object_type = data.get("objectType")
         cls = resolve_type(object_type) if isinstance(object_type, str) else None
         if cls is not None:
             return structure_object(data, cls)
-        return {k: decode_any(v) for k, v in data.items()}
+        return {k: _decode_any(v) for k, v in data.items()}
     if isinstance(data, list):
-        return [decode_any(v) for v in data]
+        return [_decode_any(v) for v in data]
     return data
 
 

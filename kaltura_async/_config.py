@@ -34,6 +34,35 @@ def _positive_or_none(name: str) -> Any:
     return check
 
 
+def _count(name: str) -> Any:
+    """An int >= 0 (aiohttp reads 0 as "no limit"), or None where aiohttp allows it."""
+
+    def check(_inst: object, attr: attrs.Attribute[Any], value: int | None) -> None:
+        if value is None and attr.name == "ttl_dns_cache":
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise KalturaValidationError(f"{name} must be an int >= 0", field=name)
+
+    return check
+
+
+def _optional(name: str, *types: type, non_empty: bool = False) -> Any:
+    """None, or an instance of ``types`` (never a bool passed for an int)."""
+
+    def check(_inst: object, _attr: object, value: Any) -> None:
+        if value is None:
+            return
+        if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
+            expected = " or ".join(t.__name__ for t in types)
+            raise KalturaValidationError(
+                f"{name} must be {expected} or None, got {type(value).__name__}", field=name
+            )
+        if non_empty and not value:
+            raise KalturaValidationError(f"{name} must not be empty", field=name)
+
+    return check
+
+
 @attrs.frozen(kw_only=True)
 class Timeout:
     """Timeouts in seconds; ``None`` disables one.
@@ -148,25 +177,33 @@ class Limits:
     side is closing).
     """
 
-    max_connections: int = 100
-    max_connections_per_host: int = 100
-    keepalive_timeout: float = 30.0
-    ttl_dns_cache: int = 300
+    max_connections: int = attrs.field(default=100, validator=_count("limits.max_connections"))
+    max_connections_per_host: int = attrs.field(
+        default=100, validator=_count("limits.max_connections_per_host")
+    )
+    keepalive_timeout: float = attrs.field(
+        default=30.0, validator=_positive_or_none("limits.keepalive_timeout")
+    )
+    ttl_dns_cache: int | None = attrs.field(default=300, validator=_count("limits.ttl_dns_cache"))
 
 
 @attrs.frozen(kw_only=True)
 class RequestOptions:
     """Options of one call or one client view; ``None`` means "inherit"."""
 
-    ks: str | None = attrs.field(default=None, repr=False)
-    partner_id: int | None = None
-    client_tag: str | None = None
+    ks: str | None = attrs.field(
+        default=None, repr=False, validator=_optional("ks", str, non_empty=True)
+    )
+    partner_id: int | None = attrs.field(default=None, validator=_optional("partner_id", int))
+    client_tag: str | None = attrs.field(default=None, validator=_optional("client_tag", str))
     response_profile: Any = None
-    language: str | None = None
-    timeout: Timeout | None = None
-    retry: RetryPolicy | None = None
+    language: str | None = attrs.field(
+        default=None, validator=_optional("language", str, non_empty=True)
+    )
+    timeout: Timeout | None = attrs.field(default=None, validator=_optional("timeout", Timeout))
+    retry: RetryPolicy | None = attrs.field(default=None, validator=_optional("retry", RetryPolicy))
     #: force this call to be treated as safe (True) or unsafe (False) to retry
-    idempotent: bool | None = None
+    idempotent: bool | None = attrs.field(default=None, validator=_optional("idempotent", bool))
 
     def merge(self, **changes: Any) -> RequestOptions:
         unknown = set(changes) - {a.name for a in attrs.fields(RequestOptions)}

@@ -725,6 +725,7 @@ class SecretKSProvider(_RenewingProvider):
     async def _obtain(self, client: SessionClient) -> tuple[str, float]:
         pid = self._partner_id(self.partner_id, client)
         if self.local:
+            now = self._clock.time()
             ks = generate_ks(
                 self._secret,
                 pid,
@@ -733,9 +734,11 @@ class SecretKSProvider(_RenewingProvider):
                 expiry=self.expiry,
                 privileges=self.privileges,
                 version=self.version,
-                _now=self._clock.time(),
+                _now=now,
             )
-            return ks, float(self.expiry)
+            # The KS says int(now) + expiry: up to a second less than ``expiry`` from now,
+            # which matters when the renewal margin is short.
+            return ks, int(now) + self.expiry - now
         result = await client.call(
             "session",
             "start",

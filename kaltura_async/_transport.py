@@ -13,10 +13,11 @@ import asyncio
 import io
 import json
 import os
+import ssl
 import time
 from collections.abc import AsyncIterable, Generator, Mapping
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import aiohttp
 from yarl import URL
@@ -32,9 +33,6 @@ from ._errors import (
     KalturaValidationError,
 )
 from ._logging import logger
-
-if TYPE_CHECKING:
-    import ssl
 
 __all__ = ["FilePart", "Transport", "file_part"]
 
@@ -135,7 +133,7 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 class _Attempt:
     """What one failed attempt tells the retry loop."""
 
-    __slots__ = ("error", "request_sent", "retry_after", "retryable_read")
+    __slots__ = ("error", "final", "request_sent", "retry_after", "retryable_read")
 
     def __init__(
         self,
@@ -143,11 +141,14 @@ class _Attempt:
         *,
         request_sent: bool,
         retryable_read: bool = True,
+        final: bool = False,
         retry_after: float | None = None,
     ) -> None:
         self.error = error
         self.request_sent = request_sent
         self.retryable_read = retryable_read
+        #: no retry can help (a certificate the client does not trust)
+        self.final = final
         self.retry_after = retry_after
 
 
@@ -164,6 +165,14 @@ class Transport:
         verify_ssl: bool | ssl.SSLContext = True,
         user_agent: str = "kaltura-async",
     ) -> None:
+        if not isinstance(verify_ssl, (bool, ssl.SSLContext)):
+            raise KalturaValidationError(
+                "verify_ssl must be True, False or an ssl.SSLContext", field="verify_ssl"
+            )
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise KalturaValidationError(
+                "session must be an aiohttp.ClientSession", field="session"
+            )
         self.service_url = service_url
         self.timeout = timeout
         self.limits = limits
@@ -274,7 +283,9 @@ class Transport:
                 result = await self._once(session, url, data, files, client_timeout, name)
             except _AttemptFailed as failed:
                 info = failed.info
-                retry_ok = (not info.request_sent) or (may_retry_sent and info.retryable_read)
+                retry_ok = not info.final and (
+                    (not info.request_sent) or (may_retry_sent and info.retryable_read)
+                )
                 if retry_ok and waits is None:
                     waits = retry.delays()
                     next(waits)
@@ -369,6 +380,18 @@ class Transport:
                     request_sent=False,
                 )
             ) from err
+        except aiohttp.ClientConnectorCertificateError as err:
+            raise _AttemptFailed(
+                _Attempt(
+                    KalturaConnectionError(
+                        f"TLS certificate not trusted for {name}: {err.certificate_error}",
+                        service=service,
+                        action=action,
+                    ),
+                    request_sent=False,
+                    final=True,
+                )
+            ) from err
         except aiohttp.ClientConnectorError as err:
             raise _AttemptFailed(
                 _Attempt(
@@ -409,11 +432,14 @@ class Transport:
     def _parse(raw: bytes, content_type: str, name: str) -> Any:
         try:
             return json.loads(raw)
-        except ValueError as err:
+        except (ValueError, RecursionError) as err:
+            # RecursionError: arrays or objects nested deeper than the parser's stack.
             head = raw[:_EXCERPT].decode("utf-8", "replace")
             kind = (
                 "an HTML page"
                 if "html" in content_type.lower() or head.lstrip().startswith("<")
+                else "JSON nested too deep"
+                if isinstance(err, RecursionError)
                 else "invalid JSON"
             )
             raise _AttemptFailed(

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterable
 from typing import BinaryIO, TypeAlias
 
 __all__ = ["FileData"]
 
 #: The content of a multipart file parameter: the bytes themselves, a path to a local
 #: file (its base name becomes the part's file name), or a binary file object opened
-#: for reading. The upload machinery reads it; service methods only pass it along.
-FileData: TypeAlias = bytes | str | os.PathLike[str] | BinaryIO
+#: for reading, or an async iterator of bytes (streamed, so a call with one is not
+#: retried). The transport reads it; service methods only pass it along.
+FileData: TypeAlias = bytes | str | os.PathLike[str] | BinaryIO | AsyncIterable[bytes]

@@ -28,11 +28,14 @@ from ._multirequest import run_multirequest, sub_requests
 from ._params import UploadedFile, read_params
 from ._render import render_json, render_xml, to_wire
 from ._schema import schema
-from ._services import HANDLERS, Context
-from ._services import catalog as _catalog_actions  # noqa: F401  (importing registers)
-from ._services import entries as _entry_actions  # noqa: F401
-from ._services import sessions as _session_actions  # noqa: F401
-from ._services import uploads as _upload_actions  # noqa: F401
+from ._services import (
+    HANDLERS,
+    Context,
+    catalog as _catalog_actions,  # noqa: F401  (importing registers)
+    entries as _entry_actions,  # noqa: F401
+    sessions as _session_actions,  # noqa: F401
+    uploads as _upload_actions,  # noqa: F401
+)
 from ._state import State
 from ._uploads import UploadStore
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import __main__ as runner
-from benchmarks import bench_decode
+from benchmarks import __main__ as runner, bench_decode
 
 
 @pytest.fixture

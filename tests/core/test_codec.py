@@ -6,8 +6,7 @@ import math
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from kaltura_async import UNSET, KalturaProtocolError, KalturaValidationError
 from kaltura_async._codec import (

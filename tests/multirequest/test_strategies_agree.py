@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from kaltura_async import Call, DependencyError, KalturaAPIError, KalturaClient, MultiResponse
 from kaltura_async.enums import MediaType

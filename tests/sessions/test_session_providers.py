@@ -207,12 +207,14 @@ async def test_worker_loop_with_one_second_lifetime(client: FakeClient, clock: F
 
 
 async def test_explicit_margin(client: FakeClient, clock: FakeClock) -> None:
-    # Margin 0.5 s on a 1 s KS: 4 calls per KS, 50 KSs for 200 calls.
+    # A "1 s" KS expires at int(now) + 1, so one made mid-second lives less. The margin
+    # (0.5 s, capped at half the life) renews at .0, .5, .75 and .875 of each second:
+    # 4 KSs per second, 100 for 200 calls 0.125 s apart.
     provider = SecretKSProvider(ADMIN_SECRET, expiry=1, renew_margin=0.5, version=1, clock=clock)
     for _ in range(200):
         SENSITIVE.add(await provider.get_ks(client))
         clock.advance(0.125)
-    assert provider.renewals == 50
+    assert provider.renewals == 100
 
 
 async def test_margin_longer_than_lifetime_is_capped_at_half(

@@ -1,0 +1,322 @@
+"""Paginator: async iteration over the items and pages of any list action.
+
+``client.paginate(client.media.list(filter=...), page_size=500)`` returns a
+:class:`Paginator`. ``async for entry in paginator`` yields items across pages;
+``async for page in paginator.pages()`` yields the list responses themselves.
+
+Two strategies:
+
+``"pages"`` (default)
+    ``pageIndex`` 1, 2, 3... Works for every list action, but the server refuses to page
+    past its 10,000-result window (``QUERY_EXCEEDED_MAX_MATCHES_ALLOWED``).
+``"cursor"``
+    For entry lists (any filter with ``createdAtGreaterThanOrEqual``, ``idNotIn`` and
+    ``orderBy``): every request asks for page 1 ordered by ``+createdAt``, starting at the
+    last ``createdAt`` seen. Entries of that boundary second that were already yielded come
+    back and are dropped; when they would fill half a page or more, they are excluded by
+    ``idNotIn`` instead (a longer request, but a second with more entries than a page still
+    advances). The window never fills, so it walks any number of results.
+
+Only one page is held at a time: a page is dropped before the next one is requested. The
+cursor also keeps the ids of the entries that share the newest ``createdAt`` second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+import attrs
+
+from ._call import Call
+from ._codec import all_fields, resolve_type
+from ._errors import KalturaProtocolError, KalturaValidationError
+from ._model import UNSET, KalturaObject
+
+if TYPE_CHECKING:
+    from ._client import KalturaClient
+
+__all__ = ["MAX_PAGE_SIZE", "Paginator", "Strategy"]
+
+Strategy = Literal["pages", "cursor"]
+
+#: The server caps ``pageSize`` at 500 (``KalturaFilterPager``).
+MAX_PAGE_SIZE = 500
+
+# Wire names the cursor strategy drives on the filter.
+_SINCE = "createdAtGreaterThanOrEqual"
+_NOT_IN = "idNotIn"
+_ORDER = "orderBy"
+_ASCENDING = "+createdAt"
+
+PageT = TypeVar("PageT")
+
+
+class Paginator(Generic[PageT]):
+    """Items and pages of one list call. Iterate it once per loop; each loop starts over.
+
+    ``pages_fetched`` counts requests sent so far; ``total_count`` is the ``totalCount`` of
+    the first page (for the cursor strategy: the matches of the original filter).
+    """
+
+    def __init__(
+        self,
+        client: KalturaClient,
+        call: Call[PageT],
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        strategy: Strategy = "pages",
+    ) -> None:
+        if not isinstance(call, Call):
+            raise KalturaValidationError(
+                f"paginate() needs a list Call (e.g. client.media.list(...)), got {type(call).__name__}",
+                field="list_call",
+            )
+        if (
+            isinstance(page_size, bool)
+            or not isinstance(page_size, int)
+            or not 1 <= page_size <= MAX_PAGE_SIZE
+        ):
+            raise KalturaValidationError(
+                f"page_size must be an int from 1 to {MAX_PAGE_SIZE}", field="page_size"
+            )
+        if strategy not in ("pages", "cursor"):
+            raise KalturaValidationError(
+                f"strategy must be 'pages' or 'cursor', got {strategy!r}", field="strategy"
+            )
+        typed = call.spec.result != "untyped"
+        names = {name for name, _ in call.spec.params}
+        if typed and "pager" not in names:
+            raise KalturaValidationError(
+                f"{call.service}.{call.action} takes no pager: it cannot be paginated",
+                field="list_call",
+            )
+        if strategy == "cursor" and typed and "filter" not in names:
+            raise KalturaValidationError(
+                f"{call.service}.{call.action} takes no filter: use strategy='pages'",
+                field="strategy",
+            )
+        self._client = client
+        self._call = call
+        self.page_size = page_size
+        self.strategy: Strategy = strategy
+        self.pages_fetched = 0
+        self.total_count: int | None = None
+        if strategy == "cursor":
+            # Fail before any I/O when the filter cannot drive a cursor.
+            _CursorFilter(call, page_size)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Paginator {self._call.service}.{self._call.action} "
+            f"page_size={self.page_size} strategy={self.strategy!r}>"
+        )
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self._items()
+
+    async def _items(self) -> AsyncIterator[Any]:
+        pages = self.pages()
+        try:
+            while True:
+                try:
+                    page = await anext(pages)
+                except StopAsyncIteration:
+                    return
+                objects = page_objects(page)
+                # Drop the page itself: only its items stay alive while they are yielded,
+                # and they go before the next request is sent.
+                del page
+                for item in objects:
+                    yield item
+                del objects
+        finally:
+            await pages.aclose()
+
+    def pages(self) -> AsyncGenerator[PageT, None]:
+        """The list responses, one request per page."""
+        if self.strategy == "cursor":
+            return self._cursor_pages()
+        return self._index_pages()
+
+    def _request(self, params: dict[str, Any], page_index: int) -> Call[PageT]:
+        from .types import FilterPager
+
+        params["pager"] = FilterPager(page_size=self.page_size, page_index=page_index)
+        return Call(self._client, self._call.spec, params, self._call.options)
+
+    async def _fetch(self, params: dict[str, Any], page_index: int) -> PageT:
+        page = await self._request(params, page_index)
+        self.pages_fetched += 1
+        if self.total_count is None:
+            self.total_count = page_total(page)
+        return page
+
+    async def _index_pages(self) -> AsyncGenerator[PageT, None]:
+        seen = 0
+        index = 1
+        while True:
+            page = await self._fetch(dict(self._call.params), index)
+            count = len(page_objects(page))
+            total = page_total(page)
+            yield page
+            del page
+            seen += count
+            if count < self.page_size or (total is not None and seen >= total):
+                return
+            index += 1
+
+    async def _cursor_pages(self) -> AsyncGenerator[PageT, None]:
+        cursor = _CursorFilter(self._call, self.page_size)
+        while True:
+            params = dict(self._call.params)
+            params["filter"] = cursor.next_filter()
+            page = await self._fetch(params, 1)
+            objects = page_objects(page)
+            full = len(objects) >= self.page_size
+            fresh = cursor.advance(objects)
+            if len(fresh) != len(objects):
+                page = _with_objects(page, fresh)
+            del objects
+            progressed = bool(fresh)
+            del fresh
+            if progressed:
+                yield page
+            del page
+            if not full:
+                return
+            if not progressed:
+                raise KalturaProtocolError(
+                    f"cursor pagination of {self._call.service}.{self._call.action} made no "
+                    "progress: the server returned only entries already yielded"
+                )
+
+
+class _CursorFilter:
+    """The cursor's state: the boundary second and the ids already yielded in it."""
+
+    def __init__(self, call: Call[Any], page_size: int) -> None:
+        self._page_size = page_size
+        original = call.params.get("filter")
+        if original is None or original is UNSET:
+            original = _empty_filter(call)
+        self._filter: KalturaObject | Mapping[str, Any] = original
+        if isinstance(original, KalturaObject):
+            wire_to_attr = {wire: attr for attr, wire, _, _ in all_fields(type(original))}
+            missing = [w for w in (_SINCE, _NOT_IN, _ORDER) if w not in wire_to_attr]
+            if missing:
+                raise KalturaValidationError(
+                    f"strategy='cursor' needs an entry filter; {type(original).__name__} has no "
+                    f"{', '.join(missing)}",
+                    field="filter",
+                )
+            self._attrs = {w: wire_to_attr[w] for w in (_SINCE, _NOT_IN, _ORDER)}
+        elif isinstance(original, Mapping):
+            self._attrs = {w: w for w in (_SINCE, _NOT_IN, _ORDER)}
+        else:
+            raise KalturaValidationError(
+                f"filter must be a Kaltura filter object or a mapping, got {type(original).__name__}",
+                field="filter",
+            )
+        order = self._get(_ORDER)
+        if order not in (None, UNSET, "") and _text(order) != _ASCENDING:
+            raise KalturaValidationError(
+                f"strategy='cursor' orders by {_ASCENDING}; the filter asks for {_text(order)!r}",
+                field="filter.orderBy",
+            )
+        since = self._get(_SINCE)
+        self.since: int | None = since if isinstance(since, int) else None
+        excluded = self._get(_NOT_IN)
+        self._excluded = _text(excluded) if isinstance(excluded, str) and excluded else ""
+        #: ids yielded whose createdAt equals ``since`` (the only ones a retry could repeat)
+        self.boundary: set[str] = set()
+
+    def _get(self, wire: str) -> Any:
+        if isinstance(self._filter, KalturaObject):
+            return getattr(self._filter, self._attrs[wire])
+        return self._filter.get(wire)
+
+    def next_filter(self) -> KalturaObject | dict[str, Any]:
+        changes: dict[str, Any] = {_ORDER: _ASCENDING}
+        if self.since is not None:
+            changes[_SINCE] = self.since
+        # Repeats of the boundary second are cheaper to drop than to exclude, until they
+        # would crowd out the page (a long idNotIn also costs the server).
+        boundary = (
+            ",".join(sorted(self.boundary)) if len(self.boundary) * 2 >= self._page_size else ""
+        )
+        excluded = ",".join(x for x in (self._excluded, boundary) if x)
+        if excluded:
+            changes[_NOT_IN] = excluded
+        if isinstance(self._filter, KalturaObject):
+            return attrs.evolve(self._filter, **{self._attrs[k]: v for k, v in changes.items()})
+        return {**self._filter, **changes}
+
+    def advance(self, objects: list[Any]) -> list[Any]:
+        """Record a page; returns its items not yielded before, in order."""
+        fresh = []
+        for item in objects:
+            item_id, created = _item_key(item)
+            if created == self.since and item_id in self.boundary:
+                continue
+            if self.since is not None and created < self.since:
+                raise KalturaProtocolError(
+                    f"cursor pagination needs results ordered by {_ASCENDING}; "
+                    f"got createdAt {created} after {self.since}"
+                )
+            if created != self.since:
+                self.since = created
+                self.boundary = set()
+            self.boundary.add(item_id)
+            fresh.append(item)
+        return fresh
+
+
+def _empty_filter(call: Call[Any]) -> KalturaObject | dict[str, Any]:
+    kind = dict(call.spec.params).get("filter", "")
+    if kind.startswith("obj:"):
+        cls = resolve_type(kind[4:])
+        if cls is not None and not cls.__kaltura_abstract__:
+            return cls()
+    return {}
+
+
+def _text(value: Any) -> str:
+    return str(getattr(value, "value", value))
+
+
+def _item_key(item: Any) -> tuple[str, int]:
+    if isinstance(item, Mapping):
+        item_id, created = item.get("id"), item.get("createdAt")
+    else:
+        item_id, created = getattr(item, "id", None), getattr(item, "created_at", None)
+    if not isinstance(item_id, str) or isinstance(created, bool) or not isinstance(created, int):
+        raise KalturaProtocolError(
+            "cursor pagination needs items with a string id and an int createdAt "
+            f"(entries); got {type(item).__name__}"
+        )
+    return item_id, created
+
+
+def page_objects(page: Any) -> list[Any]:
+    """The items of one list response (typed, a mapping, or a bare array)."""
+    if isinstance(page, list):
+        return page
+    objects = page.get("objects") if isinstance(page, Mapping) else getattr(page, "objects", None)
+    return list(objects) if isinstance(objects, list) else []
+
+
+def page_total(page: Any) -> int | None:
+    """The ``totalCount`` of one list response, when it has one."""
+    total = (
+        page.get("totalCount") if isinstance(page, Mapping) else getattr(page, "total_count", None)
+    )
+    return total if isinstance(total, int) and not isinstance(total, bool) else None
+
+
+def _with_objects(page: PageT, objects: list[Any]) -> PageT:
+    if isinstance(page, list):
+        return objects  # type: ignore[return-value]
+    if isinstance(page, Mapping):
+        return {**page, "objects": objects}  # type: ignore[return-value]
+    return attrs.evolve(page, objects=objects)  # type: ignore[misc]

@@ -1,0 +1,291 @@
+"""Bad input: each case fails with the documented error, naming the field, before any I/O."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import io
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from kaltura_async import (
+    KalturaClient,
+    KalturaValidationError,
+    Limits,
+    RetryPolicy,
+    SecretKSProvider,
+    Timeout,
+)
+from kaltura_async.testing import KalturaEmulator
+from kaltura_async.types import (
+    FilterPager,
+    MediaEntry,
+    MultiLingualString,
+    Resource,
+)
+
+from .conftest import Figures, SecretWatch, admin_ks
+
+
+class Ctx:
+    def __init__(self, client: KalturaClient, emu: KalturaEmulator) -> None:
+        self.client = client
+        self.emu = emu
+        self.url = emu.url
+
+
+def in_other_loop(ctx: Ctx) -> Any:
+    async def bind_then_call_elsewhere() -> None:
+        ctx.client.transport.session()  # bound to this loop (no request is sent)
+        failure: list[BaseException] = []
+
+        def other() -> None:
+            try:
+                asyncio.run(_get(ctx.client))
+            except BaseException as err:
+                failure.append(err)
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        await asyncio.to_thread(thread.join, 30)
+        raise failure[0]
+
+    return bind_then_call_elsewhere()
+
+
+async def _get(client: KalturaClient) -> Any:
+    return await client.media.get(entry_id="0_x")
+
+
+async def closed(ctx: Ctx) -> Any:
+    await ctx.client.aclose()
+    return await _get(ctx.client)
+
+
+def text_file(ctx: Ctx) -> Any:
+    return ctx.client.upload_token.upload(upload_token_id="0_t", file_data=io.StringIO("text"))
+
+
+def batch_with_get(ctx: Ctx) -> Any:
+    mr = ctx.client.multirequest()
+    return mr, mr.add(ctx.client.media.get(entry_id="0_x"))
+
+
+def ref_in_other_batch(ctx: Ctx) -> Any:
+    _, ref = batch_with_get(ctx)
+    return ctx.client.multirequest().add(ctx.client.media.get(entry_id=ref.id))
+
+
+def whole_object_ref(ctx: Ctx) -> Any:
+    mr, ref = batch_with_get(ctx)
+    return mr.add(ctx.client.media.get(entry_id=ref))
+
+
+def placeholder_to_missing_field(ctx: Ctx) -> Any:
+    mr, _ = batch_with_get(ctx)
+    return mr.add(ctx.client.media.get(entry_id="{1:result:nope}"))
+
+
+def call_of_another_client(ctx: Ctx) -> Any:
+    other = KalturaClient(ctx.url, partner_id=ctx.emu.partner_id)
+    return ctx.client.multirequest().add(other.media.get(entry_id="0_x"))
+
+
+def list_ref(ctx: Ctx) -> Any:
+    return ctx.client.multirequest().add(ctx.client.media.list())
+
+
+V = KalturaValidationError
+#: (id, what the user does, expected error, text the message must contain)
+CASES: list[tuple[str, Callable[[Ctx], Any], type[BaseException], str]] = [
+    ("str-param-int", lambda c: c.client.media.get(entry_id=123), V, "entryId"),
+    ("obj-field-type", lambda c: c.client.media.add(entry=MediaEntry(name=5)), V, "entry.name"),
+    ("obj-param-str", lambda c: c.client.media.add(entry="entry"), V, "entry"),
+    ("obj-wrong-class", lambda c: c.client.media.add(entry=FilterPager()), V, "entry"),
+    (
+        "abstract-objectType",
+        lambda c: c.client.media.add_content(entry_id="0_x", resource=Resource()),
+        V,
+        "resource",
+    ),
+    (
+        "enum-wrong-type",
+        lambda c: c.client.media.add(entry=MediaEntry(media_type="video")),
+        V,
+        "entry.media_type",
+    ),
+    ("nul-char", lambda c: c.client.media.add(entry=MediaEntry(name="a\x00b")), V, "entry.name"),
+    (
+        "control-char",
+        lambda c: c.client.media.add(entry=MediaEntry(description="a\x1bb")),
+        V,
+        "entry.description",
+    ),
+    (
+        "noncharacter",
+        lambda c: c.client.media.add(entry=MediaEntry(tags="a\ufffeb")),
+        V,
+        "entry.tags",
+    ),
+    (
+        "int-given-float",
+        lambda c: c.client.media.list(pager=FilterPager(page_size=2.5)),
+        V,
+        "pager.page_size",
+    ),
+    (
+        "int-given-bool",
+        lambda c: c.client.media.list(pager=FilterPager(page_index=True)),
+        V,
+        "pager.page_index",
+    ),
+    (
+        "none-in-list",
+        lambda c: c.client.media.add(entry=MediaEntry(multi_lingual_name=[None])),
+        V,
+        "entry.multi_lingual_name[0]",
+    ),
+    (
+        "wrong-list-item",
+        lambda c: c.client.media.add(
+            entry=MediaEntry(multi_lingual_name=[MultiLingualString(value="a"), 3])
+        ),
+        V,
+        "entry.multi_lingual_name[1]",
+    ),
+    ("nan-untyped", lambda c: c.client.call("media", "list", x=float("nan")), V, "x"),
+    (
+        "inf-nested-untyped",
+        lambda c: c.client.call("media", "list", filter={"nameLike": float("inf")}),
+        V,
+        "filter.nameLike",
+    ),
+    ("bad-service-name", lambda c: c.client.call("media list", "get"), V, "service"),
+    ("empty-action", lambda c: c.client.call("media", ""), V, "action"),
+    ("unsendable-untyped", lambda c: c.client.call("media", "list", pager=object()), V, "pager"),
+    ("unknown-field", lambda c: MediaEntry(nmae="x"), V, "nmae"),
+    ("unknown-param", lambda c: c.client.media.get(entry_idd="x"), TypeError, "entry_idd"),
+    (
+        "file-int",
+        lambda c: c.client.upload_token.upload(upload_token_id="0_t", file_data=12),
+        V,
+        "fileData",
+    ),
+    (
+        "file-missing-path",
+        lambda c: c.client.upload_token.upload(upload_token_id="0_t", file_data="/no/such.mp4"),
+        V,
+        "fileData",
+    ),
+    ("file-text-mode", text_file, V, "fileData"),
+    ("closed-client", closed, V, "closed"),
+    ("other-loop", in_other_loop, V, "another event loop"),
+    ("url-scheme", lambda c: KalturaClient("ftp://x.example"), V, "service_url"),
+    ("url-empty", lambda c: KalturaClient(""), V, "service_url"),
+    ("url-query", lambda c: KalturaClient(c.url + "/api_v3?x=1"), V, "service_url"),
+    ("partner-id-str", lambda c: KalturaClient(c.url, partner_id="1000"), V, "partner_id"),
+    ("ks-empty", lambda c: KalturaClient(c.url, ks=""), V, "ks"),
+    (
+        "ks-and-provider",
+        lambda c: KalturaClient(c.url, ks="x", ks_provider=SecretKSProvider("s" * 32)),
+        V,
+        "ks_provider",
+    ),
+    ("max-concurrency-0", lambda c: KalturaClient(c.url, max_concurrency=0), V, "max_concurrency"),
+    ("client-tag-int", lambda c: KalturaClient(c.url, client_tag=5), V, "client_tag"),
+    ("timeout-number", lambda c: KalturaClient(c.url, timeout=5), V, "timeout"),
+    ("timeout-negative", lambda c: Timeout(total=-1), V, "timeout.total"),
+    ("timeout-nan", lambda c: Timeout(connect=float("nan")), V, "timeout.connect"),
+    ("retries-negative", lambda c: RetryPolicy(max_retries=-1), V, "retry.max_retries"),
+    ("delay-inf", lambda c: RetryPolicy(base_delay=float("inf")), V, "retry.base_delay"),
+    ("retry-int", lambda c: KalturaClient(c.url, retry=3), V, "retry"),
+    ("limits-negative", lambda c: Limits(max_connections=-1), V, "limits.max_connections"),
+    (
+        "limits-float",
+        lambda c: Limits(max_connections_per_host=2.5),
+        V,
+        "limits.max_connections_per_host",
+    ),
+    ("keepalive-zero", lambda c: Limits(keepalive_timeout=0), V, "limits.keepalive_timeout"),
+    ("verify-ssl-str", lambda c: KalturaClient(c.url, verify_ssl="no"), V, "verify_ssl"),
+    ("session-not-aiohttp", lambda c: KalturaClient(c.url, session=object()), V, "session"),
+    ("unknown-region", lambda c: KalturaClient.for_region("mars"), V, "region"),
+    ("unknown-option", lambda c: c.client.with_options(bogus=1), V, "bogus"),
+    ("option-partner-str", lambda c: c.client.with_options(partner_id="12"), V, "partner_id"),
+    ("option-language-int", lambda c: c.client.with_options(language=5), V, "language"),
+    ("call-option-empty-ks", lambda c: _get(c.client.with_options(ks="")), V, "ks"),
+    (
+        "call-option-retry",
+        lambda c: c.client.media.get(entry_id="x").with_options(retry=1),
+        V,
+        "retry",
+    ),
+    ("gather-limit-0", lambda c: c.client.gather(limit=0), V, "limit"),
+    ("ref-other-batch", ref_in_other_batch, V, "another batch"),
+    ("ref-unknown-field", lambda c: batch_with_get(c)[1].nope, V, "nope"),
+    ("ref-index-object", lambda c: batch_with_get(c)[1][0], V, "cannot be indexed"),
+    ("ref-negative-index", lambda c: list_ref(c).objects[-1], V, "negative"),
+    ("ref-whole-object", whole_object_ref, V, "scalar"),
+    (
+        "placeholder-self",
+        lambda c: c.client.multirequest().add(c.client.media.get(entry_id="{1:result:id}")),
+        V,
+        "{1:result:id}",
+    ),
+    (
+        "placeholder-angle-zero",
+        lambda c: c.client.multirequest().add(c.client.media.get(entry_id="<0:result:id>")),
+        V,
+        "no call",
+    ),
+    ("placeholder-missing-field", placeholder_to_missing_field, V, "nope"),
+    ("batch-empty", lambda c: c.client.multirequest().execute(), V, "empty batch"),
+    ("batch-max-0", lambda c: c.client.multirequest(max_batch=0), V, "max_batch"),
+    ("batch-limit-bool", lambda c: c.client.multirequest(limit=True), V, "limit"),
+    ("batch-strategy", lambda c: c.client.multirequest(strategy="parallel"), V, "strategy"),
+    ("batch-option", lambda c: c.client.multirequest(bogus=1), V, "bogus"),
+    ("batch-not-a-call", lambda c: c.client.multirequest().add("media.get"), V, "call 1"),
+    (
+        "batch-serve-action",
+        lambda c: c.client.multirequest().add(c.client.media.get_volume_map(entry_id="0_x")),
+        V,
+        "serve",
+    ),
+    ("batch-other-client", call_of_another_client, V, "another client"),
+]
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "names"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+async def test_bad_input_fails_before_any_io(
+    build: Callable[[Ctx], Any],
+    error: type[BaseException],
+    names: str,
+    emulator: KalturaEmulator,
+    secret_watch: SecretWatch,
+) -> None:
+    probe = emulator.faults.add(kind="latency", latency=0.0)  # fires on every request
+    async with KalturaClient(
+        emulator.url, partner_id=emulator.partner_id, ks=admin_ks(emulator, secret_watch)
+    ) as client:
+        with pytest.raises(error) as info:
+            result = build(Ctx(client, emulator))
+            if inspect.isawaitable(result):
+                await result
+    message = str(info.value)
+    secret_watch.check_text(message)
+    assert names in message
+    if isinstance(info.value, KalturaValidationError):
+        assert info.value.field is not None and (
+            info.value.field in message or info.value.field == "client"
+        )
+    assert probe.fired == 0 and sum(emulator.counters.values()) == 0
+
+
+def test_bad_input_table_size(figures: Figures) -> None:
+    assert len(CASES) >= 30
+    figures.record("bad input", "cases refused before any I/O, naming the field", len(CASES))
