@@ -1,13 +1,15 @@
 """A minimal canned api_v3 server in its own process, so client overhead is what is measured.
 
-It answers every POST with a fixed ``media.list`` response of N entries, chosen by
-``?n=`` on start-up; nothing is parsed but the request body's length.
+It answers every POST with a fixed ``media.list`` response of N entries, chosen on
+start-up: JSON by default, or the same response as XML when the request asks for
+``format=2`` (the official client, which reads only XML). Nothing else is parsed.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import re
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,21 +67,36 @@ def media_entry(i: int) -> dict[str, object]:
     }
 
 
+def list_object(n: int) -> dict[str, object]:
+    return {
+        "objects": [media_entry(i) for i in range(n)],
+        "totalCount": n,
+        "objectType": "KalturaMediaListResponse",
+    }
+
+
 def list_response(n: int) -> bytes:
-    return json.dumps(
-        {
-            "objects": [media_entry(i) for i in range(n)],
-            "totalCount": n,
-            "objectType": "KalturaMediaListResponse",
-        }
-    ).encode()
+    return json.dumps(list_object(n)).encode()
+
+
+def list_response_xml(n: int) -> bytes:
+    """The same response as the server's format=2 XML, rendered like the emulator does."""
+    from kaltura_async.testing._render import render_xml
+
+    return render_xml(list_object(n), 0.001)
+
+
+_XML_FORMAT = re.compile(rb'"format"\s*:\s*"?2\b')
 
 
 def _serve(sock: socket.socket, n: int) -> None:
     body = list_response(n)
+    xml = list_response_xml(n)
 
     async def handler(request: web.Request) -> web.Response:
-        await request.read()
+        data = await request.read()
+        if request.query.get("format") == "2" or _XML_FORMAT.search(data[:4096]):
+            return web.Response(body=xml, content_type="text/xml")
         return web.Response(body=body, content_type="application/json")
 
     app = web.Application()

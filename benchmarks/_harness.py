@@ -24,10 +24,13 @@ RESULTS_DIR = Path(__file__).parent / "results"
 @attrs.define
 class Contender:
     name: str
-    #: runs the workload once and returns how many operations it did
-    run: Callable[[], Awaitable[int]]
+    #: runs the workload once and returns how many operations it did (or, when
+    #: ``self_timed``, the seconds one operation took, measured where it ran)
+    run: Callable[[], Awaitable[float]]
     samples: list[float] = attrs.field(factory=list)  # seconds per operation
     ops: int = 0
+    #: the workload times itself (a child process timing only the part that matters)
+    self_timed: bool = False
 
 
 @attrs.define
@@ -41,6 +44,15 @@ class Scenario:
     notes: str = ""
 
 
+def blocking(fn: Callable[[], float]) -> Callable[[], Awaitable[float]]:
+    """A contender for synchronous work (the official client, a parse): run inline."""
+
+    async def run() -> float:
+        return fn()
+
+    return run
+
+
 async def measure(scenario: Scenario, rounds: int = 5, warmup: int = 1) -> Scenario:
     for _ in range(warmup):
         for c in scenario.contenders:
@@ -48,10 +60,14 @@ async def measure(scenario: Scenario, rounds: int = 5, warmup: int = 1) -> Scena
     for _ in range(rounds):
         for c in scenario.contenders:
             start = time.perf_counter()
-            ops = await c.run()
+            result = await c.run()
             elapsed = time.perf_counter() - start
-            c.ops = ops
-            c.samples.append(elapsed / max(ops, 1))
+            if c.self_timed:
+                c.ops = 1
+                c.samples.append(result)
+            else:
+                c.ops = int(result)
+                c.samples.append(elapsed / max(c.ops, 1))
     return scenario
 
 
@@ -78,9 +94,14 @@ def summarize(scenario: Scenario) -> list[dict[str, Any]]:
                 "ratio": ratio,
                 "baseline": scenario.baseline,
                 "rounds": len(c.samples),
+                "ops_per_round": c.ops,
+                "notes": scenario.notes,
             }
         )
     return rows
+
+
+_FORMATS = {"ops/s": "{:,.0f} ops/s", "s": "{:.4f} s", "items/s": "{:,.0f} items/s"}
 
 
 def markdown(rows: list[dict[str, Any]]) -> str:
@@ -89,11 +110,11 @@ def markdown(rows: list[dict[str, Any]]) -> str:
         "|---|---|---:|---:|---:|---:|",
     ]
     for r in rows:
-        fmt = "{:,.0f} ops/s" if r["unit"] == "ops/s" else "{:.4f} s"
+        fmt = _FORMATS.get(r["unit"], "{:,.1f} " + r["unit"])
+        ratio = "n/a" if r["ratio"] is None else f"{r['ratio']:.2f}x (vs {r['baseline']})"
         lines.append(
             f"| {r['scenario']} | {r['contender']} | {fmt.format(r['median'])} | "
-            f"{fmt.format(r['min'])} | {fmt.format(r['max'])} | "
-            f"{r['ratio']:.2f}x (vs {r['baseline']}) |"
+            f"{fmt.format(r['min'])} | {fmt.format(r['max'])} | {ratio} |"
         )
     return "\n".join(lines)
 
@@ -106,8 +127,9 @@ def machine() -> dict[str, Any]:
     }
 
 
-def write_json(name: str, rows: list[dict[str, Any]]) -> Path:
-    RESULTS_DIR.mkdir(exist_ok=True)
-    path = RESULTS_DIR / f"{name}.json"
+def write_json(name: str, rows: list[dict[str, Any]], directory: Path | None = None) -> Path:
+    where = directory or RESULTS_DIR
+    where.mkdir(parents=True, exist_ok=True)
+    path = where / f"{name}.json"
     path.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2))
     return path

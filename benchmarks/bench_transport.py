@@ -2,7 +2,9 @@
 
 Both contenders POST the same JSON body to the same canned ``media.list`` server (its own
 process) and parse the JSON answer; kaltura-async also validates, encodes and decodes into
-typed models. Concurrency 1, 32 and 256.
+typed models. The official client asks the same server for XML (its only format) and
+decodes it into its own objects, sequentially and from a 32-thread pool. Concurrency 1,
+32 and 256.
 """
 
 from __future__ import annotations
@@ -16,8 +18,17 @@ import aiohttp
 
 from kaltura_async import KalturaClient, Limits, RetryPolicy
 
+from . import _official
 from ._canned import canned_server
-from ._harness import Contender, Scenario, markdown, measure, summarize, write_json
+from ._harness import (
+    Contender,
+    Scenario,
+    blocking,
+    markdown,
+    measure,
+    summarize,
+    write_json,
+)
 
 BODY = {
     "filter": {"objectType": "KalturaMediaEntryFilter", "nameLike": "demo"},
@@ -46,13 +57,21 @@ def _typed_call(client: KalturaClient) -> Any:
     )
 
 
-async def scenario(url: str, concurrency: int, n_ops: int) -> Scenario:
+SDK = "kaltura-async (typed)"
+RAW = "raw aiohttp + json"
+OFFICIAL_SEQ = f"{_official.NAME}, sequential"
+OFFICIAL_POOL = f"{_official.NAME}, 32 threads"
+
+
+async def scenario(
+    url: str, concurrency: int, n_ops: int, rounds: int, official_ops: int
+) -> Scenario:
     limits = Limits(
         max_connections=max(concurrency, 1), max_connections_per_host=max(concurrency, 1)
     )
     connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency)
     raw = aiohttp.ClientSession(connector=connector)
-    client = KalturaClient(url, ks="djJ8MTAwfGJlbmNo", limits=limits, retry=RetryPolicy.none())
+    client = KalturaClient(url, ks=BODY["ks"], limits=limits, retry=RetryPolicy.none())
     target = f"{url}/api_v3/service/media/action/list"
     data = json.dumps(BODY).encode()
 
@@ -68,25 +87,41 @@ async def scenario(url: str, concurrency: int, n_ops: int) -> Scenario:
         await typed()
 
     contenders = [
-        Contender("raw aiohttp + json", lambda: _fan_out(n_ops, concurrency, raw_one)),
-        Contender("kaltura-async (typed)", lambda: _fan_out(n_ops, concurrency, sdk_one)),
+        Contender(RAW, lambda: _fan_out(n_ops, concurrency, raw_one)),
+        Contender(SDK, lambda: _fan_out(n_ops, concurrency, sdk_one)),
     ]
-    sc = Scenario(f"media.list x5, concurrency {concurrency}", "raw aiohttp + json", contenders)
+    pool = None
+    notes = ""
+    if _official.available():
+        contenders.append(
+            Contender(OFFICIAL_SEQ, blocking(_official.sequential(url, BODY["ks"], official_ops)))
+        )
+        if concurrency > 1:
+            pool = _official.ThreadPool(url, BODY["ks"], 32)
+            contenders.append(Contender(OFFICIAL_POOL, blocking(pool.runner(official_ops * 4))))
+    else:
+        notes = _official.MISSING_NOTE
+    sc = Scenario(f"media.list x5, concurrency {concurrency}", RAW, contenders, notes=notes)
     try:
-        await measure(sc, rounds=5)
+        await measure(sc, rounds=rounds)
     finally:
         await raw.close()
         await client.aclose()
+        if pool is not None:
+            pool.close()
     return sc
 
 
 async def run(quick: bool = False) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
+    rounds = 3 if quick else 7
     with canned_server(5) as url:
         await _wait_ready(url)
         for concurrency in (1, 32, 256):
-            n_ops = (200 if quick else 600) if concurrency == 1 else (800 if quick else 3000)
-            rows += summarize(await scenario(url, concurrency, n_ops))
+            n_ops = (200 if quick else 600) if concurrency == 1 else (600 if quick else 3000)
+            official_ops = 20 if quick else 60
+            sc = await scenario(url, concurrency, n_ops, rounds, official_ops)
+            rows += summarize(sc)
     return rows
 
 

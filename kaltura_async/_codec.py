@@ -21,12 +21,18 @@ import re
 import reprlib
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Final
-
-import cattrs
+from typing import TYPE_CHECKING, Any, Final
 
 from ._errors import KalturaProtocolError, KalturaValidationError
-from ._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
+from ._model import (
+    INSERT_ONLY,
+    READ_ONLY,
+    UNSET,
+    FieldSpec,
+    KalturaObject,
+    KalturaStrEnum,
+    UnsetType,
+)
 
 __all__ = [
     "converter",
@@ -61,6 +67,9 @@ def register_type(cls: type[KalturaObject]) -> type[KalturaObject]:
     """Make ``cls`` known by its ``__kaltura_object_type__`` (custom or test models)."""
     _extra_types[cls.__kaltura_object_type__] = cls
     _type_cache.pop(cls.__kaltura_object_type__, None)
+    for cache in _choice_caches:
+        cache.clear()
+    _is_a_cache.clear()
     return cls
 
 
@@ -130,8 +139,17 @@ def all_fields(cls: type[KalturaObject]) -> tuple[FieldSpec, ...]:
     return result
 
 
+_is_a_cache: dict[tuple[type, str], bool] = {}
+
+
 def _is_a(cls: type, wire_name: str) -> bool:
-    return any(getattr(k, "__kaltura_object_type__", None) == wire_name for k in cls.__mro__)
+    try:
+        return _is_a_cache[cls, wire_name]
+    except KeyError:
+        pass
+    result = any(getattr(k, "__kaltura_object_type__", None) == wire_name for k in cls.__mro__)
+    _is_a_cache[cls, wire_name] = result
+    return result
 
 
 # ---------------------------------------------------------------------------- encoding
@@ -500,7 +518,21 @@ def _enum_decoder(wire: str) -> Decoder:
     if cls is None:
         return _passthrough
 
+    # Known values are looked up directly: Enum.__call__ costs several times more, and a
+    # list response holds dozens of enum fields per object.
+    members = cls._value2member_map_
+    # KalturaStrEnum maps an int onto its digits (the server sends some string enums as ints).
+    ints_as_text = issubclass(cls, KalturaStrEnum)
+
     def dec(data: Any) -> Any:
+        try:
+            member = members.get(data)
+        except TypeError:  # unhashable: let the enum class refuse it below
+            member = None
+        if member is None and ints_as_text and type(data) is int:
+            member = members.get(str(data))
+        if member is not None:
+            return member
         if data is None:
             return None
         if not isinstance(data, (str, int, float)):
@@ -521,20 +553,39 @@ def _passthrough(data: Any) -> Any:
     return data
 
 
+#: Per-decoder memos of objectType -> class decoder; cleared when a type is registered.
+_choice_caches: list[dict[str, Callable[[dict[str, Any]], KalturaObject]]] = []
+
+
 def _object_decoder(declared: str | None) -> Decoder:
-    def dec(data: Any) -> Any:
-        if data is None:
-            return None
-        if isinstance(data, list) and not data:  # PHP's empty object
-            return None
-        if not isinstance(data, dict):
-            raise _protocol("an object", data)
-        object_type = data.get("objectType")
+    chosen: dict[str, Callable[[dict[str, Any]], KalturaObject]] = {}
+    _choice_caches.append(chosen)
+
+    def choose(object_type: Any) -> Callable[[dict[str, Any]], KalturaObject]:
         cls = resolve_type(object_type) if isinstance(object_type, str) else None
         if cls is None or (declared is not None and not _is_a(cls, declared)):
             base = resolve_type(declared) if declared is not None else None
-            return structure_object(data, base or KalturaObject, keep_type=True)
-        return structure_object(data, cls)
+            fallback = _class_decoder(base or KalturaObject)
+            return lambda data: fallback(data, True)
+        exact = _class_decoder(cls)
+        return lambda data: exact(data, False)
+
+    def dec(data: Any) -> Any:
+        if type(data) is not dict:
+            if data is None:
+                return None
+            if isinstance(data, list) and not data:  # PHP's empty object
+                return None
+            if not isinstance(data, dict):
+                raise _protocol("an object", data)
+        object_type: Any = data.get("objectType")
+        try:
+            fn = chosen[object_type]
+        except (KeyError, TypeError):
+            fn = choose(object_type)
+            if type(object_type) is str:
+                chosen[object_type] = fn
+        return fn(data)
 
     return dec
 
@@ -547,17 +598,25 @@ def structure_object(
     data: dict[str, Any], cls: type[KalturaObject], *, keep_type: bool = False
 ) -> KalturaObject:
     """Build ``cls`` from a wire object (``keep_type``: remember a foreign objectType)."""
+    return _class_decoder(cls)(data, keep_type)
+
+
+def _class_decoder(cls: type[KalturaObject]) -> _ClassDecoder:
     try:
-        fn = _class_decoders[cls]
+        return _class_decoders[cls]
     except KeyError:
         fn = _class_decoders[cls] = _build_class_decoder(cls)
-    return fn(data, keep_type)
+        return fn
+
+
+#: Kinds whose decoder returns a value of exactly this type unchanged.
+_IDENTITY_TYPES: Final[dict[str, type]] = {"str": str, "int": int, "bool": bool, "float": float}
 
 
 def _build_class_decoder(cls: type[KalturaObject]) -> _ClassDecoder:
-    table: dict[str, tuple[str, Decoder]] = {}
+    table: dict[str, tuple[str, Decoder, type | None]] = {}
     for attr, wire, kind, _flags in all_fields(cls):
-        table[wire] = (attr, decoder_for(kind))
+        table[wire] = (attr, decoder_for(kind), _IDENTITY_TYPES.get(kind))
     construct = type.__call__
     lookup = table.get
 
@@ -567,7 +626,8 @@ def _build_class_decoder(cls: type[KalturaObject]) -> _ClassDecoder:
         for key, value in data.items():
             entry = lookup(key)
             if entry is not None:
-                kwargs[entry[0]] = entry[1](value)
+                # Most values already have their final type; skip the decoder call then.
+                kwargs[entry[0]] = value if type(value) is entry[2] else entry[1](value)
             elif key != "objectType" or keep_type:
                 if extra is None:
                     extra = {}
@@ -615,9 +675,24 @@ def _decode_any(data: Any) -> Any:
 
 # ---------------------------------------------------------------------------- cattrs
 
-#: The one cattrs converter: ``converter.structure(data, MediaEntry)`` and
-#: ``converter.unstructure(entry)`` go through the same hooks as the transport.
-converter: Final = cattrs.Converter()
+if TYPE_CHECKING:
+    import cattrs
+
+    #: The one cattrs converter: ``converter.structure(data, MediaEntry)`` and
+    #: ``converter.unstructure(entry)`` go through the same hooks as the transport.
+    converter: cattrs.Converter
+
+_converter: list[Any] = []
+
+
+def __getattr__(name: str) -> Any:
+    # The converter (and cattrs itself) is built on first use: the transport decodes
+    # without it, and importing cattrs would add a sizeable part to ``import kaltura_async``.
+    if name != "converter":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if not _converter:
+        _converter.append(_build_converter())
+    return _converter[0]
 
 
 def _is_model(cls: Any) -> bool:
@@ -640,6 +715,11 @@ def _unstructure_hook_factory(cls: type[KalturaObject]) -> Callable[[Any], Any]:
     return hook
 
 
-converter.register_structure_hook_factory(_is_model, _structure_hook_factory)
-converter.register_unstructure_hook_factory(_is_model, _unstructure_hook_factory)
-converter.register_unstructure_hook(UnsetType, lambda _v: None)
+def _build_converter() -> Any:
+    import cattrs
+
+    conv = cattrs.Converter()
+    conv.register_structure_hook_factory(_is_model, _structure_hook_factory)
+    conv.register_unstructure_hook_factory(_is_model, _unstructure_hook_factory)
+    conv.register_unstructure_hook(UnsetType, lambda _v: None)
+    return conv

@@ -15,11 +15,12 @@ import json
 import os
 import ssl
 import time
-from collections.abc import AsyncIterable, Mapping
+from collections.abc import AsyncIterable, Generator, Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any, Final
 
 import aiohttp
+from yarl import URL
 
 from ._config import Limits, RetryPolicy, Timeout
 from ._errors import (
@@ -37,6 +38,7 @@ __all__ = ["FilePart", "Transport", "file_part"]
 
 JSON_CONTENT_TYPE: Final = "application/json"
 _EXCERPT: Final = 200
+_JSON_HEADERS: Final = {"Content-Type": JSON_CONTENT_TYPE}
 
 
 class FilePart:
@@ -184,6 +186,10 @@ class Transport:
         self._closed = False
         self._user_agent = user_agent
         self._lock = asyncio.Lock() if session is not None else None
+        # Parsed once per action: building a yarl URL and merging ``params`` on every
+        # request costs more than the rest of the request preparation together.
+        self._request_urls: dict[tuple[str, str | None], URL] = {}
+        self._default_timeout = timeout.to_aiohttp()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -237,6 +243,13 @@ class Transport:
             return f"{self.service_url}/api_v3/service/{service}"
         return f"{self.service_url}/api_v3/service/{service}/action/{action}"
 
+    def _request_url(self, service: str, action: str | None) -> URL:
+        key = (service, action)
+        url = self._request_urls.get(key)
+        if url is None:
+            url = self._request_urls[key] = URL(self.url(service, action)).update_query(format="1")
+        return url
+
     async def post(
         self,
         service: str,
@@ -257,14 +270,13 @@ class Transport:
         raises :class:`KalturaConnectionError` with ``request_sent=True``.
         """
         session = self.session()
-        url = self.url(service, action)
+        url = self._request_url(service, action)
         name = label or (f"{service}.{action}" if action else service)
         data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
         replayable = all(f.replayable for f in files) if files else True
         may_retry_sent = (safe or retry.retry_writes) and replayable
-        client_timeout = (timeout or self.timeout).to_aiohttp()
-        waits = retry.delays()
-        next(waits)
+        client_timeout = self._default_timeout if timeout is None else timeout.to_aiohttp()
+        waits: Generator[float | None, float | None, None] | None = None  # made on a failure
         deadline = None if retry.deadline is None else time.monotonic() + retry.deadline
         attempt = 0
         started = time.monotonic()
@@ -281,7 +293,10 @@ class Transport:
                     # a write may go again (if its body can be sent again).
                     or (info.refused and replayable)
                 )
-                wait = waits.send(info.retry_after) if retry_ok else None
+                if retry_ok and waits is None:
+                    waits = retry.delays()
+                    next(waits)
+                wait = waits.send(info.retry_after) if retry_ok and waits is not None else None
                 if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
                     wait = None
                 if wait is None:
@@ -310,7 +325,7 @@ class Transport:
     async def _once(
         self,
         session: aiohttp.ClientSession,
-        url: str,
+        url: URL,
         data: bytes,
         files: list[FilePart] | None,
         timeout: aiohttp.ClientTimeout,
@@ -330,13 +345,12 @@ class Transport:
                         filename=part.filename,
                         content_type=part.content_type,
                     )
-                request: Any = session.post(url, data=form, params={"format": "1"}, timeout=timeout)
+                request: Any = session.post(url, data=form, timeout=timeout)
             else:
                 request = session.post(
                     url,
                     data=data,
-                    params={"format": "1"},
-                    headers={"Content-Type": JSON_CONTENT_TYPE},
+                    headers=_JSON_HEADERS,
                     timeout=timeout,
                 )
             async with request as resp:
