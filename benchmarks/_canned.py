@@ -7,8 +7,10 @@ start-up: JSON by default, or the same response as XML when the request asks for
 
 from __future__ import annotations
 
+import asyncio
 import json
 import multiprocessing
+import random
 import re
 import socket
 from collections.abc import Iterator
@@ -89,12 +91,18 @@ def list_response_xml(n: int) -> bytes:
 _XML_FORMAT = re.compile(rb'"format"\s*:\s*"?2\b')
 
 
-def _serve(sock: socket.socket, n: int) -> None:
+def _serve(sock: socket.socket, n: int, latency: float) -> None:
     body = list_response(n)
     xml = list_response_xml(n)
+    jitter = random.Random(7)
 
     async def handler(request: web.Request) -> web.Response:
         data = await request.read()
+        if latency:
+            # Stands for the network round trip and the server's own work; jittered
+            # (0.5x to 1.5x) as real answers are, so concurrent callers do not move in
+            # lockstep bursts that only measure how fast one core drains a burst.
+            await asyncio.sleep(latency * (0.5 + jitter.random()))
         if request.query.get("format") == "2" or _XML_FORMAT.search(data[:4096]):
             return web.Response(body=xml, content_type="text/xml")
         return web.Response(body=body, content_type="application/json")
@@ -105,14 +113,16 @@ def _serve(sock: socket.socket, n: int) -> None:
 
 
 @contextmanager
-def canned_server(n: int = 5) -> Iterator[str]:
-    """Start the canned server in a child process; yields its base URL."""
+def canned_server(n: int = 5, latency: float = 0.0) -> Iterator[str]:
+    """Start the canned server in a child process; yields its base URL.
+
+    ``latency`` delays every answer, as a real endpoint's round trip would."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(1024)
     port = sock.getsockname()[1]
     ctx = multiprocessing.get_context("spawn")
-    proc = ctx.Process(target=_serve, args=(sock, n), daemon=True)
+    proc = ctx.Process(target=_serve, args=(sock, n, latency), daemon=True)
     proc.start()
     sock.close()
     try:

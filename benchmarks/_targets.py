@@ -43,6 +43,15 @@ def evaluate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     speedup >= 5,
                 )
             )
+    latency = _find(rows, bench_transport.LATENCY_LABEL, bench_transport.SDK)
+    if latency is not None:
+        out.append(
+            _verdict(
+                f"{bench_transport.LATENCY_LABEL}: kaltura-async >= 0.90x raw aiohttp",
+                f"{latency['ratio']:.2f}x",
+                latency["ratio"] >= 0.90,
+            )
+        )
     decode_scenario = f"decode {bench_decode.ENTRIES}-entry MediaListResponse"
     sdk = _find(rows, decode_scenario, bench_decode.SDK)
     if sdk is not None:
