@@ -360,19 +360,20 @@ class Transport:
                 content_type = resp.headers.get("Content-Type", "")
                 if status != 200:
                     excerpt = raw[:_EXCERPT].decode("utf-8", "replace")
+                    retry_after = _retry_after(resp.headers)
                     raise _AttemptFailed(
                         _Attempt(
                             KalturaHTTPError(
                                 status,
                                 excerpt,
-                                retry_after=_retry_after(resp.headers),
+                                retry_after=retry_after,
                                 service=service,
                                 action=action,
                             ),
                             request_sent=True,
                             retryable_read=status >= 500 or status in (408, 429),
                             refused=status == 429,
-                            retry_after=_retry_after(resp.headers),
+                            retry_after=retry_after,
                         )
                     )
         except _AttemptFailed:

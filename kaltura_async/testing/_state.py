@@ -183,15 +183,28 @@ def _csv(value: Any) -> list[str]:
     return [v.strip() for v in str(value).split(",") if v.strip()]
 
 
+_TERM_OPS = frozenset({"MultiLikeOr", "MultiLikeAnd", "MatchOr", "MatchAnd"})
+
+
+def _prepare(op: str, wanted: Any) -> Any:
+    """Parse a filter value once per query rather than once per item it is tested on."""
+    if op in ("In", "NotIn"):
+        return frozenset(_csv(wanted))
+    if op in _TERM_OPS:
+        return [t.lower() for t in _csv(wanted)]
+    return wanted
+
+
 def _compare(item_value: Any, op: str, wanted: Any) -> bool:
+    """Test one item's value; ``wanted`` is what :func:`_prepare` made of the filter value."""
     if op == "Equal":
         return item_value is not None and str(item_value) == str(wanted)
     if op == "NotEqual":
         return item_value is None or str(item_value) != str(wanted)
     if op == "In":
-        return item_value is not None and str(item_value) in set(_csv(wanted))
+        return item_value is not None and str(item_value) in wanted
     if op == "NotIn":
-        return item_value is None or str(item_value) not in set(_csv(wanted))
+        return item_value is None or str(item_value) not in wanted
     if op in ("GreaterThanOrEqual", "LessThanOrEqual", "GreaterThan", "LessThan"):
         if item_value is None or isinstance(item_value, str):
             return False
@@ -208,14 +221,12 @@ def _compare(item_value: Any, op: str, wanted: Any) -> bool:
     if op == "StartsWith":
         return text.startswith(str(wanted).lower())
     if op in ("MultiLikeOr", "MultiLikeAnd"):
-        terms = [t.lower() for t in _csv(wanted)]
-        hits = [t in text for t in terms]
+        hits = [t in text for t in wanted]
         return any(hits) if op == "MultiLikeOr" else all(hits)
     have = {t.lower() for t in _csv(item_value or "")}
-    terms = [t.lower() for t in _csv(wanted)]
     if op == "MatchOr":
-        return any(t in have for t in terms)
-    return all(t in have for t in terms)
+        return any(t in have for t in wanted)
+    return all(t in have for t in wanted)
 
 
 def select(
@@ -234,7 +245,7 @@ def select(
             continue
         split = _split_filter_key(key)
         if split is not None and split[0] in fields:
-            conditions.append((split[0], split[1], value))
+            conditions.append((split[0], split[1], _prepare(split[1], value)))
     if not conditions:
         return list(items)
     return [
