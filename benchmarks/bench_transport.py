@@ -104,7 +104,7 @@ async def scenario(
         if concurrency > 1:
             pool = _official.ThreadPool(url, BODY["ks"], 32)
             contenders.append(Contender(OFFICIAL_POOL, blocking(pool.runner(official_ops * 4))))
-    else:
+    elif official_ops:
         notes = _official.MISSING_NOTE
     name = label or f"media.list x5, concurrency {concurrency}"
     sc = Scenario(name, RAW, contenders, notes=notes)
