@@ -89,35 +89,41 @@ def _generated(registry_module: str, table: str) -> Mapping[str, tuple[str, str]
     return result
 
 
-def resolve_type(wire_name: str) -> type[KalturaObject] | None:
-    """The class for an ``objectType``, importing its module on first use; None if unknown."""
+def _resolve(
+    wire_name: str,
+    cache: dict[str, Any],
+    extra: Mapping[str, Any],
+    package: str,
+    table: str,
+) -> Any:
+    """A class by its wire name: registered ones first, then the generated registry of
+    ``package``, whose module is imported on first use. Misses are cached too."""
     try:
-        return _type_cache[wire_name]
+        return cache[wire_name]
     except KeyError:
         pass
-    cls: type[KalturaObject] | None = _extra_types.get(wire_name)
+    cls = extra.get(wire_name)
     if cls is None:
-        where = _generated("kaltura_async.types._registry", "OBJECT_TYPES").get(wire_name)
+        where = _generated(f"{package}._registry", table).get(wire_name)
         if where is not None:
-            module = importlib.import_module(f"kaltura_async.types.{where[0]}")
-            cls = getattr(module, where[1])
-    _type_cache[wire_name] = cls
+            cls = getattr(importlib.import_module(f"{package}.{where[0]}"), where[1])
+    cache[wire_name] = cls
+    return cls
+
+
+def resolve_type(wire_name: str) -> type[KalturaObject] | None:
+    """The class for an ``objectType``, importing its module on first use; None if unknown."""
+    cls: type[KalturaObject] | None = _resolve(
+        wire_name, _type_cache, _extra_types, "kaltura_async.types", "OBJECT_TYPES"
+    )
     return cls
 
 
 def resolve_enum(wire_name: str) -> type[enum.Enum] | None:
     """The enum class for a wire enum name, importing it on first use; None if unknown."""
-    try:
-        return _enum_cache[wire_name]
-    except KeyError:
-        pass
-    cls: type[enum.Enum] | None = _extra_enums.get(wire_name)
-    if cls is None:
-        where = _generated("kaltura_async.enums._registry", "ENUMS").get(wire_name)
-        if where is not None:
-            module = importlib.import_module(f"kaltura_async.enums.{where[0]}")
-            cls = getattr(module, where[1])
-    _enum_cache[wire_name] = cls
+    cls: type[enum.Enum] | None = _resolve(
+        wire_name, _enum_cache, _extra_enums, "kaltura_async.enums", "ENUMS"
+    )
     return cls
 
 
