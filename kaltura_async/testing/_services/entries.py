@@ -10,16 +10,19 @@ entries only unless a status filter or ``idEqual`` is given.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .._casting import NULL, apply_update, check_insert, check_update, require
 from .._errors import api_error
+from .._filters import MAX_IN_VALUES, parse_conditions
+from .._query import query
 from .._schema import schema
 from .._state import State, list_response, mark_ready, page, select
 from .._uploads import CLOSED, FULL, PARTIAL, PENDING, Token
 from . import Context, action
 
-__all__ = ["attach_waiting_entry", "entry_fields", "new_entry"]
+__all__ = ["attach_waiting_entry", "entry_fields", "list_entries", "new_entry"]
 
 MEDIA_CLIP, PLAYLIST = 1, 5
 NO_CONTENT, IMPORT, PRECONVERT, READY = 7, 0, 1, 2
@@ -98,38 +101,75 @@ def _editable(ctx: Context, entry_id: str, entry_type: int | None) -> dict[str, 
     return entry
 
 
-def _query(
-    ctx: Context, flt: dict[str, Any] | None, entry_type: int | None
-) -> list[dict[str, Any]]:
-    state = ctx.state
-    state.settle()
-    flt = flt or {}
+def _entry_base(
+    ctx: Context, flt: dict[str, Any], entry_type: int | None
+) -> tuple[Callable[[dict[str, Any]], bool], tuple[Any, ...]]:
+    """Which entries a list may see at all, and a cache key naming that rule."""
     default_ready = not any(flt.get(k) is not None for k in _STATUS_KEYS) and (
         flt.get("idEqual") is None
     )
     sees_all = ctx.sees_all()
     user = ctx.user_id
-    items = [
-        e
-        for e in state.entries.values()
-        if (entry_type is None or e.get("type") == entry_type)
-        and (sees_all or e.get("userId") == user)
-        and (
-            not default_ready or (e["status"] == READY and e.get("moderationStatus") not in (1, 3))
-        )
-    ]
-    items = select(items, flt, entry_fields())
-    free_text = flt.get("freeText")
-    if free_text:
-        needle = str(free_text).lower()
-        items = [
-            e
-            for e in items
-            if any(
-                needle in str(e.get(k) or "").lower() for k in ("name", "description", "tags", "id")
+
+    def base(e: dict[str, Any]) -> bool:
+        return (
+            (entry_type is None or e.get("type") == entry_type)
+            and (sees_all or e.get("userId") == user)
+            and (
+                not default_ready
+                or (e["status"] == READY and e.get("moderationStatus") not in (1, 3))
             )
-        ]
-    return items
+        )
+
+    return base, ("entries", entry_type, default_ready, None if sees_all else user)
+
+
+def _free_text(flt: dict[str, Any]) -> Callable[[dict[str, Any]], bool] | None:
+    free_text = flt.get("freeText")
+    if not free_text:
+        return None
+    needle = str(free_text).lower()
+    return lambda e: any(
+        needle in str(e.get(k) or "").lower() for k in ("name", "description", "tags", "id")
+    )
+
+
+def list_entries(
+    ctx: Context,
+    flt: dict[str, Any] | None,
+    pager: dict[str, Any] | None,
+    entry_type: int | None,
+    paged: bool = True,
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of the entries a list action shows, and the total, from the sorted index."""
+    ctx.state.settle()
+    flt = flt or {}
+    base, key = _entry_base(ctx, flt, entry_type)
+    return query(
+        ctx.state,
+        ctx.state.entries,
+        cache_key=key,
+        conditions=parse_conditions(flt, entry_fields(), MAX_IN_VALUES),
+        order_by=flt.get("orderBy"),
+        default_order="-createdAt",
+        pager=pager,
+        base=base,
+        paged=paged,
+        extra=_free_text(flt),
+    )
+
+
+def _query(
+    ctx: Context, flt: dict[str, Any] | None, entry_type: int | None
+) -> list[dict[str, Any]]:
+    return list_entries(ctx, flt, None, entry_type, paged=False)[0]
+
+
+def _listed(
+    ctx: Context, response: str, args: dict[str, Any], entry_type: int | None
+) -> dict[str, Any]:
+    objects, total = list_entries(ctx, args["filter"], args["pager"], entry_type)
+    return {"objectType": response, "objects": objects, "totalCount": total}
 
 
 def _update(ctx: Context, entry_id: str, obj: dict[str, Any], entry_type: int | None) -> Any:
@@ -344,13 +384,12 @@ async def media_delete(ctx: Context, args: dict[str, Any]) -> Any:
 
 @action("media", "list")
 async def media_list(ctx: Context, args: dict[str, Any]) -> Any:
-    items = _query(ctx, args["filter"], MEDIA_CLIP)
-    return list_response("KalturaMediaListResponse", items, args["filter"], args["pager"])
+    return _listed(ctx, "KalturaMediaListResponse", args, MEDIA_CLIP)
 
 
 @action("media", "count")
 async def media_count(ctx: Context, args: dict[str, Any]) -> Any:
-    return len(_query(ctx, args["filter"], MEDIA_CLIP))
+    return list_entries(ctx, args["filter"], None, MEDIA_CLIP, paged=False)[1]
 
 
 def _moderate(ctx: Context, entry_id: str, status: int) -> None:
@@ -385,13 +424,12 @@ async def base_delete(ctx: Context, args: dict[str, Any]) -> Any:
 
 @action("baseEntry", "list")
 async def base_list(ctx: Context, args: dict[str, Any]) -> Any:
-    items = _query(ctx, args["filter"], None)
-    return list_response("KalturaBaseEntryListResponse", items, args["filter"], args["pager"])
+    return _listed(ctx, "KalturaBaseEntryListResponse", args, None)
 
 
 @action("baseEntry", "count")
 async def base_count(ctx: Context, args: dict[str, Any]) -> Any:
-    return len(_query(ctx, args["filter"], None))
+    return list_entries(ctx, args["filter"], None, None, paged=False)[1]
 
 
 @action("baseEntry", "getByIds")
@@ -438,8 +476,7 @@ async def playlist_delete(ctx: Context, args: dict[str, Any]) -> Any:
 
 @action("playlist", "list")
 async def playlist_list(ctx: Context, args: dict[str, Any]) -> Any:
-    items = _query(ctx, args["filter"], PLAYLIST)
-    return list_response("KalturaPlaylistListResponse", items, args["filter"], args["pager"])
+    return _listed(ctx, "KalturaPlaylistListResponse", args, PLAYLIST)
 
 
 @action("playlist", "execute")
