@@ -46,6 +46,7 @@ from ._errors import (
     KalturaError,
     KalturaProtocolError,
     KalturaValidationError,
+    RefPathError,
     api_error_from_payload,
 )
 from ._model import UNSET, KalturaObject
@@ -84,11 +85,6 @@ _PLACEHOLDER: Final = re.compile(r"\{([0-9]+):result(?::([^{}]*))?\}")
 _ANGLE: Final = re.compile(r"<([0-9]+):result(?::([^<>{}]*))?>")
 _ALL: Final = "_all"
 _SCALAR_KINDS: Final = ("str", "int", "float", "bool")
-
-
-class RefPathError(KalturaValidationError, AttributeError):
-    """A ref path the result type does not have (also an AttributeError, so ``hasattr``
-    on a ref answers False instead of raising)."""
 
 
 def _is_scalar_kind(kind: str) -> bool:

@@ -10,8 +10,8 @@ from typing import Any
 import attrs
 import pytest
 
+from kaltura_async import KalturaValidationError
 from kaltura_async._codec import converter, decode, encode_object
-from kaltura_async._errors import KalturaValidationError
 from kaltura_async._model import READ_ONLY, KalturaObject
 from kaltura_async.enums._registry import ENUMS
 from kaltura_async.types._registry import OBJECT_TYPES
