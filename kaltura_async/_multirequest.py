@@ -46,6 +46,7 @@ from ._errors import (
     KalturaError,
     KalturaProtocolError,
     KalturaValidationError,
+    RefPathError,
     api_error_from_payload,
 )
 from ._kind import Kind
@@ -84,11 +85,6 @@ DEFAULT_MAX_BATCH: Final = 100
 _PLACEHOLDER: Final = re.compile(r"\{([0-9]+):result(?::([^{}]*))?\}")
 _ANGLE: Final = re.compile(r"<([0-9]+):result(?::([^<>{}]*))?>")
 _ALL: Final = "_all"
-
-
-class RefPathError(KalturaValidationError, AttributeError):
-    """A ref path the result type does not have (also an AttributeError, so ``hasattr``
-    on a ref answers False instead of raising)."""
 
 
 @functools.cache

@@ -12,8 +12,8 @@ from typing import Any
 import attrs
 import pytest
 
+from kaltura_async import KalturaValidationError
 from kaltura_async._codec import decode, encode_object
-from kaltura_async._errors import KalturaValidationError
 from kaltura_async._kind import Kind
 from kaltura_async._model import READ_ONLY, KalturaObject
 from kaltura_async.converter import structure, unstructure

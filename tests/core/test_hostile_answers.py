@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from kaltura_async import KalturaProtocolError
 from kaltura_async._codec import decode, decode_any
-from kaltura_async._errors import KalturaProtocolError
 from kaltura_async._kind import Kind
 from kaltura_async._transport import Transport, _AttemptFailed
 

@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from kaltura_async import Call, KalturaValidationError, MultiRequest, Ref
+from kaltura_async import Call, KalturaValidationError, MultiRequest, Ref, RefPathError
 from kaltura_async._kind import Kind
-from kaltura_async._multirequest import RefPathError
 from tests.core.models import SpecialThing, Tag, Thing, TokenResource
 
 from .specs import ADD, ATTACH, COUNT, DELETE, GET, LIST, NO_MULTI, SERVE, UPDATE, call, client

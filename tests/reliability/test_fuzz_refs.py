@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kaltura_async import KalturaClient, KalturaValidationError
+from kaltura_async import KalturaClient, KalturaValidationError, RefPathError
 from kaltura_async._codec import all_fields, resolve_type
 from kaltura_async._kind import Kind
-from kaltura_async._multirequest import RefPathError
 
 from .conftest import Figures
 
