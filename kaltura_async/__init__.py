@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         Ref as Ref,
     )
     from ._pagination import (
+        KalturaPaginationError as KalturaPaginationError,
         Paginator as Paginator,
     )
     from ._session import (
@@ -102,6 +103,7 @@ _EXPORTS: dict[str, str] = {
     "StaticKS": "._session",
     "generate_ks": "._session",
     "EntryProcessingError": "._upload",
+    "KalturaPaginationError": "._pagination",
     "Paginator": "._pagination",
     "parse_ks": "._session",
 }
@@ -123,6 +125,7 @@ __all__ = [
     "KalturaError",
     "KalturaHTTPError",
     "KalturaObject",
+    "KalturaPaginationError",
     "KalturaProtocolError",
     "KalturaTimeoutError",
     "KalturaTransportError",
