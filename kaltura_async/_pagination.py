@@ -229,17 +229,24 @@ class Paginator(Generic[PageT]):
         Excluding the ids already seen with ``idNotIn`` cannot work past the server's cap on
         In/NotIn lists (150 values for entry lists, then silently truncated), so a second
         holding many entries (bulk imports) is paged instead, within its own 10,000 window,
-        dropping what was yielded. The walk is complete when it has met as many distinct ids
-        as the second's ``totalCount``; a server whose order within the second shifts
-        between requests gets another pass, and a pass that brings nothing new is an error.
+        dropping what was yielded. Page numbers shift when entries of the second change
+        while it is walked (the caller updating what it was given, so that it no longer
+        matches), so one pass is trusted only when every page reported the same
+        ``totalCount`` and it met that many distinct entries; otherwise the second is paged
+        again, until a pass brings nothing new and meets as many entries as the second
+        holds. When ``totalCount`` never changed, having met that many distinct entries over
+        all passes is enough (a server whose order within one second shifts between
+        requests). A pass that brings nothing new short of that is an error, not a gap.
         """
         second = cursor.since
         if second is None:  # crowded() is false without a boundary second
             return
         params = dict(self._call.params)
         params["filter"] = cursor.second_filter()
+        totals: set[int | None] = set()
         while True:
             met: set[str] = set()
+            pass_totals: set[int | None] = set()
             moved = False
             total: int | None = None
             index = 1
@@ -247,6 +254,7 @@ class Paginator(Generic[PageT]):
                 page = await self._fetch(dict(params), index)
                 objects = page_objects(page)
                 total = page_total(page)
+                pass_totals.add(total)
                 fresh, progressed = cursor.advance_second(objects, met)
                 moved = moved or progressed
                 full = len(objects) >= self.page_size
@@ -262,8 +270,14 @@ class Paginator(Generic[PageT]):
                 if not full or (total is not None and index * self.page_size >= total):
                     break
                 index += 1
-            if total is None or len(met) >= total or len(cursor.boundary) >= total:
-                break
+            totals |= pass_totals
+            counted = total is not None and len(met) >= total
+            if counted and (len(pass_totals) == 1 or not moved):
+                break  # one consistent pass over the whole second
+            if total is None and not moved:
+                break  # no totalCount to check against: a pass that found nothing new
+            if len(totals) == 1 and total is not None and len(cursor.boundary) >= total:
+                break  # the second never changed, and all of it was met over the passes
             if not moved:
                 raise KalturaPaginationError(
                     f"cursor pagination of {self._call.service}.{self._call.action} cannot "

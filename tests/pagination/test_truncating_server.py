@@ -150,3 +150,20 @@ async def test_cursor_takes_another_pass_when_a_seconds_order_shifts(
     got = [e.id async for e in paginator]
     assert Counter(got) == Counter(ids)
     assert paginator.pages_fetched > 1 + 5  # more than page 1 and one pass of 5 pages
+
+
+async def test_cursor_walks_a_crowded_second_whose_entries_leave_the_filter(
+    kaltura_emulator: KalturaEmulator, kaltura_client: KalturaClient, truncating: list[int]
+) -> None:
+    """The caller retags every entry it is given, so it stops matching: page numbers within
+    the crowded second shift under the walk, which pages it again until nothing is left."""
+    ids = seed_spread(kaltura_emulator, 1_000, per_second=1_000)
+    for entry_id in ids:
+        kaltura_emulator.entries[entry_id]["tags"] = "legacy"
+    call = kaltura_client.media.list(filter=MediaEntryFilter(tags_multi_like_or="legacy"))
+    got: list[str] = []
+    async for page in kaltura_client.paginate(call, page_size=200, strategy="cursor").pages():
+        for entry in page.objects or []:
+            got.append(entry.id)
+            kaltura_emulator.entries[entry.id]["tags"] = "archive"
+    assert Counter(got) == Counter(ids)
