@@ -33,13 +33,14 @@ import attrs
 
 from ._call import Call
 from ._codec import all_fields, resolve_type
-from ._errors import KalturaProtocolError, KalturaValidationError
+from ._errors import KalturaPaginationError, KalturaProtocolError, KalturaValidationError
+from ._kind import Kind
 from ._model import UNSET, KalturaObject
 
 if TYPE_CHECKING:
     from ._client import KalturaClient
 
-__all__ = ["MAX_PAGE_SIZE", "KalturaPaginationError", "Paginator", "Strategy"]
+__all__ = ["MAX_PAGE_SIZE", "Paginator", "Strategy"]
 
 Strategy = Literal["pages", "cursor"]
 
@@ -54,15 +55,6 @@ _UNTIL = "createdAtLessThanOrEqual"
 _ASCENDING = "+createdAt"
 
 PageT = TypeVar("PageT")
-
-
-class KalturaPaginationError(KalturaProtocolError):
-    """The server's pages cannot be walked to the end without losing or repeating items.
-
-    Raised when a page brings nothing new (a server that repeats a page, e.g. one that
-    ignores ``pageIndex``), or when a cursor walk cannot finish one ``createdAt`` second.
-    The items yielded before it were each yielded once.
-    """
 
 
 class Paginator(Generic[PageT]):
@@ -97,7 +89,7 @@ class Paginator(Generic[PageT]):
             raise KalturaValidationError(
                 f"strategy must be 'pages' or 'cursor', got {strategy!r}", field="strategy"
             )
-        typed = call.spec.result != "untyped"
+        typed = call.spec.result is not Kind.UNTYPED
         names = {name for name, _ in call.spec.params}
         if typed and "pager" not in names:
             raise KalturaValidationError(
@@ -417,9 +409,9 @@ class _CursorFilter:
 
 
 def _empty_filter(call: Call[Any]) -> KalturaObject | dict[str, Any]:
-    kind = dict(call.spec.params).get("filter", "")
-    if kind.startswith("obj:"):
-        cls = resolve_type(kind[4:])
+    kind = dict(call.spec.params).get("filter", Kind.UNTYPED)
+    if kind.tag == "obj":
+        cls = resolve_type(kind.name)
         if cls is not None and not cls.__kaltura_abstract__:
             return cls()
     return {}
