@@ -15,7 +15,7 @@ from typing import Any
 
 from .._casting import NULL, apply_update, check_insert, check_update, require
 from .._errors import api_error
-from .._filters import MAX_IN_VALUES, parse_conditions
+from .._filters import ENTRY_MAX_IN_VALUES, parse_conditions
 from .._query import query
 from .._schema import schema
 from .._state import State, list_response, mark_ready, page, select
@@ -149,7 +149,7 @@ def list_entries(
         ctx.state,
         ctx.state.entries,
         cache_key=key,
-        conditions=parse_conditions(flt, entry_fields(), MAX_IN_VALUES),
+        conditions=parse_conditions(flt, entry_fields(), ENTRY_MAX_IN_VALUES),
         order_by=flt.get("orderBy"),
         default_order="-createdAt",
         pager=pager,
