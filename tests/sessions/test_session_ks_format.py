@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from session_fakes import SENSITIVE
 
 from kaltura_async import KalturaValidationError
-from kaltura_async._session import (
+from kaltura_async import (
     CryptoUnavailableError,
     KSInfo,
     SecretKSProvider,
