@@ -24,6 +24,7 @@ from ._errors import (
     KalturaProtocolError,
     api_error_from_payload,
 )
+from ._kind import Kind
 from ._refs import PLACEHOLDER, Ref, coerce, lookup, placeholder_text, server_rules, walk_params
 from ._results import CallResult, MultiResponse
 
@@ -150,7 +151,7 @@ class Run:
         """The call with refs to finished calls replaced by their values and the other
         refs renumbered (``renumber``: batch number -> number in this request)."""
 
-        def on_ref(ref: Ref[Any], kind: str) -> Any:
+        def on_ref(ref: Ref[Any], kind: Kind) -> Any:
             if ref.number in renumber:
                 return ref._renumbered(renumber[ref.number])
             value = self.outcomes[ref.number].value
@@ -158,7 +159,7 @@ class Run:
                 return coerce(lookup(value, ref.path, text=True), kind)
             return coerce(lookup(value, ref.path, text=False), kind)
 
-        def on_str(text: str, kind: str) -> str:
+        def on_str(text: str, kind: Kind) -> str:
             if "result" not in text:
                 return text
 
@@ -315,7 +316,7 @@ class Run:
             try:
                 value = (
                     decode_any(element)
-                    if spec.result == "untyped"
+                    if spec.result is Kind.UNTYPED
                     else decode(spec.result, element)
                 )
             except KalturaProtocolError as err:

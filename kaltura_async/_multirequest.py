@@ -36,13 +36,12 @@ from ._checks import check_int, check_optional_int
 from ._config import RequestOptions
 from ._errors import KalturaValidationError
 from ._executor import Entry, Run, Strategy
+from ._kind import Kind
 from ._refs import (
     ANGLE,
     PLACEHOLDER,
     Ref,
-    is_scalar_kind,
     placeholder_text,
-    type_name,
     walk_params,
 )
 from ._results import CallResult, MultiResponse
@@ -158,7 +157,7 @@ class MultiRequest:
         return Ref(self._token, number, spec.result)
 
     def _accept_ref(
-        self, ref: Ref[Any], kind: str, number: int, where: str, deps: set[int]
+        self, ref: Ref[Any], kind: Kind, number: int, where: str, deps: set[int]
     ) -> Ref[Any]:
         if ref._batch is not self._token:
             raise KalturaValidationError(f"{where}: {ref} belongs to another batch", field=where)
@@ -167,9 +166,9 @@ class MultiRequest:
                 f"{where}: {ref} refers to {'itself' if ref.number == number else 'a later call'}",
                 field=where,
             )
-        if ref.kind != "untyped" and not is_scalar_kind(ref.kind):
+        if ref.kind is not Kind.UNTYPED and not ref.kind.is_scalar:
             raise KalturaValidationError(
-                f"{where}: {ref} names a {type_name(ref.kind)}; the server substitutes "
+                f"{where}: {ref} names a {ref.kind.type_name}; the server substitutes "
                 "only scalar values (take a field of it)",
                 field=where,
             )
@@ -177,7 +176,7 @@ class MultiRequest:
         return ref
 
     def _accept_str(
-        self, text: str, kind: str, number: int, where: str, deps: set[int]
+        self, text: str, kind: Kind, number: int, where: str, deps: set[int]
     ) -> str | Ref[Any]:
         if "result" not in text:
             return text

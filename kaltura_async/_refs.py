@@ -20,6 +20,7 @@ import attrs
 
 from ._codec import all_fields, resolve_type
 from ._errors import KalturaValidationError, RefPathError
+from ._kind import Kind
 from ._model import UNSET, KalturaObject
 
 if TYPE_CHECKING:
@@ -35,58 +36,46 @@ T2 = TypeVar("T2")
 PLACEHOLDER: Final = re.compile(r"\{([0-9]+):result(?::([^{}]*))?\}")
 ANGLE: Final = re.compile(r"<([0-9]+):result(?::([^<>{}]*))?>")
 ALL: Final = "_all"
-_SCALAR_KINDS: Final = ("str", "int", "float", "bool")
-
-
-def is_scalar_kind(kind: str) -> bool:
-    return kind in _SCALAR_KINDS or kind.startswith("enum:")
-
-
-def type_name(kind: str) -> str:
-    return kind.split(":", 1)[-1].removeprefix("Kaltura")
 
 
 @functools.cache
-def fields_by(cls: type[KalturaObject], key: int) -> dict[str, tuple[str, str, str]]:
+def fields_by(cls: type[KalturaObject], key: int) -> dict[str, tuple[str, str, Kind]]:
     """``key`` 0: attribute -> (attr, wire, kind); 1: wire -> (attr, wire, kind)."""
     return {str(spec[key]): (spec[0], spec[1], spec[2]) for spec in all_fields(cls)}
 
 
-def _step(kind: str, segment: str | int, *, wire: bool, where: str) -> tuple[str, str, bool]:
+def _step(kind: Kind, segment: str | int, *, wire: bool, where: str) -> tuple[str, Kind, bool]:
     """One path step from a value of ``kind``: (wire segment, new kind, is a join).
 
     ``wire`` says whether a name segment is a wire name (placeholder strings) or an
     attribute name (ref attribute access).
     """
-    if kind == "untyped":
-        return (str(segment), "untyped", segment == ALL)
+    if kind is Kind.UNTYPED:
+        return (str(segment), Kind.UNTYPED, segment == ALL)
     if isinstance(segment, int) or (wire and isinstance(segment, str) and segment.isdigit()):
-        if kind.startswith("list:"):
-            inner = kind[5:]
-            return (str(segment), "any" if inner == "any" else f"obj:{inner}", False)
-        raise RefPathError(f"{where}: a {type_name(kind)} cannot be indexed", field=where)
+        if kind.tag == "list":
+            return (str(segment), kind.item, False)
+        raise RefPathError(f"{where}: a {kind.type_name} cannot be indexed", field=where)
     if segment == ALL:
-        if kind.startswith("list:"):
-            inner = kind[5:]
-            return (ALL, "any" if inner == "any" else f"obj:{inner}", True)
-        raise RefPathError(f"{where}: _all needs a list, not a {type_name(kind)}", field=where)
-    if kind.startswith("map:"):
-        inner = kind[4:]
-        return (segment, "any" if inner == "any" else f"obj:{inner}", False)
-    if kind.startswith("obj:"):
-        cls = resolve_type(kind[4:])
+        if kind.tag == "list":
+            return (ALL, kind.item, True)
+        raise RefPathError(f"{where}: _all needs a list, not a {kind.type_name}", field=where)
+    if kind.tag == "map":
+        return (segment, kind.item, False)
+    if kind.tag == "obj":
+        cls = resolve_type(kind.name)
         if cls is None:  # a type this process cannot know: nothing to check against
-            return (segment, "untyped", False)
+            return (segment, Kind.UNTYPED, False)
         found = fields_by(cls, 1 if wire else 0).get(segment)
         if found is None:
             raise RefPathError(f"{where}: {cls.__name__} has no field {segment!r}", field=where)
         return (found[1], found[2], False)
-    if kind == "any":
+    if kind is Kind.ANY:
         raise RefPathError(
             f"{where}: the result is any object; use .cast(SomeType) before its fields",
             field=where,
         )
-    raise RefPathError(f"{where}: a {type_name(kind)} has no field {segment!r}", field=where)
+    raise RefPathError(f"{where}: a {kind.type_name} has no field {segment!r}", field=where)
 
 
 def placeholder_text(number: int, path: Sequence[str]) -> str:
@@ -107,7 +96,7 @@ class Ref(Generic[T]):
         self,
         batch: object,
         number: int,
-        kind: str,
+        kind: Kind,
         path: tuple[str, ...] = (),
         joined: bool = False,
     ) -> None:
@@ -128,9 +117,9 @@ class Ref(Generic[T]):
         return self._path
 
     @property
-    def kind(self) -> str:
-        """The kind of the value the path names (``"str"`` for an ``_all`` join)."""
-        return "str" if self._joined else self._kind
+    def kind(self) -> Kind:
+        """The kind of the value the path names (:data:`Kind.STR` for an ``_all`` join)."""
+        return Kind.STR if self._joined else self._kind
 
     def _child(self, segment: str | int, *, wire: bool = False) -> Ref[Any]:
         where = f"{self}.{segment}"
@@ -140,7 +129,7 @@ class Ref(Generic[T]):
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        if name == "all" and self._kind.startswith("list:"):
+        if name == "all" and self._kind.tag == "list":
             return self._child(ALL)
         return self._child(name)
 
@@ -159,22 +148,22 @@ class Ref(Generic[T]):
         """This ref, read as ``cls`` (a subclass of the declared result type)."""
         if not (isinstance(cls, type) and issubclass(cls, KalturaObject)):
             raise KalturaValidationError(f"{self}: cast to a Kaltura type", field=str(self))
-        if self._kind.startswith("obj:"):
-            declared = self._kind[4:]
+        if self._kind.tag == "obj":
+            declared = self._kind.name
             if not any(
                 getattr(k, "__kaltura_object_type__", None) == declared for k in cls.__mro__
             ):
                 raise KalturaValidationError(
-                    f"{self}: {cls.__name__} is not a {type_name(self._kind)}", field=str(self)
+                    f"{self}: {cls.__name__} is not a {self._kind.type_name}", field=str(self)
                 )
-        elif self._kind not in ("any", "untyped"):
+        elif self._kind is not Kind.ANY and self._kind is not Kind.UNTYPED:
             raise KalturaValidationError(
-                f"{self}: a {type_name(self._kind)} is not an object", field=str(self)
+                f"{self}: a {self._kind.type_name} is not an object", field=str(self)
             )
         return Ref(
             self._batch,
             self._number,
-            f"obj:{cls.__kaltura_object_type__}",
+            Kind.obj(cls.__kaltura_object_type__),
             self._path,
             self._joined,
         )
@@ -199,7 +188,7 @@ class Ref(Generic[T]):
         return format(str(self), spec)
 
     def __repr__(self) -> str:
-        return f"<Ref {self} {type_name(self.kind)}>"
+        return f"<Ref {self} {self.kind.type_name}>"
 
 
 # ---------------------------------------------------------------------------- resolving
@@ -246,25 +235,25 @@ def lookup(value: Any, path: Sequence[str], *, text: bool) -> Any:
     return text_of(value) if text else value
 
 
-def coerce(value: Any, kind: str) -> Any:
+def coerce(value: Any, kind: Kind) -> Any:
     """A resolved value as an argument of ``kind`` (the server casts its string form)."""
-    if kind == "str":
+    if kind is Kind.STR:
         return text_of(value)
     if value is None or value is _MISSING or value is UNSET:
         return UNSET
     if isinstance(value, enum.Enum):
         value = value.value
-    if isinstance(value, str) and kind in ("int", "float", "bool"):
+    if isinstance(value, str) and kind in (Kind.INT, Kind.FLOAT, Kind.BOOL):
         # The server casts the text it inserted; a value that does not cast is left as
         # is, and the codec then names the field that refuses it.
         text = value.strip().lower()
-        if kind == "bool":
+        if kind is Kind.BOOL:
             return text in ("1", "true") if text in ("1", "true", "0", "false", "") else value
         try:
-            return int(text) if kind == "int" else float(text)
+            return int(text) if kind is Kind.INT else float(text)
         except ValueError:
             return value
-    if kind == "untyped":
+    if kind is Kind.UNTYPED:
         return value if isinstance(value, (str, int, float)) else text_of(value)
     return value
 
@@ -272,13 +261,11 @@ def coerce(value: Any, kind: str) -> Any:
 # ---------------------------------------------------------------------------- walking
 
 
-def _item_kind(kind: str) -> str:
-    inner = kind.split(":", 1)[1]
-    return "any" if inner == "any" else f"obj:{inner}"
-
-
 def _walk(
-    value: Any, kind: str, on_ref: Callable[[Ref[Any], str], Any], on_str: Callable[[str, str], Any]
+    value: Any,
+    kind: Kind,
+    on_ref: Callable[[Ref[Any], Kind], Any],
+    on_str: Callable[[str, Kind], Any],
 ) -> Any:
     """Rebuild ``value`` with refs and strings mapped; unchanged parts keep their identity."""
     if isinstance(value, Ref):
@@ -296,13 +283,13 @@ def _walk(
                 changes[attr] = new
         return attrs.evolve(value, **changes) if changes else value
     if isinstance(value, (list, tuple)):
-        sub = _item_kind(kind) if kind.startswith("list:") else "untyped"
+        sub = kind.item if kind.tag == "list" else Kind.UNTYPED
         items = [_walk(v, sub, on_ref, on_str) for v in value]
         if all(a is b for a, b in zip(items, value, strict=True)):
             return value
         return type(value)(items) if isinstance(value, tuple) else items
     if isinstance(value, Mapping):
-        sub = _item_kind(kind) if kind.startswith("map:") else "untyped"
+        sub = kind.item if kind.tag == "map" else Kind.UNTYPED
         mapped = {k: _walk(v, sub, on_ref, on_str) for k, v in value.items()}
         if all(mapped[k] is v for k, v in value.items()):
             return value
@@ -311,16 +298,18 @@ def _walk(
 
 
 def walk_params(
-    call: Call[Any], on_ref: Callable[[Ref[Any], str], Any], on_str: Callable[[str, str], Any]
+    call: Call[Any],
+    on_ref: Callable[[Ref[Any], Kind], Any],
+    on_str: Callable[[str, Kind], Any],
 ) -> Call[Any]:
     """``call`` with its arguments mapped (file arguments untouched)."""
     kinds = dict(call.spec.params)
-    untyped = call.spec.result == "untyped"
+    untyped = call.spec.result is Kind.UNTYPED
     params: dict[str, Any] = {}
     changed = False
     for name, value in call.params.items():
-        kind = "untyped" if untyped else kinds.get(name, "untyped")
-        new = value if kind == "file" or value is None else _walk(value, kind, on_ref, on_str)
+        kind = Kind.UNTYPED if untyped else kinds.get(name, Kind.UNTYPED)
+        new = value if kind is Kind.FILE or value is None else _walk(value, kind, on_ref, on_str)
         changed = changed or new is not value
         params[name] = new
     return type(call)(call.client, call.spec, params, call.options) if changed else call
