@@ -23,6 +23,7 @@ from ._codec import (
 )
 from ._config import Limits, RequestOptions, RetryPolicy, Timeout
 from ._errors import InvalidKSError, KalturaValidationError, api_error_from_payload
+from ._kind import Kind
 from ._logging import logger
 from ._model import KalturaObject
 from ._transport import FilePart, Transport, file_part
@@ -283,8 +284,8 @@ class KalturaClient(ServiceAccessors):
         spec = ActionSpec(
             service,
             action,
-            tuple((name, "untyped") for name in params),
-            "untyped",
+            tuple((name, Kind.UNTYPED) for name in params),
+            Kind.UNTYPED,
             safe=is_safe_action(action),
         )
         return Call(self, spec, params)
@@ -299,7 +300,7 @@ class KalturaClient(ServiceAccessors):
         """The wire parameters of one call (validates everything; no I/O)."""
         spec = call.spec
         where = f"{spec.service}.{spec.action}"
-        if spec.result == "untyped":
+        if spec.result is Kind.UNTYPED:
             params: dict[str, Any] = {}
             for name, value in call.params.items():
                 if value is not None:
@@ -370,7 +371,7 @@ class KalturaClient(ServiceAccessors):
                     ) from None
             else:
                 raise error
-        if spec.result == "untyped":
+        if spec.result is Kind.UNTYPED:
             return decode_any(raw)  # type: ignore[no-any-return]
         return decode(spec.result, raw)  # type: ignore[no-any-return]
 

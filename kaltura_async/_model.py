@@ -9,18 +9,12 @@ declares, besides its attrs fields, three class variables the codec reads:
     whether the server refuses this class as a concrete ``objectType``;
 ``__kaltura_fields__``
     the class's *own* fields as ``(attribute, wire name, kind, flags)`` tuples, in schema
-    order. ``flags`` is a bit set of :data:`READ_ONLY` and :data:`INSERT_ONLY`. ``kind``
-    is a type descriptor, one of:
+    order. ``flags`` is a bit set of :data:`READ_ONLY` and :data:`INSERT_ONLY`; ``kind`` is
+    a :class:`~kaltura_async._kind.Kind` (``Kind.STR``, ``Kind.enum("KalturaMediaType")``,
+    ``Kind.obj("KalturaMediaEntry")``, ``Kind.list_of("KalturaStreamContainer")``...).
 
-    - ``int`` (also the schema's ``bigint``), ``str``, ``bool``, ``float``;
-    - ``enum:KalturaMediaType`` (an enum, by its wire name);
-    - ``obj:KalturaMediaEntry`` (an object; any subclass may arrive);
-    - ``list:KalturaString`` / ``map:KalturaString`` (array or string-keyed map of objects);
-    - ``any`` (``KalturaObjectBase``: decoded by ``objectType`` alone);
-    - for action parameters also ``file``; for action results also ``void`` and ``serve``.
-
-Field types are descriptors rather than resolved annotations so that the codec never has
-to import a class before it meets it on the wire.
+Field types are kinds naming their classes rather than resolved annotations so that the
+codec never has to import a class before it meets it on the wire.
 """
 
 from __future__ import annotations
@@ -31,6 +25,7 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from ._errors import KalturaValidationError
+from ._kind import Kind
 
 __all__ = [
     "INSERT_ONLY",
@@ -48,7 +43,7 @@ READ_ONLY: Final = 1
 INSERT_ONLY: Final = 2
 
 #: ``(attribute name, wire name, kind, flags)``
-FieldSpec = tuple[str, str, str, int]
+FieldSpec = tuple[str, str, Kind, int]
 
 
 class UnsetType:

@@ -46,8 +46,10 @@ from ._errors import (
     KalturaError,
     KalturaProtocolError,
     KalturaValidationError,
+    RefPathError,
     api_error_from_payload,
 )
+from ._kind import Kind
 from ._model import UNSET, KalturaObject
 
 if TYPE_CHECKING:
@@ -83,63 +85,46 @@ DEFAULT_MAX_BATCH: Final = 100
 _PLACEHOLDER: Final = re.compile(r"\{([0-9]+):result(?::([^{}]*))?\}")
 _ANGLE: Final = re.compile(r"<([0-9]+):result(?::([^<>{}]*))?>")
 _ALL: Final = "_all"
-_SCALAR_KINDS: Final = ("str", "int", "float", "bool")
-
-
-class RefPathError(KalturaValidationError, AttributeError):
-    """A ref path the result type does not have (also an AttributeError, so ``hasattr``
-    on a ref answers False instead of raising)."""
-
-
-def _is_scalar_kind(kind: str) -> bool:
-    return kind in _SCALAR_KINDS or kind.startswith("enum:")
-
-
-def _type_name(kind: str) -> str:
-    return kind.split(":", 1)[-1].removeprefix("Kaltura")
 
 
 @functools.cache
-def _fields_by(cls: type[KalturaObject], key: int) -> dict[str, tuple[str, str, str]]:
+def _fields_by(cls: type[KalturaObject], key: int) -> dict[str, tuple[str, str, Kind]]:
     """``key`` 0: attribute -> (attr, wire, kind); 1: wire -> (attr, wire, kind)."""
     return {str(spec[key]): (spec[0], spec[1], spec[2]) for spec in all_fields(cls)}
 
 
-def _step(kind: str, segment: str | int, *, wire: bool, where: str) -> tuple[str, str, bool]:
+def _step(kind: Kind, segment: str | int, *, wire: bool, where: str) -> tuple[str, Kind, bool]:
     """One path step from a value of ``kind``: (wire segment, new kind, is a join).
 
     ``wire`` says whether a name segment is a wire name (placeholder strings) or an
     attribute name (ref attribute access).
     """
-    if kind == "untyped":
-        return (str(segment), "untyped", segment == _ALL)
+    if kind is Kind.UNTYPED:
+        return (str(segment), Kind.UNTYPED, segment == _ALL)
     if isinstance(segment, int) or (wire and isinstance(segment, str) and segment.isdigit()):
-        if kind.startswith("list:"):
-            inner = kind[5:]
-            return (str(segment), "any" if inner == "any" else f"obj:{inner}", False)
-        raise RefPathError(f"{where}: a {_type_name(kind)} cannot be indexed", field=where)
+        if kind.tag == "list":
+            return (str(segment), kind.item, False)
+        raise RefPathError(f"{where}: a {kind.type_name} cannot be indexed", field=where)
     if segment == _ALL:
-        if kind.startswith("list:"):
-            inner = kind[5:]
-            return (_ALL, "any" if inner == "any" else f"obj:{inner}", True)
-        raise RefPathError(f"{where}: _all needs a list, not a {_type_name(kind)}", field=where)
-    if kind.startswith("map:"):
-        inner = kind[4:]
-        return (segment, "any" if inner == "any" else f"obj:{inner}", False)
-    if kind.startswith("obj:"):
-        cls = resolve_type(kind[4:])
+        if kind.tag == "list":
+            return (_ALL, kind.item, True)
+        raise RefPathError(f"{where}: _all needs a list, not a {kind.type_name}", field=where)
+    if kind.tag == "map":
+        return (segment, kind.item, False)
+    if kind.tag == "obj":
+        cls = resolve_type(kind.name)
         if cls is None:  # a type this process cannot know: nothing to check against
-            return (segment, "untyped", False)
+            return (segment, Kind.UNTYPED, False)
         found = _fields_by(cls, 1 if wire else 0).get(segment)
         if found is None:
             raise RefPathError(f"{where}: {cls.__name__} has no field {segment!r}", field=where)
         return (found[1], found[2], False)
-    if kind == "any":
+    if kind is Kind.ANY:
         raise RefPathError(
             f"{where}: the result is any object; use .cast(SomeType) before its fields",
             field=where,
         )
-    raise RefPathError(f"{where}: a {_type_name(kind)} has no field {segment!r}", field=where)
+    raise RefPathError(f"{where}: a {kind.type_name} has no field {segment!r}", field=where)
 
 
 def _placeholder_text(number: int, path: Sequence[str]) -> str:
@@ -160,7 +145,7 @@ class Ref(Generic[T]):
         self,
         batch: object,
         number: int,
-        kind: str,
+        kind: Kind,
         path: tuple[str, ...] = (),
         joined: bool = False,
     ) -> None:
@@ -181,9 +166,9 @@ class Ref(Generic[T]):
         return self._path
 
     @property
-    def kind(self) -> str:
-        """The kind of the value the path names (``"str"`` for an ``_all`` join)."""
-        return "str" if self._joined else self._kind
+    def kind(self) -> Kind:
+        """The kind of the value the path names (:data:`Kind.STR` for an ``_all`` join)."""
+        return Kind.STR if self._joined else self._kind
 
     def _child(self, segment: str | int, *, wire: bool = False) -> Ref[Any]:
         where = f"{self}.{segment}"
@@ -193,7 +178,7 @@ class Ref(Generic[T]):
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        if name == "all" and self._kind.startswith("list:"):
+        if name == "all" and self._kind.tag == "list":
             return self._child(_ALL)
         return self._child(name)
 
@@ -212,22 +197,22 @@ class Ref(Generic[T]):
         """This ref, read as ``cls`` (a subclass of the declared result type)."""
         if not (isinstance(cls, type) and issubclass(cls, KalturaObject)):
             raise KalturaValidationError(f"{self}: cast to a Kaltura type", field=str(self))
-        if self._kind.startswith("obj:"):
-            declared = self._kind[4:]
+        if self._kind.tag == "obj":
+            declared = self._kind.name
             if not any(
                 getattr(k, "__kaltura_object_type__", None) == declared for k in cls.__mro__
             ):
                 raise KalturaValidationError(
-                    f"{self}: {cls.__name__} is not a {_type_name(self._kind)}", field=str(self)
+                    f"{self}: {cls.__name__} is not a {self._kind.type_name}", field=str(self)
                 )
-        elif self._kind not in ("any", "untyped"):
+        elif self._kind is not Kind.ANY and self._kind is not Kind.UNTYPED:
             raise KalturaValidationError(
-                f"{self}: a {_type_name(self._kind)} is not an object", field=str(self)
+                f"{self}: a {self._kind.type_name} is not an object", field=str(self)
             )
         return Ref(
             self._batch,
             self._number,
-            f"obj:{cls.__kaltura_object_type__}",
+            Kind.obj(cls.__kaltura_object_type__),
             self._path,
             self._joined,
         )
@@ -252,7 +237,7 @@ class Ref(Generic[T]):
         return format(str(self), spec)
 
     def __repr__(self) -> str:
-        return f"<Ref {self} {_type_name(self.kind)}>"
+        return f"<Ref {self} {self.kind.type_name}>"
 
 
 T2 = TypeVar("T2")
@@ -387,25 +372,25 @@ def _lookup(value: Any, path: Sequence[str], *, text: bool) -> Any:
     return _text(value) if text else value
 
 
-def _coerce(value: Any, kind: str) -> Any:
+def _coerce(value: Any, kind: Kind) -> Any:
     """A resolved value as an argument of ``kind`` (the server casts its string form)."""
-    if kind == "str":
+    if kind is Kind.STR:
         return _text(value)
     if value is None or value is _MISSING or value is UNSET:
         return UNSET
     if isinstance(value, enum.Enum):
         value = value.value
-    if isinstance(value, str) and kind in ("int", "float", "bool"):
+    if isinstance(value, str) and kind in (Kind.INT, Kind.FLOAT, Kind.BOOL):
         # The server casts the text it inserted; a value that does not cast is left as
         # is, and the codec then names the field that refuses it.
         text = value.strip().lower()
-        if kind == "bool":
+        if kind is Kind.BOOL:
             return text in ("1", "true") if text in ("1", "true", "0", "false", "") else value
         try:
-            return int(text) if kind == "int" else float(text)
+            return int(text) if kind is Kind.INT else float(text)
         except ValueError:
             return value
-    if kind == "untyped":
+    if kind is Kind.UNTYPED:
         return value if isinstance(value, (str, int, float)) else _text(value)
     return value
 
@@ -413,13 +398,11 @@ def _coerce(value: Any, kind: str) -> Any:
 # ---------------------------------------------------------------------------- walking
 
 
-def _item_kind(kind: str) -> str:
-    inner = kind.split(":", 1)[1]
-    return "any" if inner == "any" else f"obj:{inner}"
-
-
 def _walk(
-    value: Any, kind: str, on_ref: Callable[[Ref[Any], str], Any], on_str: Callable[[str, str], Any]
+    value: Any,
+    kind: Kind,
+    on_ref: Callable[[Ref[Any], Kind], Any],
+    on_str: Callable[[str, Kind], Any],
 ) -> Any:
     """Rebuild ``value`` with refs and strings mapped; unchanged parts keep their identity."""
     if isinstance(value, Ref):
@@ -437,13 +420,13 @@ def _walk(
                 changes[attr] = new
         return attrs.evolve(value, **changes) if changes else value
     if isinstance(value, (list, tuple)):
-        sub = _item_kind(kind) if kind.startswith("list:") else "untyped"
+        sub = kind.item if kind.tag == "list" else Kind.UNTYPED
         items = [_walk(v, sub, on_ref, on_str) for v in value]
         if all(a is b for a, b in zip(items, value, strict=True)):
             return value
         return type(value)(items) if isinstance(value, tuple) else items
     if isinstance(value, Mapping):
-        sub = _item_kind(kind) if kind.startswith("map:") else "untyped"
+        sub = kind.item if kind.tag == "map" else Kind.UNTYPED
         mapped = {k: _walk(v, sub, on_ref, on_str) for k, v in value.items()}
         if all(mapped[k] is v for k, v in value.items()):
             return value
@@ -452,16 +435,18 @@ def _walk(
 
 
 def _walk_params(
-    call: Call[Any], on_ref: Callable[[Ref[Any], str], Any], on_str: Callable[[str, str], Any]
+    call: Call[Any],
+    on_ref: Callable[[Ref[Any], Kind], Any],
+    on_str: Callable[[str, Kind], Any],
 ) -> Call[Any]:
     """``call`` with its arguments mapped (file arguments untouched)."""
     kinds = dict(call.spec.params)
-    untyped = call.spec.result == "untyped"
+    untyped = call.spec.result is Kind.UNTYPED
     params: dict[str, Any] = {}
     changed = False
     for name, value in call.params.items():
-        kind = "untyped" if untyped else kinds.get(name, "untyped")
-        new = value if kind == "file" or value is None else _walk(value, kind, on_ref, on_str)
+        kind = Kind.UNTYPED if untyped else kinds.get(name, Kind.UNTYPED)
+        new = value if kind is Kind.FILE or value is None else _walk(value, kind, on_ref, on_str)
         changed = changed or new is not value
         params[name] = new
     return Call(call.client, call.spec, params, call.options) if changed else call
@@ -589,7 +574,7 @@ class MultiRequest:
         return Ref(self._token, number, spec.result)
 
     def _accept_ref(
-        self, ref: Ref[Any], kind: str, number: int, where: str, deps: set[int]
+        self, ref: Ref[Any], kind: Kind, number: int, where: str, deps: set[int]
     ) -> Ref[Any]:
         if ref._batch is not self._token:
             raise KalturaValidationError(f"{where}: {ref} belongs to another batch", field=where)
@@ -598,9 +583,9 @@ class MultiRequest:
                 f"{where}: {ref} refers to {'itself' if ref.number == number else 'a later call'}",
                 field=where,
             )
-        if ref.kind != "untyped" and not _is_scalar_kind(ref.kind):
+        if ref.kind is not Kind.UNTYPED and not ref.kind.is_scalar:
             raise KalturaValidationError(
-                f"{where}: {ref} names a {_type_name(ref.kind)}; the server substitutes "
+                f"{where}: {ref} names a {ref.kind.type_name}; the server substitutes "
                 "only scalar values (take a field of it)",
                 field=where,
             )
@@ -608,7 +593,7 @@ class MultiRequest:
         return ref
 
     def _accept_str(
-        self, text: str, kind: str, number: int, where: str, deps: set[int]
+        self, text: str, kind: Kind, number: int, where: str, deps: set[int]
     ) -> str | Ref[Any]:
         if "result" not in text:
             return text
@@ -764,7 +749,7 @@ class _Run:
         """The call with refs to finished calls replaced by their values and the other
         refs renumbered (``renumber``: batch number -> number in this request)."""
 
-        def on_ref(ref: Ref[Any], kind: str) -> Any:
+        def on_ref(ref: Ref[Any], kind: Kind) -> Any:
             if ref.number in renumber:
                 return ref._renumbered(renumber[ref.number])
             value = self.outcomes[ref.number].value
@@ -772,7 +757,7 @@ class _Run:
                 return _coerce(_lookup(value, ref.path, text=True), kind)
             return _coerce(_lookup(value, ref.path, text=False), kind)
 
-        def on_str(text: str, kind: str) -> str:
+        def on_str(text: str, kind: Kind) -> str:
             if "result" not in text:
                 return text
 
@@ -929,7 +914,7 @@ class _Run:
             try:
                 value = (
                     decode_any(element)
-                    if spec.result == "untyped"
+                    if spec.result is Kind.UNTYPED
                     else decode(spec.result, element)
                 )
             except KalturaProtocolError as err:

@@ -31,6 +31,7 @@ import attrs
 from ._call import Call
 from ._codec import all_fields, resolve_type
 from ._errors import KalturaProtocolError, KalturaValidationError
+from ._kind import Kind
 from ._model import UNSET, KalturaObject
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class Paginator(Generic[PageT]):
             raise KalturaValidationError(
                 f"strategy must be 'pages' or 'cursor', got {strategy!r}", field="strategy"
             )
-        typed = call.spec.result != "untyped"
+        typed = call.spec.result is not Kind.UNTYPED
         names = {name for name, _ in call.spec.params}
         if typed and "pager" not in names:
             raise KalturaValidationError(
@@ -273,9 +274,9 @@ class _CursorFilter:
 
 
 def _empty_filter(call: Call[Any]) -> KalturaObject | dict[str, Any]:
-    kind = dict(call.spec.params).get("filter", "")
-    if kind.startswith("obj:"):
-        cls = resolve_type(kind[4:])
+    kind = dict(call.spec.params).get("filter", Kind.UNTYPED)
+    if kind.tag == "obj":
+        cls = resolve_type(kind.name)
         if cls is not None and not cls.__kaltura_abstract__:
             return cls()
     return {}

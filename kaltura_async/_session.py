@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl, quote_plus
 import anyio
 import attrs
 
-from ._errors import KalturaProtocolError, KalturaValidationError
+from ._errors import CryptoUnavailableError, KalturaProtocolError, KalturaValidationError
 from ._model import UNSET
 
 __all__ = [
@@ -63,10 +63,6 @@ _CRYPTO_HINT = "pip install 'kaltura-async[crypto]'"
 #: The lifetime ``session.start`` grants when none is known (the server's default cap).
 _SERVER_DEFAULT_EXPIRY = 86400
 _APP_TOKEN_HASHES = {"SHA1": "sha1", "MD5": "md5", "SHA256": "sha256", "SHA512": "sha512"}
-
-
-class CryptoUnavailableError(KalturaValidationError, ImportError):
-    """KS v2 needs the ``cryptography`` package: ``pip install 'kaltura-async[crypto]'``."""
 
 
 # --------------------------------------------------------------------------- primitives

@@ -23,11 +23,10 @@ import attrs
 
 from ._config import RetryPolicy, Timeout
 from ._errors import (
+    EntryProcessingError,
+    KalturaCommunicationError,
     KalturaError,
-    KalturaHTTPError,
-    KalturaProtocolError,
     KalturaTimeoutError,
-    KalturaTransportError,
     KalturaValidationError,
     UploadTokenCannotMatchExpectedSizeError,
     UploadTokenInvalidStatusError,
@@ -78,21 +77,10 @@ UploadSource: TypeAlias = (
 #: ``progress(bytes_sent, total)``; ``total`` is None when the source's size is unknown.
 ProgressCallback: TypeAlias = Callable[[int, "int | None"], object]
 
-_RETRYABLE: Final = (KalturaTransportError, KalturaHTTPError, KalturaProtocolError)
 # Entry statuses (wire values) after which the entry will never become READY.
 _FAILED_STATUSES: Final = frozenset({"-2", "-1", "3", "virusScan.Infected"})
 _READY: Final = "2"
 _PENDING, _PARTIAL, _FULL = 0, 1, 2
-
-
-class EntryProcessingError(KalturaError):
-    """The entry reached a status it never leaves for READY (ERROR_CONVERTING,
-    ERROR_IMPORTING, DELETED, INFECTED) while :func:`ingest` waited for it."""
-
-    def __init__(self, entry_id: str, status: object) -> None:
-        super().__init__(f"entry {entry_id} ended in status {status}")
-        self.entry_id = entry_id
-        self.status = status
 
 
 # ---------------------------------------------------------------------------- readers
@@ -429,7 +417,7 @@ class _Upload:
                 if token.status == _FULL and token.uploaded_file_size == offset + len(data):
                     return token
                 raise
-            except _RETRYABLE as err:
+            except KalturaCommunicationError as err:
                 error = err
                 retry_after = getattr(err, "retry_after", None)
             wait = waits.send(retry_after)

@@ -8,8 +8,13 @@ from typing import Any
 
 import pytest
 
-from kaltura_async import UNSET, KalturaClient, KalturaProtocolError, KalturaValidationError
-from kaltura_async._errors import QueryExceededMaxMatchesError
+from kaltura_async import (
+    UNSET,
+    KalturaClient,
+    KalturaProtocolError,
+    KalturaValidationError,
+    QueryExceededMaxMatchesError,
+)
 from kaltura_async._pagination import Paginator, _CursorFilter
 from kaltura_async.testing import KalturaEmulator
 from kaltura_async.types import CategoryFilter, MediaEntryFilter, UploadTokenFilter

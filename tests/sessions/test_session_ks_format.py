@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from session_fakes import SENSITIVE
 
-from kaltura_async._errors import KalturaValidationError
+from kaltura_async import KalturaValidationError
 from kaltura_async._session import (
     CryptoUnavailableError,
     KSInfo,
