@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         KalturaConnectionError as KalturaConnectionError,
         KalturaError as KalturaError,
         KalturaHTTPError as KalturaHTTPError,
+        KalturaPaginationError as KalturaPaginationError,
         KalturaProtocolError as KalturaProtocolError,
         KalturaTimeoutError as KalturaTimeoutError,
         KalturaTransportError as KalturaTransportError,
@@ -77,9 +78,7 @@ if TYPE_CHECKING:
         MultiResponse as MultiResponse,
         Ref as Ref,
     )
-    from ._pagination import (
-        Paginator as Paginator,
-    )
+    from ._pagination import Paginator as Paginator
     from ._session import (
         AppTokenKSProvider as AppTokenKSProvider,
         KSInfo as KSInfo,
@@ -121,6 +120,7 @@ _EXPORTS: dict[str, str] = {
     "KalturaConnectionError": "._errors",
     "KalturaError": "._errors",
     "KalturaHTTPError": "._errors",
+    "KalturaPaginationError": "._errors",
     "KalturaProtocolError": "._errors",
     "KalturaTimeoutError": "._errors",
     "KalturaTransportError": "._errors",
@@ -187,6 +187,7 @@ __all__ = [
     "KalturaError",
     "KalturaHTTPError",
     "KalturaObject",
+    "KalturaPaginationError",
     "KalturaProtocolError",
     "KalturaTimeoutError",
     "KalturaTransportError",

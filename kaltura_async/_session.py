@@ -140,6 +140,14 @@ def _check_str(value: object, name: str) -> str:
     return value
 
 
+def _session_type(value: object) -> int:
+    """A KS type: 0 (USER) or 2 (ADMIN), ``KalturaSessionType``."""
+    number = _check_int(value, "type")
+    if number not in (0, 2):
+        raise KalturaValidationError("type must be 0 (USER) or 2 (ADMIN)", field="type")
+    return number
+
+
 def _partner_id_of(value: object) -> int:
     if isinstance(value, str) and value.lstrip("-").isdigit():
         return int(value)
@@ -583,6 +591,7 @@ class _RenewingProvider(abc.ABC):
         if renew_margin is not None and (
             isinstance(renew_margin, bool)
             or not isinstance(renew_margin, (int, float))
+            or not math.isfinite(renew_margin)
             or not renew_margin >= 0
         ):
             raise KalturaValidationError(
@@ -704,12 +713,14 @@ class SecretKSProvider(_RenewingProvider):
             raise KalturaValidationError("admin_secret is empty", field="admin_secret")
         if _check_int(expiry, "expiry") <= 0:
             raise KalturaValidationError("expiry must be > 0 seconds", field="expiry")
-        if version not in (1, 2):
+        if isinstance(version, bool) or version not in (1, 2):
             raise KalturaValidationError("version must be 1 or 2", field="version")
+        if not isinstance(local, bool):
+            raise KalturaValidationError("local must be True or False", field="local")
         self._secret = admin_secret
         self.partner_id = None if partner_id is None else _partner_id_of(partner_id)
         self.user_id = _check_str(user_id, "user_id")
-        self.type = _check_int(type, "type")
+        self.type = _session_type(type)
         self.expiry = expiry
         self.privileges = _check_str(privileges, "privileges")
         self.version = version
@@ -799,10 +810,10 @@ class AppTokenKSProvider(_RenewingProvider):
         self._token = token
         self.hash_type = name
         self.partner_id = None if partner_id is None else _partner_id_of(partner_id)
-        self.user_id = user_id
-        self.type = None if type is None else _check_int(type, "type")
+        self.user_id = None if user_id is None else _check_str(user_id, "user_id")
+        self.type = None if type is None else _session_type(type)
         self.expiry = expiry
-        self.privileges = privileges
+        self.privileges = None if privileges is None else _check_str(privileges, "privileges")
 
     def token_hash(self, ks: str) -> str:
         """``hex(HASH(ks + token))``: proves to the server that we hold the token."""
