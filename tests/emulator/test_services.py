@@ -193,9 +193,9 @@ async def test_playlists_and_base_entry(raw: Raw, emu: KalturaEmulator) -> None:
         "baseEntry",
         "update",
         entryId=first,
-        baseEntry={"objectType": "KalturaBaseEntry", "referenceId": "R"},
+        baseEntry={"objectType": "KalturaBaseEntry", "referenceId": "R1"},
     )
-    ref = await raw.call("baseEntry", "listByReferenceId", refId="R")
+    ref = await raw.call("baseEntry", "listByReferenceId", refId="R1")
     assert [e["id"] for e in ref["objects"]] == [first]
 
 
