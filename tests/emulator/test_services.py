@@ -232,6 +232,7 @@ def test_emulator_never_imports_the_sdk_side() -> None:
         "kaltura_async.enums",
         "kaltura_async.services",
         "kaltura_async._session",
+        "kaltura_async._ks",
         "kaltura_async._client",
         "KalturaClient",
     )
