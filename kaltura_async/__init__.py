@@ -53,6 +53,9 @@ if TYPE_CHECKING:
     from ._pagination import (
         Paginator as Paginator,
     )
+    from ._partition import (
+        Partition as Partition,
+    )
     from ._session import (
         AppTokenKSProvider as AppTokenKSProvider,
         CryptoUnavailableError as CryptoUnavailableError,
@@ -103,6 +106,7 @@ _EXPORTS: dict[str, str] = {
     "generate_ks": "._session",
     "EntryProcessingError": "._upload",
     "Paginator": "._pagination",
+    "Partition": "._partition",
     "parse_ks": "._session",
 }
 
@@ -132,6 +136,7 @@ __all__ = [
     "MultiRequest",
     "MultiResponse",
     "Paginator",
+    "Partition",
     "Ref",
     "RequestOptions",
     "RetryPolicy",
