@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from kaltura_async._codec import decode
+from kaltura_async._kind import Kind
 
 from . import _official
 from ._canned import list_response, list_response_xml
@@ -37,7 +38,7 @@ def scenario(times: int) -> Scenario:
     raw = list_response(ENTRIES)
 
     def sdk() -> Any:
-        result = decode("obj:KalturaMediaListResponse", json.loads(raw))
+        result = decode(Kind.obj("KalturaMediaListResponse"), json.loads(raw))
         if len(result.objects) != ENTRIES:
             raise RuntimeError("decoded an unexpected number of entries")
         return result

@@ -3,8 +3,8 @@
 Generated services build calls; nothing here does I/O until the call is awaited (or added
 to a batch). A generated service module looks like::
 
-    _GET = ActionSpec("media", "get", (("entryId", "str"), ("version", "int")),
-                      "obj:KalturaMediaEntry", safe=True)
+    _GET = ActionSpec("media", "get", (("entryId", Kind.STR), ("version", Kind.INT)),
+                      Kind.obj("KalturaMediaEntry"), safe=True)
 
     class MediaService(Service):
         def get(self, entry_id: str, version: int | None = None) -> Call[MediaEntry]:
@@ -17,6 +17,8 @@ from collections.abc import Generator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
+
+from ._kind import Kind
 
 if TYPE_CHECKING:
     from ._client import KalturaClient
@@ -60,9 +62,9 @@ class ActionSpec:
     #: wire action name, e.g. ``"addContent"``
     action: str
     #: ``(wire name, kind)`` of every parameter, in schema order
-    params: tuple[tuple[str, str], ...]
-    #: result kind: a field kind (see ``_model``), ``"void"`` or ``"serve"``
-    result: str
+    params: tuple[tuple[str, Kind], ...]
+    #: result kind: a field kind, :data:`Kind.VOID` or :data:`Kind.SERVE` (a download URL)
+    result: Kind
     #: safe to retry after the request may have reached the server (reads)
     safe: bool = False
     #: the schema allows this action inside a multirequest
@@ -75,11 +77,11 @@ class ActionSpec:
     @property
     def files(self) -> tuple[str, ...]:
         """Wire names of the multipart file parameters."""
-        return tuple(name for name, kind in self.params if kind == "file")
+        return tuple(name for name, kind in self.params if kind is Kind.FILE)
 
     @property
     def is_serve(self) -> bool:
-        return self.result == "serve"
+        return self.result is Kind.SERVE
 
 
 class Call(Generic[T]):

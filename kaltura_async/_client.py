@@ -12,6 +12,7 @@ from urllib.parse import urlencode, urlsplit
 import anyio
 
 from ._call import ActionSpec, Call, is_safe_action
+from ._checks import check_int, check_optional_int
 from ._codec import (
     decode,
     decode_any,
@@ -23,6 +24,7 @@ from ._codec import (
 )
 from ._config import Limits, RequestOptions, RetryPolicy, Timeout
 from ._errors import InvalidKSError, KalturaValidationError, api_error_from_payload
+from ._kind import Kind
 from ._logging import logger
 from ._model import KalturaObject
 from ._transport import FilePart, Transport, file_part
@@ -36,8 +38,9 @@ if TYPE_CHECKING:
     from ._multirequest import MultiRequest, MultiResponse
     from ._pagination import Paginator, Strategy
     from ._partition import Partition
+    from ._readers import UploadSource
     from ._session import KSProvider
-    from ._upload import ProgressCallback, UploadSource
+    from ._upload import ProgressCallback
     from .services._accessors import ServiceAccessors
     from .types.media_entry import MediaEntry
     from .types.upload_token import UploadToken
@@ -116,14 +119,7 @@ class KalturaClient(ServiceAccessors):
             raise KalturaValidationError("give ks or ks_provider, not both", field="ks_provider")
         if not isinstance(client_tag, str):
             raise KalturaValidationError("client_tag must be a string", field="client_tag")
-        if (
-            isinstance(max_concurrency, bool)
-            or not isinstance(max_concurrency, int)
-            or max_concurrency < 1
-        ):
-            raise KalturaValidationError(
-                "max_concurrency must be an int >= 1", field="max_concurrency"
-            )
+        check_int(max_concurrency, "max_concurrency", low=1)
         for name, value, cls in (
             ("timeout", timeout, Timeout),
             ("retry", retry, RetryPolicy),
@@ -284,8 +280,8 @@ class KalturaClient(ServiceAccessors):
         spec = ActionSpec(
             service,
             action,
-            tuple((name, "untyped") for name in params),
-            "untyped",
+            tuple((name, Kind.UNTYPED) for name in params),
+            Kind.UNTYPED,
             safe=is_safe_action(action),
         )
         return Call(self, spec, params)
@@ -300,7 +296,7 @@ class KalturaClient(ServiceAccessors):
         """The wire parameters of one call (validates everything; no I/O)."""
         spec = call.spec
         where = f"{spec.service}.{spec.action}"
-        if spec.result == "untyped":
+        if spec.result is Kind.UNTYPED:
             params: dict[str, Any] = {}
             for name, value in call.params.items():
                 if value is not None:
@@ -371,7 +367,7 @@ class KalturaClient(ServiceAccessors):
                     ) from None
             else:
                 raise error
-        if spec.result == "untyped":
+        if spec.result is Kind.UNTYPED:
             return decode_any(raw)  # type: ignore[no-any-return]
         return decode(spec.result, raw)  # type: ignore[no-any-return]
 
@@ -419,10 +415,7 @@ class KalturaClient(ServiceAccessors):
         """Run independent calls concurrently; results in order; the first error raises
         (the others are cancelled). For per-call outcomes use a ``MultiRequest`` with
         ``strategy="concurrent"``."""
-        if limit is not None and (
-            isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
-        ):
-            raise KalturaValidationError("limit must be an int >= 1", field="limit")
+        check_optional_int(limit, "limit", low=1)
         results: list[Any] = [None] * len(calls)
         local = anyio.CapacityLimiter(limit) if limit is not None else None
         shared = self.limiter
@@ -511,7 +504,7 @@ class KalturaClient(ServiceAccessors):
         conversion raises ``EntryProcessingError``, and ``timeout`` seconds without READY
         raise ``KalturaTimeoutError``. ``upload_kwargs`` go to :meth:`upload`.
         """
-        from ._upload import ingest
+        from ._ingest import ingest
 
         return await ingest(
             self,

@@ -1,20 +1,30 @@
-"""The exception tree of kaltura-async, and the map from Kaltura error codes to classes.
+"""Every exception kaltura-async raises, and the map from Kaltura error codes to classes.
 
-::
+All of them are importable from ``kaltura_async`` (their ``__module__`` says so, which is
+what tracebacks print). The tree::
 
     KalturaError
     ├── KalturaAPIError                the server answered a KalturaAPIException
     │   ├── InvalidKSError             INVALID_KS (carries .reason, never the KS)
-    │   ├── MissingKSError, ServiceForbiddenError, EntryNotFoundError, ...
+    │   ├── MissingKSError, ServiceForbiddenError, EntryNotFoundError, ... (one per code
+    │   │                              family, see API_ERROR_CLASSES)
     │   └── (any other code: KalturaAPIError with .code)
-    ├── KalturaTransportError          the request did not complete
-    │   ├── KalturaConnectionError     connect/reset/DNS; .request_sent tells if the
-    │   │                              server may have acted (outcome unknown)
-    │   └── KalturaTimeoutError        also a builtin TimeoutError
-    ├── KalturaHTTPError               a non-200 answer (proxy 502, HTML error page)
-    ├── KalturaProtocolError           a 200 answer that is not what the protocol promises
+    ├── KalturaCommunicationError      no valid answer arrived for the request
+    │   ├── KalturaTransportError      the HTTP exchange did not complete
+    │   │   ├── KalturaConnectionError connect/reset/DNS; .request_sent tells if the
+    │   │   │                          server may have acted (outcome unknown)
+    │   │   └── KalturaTimeoutError    also a builtin TimeoutError
+    │   ├── KalturaHTTPError           a non-200 answer (proxy 502, HTML error page)
+    │   └── KalturaProtocolError       a 200 answer that is not what the protocol promises
     ├── KalturaValidationError         bad input, caught before any I/O (also ValueError)
-    └── DependencyError                a batched call whose input (a ref) failed
+    │   ├── RefPathError               a batch ref path the result type lacks (AttributeError)
+    │   └── CryptoUnavailableError     KS v2 without the ``crypto`` extra (ImportError)
+    ├── KalturaClientStateError        the client is closed, or used from another event loop
+    ├── DependencyError                a batched call whose input (a ref) failed
+    └── EntryProcessingError           ``ingest(wait_ready=True)``: the entry failed to convert
+
+``KalturaCommunicationError`` is what a retry loop of the caller's own catches: the
+transport already retried what :class:`~kaltura_async.RetryPolicy` allows.
 """
 
 from __future__ import annotations
@@ -30,9 +40,11 @@ __all__ = [
     "AppTokenNotActiveError",
     "AppTokenNotFoundError",
     "CategoryNotFoundError",
+    "CryptoUnavailableError",
     "DependencyError",
     "EntryAlreadyWithContentError",
     "EntryNotFoundError",
+    "EntryProcessingError",
     "FlavorAssetNotFoundError",
     "InternalServerError",
     "InvalidAppTokenHashError",
@@ -40,9 +52,12 @@ __all__ = [
     "InvalidKSError",
     "InvalidObjectIdError",
     "KalturaAPIError",
+    "KalturaClientStateError",
+    "KalturaCommunicationError",
     "KalturaConnectionError",
     "KalturaError",
     "KalturaHTTPError",
+    "KalturaPaginationError",
     "KalturaProtocolError",
     "KalturaTimeoutError",
     "KalturaTransportError",
@@ -52,6 +67,7 @@ __all__ = [
     "ObjectTypeAbstractError",
     "PropertyValidationError",
     "QueryExceededMaxMatchesError",
+    "RefPathError",
     "ServiceDoesNotExistError",
     "ServiceForbiddenError",
     "StartSessionError",
@@ -75,7 +91,27 @@ class KalturaValidationError(KalturaError, ValueError):
         self.field = field
 
 
-class KalturaTransportError(KalturaError):
+class RefPathError(KalturaValidationError, AttributeError):
+    """A batch ref path the result type does not have (also an AttributeError, so
+    ``hasattr`` on a ref answers False instead of raising)."""
+
+
+class CryptoUnavailableError(KalturaValidationError, ImportError):
+    """KS v2 needs the ``cryptography`` package: ``pip install 'kaltura-async[crypto]'``."""
+
+
+class KalturaClientStateError(KalturaError, RuntimeError):
+    """The client cannot send now: it was closed, or it is used from an event loop other
+    than the one it first ran on (one client per loop: its pool belongs to that loop)."""
+
+
+class KalturaCommunicationError(KalturaError):
+    """No valid answer arrived for a request: the exchange broke, the server (or a proxy)
+    answered with an HTTP error, or its answer broke the protocol. The transport has
+    already retried what the call's :class:`~kaltura_async.RetryPolicy` allows."""
+
+
+class KalturaTransportError(KalturaCommunicationError):
     """The HTTP exchange did not complete."""
 
     def __init__(
@@ -98,10 +134,10 @@ class KalturaConnectionError(KalturaTransportError):
 
 
 class KalturaTimeoutError(KalturaTransportError, TimeoutError):
-    """A timeout (total, connect or read) expired."""
+    """A timeout (total, connect or read) or the retry deadline expired."""
 
 
-class KalturaHTTPError(KalturaError):
+class KalturaHTTPError(KalturaCommunicationError):
     """The server (or a proxy in front of it) answered with a status other than 200."""
 
     def __init__(
@@ -122,8 +158,17 @@ class KalturaHTTPError(KalturaError):
         self.retry_after = retry_after
 
 
-class KalturaProtocolError(KalturaError):
+class KalturaProtocolError(KalturaCommunicationError):
     """A 200 answer whose body is not what the protocol promises."""
+
+
+class KalturaPaginationError(KalturaProtocolError):
+    """The server's pages cannot be walked to the end without losing or repeating items.
+
+    Raised by ``client.paginate`` when a page brings nothing new (a server that repeats a
+    page, e.g. one that ignores ``pageIndex``), or when a cursor walk cannot finish one
+    ``createdAt`` second. The items yielded before it were each yielded once.
+    """
 
 
 class DependencyError(KalturaError):
@@ -137,6 +182,16 @@ class DependencyError(KalturaError):
     def __init__(self, message: str, *, dependency: int) -> None:
         super().__init__(message)
         self.dependency = dependency
+
+
+class EntryProcessingError(KalturaError):
+    """The entry reached a status it never leaves for READY (ERROR_CONVERTING,
+    ERROR_IMPORTING, DELETED, INFECTED) while ``ingest(wait_ready=True)`` waited for it."""
+
+    def __init__(self, entry_id: str, status: object) -> None:
+        super().__init__(f"entry {entry_id} ended in status {status}")
+        self.entry_id = entry_id
+        self.status = status
 
 
 class KalturaAPIError(KalturaError):
@@ -214,104 +269,163 @@ class InvalidKSError(KalturaAPIError):
         self.reason = reason
 
 
-def _api(name: str, *codes: str, doc: str) -> type[KalturaAPIError]:
-    cls = type(name, (KalturaAPIError,), {"codes": codes, "__doc__": doc, "__module__": __name__})
-    return cls
+class MissingKSError(KalturaAPIError):
+    """MISSING_KS: the action needs a KS."""
+
+    codes = ("MISSING_KS",)
 
 
-MissingKSError = _api("MissingKSError", "MISSING_KS", doc="MISSING_KS: the action needs a KS.")
-ServiceForbiddenError = _api(
-    "ServiceForbiddenError", "SERVICE_FORBIDDEN", doc="SERVICE_FORBIDDEN: the KS may not call this."
-)
-ServiceDoesNotExistError = _api(
-    "ServiceDoesNotExistError", "SERVICE_DOES_NOT_EXISTS", doc="SERVICE_DOES_NOT_EXISTS."
-)
-ActionDoesNotExistError = _api(
-    "ActionDoesNotExistError", "ACTION_DOES_NOT_EXISTS", doc="ACTION_DOES_NOT_EXISTS."
-)
-ActionBlockedError = _api(
-    "ActionBlockedError", "ACTION_BLOCKED", doc="ACTION_BLOCKED: rate limited by the server."
-)
-MissingMandatoryParameterError = _api(
-    "MissingMandatoryParameterError",
-    "MISSING_MANDATORY_PARAMETER",
-    doc="MISSING_MANDATORY_PARAMETER: a required argument is absent.",
-)
-InvalidEnumValueError = _api(
-    "InvalidEnumValueError", "INVALID_ENUM_VALUE", doc="INVALID_ENUM_VALUE."
-)
-ObjectTypeAbstractError = _api(
-    "ObjectTypeAbstractError",
-    "OBJECT_TYPE_ABSTRACT",
-    doc="OBJECT_TYPE_ABSTRACT: an object argument needs a concrete objectType.",
-)
-PropertyValidationError = _api(
-    "PropertyValidationError",
-    "PROPERTY_VALIDATION_CANNOT_BE_NULL",
-    "PROPERTY_VALIDATION_NOT_UPDATABLE",
-    "PROPERTY_VALIDATION_MIN_LENGTH",
-    "PROPERTY_VALIDATION_MAX_LENGTH",
-    "PROPERTY_VALIDATION_MIN_VALUE",
-    "PROPERTY_VALIDATION_MAX_VALUE",
-    "PROPERTY_VALIDATION_WRONG_FORMAT",
-    "INVALID_PARAMETER_CHAR",
-    doc="A PROPERTY_VALIDATION_* error: the server refused a property value.",
-)
-StartSessionError = _api(
-    "StartSessionError", "START_SESSION_ERROR", doc="START_SESSION_ERROR: wrong secret or partner."
-)
-EntryNotFoundError = _api("EntryNotFoundError", "ENTRY_ID_NOT_FOUND", doc="ENTRY_ID_NOT_FOUND.")
-EntryAlreadyWithContentError = _api(
-    "EntryAlreadyWithContentError", "ENTRY_ALREADY_WITH_CONTENT", doc="ENTRY_ALREADY_WITH_CONTENT."
-)
-InvalidObjectIdError = _api("InvalidObjectIdError", "INVALID_OBJECT_ID", doc="INVALID_OBJECT_ID.")
-InternalServerError = _api(
-    "InternalServerError",
-    "INTERNAL_SERVERL_ERROR",
-    "INTERNAL_SERVER_ERROR",
-    "INTERNAL_DATABASE_ERROR",
-    doc="The server failed internally (the code's typo SERVERL is the server's).",
-)
-UploadTokenNotFoundError = _api(
-    "UploadTokenNotFoundError", "UPLOAD_TOKEN_NOT_FOUND", doc="UPLOAD_TOKEN_NOT_FOUND."
-)
-UploadTokenInvalidStatusError = _api(
-    "UploadTokenInvalidStatusError",
-    "UPLOAD_TOKEN_INVALID_STATUS_FOR_UPLOAD",
-    doc="UPLOAD_TOKEN_INVALID_STATUS_FOR_UPLOAD: the token is already full, closed or gone.",
-)
-UploadTokenCannotMatchExpectedSizeError = _api(
-    "UploadTokenCannotMatchExpectedSizeError",
-    "UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE",
-    doc="UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE: chunks still missing; the final call may be retried.",
-)
-FlavorAssetNotFoundError = _api(
-    "FlavorAssetNotFoundError", "FLAVOR_ASSET_ID_NOT_FOUND", doc="FLAVOR_ASSET_ID_NOT_FOUND."
-)
-CategoryNotFoundError = _api(
-    "CategoryNotFoundError", "CATEGORY_NOT_FOUND", doc="CATEGORY_NOT_FOUND."
-)
-UserNotFoundError = _api(
-    "UserNotFoundError",
-    "USER_NOT_FOUND",
-    "INVALID_USER_ID",
-    doc="USER_NOT_FOUND / INVALID_USER_ID.",
-)
-AppTokenNotFoundError = _api(
-    "AppTokenNotFoundError", "APP_TOKEN_ID_NOT_FOUND", doc="APP_TOKEN_ID_NOT_FOUND."
-)
-AppTokenNotActiveError = _api(
-    "AppTokenNotActiveError", "APP_TOKEN_NOT_ACTIVE", doc="APP_TOKEN_NOT_ACTIVE."
-)
-AppTokenExpiredError = _api("AppTokenExpiredError", "APP_TOKEN_EXPIRED", doc="APP_TOKEN_EXPIRED.")
-InvalidAppTokenHashError = _api(
-    "InvalidAppTokenHashError", "INVALID_APP_TOKEN_HASH", doc="INVALID_APP_TOKEN_HASH."
-)
-QueryExceededMaxMatchesError = _api(
-    "QueryExceededMaxMatchesError",
-    "QUERY_EXCEEDED_MAX_MATCHES_ALLOWED",
-    doc="QUERY_EXCEEDED_MAX_MATCHES_ALLOWED: paged past the 10,000-result window.",
-)
+class ServiceForbiddenError(KalturaAPIError):
+    """SERVICE_FORBIDDEN: the KS may not call this."""
+
+    codes = ("SERVICE_FORBIDDEN",)
+
+
+class ServiceDoesNotExistError(KalturaAPIError):
+    """SERVICE_DOES_NOT_EXISTS."""
+
+    codes = ("SERVICE_DOES_NOT_EXISTS",)
+
+
+class ActionDoesNotExistError(KalturaAPIError):
+    """ACTION_DOES_NOT_EXISTS."""
+
+    codes = ("ACTION_DOES_NOT_EXISTS",)
+
+
+class ActionBlockedError(KalturaAPIError):
+    """ACTION_BLOCKED: rate limited by the server."""
+
+    codes = ("ACTION_BLOCKED",)
+
+
+class MissingMandatoryParameterError(KalturaAPIError):
+    """MISSING_MANDATORY_PARAMETER: a required argument is absent."""
+
+    codes = ("MISSING_MANDATORY_PARAMETER",)
+
+
+class InvalidEnumValueError(KalturaAPIError):
+    """INVALID_ENUM_VALUE."""
+
+    codes = ("INVALID_ENUM_VALUE",)
+
+
+class ObjectTypeAbstractError(KalturaAPIError):
+    """OBJECT_TYPE_ABSTRACT: an object argument needs a concrete objectType."""
+
+    codes = ("OBJECT_TYPE_ABSTRACT",)
+
+
+class PropertyValidationError(KalturaAPIError):
+    """A PROPERTY_VALIDATION_* error: the server refused a property value."""
+
+    codes = (
+        "PROPERTY_VALIDATION_CANNOT_BE_NULL",
+        "PROPERTY_VALIDATION_NOT_UPDATABLE",
+        "PROPERTY_VALIDATION_MIN_LENGTH",
+        "PROPERTY_VALIDATION_MAX_LENGTH",
+        "PROPERTY_VALIDATION_MIN_VALUE",
+        "PROPERTY_VALIDATION_MAX_VALUE",
+        "PROPERTY_VALIDATION_WRONG_FORMAT",
+        "INVALID_PARAMETER_CHAR",
+    )
+
+
+class StartSessionError(KalturaAPIError):
+    """START_SESSION_ERROR: wrong secret or partner."""
+
+    codes = ("START_SESSION_ERROR",)
+
+
+class EntryNotFoundError(KalturaAPIError):
+    """ENTRY_ID_NOT_FOUND."""
+
+    codes = ("ENTRY_ID_NOT_FOUND",)
+
+
+class EntryAlreadyWithContentError(KalturaAPIError):
+    """ENTRY_ALREADY_WITH_CONTENT."""
+
+    codes = ("ENTRY_ALREADY_WITH_CONTENT",)
+
+
+class InvalidObjectIdError(KalturaAPIError):
+    """INVALID_OBJECT_ID."""
+
+    codes = ("INVALID_OBJECT_ID",)
+
+
+class InternalServerError(KalturaAPIError):
+    """The server failed internally (the code's typo SERVERL is the server's)."""
+
+    codes = ("INTERNAL_SERVERL_ERROR", "INTERNAL_SERVER_ERROR", "INTERNAL_DATABASE_ERROR")
+
+
+class UploadTokenNotFoundError(KalturaAPIError):
+    """UPLOAD_TOKEN_NOT_FOUND."""
+
+    codes = ("UPLOAD_TOKEN_NOT_FOUND",)
+
+
+class UploadTokenInvalidStatusError(KalturaAPIError):
+    """UPLOAD_TOKEN_INVALID_STATUS_FOR_UPLOAD: the token is already full, closed or gone."""
+
+    codes = ("UPLOAD_TOKEN_INVALID_STATUS_FOR_UPLOAD",)
+
+
+class UploadTokenCannotMatchExpectedSizeError(KalturaAPIError):
+    """UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE: chunks still missing; the final call may be retried."""
+
+    codes = ("UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE",)
+
+
+class FlavorAssetNotFoundError(KalturaAPIError):
+    """FLAVOR_ASSET_ID_NOT_FOUND."""
+
+    codes = ("FLAVOR_ASSET_ID_NOT_FOUND",)
+
+
+class CategoryNotFoundError(KalturaAPIError):
+    """CATEGORY_NOT_FOUND."""
+
+    codes = ("CATEGORY_NOT_FOUND",)
+
+
+class UserNotFoundError(KalturaAPIError):
+    """USER_NOT_FOUND / INVALID_USER_ID."""
+
+    codes = ("USER_NOT_FOUND", "INVALID_USER_ID")
+
+
+class AppTokenNotFoundError(KalturaAPIError):
+    """APP_TOKEN_ID_NOT_FOUND."""
+
+    codes = ("APP_TOKEN_ID_NOT_FOUND",)
+
+
+class AppTokenNotActiveError(KalturaAPIError):
+    """APP_TOKEN_NOT_ACTIVE."""
+
+    codes = ("APP_TOKEN_NOT_ACTIVE",)
+
+
+class AppTokenExpiredError(KalturaAPIError):
+    """APP_TOKEN_EXPIRED."""
+
+    codes = ("APP_TOKEN_EXPIRED",)
+
+
+class InvalidAppTokenHashError(KalturaAPIError):
+    """INVALID_APP_TOKEN_HASH."""
+
+    codes = ("INVALID_APP_TOKEN_HASH",)
+
+
+class QueryExceededMaxMatchesError(KalturaAPIError):
+    """QUERY_EXCEEDED_MAX_MATCHES_ALLOWED: paged past the 10,000-result window."""
+
+    codes = ("QUERY_EXCEEDED_MAX_MATCHES_ALLOWED",)
 
 
 def _build_map() -> dict[str, type[KalturaAPIError]]:
@@ -346,3 +460,11 @@ def api_error_from_payload(
                 args[str(item["name"])] = str(item.get("value", ""))
     cls = API_ERROR_CLASSES.get(code, KalturaAPIError)
     return cls(code, message, args, service=service, action=action)
+
+
+# Tracebacks and reprs name the public path (``kaltura_async.EntryNotFoundError``), where
+# users import these from; pickling resolves the same path.
+for _cls in list(globals().values()):
+    if isinstance(_cls, type) and issubclass(_cls, KalturaError):
+        _cls.__module__ = "kaltura_async"
+del _cls

@@ -9,18 +9,12 @@ declares, besides its attrs fields, three class variables the codec reads:
     whether the server refuses this class as a concrete ``objectType``;
 ``__kaltura_fields__``
     the class's *own* fields as ``(attribute, wire name, kind, flags)`` tuples, in schema
-    order. ``flags`` is a bit set of :data:`READ_ONLY` and :data:`INSERT_ONLY`. ``kind``
-    is a type descriptor, one of:
+    order. ``flags`` is a bit set of :data:`READ_ONLY` and :data:`INSERT_ONLY`; ``kind`` is
+    a :class:`~kaltura_async._kind.Kind` (``Kind.STR``, ``Kind.enum("KalturaMediaType")``,
+    ``Kind.obj("KalturaMediaEntry")``, ``Kind.list_of("KalturaStreamContainer")``...).
 
-    - ``int`` (also the schema's ``bigint``), ``str``, ``bool``, ``float``;
-    - ``enum:KalturaMediaType`` (an enum, by its wire name);
-    - ``obj:KalturaMediaEntry`` (an object; any subclass may arrive);
-    - ``list:KalturaString`` / ``map:KalturaString`` (array or string-keyed map of objects);
-    - ``any`` (``KalturaObjectBase``: decoded by ``objectType`` alone);
-    - for action parameters also ``file``; for action results also ``void`` and ``serve``.
-
-Field types are descriptors rather than resolved annotations so that the codec never has
-to import a class before it meets it on the wire.
+Field types are kinds naming their classes rather than resolved annotations so that the
+codec never has to import a class before it meets it on the wire.
 """
 
 from __future__ import annotations
@@ -31,6 +25,7 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from ._errors import KalturaValidationError
+from ._kind import Kind
 
 __all__ = [
     "INSERT_ONLY",
@@ -48,7 +43,7 @@ READ_ONLY: Final = 1
 INSERT_ONLY: Final = 2
 
 #: ``(attribute name, wire name, kind, flags)``
-FieldSpec = tuple[str, str, str, int]
+FieldSpec = tuple[str, str, Kind, int]
 
 
 class UnsetType:
@@ -162,12 +157,45 @@ class KalturaIntEnum(enum.IntEnum):
         return _missing_int(cls, value)
 
 
+def _canonical_int(text: str) -> int | None:
+    """``int(text)`` when ``text`` is an int written the way Kaltura writes one ("2", "-1")."""
+    digits = text[1:] if text[:1] == "-" else text
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    number = int(text)
+    return number if str(number) == text else None
+
+
 class KalturaStrEnum(enum.StrEnum):
     """A str enum that compares equal to raw strings and keeps unknown values.
 
     Plugin values such as ``"virusScan.Infected"`` and values the server added after the
     schema was generated decode to pseudo-members instead of raising.
+
+    Many of the schema's string enums hold numbers (``KalturaEntryStatus``: READY is
+    ``"2"``), while Kaltura's JSON sends them as ints and its guides compare with ints. A
+    member whose value is an int written in decimal (``"2"``, ``"-1"``) therefore also
+    compares equal to that int: ``EntryStatus.READY == 2``, ``== "2"`` and
+    ``entry.status in (2, 7)`` are all true. Other enums' members are not ints for this
+    (``EntryStatus.READY != MediaType.IMAGE``), nor are bools.
+
+    Hashing stays the string's: in a set or as a dict key a member is ``"2"``, so
+    ``EntryStatus.READY in {"2", "7"}`` is true and ``EntryStatus.READY in {2, 7}`` is false
+    (equal objects must hash alike, and no value can hash like both ``2`` and ``"2"``). Use a
+    tuple, a list, or a set of members for membership tests.
     """
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, int) and not isinstance(other, (bool, enum.Enum)):
+            number = _canonical_int(str.__str__(self))
+            return number is not None and number == other
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = str.__hash__
 
     @classmethod
     def _missing_(cls, value: object) -> Any:

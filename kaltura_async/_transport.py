@@ -24,12 +24,12 @@ from yarl import URL
 
 from ._config import Limits, RetryPolicy, Timeout
 from ._errors import (
+    KalturaClientStateError,
     KalturaConnectionError,
     KalturaError,
     KalturaHTTPError,
     KalturaProtocolError,
     KalturaTimeoutError,
-    KalturaTransportError,
     KalturaValidationError,
 )
 from ._logging import logger
@@ -185,7 +185,6 @@ class Transport:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._user_agent = user_agent
-        self._lock = asyncio.Lock() if session is not None else None
         # Parsed once per action: building a yarl URL and merging ``params`` on every
         # request costs more than the rest of the request preparation together.
         self._request_urls: dict[tuple[str, str | None], URL] = {}
@@ -200,14 +199,13 @@ class Transport:
     def session(self) -> aiohttp.ClientSession:
         """The pooled session, opened on first use inside the running loop."""
         if self._closed:
-            raise KalturaValidationError("this client is closed", field="client")
+            raise KalturaClientStateError("this client is closed")
         loop = asyncio.get_running_loop()
         if self._loop is None:
             self._loop = loop
         elif self._loop is not loop:
-            raise KalturaValidationError(
-                "this client belongs to another event loop; create one client per loop",
-                field="client",
+            raise KalturaClientStateError(
+                "this client belongs to another event loop; create one client per loop"
             )
         if self._session is None:
             connector = aiohttp.TCPConnector(
@@ -215,7 +213,7 @@ class Transport:
                 limit_per_host=self.limits.max_connections_per_host,
                 keepalive_timeout=self.limits.keepalive_timeout,
                 ttl_dns_cache=self.limits.ttl_dns_cache,
-                ssl=self._verify_ssl if self._verify_ssl is not True else True,
+                ssl=self._verify_ssl,
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
@@ -260,7 +258,6 @@ class Transport:
         safe: bool,
         retry: RetryPolicy,
         timeout: Timeout | None = None,
-        label: str | None = None,
     ) -> Any:
         """POST one request and return its parsed JSON, retrying what may be retried.
 
@@ -271,7 +268,7 @@ class Transport:
         """
         session = self.session()
         url = self._request_url(service, action)
-        name = label or (f"{service}.{action}" if action else service)
+        name = f"{service}.{action}" if action else service
         data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
         replayable = all(f.replayable for f in files) if files else True
         may_retry_sent = (safe or retry.retry_writes) and replayable
@@ -333,7 +330,6 @@ class Transport:
     ) -> Any:
         service, _, action_name = name.partition(".")
         action = action_name or None
-        request_sent = False
         try:
             if files:
                 form = aiohttp.FormData(quote_fields=False)
@@ -354,7 +350,6 @@ class Transport:
                     timeout=timeout,
                 )
             async with request as resp:
-                request_sent = True
                 status = resp.status
                 raw = await resp.read()
                 content_type = resp.headers.get("Content-Type", "")
@@ -423,16 +418,17 @@ class Transport:
                 )
             ) from err
         except (aiohttp.ClientError, OSError) as err:
-            sent = request_sent or not isinstance(err, aiohttp.ClientConnectorError)
+            # ClientConnectorError (the connect phase) was caught above: whatever broke
+            # here broke after the request started leaving, so the server may have acted.
             raise _AttemptFailed(
                 _Attempt(
                     KalturaConnectionError(
                         f"connection lost during {name}: {type(err).__name__}",
-                        request_sent=sent,
+                        request_sent=True,
                         service=service,
                         action=action,
                     ),
-                    request_sent=sent,
+                    request_sent=True,
                 )
             ) from err
         return self._parse(raw, content_type, name)
@@ -465,11 +461,3 @@ class _AttemptFailed(Exception):
     def __init__(self, info: _Attempt) -> None:
         super().__init__(str(info.error))
         self.info = info
-
-
-#: For tests and benchmarks: the error types the transport may raise.
-TRANSPORT_ERRORS: Final[tuple[type[KalturaError], ...]] = (
-    KalturaTransportError,
-    KalturaHTTPError,
-    KalturaProtocolError,
-)

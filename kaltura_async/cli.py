@@ -26,8 +26,9 @@ from typing import Any, TextIO
 import attrs
 
 from . import __version__
+from ._argparse import ArgumentParser
 from ._codec import all_fields
-from ._errors import KalturaError, KalturaValidationError
+from ._errors import KalturaValidationError
 from ._logging import logger, redact_text
 from ._model import UNSET, KalturaObject
 from .regions import DEFAULT_SERVICE_URL
@@ -72,7 +73,8 @@ class Settings:
                 partner_id = int(partner)
             except ValueError:
                 raise KalturaValidationError(
-                    f"partner id must be an integer, got {partner!r}", field="partner_id"
+                    "partner id must be an integer (--partner-id or KALTURA_PARTNER_ID)",
+                    field="partner_id",
                 ) from None
         return cls(
             service_url=pick("service_url", "KALTURA_SERVICE_URL"),
@@ -131,10 +133,13 @@ def parse_value(text: str) -> Any:
 def parse_assignments(pairs: Sequence[str]) -> dict[str, Any]:
     """``["filter.nameLike=demo", "pager.pageSize=5"]`` -> nested wire parameters."""
     params: dict[str, Any] = {}
-    for pair in pairs:
+    for number, pair in enumerate(pairs, 1):
         key, sep, raw = pair.partition("=")
-        if not sep or not key:
-            raise KalturaValidationError(f"expected key=value, got {pair!r}", field=pair)
+        if not sep or not key:  # the text is not echoed: it may be a misplaced secret
+            problem = "has no '='" if not sep else "has an empty name"
+            raise KalturaValidationError(
+                f"expected key=value: parameter {number} {problem}", field=f"parameter {number}"
+            )
         path = key.split(".")
         if any(not part for part in path):
             raise KalturaValidationError(f"empty name in {key!r}", field=key)
@@ -438,6 +443,15 @@ async def _upload(
     return 0
 
 
+def _cmd_emulator(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from .testing.__main__ import main as emulator_main
+
+    try:  # a port in use or an unbindable host raises OSError: one line, from main()
+        return emulator_main(args.emulator_args, prog=f"{PROG} emulator")
+    except SystemExit as exit_:  # its --help and usage errors
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+
+
 async def _cmd_demo(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from ._demo import run_demo
 
@@ -460,7 +474,7 @@ def _add_connection(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog=PROG,
         description="Kaltura API v3 from the command line (kaltura-async).",
         epilog="Run 'kaltura-async demo' to see the SDK work against a local emulator.",
@@ -469,7 +483,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    debug = argparse.ArgumentParser(add_help=False)
+    debug = ArgumentParser(add_help=False)
     debug.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
@@ -566,23 +580,21 @@ def main(
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     emulator_args = _emulator_argv(args_list)
-    if emulator_args is not None:
-        from .testing.__main__ import main as emulator_main
-
+    if emulator_args is not None:  # the emulator parses its own flags; --debug is ours
+        debug = "--debug" in args_list
+        flags = [arg for arg in emulator_args if arg != "--debug"]
+        args = argparse.Namespace(run=_cmd_emulator, emulator_args=flags)
+    else:
         try:
-            return emulator_main(emulator_args, prog=f"{PROG} emulator")
-        except SystemExit as exit_:  # its --help and usage errors
+            args = build_parser().parse_args(args_list)
+        except SystemExit as exit_:
             return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
-    parser = build_parser()
-    try:
-        args = parser.parse_args(args_list)
-    except SystemExit as exit_:
-        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
-    debug = bool(getattr(args, "debug", False))
+        debug = bool(getattr(args, "debug", False))
     settings = Settings()
     handler = _debug_logging(err) if debug else None
     try:
-        settings = Settings.resolve(args, environ)
+        if emulator_args is None:
+            settings = Settings.resolve(args, environ)
         run: Callable[..., Any] = args.run
         args.err = err  # progress bars write here, beside the errors
         result = run(args, settings, out)
@@ -591,7 +603,7 @@ def main(
     except KeyboardInterrupt:
         err.write("interrupted\n")
         return EXIT_INTERRUPTED
-    except (KalturaError, OSError, ValueError, ImportError) as exc:
+    except Exception as exc:  # every failure is one line; --debug adds the traceback
         if debug:
             err.write(_scrub("".join(traceback.format_exception(exc)), settings))
         err.write(f"{PROG}: error: {_scrub(_one_line(exc), settings)}\n")

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 
 from .._call import is_safe_action
+from .._kind import Kind
 from .._logging import SECRET_KEYS
 from ._plan import NamePlan
 from ._schema import Action, ClassDef, EnumDef, Param, Schema, ServiceDef
@@ -34,6 +35,16 @@ def _names(names: Iterable[str]) -> str:
 def _lit(text: str) -> str:
     """A double-quoted Python string literal."""
     return json.dumps(text, ensure_ascii=False)
+
+
+_KIND_CONSTRUCTORS = {"enum": "enum", "obj": "obj", "list": "list_of", "map": "map_of"}
+
+
+def _kind_src(kind: Kind) -> str:
+    """The Python expression that builds ``kind`` (``Kind.STR``, ``Kind.obj("...")``)."""
+    if not kind.name:
+        return f"Kind.{kind.tag.upper()}"
+    return f"Kind.{_KIND_CONSTRUCTORS[kind.tag]}({_lit(kind.name)})"
 
 
 class _Module:
@@ -72,9 +83,9 @@ class _Module:
             return f"builtins.{name}"
         return name
 
-    def annotation(self, kind: str) -> str:
+    def annotation(self, kind: Kind) -> str:
         """The Python type for a field/param/result kind."""
-        head, _, rest = kind.partition(":")
+        head, rest = kind.tag, kind.name
         if head in ("int", "str", "bool", "float"):
             return self.builtin(head)
         if head == "enum":
@@ -96,7 +107,7 @@ class _Module:
             return "None"
         if head == "serve":
             return self.builtin("str")
-        raise ValueError(f"no Python type for kind {kind!r}")
+        raise ValueError(f"no Python type for kind {kind}")
 
     def header(self, stamp: str, docstring: str) -> list[str]:
         if self.checking:
@@ -139,40 +150,40 @@ class Emitter:
 
     # -- kinds --------------------------------------------------------------------------
 
-    def element_kind(self, wire: str) -> str:
+    def element_kind(self, wire: str) -> Kind:
         """Kind of an array/map element given by its ``arrayType`` (``any`` when absent)."""
         if wire == "any" or wire == _ANY_OBJECT:
-            return "any"
+            return Kind.ANY
         if wire in self.class_names:
-            return f"obj:{wire}"
+            return Kind.obj(wire)
         if wire in self.enum_names:
-            return f"enum:{wire}"
+            return Kind.enum(wire)
         self.unresolved.add(wire)
-        return "any"
+        return Kind.ANY
 
-    def kind(self, type_: str, enum_type: str | None, array_type: str | None) -> str:
+    def kind(self, type_: str, enum_type: str | None, array_type: str | None) -> Kind:
         if enum_type is not None and enum_type in self.enum_names:
-            return f"enum:{enum_type}"  # empty enums fall through to their raw type
+            return Kind.enum(enum_type)  # empty enums fall through to their raw type
         if type_ in _SCALARS:
-            return _SCALARS[type_]
+            return Kind(_SCALARS[type_])  # type: ignore[arg-type]
         if type_ == "array":
-            return "list:" + self._element_tag(array_type)
+            return Kind.list_of(self._element_tag(array_type))
         if type_ == "map":
-            return "map:" + self._element_tag(array_type)
+            return Kind.map_of(self._element_tag(array_type))
         if type_ == "file":
-            return "file"
+            return Kind.FILE
         return self.element_kind(type_)
 
     def _element_tag(self, array_type: str | None) -> str:
         kind = self.element_kind(array_type or "any")
-        return "any" if kind == "any" else kind.partition(":")[2]
+        return "any" if kind is Kind.ANY else kind.name
 
-    def result_kind(self, action: Action) -> str:
+    def result_kind(self, action: Action) -> Kind:
         result = action.result
         if result.type is None:
-            return "void"
+            return Kind.VOID
         if result.type == "file":
-            return "serve"
+            return Kind.SERVE
         return self.kind(result.type, None, result.array_type)
 
     # -- enums --------------------------------------------------------------------------
@@ -232,8 +243,10 @@ class Emitter:
             for flag in flags:
                 mod.runtime_import(".._model", flag)
             attr = attrs_[prop.name]
+            mod.runtime_import(".._kind", "Kind")
             specs.append(
-                f"        ({_lit(attr)}, {_lit(prop.name)}, {_lit(kind)}, {' | '.join(flags) or '0'}),"
+                f"        ({_lit(attr)}, {_lit(prop.name)}, {_kind_src(kind)}, "
+                f"{' | '.join(flags) or '0'}),"
             )
             if prop.name.lower() in SECRET_KEYS:
                 # A secret (a KS, an app token, a partner's secret) never shows in a repr.
@@ -280,6 +293,7 @@ class Emitter:
         mod.runtime_import(".._call", "ActionSpec")
         mod.runtime_import(".._call", "Call")
         mod.runtime_import(".._call", "Service")
+        mod.runtime_import(".._kind", "Kind")
         specs: list[str] = []
         body: list[str] = []
         for action in service.actions:
@@ -312,14 +326,14 @@ class Emitter:
         return [f"    required=({', '.join(names)}{',' if len(names) == 1 else ''}),"]
 
     def _action_spec(self, service: ServiceDef, action: Action, spec_name: str) -> list[str]:
-        pairs = [f"({_lit(p.name)}, {_lit(self.param_kind(p))})" for p in action.params]
+        pairs = [f"({_lit(p.name)}, {_kind_src(self.param_kind(p))})" for p in action.params]
         params = ", ".join(pairs) + ("," if len(pairs) == 1 else "")
         return [
             f"{spec_name} = ActionSpec(",
             f"    {_lit(service.id)},",
             f"    {_lit(action.name)},",
             f"    params=({params}),",
-            f"    result={_lit(self.result_kind(action))},",
+            f"    result={_kind_src(self.result_kind(action))},",
             f"    safe={is_safe_action(action.name, serves_file=action.result.type == 'file')},",
             f"    multirequest={action.multirequest},",
             f"    update={action.name.startswith('update')},",
@@ -327,7 +341,7 @@ class Emitter:
             ")",
         ]
 
-    def param_kind(self, param: Param) -> str:
+    def param_kind(self, param: Param) -> Kind:
         return self.kind(param.type, param.enum_type, param.array_type)
 
     def _method(
@@ -346,10 +360,10 @@ class Emitter:
         result_kind = self.result_kind(action)
         result = mod.annotation(result_kind)
         doc = [f"``{service.name}.{action.name}``"]
-        if result_kind == "serve":
+        if result_kind is Kind.SERVE:
             doc[0] += ": the URL of this serve action, built without any I/O."
             doc.append("The URL carries the KS in its query string: treat it as a secret.")
-        elif result_kind == "void":
+        elif result_kind is Kind.VOID:
             doc[0] += ": returns nothing."
         else:
             doc[0] += f": returns ``{result}``."

@@ -57,7 +57,7 @@ def render_with_plan(schema: Schema, plan: NamePlan) -> dict[str, str]:
             "enums",
             stamp,
             "Generated Kaltura enums, each imported on first use (``enums.MediaType``).",
-            "Where each enum lives, by its wire name, for the codec's ``enum:`` kinds.",
+            "Where each enum lives, by its wire name, for the codec's enum kinds.",
             "ENUMS",
             plan.enums,
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.access_control import AccessControl
@@ -18,8 +19,8 @@ __all__ = ["AccessControlService"]
 _SPEC_ADD = ActionSpec(
     "accesscontrol",
     "add",
-    params=(("accessControl", "obj:KalturaAccessControl"),),
-    result="obj:KalturaAccessControl",
+    params=(("accessControl", Kind.obj("KalturaAccessControl")),),
+    result=Kind.obj("KalturaAccessControl"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "accesscontrol",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "accesscontrol",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaAccessControl",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaAccessControl"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "accesscontrol",
     "list",
-    params=(("filter", "obj:KalturaAccessControlFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaAccessControlListResponse",
+    params=(("filter", Kind.obj("KalturaAccessControlFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaAccessControlListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "accesscontrol",
     "update",
-    params=(("id", "int"), ("accessControl", "obj:KalturaAccessControl")),
-    result="obj:KalturaAccessControl",
+    params=(("id", Kind.INT), ("accessControl", Kind.obj("KalturaAccessControl"))),
+    result=Kind.obj("KalturaAccessControl"),
     safe=False,
     multirequest=True,
     update=True,

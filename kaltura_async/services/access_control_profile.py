@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.access_control_profile import AccessControlProfile
@@ -18,8 +19,8 @@ __all__ = ["AccessControlProfileService"]
 _SPEC_ADD = ActionSpec(
     "accesscontrolprofile",
     "add",
-    params=(("accessControlProfile", "obj:KalturaAccessControlProfile"),),
-    result="obj:KalturaAccessControlProfile",
+    params=(("accessControlProfile", Kind.obj("KalturaAccessControlProfile")),),
+    result=Kind.obj("KalturaAccessControlProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "accesscontrolprofile",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "accesscontrolprofile",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaAccessControlProfile",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaAccessControlProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "accesscontrolprofile",
     "list",
-    params=(("filter", "obj:KalturaAccessControlProfileFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaAccessControlProfileListResponse",
+    params=(("filter", Kind.obj("KalturaAccessControlProfileFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaAccessControlProfileListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "accesscontrolprofile",
     "update",
-    params=(("id", "int"), ("accessControlProfile", "obj:KalturaAccessControlProfile")),
-    result="obj:KalturaAccessControlProfile",
+    params=(("id", Kind.INT), ("accessControlProfile", Kind.obj("KalturaAccessControlProfile"))),
+    result=Kind.obj("KalturaAccessControlProfile"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.admin_user import AdminUser
@@ -16,8 +17,8 @@ __all__ = ["AdminUserService"]
 _SPEC_LOGIN = ActionSpec(
     "adminuser",
     "login",
-    params=(("email", "str"), ("password", "str"), ("partnerId", "int")),
-    result="str",
+    params=(("email", Kind.STR), ("password", Kind.STR), ("partnerId", Kind.INT)),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -26,8 +27,8 @@ _SPEC_LOGIN = ActionSpec(
 _SPEC_RESET_PASSWORD = ActionSpec(
     "adminuser",
     "resetPassword",
-    params=(("email", "str"),),
-    result="void",
+    params=(("email", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -36,8 +37,8 @@ _SPEC_RESET_PASSWORD = ActionSpec(
 _SPEC_SET_INITIAL_PASSWORD = ActionSpec(
     "adminuser",
     "setInitialPassword",
-    params=(("hashKey", "str"), ("newPassword", "str")),
-    result="obj:KalturaAuthentication",
+    params=(("hashKey", Kind.STR), ("newPassword", Kind.STR)),
+    result=Kind.obj("KalturaAuthentication"),
     safe=False,
     multirequest=True,
     update=False,
@@ -46,8 +47,8 @@ _SPEC_SET_INITIAL_PASSWORD = ActionSpec(
 _SPEC_UPDATE_PASSWORD = ActionSpec(
     "adminuser",
     "updatePassword",
-    params=(("email", "str"), ("password", "str"), ("newEmail", "str"), ("newPassword", "str"), ("otp", "str")),
-    result="obj:KalturaAdminUser",
+    params=(("email", Kind.STR), ("password", Kind.STR), ("newEmail", Kind.STR), ("newPassword", Kind.STR), ("otp", Kind.STR)),
+    result=Kind.obj("KalturaAdminUser"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.analytics_filter import AnalyticsFilter
@@ -17,8 +18,8 @@ __all__ = ["AnalyticsService"]
 _SPEC_QUERY = ActionSpec(
     "analytics",
     "query",
-    params=(("filter", "obj:KalturaAnalyticsFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaReportResponse",
+    params=(("filter", Kind.obj("KalturaAnalyticsFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaReportResponse"),
     safe=False,
     multirequest=True,
     update=False,

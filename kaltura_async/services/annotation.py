@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.cue_point_status import CuePointStatus
@@ -22,8 +23,8 @@ __all__ = ["AnnotationService"]
 _SPEC_ADD = ActionSpec(
     "annotation_annotation",
     "add",
-    params=(("annotation", "obj:KalturaCuePoint"),),
-    result="obj:KalturaAnnotation",
+    params=(("annotation", Kind.obj("KalturaCuePoint")),),
+    result=Kind.obj("KalturaAnnotation"),
     safe=False,
     multirequest=True,
     update=False,
@@ -32,8 +33,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_FROM_BULK = ActionSpec(
     "annotation_annotation",
     "addFromBulk",
-    params=(("fileData", "file"),),
-    result="obj:KalturaCuePointListResponse",
+    params=(("fileData", Kind.FILE),),
+    result=Kind.obj("KalturaCuePointListResponse"),
     safe=False,
     multirequest=True,
     update=False,
@@ -42,8 +43,8 @@ _SPEC_ADD_FROM_BULK = ActionSpec(
 _SPEC_CLONE = ActionSpec(
     "annotation_annotation",
     "clone",
-    params=(("id", "str"), ("entryId", "str"), ("parentId", "str")),
-    result="obj:KalturaAnnotation",
+    params=(("id", Kind.STR), ("entryId", Kind.STR), ("parentId", Kind.STR)),
+    result=Kind.obj("KalturaAnnotation"),
     safe=False,
     multirequest=True,
     update=False,
@@ -52,8 +53,8 @@ _SPEC_CLONE = ActionSpec(
 _SPEC_COUNT = ActionSpec(
     "annotation_annotation",
     "count",
-    params=(("filter", "obj:KalturaCuePointFilter"),),
-    result="int",
+    params=(("filter", Kind.obj("KalturaCuePointFilter")),),
+    result=Kind.INT,
     safe=True,
     multirequest=True,
     update=False,
@@ -61,8 +62,8 @@ _SPEC_COUNT = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "annotation_annotation",
     "delete",
-    params=(("id", "str"),),
-    result="void",
+    params=(("id", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -71,8 +72,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "annotation_annotation",
     "get",
-    params=(("id", "str"),),
-    result="obj:KalturaCuePoint",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaCuePoint"),
     safe=True,
     multirequest=True,
     update=False,
@@ -81,8 +82,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "annotation_annotation",
     "list",
-    params=(("filter", "obj:KalturaCuePointFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaAnnotationListResponse",
+    params=(("filter", Kind.obj("KalturaCuePointFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaAnnotationListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -90,8 +91,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SERVE_BULK = ActionSpec(
     "annotation_annotation",
     "serveBulk",
-    params=(("filter", "obj:KalturaCuePointFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="serve",
+    params=(("filter", Kind.obj("KalturaCuePointFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -99,8 +100,8 @@ _SPEC_SERVE_BULK = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "annotation_annotation",
     "update",
-    params=(("id", "str"), ("annotation", "obj:KalturaCuePoint")),
-    result="obj:KalturaAnnotation",
+    params=(("id", Kind.STR), ("annotation", Kind.obj("KalturaCuePoint"))),
+    result=Kind.obj("KalturaAnnotation"),
     safe=False,
     multirequest=True,
     update=True,
@@ -109,8 +110,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_CUE_POINTS_TIMES = ActionSpec(
     "annotation_annotation",
     "updateCuePointsTimes",
-    params=(("id", "str"), ("startTime", "int"), ("endTime", "int")),
-    result="obj:KalturaCuePoint",
+    params=(("id", Kind.STR), ("startTime", Kind.INT), ("endTime", Kind.INT)),
+    result=Kind.obj("KalturaCuePoint"),
     safe=False,
     multirequest=True,
     update=True,
@@ -119,8 +120,8 @@ _SPEC_UPDATE_CUE_POINTS_TIMES = ActionSpec(
 _SPEC_UPDATE_STATUS = ActionSpec(
     "annotation_annotation",
     "updateStatus",
-    params=(("id", "str"), ("status", "enum:KalturaCuePointStatus")),
-    result="void",
+    params=(("id", Kind.STR), ("status", Kind.enum("KalturaCuePointStatus"))),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.session_type import SessionType
@@ -20,8 +21,8 @@ __all__ = ["AppTokenService"]
 _SPEC_ADD = ActionSpec(
     "apptoken",
     "add",
-    params=(("appToken", "obj:KalturaAppToken"),),
-    result="obj:KalturaAppToken",
+    params=(("appToken", Kind.obj("KalturaAppToken")),),
+    result=Kind.obj("KalturaAppToken"),
     safe=False,
     multirequest=True,
     update=False,
@@ -30,8 +31,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "apptoken",
     "delete",
-    params=(("id", "str"),),
-    result="void",
+    params=(("id", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -40,8 +41,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "apptoken",
     "get",
-    params=(("id", "str"),),
-    result="obj:KalturaAppToken",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaAppToken"),
     safe=True,
     multirequest=True,
     update=False,
@@ -50,8 +51,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "apptoken",
     "list",
-    params=(("filter", "obj:KalturaAppTokenFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaAppTokenListResponse",
+    params=(("filter", Kind.obj("KalturaAppTokenFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaAppTokenListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -59,8 +60,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_START_SESSION = ActionSpec(
     "apptoken",
     "startSession",
-    params=(("id", "str"), ("tokenHash", "str"), ("userId", "str"), ("type", "enum:KalturaSessionType"), ("expiry", "int"), ("sessionPrivileges", "str")),
-    result="obj:KalturaSessionInfo",
+    params=(("id", Kind.STR), ("tokenHash", Kind.STR), ("userId", Kind.STR), ("type", Kind.enum("KalturaSessionType")), ("expiry", Kind.INT), ("sessionPrivileges", Kind.STR)),
+    result=Kind.obj("KalturaSessionInfo"),
     safe=False,
     multirequest=True,
     update=False,
@@ -69,8 +70,8 @@ _SPEC_START_SESSION = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "apptoken",
     "update",
-    params=(("id", "str"), ("appToken", "obj:KalturaAppToken")),
-    result="obj:KalturaAppToken",
+    params=(("id", Kind.STR), ("appToken", Kind.obj("KalturaAppToken"))),
+    result=Kind.obj("KalturaAppToken"),
     safe=False,
     multirequest=True,
     update=True,

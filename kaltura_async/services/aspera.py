@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 __all__ = ["AsperaService"]
 
 _SPEC_GET_FASP_URL = ActionSpec(
     "aspera_aspera",
     "getFaspUrl",
-    params=(("flavorAssetId", "str"),),
-    result="str",
+    params=(("flavorAssetId", Kind.STR),),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.asset_filter import AssetFilter
@@ -21,8 +22,8 @@ __all__ = ["AttachmentAssetService"]
 _SPEC_ADD = ActionSpec(
     "attachment_attachmentasset",
     "add",
-    params=(("entryId", "str"), ("attachmentAsset", "obj:KalturaAttachmentAsset")),
-    result="obj:KalturaAttachmentAsset",
+    params=(("entryId", Kind.STR), ("attachmentAsset", Kind.obj("KalturaAttachmentAsset"))),
+    result=Kind.obj("KalturaAttachmentAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -31,8 +32,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "attachment_attachmentasset",
     "delete",
-    params=(("attachmentAssetId", "str"),),
-    result="void",
+    params=(("attachmentAssetId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -41,8 +42,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "attachment_attachmentasset",
     "get",
-    params=(("attachmentAssetId", "str"),),
-    result="obj:KalturaAttachmentAsset",
+    params=(("attachmentAssetId", Kind.STR),),
+    result=Kind.obj("KalturaAttachmentAsset"),
     safe=True,
     multirequest=True,
     update=False,
@@ -51,8 +52,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_REMOTE_PATHS = ActionSpec(
     "attachment_attachmentasset",
     "getRemotePaths",
-    params=(("id", "str"),),
-    result="obj:KalturaRemotePathListResponse",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaRemotePathListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -61,8 +62,8 @@ _SPEC_GET_REMOTE_PATHS = ActionSpec(
 _SPEC_GET_URL = ActionSpec(
     "attachment_attachmentasset",
     "getUrl",
-    params=(("id", "str"), ("storageId", "int")),
-    result="str",
+    params=(("id", Kind.STR), ("storageId", Kind.INT)),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -71,8 +72,8 @@ _SPEC_GET_URL = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "attachment_attachmentasset",
     "list",
-    params=(("filter", "obj:KalturaAssetFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaAttachmentAssetListResponse",
+    params=(("filter", Kind.obj("KalturaAssetFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaAttachmentAssetListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -80,8 +81,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "attachment_attachmentasset",
     "serve",
-    params=(("attachmentAssetId", "str"), ("serveOptions", "obj:KalturaAttachmentServeOptions")),
-    result="serve",
+    params=(("attachmentAssetId", Kind.STR), ("serveOptions", Kind.obj("KalturaAttachmentServeOptions"))),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -90,8 +91,8 @@ _SPEC_SERVE = ActionSpec(
 _SPEC_SET_CONTENT = ActionSpec(
     "attachment_attachmentasset",
     "setContent",
-    params=(("id", "str"), ("contentResource", "obj:KalturaContentResource")),
-    result="obj:KalturaAttachmentAsset",
+    params=(("id", Kind.STR), ("contentResource", Kind.obj("KalturaContentResource"))),
+    result=Kind.obj("KalturaAttachmentAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -100,8 +101,8 @@ _SPEC_SET_CONTENT = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "attachment_attachmentasset",
     "update",
-    params=(("id", "str"), ("attachmentAsset", "obj:KalturaAttachmentAsset")),
-    result="obj:KalturaAttachmentAsset",
+    params=(("id", Kind.STR), ("attachmentAsset", Kind.obj("KalturaAttachmentAsset"))),
+    result=Kind.obj("KalturaAttachmentAsset"),
     safe=False,
     multirequest=True,
     update=True,

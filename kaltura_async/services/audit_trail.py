@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.audit_trail import AuditTrail
@@ -18,8 +19,8 @@ __all__ = ["AuditTrailService"]
 _SPEC_ADD = ActionSpec(
     "audit_audittrail",
     "add",
-    params=(("auditTrail", "obj:KalturaAuditTrail"),),
-    result="obj:KalturaAuditTrail",
+    params=(("auditTrail", Kind.obj("KalturaAuditTrail")),),
+    result=Kind.obj("KalturaAuditTrail"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_GET = ActionSpec(
     "audit_audittrail",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaAuditTrail",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaAuditTrail"),
     safe=True,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "audit_audittrail",
     "list",
-    params=(("filter", "obj:KalturaAuditTrailFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaAuditTrailListResponse",
+    params=(("filter", Kind.obj("KalturaAuditTrailFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaAuditTrailListResponse"),
     safe=True,
     multirequest=True,
     update=False,

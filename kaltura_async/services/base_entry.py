@@ -7,6 +7,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 from .._model import KalturaObject
 
 if TYPE_CHECKING:
@@ -33,8 +34,8 @@ __all__ = ["BaseEntryService"]
 _SPEC_ADD = ActionSpec(
     "baseentry",
     "add",
-    params=(("entry", "obj:KalturaBaseEntry"), ("type", "enum:KalturaEntryType")),
-    result="obj:KalturaBaseEntry",
+    params=(("entry", Kind.obj("KalturaBaseEntry")), ("type", Kind.enum("KalturaEntryType"))),
+    result=Kind.obj("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -43,8 +44,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_CONTENT = ActionSpec(
     "baseentry",
     "addContent",
-    params=(("entryId", "str"), ("resource", "obj:KalturaResource")),
-    result="obj:KalturaBaseEntry",
+    params=(("entryId", Kind.STR), ("resource", Kind.obj("KalturaResource"))),
+    result=Kind.obj("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -53,8 +54,8 @@ _SPEC_ADD_CONTENT = ActionSpec(
 _SPEC_ADD_FROM_UPLOADED_FILE = ActionSpec(
     "baseentry",
     "addFromUploadedFile",
-    params=(("entry", "obj:KalturaBaseEntry"), ("uploadTokenId", "str"), ("type", "enum:KalturaEntryType")),
-    result="obj:KalturaBaseEntry",
+    params=(("entry", Kind.obj("KalturaBaseEntry")), ("uploadTokenId", Kind.STR), ("type", Kind.enum("KalturaEntryType"))),
+    result=Kind.obj("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -63,8 +64,8 @@ _SPEC_ADD_FROM_UPLOADED_FILE = ActionSpec(
 _SPEC_ANONYMOUS_RANK = ActionSpec(
     "baseentry",
     "anonymousRank",
-    params=(("entryId", "str"), ("rank", "int")),
-    result="void",
+    params=(("entryId", Kind.STR), ("rank", Kind.INT)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -73,8 +74,8 @@ _SPEC_ANONYMOUS_RANK = ActionSpec(
 _SPEC_APPROVE = ActionSpec(
     "baseentry",
     "approve",
-    params=(("entryId", "str"),),
-    result="void",
+    params=(("entryId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -83,8 +84,8 @@ _SPEC_APPROVE = ActionSpec(
 _SPEC_BULK_DELETE = ActionSpec(
     "baseentry",
     "bulkDelete",
-    params=(("filter", "obj:KalturaBaseEntryFilter"),),
-    result="int",
+    params=(("filter", Kind.obj("KalturaBaseEntryFilter")),),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -93,8 +94,8 @@ _SPEC_BULK_DELETE = ActionSpec(
 _SPEC_CLONE = ActionSpec(
     "baseentry",
     "clone",
-    params=(("entryId", "str"), ("cloneOptions", "list:KalturaBaseEntryCloneOptionItem")),
-    result="obj:KalturaBaseEntry",
+    params=(("entryId", Kind.STR), ("cloneOptions", Kind.list_of("KalturaBaseEntryCloneOptionItem"))),
+    result=Kind.obj("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -103,8 +104,8 @@ _SPEC_CLONE = ActionSpec(
 _SPEC_COUNT = ActionSpec(
     "baseentry",
     "count",
-    params=(("filter", "obj:KalturaBaseEntryFilter"),),
-    result="int",
+    params=(("filter", Kind.obj("KalturaBaseEntryFilter")),),
+    result=Kind.INT,
     safe=True,
     multirequest=True,
     update=False,
@@ -112,8 +113,8 @@ _SPEC_COUNT = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "baseentry",
     "delete",
-    params=(("entryId", "str"),),
-    result="void",
+    params=(("entryId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -122,8 +123,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_EXPORT = ActionSpec(
     "baseentry",
     "export",
-    params=(("entryId", "str"), ("storageProfileId", "int")),
-    result="obj:KalturaBaseEntry",
+    params=(("entryId", Kind.STR), ("storageProfileId", Kind.INT)),
+    result=Kind.obj("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -132,8 +133,8 @@ _SPEC_EXPORT = ActionSpec(
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "baseentry",
     "exportToCsv",
-    params=(("filter", "obj:KalturaBaseEntryFilter"), ("metadataProfileId", "int"), ("additionalFields", "list:any"), ("mappedFields", "list:any"), ("options", "obj:KalturaExportToCsvOptions")),
-    result="str",
+    params=(("filter", Kind.obj("KalturaBaseEntryFilter")), ("metadataProfileId", Kind.INT), ("additionalFields", Kind.list_of("any")), ("mappedFields", Kind.list_of("any")), ("options", Kind.obj("KalturaExportToCsvOptions"))),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -141,8 +142,8 @@ _SPEC_EXPORT_TO_CSV = ActionSpec(
 _SPEC_FLAG = ActionSpec(
     "baseentry",
     "flag",
-    params=(("moderationFlag", "obj:KalturaModerationFlag"),),
-    result="void",
+    params=(("moderationFlag", Kind.obj("KalturaModerationFlag")),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -151,8 +152,8 @@ _SPEC_FLAG = ActionSpec(
 _SPEC_GET = ActionSpec(
     "baseentry",
     "get",
-    params=(("entryId", "str"), ("version", "int")),
-    result="obj:KalturaBaseEntry",
+    params=(("entryId", Kind.STR), ("version", Kind.INT)),
+    result=Kind.obj("KalturaBaseEntry"),
     safe=True,
     multirequest=True,
     update=False,
@@ -161,8 +162,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_BY_IDS = ActionSpec(
     "baseentry",
     "getByIds",
-    params=(("entryIds", "str"),),
-    result="list:KalturaBaseEntry",
+    params=(("entryIds", Kind.STR),),
+    result=Kind.list_of("KalturaBaseEntry"),
     safe=True,
     multirequest=True,
     update=False,
@@ -171,8 +172,8 @@ _SPEC_GET_BY_IDS = ActionSpec(
 _SPEC_GET_CONTEXT_DATA = ActionSpec(
     "baseentry",
     "getContextData",
-    params=(("entryId", "str"), ("contextDataParams", "obj:KalturaEntryContextDataParams")),
-    result="obj:KalturaEntryContextDataResult",
+    params=(("entryId", Kind.STR), ("contextDataParams", Kind.obj("KalturaEntryContextDataParams"))),
+    result=Kind.obj("KalturaEntryContextDataResult"),
     safe=True,
     multirequest=True,
     update=False,
@@ -181,8 +182,8 @@ _SPEC_GET_CONTEXT_DATA = ActionSpec(
 _SPEC_GET_PLAYBACK_CONTEXT = ActionSpec(
     "baseentry",
     "getPlaybackContext",
-    params=(("entryId", "str"), ("contextDataParams", "obj:KalturaPlaybackContextOptions")),
-    result="obj:KalturaPlaybackContext",
+    params=(("entryId", Kind.STR), ("contextDataParams", Kind.obj("KalturaPlaybackContextOptions"))),
+    result=Kind.obj("KalturaPlaybackContext"),
     safe=True,
     multirequest=True,
     update=False,
@@ -191,8 +192,8 @@ _SPEC_GET_PLAYBACK_CONTEXT = ActionSpec(
 _SPEC_GET_REMOTE_PATHS = ActionSpec(
     "baseentry",
     "getRemotePaths",
-    params=(("entryId", "str"),),
-    result="obj:KalturaRemotePathListResponse",
+    params=(("entryId", Kind.STR),),
+    result=Kind.obj("KalturaRemotePathListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -201,8 +202,8 @@ _SPEC_GET_REMOTE_PATHS = ActionSpec(
 _SPEC_INDEX = ActionSpec(
     "baseentry",
     "index",
-    params=(("id", "str"), ("shouldUpdate", "bool")),
-    result="int",
+    params=(("id", Kind.STR), ("shouldUpdate", Kind.BOOL)),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -211,8 +212,8 @@ _SPEC_INDEX = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "baseentry",
     "list",
-    params=(("filter", "obj:KalturaBaseEntryFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaBaseEntryListResponse",
+    params=(("filter", Kind.obj("KalturaBaseEntryFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaBaseEntryListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -220,8 +221,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_LIST_BY_REFERENCE_ID = ActionSpec(
     "baseentry",
     "listByReferenceId",
-    params=(("refId", "str"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaBaseEntryListResponse",
+    params=(("refId", Kind.STR), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaBaseEntryListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -230,8 +231,8 @@ _SPEC_LIST_BY_REFERENCE_ID = ActionSpec(
 _SPEC_LIST_FLAGS = ActionSpec(
     "baseentry",
     "listFlags",
-    params=(("entryId", "str"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaModerationFlagListResponse",
+    params=(("entryId", Kind.STR), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaModerationFlagListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -240,8 +241,8 @@ _SPEC_LIST_FLAGS = ActionSpec(
 _SPEC_RECYCLE = ActionSpec(
     "baseentry",
     "recycle",
-    params=(("entryId", "str"),),
-    result="obj:KalturaBaseEntry",
+    params=(("entryId", Kind.STR),),
+    result=Kind.obj("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -250,8 +251,8 @@ _SPEC_RECYCLE = ActionSpec(
 _SPEC_REJECT = ActionSpec(
     "baseentry",
     "reject",
-    params=(("entryId", "str"),),
-    result="void",
+    params=(("entryId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -260,8 +261,8 @@ _SPEC_REJECT = ActionSpec(
 _SPEC_RESTORE_RECYCLED = ActionSpec(
     "baseentry",
     "restoreRecycled",
-    params=(("entryId", "str"),),
-    result="obj:KalturaBaseEntry",
+    params=(("entryId", Kind.STR),),
+    result=Kind.obj("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -270,8 +271,8 @@ _SPEC_RESTORE_RECYCLED = ActionSpec(
 _SPEC_SERVE_PLAYBACK_KEY = ActionSpec(
     "baseentry",
     "servePlaybackKey",
-    params=(("entryId", "str"),),
-    result="serve",
+    params=(("entryId", Kind.STR),),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -280,8 +281,8 @@ _SPEC_SERVE_PLAYBACK_KEY = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "baseentry",
     "update",
-    params=(("entryId", "str"), ("baseEntry", "obj:KalturaBaseEntry")),
-    result="obj:KalturaBaseEntry",
+    params=(("entryId", Kind.STR), ("baseEntry", Kind.obj("KalturaBaseEntry"))),
+    result=Kind.obj("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -290,8 +291,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_CONTENT = ActionSpec(
     "baseentry",
     "updateContent",
-    params=(("entryId", "str"), ("resource", "obj:KalturaResource"), ("conversionProfileId", "int"), ("advancedOptions", "obj:KalturaEntryReplacementOptions")),
-    result="obj:KalturaBaseEntry",
+    params=(("entryId", Kind.STR), ("resource", Kind.obj("KalturaResource")), ("conversionProfileId", Kind.INT), ("advancedOptions", Kind.obj("KalturaEntryReplacementOptions"))),
+    result=Kind.obj("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -300,8 +301,8 @@ _SPEC_UPDATE_CONTENT = ActionSpec(
 _SPEC_UPDATE_THUMBNAIL_FROM_SOURCE_ENTRY = ActionSpec(
     "baseentry",
     "updateThumbnailFromSourceEntry",
-    params=(("entryId", "str"), ("sourceEntryId", "str"), ("timeOffset", "int")),
-    result="obj:KalturaBaseEntry",
+    params=(("entryId", Kind.STR), ("sourceEntryId", Kind.STR), ("timeOffset", Kind.INT)),
+    result=Kind.obj("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -310,8 +311,8 @@ _SPEC_UPDATE_THUMBNAIL_FROM_SOURCE_ENTRY = ActionSpec(
 _SPEC_UPDATE_THUMBNAIL_FROM_URL = ActionSpec(
     "baseentry",
     "updateThumbnailFromUrl",
-    params=(("entryId", "str"), ("url", "str")),
-    result="obj:KalturaBaseEntry",
+    params=(("entryId", Kind.STR), ("url", Kind.STR)),
+    result=Kind.obj("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -320,8 +321,8 @@ _SPEC_UPDATE_THUMBNAIL_FROM_URL = ActionSpec(
 _SPEC_UPDATE_THUMBNAIL_JPEG = ActionSpec(
     "baseentry",
     "updateThumbnailJpeg",
-    params=(("entryId", "str"), ("fileData", "file")),
-    result="obj:KalturaBaseEntry",
+    params=(("entryId", Kind.STR), ("fileData", Kind.FILE)),
+    result=Kind.obj("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -330,8 +331,8 @@ _SPEC_UPDATE_THUMBNAIL_JPEG = ActionSpec(
 _SPEC_UPLOAD = ActionSpec(
     "baseentry",
     "upload",
-    params=(("fileData", "file"),),
-    result="str",
+    params=(("fileData", Kind.FILE),),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,

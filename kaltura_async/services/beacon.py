@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.beacon import Beacon
@@ -21,8 +22,8 @@ __all__ = ["BeaconService"]
 _SPEC_ADD = ActionSpec(
     "beacon_beacon",
     "add",
-    params=(("beacon", "obj:KalturaBeacon"), ("shouldLog", "int")),
-    result="bool",
+    params=(("beacon", Kind.obj("KalturaBeacon")), ("shouldLog", Kind.INT)),
+    result=Kind.BOOL,
     safe=False,
     multirequest=True,
     update=False,
@@ -31,8 +32,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ENHANCE_SEARCH = ActionSpec(
     "beacon_beacon",
     "enhanceSearch",
-    params=(("filter", "obj:KalturaBeaconEnhanceFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaBeaconListResponse",
+    params=(("filter", Kind.obj("KalturaBeaconEnhanceFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaBeaconListResponse"),
     safe=False,
     multirequest=True,
     update=False,
@@ -40,8 +41,8 @@ _SPEC_ENHANCE_SEARCH = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "beacon_beacon",
     "list",
-    params=(("filter", "obj:KalturaBeaconFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaBeaconListResponse",
+    params=(("filter", Kind.obj("KalturaBeaconFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaBeaconListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SEARCH_SCHEDULED_RESOURCE = ActionSpec(
     "beacon_beacon",
     "searchScheduledResource",
-    params=(("searchParams", "obj:KalturaBeaconSearchParams"), ("pager", "obj:KalturaPager")),
-    result="obj:KalturaBeaconListResponse",
+    params=(("searchParams", Kind.obj("KalturaBeaconSearchParams")), ("pager", Kind.obj("KalturaPager"))),
+    result=Kind.obj("KalturaBeaconListResponse"),
     safe=True,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.bulk_upload import BulkUpload
@@ -18,8 +19,8 @@ __all__ = ["BulkService"]
 _SPEC_ABORT = ActionSpec(
     "bulkupload_bulk",
     "abort",
-    params=(("id", "int"),),
-    result="obj:KalturaBulkUpload",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ABORT = ActionSpec(
 _SPEC_GET = ActionSpec(
     "bulkupload_bulk",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaBulkUpload",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=True,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "bulkupload_bulk",
     "list",
-    params=(("bulkUploadFilter", "obj:KalturaBulkUploadFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaBulkUploadListResponse",
+    params=(("bulkUploadFilter", Kind.obj("KalturaBulkUploadFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaBulkUploadListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -47,8 +48,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "bulkupload_bulk",
     "serve",
-    params=(("id", "int"),),
-    result="serve",
+    params=(("id", Kind.INT),),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_SERVE = ActionSpec(
 _SPEC_SERVE_LOG = ActionSpec(
     "bulkupload_bulk",
     "serveLog",
-    params=(("id", "int"),),
-    result="serve",
+    params=(("id", Kind.INT),),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,

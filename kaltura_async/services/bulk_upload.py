@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.bulk_upload_type import BulkUploadType
@@ -19,8 +20,8 @@ __all__ = ["BulkUploadService"]
 _SPEC_ABORT = ActionSpec(
     "bulkupload",
     "abort",
-    params=(("id", "int"),),
-    result="obj:KalturaBulkUpload",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ABORT = ActionSpec(
 _SPEC_ADD = ActionSpec(
     "bulkupload",
     "add",
-    params=(("conversionProfileId", "int"), ("csvFileData", "file"), ("bulkUploadType", "enum:KalturaBulkUploadType"), ("uploadedBy", "str"), ("fileName", "str")),
-    result="obj:KalturaBulkUpload",
+    params=(("conversionProfileId", Kind.INT), ("csvFileData", Kind.FILE), ("bulkUploadType", Kind.enum("KalturaBulkUploadType")), ("uploadedBy", Kind.STR), ("fileName", Kind.STR)),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=False,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_GET = ActionSpec(
     "bulkupload",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaBulkUpload",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=True,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "bulkupload",
     "list",
-    params=(("pager", "obj:KalturaFilterPager"),),
-    result="obj:KalturaBulkUploadListResponse",
+    params=(("pager", Kind.obj("KalturaFilterPager")),),
+    result=Kind.obj("KalturaBulkUploadListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -58,8 +59,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "bulkupload",
     "serve",
-    params=(("id", "int"),),
-    result="serve",
+    params=(("id", Kind.INT),),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_SERVE = ActionSpec(
 _SPEC_SERVE_LOG = ActionSpec(
     "bulkupload",
     "serveLog",
-    params=(("id", "int"),),
-    result="serve",
+    params=(("id", Kind.INT),),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,

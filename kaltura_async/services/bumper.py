@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.bumper import Bumper
@@ -15,8 +16,8 @@ __all__ = ["BumperService"]
 _SPEC_ADD = ActionSpec(
     "bumper_bumper",
     "add",
-    params=(("entryId", "str"), ("bumper", "obj:KalturaBumper")),
-    result="obj:KalturaBumper",
+    params=(("entryId", Kind.STR), ("bumper", Kind.obj("KalturaBumper"))),
+    result=Kind.obj("KalturaBumper"),
     safe=False,
     multirequest=True,
     update=False,
@@ -25,8 +26,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "bumper_bumper",
     "delete",
-    params=(("entryId", "str"),),
-    result="obj:KalturaBumper",
+    params=(("entryId", Kind.STR),),
+    result=Kind.obj("KalturaBumper"),
     safe=False,
     multirequest=True,
     update=False,
@@ -35,8 +36,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "bumper_bumper",
     "get",
-    params=(("entryId", "str"),),
-    result="obj:KalturaBumper",
+    params=(("entryId", Kind.STR),),
+    result=Kind.obj("KalturaBumper"),
     safe=True,
     multirequest=True,
     update=False,
@@ -45,8 +46,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "bumper_bumper",
     "update",
-    params=(("entryId", "str"), ("bumper", "obj:KalturaBumper")),
-    result="obj:KalturaBumper",
+    params=(("entryId", Kind.STR), ("bumper", Kind.obj("KalturaBumper"))),
+    result=Kind.obj("KalturaBumper"),
     safe=False,
     multirequest=True,
     update=True,

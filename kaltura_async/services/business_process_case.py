@@ -7,6 +7,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.event_notification_event_object_type import EventNotificationEventObjectType
@@ -17,8 +18,8 @@ __all__ = ["BusinessProcessCaseService"]
 _SPEC_ABORT = ActionSpec(
     "businessprocessnotification_businessprocesscase",
     "abort",
-    params=(("objectType", "enum:KalturaEventNotificationEventObjectType"), ("objectId", "str"), ("businessProcessStartNotificationTemplateId", "int")),
-    result="void",
+    params=(("objectType", Kind.enum("KalturaEventNotificationEventObjectType")), ("objectId", Kind.STR), ("businessProcessStartNotificationTemplateId", Kind.INT)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -27,8 +28,8 @@ _SPEC_ABORT = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "businessprocessnotification_businessprocesscase",
     "list",
-    params=(("objectType", "enum:KalturaEventNotificationEventObjectType"), ("objectId", "str")),
-    result="list:KalturaBusinessProcessCase",
+    params=(("objectType", Kind.enum("KalturaEventNotificationEventObjectType")), ("objectId", Kind.STR)),
+    result=Kind.list_of("KalturaBusinessProcessCase"),
     safe=True,
     multirequest=True,
     update=False,
@@ -37,8 +38,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SERVE_DIAGRAM = ActionSpec(
     "businessprocessnotification_businessprocesscase",
     "serveDiagram",
-    params=(("objectType", "enum:KalturaEventNotificationEventObjectType"), ("objectId", "str"), ("businessProcessStartNotificationTemplateId", "int")),
-    result="serve",
+    params=(("objectType", Kind.enum("KalturaEventNotificationEventObjectType")), ("objectId", Kind.STR), ("businessProcessStartNotificationTemplateId", Kind.INT)),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.asset_filter import AssetFilter
@@ -21,8 +22,8 @@ __all__ = ["CaptionAssetService"]
 _SPEC_ADD = ActionSpec(
     "caption_captionasset",
     "add",
-    params=(("entryId", "str"), ("captionAsset", "obj:KalturaCaptionAsset")),
-    result="obj:KalturaCaptionAsset",
+    params=(("entryId", Kind.STR), ("captionAsset", Kind.obj("KalturaCaptionAsset"))),
+    result=Kind.obj("KalturaCaptionAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -31,8 +32,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "caption_captionasset",
     "delete",
-    params=(("captionAssetId", "str"),),
-    result="void",
+    params=(("captionAssetId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -41,8 +42,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_EXPORT = ActionSpec(
     "caption_captionasset",
     "export",
-    params=(("assetId", "str"), ("storageProfileId", "int")),
-    result="obj:KalturaFlavorAsset",
+    params=(("assetId", Kind.STR), ("storageProfileId", Kind.INT)),
+    result=Kind.obj("KalturaFlavorAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -51,8 +52,8 @@ _SPEC_EXPORT = ActionSpec(
 _SPEC_GET = ActionSpec(
     "caption_captionasset",
     "get",
-    params=(("captionAssetId", "str"),),
-    result="obj:KalturaCaptionAsset",
+    params=(("captionAssetId", Kind.STR),),
+    result=Kind.obj("KalturaCaptionAsset"),
     safe=True,
     multirequest=True,
     update=False,
@@ -61,8 +62,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_REMOTE_PATHS = ActionSpec(
     "caption_captionasset",
     "getRemotePaths",
-    params=(("id", "str"),),
-    result="obj:KalturaRemotePathListResponse",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaRemotePathListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -71,8 +72,8 @@ _SPEC_GET_REMOTE_PATHS = ActionSpec(
 _SPEC_GET_URL = ActionSpec(
     "caption_captionasset",
     "getUrl",
-    params=(("id", "str"), ("storageId", "int")),
-    result="str",
+    params=(("id", Kind.STR), ("storageId", Kind.INT)),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -81,8 +82,8 @@ _SPEC_GET_URL = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "caption_captionasset",
     "list",
-    params=(("filter", "obj:KalturaAssetFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaCaptionAssetListResponse",
+    params=(("filter", Kind.obj("KalturaAssetFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaCaptionAssetListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -90,8 +91,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "caption_captionasset",
     "serve",
-    params=(("captionAssetId", "str"),),
-    result="serve",
+    params=(("captionAssetId", Kind.STR),),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -100,8 +101,8 @@ _SPEC_SERVE = ActionSpec(
 _SPEC_SERVE_AS_JSON = ActionSpec(
     "caption_captionasset",
     "serveAsJson",
-    params=(("captionAssetId", "str"),),
-    result="serve",
+    params=(("captionAssetId", Kind.STR),),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -110,8 +111,8 @@ _SPEC_SERVE_AS_JSON = ActionSpec(
 _SPEC_SERVE_BY_ENTRY_ID = ActionSpec(
     "caption_captionasset",
     "serveByEntryId",
-    params=(("entryId", "str"), ("captionParamId", "int")),
-    result="serve",
+    params=(("entryId", Kind.STR), ("captionParamId", Kind.INT)),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -120,8 +121,8 @@ _SPEC_SERVE_BY_ENTRY_ID = ActionSpec(
 _SPEC_SERVE_WEB_VTT = ActionSpec(
     "caption_captionasset",
     "serveWebVTT",
-    params=(("captionAssetId", "str"), ("segmentDuration", "int"), ("segmentIndex", "int"), ("localTimestamp", "int")),
-    result="serve",
+    params=(("captionAssetId", Kind.STR), ("segmentDuration", Kind.INT), ("segmentIndex", Kind.INT), ("localTimestamp", Kind.INT)),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -130,8 +131,8 @@ _SPEC_SERVE_WEB_VTT = ActionSpec(
 _SPEC_SET_AS_DEFAULT = ActionSpec(
     "caption_captionasset",
     "setAsDefault",
-    params=(("captionAssetId", "str"),),
-    result="void",
+    params=(("captionAssetId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -140,8 +141,8 @@ _SPEC_SET_AS_DEFAULT = ActionSpec(
 _SPEC_SET_CONTENT = ActionSpec(
     "caption_captionasset",
     "setContent",
-    params=(("id", "str"), ("contentResource", "obj:KalturaContentResource")),
-    result="obj:KalturaCaptionAsset",
+    params=(("id", Kind.STR), ("contentResource", Kind.obj("KalturaContentResource"))),
+    result=Kind.obj("KalturaCaptionAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -150,8 +151,8 @@ _SPEC_SET_CONTENT = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "caption_captionasset",
     "update",
-    params=(("id", "str"), ("captionAsset", "obj:KalturaCaptionAsset")),
-    result="obj:KalturaCaptionAsset",
+    params=(("id", Kind.STR), ("captionAsset", Kind.obj("KalturaCaptionAsset"))),
+    result=Kind.obj("KalturaCaptionAsset"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.base_entry_filter import BaseEntryFilter
@@ -19,8 +20,8 @@ __all__ = ["CaptionAssetItemService"]
 _SPEC_LIST = ActionSpec(
     "captionsearch_captionassetitem",
     "list",
-    params=(("captionAssetId", "str"), ("captionAssetItemFilter", "obj:KalturaCaptionAssetItemFilter"), ("captionAssetItemPager", "obj:KalturaFilterPager")),
-    result="obj:KalturaCaptionAssetItemListResponse",
+    params=(("captionAssetId", Kind.STR), ("captionAssetItemFilter", Kind.obj("KalturaCaptionAssetItemFilter")), ("captionAssetItemPager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaCaptionAssetItemListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SEARCH = ActionSpec(
     "captionsearch_captionassetitem",
     "search",
-    params=(("entryFilter", "obj:KalturaBaseEntryFilter"), ("captionAssetItemFilter", "obj:KalturaCaptionAssetItemFilter"), ("captionAssetItemPager", "obj:KalturaFilterPager")),
-    result="obj:KalturaCaptionAssetItemListResponse",
+    params=(("entryFilter", Kind.obj("KalturaBaseEntryFilter")), ("captionAssetItemFilter", Kind.obj("KalturaCaptionAssetItemFilter")), ("captionAssetItemPager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaCaptionAssetItemListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_SEARCH = ActionSpec(
 _SPEC_SEARCH_ENTRIES = ActionSpec(
     "captionsearch_captionassetitem",
     "searchEntries",
-    params=(("entryFilter", "obj:KalturaBaseEntryFilter"), ("captionAssetItemFilter", "obj:KalturaCaptionAssetItemFilter"), ("captionAssetItemPager", "obj:KalturaFilterPager")),
-    result="obj:KalturaBaseEntryListResponse",
+    params=(("entryFilter", Kind.obj("KalturaBaseEntryFilter")), ("captionAssetItemFilter", Kind.obj("KalturaCaptionAssetItemFilter")), ("captionAssetItemPager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaBaseEntryListResponse"),
     safe=True,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.caption_params import CaptionParams
@@ -18,8 +19,8 @@ __all__ = ["CaptionParamsService"]
 _SPEC_ADD = ActionSpec(
     "caption_captionparams",
     "add",
-    params=(("captionParams", "obj:KalturaCaptionParams"),),
-    result="obj:KalturaCaptionParams",
+    params=(("captionParams", Kind.obj("KalturaCaptionParams")),),
+    result=Kind.obj("KalturaCaptionParams"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "caption_captionparams",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "caption_captionparams",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaCaptionParams",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaCaptionParams"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "caption_captionparams",
     "list",
-    params=(("filter", "obj:KalturaCaptionParamsFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaCaptionParamsListResponse",
+    params=(("filter", Kind.obj("KalturaCaptionParamsFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaCaptionParamsListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "caption_captionparams",
     "update",
-    params=(("id", "int"), ("captionParams", "obj:KalturaCaptionParams")),
-    result="obj:KalturaCaptionParams",
+    params=(("id", Kind.INT), ("captionParams", Kind.obj("KalturaCaptionParams"))),
+    result=Kind.obj("KalturaCaptionParams"),
     safe=False,
     multirequest=True,
     update=True,

@@ -7,6 +7,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 from .._model import KalturaObject
 
 if TYPE_CHECKING:
@@ -26,8 +27,8 @@ __all__ = ["CategoryService"]
 _SPEC_ADD = ActionSpec(
     "category",
     "add",
-    params=(("category", "obj:KalturaCategory"),),
-    result="obj:KalturaCategory",
+    params=(("category", Kind.obj("KalturaCategory")),),
+    result=Kind.obj("KalturaCategory"),
     safe=False,
     multirequest=True,
     update=False,
@@ -36,8 +37,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     "category",
     "addFromBulkUpload",
-    params=(("fileData", "file"), ("bulkUploadData", "obj:KalturaBulkUploadJobData"), ("bulkUploadCategoryData", "obj:KalturaBulkUploadCategoryData")),
-    result="obj:KalturaBulkUpload",
+    params=(("fileData", Kind.FILE), ("bulkUploadData", Kind.obj("KalturaBulkUploadJobData")), ("bulkUploadCategoryData", Kind.obj("KalturaBulkUploadCategoryData"))),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=False,
     multirequest=True,
     update=False,
@@ -46,8 +47,8 @@ _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
 _SPEC_CLONE = ActionSpec(
     "category",
     "clone",
-    params=(("categoryId", "int"), ("fromPartnerId", "int"), ("parentCategoryId", "int")),
-    result="obj:KalturaCategory",
+    params=(("categoryId", Kind.INT), ("fromPartnerId", Kind.INT), ("parentCategoryId", Kind.INT)),
+    result=Kind.obj("KalturaCategory"),
     safe=False,
     multirequest=True,
     update=False,
@@ -56,8 +57,8 @@ _SPEC_CLONE = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "category",
     "delete",
-    params=(("id", "int"), ("moveEntriesToParentCategory", "enum:KalturaNullableBoolean")),
-    result="void",
+    params=(("id", Kind.INT), ("moveEntriesToParentCategory", Kind.enum("KalturaNullableBoolean"))),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -66,8 +67,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "category",
     "exportToCsv",
-    params=(("filter", "obj:KalturaCategoryFilter"), ("metadataProfileId", "int"), ("additionalFields", "list:any"), ("mappedFields", "list:any"), ("options", "obj:KalturaExportToCsvOptions")),
-    result="str",
+    params=(("filter", Kind.obj("KalturaCategoryFilter")), ("metadataProfileId", Kind.INT), ("additionalFields", Kind.list_of("any")), ("mappedFields", Kind.list_of("any")), ("options", Kind.obj("KalturaExportToCsvOptions"))),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -75,8 +76,8 @@ _SPEC_EXPORT_TO_CSV = ActionSpec(
 _SPEC_GET = ActionSpec(
     "category",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaCategory",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaCategory"),
     safe=True,
     multirequest=True,
     update=False,
@@ -85,8 +86,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_INDEX = ActionSpec(
     "category",
     "index",
-    params=(("id", "int"), ("shouldUpdate", "bool")),
-    result="int",
+    params=(("id", Kind.INT), ("shouldUpdate", Kind.BOOL)),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -95,8 +96,8 @@ _SPEC_INDEX = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "category",
     "list",
-    params=(("filter", "obj:KalturaCategoryFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaCategoryListResponse",
+    params=(("filter", Kind.obj("KalturaCategoryFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaCategoryListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -104,8 +105,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_MOVE = ActionSpec(
     "category",
     "move",
-    params=(("categoryIds", "str"), ("targetCategoryParentId", "int")),
-    result="bool",
+    params=(("categoryIds", Kind.STR), ("targetCategoryParentId", Kind.INT)),
+    result=Kind.BOOL,
     safe=False,
     multirequest=True,
     update=False,
@@ -115,7 +116,7 @@ _SPEC_UNLOCK_CATEGORIES = ActionSpec(
     "category",
     "unlockCategories",
     params=(),
-    result="void",
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -123,8 +124,8 @@ _SPEC_UNLOCK_CATEGORIES = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "category",
     "update",
-    params=(("id", "int"), ("category", "obj:KalturaCategory")),
-    result="obj:KalturaCategory",
+    params=(("id", Kind.INT), ("category", Kind.obj("KalturaCategory"))),
+    result=Kind.obj("KalturaCategory"),
     safe=False,
     multirequest=True,
     update=True,

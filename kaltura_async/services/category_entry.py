@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.bulk_service_data import BulkServiceData
@@ -23,8 +24,8 @@ __all__ = ["CategoryEntryService"]
 _SPEC_ACTIVATE = ActionSpec(
     "categoryentry",
     "activate",
-    params=(("entryId", "str"), ("categoryId", "int")),
-    result="void",
+    params=(("entryId", Kind.STR), ("categoryId", Kind.INT)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -33,8 +34,8 @@ _SPEC_ACTIVATE = ActionSpec(
 _SPEC_ADD = ActionSpec(
     "categoryentry",
     "add",
-    params=(("categoryEntry", "obj:KalturaCategoryEntry"),),
-    result="obj:KalturaCategoryEntry",
+    params=(("categoryEntry", Kind.obj("KalturaCategoryEntry")),),
+    result=Kind.obj("KalturaCategoryEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -43,8 +44,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     "categoryentry",
     "addFromBulkUpload",
-    params=(("bulkUploadData", "obj:KalturaBulkServiceData"), ("bulkUploadCategoryEntryData", "obj:KalturaBulkUploadCategoryEntryData")),
-    result="obj:KalturaBulkUpload",
+    params=(("bulkUploadData", Kind.obj("KalturaBulkServiceData")), ("bulkUploadCategoryEntryData", Kind.obj("KalturaBulkUploadCategoryEntryData"))),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=False,
     multirequest=True,
     update=False,
@@ -53,8 +54,8 @@ _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "categoryentry",
     "delete",
-    params=(("entryId", "str"), ("categoryId", "int")),
-    result="void",
+    params=(("entryId", Kind.STR), ("categoryId", Kind.INT)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -63,8 +64,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_INDEX = ActionSpec(
     "categoryentry",
     "index",
-    params=(("entryId", "str"), ("categoryId", "int"), ("shouldUpdate", "bool")),
-    result="int",
+    params=(("entryId", Kind.STR), ("categoryId", Kind.INT), ("shouldUpdate", Kind.BOOL)),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -73,8 +74,8 @@ _SPEC_INDEX = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "categoryentry",
     "list",
-    params=(("filter", "obj:KalturaCategoryEntryFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaCategoryEntryListResponse",
+    params=(("filter", Kind.obj("KalturaCategoryEntryFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaCategoryEntryListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -82,8 +83,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_REJECT = ActionSpec(
     "categoryentry",
     "reject",
-    params=(("entryId", "str"), ("categoryId", "int")),
-    result="void",
+    params=(("entryId", Kind.STR), ("categoryId", Kind.INT)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -92,8 +93,8 @@ _SPEC_REJECT = ActionSpec(
 _SPEC_SYNC_PRIVACY_CONTEXT = ActionSpec(
     "categoryentry",
     "syncPrivacyContext",
-    params=(("entryId", "str"), ("categoryId", "int")),
-    result="void",
+    params=(("entryId", Kind.STR), ("categoryId", Kind.INT)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -102,8 +103,8 @@ _SPEC_SYNC_PRIVACY_CONTEXT = ActionSpec(
 _SPEC_UPDATE_STATUS_FROM_BULK = ActionSpec(
     "categoryentry",
     "updateStatusFromBulk",
-    params=(("fileData", "file"), ("bulkUploadData", "obj:KalturaBulkUploadJobData"), ("bulkUploadCategoryEntryData", "obj:KalturaBulkUploadCategoryEntryData")),
-    result="obj:KalturaBulkUpload",
+    params=(("fileData", Kind.FILE), ("bulkUploadData", Kind.obj("KalturaBulkUploadJobData")), ("bulkUploadCategoryEntryData", Kind.obj("KalturaBulkUploadCategoryEntryData"))),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=False,
     multirequest=True,
     update=True,

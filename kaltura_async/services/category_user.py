@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.bulk_upload import BulkUpload
@@ -22,8 +23,8 @@ __all__ = ["CategoryUserService"]
 _SPEC_ACTIVATE = ActionSpec(
     "categoryuser",
     "activate",
-    params=(("categoryId", "int"), ("userId", "str")),
-    result="obj:KalturaCategoryUser",
+    params=(("categoryId", Kind.INT), ("userId", Kind.STR)),
+    result=Kind.obj("KalturaCategoryUser"),
     safe=False,
     multirequest=True,
     update=False,
@@ -32,8 +33,8 @@ _SPEC_ACTIVATE = ActionSpec(
 _SPEC_ADD = ActionSpec(
     "categoryuser",
     "add",
-    params=(("categoryUser", "obj:KalturaCategoryUser"),),
-    result="obj:KalturaCategoryUser",
+    params=(("categoryUser", Kind.obj("KalturaCategoryUser")),),
+    result=Kind.obj("KalturaCategoryUser"),
     safe=False,
     multirequest=True,
     update=False,
@@ -42,8 +43,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     "categoryuser",
     "addFromBulkUpload",
-    params=(("fileData", "file"), ("bulkUploadData", "obj:KalturaBulkUploadJobData"), ("bulkUploadCategoryUserData", "obj:KalturaBulkUploadCategoryUserData")),
-    result="obj:KalturaBulkUpload",
+    params=(("fileData", Kind.FILE), ("bulkUploadData", Kind.obj("KalturaBulkUploadJobData")), ("bulkUploadCategoryUserData", Kind.obj("KalturaBulkUploadCategoryUserData"))),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=False,
     multirequest=True,
     update=False,
@@ -52,8 +53,8 @@ _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
 _SPEC_COPY_FROM_CATEGORY = ActionSpec(
     "categoryuser",
     "copyFromCategory",
-    params=(("categoryId", "int"),),
-    result="void",
+    params=(("categoryId", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -62,8 +63,8 @@ _SPEC_COPY_FROM_CATEGORY = ActionSpec(
 _SPEC_DEACTIVATE = ActionSpec(
     "categoryuser",
     "deactivate",
-    params=(("categoryId", "int"), ("userId", "str")),
-    result="obj:KalturaCategoryUser",
+    params=(("categoryId", Kind.INT), ("userId", Kind.STR)),
+    result=Kind.obj("KalturaCategoryUser"),
     safe=False,
     multirequest=True,
     update=False,
@@ -72,8 +73,8 @@ _SPEC_DEACTIVATE = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "categoryuser",
     "delete",
-    params=(("categoryId", "int"), ("userId", "str")),
-    result="void",
+    params=(("categoryId", Kind.INT), ("userId", Kind.STR)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -82,8 +83,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "categoryuser",
     "get",
-    params=(("categoryId", "int"), ("userId", "str")),
-    result="obj:KalturaCategoryUser",
+    params=(("categoryId", Kind.INT), ("userId", Kind.STR)),
+    result=Kind.obj("KalturaCategoryUser"),
     safe=True,
     multirequest=True,
     update=False,
@@ -92,8 +93,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_INDEX = ActionSpec(
     "categoryuser",
     "index",
-    params=(("userId", "str"), ("categoryId", "int"), ("shouldUpdate", "bool")),
-    result="int",
+    params=(("userId", Kind.STR), ("categoryId", Kind.INT), ("shouldUpdate", Kind.BOOL)),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -102,8 +103,8 @@ _SPEC_INDEX = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "categoryuser",
     "list",
-    params=(("filter", "obj:KalturaCategoryUserFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaCategoryUserListResponse",
+    params=(("filter", Kind.obj("KalturaCategoryUserFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaCategoryUserListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -111,8 +112,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "categoryuser",
     "update",
-    params=(("categoryId", "int"), ("userId", "str"), ("categoryUser", "obj:KalturaCategoryUser"), ("override", "bool")),
-    result="obj:KalturaCategoryUser",
+    params=(("categoryId", Kind.INT), ("userId", Kind.STR), ("categoryUser", Kind.obj("KalturaCategoryUser")), ("override", Kind.BOOL)),
+    result=Kind.obj("KalturaCategoryUser"),
     safe=False,
     multirequest=True,
     update=True,

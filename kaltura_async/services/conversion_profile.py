@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.conversion_profile_type import ConversionProfileType
@@ -19,8 +20,8 @@ __all__ = ["ConversionProfileService"]
 _SPEC_ADD = ActionSpec(
     "conversionprofile",
     "add",
-    params=(("conversionProfile", "obj:KalturaConversionProfile"),),
-    result="obj:KalturaConversionProfile",
+    params=(("conversionProfile", Kind.obj("KalturaConversionProfile")),),
+    result=Kind.obj("KalturaConversionProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "conversionprofile",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "conversionprofile",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaConversionProfile",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaConversionProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_DEFAULT = ActionSpec(
     "conversionprofile",
     "getDefault",
-    params=(("type", "enum:KalturaConversionProfileType"),),
-    result="obj:KalturaConversionProfile",
+    params=(("type", Kind.enum("KalturaConversionProfileType")),),
+    result=Kind.obj("KalturaConversionProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -58,8 +59,8 @@ _SPEC_GET_DEFAULT = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "conversionprofile",
     "list",
-    params=(("filter", "obj:KalturaConversionProfileFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaConversionProfileListResponse",
+    params=(("filter", Kind.obj("KalturaConversionProfileFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaConversionProfileListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -67,8 +68,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SET_AS_DEFAULT = ActionSpec(
     "conversionprofile",
     "setAsDefault",
-    params=(("id", "int"),),
-    result="obj:KalturaConversionProfile",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaConversionProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -77,8 +78,8 @@ _SPEC_SET_AS_DEFAULT = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "conversionprofile",
     "update",
-    params=(("id", "int"), ("conversionProfile", "obj:KalturaConversionProfile")),
-    result="obj:KalturaConversionProfile",
+    params=(("id", Kind.INT), ("conversionProfile", Kind.obj("KalturaConversionProfile"))),
+    result=Kind.obj("KalturaConversionProfile"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.conversion_profile_asset_params import ConversionProfileAssetParams
@@ -18,8 +19,8 @@ __all__ = ["ConversionProfileAssetParamsService"]
 _SPEC_LIST = ActionSpec(
     "conversionprofileassetparams",
     "list",
-    params=(("filter", "obj:KalturaConversionProfileAssetParamsFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaConversionProfileAssetParamsListResponse",
+    params=(("filter", Kind.obj("KalturaConversionProfileAssetParamsFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaConversionProfileAssetParamsListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -27,8 +28,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "conversionprofileassetparams",
     "update",
-    params=(("conversionProfileId", "int"), ("assetParamsId", "int"), ("conversionProfileAssetParams", "obj:KalturaConversionProfileAssetParams")),
-    result="obj:KalturaConversionProfileAssetParams",
+    params=(("conversionProfileId", Kind.INT), ("assetParamsId", Kind.INT), ("conversionProfileAssetParams", Kind.obj("KalturaConversionProfileAssetParams"))),
+    result=Kind.obj("KalturaConversionProfileAssetParams"),
     safe=False,
     multirequest=True,
     update=True,

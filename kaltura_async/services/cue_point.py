@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.cue_point_status import CuePointStatus
@@ -20,8 +21,8 @@ __all__ = ["CuePointService"]
 _SPEC_ADD = ActionSpec(
     "cuepoint_cuepoint",
     "add",
-    params=(("cuePoint", "obj:KalturaCuePoint"),),
-    result="obj:KalturaCuePoint",
+    params=(("cuePoint", Kind.obj("KalturaCuePoint")),),
+    result=Kind.obj("KalturaCuePoint"),
     safe=False,
     multirequest=True,
     update=False,
@@ -30,8 +31,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_FROM_BULK = ActionSpec(
     "cuepoint_cuepoint",
     "addFromBulk",
-    params=(("fileData", "file"),),
-    result="obj:KalturaCuePointListResponse",
+    params=(("fileData", Kind.FILE),),
+    result=Kind.obj("KalturaCuePointListResponse"),
     safe=False,
     multirequest=True,
     update=False,
@@ -40,8 +41,8 @@ _SPEC_ADD_FROM_BULK = ActionSpec(
 _SPEC_CLONE = ActionSpec(
     "cuepoint_cuepoint",
     "clone",
-    params=(("id", "str"), ("entryId", "str")),
-    result="obj:KalturaCuePoint",
+    params=(("id", Kind.STR), ("entryId", Kind.STR)),
+    result=Kind.obj("KalturaCuePoint"),
     safe=False,
     multirequest=True,
     update=False,
@@ -50,8 +51,8 @@ _SPEC_CLONE = ActionSpec(
 _SPEC_COUNT = ActionSpec(
     "cuepoint_cuepoint",
     "count",
-    params=(("filter", "obj:KalturaCuePointFilter"),),
-    result="int",
+    params=(("filter", Kind.obj("KalturaCuePointFilter")),),
+    result=Kind.INT,
     safe=True,
     multirequest=True,
     update=False,
@@ -59,8 +60,8 @@ _SPEC_COUNT = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "cuepoint_cuepoint",
     "delete",
-    params=(("id", "str"),),
-    result="void",
+    params=(("id", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -69,8 +70,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "cuepoint_cuepoint",
     "get",
-    params=(("id", "str"),),
-    result="obj:KalturaCuePoint",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaCuePoint"),
     safe=True,
     multirequest=True,
     update=False,
@@ -79,8 +80,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "cuepoint_cuepoint",
     "list",
-    params=(("filter", "obj:KalturaCuePointFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaCuePointListResponse",
+    params=(("filter", Kind.obj("KalturaCuePointFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaCuePointListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -88,8 +89,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SERVE_BULK = ActionSpec(
     "cuepoint_cuepoint",
     "serveBulk",
-    params=(("filter", "obj:KalturaCuePointFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="serve",
+    params=(("filter", Kind.obj("KalturaCuePointFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -97,8 +98,8 @@ _SPEC_SERVE_BULK = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "cuepoint_cuepoint",
     "update",
-    params=(("id", "str"), ("cuePoint", "obj:KalturaCuePoint")),
-    result="obj:KalturaCuePoint",
+    params=(("id", Kind.STR), ("cuePoint", Kind.obj("KalturaCuePoint"))),
+    result=Kind.obj("KalturaCuePoint"),
     safe=False,
     multirequest=True,
     update=True,
@@ -107,8 +108,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_CUE_POINTS_TIMES = ActionSpec(
     "cuepoint_cuepoint",
     "updateCuePointsTimes",
-    params=(("id", "str"), ("startTime", "int"), ("endTime", "int")),
-    result="obj:KalturaCuePoint",
+    params=(("id", Kind.STR), ("startTime", Kind.INT), ("endTime", Kind.INT)),
+    result=Kind.obj("KalturaCuePoint"),
     safe=False,
     multirequest=True,
     update=True,
@@ -117,8 +118,8 @@ _SPEC_UPDATE_CUE_POINTS_TIMES = ActionSpec(
 _SPEC_UPDATE_STATUS = ActionSpec(
     "cuepoint_cuepoint",
     "updateStatus",
-    params=(("id", "str"), ("status", "enum:KalturaCuePointStatus")),
-    result="void",
+    params=(("id", Kind.STR), ("status", Kind.enum("KalturaCuePointStatus"))),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=True,

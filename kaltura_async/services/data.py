@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.data_entry import DataEntry
@@ -19,8 +20,8 @@ __all__ = ["DataService"]
 _SPEC_ADD = ActionSpec(
     "data",
     "add",
-    params=(("dataEntry", "obj:KalturaDataEntry"),),
-    result="obj:KalturaDataEntry",
+    params=(("dataEntry", Kind.obj("KalturaDataEntry")),),
+    result=Kind.obj("KalturaDataEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_CONTENT = ActionSpec(
     "data",
     "addContent",
-    params=(("entryId", "str"), ("resource", "obj:KalturaGenericDataCenterContentResource")),
-    result="str",
+    params=(("entryId", Kind.STR), ("resource", Kind.obj("KalturaGenericDataCenterContentResource"))),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_ADD_CONTENT = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "data",
     "delete",
-    params=(("entryId", "str"),),
-    result="void",
+    params=(("entryId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "data",
     "get",
-    params=(("entryId", "str"), ("version", "int")),
-    result="obj:KalturaDataEntry",
+    params=(("entryId", Kind.STR), ("version", Kind.INT)),
+    result=Kind.obj("KalturaDataEntry"),
     safe=True,
     multirequest=True,
     update=False,
@@ -59,8 +60,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "data",
     "list",
-    params=(("filter", "obj:KalturaDataEntryFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaDataListResponse",
+    params=(("filter", Kind.obj("KalturaDataEntryFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaDataListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "data",
     "serve",
-    params=(("entryId", "str"), ("version", "int"), ("forceProxy", "bool")),
-    result="serve",
+    params=(("entryId", Kind.STR), ("version", Kind.INT), ("forceProxy", Kind.BOOL)),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -78,8 +79,8 @@ _SPEC_SERVE = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "data",
     "update",
-    params=(("entryId", "str"), ("documentEntry", "obj:KalturaDataEntry")),
-    result="obj:KalturaDataEntry",
+    params=(("entryId", Kind.STR), ("documentEntry", Kind.obj("KalturaDataEntry"))),
+    result=Kind.obj("KalturaDataEntry"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.delivery_profile import DeliveryProfile
@@ -18,8 +19,8 @@ __all__ = ["DeliveryProfileService"]
 _SPEC_ADD = ActionSpec(
     "deliveryprofile",
     "add",
-    params=(("delivery", "obj:KalturaDeliveryProfile"),),
-    result="obj:KalturaDeliveryProfile",
+    params=(("delivery", Kind.obj("KalturaDeliveryProfile")),),
+    result=Kind.obj("KalturaDeliveryProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_CLONE = ActionSpec(
     "deliveryprofile",
     "clone",
-    params=(("deliveryId", "int"),),
-    result="obj:KalturaDeliveryProfile",
+    params=(("deliveryId", Kind.INT),),
+    result=Kind.obj("KalturaDeliveryProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_CLONE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "deliveryprofile",
     "get",
-    params=(("id", "str"),),
-    result="obj:KalturaDeliveryProfile",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaDeliveryProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "deliveryprofile",
     "list",
-    params=(("filter", "obj:KalturaDeliveryProfileFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaDeliveryProfileListResponse",
+    params=(("filter", Kind.obj("KalturaDeliveryProfileFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaDeliveryProfileListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "deliveryprofile",
     "update",
-    params=(("id", "str"), ("delivery", "obj:KalturaDeliveryProfile")),
-    result="obj:KalturaDeliveryProfile",
+    params=(("id", Kind.STR), ("delivery", Kind.obj("KalturaDeliveryProfile"))),
+    result=Kind.obj("KalturaDeliveryProfile"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.distribution_profile_status import DistributionProfileStatus
@@ -20,8 +21,8 @@ __all__ = ["DistributionProfileService"]
 _SPEC_ADD = ActionSpec(
     "contentdistribution_distributionprofile",
     "add",
-    params=(("distributionProfile", "obj:KalturaDistributionProfile"),),
-    result="obj:KalturaDistributionProfile",
+    params=(("distributionProfile", Kind.obj("KalturaDistributionProfile")),),
+    result=Kind.obj("KalturaDistributionProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -30,8 +31,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "contentdistribution_distributionprofile",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -40,8 +41,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "contentdistribution_distributionprofile",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaDistributionProfile",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaDistributionProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -50,8 +51,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "contentdistribution_distributionprofile",
     "list",
-    params=(("filter", "obj:KalturaDistributionProfileFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaDistributionProfileListResponse",
+    params=(("filter", Kind.obj("KalturaDistributionProfileFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaDistributionProfileListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -59,8 +60,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_LIST_BY_PARTNER = ActionSpec(
     "contentdistribution_distributionprofile",
     "listByPartner",
-    params=(("filter", "obj:KalturaPartnerFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaDistributionProfileListResponse",
+    params=(("filter", Kind.obj("KalturaPartnerFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaDistributionProfileListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_LIST_BY_PARTNER = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "contentdistribution_distributionprofile",
     "update",
-    params=(("id", "int"), ("distributionProfile", "obj:KalturaDistributionProfile")),
-    result="obj:KalturaDistributionProfile",
+    params=(("id", Kind.INT), ("distributionProfile", Kind.obj("KalturaDistributionProfile"))),
+    result=Kind.obj("KalturaDistributionProfile"),
     safe=False,
     multirequest=True,
     update=True,
@@ -78,8 +79,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_STATUS = ActionSpec(
     "contentdistribution_distributionprofile",
     "updateStatus",
-    params=(("id", "int"), ("status", "enum:KalturaDistributionProfileStatus")),
-    result="obj:KalturaDistributionProfile",
+    params=(("id", Kind.INT), ("status", Kind.enum("KalturaDistributionProfileStatus"))),
+    result=Kind.obj("KalturaDistributionProfile"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.distribution_provider_filter import DistributionProviderFilter
@@ -17,8 +18,8 @@ __all__ = ["DistributionProviderService"]
 _SPEC_LIST = ActionSpec(
     "contentdistribution_distributionprovider",
     "list",
-    params=(("filter", "obj:KalturaDistributionProviderFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaDistributionProviderListResponse",
+    params=(("filter", Kind.obj("KalturaDistributionProviderFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaDistributionProviderListResponse"),
     safe=True,
     multirequest=True,
     update=False,

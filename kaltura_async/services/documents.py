@@ -7,6 +7,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.conversion_attribute import ConversionAttribute
@@ -22,8 +23,8 @@ __all__ = ["DocumentsService"]
 _SPEC_ADD_CONTENT = ActionSpec(
     "document_documents",
     "addContent",
-    params=(("entryId", "str"), ("resource", "obj:KalturaResource")),
-    result="obj:KalturaDocumentEntry",
+    params=(("entryId", Kind.STR), ("resource", Kind.obj("KalturaResource"))),
+    result=Kind.obj("KalturaDocumentEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -32,8 +33,8 @@ _SPEC_ADD_CONTENT = ActionSpec(
 _SPEC_ADD_FROM_ENTRY = ActionSpec(
     "document_documents",
     "addFromEntry",
-    params=(("sourceEntryId", "str"), ("documentEntry", "obj:KalturaDocumentEntry"), ("sourceFlavorParamsId", "int")),
-    result="obj:KalturaDocumentEntry",
+    params=(("sourceEntryId", Kind.STR), ("documentEntry", Kind.obj("KalturaDocumentEntry")), ("sourceFlavorParamsId", Kind.INT)),
+    result=Kind.obj("KalturaDocumentEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -42,8 +43,8 @@ _SPEC_ADD_FROM_ENTRY = ActionSpec(
 _SPEC_ADD_FROM_FLAVOR_ASSET = ActionSpec(
     "document_documents",
     "addFromFlavorAsset",
-    params=(("sourceFlavorAssetId", "str"), ("documentEntry", "obj:KalturaDocumentEntry")),
-    result="obj:KalturaDocumentEntry",
+    params=(("sourceFlavorAssetId", Kind.STR), ("documentEntry", Kind.obj("KalturaDocumentEntry"))),
+    result=Kind.obj("KalturaDocumentEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -52,8 +53,8 @@ _SPEC_ADD_FROM_FLAVOR_ASSET = ActionSpec(
 _SPEC_ADD_FROM_UPLOADED_FILE = ActionSpec(
     "document_documents",
     "addFromUploadedFile",
-    params=(("documentEntry", "obj:KalturaDocumentEntry"), ("uploadTokenId", "str")),
-    result="obj:KalturaDocumentEntry",
+    params=(("documentEntry", Kind.obj("KalturaDocumentEntry")), ("uploadTokenId", Kind.STR)),
+    result=Kind.obj("KalturaDocumentEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -62,8 +63,8 @@ _SPEC_ADD_FROM_UPLOADED_FILE = ActionSpec(
 _SPEC_APPROVE_REPLACE = ActionSpec(
     "document_documents",
     "approveReplace",
-    params=(("entryId", "str"),),
-    result="obj:KalturaDocumentEntry",
+    params=(("entryId", Kind.STR),),
+    result=Kind.obj("KalturaDocumentEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -72,8 +73,8 @@ _SPEC_APPROVE_REPLACE = ActionSpec(
 _SPEC_CANCEL_REPLACE = ActionSpec(
     "document_documents",
     "cancelReplace",
-    params=(("entryId", "str"),),
-    result="obj:KalturaDocumentEntry",
+    params=(("entryId", Kind.STR),),
+    result=Kind.obj("KalturaDocumentEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -82,8 +83,8 @@ _SPEC_CANCEL_REPLACE = ActionSpec(
 _SPEC_CONVERT = ActionSpec(
     "document_documents",
     "convert",
-    params=(("entryId", "str"), ("conversionProfileId", "int"), ("dynamicConversionAttributes", "list:KalturaConversionAttribute")),
-    result="int",
+    params=(("entryId", Kind.STR), ("conversionProfileId", Kind.INT), ("dynamicConversionAttributes", Kind.list_of("KalturaConversionAttribute"))),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -92,8 +93,8 @@ _SPEC_CONVERT = ActionSpec(
 _SPEC_CONVERT_PPT_TO_SWF = ActionSpec(
     "document_documents",
     "convertPptToSwf",
-    params=(("entryId", "str"),),
-    result="str",
+    params=(("entryId", Kind.STR),),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -102,8 +103,8 @@ _SPEC_CONVERT_PPT_TO_SWF = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "document_documents",
     "delete",
-    params=(("entryId", "str"),),
-    result="void",
+    params=(("entryId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -112,8 +113,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "document_documents",
     "get",
-    params=(("entryId", "str"), ("version", "int")),
-    result="obj:KalturaDocumentEntry",
+    params=(("entryId", Kind.STR), ("version", Kind.INT)),
+    result=Kind.obj("KalturaDocumentEntry"),
     safe=True,
     multirequest=True,
     update=False,
@@ -122,8 +123,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "document_documents",
     "list",
-    params=(("filter", "obj:KalturaDocumentEntryFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaDocumentListResponse",
+    params=(("filter", Kind.obj("KalturaDocumentEntryFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaDocumentListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -131,8 +132,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "document_documents",
     "serve",
-    params=(("entryId", "str"), ("flavorAssetId", "str"), ("forceProxy", "bool")),
-    result="serve",
+    params=(("entryId", Kind.STR), ("flavorAssetId", Kind.STR), ("forceProxy", Kind.BOOL)),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -141,8 +142,8 @@ _SPEC_SERVE = ActionSpec(
 _SPEC_SERVE_BY_FLAVOR_PARAMS_ID = ActionSpec(
     "document_documents",
     "serveByFlavorParamsId",
-    params=(("entryId", "str"), ("flavorParamsId", "str"), ("forceProxy", "bool")),
-    result="serve",
+    params=(("entryId", Kind.STR), ("flavorParamsId", Kind.STR), ("forceProxy", Kind.BOOL)),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -151,8 +152,8 @@ _SPEC_SERVE_BY_FLAVOR_PARAMS_ID = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "document_documents",
     "update",
-    params=(("entryId", "str"), ("documentEntry", "obj:KalturaDocumentEntry")),
-    result="obj:KalturaDocumentEntry",
+    params=(("entryId", Kind.STR), ("documentEntry", Kind.obj("KalturaDocumentEntry"))),
+    result=Kind.obj("KalturaDocumentEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -161,8 +162,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_CONTENT = ActionSpec(
     "document_documents",
     "updateContent",
-    params=(("entryId", "str"), ("resource", "obj:KalturaResource"), ("conversionProfileId", "int")),
-    result="obj:KalturaDocumentEntry",
+    params=(("entryId", Kind.STR), ("resource", Kind.obj("KalturaResource")), ("conversionProfileId", Kind.INT)),
+    result=Kind.obj("KalturaDocumentEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -171,8 +172,8 @@ _SPEC_UPDATE_CONTENT = ActionSpec(
 _SPEC_UPLOAD = ActionSpec(
     "document_documents",
     "upload",
-    params=(("fileData", "file"),),
-    result="str",
+    params=(("fileData", Kind.FILE),),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.drm_license_access_details import DrmLicenseAccessDetails
@@ -15,8 +16,8 @@ __all__ = ["DrmLicenseAccessService"]
 _SPEC_GET_ACCESS = ActionSpec(
     "drm_drmlicenseaccess",
     "getAccess",
-    params=(("entryId", "str"), ("flavorIds", "str"), ("referrer", "str")),
-    result="obj:KalturaDrmLicenseAccessDetails",
+    params=(("entryId", Kind.STR), ("flavorIds", Kind.STR), ("referrer", Kind.STR)),
+    result=Kind.obj("KalturaDrmLicenseAccessDetails"),
     safe=True,
     multirequest=True,
     update=False,

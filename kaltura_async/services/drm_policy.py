@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.drm_policy import DrmPolicy
@@ -18,8 +19,8 @@ __all__ = ["DrmPolicyService"]
 _SPEC_ADD = ActionSpec(
     "drm_drmpolicy",
     "add",
-    params=(("drmPolicy", "obj:KalturaDrmPolicy"),),
-    result="obj:KalturaDrmPolicy",
+    params=(("drmPolicy", Kind.obj("KalturaDrmPolicy")),),
+    result=Kind.obj("KalturaDrmPolicy"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "drm_drmpolicy",
     "delete",
-    params=(("drmPolicyId", "int"),),
-    result="obj:KalturaDrmPolicy",
+    params=(("drmPolicyId", Kind.INT),),
+    result=Kind.obj("KalturaDrmPolicy"),
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "drm_drmpolicy",
     "get",
-    params=(("drmPolicyId", "int"),),
-    result="obj:KalturaDrmPolicy",
+    params=(("drmPolicyId", Kind.INT),),
+    result=Kind.obj("KalturaDrmPolicy"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "drm_drmpolicy",
     "list",
-    params=(("filter", "obj:KalturaDrmPolicyFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaDrmPolicyListResponse",
+    params=(("filter", Kind.obj("KalturaDrmPolicyFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaDrmPolicyListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "drm_drmpolicy",
     "update",
-    params=(("drmPolicyId", "int"), ("drmPolicy", "obj:KalturaDrmPolicy")),
-    result="obj:KalturaDrmPolicy",
+    params=(("drmPolicyId", Kind.INT), ("drmPolicy", Kind.obj("KalturaDrmPolicy"))),
+    result=Kind.obj("KalturaDrmPolicy"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.drm_provider_type import DrmProviderType
@@ -19,8 +20,8 @@ __all__ = ["DrmProfileService"]
 _SPEC_ADD = ActionSpec(
     "drm_drmprofile",
     "add",
-    params=(("drmProfile", "obj:KalturaDrmProfile"),),
-    result="obj:KalturaDrmProfile",
+    params=(("drmProfile", Kind.obj("KalturaDrmProfile")),),
+    result=Kind.obj("KalturaDrmProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "drm_drmprofile",
     "delete",
-    params=(("drmProfileId", "int"),),
-    result="obj:KalturaDrmProfile",
+    params=(("drmProfileId", Kind.INT),),
+    result=Kind.obj("KalturaDrmProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "drm_drmprofile",
     "get",
-    params=(("drmProfileId", "int"),),
-    result="obj:KalturaDrmProfile",
+    params=(("drmProfileId", Kind.INT),),
+    result=Kind.obj("KalturaDrmProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_BY_PROVIDER = ActionSpec(
     "drm_drmprofile",
     "getByProvider",
-    params=(("provider", "enum:KalturaDrmProviderType"),),
-    result="obj:KalturaDrmProfile",
+    params=(("provider", Kind.enum("KalturaDrmProviderType")),),
+    result=Kind.obj("KalturaDrmProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -59,8 +60,8 @@ _SPEC_GET_BY_PROVIDER = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "drm_drmprofile",
     "list",
-    params=(("filter", "obj:KalturaDrmProfileFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaDrmProfileListResponse",
+    params=(("filter", Kind.obj("KalturaDrmProfileFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaDrmProfileListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "drm_drmprofile",
     "update",
-    params=(("drmProfileId", "int"), ("drmProfile", "obj:KalturaDrmProfile")),
-    result="obj:KalturaDrmProfile",
+    params=(("drmProfileId", Kind.INT), ("drmProfile", Kind.obj("KalturaDrmProfile"))),
+    result=Kind.obj("KalturaDrmProfile"),
     safe=False,
     multirequest=True,
     update=True,

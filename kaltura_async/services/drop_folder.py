@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.drop_folder import DropFolder
@@ -18,8 +19,8 @@ __all__ = ["DropFolderService"]
 _SPEC_ADD = ActionSpec(
     "dropfolder_dropfolder",
     "add",
-    params=(("dropFolder", "obj:KalturaDropFolder"),),
-    result="obj:KalturaDropFolder",
+    params=(("dropFolder", Kind.obj("KalturaDropFolder")),),
+    result=Kind.obj("KalturaDropFolder"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "dropfolder_dropfolder",
     "delete",
-    params=(("dropFolderId", "int"),),
-    result="obj:KalturaDropFolder",
+    params=(("dropFolderId", Kind.INT),),
+    result=Kind.obj("KalturaDropFolder"),
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_FREE_EXCLUSIVE_DROP_FOLDER = ActionSpec(
     "dropfolder_dropfolder",
     "freeExclusiveDropFolder",
-    params=(("dropFolderId", "int"), ("errorCode", "str"), ("errorDescription", "str")),
-    result="obj:KalturaDropFolder",
+    params=(("dropFolderId", Kind.INT), ("errorCode", Kind.STR), ("errorDescription", Kind.STR)),
+    result=Kind.obj("KalturaDropFolder"),
     safe=False,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_FREE_EXCLUSIVE_DROP_FOLDER = ActionSpec(
 _SPEC_GET = ActionSpec(
     "dropfolder_dropfolder",
     "get",
-    params=(("dropFolderId", "int"),),
-    result="obj:KalturaDropFolder",
+    params=(("dropFolderId", Kind.INT),),
+    result=Kind.obj("KalturaDropFolder"),
     safe=True,
     multirequest=True,
     update=False,
@@ -58,8 +59,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_EXCLUSIVE_DROP_FOLDER = ActionSpec(
     "dropfolder_dropfolder",
     "getExclusiveDropFolder",
-    params=(("tag", "str"), ("maxTime", "int")),
-    result="obj:KalturaDropFolder",
+    params=(("tag", Kind.STR), ("maxTime", Kind.INT)),
+    result=Kind.obj("KalturaDropFolder"),
     safe=False,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_GET_EXCLUSIVE_DROP_FOLDER = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "dropfolder_dropfolder",
     "list",
-    params=(("filter", "obj:KalturaDropFolderFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaDropFolderListResponse",
+    params=(("filter", Kind.obj("KalturaDropFolderFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaDropFolderListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -77,8 +78,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "dropfolder_dropfolder",
     "update",
-    params=(("dropFolderId", "int"), ("dropFolder", "obj:KalturaDropFolder")),
-    result="obj:KalturaDropFolder",
+    params=(("dropFolderId", Kind.INT), ("dropFolder", Kind.obj("KalturaDropFolder"))),
+    result=Kind.obj("KalturaDropFolder"),
     safe=False,
     multirequest=True,
     update=True,
@@ -87,8 +88,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_STATUS = ActionSpec(
     "dropfolder_dropfolder",
     "updateStatus",
-    params=(("dropFolderId", "int"), ("status", "int")),
-    result="void",
+    params=(("dropFolderId", Kind.INT), ("status", Kind.INT)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.drop_folder_file_status import DropFolderFileStatus
@@ -19,8 +20,8 @@ __all__ = ["DropFolderFileService"]
 _SPEC_ADD = ActionSpec(
     "dropfolder_dropfolderfile",
     "add",
-    params=(("dropFolderFile", "obj:KalturaDropFolderFile"),),
-    result="obj:KalturaDropFolderFile",
+    params=(("dropFolderFile", Kind.obj("KalturaDropFolderFile")),),
+    result=Kind.obj("KalturaDropFolderFile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "dropfolder_dropfolderfile",
     "delete",
-    params=(("dropFolderFileId", "int"),),
-    result="obj:KalturaDropFolderFile",
+    params=(("dropFolderFileId", Kind.INT),),
+    result=Kind.obj("KalturaDropFolderFile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "dropfolder_dropfolderfile",
     "get",
-    params=(("dropFolderFileId", "int"),),
-    result="obj:KalturaDropFolderFile",
+    params=(("dropFolderFileId", Kind.INT),),
+    result=Kind.obj("KalturaDropFolderFile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_IGNORE = ActionSpec(
     "dropfolder_dropfolderfile",
     "ignore",
-    params=(("dropFolderFileId", "int"),),
-    result="obj:KalturaDropFolderFile",
+    params=(("dropFolderFileId", Kind.INT),),
+    result=Kind.obj("KalturaDropFolderFile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -59,8 +60,8 @@ _SPEC_IGNORE = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "dropfolder_dropfolderfile",
     "list",
-    params=(("filter", "obj:KalturaDropFolderFileFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaDropFolderFileListResponse",
+    params=(("filter", Kind.obj("KalturaDropFolderFileFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaDropFolderFileListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "dropfolder_dropfolderfile",
     "update",
-    params=(("dropFolderFileId", "int"), ("dropFolderFile", "obj:KalturaDropFolderFile")),
-    result="obj:KalturaDropFolderFile",
+    params=(("dropFolderFileId", Kind.INT), ("dropFolderFile", Kind.obj("KalturaDropFolderFile"))),
+    result=Kind.obj("KalturaDropFolderFile"),
     safe=False,
     multirequest=True,
     update=True,
@@ -78,8 +79,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_STATUS = ActionSpec(
     "dropfolder_dropfolderfile",
     "updateStatus",
-    params=(("dropFolderFileId", "int"), ("status", "enum:KalturaDropFolderFileStatus")),
-    result="obj:KalturaDropFolderFile",
+    params=(("dropFolderFileId", Kind.INT), ("status", Kind.enum("KalturaDropFolderFileStatus"))),
+    result=Kind.obj("KalturaDropFolderFile"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.email_ingestion_profile import EmailIngestionProfile
@@ -16,8 +17,8 @@ __all__ = ["EmailIngestionProfileService"]
 _SPEC_ADD = ActionSpec(
     "emailingestionprofile",
     "add",
-    params=(("EmailIP", "obj:KalturaEmailIngestionProfile"),),
-    result="obj:KalturaEmailIngestionProfile",
+    params=(("EmailIP", Kind.obj("KalturaEmailIngestionProfile")),),
+    result=Kind.obj("KalturaEmailIngestionProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -26,8 +27,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_MEDIA_ENTRY = ActionSpec(
     "emailingestionprofile",
     "addMediaEntry",
-    params=(("mediaEntry", "obj:KalturaMediaEntry"), ("uploadTokenId", "str"), ("emailProfId", "int"), ("fromAddress", "str"), ("emailMsgId", "str")),
-    result="obj:KalturaMediaEntry",
+    params=(("mediaEntry", Kind.obj("KalturaMediaEntry")), ("uploadTokenId", Kind.STR), ("emailProfId", Kind.INT), ("fromAddress", Kind.STR), ("emailMsgId", Kind.STR)),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -36,8 +37,8 @@ _SPEC_ADD_MEDIA_ENTRY = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "emailingestionprofile",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -46,8 +47,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "emailingestionprofile",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaEmailIngestionProfile",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaEmailIngestionProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -56,8 +57,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_BY_EMAIL_ADDRESS = ActionSpec(
     "emailingestionprofile",
     "getByEmailAddress",
-    params=(("emailAddress", "str"),),
-    result="obj:KalturaEmailIngestionProfile",
+    params=(("emailAddress", Kind.STR),),
+    result=Kind.obj("KalturaEmailIngestionProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -66,8 +67,8 @@ _SPEC_GET_BY_EMAIL_ADDRESS = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "emailingestionprofile",
     "update",
-    params=(("id", "int"), ("EmailIP", "obj:KalturaEmailIngestionProfile")),
-    result="obj:KalturaEmailIngestionProfile",
+    params=(("id", Kind.INT), ("EmailIP", Kind.obj("KalturaEmailIngestionProfile"))),
+    result=Kind.obj("KalturaEmailIngestionProfile"),
     safe=False,
     multirequest=True,
     update=True,

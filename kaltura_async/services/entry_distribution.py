@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.distribution_action import DistributionAction
@@ -19,8 +20,8 @@ __all__ = ["EntryDistributionService"]
 _SPEC_ADD = ActionSpec(
     "contentdistribution_entrydistribution",
     "add",
-    params=(("entryDistribution", "obj:KalturaEntryDistribution"),),
-    result="obj:KalturaEntryDistribution",
+    params=(("entryDistribution", Kind.obj("KalturaEntryDistribution")),),
+    result=Kind.obj("KalturaEntryDistribution"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "contentdistribution_entrydistribution",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "contentdistribution_entrydistribution",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaEntryDistribution",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaEntryDistribution"),
     safe=True,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "contentdistribution_entrydistribution",
     "list",
-    params=(("filter", "obj:KalturaEntryDistributionFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaEntryDistributionListResponse",
+    params=(("filter", Kind.obj("KalturaEntryDistributionFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaEntryDistributionListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -58,8 +59,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_RETRY_SUBMIT = ActionSpec(
     "contentdistribution_entrydistribution",
     "retrySubmit",
-    params=(("id", "int"),),
-    result="obj:KalturaEntryDistribution",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaEntryDistribution"),
     safe=False,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_RETRY_SUBMIT = ActionSpec(
 _SPEC_SERVE_RETURNED_DATA = ActionSpec(
     "contentdistribution_entrydistribution",
     "serveReturnedData",
-    params=(("id", "int"), ("actionType", "enum:KalturaDistributionAction")),
-    result="serve",
+    params=(("id", Kind.INT), ("actionType", Kind.enum("KalturaDistributionAction"))),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -78,8 +79,8 @@ _SPEC_SERVE_RETURNED_DATA = ActionSpec(
 _SPEC_SERVE_SENT_DATA = ActionSpec(
     "contentdistribution_entrydistribution",
     "serveSentData",
-    params=(("id", "int"), ("actionType", "enum:KalturaDistributionAction")),
-    result="serve",
+    params=(("id", Kind.INT), ("actionType", Kind.enum("KalturaDistributionAction"))),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -88,8 +89,8 @@ _SPEC_SERVE_SENT_DATA = ActionSpec(
 _SPEC_SUBMIT_ADD = ActionSpec(
     "contentdistribution_entrydistribution",
     "submitAdd",
-    params=(("id", "int"), ("submitWhenReady", "bool")),
-    result="obj:KalturaEntryDistribution",
+    params=(("id", Kind.INT), ("submitWhenReady", Kind.BOOL)),
+    result=Kind.obj("KalturaEntryDistribution"),
     safe=False,
     multirequest=True,
     update=False,
@@ -98,8 +99,8 @@ _SPEC_SUBMIT_ADD = ActionSpec(
 _SPEC_SUBMIT_DELETE = ActionSpec(
     "contentdistribution_entrydistribution",
     "submitDelete",
-    params=(("id", "int"),),
-    result="obj:KalturaEntryDistribution",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaEntryDistribution"),
     safe=False,
     multirequest=True,
     update=False,
@@ -108,8 +109,8 @@ _SPEC_SUBMIT_DELETE = ActionSpec(
 _SPEC_SUBMIT_FETCH_REPORT = ActionSpec(
     "contentdistribution_entrydistribution",
     "submitFetchReport",
-    params=(("id", "int"),),
-    result="obj:KalturaEntryDistribution",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaEntryDistribution"),
     safe=False,
     multirequest=True,
     update=False,
@@ -118,8 +119,8 @@ _SPEC_SUBMIT_FETCH_REPORT = ActionSpec(
 _SPEC_SUBMIT_UPDATE = ActionSpec(
     "contentdistribution_entrydistribution",
     "submitUpdate",
-    params=(("id", "int"),),
-    result="obj:KalturaEntryDistribution",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaEntryDistribution"),
     safe=False,
     multirequest=True,
     update=False,
@@ -128,8 +129,8 @@ _SPEC_SUBMIT_UPDATE = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "contentdistribution_entrydistribution",
     "update",
-    params=(("id", "int"), ("entryDistribution", "obj:KalturaEntryDistribution")),
-    result="obj:KalturaEntryDistribution",
+    params=(("id", Kind.INT), ("entryDistribution", Kind.obj("KalturaEntryDistribution"))),
+    result=Kind.obj("KalturaEntryDistribution"),
     safe=False,
     multirequest=True,
     update=True,
@@ -138,8 +139,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_VALIDATE = ActionSpec(
     "contentdistribution_entrydistribution",
     "validate",
-    params=(("id", "int"),),
-    result="obj:KalturaEntryDistribution",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaEntryDistribution"),
     safe=False,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.entry_server_node import EntryServerNode
@@ -18,8 +19,8 @@ __all__ = ["EntryServerNodeService"]
 _SPEC_GET = ActionSpec(
     "entryservernode",
     "get",
-    params=(("id", "str"),),
-    result="obj:KalturaEntryServerNode",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaEntryServerNode"),
     safe=True,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "entryservernode",
     "list",
-    params=(("filter", "obj:KalturaEntryServerNodeFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaEntryServerNodeListResponse",
+    params=(("filter", Kind.obj("KalturaEntryServerNodeFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaEntryServerNodeListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -37,8 +38,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "entryservernode",
     "update",
-    params=(("id", "int"), ("entryServerNode", "obj:KalturaEntryServerNode")),
-    result="obj:KalturaEntryServerNode",
+    params=(("id", Kind.INT), ("entryServerNode", Kind.obj("KalturaEntryServerNode"))),
+    result=Kind.obj("KalturaEntryServerNode"),
     safe=False,
     multirequest=True,
     update=True,
@@ -47,8 +48,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_STATUS = ActionSpec(
     "entryservernode",
     "updateStatus",
-    params=(("id", "str"), ("status", "int")),
-    result="obj:KalturaEntryServerNode",
+    params=(("id", Kind.STR), ("status", Kind.INT)),
+    result=Kind.obj("KalturaEntryServerNode"),
     safe=False,
     multirequest=True,
     update=True,
@@ -57,8 +58,8 @@ _SPEC_UPDATE_STATUS = ActionSpec(
 _SPEC_VALIDATE_REGISTERED_ENTRY_SERVER_NODE = ActionSpec(
     "entryservernode",
     "validateRegisteredEntryServerNode",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.entry_vendor_task import EntryVendorTask
@@ -18,8 +19,8 @@ __all__ = ["EntryVendorTaskService"]
 _SPEC_ABORT = ActionSpec(
     "reach_entryvendortask",
     "abort",
-    params=(("id", "int"), ("abortReason", "str")),
-    result="obj:KalturaEntryVendorTask",
+    params=(("id", Kind.INT), ("abortReason", Kind.STR)),
+    result=Kind.obj("KalturaEntryVendorTask"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ABORT = ActionSpec(
 _SPEC_ADD = ActionSpec(
     "reach_entryvendortask",
     "add",
-    params=(("entryVendorTask", "obj:KalturaEntryVendorTask"),),
-    result="obj:KalturaEntryVendorTask",
+    params=(("entryVendorTask", Kind.obj("KalturaEntryVendorTask")),),
+    result=Kind.obj("KalturaEntryVendorTask"),
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_APPROVE = ActionSpec(
     "reach_entryvendortask",
     "approve",
-    params=(("id", "int"),),
-    result="obj:KalturaEntryVendorTask",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaEntryVendorTask"),
     safe=False,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_APPROVE = ActionSpec(
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "reach_entryvendortask",
     "exportToCsv",
-    params=(("filter", "obj:KalturaEntryVendorTaskFilter"),),
-    result="str",
+    params=(("filter", Kind.obj("KalturaEntryVendorTaskFilter")),),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -58,8 +59,8 @@ _SPEC_EXPORT_TO_CSV = ActionSpec(
 _SPEC_EXTEND_ACCESS_KEY = ActionSpec(
     "reach_entryvendortask",
     "extendAccessKey",
-    params=(("id", "int"),),
-    result="obj:KalturaEntryVendorTask",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaEntryVendorTask"),
     safe=False,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_EXTEND_ACCESS_KEY = ActionSpec(
 _SPEC_GET = ActionSpec(
     "reach_entryvendortask",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaEntryVendorTask",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaEntryVendorTask"),
     safe=True,
     multirequest=True,
     update=False,
@@ -78,8 +79,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_JOBS = ActionSpec(
     "reach_entryvendortask",
     "getJobs",
-    params=(("filter", "obj:KalturaEntryVendorTaskFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaEntryVendorTaskListResponse",
+    params=(("filter", Kind.obj("KalturaEntryVendorTaskFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaEntryVendorTaskListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -87,8 +88,8 @@ _SPEC_GET_JOBS = ActionSpec(
 _SPEC_GET_SERVE_URL = ActionSpec(
     "reach_entryvendortask",
     "getServeUrl",
-    params=(("filterType", "str"), ("filterInput", "int"), ("status", "int"), ("dueDate", "str")),
-    result="str",
+    params=(("filterType", Kind.STR), ("filterInput", Kind.INT), ("status", Kind.INT), ("dueDate", Kind.STR)),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -96,8 +97,8 @@ _SPEC_GET_SERVE_URL = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "reach_entryvendortask",
     "list",
-    params=(("filter", "obj:KalturaEntryVendorTaskFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaEntryVendorTaskListResponse",
+    params=(("filter", Kind.obj("KalturaEntryVendorTaskFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaEntryVendorTaskListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -105,8 +106,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_REJECT = ActionSpec(
     "reach_entryvendortask",
     "reject",
-    params=(("id", "int"), ("rejectReason", "str")),
-    result="obj:KalturaEntryVendorTask",
+    params=(("id", Kind.INT), ("rejectReason", Kind.STR)),
+    result=Kind.obj("KalturaEntryVendorTask"),
     safe=False,
     multirequest=True,
     update=False,
@@ -115,8 +116,8 @@ _SPEC_REJECT = ActionSpec(
 _SPEC_REPLACE_OUTPUT = ActionSpec(
     "reach_entryvendortask",
     "replaceOutput",
-    params=(("id", "int"), ("newOutput", "str")),
-    result="obj:KalturaEntryVendorTask",
+    params=(("id", Kind.INT), ("newOutput", Kind.STR)),
+    result=Kind.obj("KalturaEntryVendorTask"),
     safe=False,
     multirequest=True,
     update=False,
@@ -125,8 +126,8 @@ _SPEC_REPLACE_OUTPUT = ActionSpec(
 _SPEC_RESET = ActionSpec(
     "reach_entryvendortask",
     "reset",
-    params=(("id", "int"), ("catalogItemId", "int")),
-    result="obj:KalturaEntryVendorTask",
+    params=(("id", Kind.INT), ("catalogItemId", Kind.INT)),
+    result=Kind.obj("KalturaEntryVendorTask"),
     safe=False,
     multirequest=True,
     update=False,
@@ -135,8 +136,8 @@ _SPEC_RESET = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "reach_entryvendortask",
     "serve",
-    params=(("vendorPartnerId", "int"), ("partnerId", "int"), ("status", "int"), ("dueDate", "str")),
-    result="serve",
+    params=(("vendorPartnerId", Kind.INT), ("partnerId", Kind.INT), ("status", Kind.INT), ("dueDate", Kind.STR)),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -144,8 +145,8 @@ _SPEC_SERVE = ActionSpec(
 _SPEC_SERVE_CSV = ActionSpec(
     "reach_entryvendortask",
     "serveCsv",
-    params=(("id", "str"),),
-    result="str",
+    params=(("id", Kind.STR),),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -154,8 +155,8 @@ _SPEC_SERVE_CSV = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "reach_entryvendortask",
     "update",
-    params=(("id", "int"), ("entryVendorTask", "obj:KalturaEntryVendorTask")),
-    result="obj:KalturaEntryVendorTask",
+    params=(("id", Kind.INT), ("entryVendorTask", Kind.obj("KalturaEntryVendorTask"))),
+    result=Kind.obj("KalturaEntryVendorTask"),
     safe=False,
     multirequest=True,
     update=True,
@@ -164,8 +165,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_JOB = ActionSpec(
     "reach_entryvendortask",
     "updateJob",
-    params=(("id", "int"), ("entryVendorTask", "obj:KalturaEntryVendorTask")),
-    result="obj:KalturaEntryVendorTask",
+    params=(("id", Kind.INT), ("entryVendorTask", Kind.obj("KalturaEntryVendorTask"))),
+    result=Kind.obj("KalturaEntryVendorTask"),
     safe=False,
     multirequest=True,
     update=True,

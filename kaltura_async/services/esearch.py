@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.e_search_category_params import ESearchCategoryParams
@@ -23,8 +24,8 @@ __all__ = ["EsearchService"]
 _SPEC_SEARCH_CATEGORY = ActionSpec(
     "elasticsearch_esearch",
     "searchCategory",
-    params=(("searchParams", "obj:KalturaESearchCategoryParams"), ("pager", "obj:KalturaPager")),
-    result="obj:KalturaESearchCategoryResponse",
+    params=(("searchParams", Kind.obj("KalturaESearchCategoryParams")), ("pager", Kind.obj("KalturaPager"))),
+    result=Kind.obj("KalturaESearchCategoryResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -33,8 +34,8 @@ _SPEC_SEARCH_CATEGORY = ActionSpec(
 _SPEC_SEARCH_ENTRY = ActionSpec(
     "elasticsearch_esearch",
     "searchEntry",
-    params=(("searchParams", "obj:KalturaESearchEntryParams"), ("pager", "obj:KalturaPager")),
-    result="obj:KalturaESearchEntryResponse",
+    params=(("searchParams", Kind.obj("KalturaESearchEntryParams")), ("pager", Kind.obj("KalturaPager"))),
+    result=Kind.obj("KalturaESearchEntryResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -43,8 +44,8 @@ _SPEC_SEARCH_ENTRY = ActionSpec(
 _SPEC_SEARCH_GROUP = ActionSpec(
     "elasticsearch_esearch",
     "searchGroup",
-    params=(("searchParams", "obj:KalturaESearchGroupParams"), ("pager", "obj:KalturaPager")),
-    result="obj:KalturaESearchGroupResponse",
+    params=(("searchParams", Kind.obj("KalturaESearchGroupParams")), ("pager", Kind.obj("KalturaPager"))),
+    result=Kind.obj("KalturaESearchGroupResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -53,8 +54,8 @@ _SPEC_SEARCH_GROUP = ActionSpec(
 _SPEC_SEARCH_USER = ActionSpec(
     "elasticsearch_esearch",
     "searchUser",
-    params=(("searchParams", "obj:KalturaESearchUserParams"), ("pager", "obj:KalturaPager")),
-    result="obj:KalturaESearchUserResponse",
+    params=(("searchParams", Kind.obj("KalturaESearchUserParams")), ("pager", Kind.obj("KalturaPager"))),
+    result=Kind.obj("KalturaESearchUserResponse"),
     safe=True,
     multirequest=True,
     update=False,

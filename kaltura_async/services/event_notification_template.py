@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.event_notification_template_status import EventNotificationTemplateStatus
@@ -23,8 +24,8 @@ __all__ = ["EventNotificationTemplateService"]
 _SPEC_ADD = ActionSpec(
     "eventnotification_eventnotificationtemplate",
     "add",
-    params=(("eventNotificationTemplate", "obj:KalturaEventNotificationTemplate"),),
-    result="obj:KalturaEventNotificationTemplate",
+    params=(("eventNotificationTemplate", Kind.obj("KalturaEventNotificationTemplate")),),
+    result=Kind.obj("KalturaEventNotificationTemplate"),
     safe=False,
     multirequest=True,
     update=False,
@@ -33,8 +34,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_CLONE = ActionSpec(
     "eventnotification_eventnotificationtemplate",
     "clone",
-    params=(("id", "int"), ("eventNotificationTemplate", "obj:KalturaEventNotificationTemplate")),
-    result="obj:KalturaEventNotificationTemplate",
+    params=(("id", Kind.INT), ("eventNotificationTemplate", Kind.obj("KalturaEventNotificationTemplate"))),
+    result=Kind.obj("KalturaEventNotificationTemplate"),
     safe=False,
     multirequest=True,
     update=False,
@@ -43,8 +44,8 @@ _SPEC_CLONE = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "eventnotification_eventnotificationtemplate",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -53,8 +54,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_DISPATCH = ActionSpec(
     "eventnotification_eventnotificationtemplate",
     "dispatch",
-    params=(("id", "int"), ("scope", "obj:KalturaEventNotificationScope")),
-    result="int",
+    params=(("id", Kind.INT), ("scope", Kind.obj("KalturaEventNotificationScope"))),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -63,8 +64,8 @@ _SPEC_DISPATCH = ActionSpec(
 _SPEC_GET = ActionSpec(
     "eventnotification_eventnotificationtemplate",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaEventNotificationTemplate",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaEventNotificationTemplate"),
     safe=True,
     multirequest=True,
     update=False,
@@ -73,8 +74,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "eventnotification_eventnotificationtemplate",
     "list",
-    params=(("filter", "obj:KalturaEventNotificationTemplateFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaEventNotificationTemplateListResponse",
+    params=(("filter", Kind.obj("KalturaEventNotificationTemplateFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaEventNotificationTemplateListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -82,8 +83,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_LIST_BY_PARTNER = ActionSpec(
     "eventnotification_eventnotificationtemplate",
     "listByPartner",
-    params=(("filter", "obj:KalturaPartnerFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaEventNotificationTemplateListResponse",
+    params=(("filter", Kind.obj("KalturaPartnerFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaEventNotificationTemplateListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -91,8 +92,8 @@ _SPEC_LIST_BY_PARTNER = ActionSpec(
 _SPEC_LIST_TEMPLATES = ActionSpec(
     "eventnotification_eventnotificationtemplate",
     "listTemplates",
-    params=(("filter", "obj:KalturaEventNotificationTemplateFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaEventNotificationTemplateListResponse",
+    params=(("filter", Kind.obj("KalturaEventNotificationTemplateFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaEventNotificationTemplateListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -100,8 +101,8 @@ _SPEC_LIST_TEMPLATES = ActionSpec(
 _SPEC_REGISTER = ActionSpec(
     "eventnotification_eventnotificationtemplate",
     "register",
-    params=(("notificationTemplateSystemName", "str"), ("pushNotificationParams", "obj:KalturaPushNotificationParams")),
-    result="obj:KalturaPushNotificationData",
+    params=(("notificationTemplateSystemName", Kind.STR), ("pushNotificationParams", Kind.obj("KalturaPushNotificationParams"))),
+    result=Kind.obj("KalturaPushNotificationData"),
     safe=False,
     multirequest=True,
     update=False,
@@ -110,8 +111,8 @@ _SPEC_REGISTER = ActionSpec(
 _SPEC_SEND_COMMAND = ActionSpec(
     "eventnotification_eventnotificationtemplate",
     "sendCommand",
-    params=(("notificationTemplateSystemName", "str"), ("pushNotificationParams", "obj:KalturaPushNotificationParams"), ("command", "str")),
-    result="void",
+    params=(("notificationTemplateSystemName", Kind.STR), ("pushNotificationParams", Kind.obj("KalturaPushNotificationParams")), ("command", Kind.STR)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -120,8 +121,8 @@ _SPEC_SEND_COMMAND = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "eventnotification_eventnotificationtemplate",
     "update",
-    params=(("id", "int"), ("eventNotificationTemplate", "obj:KalturaEventNotificationTemplate")),
-    result="obj:KalturaEventNotificationTemplate",
+    params=(("id", Kind.INT), ("eventNotificationTemplate", Kind.obj("KalturaEventNotificationTemplate"))),
+    result=Kind.obj("KalturaEventNotificationTemplate"),
     safe=False,
     multirequest=True,
     update=True,
@@ -130,8 +131,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_STATUS = ActionSpec(
     "eventnotification_eventnotificationtemplate",
     "updateStatus",
-    params=(("id", "int"), ("status", "enum:KalturaEventNotificationTemplateStatus")),
-    result="obj:KalturaEventNotificationTemplate",
+    params=(("id", Kind.INT), ("status", Kind.enum("KalturaEventNotificationTemplateStatus"))),
+    result=Kind.obj("KalturaEventNotificationTemplate"),
     safe=False,
     multirequest=True,
     update=True,

@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 __all__ = ["ExportcsvService"]
 
 _SPEC_SERVE_CSV = ActionSpec(
     "exportcsv",
     "serveCsv",
-    params=(("id", "str"),),
-    result="str",
+    params=(("id", Kind.STR),),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,

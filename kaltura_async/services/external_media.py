@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.external_media_entry import ExternalMediaEntry
@@ -18,8 +19,8 @@ __all__ = ["ExternalMediaService"]
 _SPEC_ADD = ActionSpec(
     "externalmedia_externalmedia",
     "add",
-    params=(("entry", "obj:KalturaExternalMediaEntry"),),
-    result="obj:KalturaExternalMediaEntry",
+    params=(("entry", Kind.obj("KalturaExternalMediaEntry")),),
+    result=Kind.obj("KalturaExternalMediaEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_COUNT = ActionSpec(
     "externalmedia_externalmedia",
     "count",
-    params=(("filter", "obj:KalturaExternalMediaEntryFilter"),),
-    result="int",
+    params=(("filter", Kind.obj("KalturaExternalMediaEntryFilter")),),
+    result=Kind.INT,
     safe=True,
     multirequest=True,
     update=False,
@@ -37,8 +38,8 @@ _SPEC_COUNT = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "externalmedia_externalmedia",
     "delete",
-    params=(("id", "str"),),
-    result="void",
+    params=(("id", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -47,8 +48,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "externalmedia_externalmedia",
     "get",
-    params=(("id", "str"),),
-    result="obj:KalturaExternalMediaEntry",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaExternalMediaEntry"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "externalmedia_externalmedia",
     "list",
-    params=(("filter", "obj:KalturaExternalMediaEntryFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaExternalMediaEntryListResponse",
+    params=(("filter", Kind.obj("KalturaExternalMediaEntryFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaExternalMediaEntryListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -66,8 +67,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "externalmedia_externalmedia",
     "update",
-    params=(("id", "str"), ("entry", "obj:KalturaExternalMediaEntry")),
-    result="obj:KalturaExternalMediaEntry",
+    params=(("id", Kind.STR), ("entry", Kind.obj("KalturaExternalMediaEntry"))),
+    result=Kind.obj("KalturaExternalMediaEntry"),
     safe=False,
     multirequest=True,
     update=True,

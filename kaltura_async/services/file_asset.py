@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.content_resource import ContentResource
@@ -19,8 +20,8 @@ __all__ = ["FileAssetService"]
 _SPEC_ADD = ActionSpec(
     "fileasset",
     "add",
-    params=(("fileAsset", "obj:KalturaFileAsset"),),
-    result="obj:KalturaFileAsset",
+    params=(("fileAsset", Kind.obj("KalturaFileAsset")),),
+    result=Kind.obj("KalturaFileAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "fileasset",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "fileasset",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaFileAsset",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaFileAsset"),
     safe=True,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "fileasset",
     "list",
-    params=(("filter", "obj:KalturaFileAssetFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaFileAssetListResponse",
+    params=(("filter", Kind.obj("KalturaFileAssetFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaFileAssetListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -59,8 +60,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "fileasset",
     "serve",
-    params=(("id", "int"),),
-    result="serve",
+    params=(("id", Kind.INT),),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -69,8 +70,8 @@ _SPEC_SERVE = ActionSpec(
 _SPEC_SET_CONTENT = ActionSpec(
     "fileasset",
     "setContent",
-    params=(("id", "int"), ("contentResource", "obj:KalturaContentResource")),
-    result="obj:KalturaFileAsset",
+    params=(("id", Kind.INT), ("contentResource", Kind.obj("KalturaContentResource"))),
+    result=Kind.obj("KalturaFileAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -79,8 +80,8 @@ _SPEC_SET_CONTENT = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "fileasset",
     "update",
-    params=(("id", "int"), ("fileAsset", "obj:KalturaFileAsset")),
-    result="obj:KalturaFileAsset",
+    params=(("id", Kind.INT), ("fileAsset", Kind.obj("KalturaFileAsset"))),
+    result=Kind.obj("KalturaFileAsset"),
     safe=False,
     multirequest=True,
     update=True,

@@ -7,6 +7,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.asset_filter import AssetFilter
@@ -23,8 +24,8 @@ __all__ = ["FlavorAssetService"]
 _SPEC_ADD = ActionSpec(
     "flavorasset",
     "add",
-    params=(("entryId", "str"), ("flavorAsset", "obj:KalturaFlavorAsset")),
-    result="obj:KalturaFlavorAsset",
+    params=(("entryId", Kind.STR), ("flavorAsset", Kind.obj("KalturaFlavorAsset"))),
+    result=Kind.obj("KalturaFlavorAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -33,8 +34,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_CONVERT = ActionSpec(
     "flavorasset",
     "convert",
-    params=(("entryId", "str"), ("flavorParamsId", "int"), ("priority", "int")),
-    result="void",
+    params=(("entryId", Kind.STR), ("flavorParamsId", Kind.INT), ("priority", Kind.INT)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -43,8 +44,8 @@ _SPEC_CONVERT = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "flavorasset",
     "delete",
-    params=(("id", "str"),),
-    result="void",
+    params=(("id", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -53,8 +54,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_DELETE_LOCAL_CONTENT = ActionSpec(
     "flavorasset",
     "deleteLocalContent",
-    params=(("assetId", "str"),),
-    result="void",
+    params=(("assetId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -63,8 +64,8 @@ _SPEC_DELETE_LOCAL_CONTENT = ActionSpec(
 _SPEC_EXPORT = ActionSpec(
     "flavorasset",
     "export",
-    params=(("assetId", "str"), ("storageProfileId", "int")),
-    result="obj:KalturaFlavorAsset",
+    params=(("assetId", Kind.STR), ("storageProfileId", Kind.INT)),
+    result=Kind.obj("KalturaFlavorAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -73,8 +74,8 @@ _SPEC_EXPORT = ActionSpec(
 _SPEC_GET = ActionSpec(
     "flavorasset",
     "get",
-    params=(("id", "str"),),
-    result="obj:KalturaFlavorAsset",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaFlavorAsset"),
     safe=True,
     multirequest=True,
     update=False,
@@ -83,8 +84,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_BY_ENTRY_ID = ActionSpec(
     "flavorasset",
     "getByEntryId",
-    params=(("entryId", "str"),),
-    result="list:KalturaFlavorAsset",
+    params=(("entryId", Kind.STR),),
+    result=Kind.list_of("KalturaFlavorAsset"),
     safe=True,
     multirequest=True,
     update=False,
@@ -93,8 +94,8 @@ _SPEC_GET_BY_ENTRY_ID = ActionSpec(
 _SPEC_GET_DOWNLOAD_URL = ActionSpec(
     "flavorasset",
     "getDownloadUrl",
-    params=(("id", "str"), ("useCdn", "bool")),
-    result="str",
+    params=(("id", Kind.STR), ("useCdn", Kind.BOOL)),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -103,8 +104,8 @@ _SPEC_GET_DOWNLOAD_URL = ActionSpec(
 _SPEC_GET_FLAVOR_ASSETS_WITH_PARAMS = ActionSpec(
     "flavorasset",
     "getFlavorAssetsWithParams",
-    params=(("entryId", "str"),),
-    result="list:KalturaFlavorAssetWithParams",
+    params=(("entryId", Kind.STR),),
+    result=Kind.list_of("KalturaFlavorAssetWithParams"),
     safe=True,
     multirequest=True,
     update=False,
@@ -113,8 +114,8 @@ _SPEC_GET_FLAVOR_ASSETS_WITH_PARAMS = ActionSpec(
 _SPEC_GET_REMOTE_PATHS = ActionSpec(
     "flavorasset",
     "getRemotePaths",
-    params=(("id", "str"),),
-    result="obj:KalturaRemotePathListResponse",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaRemotePathListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -123,8 +124,8 @@ _SPEC_GET_REMOTE_PATHS = ActionSpec(
 _SPEC_GET_URL = ActionSpec(
     "flavorasset",
     "getUrl",
-    params=(("id", "str"), ("storageId", "int"), ("forceProxy", "bool"), ("options", "obj:KalturaFlavorAssetUrlOptions")),
-    result="str",
+    params=(("id", Kind.STR), ("storageId", Kind.INT), ("forceProxy", Kind.BOOL), ("options", Kind.obj("KalturaFlavorAssetUrlOptions"))),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -133,8 +134,8 @@ _SPEC_GET_URL = ActionSpec(
 _SPEC_GET_VOLUME_MAP = ActionSpec(
     "flavorasset",
     "getVolumeMap",
-    params=(("flavorId", "str"),),
-    result="serve",
+    params=(("flavorId", Kind.STR),),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -143,8 +144,8 @@ _SPEC_GET_VOLUME_MAP = ActionSpec(
 _SPEC_GET_WEB_PLAYABLE_BY_ENTRY_ID = ActionSpec(
     "flavorasset",
     "getWebPlayableByEntryId",
-    params=(("entryId", "str"),),
-    result="list:KalturaFlavorAsset",
+    params=(("entryId", Kind.STR),),
+    result=Kind.list_of("KalturaFlavorAsset"),
     safe=True,
     multirequest=True,
     update=False,
@@ -153,8 +154,8 @@ _SPEC_GET_WEB_PLAYABLE_BY_ENTRY_ID = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "flavorasset",
     "list",
-    params=(("filter", "obj:KalturaAssetFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaFlavorAssetListResponse",
+    params=(("filter", Kind.obj("KalturaAssetFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaFlavorAssetListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -162,8 +163,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_RECONVERT = ActionSpec(
     "flavorasset",
     "reconvert",
-    params=(("id", "str"),),
-    result="void",
+    params=(("id", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -172,8 +173,8 @@ _SPEC_RECONVERT = ActionSpec(
 _SPEC_SERVE_AD_STITCH_CMD = ActionSpec(
     "flavorasset",
     "serveAdStitchCmd",
-    params=(("assetId", "str"), ("ffprobeJson", "str"), ("duration", "str")),
-    result="str",
+    params=(("assetId", Kind.STR), ("ffprobeJson", Kind.STR), ("duration", Kind.STR)),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -182,8 +183,8 @@ _SPEC_SERVE_AD_STITCH_CMD = ActionSpec(
 _SPEC_SET_AS_SOURCE = ActionSpec(
     "flavorasset",
     "setAsSource",
-    params=(("assetId", "str"),),
-    result="void",
+    params=(("assetId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -192,8 +193,8 @@ _SPEC_SET_AS_SOURCE = ActionSpec(
 _SPEC_SET_CONTENT = ActionSpec(
     "flavorasset",
     "setContent",
-    params=(("id", "str"), ("contentResource", "obj:KalturaContentResource")),
-    result="obj:KalturaFlavorAsset",
+    params=(("id", Kind.STR), ("contentResource", Kind.obj("KalturaContentResource"))),
+    result=Kind.obj("KalturaFlavorAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -202,8 +203,8 @@ _SPEC_SET_CONTENT = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "flavorasset",
     "update",
-    params=(("id", "str"), ("flavorAsset", "obj:KalturaFlavorAsset")),
-    result="obj:KalturaFlavorAsset",
+    params=(("id", Kind.STR), ("flavorAsset", Kind.obj("KalturaFlavorAsset"))),
+    result=Kind.obj("KalturaFlavorAsset"),
     safe=False,
     multirequest=True,
     update=True,

@@ -7,6 +7,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -19,8 +20,8 @@ __all__ = ["FlavorParamsService"]
 _SPEC_ADD = ActionSpec(
     "flavorparams",
     "add",
-    params=(("flavorParams", "obj:KalturaFlavorParams"),),
-    result="obj:KalturaFlavorParams",
+    params=(("flavorParams", Kind.obj("KalturaFlavorParams")),),
+    result=Kind.obj("KalturaFlavorParams"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "flavorparams",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "flavorparams",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaFlavorParams",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaFlavorParams"),
     safe=True,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_BY_CONVERSION_PROFILE_ID = ActionSpec(
     "flavorparams",
     "getByConversionProfileId",
-    params=(("conversionProfileId", "int"),),
-    result="list:KalturaFlavorParams",
+    params=(("conversionProfileId", Kind.INT),),
+    result=Kind.list_of("KalturaFlavorParams"),
     safe=True,
     multirequest=True,
     update=False,
@@ -59,8 +60,8 @@ _SPEC_GET_BY_CONVERSION_PROFILE_ID = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "flavorparams",
     "list",
-    params=(("filter", "obj:KalturaFlavorParamsFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaFlavorParamsListResponse",
+    params=(("filter", Kind.obj("KalturaFlavorParamsFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaFlavorParamsListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "flavorparams",
     "update",
-    params=(("id", "int"), ("flavorParams", "obj:KalturaFlavorParams")),
-    result="obj:KalturaFlavorParams",
+    params=(("id", Kind.INT), ("flavorParams", Kind.obj("KalturaFlavorParams"))),
+    result=Kind.obj("KalturaFlavorParams"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["FlavorParamsOutputService"]
 _SPEC_GET = ActionSpec(
     "flavorparamsoutput",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaFlavorParamsOutput",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaFlavorParamsOutput"),
     safe=True,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "flavorparamsoutput",
     "list",
-    params=(("filter", "obj:KalturaFlavorParamsOutputFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaFlavorParamsOutputListResponse",
+    params=(("filter", Kind.obj("KalturaFlavorParamsOutputFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaFlavorParamsOutputListResponse"),
     safe=True,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["GenericDistributionProviderService"]
 _SPEC_ADD = ActionSpec(
     "contentdistribution_genericdistributionprovider",
     "add",
-    params=(("genericDistributionProvider", "obj:KalturaGenericDistributionProvider"),),
-    result="obj:KalturaGenericDistributionProvider",
+    params=(("genericDistributionProvider", Kind.obj("KalturaGenericDistributionProvider")),),
+    result=Kind.obj("KalturaGenericDistributionProvider"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "contentdistribution_genericdistributionprovider",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "contentdistribution_genericdistributionprovider",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaGenericDistributionProvider",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaGenericDistributionProvider"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "contentdistribution_genericdistributionprovider",
     "list",
-    params=(("filter", "obj:KalturaGenericDistributionProviderFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaGenericDistributionProviderListResponse",
+    params=(("filter", Kind.obj("KalturaGenericDistributionProviderFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaGenericDistributionProviderListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "contentdistribution_genericdistributionprovider",
     "update",
-    params=(("id", "int"), ("genericDistributionProvider", "obj:KalturaGenericDistributionProvider")),
-    result="obj:KalturaGenericDistributionProvider",
+    params=(("id", Kind.INT), ("genericDistributionProvider", Kind.obj("KalturaGenericDistributionProvider"))),
+    result=Kind.obj("KalturaGenericDistributionProvider"),
     safe=False,
     multirequest=True,
     update=True,

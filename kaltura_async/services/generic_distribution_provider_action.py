@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.distribution_action import DistributionAction
@@ -20,8 +21,8 @@ __all__ = ["GenericDistributionProviderActionService"]
 _SPEC_ADD = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
     "add",
-    params=(("genericDistributionProviderAction", "obj:KalturaGenericDistributionProviderAction"),),
-    result="obj:KalturaGenericDistributionProviderAction",
+    params=(("genericDistributionProviderAction", Kind.obj("KalturaGenericDistributionProviderAction")),),
+    result=Kind.obj("KalturaGenericDistributionProviderAction"),
     safe=False,
     multirequest=True,
     update=False,
@@ -30,8 +31,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_MRSS_TRANSFORM = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
     "addMrssTransform",
-    params=(("id", "int"), ("xslData", "str")),
-    result="obj:KalturaGenericDistributionProviderAction",
+    params=(("id", Kind.INT), ("xslData", Kind.STR)),
+    result=Kind.obj("KalturaGenericDistributionProviderAction"),
     safe=False,
     multirequest=True,
     update=False,
@@ -40,8 +41,8 @@ _SPEC_ADD_MRSS_TRANSFORM = ActionSpec(
 _SPEC_ADD_MRSS_TRANSFORM_FROM_FILE = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
     "addMrssTransformFromFile",
-    params=(("id", "int"), ("xslFile", "file")),
-    result="obj:KalturaGenericDistributionProviderAction",
+    params=(("id", Kind.INT), ("xslFile", Kind.FILE)),
+    result=Kind.obj("KalturaGenericDistributionProviderAction"),
     safe=False,
     multirequest=True,
     update=False,
@@ -50,8 +51,8 @@ _SPEC_ADD_MRSS_TRANSFORM_FROM_FILE = ActionSpec(
 _SPEC_ADD_MRSS_VALIDATE = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
     "addMrssValidate",
-    params=(("id", "int"), ("xsdData", "str")),
-    result="obj:KalturaGenericDistributionProviderAction",
+    params=(("id", Kind.INT), ("xsdData", Kind.STR)),
+    result=Kind.obj("KalturaGenericDistributionProviderAction"),
     safe=False,
     multirequest=True,
     update=False,
@@ -60,8 +61,8 @@ _SPEC_ADD_MRSS_VALIDATE = ActionSpec(
 _SPEC_ADD_MRSS_VALIDATE_FROM_FILE = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
     "addMrssValidateFromFile",
-    params=(("id", "int"), ("xsdFile", "file")),
-    result="obj:KalturaGenericDistributionProviderAction",
+    params=(("id", Kind.INT), ("xsdFile", Kind.FILE)),
+    result=Kind.obj("KalturaGenericDistributionProviderAction"),
     safe=False,
     multirequest=True,
     update=False,
@@ -70,8 +71,8 @@ _SPEC_ADD_MRSS_VALIDATE_FROM_FILE = ActionSpec(
 _SPEC_ADD_RESULTS_TRANSFORM = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
     "addResultsTransform",
-    params=(("id", "int"), ("transformData", "str")),
-    result="obj:KalturaGenericDistributionProviderAction",
+    params=(("id", Kind.INT), ("transformData", Kind.STR)),
+    result=Kind.obj("KalturaGenericDistributionProviderAction"),
     safe=False,
     multirequest=True,
     update=False,
@@ -80,8 +81,8 @@ _SPEC_ADD_RESULTS_TRANSFORM = ActionSpec(
 _SPEC_ADD_RESULTS_TRANSFORM_FROM_FILE = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
     "addResultsTransformFromFile",
-    params=(("id", "int"), ("transformFile", "file")),
-    result="obj:KalturaGenericDistributionProviderAction",
+    params=(("id", Kind.INT), ("transformFile", Kind.FILE)),
+    result=Kind.obj("KalturaGenericDistributionProviderAction"),
     safe=False,
     multirequest=True,
     update=False,
@@ -90,8 +91,8 @@ _SPEC_ADD_RESULTS_TRANSFORM_FROM_FILE = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -100,8 +101,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_DELETE_BY_PROVIDER_ID = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
     "deleteByProviderId",
-    params=(("genericDistributionProviderId", "int"), ("actionType", "enum:KalturaDistributionAction")),
-    result="void",
+    params=(("genericDistributionProviderId", Kind.INT), ("actionType", Kind.enum("KalturaDistributionAction"))),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -110,8 +111,8 @@ _SPEC_DELETE_BY_PROVIDER_ID = ActionSpec(
 _SPEC_GET = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaGenericDistributionProviderAction",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaGenericDistributionProviderAction"),
     safe=True,
     multirequest=True,
     update=False,
@@ -120,8 +121,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_BY_PROVIDER_ID = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
     "getByProviderId",
-    params=(("genericDistributionProviderId", "int"), ("actionType", "enum:KalturaDistributionAction")),
-    result="obj:KalturaGenericDistributionProviderAction",
+    params=(("genericDistributionProviderId", Kind.INT), ("actionType", Kind.enum("KalturaDistributionAction"))),
+    result=Kind.obj("KalturaGenericDistributionProviderAction"),
     safe=True,
     multirequest=True,
     update=False,
@@ -130,8 +131,8 @@ _SPEC_GET_BY_PROVIDER_ID = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
     "list",
-    params=(("filter", "obj:KalturaGenericDistributionProviderActionFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaGenericDistributionProviderActionListResponse",
+    params=(("filter", Kind.obj("KalturaGenericDistributionProviderActionFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaGenericDistributionProviderActionListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -139,8 +140,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
     "update",
-    params=(("id", "int"), ("genericDistributionProviderAction", "obj:KalturaGenericDistributionProviderAction")),
-    result="obj:KalturaGenericDistributionProviderAction",
+    params=(("id", Kind.INT), ("genericDistributionProviderAction", Kind.obj("KalturaGenericDistributionProviderAction"))),
+    result=Kind.obj("KalturaGenericDistributionProviderAction"),
     safe=False,
     multirequest=True,
     update=True,
@@ -149,8 +150,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_BY_PROVIDER_ID = ActionSpec(
     "contentdistribution_genericdistributionprovideraction",
     "updateByProviderId",
-    params=(("genericDistributionProviderId", "int"), ("actionType", "enum:KalturaDistributionAction"), ("genericDistributionProviderAction", "obj:KalturaGenericDistributionProviderAction")),
-    result="obj:KalturaGenericDistributionProviderAction",
+    params=(("genericDistributionProviderId", Kind.INT), ("actionType", Kind.enum("KalturaDistributionAction")), ("genericDistributionProviderAction", Kind.obj("KalturaGenericDistributionProviderAction"))),
+    result=Kind.obj("KalturaGenericDistributionProviderAction"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["GroupService"]
 _SPEC_ADD = ActionSpec(
     "group_group",
     "add",
-    params=(("group", "obj:KalturaGroup"),),
-    result="obj:KalturaGroup",
+    params=(("group", Kind.obj("KalturaGroup")),),
+    result=Kind.obj("KalturaGroup"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_CLONE = ActionSpec(
     "group_group",
     "clone",
-    params=(("originalGroupId", "str"), ("newGroupId", "str"), ("newGroupName", "str")),
-    result="obj:KalturaGroup",
+    params=(("originalGroupId", Kind.STR), ("newGroupId", Kind.STR), ("newGroupName", Kind.STR)),
+    result=Kind.obj("KalturaGroup"),
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_CLONE = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "group_group",
     "delete",
-    params=(("groupId", "str"),),
-    result="obj:KalturaGroup",
+    params=(("groupId", Kind.STR),),
+    result=Kind.obj("KalturaGroup"),
     safe=False,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "group_group",
     "get",
-    params=(("groupId", "str"),),
-    result="obj:KalturaGroup",
+    params=(("groupId", Kind.STR),),
+    result=Kind.obj("KalturaGroup"),
     safe=True,
     multirequest=True,
     update=False,
@@ -58,8 +59,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "group_group",
     "list",
-    params=(("filter", "obj:KalturaGroupFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaGroupListResponse",
+    params=(("filter", Kind.obj("KalturaGroupFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaGroupListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -67,8 +68,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "group_group",
     "update",
-    params=(("groupId", "str"), ("group", "obj:KalturaGroup")),
-    result="obj:KalturaGroup",
+    params=(("groupId", Kind.STR), ("group", Kind.obj("KalturaGroup"))),
+    result=Kind.obj("KalturaGroup"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.bulk_upload import BulkUpload
@@ -19,8 +20,8 @@ __all__ = ["GroupUserService"]
 _SPEC_ADD = ActionSpec(
     "groupuser",
     "add",
-    params=(("groupUser", "obj:KalturaGroupUser"),),
-    result="obj:KalturaGroupUser",
+    params=(("groupUser", Kind.obj("KalturaGroupUser")),),
+    result=Kind.obj("KalturaGroupUser"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "groupuser",
     "delete",
-    params=(("userId", "str"), ("groupId", "str")),
-    result="void",
+    params=(("userId", Kind.STR), ("groupId", Kind.STR)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "groupuser",
     "list",
-    params=(("filter", "obj:KalturaGroupUserFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaGroupUserListResponse",
+    params=(("filter", Kind.obj("KalturaGroupUserFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaGroupUserListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SYNC = ActionSpec(
     "groupuser",
     "sync",
-    params=(("userId", "str"), ("groupIds", "str"), ("removeFromExistingGroups", "bool"), ("createNewGroups", "bool")),
-    result="obj:KalturaBulkUpload",
+    params=(("userId", Kind.STR), ("groupIds", Kind.STR), ("removeFromExistingGroups", Kind.BOOL), ("createNewGroups", Kind.BOOL)),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=False,
     multirequest=True,
     update=False,
@@ -58,8 +59,8 @@ _SPEC_SYNC = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "groupuser",
     "update",
-    params=(("groupUserId", "str"), ("groupUser", "obj:KalturaGroupUser")),
-    result="obj:KalturaGroupUser",
+    params=(("groupUserId", Kind.STR), ("groupUser", Kind.obj("KalturaGroupUser"))),
+    result=Kind.obj("KalturaGroupUser"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.batch_job_object_type import BatchJobObjectType
@@ -16,8 +17,8 @@ __all__ = ["IntegrationService"]
 _SPEC_DISPATCH = ActionSpec(
     "integration_integration",
     "dispatch",
-    params=(("data", "obj:KalturaIntegrationJobData"), ("objectType", "enum:KalturaBatchJobObjectType"), ("objectId", "str")),
-    result="int",
+    params=(("data", Kind.obj("KalturaIntegrationJobData")), ("objectType", Kind.enum("KalturaBatchJobObjectType")), ("objectId", Kind.STR)),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -26,8 +27,8 @@ _SPEC_DISPATCH = ActionSpec(
 _SPEC_NOTIFY = ActionSpec(
     "integration_integration",
     "notify",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,

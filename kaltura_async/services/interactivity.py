@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.interactivity import Interactivity
@@ -16,8 +17,8 @@ __all__ = ["InteractivityService"]
 _SPEC_ADD = ActionSpec(
     "interactivity_interactivity",
     "add",
-    params=(("entryId", "str"), ("kalturaInteractivity", "obj:KalturaInteractivity")),
-    result="obj:KalturaInteractivity",
+    params=(("entryId", Kind.STR), ("kalturaInteractivity", Kind.obj("KalturaInteractivity"))),
+    result=Kind.obj("KalturaInteractivity"),
     safe=False,
     multirequest=True,
     update=False,
@@ -26,8 +27,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "interactivity_interactivity",
     "delete",
-    params=(("entryId", "str"),),
-    result="void",
+    params=(("entryId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -36,8 +37,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "interactivity_interactivity",
     "get",
-    params=(("entryId", "str"), ("dataFilter", "obj:KalturaInteractivityDataFilter")),
-    result="obj:KalturaInteractivity",
+    params=(("entryId", Kind.STR), ("dataFilter", Kind.obj("KalturaInteractivityDataFilter"))),
+    result=Kind.obj("KalturaInteractivity"),
     safe=True,
     multirequest=True,
     update=False,
@@ -46,8 +47,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "interactivity_interactivity",
     "update",
-    params=(("entryId", "str"), ("version", "int"), ("kalturaInteractivity", "obj:KalturaInteractivity")),
-    result="obj:KalturaInteractivity",
+    params=(("entryId", Kind.STR), ("version", Kind.INT), ("kalturaInteractivity", Kind.obj("KalturaInteractivity"))),
+    result=Kind.obj("KalturaInteractivity"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.key_management_policy import KeyManagementPolicy
@@ -15,8 +16,8 @@ __all__ = ["KeyManagementPolicyService"]
 _SPEC_GET = ActionSpec(
     "drm_keymanagementpolicy",
     "get",
-    params=(("objectType", "int"), ("objectId", "str")),
-    result="obj:KalturaKeyManagementPolicy",
+    params=(("objectType", Kind.INT), ("objectId", Kind.STR)),
+    result=Kind.obj("KalturaKeyManagementPolicy"),
     safe=True,
     multirequest=True,
     update=False,
@@ -25,8 +26,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "drm_keymanagementpolicy",
     "update",
-    params=(("objectType", "int"), ("objectId", "str"), ("keyManagementPolicy", "obj:KalturaKeyManagementPolicy")),
-    result="obj:KalturaKeyManagementPolicy",
+    params=(("objectType", Kind.INT), ("objectId", Kind.STR), ("keyManagementPolicy", Kind.obj("KalturaKeyManagementPolicy"))),
+    result=Kind.obj("KalturaKeyManagementPolicy"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -17,8 +18,8 @@ __all__ = ["LikeService"]
 _SPEC_CHECK_LIKE_EXISTS = ActionSpec(
     "like_like",
     "checkLikeExists",
-    params=(("entryId", "str"), ("userId", "str")),
-    result="bool",
+    params=(("entryId", Kind.STR), ("userId", Kind.STR)),
+    result=Kind.BOOL,
     safe=True,
     multirequest=True,
     update=False,
@@ -27,8 +28,8 @@ _SPEC_CHECK_LIKE_EXISTS = ActionSpec(
 _SPEC_LIKE = ActionSpec(
     "like_like",
     "like",
-    params=(("entryId", "str"),),
-    result="bool",
+    params=(("entryId", Kind.STR),),
+    result=Kind.BOOL,
     safe=False,
     multirequest=True,
     update=False,
@@ -37,8 +38,8 @@ _SPEC_LIKE = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "like_like",
     "list",
-    params=(("filter", "obj:KalturaLikeFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaLikeListResponse",
+    params=(("filter", Kind.obj("KalturaLikeFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaLikeListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -46,8 +47,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UNLIKE = ActionSpec(
     "like_like",
     "unlike",
-    params=(("entryId", "str"),),
-    result="bool",
+    params=(("entryId", Kind.STR),),
+    result=Kind.BOOL,
     safe=False,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.data_center_content_resource import DataCenterContentResource
@@ -20,8 +21,8 @@ __all__ = ["LiveChannelService"]
 _SPEC_ADD = ActionSpec(
     "livechannel",
     "add",
-    params=(("liveChannel", "obj:KalturaLiveChannel"),),
-    result="obj:KalturaLiveChannel",
+    params=(("liveChannel", Kind.obj("KalturaLiveChannel")),),
+    result=Kind.obj("KalturaLiveChannel"),
     safe=False,
     multirequest=True,
     update=False,
@@ -30,8 +31,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_APPEND_RECORDING = ActionSpec(
     "livechannel",
     "appendRecording",
-    params=(("entryId", "str"), ("assetId", "str"), ("mediaServerIndex", "str"), ("resource", "obj:KalturaDataCenterContentResource"), ("duration", "float"), ("isLastChunk", "bool")),
-    result="obj:KalturaLiveEntry",
+    params=(("entryId", Kind.STR), ("assetId", Kind.STR), ("mediaServerIndex", Kind.STR), ("resource", Kind.obj("KalturaDataCenterContentResource")), ("duration", Kind.FLOAT), ("isLastChunk", Kind.BOOL)),
+    result=Kind.obj("KalturaLiveEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -40,8 +41,8 @@ _SPEC_APPEND_RECORDING = ActionSpec(
 _SPEC_CREATE_RECORDED_ENTRY = ActionSpec(
     "livechannel",
     "createRecordedEntry",
-    params=(("entryId", "str"), ("mediaServerIndex", "str"), ("liveEntryStatus", "int")),
-    result="obj:KalturaLiveEntry",
+    params=(("entryId", Kind.STR), ("mediaServerIndex", Kind.STR), ("liveEntryStatus", Kind.INT)),
+    result=Kind.obj("KalturaLiveEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -50,8 +51,8 @@ _SPEC_CREATE_RECORDED_ENTRY = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "livechannel",
     "delete",
-    params=(("id", "str"),),
-    result="void",
+    params=(("id", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -60,8 +61,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "livechannel",
     "get",
-    params=(("id", "str"),),
-    result="obj:KalturaLiveChannel",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaLiveChannel"),
     safe=True,
     multirequest=True,
     update=False,
@@ -70,8 +71,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_IS_LIVE = ActionSpec(
     "livechannel",
     "isLive",
-    params=(("id", "str"),),
-    result="bool",
+    params=(("id", Kind.STR),),
+    result=Kind.BOOL,
     safe=True,
     multirequest=True,
     update=False,
@@ -80,8 +81,8 @@ _SPEC_IS_LIVE = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "livechannel",
     "list",
-    params=(("filter", "obj:KalturaLiveChannelFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaLiveChannelListResponse",
+    params=(("filter", Kind.obj("KalturaLiveChannelFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaLiveChannelListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -89,8 +90,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_REGISTER_MEDIA_SERVER = ActionSpec(
     "livechannel",
     "registerMediaServer",
-    params=(("entryId", "str"), ("hostname", "str"), ("mediaServerIndex", "str"), ("applicationName", "str"), ("liveEntryStatus", "int"), ("shouldCreateRecordedEntry", "bool")),
-    result="obj:KalturaLiveEntry",
+    params=(("entryId", Kind.STR), ("hostname", Kind.STR), ("mediaServerIndex", Kind.STR), ("applicationName", Kind.STR), ("liveEntryStatus", Kind.INT), ("shouldCreateRecordedEntry", Kind.BOOL)),
+    result=Kind.obj("KalturaLiveEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -99,8 +100,8 @@ _SPEC_REGISTER_MEDIA_SERVER = ActionSpec(
 _SPEC_SET_RECORDED_CONTENT = ActionSpec(
     "livechannel",
     "setRecordedContent",
-    params=(("entryId", "str"), ("mediaServerIndex", "str"), ("resource", "obj:KalturaDataCenterContentResource"), ("duration", "float"), ("recordedEntryId", "str"), ("flavorParamsId", "int")),
-    result="obj:KalturaLiveEntry",
+    params=(("entryId", Kind.STR), ("mediaServerIndex", Kind.STR), ("resource", Kind.obj("KalturaDataCenterContentResource")), ("duration", Kind.FLOAT), ("recordedEntryId", Kind.STR), ("flavorParamsId", Kind.INT)),
+    result=Kind.obj("KalturaLiveEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -109,8 +110,8 @@ _SPEC_SET_RECORDED_CONTENT = ActionSpec(
 _SPEC_UNREGISTER_MEDIA_SERVER = ActionSpec(
     "livechannel",
     "unregisterMediaServer",
-    params=(("entryId", "str"), ("hostname", "str"), ("mediaServerIndex", "str")),
-    result="obj:KalturaLiveEntry",
+    params=(("entryId", Kind.STR), ("hostname", Kind.STR), ("mediaServerIndex", Kind.STR)),
+    result=Kind.obj("KalturaLiveEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -119,8 +120,8 @@ _SPEC_UNREGISTER_MEDIA_SERVER = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "livechannel",
     "update",
-    params=(("id", "str"), ("liveChannel", "obj:KalturaLiveChannel")),
-    result="obj:KalturaLiveChannel",
+    params=(("id", Kind.STR), ("liveChannel", Kind.obj("KalturaLiveChannel"))),
+    result=Kind.obj("KalturaLiveChannel"),
     safe=False,
     multirequest=True,
     update=True,
@@ -129,8 +130,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_VALIDATE_REGISTERED_MEDIA_SERVERS = ActionSpec(
     "livechannel",
     "validateRegisteredMediaServers",
-    params=(("entryId", "str"),),
-    result="void",
+    params=(("entryId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,

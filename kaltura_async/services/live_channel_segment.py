@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["LiveChannelSegmentService"]
 _SPEC_ADD = ActionSpec(
     "livechannelsegment",
     "add",
-    params=(("liveChannelSegment", "obj:KalturaLiveChannelSegment"),),
-    result="obj:KalturaLiveChannelSegment",
+    params=(("liveChannelSegment", Kind.obj("KalturaLiveChannelSegment")),),
+    result=Kind.obj("KalturaLiveChannelSegment"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "livechannelsegment",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "livechannelsegment",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaLiveChannelSegment",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaLiveChannelSegment"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "livechannelsegment",
     "list",
-    params=(("filter", "obj:KalturaLiveChannelSegmentFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaLiveChannelSegmentListResponse",
+    params=(("filter", Kind.obj("KalturaLiveChannelSegmentFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaLiveChannelSegmentListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "livechannelsegment",
     "update",
-    params=(("id", "int"), ("liveChannelSegment", "obj:KalturaLiveChannelSegment")),
-    result="obj:KalturaLiveChannelSegment",
+    params=(("id", Kind.INT), ("liveChannelSegment", Kind.obj("KalturaLiveChannelSegment"))),
+    result=Kind.obj("KalturaLiveChannelSegment"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.live_report_export_type import LiveReportExportType
@@ -22,8 +23,8 @@ __all__ = ["LiveReportsService"]
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "livereports",
     "exportToCsv",
-    params=(("reportType", "enum:KalturaLiveReportExportType"), ("params", "obj:KalturaLiveReportExportParams")),
-    result="obj:KalturaLiveReportExportResponse",
+    params=(("reportType", Kind.enum("KalturaLiveReportExportType")), ("params", Kind.obj("KalturaLiveReportExportParams"))),
+    result=Kind.obj("KalturaLiveReportExportResponse"),
     safe=False,
     multirequest=True,
     update=False,
@@ -32,8 +33,8 @@ _SPEC_EXPORT_TO_CSV = ActionSpec(
 _SPEC_GET_EVENTS = ActionSpec(
     "livereports",
     "getEvents",
-    params=(("reportType", "enum:KalturaLiveReportType"), ("filter", "obj:KalturaLiveReportInputFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="list:KalturaReportGraph",
+    params=(("reportType", Kind.enum("KalturaLiveReportType")), ("filter", Kind.obj("KalturaLiveReportInputFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.list_of("KalturaReportGraph"),
     safe=True,
     multirequest=True,
     update=False,
@@ -42,8 +43,8 @@ _SPEC_GET_EVENTS = ActionSpec(
 _SPEC_GET_REPORT = ActionSpec(
     "livereports",
     "getReport",
-    params=(("reportType", "enum:KalturaLiveReportType"), ("filter", "obj:KalturaLiveReportInputFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaLiveStatsListResponse",
+    params=(("reportType", Kind.enum("KalturaLiveReportType")), ("filter", Kind.obj("KalturaLiveReportInputFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaLiveStatsListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -52,8 +53,8 @@ _SPEC_GET_REPORT = ActionSpec(
 _SPEC_SERVE_REPORT = ActionSpec(
     "livereports",
     "serveReport",
-    params=(("id", "str"),),
-    result="str",
+    params=(("id", Kind.STR),),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,

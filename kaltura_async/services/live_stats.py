@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.live_stats_event import LiveStatsEvent
@@ -15,8 +16,8 @@ __all__ = ["LiveStatsService"]
 _SPEC_COLLECT = ActionSpec(
     "livestats",
     "collect",
-    params=(("event", "obj:KalturaLiveStatsEvent"),),
-    result="bool",
+    params=(("event", Kind.obj("KalturaLiveStatsEvent")),),
+    result=Kind.BOOL,
     safe=False,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.playback_protocol import PlaybackProtocol
@@ -27,8 +28,8 @@ __all__ = ["LiveStreamService"]
 _SPEC_ADD = ActionSpec(
     "livestream",
     "add",
-    params=(("liveStreamEntry", "obj:KalturaLiveStreamEntry"), ("sourceType", "enum:KalturaSourceType")),
-    result="obj:KalturaLiveStreamEntry",
+    params=(("liveStreamEntry", Kind.obj("KalturaLiveStreamEntry")), ("sourceType", Kind.enum("KalturaSourceType"))),
+    result=Kind.obj("KalturaLiveStreamEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -37,8 +38,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_LIVE_STREAM_PUSH_PUBLISH_CONFIGURATION = ActionSpec(
     "livestream",
     "addLiveStreamPushPublishConfiguration",
-    params=(("entryId", "str"), ("protocol", "enum:KalturaPlaybackProtocol"), ("url", "str"), ("liveStreamConfiguration", "obj:KalturaLiveStreamConfiguration")),
-    result="obj:KalturaLiveStreamEntry",
+    params=(("entryId", Kind.STR), ("protocol", Kind.enum("KalturaPlaybackProtocol")), ("url", Kind.STR), ("liveStreamConfiguration", Kind.obj("KalturaLiveStreamConfiguration"))),
+    result=Kind.obj("KalturaLiveStreamEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -47,8 +48,8 @@ _SPEC_ADD_LIVE_STREAM_PUSH_PUBLISH_CONFIGURATION = ActionSpec(
 _SPEC_ALLOCATE_CONFERENCE_ROOM = ActionSpec(
     "livestream",
     "allocateConferenceRoom",
-    params=(("entryId", "str"), ("env", "str")),
-    result="obj:KalturaRoomDetails",
+    params=(("entryId", Kind.STR), ("env", Kind.STR)),
+    result=Kind.obj("KalturaRoomDetails"),
     safe=False,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_ALLOCATE_CONFERENCE_ROOM = ActionSpec(
 _SPEC_APPEND_RECORDING = ActionSpec(
     "livestream",
     "appendRecording",
-    params=(("entryId", "str"), ("assetId", "str"), ("mediaServerIndex", "str"), ("resource", "obj:KalturaDataCenterContentResource"), ("duration", "float"), ("isLastChunk", "bool")),
-    result="obj:KalturaLiveEntry",
+    params=(("entryId", Kind.STR), ("assetId", Kind.STR), ("mediaServerIndex", Kind.STR), ("resource", Kind.obj("KalturaDataCenterContentResource")), ("duration", Kind.FLOAT), ("isLastChunk", Kind.BOOL)),
+    result=Kind.obj("KalturaLiveEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -67,8 +68,8 @@ _SPEC_APPEND_RECORDING = ActionSpec(
 _SPEC_ARCHIVE = ActionSpec(
     "livestream",
     "archive",
-    params=(("liveEntryId", "str"), ("vodEntryId", "str")),
-    result="bool",
+    params=(("liveEntryId", Kind.STR), ("vodEntryId", Kind.STR)),
+    result=Kind.BOOL,
     safe=False,
     multirequest=True,
     update=False,
@@ -77,8 +78,8 @@ _SPEC_ARCHIVE = ActionSpec(
 _SPEC_AUTHENTICATE = ActionSpec(
     "livestream",
     "authenticate",
-    params=(("entryId", "str"), ("token", "str"), ("hostname", "str"), ("mediaServerIndex", "str"), ("applicationName", "str")),
-    result="obj:KalturaLiveStreamEntry",
+    params=(("entryId", Kind.STR), ("token", Kind.STR), ("hostname", Kind.STR), ("mediaServerIndex", Kind.STR), ("applicationName", Kind.STR)),
+    result=Kind.obj("KalturaLiveStreamEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -87,8 +88,8 @@ _SPEC_AUTHENTICATE = ActionSpec(
 _SPEC_CREATE_PERIODIC_SYNC_POINTS = ActionSpec(
     "livestream",
     "createPeriodicSyncPoints",
-    params=(("entryId", "str"), ("interval", "int"), ("duration", "int")),
-    result="void",
+    params=(("entryId", Kind.STR), ("interval", Kind.INT), ("duration", Kind.INT)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -97,8 +98,8 @@ _SPEC_CREATE_PERIODIC_SYNC_POINTS = ActionSpec(
 _SPEC_CREATE_RECORDED_ENTRY = ActionSpec(
     "livestream",
     "createRecordedEntry",
-    params=(("entryId", "str"), ("mediaServerIndex", "str"), ("liveEntryStatus", "int")),
-    result="obj:KalturaLiveEntry",
+    params=(("entryId", Kind.STR), ("mediaServerIndex", Kind.STR), ("liveEntryStatus", Kind.INT)),
+    result=Kind.obj("KalturaLiveEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -107,8 +108,8 @@ _SPEC_CREATE_RECORDED_ENTRY = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "livestream",
     "delete",
-    params=(("entryId", "str"),),
-    result="void",
+    params=(("entryId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -117,8 +118,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_FINISH_CONF = ActionSpec(
     "livestream",
     "finishConf",
-    params=(("entryId", "str"), ("serverNodeId", "int")),
-    result="bool",
+    params=(("entryId", Kind.STR), ("serverNodeId", Kind.INT)),
+    result=Kind.BOOL,
     safe=False,
     multirequest=True,
     update=False,
@@ -127,8 +128,8 @@ _SPEC_FINISH_CONF = ActionSpec(
 _SPEC_GET = ActionSpec(
     "livestream",
     "get",
-    params=(("entryId", "str"), ("version", "int")),
-    result="obj:KalturaLiveStreamEntry",
+    params=(("entryId", Kind.STR), ("version", Kind.INT)),
+    result=Kind.obj("KalturaLiveStreamEntry"),
     safe=True,
     multirequest=True,
     update=False,
@@ -137,8 +138,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_DETAILS = ActionSpec(
     "livestream",
     "getDetails",
-    params=(("id", "str"),),
-    result="obj:KalturaLiveStreamDetails",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaLiveStreamDetails"),
     safe=True,
     multirequest=True,
     update=False,
@@ -147,8 +148,8 @@ _SPEC_GET_DETAILS = ActionSpec(
 _SPEC_GET_LIVE_STREAM_STATS = ActionSpec(
     "livestream",
     "getLiveStreamStats",
-    params=(("entryId", "str"),),
-    result="obj:KalturaLiveStreamStats",
+    params=(("entryId", Kind.STR),),
+    result=Kind.obj("KalturaLiveStreamStats"),
     safe=True,
     multirequest=True,
     update=False,
@@ -157,8 +158,8 @@ _SPEC_GET_LIVE_STREAM_STATS = ActionSpec(
 _SPEC_IS_LIVE = ActionSpec(
     "livestream",
     "isLive",
-    params=(("id", "str"), ("protocol", "enum:KalturaPlaybackProtocol")),
-    result="bool",
+    params=(("id", Kind.STR), ("protocol", Kind.enum("KalturaPlaybackProtocol"))),
+    result=Kind.BOOL,
     safe=True,
     multirequest=True,
     update=False,
@@ -167,8 +168,8 @@ _SPEC_IS_LIVE = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "livestream",
     "list",
-    params=(("filter", "obj:KalturaLiveStreamEntryFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaLiveStreamListResponse",
+    params=(("filter", Kind.obj("KalturaLiveStreamEntryFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaLiveStreamListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -176,8 +177,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_REGENERATE_STREAM_TOKEN = ActionSpec(
     "livestream",
     "regenerateStreamToken",
-    params=(("entryId", "str"),),
-    result="obj:KalturaLiveEntry",
+    params=(("entryId", Kind.STR),),
+    result=Kind.obj("KalturaLiveEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -186,8 +187,8 @@ _SPEC_REGENERATE_STREAM_TOKEN = ActionSpec(
 _SPEC_REGISTER_CONF = ActionSpec(
     "livestream",
     "registerConf",
-    params=(("entryId", "str"),),
-    result="bool",
+    params=(("entryId", Kind.STR),),
+    result=Kind.BOOL,
     safe=False,
     multirequest=True,
     update=False,
@@ -196,8 +197,8 @@ _SPEC_REGISTER_CONF = ActionSpec(
 _SPEC_REGISTER_MEDIA_SERVER = ActionSpec(
     "livestream",
     "registerMediaServer",
-    params=(("entryId", "str"), ("hostname", "str"), ("mediaServerIndex", "str"), ("applicationName", "str"), ("liveEntryStatus", "int"), ("shouldCreateRecordedEntry", "bool")),
-    result="obj:KalturaLiveEntry",
+    params=(("entryId", Kind.STR), ("hostname", Kind.STR), ("mediaServerIndex", Kind.STR), ("applicationName", Kind.STR), ("liveEntryStatus", Kind.INT), ("shouldCreateRecordedEntry", Kind.BOOL)),
+    result=Kind.obj("KalturaLiveEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -206,8 +207,8 @@ _SPEC_REGISTER_MEDIA_SERVER = ActionSpec(
 _SPEC_REMOVE_LIVE_STREAM_PUSH_PUBLISH_CONFIGURATION = ActionSpec(
     "livestream",
     "removeLiveStreamPushPublishConfiguration",
-    params=(("entryId", "str"), ("protocol", "enum:KalturaPlaybackProtocol")),
-    result="obj:KalturaLiveStreamEntry",
+    params=(("entryId", Kind.STR), ("protocol", Kind.enum("KalturaPlaybackProtocol"))),
+    result=Kind.obj("KalturaLiveStreamEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -216,8 +217,8 @@ _SPEC_REMOVE_LIVE_STREAM_PUSH_PUBLISH_CONFIGURATION = ActionSpec(
 _SPEC_SET_RECORDED_CONTENT = ActionSpec(
     "livestream",
     "setRecordedContent",
-    params=(("entryId", "str"), ("mediaServerIndex", "str"), ("resource", "obj:KalturaDataCenterContentResource"), ("duration", "float"), ("recordedEntryId", "str"), ("flavorParamsId", "int")),
-    result="obj:KalturaLiveEntry",
+    params=(("entryId", Kind.STR), ("mediaServerIndex", Kind.STR), ("resource", Kind.obj("KalturaDataCenterContentResource")), ("duration", Kind.FLOAT), ("recordedEntryId", Kind.STR), ("flavorParamsId", Kind.INT)),
+    result=Kind.obj("KalturaLiveEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -226,8 +227,8 @@ _SPEC_SET_RECORDED_CONTENT = ActionSpec(
 _SPEC_UNREGISTER_MEDIA_SERVER = ActionSpec(
     "livestream",
     "unregisterMediaServer",
-    params=(("entryId", "str"), ("hostname", "str"), ("mediaServerIndex", "str")),
-    result="obj:KalturaLiveEntry",
+    params=(("entryId", Kind.STR), ("hostname", Kind.STR), ("mediaServerIndex", Kind.STR)),
+    result=Kind.obj("KalturaLiveEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -236,8 +237,8 @@ _SPEC_UNREGISTER_MEDIA_SERVER = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "livestream",
     "update",
-    params=(("entryId", "str"), ("liveStreamEntry", "obj:KalturaLiveStreamEntry")),
-    result="obj:KalturaLiveStreamEntry",
+    params=(("entryId", Kind.STR), ("liveStreamEntry", Kind.obj("KalturaLiveStreamEntry"))),
+    result=Kind.obj("KalturaLiveStreamEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -246,8 +247,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_OFFLINE_THUMBNAIL_FROM_URL = ActionSpec(
     "livestream",
     "updateOfflineThumbnailFromUrl",
-    params=(("entryId", "str"), ("url", "str")),
-    result="obj:KalturaLiveStreamEntry",
+    params=(("entryId", Kind.STR), ("url", Kind.STR)),
+    result=Kind.obj("KalturaLiveStreamEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -256,8 +257,8 @@ _SPEC_UPDATE_OFFLINE_THUMBNAIL_FROM_URL = ActionSpec(
 _SPEC_UPDATE_OFFLINE_THUMBNAIL_JPEG = ActionSpec(
     "livestream",
     "updateOfflineThumbnailJpeg",
-    params=(("entryId", "str"), ("fileData", "file")),
-    result="obj:KalturaLiveStreamEntry",
+    params=(("entryId", Kind.STR), ("fileData", Kind.FILE)),
+    result=Kind.obj("KalturaLiveStreamEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -266,8 +267,8 @@ _SPEC_UPDATE_OFFLINE_THUMBNAIL_JPEG = ActionSpec(
 _SPEC_VALIDATE_REGISTERED_MEDIA_SERVERS = ActionSpec(
     "livestream",
     "validateRegisteredMediaServers",
-    params=(("entryId", "str"),),
-    result="void",
+    params=(("entryId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,

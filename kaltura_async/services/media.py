@@ -7,6 +7,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.base_entry import BaseEntry
@@ -32,8 +33,8 @@ __all__ = ["MediaService"]
 _SPEC_ADD = ActionSpec(
     "media",
     "add",
-    params=(("entry", "obj:KalturaMediaEntry"),),
-    result="obj:KalturaMediaEntry",
+    params=(("entry", Kind.obj("KalturaMediaEntry")),),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -42,8 +43,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_CONTENT = ActionSpec(
     "media",
     "addContent",
-    params=(("entryId", "str"), ("resource", "obj:KalturaResource")),
-    result="obj:KalturaMediaEntry",
+    params=(("entryId", Kind.STR), ("resource", Kind.obj("KalturaResource"))),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -52,8 +53,8 @@ _SPEC_ADD_CONTENT = ActionSpec(
 _SPEC_ADD_FROM_BULK = ActionSpec(
     "media",
     "addFromBulk",
-    params=(("mediaEntry", "obj:KalturaMediaEntry"), ("url", "str"), ("bulkUploadId", "int")),
-    result="obj:KalturaMediaEntry",
+    params=(("mediaEntry", Kind.obj("KalturaMediaEntry")), ("url", Kind.STR), ("bulkUploadId", Kind.INT)),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -62,8 +63,8 @@ _SPEC_ADD_FROM_BULK = ActionSpec(
 _SPEC_ADD_FROM_ENTRY = ActionSpec(
     "media",
     "addFromEntry",
-    params=(("sourceEntryId", "str"), ("mediaEntry", "obj:KalturaMediaEntry"), ("sourceFlavorParamsId", "int")),
-    result="obj:KalturaMediaEntry",
+    params=(("sourceEntryId", Kind.STR), ("mediaEntry", Kind.obj("KalturaMediaEntry")), ("sourceFlavorParamsId", Kind.INT)),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -72,8 +73,8 @@ _SPEC_ADD_FROM_ENTRY = ActionSpec(
 _SPEC_ADD_FROM_FLAVOR_ASSET = ActionSpec(
     "media",
     "addFromFlavorAsset",
-    params=(("sourceFlavorAssetId", "str"), ("mediaEntry", "obj:KalturaMediaEntry")),
-    result="obj:KalturaMediaEntry",
+    params=(("sourceFlavorAssetId", Kind.STR), ("mediaEntry", Kind.obj("KalturaMediaEntry"))),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -82,8 +83,8 @@ _SPEC_ADD_FROM_FLAVOR_ASSET = ActionSpec(
 _SPEC_ADD_FROM_RECORDED_WEBCAM = ActionSpec(
     "media",
     "addFromRecordedWebcam",
-    params=(("mediaEntry", "obj:KalturaMediaEntry"), ("webcamTokenId", "str")),
-    result="obj:KalturaMediaEntry",
+    params=(("mediaEntry", Kind.obj("KalturaMediaEntry")), ("webcamTokenId", Kind.STR)),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -92,8 +93,8 @@ _SPEC_ADD_FROM_RECORDED_WEBCAM = ActionSpec(
 _SPEC_ADD_FROM_SEARCH_RESULT = ActionSpec(
     "media",
     "addFromSearchResult",
-    params=(("mediaEntry", "obj:KalturaMediaEntry"), ("searchResult", "obj:KalturaSearchResult")),
-    result="obj:KalturaMediaEntry",
+    params=(("mediaEntry", Kind.obj("KalturaMediaEntry")), ("searchResult", Kind.obj("KalturaSearchResult"))),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -101,8 +102,8 @@ _SPEC_ADD_FROM_SEARCH_RESULT = ActionSpec(
 _SPEC_ADD_FROM_UPLOADED_FILE = ActionSpec(
     "media",
     "addFromUploadedFile",
-    params=(("mediaEntry", "obj:KalturaMediaEntry"), ("uploadTokenId", "str")),
-    result="obj:KalturaMediaEntry",
+    params=(("mediaEntry", Kind.obj("KalturaMediaEntry")), ("uploadTokenId", Kind.STR)),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -111,8 +112,8 @@ _SPEC_ADD_FROM_UPLOADED_FILE = ActionSpec(
 _SPEC_ADD_FROM_URL = ActionSpec(
     "media",
     "addFromUrl",
-    params=(("mediaEntry", "obj:KalturaMediaEntry"), ("url", "str")),
-    result="obj:KalturaMediaEntry",
+    params=(("mediaEntry", Kind.obj("KalturaMediaEntry")), ("url", Kind.STR)),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -121,8 +122,8 @@ _SPEC_ADD_FROM_URL = ActionSpec(
 _SPEC_ANONYMOUS_RANK = ActionSpec(
     "media",
     "anonymousRank",
-    params=(("entryId", "str"), ("rank", "int")),
-    result="void",
+    params=(("entryId", Kind.STR), ("rank", Kind.INT)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -131,8 +132,8 @@ _SPEC_ANONYMOUS_RANK = ActionSpec(
 _SPEC_APPROVE = ActionSpec(
     "media",
     "approve",
-    params=(("entryId", "str"),),
-    result="void",
+    params=(("entryId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -141,8 +142,8 @@ _SPEC_APPROVE = ActionSpec(
 _SPEC_APPROVE_REPLACE = ActionSpec(
     "media",
     "approveReplace",
-    params=(("entryId", "str"),),
-    result="obj:KalturaMediaEntry",
+    params=(("entryId", Kind.STR),),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -151,8 +152,8 @@ _SPEC_APPROVE_REPLACE = ActionSpec(
 _SPEC_BULK_UPLOAD_ADD = ActionSpec(
     "media",
     "bulkUploadAdd",
-    params=(("fileData", "file"), ("bulkUploadData", "obj:KalturaBulkUploadJobData"), ("bulkUploadEntryData", "obj:KalturaBulkUploadEntryData")),
-    result="obj:KalturaBulkUpload",
+    params=(("fileData", Kind.FILE), ("bulkUploadData", Kind.obj("KalturaBulkUploadJobData")), ("bulkUploadEntryData", Kind.obj("KalturaBulkUploadEntryData"))),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=False,
     multirequest=True,
     update=False,
@@ -161,8 +162,8 @@ _SPEC_BULK_UPLOAD_ADD = ActionSpec(
 _SPEC_CANCEL_REPLACE = ActionSpec(
     "media",
     "cancelReplace",
-    params=(("entryId", "str"),),
-    result="obj:KalturaMediaEntry",
+    params=(("entryId", Kind.STR),),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -171,8 +172,8 @@ _SPEC_CANCEL_REPLACE = ActionSpec(
 _SPEC_CONVERT = ActionSpec(
     "media",
     "convert",
-    params=(("entryId", "str"), ("conversionProfileId", "int"), ("dynamicConversionAttributes", "list:KalturaConversionAttribute")),
-    result="int",
+    params=(("entryId", Kind.STR), ("conversionProfileId", Kind.INT), ("dynamicConversionAttributes", Kind.list_of("KalturaConversionAttribute"))),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -181,8 +182,8 @@ _SPEC_CONVERT = ActionSpec(
 _SPEC_COUNT = ActionSpec(
     "media",
     "count",
-    params=(("filter", "obj:KalturaMediaEntryFilter"),),
-    result="int",
+    params=(("filter", Kind.obj("KalturaMediaEntryFilter")),),
+    result=Kind.INT,
     safe=True,
     multirequest=True,
     update=False,
@@ -190,8 +191,8 @@ _SPEC_COUNT = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "media",
     "delete",
-    params=(("entryId", "str"),),
-    result="void",
+    params=(("entryId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -200,8 +201,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "media",
     "exportToCsv",
-    params=(("data", "obj:KalturaMediaEsearchExportToCsvJobData"),),
-    result="str",
+    params=(("data", Kind.obj("KalturaMediaEsearchExportToCsvJobData")),),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -210,8 +211,8 @@ _SPEC_EXPORT_TO_CSV = ActionSpec(
 _SPEC_FLAG = ActionSpec(
     "media",
     "flag",
-    params=(("moderationFlag", "obj:KalturaModerationFlag"),),
-    result="void",
+    params=(("moderationFlag", Kind.obj("KalturaModerationFlag")),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -220,8 +221,8 @@ _SPEC_FLAG = ActionSpec(
 _SPEC_GET = ActionSpec(
     "media",
     "get",
-    params=(("entryId", "str"), ("version", "int")),
-    result="obj:KalturaMediaEntry",
+    params=(("entryId", Kind.STR), ("version", Kind.INT)),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=True,
     multirequest=True,
     update=False,
@@ -230,8 +231,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_MRSS = ActionSpec(
     "media",
     "getMrss",
-    params=(("entryId", "str"), ("extendingItemsArray", "list:KalturaExtendingItemMrssParameter"), ("features", "str")),
-    result="str",
+    params=(("entryId", Kind.STR), ("extendingItemsArray", Kind.list_of("KalturaExtendingItemMrssParameter")), ("features", Kind.STR)),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -240,8 +241,8 @@ _SPEC_GET_MRSS = ActionSpec(
 _SPEC_GET_VOLUME_MAP = ActionSpec(
     "media",
     "getVolumeMap",
-    params=(("entryId", "str"), ("desiredLines", "int")),
-    result="serve",
+    params=(("entryId", Kind.STR), ("desiredLines", Kind.INT)),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -250,8 +251,8 @@ _SPEC_GET_VOLUME_MAP = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "media",
     "list",
-    params=(("filter", "obj:KalturaMediaEntryFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaMediaListResponse",
+    params=(("filter", Kind.obj("KalturaMediaEntryFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaMediaListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -259,8 +260,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_LIST_FLAGS = ActionSpec(
     "media",
     "listFlags",
-    params=(("entryId", "str"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaModerationFlagListResponse",
+    params=(("entryId", Kind.STR), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaModerationFlagListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -269,8 +270,8 @@ _SPEC_LIST_FLAGS = ActionSpec(
 _SPEC_REJECT = ActionSpec(
     "media",
     "reject",
-    params=(("entryId", "str"),),
-    result="void",
+    params=(("entryId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -279,8 +280,8 @@ _SPEC_REJECT = ActionSpec(
 _SPEC_REQUEST_CONVERSION = ActionSpec(
     "media",
     "requestConversion",
-    params=(("entryId", "str"), ("fileFormat", "str")),
-    result="int",
+    params=(("entryId", Kind.STR), ("fileFormat", Kind.STR)),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -289,8 +290,8 @@ _SPEC_REQUEST_CONVERSION = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "media",
     "update",
-    params=(("entryId", "str"), ("mediaEntry", "obj:KalturaMediaEntry")),
-    result="obj:KalturaMediaEntry",
+    params=(("entryId", Kind.STR), ("mediaEntry", Kind.obj("KalturaMediaEntry"))),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -299,8 +300,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_CONTENT = ActionSpec(
     "media",
     "updateContent",
-    params=(("entryId", "str"), ("resource", "obj:KalturaResource"), ("conversionProfileId", "int"), ("advancedOptions", "obj:KalturaEntryReplacementOptions")),
-    result="obj:KalturaMediaEntry",
+    params=(("entryId", Kind.STR), ("resource", Kind.obj("KalturaResource")), ("conversionProfileId", Kind.INT), ("advancedOptions", Kind.obj("KalturaEntryReplacementOptions"))),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -309,8 +310,8 @@ _SPEC_UPDATE_CONTENT = ActionSpec(
 _SPEC_UPDATE_THUMBNAIL = ActionSpec(
     "media",
     "updateThumbnail",
-    params=(("entryId", "str"), ("timeOffset", "int"), ("flavorParamsId", "int")),
-    result="obj:KalturaMediaEntry",
+    params=(("entryId", Kind.STR), ("timeOffset", Kind.INT), ("flavorParamsId", Kind.INT)),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -319,8 +320,8 @@ _SPEC_UPDATE_THUMBNAIL = ActionSpec(
 _SPEC_UPDATE_THUMBNAIL_FROM_SOURCE_ENTRY = ActionSpec(
     "media",
     "updateThumbnailFromSourceEntry",
-    params=(("entryId", "str"), ("sourceEntryId", "str"), ("timeOffset", "int"), ("flavorParamsId", "int")),
-    result="obj:KalturaMediaEntry",
+    params=(("entryId", Kind.STR), ("sourceEntryId", Kind.STR), ("timeOffset", Kind.INT), ("flavorParamsId", Kind.INT)),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -329,8 +330,8 @@ _SPEC_UPDATE_THUMBNAIL_FROM_SOURCE_ENTRY = ActionSpec(
 _SPEC_UPDATE_THUMBNAIL_FROM_URL = ActionSpec(
     "media",
     "updateThumbnailFromUrl",
-    params=(("entryId", "str"), ("url", "str")),
-    result="obj:KalturaBaseEntry",
+    params=(("entryId", Kind.STR), ("url", Kind.STR)),
+    result=Kind.obj("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -339,8 +340,8 @@ _SPEC_UPDATE_THUMBNAIL_FROM_URL = ActionSpec(
 _SPEC_UPDATE_THUMBNAIL_JPEG = ActionSpec(
     "media",
     "updateThumbnailJpeg",
-    params=(("entryId", "str"), ("fileData", "file")),
-    result="obj:KalturaMediaEntry",
+    params=(("entryId", Kind.STR), ("fileData", Kind.FILE)),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=True,
@@ -349,8 +350,8 @@ _SPEC_UPDATE_THUMBNAIL_JPEG = ActionSpec(
 _SPEC_UPLOAD = ActionSpec(
     "media",
     "upload",
-    params=(("fileData", "file"),),
-    result="str",
+    params=(("fileData", Kind.FILE),),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -17,8 +18,8 @@ __all__ = ["MediaInfoService"]
 _SPEC_LIST = ActionSpec(
     "mediainfo",
     "list",
-    params=(("filter", "obj:KalturaMediaInfoFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaMediaInfoListResponse",
+    params=(("filter", Kind.obj("KalturaMediaInfoFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaMediaInfoListResponse"),
     safe=True,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.metadata_object_type import MetadataObjectType
@@ -20,8 +21,8 @@ __all__ = ["MetadataService"]
 _SPEC_ADD = ActionSpec(
     "metadata_metadata",
     "add",
-    params=(("metadataProfileId", "int"), ("objectType", "enum:KalturaMetadataObjectType"), ("objectId", "str"), ("xmlData", "str")),
-    result="obj:KalturaMetadata",
+    params=(("metadataProfileId", Kind.INT), ("objectType", Kind.enum("KalturaMetadataObjectType")), ("objectId", Kind.STR), ("xmlData", Kind.STR)),
+    result=Kind.obj("KalturaMetadata"),
     safe=False,
     multirequest=True,
     update=False,
@@ -30,8 +31,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_FROM_BULK = ActionSpec(
     "metadata_metadata",
     "addFromBulk",
-    params=(("metadataProfileId", "int"), ("objectType", "enum:KalturaMetadataObjectType"), ("objectId", "str"), ("url", "str")),
-    result="obj:KalturaMetadata",
+    params=(("metadataProfileId", Kind.INT), ("objectType", Kind.enum("KalturaMetadataObjectType")), ("objectId", Kind.STR), ("url", Kind.STR)),
+    result=Kind.obj("KalturaMetadata"),
     safe=False,
     multirequest=True,
     update=False,
@@ -40,8 +41,8 @@ _SPEC_ADD_FROM_BULK = ActionSpec(
 _SPEC_ADD_FROM_FILE = ActionSpec(
     "metadata_metadata",
     "addFromFile",
-    params=(("metadataProfileId", "int"), ("objectType", "enum:KalturaMetadataObjectType"), ("objectId", "str"), ("xmlFile", "file")),
-    result="obj:KalturaMetadata",
+    params=(("metadataProfileId", Kind.INT), ("objectType", Kind.enum("KalturaMetadataObjectType")), ("objectId", Kind.STR), ("xmlFile", Kind.FILE)),
+    result=Kind.obj("KalturaMetadata"),
     safe=False,
     multirequest=True,
     update=False,
@@ -50,8 +51,8 @@ _SPEC_ADD_FROM_FILE = ActionSpec(
 _SPEC_ADD_FROM_URL = ActionSpec(
     "metadata_metadata",
     "addFromUrl",
-    params=(("metadataProfileId", "int"), ("objectType", "enum:KalturaMetadataObjectType"), ("objectId", "str"), ("url", "str")),
-    result="obj:KalturaMetadata",
+    params=(("metadataProfileId", Kind.INT), ("objectType", Kind.enum("KalturaMetadataObjectType")), ("objectId", Kind.STR), ("url", Kind.STR)),
+    result=Kind.obj("KalturaMetadata"),
     safe=False,
     multirequest=True,
     update=False,
@@ -60,8 +61,8 @@ _SPEC_ADD_FROM_URL = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "metadata_metadata",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -70,8 +71,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "metadata_metadata",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaMetadata",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaMetadata"),
     safe=True,
     multirequest=True,
     update=False,
@@ -80,8 +81,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_INDEX = ActionSpec(
     "metadata_metadata",
     "index",
-    params=(("id", "str"), ("shouldUpdate", "bool")),
-    result="int",
+    params=(("id", Kind.STR), ("shouldUpdate", Kind.BOOL)),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -90,8 +91,8 @@ _SPEC_INDEX = ActionSpec(
 _SPEC_INVALIDATE = ActionSpec(
     "metadata_metadata",
     "invalidate",
-    params=(("id", "int"), ("version", "int")),
-    result="void",
+    params=(("id", Kind.INT), ("version", Kind.INT)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -100,8 +101,8 @@ _SPEC_INVALIDATE = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "metadata_metadata",
     "list",
-    params=(("filter", "obj:KalturaMetadataFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaMetadataListResponse",
+    params=(("filter", Kind.obj("KalturaMetadataFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaMetadataListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -109,8 +110,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "metadata_metadata",
     "serve",
-    params=(("id", "int"),),
-    result="serve",
+    params=(("id", Kind.INT),),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -119,8 +120,8 @@ _SPEC_SERVE = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "metadata_metadata",
     "update",
-    params=(("id", "int"), ("xmlData", "str"), ("version", "int")),
-    result="obj:KalturaMetadata",
+    params=(("id", Kind.INT), ("xmlData", Kind.STR), ("version", Kind.INT)),
+    result=Kind.obj("KalturaMetadata"),
     safe=False,
     multirequest=True,
     update=True,
@@ -129,8 +130,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_FROM_FILE = ActionSpec(
     "metadata_metadata",
     "updateFromFile",
-    params=(("id", "int"), ("xmlFile", "file")),
-    result="obj:KalturaMetadata",
+    params=(("id", Kind.INT), ("xmlFile", Kind.FILE)),
+    result=Kind.obj("KalturaMetadata"),
     safe=False,
     multirequest=True,
     update=True,
@@ -139,8 +140,8 @@ _SPEC_UPDATE_FROM_FILE = ActionSpec(
 _SPEC_UPDATE_FROM_XSL = ActionSpec(
     "metadata_metadata",
     "updateFromXSL",
-    params=(("id", "int"), ("xslFile", "file")),
-    result="obj:KalturaMetadata",
+    params=(("id", Kind.INT), ("xslFile", Kind.FILE)),
+    result=Kind.obj("KalturaMetadata"),
     safe=False,
     multirequest=True,
     update=True,

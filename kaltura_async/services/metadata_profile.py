@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -20,8 +21,8 @@ __all__ = ["MetadataProfileService"]
 _SPEC_ADD = ActionSpec(
     "metadata_metadataprofile",
     "add",
-    params=(("metadataProfile", "obj:KalturaMetadataProfile"), ("xsdData", "str"), ("viewsData", "str")),
-    result="obj:KalturaMetadataProfile",
+    params=(("metadataProfile", Kind.obj("KalturaMetadataProfile")), ("xsdData", Kind.STR), ("viewsData", Kind.STR)),
+    result=Kind.obj("KalturaMetadataProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -30,8 +31,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_FROM_FILE = ActionSpec(
     "metadata_metadataprofile",
     "addFromFile",
-    params=(("metadataProfile", "obj:KalturaMetadataProfile"), ("xsdFile", "file"), ("viewsFile", "file")),
-    result="obj:KalturaMetadataProfile",
+    params=(("metadataProfile", Kind.obj("KalturaMetadataProfile")), ("xsdFile", Kind.FILE), ("viewsFile", Kind.FILE)),
+    result=Kind.obj("KalturaMetadataProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -40,8 +41,8 @@ _SPEC_ADD_FROM_FILE = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "metadata_metadataprofile",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -50,8 +51,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "metadata_metadataprofile",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaMetadataProfile",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaMetadataProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -60,8 +61,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "metadata_metadataprofile",
     "list",
-    params=(("filter", "obj:KalturaMetadataProfileFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaMetadataProfileListResponse",
+    params=(("filter", Kind.obj("KalturaMetadataProfileFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaMetadataProfileListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -69,8 +70,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_LIST_FIELDS = ActionSpec(
     "metadata_metadataprofile",
     "listFields",
-    params=(("metadataProfileId", "int"),),
-    result="obj:KalturaMetadataProfileFieldListResponse",
+    params=(("metadataProfileId", Kind.INT),),
+    result=Kind.obj("KalturaMetadataProfileFieldListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -79,8 +80,8 @@ _SPEC_LIST_FIELDS = ActionSpec(
 _SPEC_REVERT = ActionSpec(
     "metadata_metadataprofile",
     "revert",
-    params=(("id", "int"), ("toVersion", "int")),
-    result="obj:KalturaMetadataProfile",
+    params=(("id", Kind.INT), ("toVersion", Kind.INT)),
+    result=Kind.obj("KalturaMetadataProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -89,8 +90,8 @@ _SPEC_REVERT = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "metadata_metadataprofile",
     "serve",
-    params=(("id", "int"),),
-    result="serve",
+    params=(("id", Kind.INT),),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -99,8 +100,8 @@ _SPEC_SERVE = ActionSpec(
 _SPEC_SERVE_VIEW = ActionSpec(
     "metadata_metadataprofile",
     "serveView",
-    params=(("id", "int"),),
-    result="serve",
+    params=(("id", Kind.INT),),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -109,8 +110,8 @@ _SPEC_SERVE_VIEW = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "metadata_metadataprofile",
     "update",
-    params=(("id", "int"), ("metadataProfile", "obj:KalturaMetadataProfile"), ("xsdData", "str"), ("viewsData", "str")),
-    result="obj:KalturaMetadataProfile",
+    params=(("id", Kind.INT), ("metadataProfile", Kind.obj("KalturaMetadataProfile")), ("xsdData", Kind.STR), ("viewsData", Kind.STR)),
+    result=Kind.obj("KalturaMetadataProfile"),
     safe=False,
     multirequest=True,
     update=True,
@@ -119,8 +120,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_DEFINITION_FROM_FILE = ActionSpec(
     "metadata_metadataprofile",
     "updateDefinitionFromFile",
-    params=(("id", "int"), ("xsdFile", "file")),
-    result="obj:KalturaMetadataProfile",
+    params=(("id", Kind.INT), ("xsdFile", Kind.FILE)),
+    result=Kind.obj("KalturaMetadataProfile"),
     safe=False,
     multirequest=True,
     update=True,
@@ -129,8 +130,8 @@ _SPEC_UPDATE_DEFINITION_FROM_FILE = ActionSpec(
 _SPEC_UPDATE_TRANSFORMATION_FROM_FILE = ActionSpec(
     "metadata_metadataprofile",
     "updateTransformationFromFile",
-    params=(("id", "int"), ("xsltFile", "file")),
-    result="obj:KalturaMetadataProfile",
+    params=(("id", Kind.INT), ("xsltFile", Kind.FILE)),
+    result=Kind.obj("KalturaMetadataProfile"),
     safe=False,
     multirequest=True,
     update=True,
@@ -139,8 +140,8 @@ _SPEC_UPDATE_TRANSFORMATION_FROM_FILE = ActionSpec(
 _SPEC_UPDATE_VIEWS_FROM_FILE = ActionSpec(
     "metadata_metadataprofile",
     "updateViewsFromFile",
-    params=(("id", "int"), ("viewsFile", "file")),
-    result="obj:KalturaMetadataProfile",
+    params=(("id", Kind.INT), ("viewsFile", Kind.FILE)),
+    result=Kind.obj("KalturaMetadataProfile"),
     safe=False,
     multirequest=True,
     update=True,

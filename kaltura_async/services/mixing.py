@@ -7,6 +7,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -21,8 +22,8 @@ __all__ = ["MixingService"]
 _SPEC_ADD = ActionSpec(
     "mixing",
     "add",
-    params=(("mixEntry", "obj:KalturaMixEntry"),),
-    result="obj:KalturaMixEntry",
+    params=(("mixEntry", Kind.obj("KalturaMixEntry")),),
+    result=Kind.obj("KalturaMixEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -31,8 +32,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ANONYMOUS_RANK = ActionSpec(
     "mixing",
     "anonymousRank",
-    params=(("entryId", "str"), ("rank", "int")),
-    result="void",
+    params=(("entryId", Kind.STR), ("rank", Kind.INT)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -41,8 +42,8 @@ _SPEC_ANONYMOUS_RANK = ActionSpec(
 _SPEC_APPEND_MEDIA_ENTRY = ActionSpec(
     "mixing",
     "appendMediaEntry",
-    params=(("mixEntryId", "str"), ("mediaEntryId", "str")),
-    result="obj:KalturaMixEntry",
+    params=(("mixEntryId", Kind.STR), ("mediaEntryId", Kind.STR)),
+    result=Kind.obj("KalturaMixEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -51,8 +52,8 @@ _SPEC_APPEND_MEDIA_ENTRY = ActionSpec(
 _SPEC_CLONE = ActionSpec(
     "mixing",
     "clone",
-    params=(("entryId", "str"),),
-    result="obj:KalturaMixEntry",
+    params=(("entryId", Kind.STR),),
+    result=Kind.obj("KalturaMixEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -61,8 +62,8 @@ _SPEC_CLONE = ActionSpec(
 _SPEC_COUNT = ActionSpec(
     "mixing",
     "count",
-    params=(("filter", "obj:KalturaMediaEntryFilter"),),
-    result="int",
+    params=(("filter", Kind.obj("KalturaMediaEntryFilter")),),
+    result=Kind.INT,
     safe=True,
     multirequest=True,
     update=False,
@@ -70,8 +71,8 @@ _SPEC_COUNT = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "mixing",
     "delete",
-    params=(("entryId", "str"),),
-    result="void",
+    params=(("entryId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -80,8 +81,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "mixing",
     "get",
-    params=(("entryId", "str"), ("version", "int")),
-    result="obj:KalturaMixEntry",
+    params=(("entryId", Kind.STR), ("version", Kind.INT)),
+    result=Kind.obj("KalturaMixEntry"),
     safe=True,
     multirequest=True,
     update=False,
@@ -90,8 +91,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_MIXES_BY_MEDIA_ID = ActionSpec(
     "mixing",
     "getMixesByMediaId",
-    params=(("mediaEntryId", "str"),),
-    result="list:KalturaMixEntry",
+    params=(("mediaEntryId", Kind.STR),),
+    result=Kind.list_of("KalturaMixEntry"),
     safe=True,
     multirequest=True,
     update=False,
@@ -100,8 +101,8 @@ _SPEC_GET_MIXES_BY_MEDIA_ID = ActionSpec(
 _SPEC_GET_READY_MEDIA_ENTRIES = ActionSpec(
     "mixing",
     "getReadyMediaEntries",
-    params=(("mixId", "str"), ("version", "int")),
-    result="list:KalturaMediaEntry",
+    params=(("mixId", Kind.STR), ("version", Kind.INT)),
+    result=Kind.list_of("KalturaMediaEntry"),
     safe=True,
     multirequest=True,
     update=False,
@@ -110,8 +111,8 @@ _SPEC_GET_READY_MEDIA_ENTRIES = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "mixing",
     "list",
-    params=(("filter", "obj:KalturaMixEntryFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaMixListResponse",
+    params=(("filter", Kind.obj("KalturaMixEntryFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaMixListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -119,8 +120,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "mixing",
     "update",
-    params=(("entryId", "str"), ("mixEntry", "obj:KalturaMixEntry")),
-    result="obj:KalturaMixEntry",
+    params=(("entryId", Kind.STR), ("mixEntry", Kind.obj("KalturaMixEntry"))),
+    result=Kind.obj("KalturaMixEntry"),
     safe=False,
     multirequest=True,
     update=True,

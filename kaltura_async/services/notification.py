@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.notification_type import NotificationType
@@ -16,8 +17,8 @@ __all__ = ["NotificationService"]
 _SPEC_GET_CLIENT_NOTIFICATION = ActionSpec(
     "notification",
     "getClientNotification",
-    params=(("entryId", "str"), ("type", "enum:KalturaNotificationType")),
-    result="obj:KalturaClientNotification",
+    params=(("entryId", Kind.STR), ("type", Kind.enum("KalturaNotificationType"))),
+    result=Kind.obj("KalturaClientNotification"),
     safe=True,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.report_interval import ReportInterval
@@ -23,8 +24,8 @@ __all__ = ["PartnerService"]
 _SPEC_COUNT = ActionSpec(
     "partner",
     "count",
-    params=(("filter", "obj:KalturaPartnerFilter"),),
-    result="int",
+    params=(("filter", Kind.obj("KalturaPartnerFilter")),),
+    result=Kind.INT,
     safe=True,
     multirequest=True,
     update=False,
@@ -32,8 +33,8 @@ _SPEC_COUNT = ActionSpec(
 _SPEC_GET = ActionSpec(
     "partner",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaPartner",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaPartner"),
     safe=True,
     multirequest=True,
     update=False,
@@ -42,7 +43,7 @@ _SPEC_GET_INFO = ActionSpec(
     "partner",
     "getInfo",
     params=(),
-    result="obj:KalturaPartner",
+    result=Kind.obj("KalturaPartner"),
     safe=True,
     multirequest=True,
     update=False,
@@ -50,8 +51,8 @@ _SPEC_GET_INFO = ActionSpec(
 _SPEC_GET_PUBLIC_INFO = ActionSpec(
     "partner",
     "getPublicInfo",
-    params=(("id", "int"),),
-    result="obj:KalturaPartnerPublicInfo",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaPartnerPublicInfo"),
     safe=True,
     multirequest=True,
     update=False,
@@ -59,8 +60,8 @@ _SPEC_GET_PUBLIC_INFO = ActionSpec(
 _SPEC_GET_SECRETS = ActionSpec(
     "partner",
     "getSecrets",
-    params=(("partnerId", "int"), ("adminEmail", "str"), ("cmsPassword", "str"), ("otp", "str")),
-    result="obj:KalturaPartner",
+    params=(("partnerId", Kind.INT), ("adminEmail", Kind.STR), ("cmsPassword", Kind.STR), ("otp", Kind.STR)),
+    result=Kind.obj("KalturaPartner"),
     safe=True,
     multirequest=True,
     update=False,
@@ -70,7 +71,7 @@ _SPEC_GET_STATISTICS = ActionSpec(
     "partner",
     "getStatistics",
     params=(),
-    result="obj:KalturaPartnerStatistics",
+    result=Kind.obj("KalturaPartnerStatistics"),
     safe=True,
     multirequest=True,
     update=False,
@@ -78,8 +79,8 @@ _SPEC_GET_STATISTICS = ActionSpec(
 _SPEC_GET_USAGE = ActionSpec(
     "partner",
     "getUsage",
-    params=(("year", "int"), ("month", "int"), ("resolution", "enum:KalturaReportInterval")),
-    result="obj:KalturaPartnerUsage",
+    params=(("year", Kind.INT), ("month", Kind.INT), ("resolution", Kind.enum("KalturaReportInterval"))),
+    result=Kind.obj("KalturaPartnerUsage"),
     safe=True,
     multirequest=True,
     update=False,
@@ -87,8 +88,8 @@ _SPEC_GET_USAGE = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "partner",
     "list",
-    params=(("filter", "obj:KalturaPartnerFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaPartnerListResponse",
+    params=(("filter", Kind.obj("KalturaPartnerFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaPartnerListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -97,7 +98,7 @@ _SPEC_LIST_FEATURE_STATUS = ActionSpec(
     "partner",
     "listFeatureStatus",
     params=(),
-    result="obj:KalturaFeatureStatusListResponse",
+    result=Kind.obj("KalturaFeatureStatusListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -105,8 +106,8 @@ _SPEC_LIST_FEATURE_STATUS = ActionSpec(
 _SPEC_LIST_PARTNERS_FOR_USER = ActionSpec(
     "partner",
     "listPartnersForUser",
-    params=(("partnerFilter", "obj:KalturaPartnerFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaPartnerListResponse",
+    params=(("partnerFilter", Kind.obj("KalturaPartnerFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaPartnerListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -114,8 +115,8 @@ _SPEC_LIST_PARTNERS_FOR_USER = ActionSpec(
 _SPEC_REGISTER = ActionSpec(
     "partner",
     "register",
-    params=(("partner", "obj:KalturaPartner"), ("cmsPassword", "str"), ("templatePartnerId", "int"), ("silent", "bool")),
-    result="obj:KalturaPartner",
+    params=(("partner", Kind.obj("KalturaPartner")), ("cmsPassword", Kind.STR), ("templatePartnerId", Kind.INT), ("silent", Kind.BOOL)),
+    result=Kind.obj("KalturaPartner"),
     safe=False,
     multirequest=True,
     update=False,
@@ -124,8 +125,8 @@ _SPEC_REGISTER = ActionSpec(
 _SPEC_REGISTRATION_VALIDATION = ActionSpec(
     "partner",
     "registrationValidation",
-    params=(("partner", "obj:KalturaPartner"), ("cmsPassword", "str"), ("templatePartnerId", "int"), ("silent", "bool")),
-    result="bool",
+    params=(("partner", Kind.obj("KalturaPartner")), ("cmsPassword", Kind.STR), ("templatePartnerId", Kind.INT), ("silent", Kind.BOOL)),
+    result=Kind.BOOL,
     safe=False,
     multirequest=True,
     update=False,
@@ -134,8 +135,8 @@ _SPEC_REGISTRATION_VALIDATION = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "partner",
     "update",
-    params=(("partner", "obj:KalturaPartner"), ("allowEmpty", "bool")),
-    result="obj:KalturaPartner",
+    params=(("partner", Kind.obj("KalturaPartner")), ("allowEmpty", Kind.BOOL)),
+    result=Kind.obj("KalturaPartner"),
     safe=False,
     multirequest=True,
     update=True,

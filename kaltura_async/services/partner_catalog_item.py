@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.vendor_catalog_item import VendorCatalogItem
@@ -15,8 +16,8 @@ __all__ = ["PartnerCatalogItemService"]
 _SPEC_ADD = ActionSpec(
     "reach_partnercatalogitem",
     "add",
-    params=(("id", "int"), ("defaultReachProfileId", "int")),
-    result="obj:KalturaVendorCatalogItem",
+    params=(("id", Kind.INT), ("defaultReachProfileId", Kind.INT)),
+    result=Kind.obj("KalturaVendorCatalogItem"),
     safe=False,
     multirequest=True,
     update=False,
@@ -25,8 +26,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "reach_partnercatalogitem",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,

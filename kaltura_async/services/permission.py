@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["PermissionService"]
 _SPEC_ADD = ActionSpec(
     "permission",
     "add",
-    params=(("permission", "obj:KalturaPermission"),),
-    result="obj:KalturaPermission",
+    params=(("permission", Kind.obj("KalturaPermission")),),
+    result=Kind.obj("KalturaPermission"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "permission",
     "delete",
-    params=(("permissionName", "str"),),
-    result="obj:KalturaPermission",
+    params=(("permissionName", Kind.STR),),
+    result=Kind.obj("KalturaPermission"),
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "permission",
     "get",
-    params=(("permissionName", "str"),),
-    result="obj:KalturaPermission",
+    params=(("permissionName", Kind.STR),),
+    result=Kind.obj("KalturaPermission"),
     safe=True,
     multirequest=True,
     update=False,
@@ -49,7 +50,7 @@ _SPEC_GET_CURRENT_PERMISSIONS = ActionSpec(
     "permission",
     "getCurrentPermissions",
     params=(),
-    result="str",
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_GET_CURRENT_PERMISSIONS = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "permission",
     "list",
-    params=(("filter", "obj:KalturaPermissionFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaPermissionListResponse",
+    params=(("filter", Kind.obj("KalturaPermissionFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaPermissionListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -66,8 +67,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "permission",
     "update",
-    params=(("permissionName", "str"), ("permission", "obj:KalturaPermission")),
-    result="obj:KalturaPermission",
+    params=(("permissionName", Kind.STR), ("permission", Kind.obj("KalturaPermission"))),
+    result=Kind.obj("KalturaPermission"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["PermissionItemService"]
 _SPEC_ADD = ActionSpec(
     "permissionitem",
     "add",
-    params=(("permissionItem", "obj:KalturaPermissionItem"),),
-    result="obj:KalturaPermissionItem",
+    params=(("permissionItem", Kind.obj("KalturaPermissionItem")),),
+    result=Kind.obj("KalturaPermissionItem"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "permissionitem",
     "delete",
-    params=(("permissionItemId", "int"),),
-    result="obj:KalturaPermissionItem",
+    params=(("permissionItemId", Kind.INT),),
+    result=Kind.obj("KalturaPermissionItem"),
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "permissionitem",
     "get",
-    params=(("permissionItemId", "int"),),
-    result="obj:KalturaPermissionItem",
+    params=(("permissionItemId", Kind.INT),),
+    result=Kind.obj("KalturaPermissionItem"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "permissionitem",
     "list",
-    params=(("filter", "obj:KalturaPermissionItemFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaPermissionItemListResponse",
+    params=(("filter", Kind.obj("KalturaPermissionItemFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaPermissionItemListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "permissionitem",
     "update",
-    params=(("permissionItemId", "int"), ("permissionItem", "obj:KalturaPermissionItem")),
-    result="obj:KalturaPermissionItem",
+    params=(("permissionItemId", Kind.INT), ("permissionItem", Kind.obj("KalturaPermissionItem"))),
+    result=Kind.obj("KalturaPermissionItem"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.string_value import StringValue
@@ -15,8 +16,8 @@ __all__ = ["PexipService"]
 _SPEC_GENERATE_SIP_URL = ActionSpec(
     "sip_pexip",
     "generateSipUrl",
-    params=(("entryId", "str"), ("regenerate", "bool"), ("sourceType", "int")),
-    result="str",
+    params=(("entryId", Kind.STR), ("regenerate", Kind.BOOL), ("sourceType", Kind.INT)),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -26,7 +27,7 @@ _SPEC_HANDLE_INCOMING_CALL = ActionSpec(
     "sip_pexip",
     "handleIncomingCall",
     params=(),
-    result="void",
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -34,8 +35,8 @@ _SPEC_HANDLE_INCOMING_CALL = ActionSpec(
 _SPEC_LIST_ROOMS = ActionSpec(
     "sip_pexip",
     "listRooms",
-    params=(("offset", "int"), ("pageSize", "int"), ("activeOnly", "bool")),
-    result="list:KalturaStringValue",
+    params=(("offset", Kind.INT), ("pageSize", Kind.INT), ("activeOnly", Kind.BOOL)),
+    result=Kind.list_of("KalturaStringValue"),
     safe=True,
     multirequest=True,
     update=False,

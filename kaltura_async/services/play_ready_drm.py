@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.play_ready_content_key import PlayReadyContentKey
@@ -17,7 +18,7 @@ _SPEC_GENERATE_KEY = ActionSpec(
     "playready_playreadydrm",
     "generateKey",
     params=(),
-    result="obj:KalturaPlayReadyContentKey",
+    result=Kind.obj("KalturaPlayReadyContentKey"),
     safe=False,
     multirequest=True,
     update=False,
@@ -25,8 +26,8 @@ _SPEC_GENERATE_KEY = ActionSpec(
 _SPEC_GET_CONTENT_KEYS = ActionSpec(
     "playready_playreadydrm",
     "getContentKeys",
-    params=(("keyIds", "str"),),
-    result="list:KalturaPlayReadyContentKey",
+    params=(("keyIds", Kind.STR),),
+    result=Kind.list_of("KalturaPlayReadyContentKey"),
     safe=True,
     multirequest=True,
     update=False,
@@ -35,8 +36,8 @@ _SPEC_GET_CONTENT_KEYS = ActionSpec(
 _SPEC_GET_ENTRY_CONTENT_KEY = ActionSpec(
     "playready_playreadydrm",
     "getEntryContentKey",
-    params=(("entryId", "str"), ("createIfMissing", "bool")),
-    result="obj:KalturaPlayReadyContentKey",
+    params=(("entryId", Kind.STR), ("createIfMissing", Kind.BOOL)),
+    result=Kind.obj("KalturaPlayReadyContentKey"),
     safe=True,
     multirequest=True,
     update=False,
@@ -45,8 +46,8 @@ _SPEC_GET_ENTRY_CONTENT_KEY = ActionSpec(
 _SPEC_GET_LICENSE_DETAILS = ActionSpec(
     "playready_playreadydrm",
     "getLicenseDetails",
-    params=(("keyId", "str"), ("deviceId", "str"), ("deviceType", "int"), ("entryId", "str"), ("referrer", "str")),
-    result="obj:KalturaPlayReadyLicenseDetails",
+    params=(("keyId", Kind.STR), ("deviceId", Kind.STR), ("deviceType", Kind.INT), ("entryId", Kind.STR), ("referrer", Kind.STR)),
+    result=Kind.obj("KalturaPlayReadyLicenseDetails"),
     safe=True,
     multirequest=True,
     update=False,

@@ -7,6 +7,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.playlist_type import PlaylistType
@@ -23,8 +24,8 @@ __all__ = ["PlaylistService"]
 _SPEC_ADD = ActionSpec(
     "playlist",
     "add",
-    params=(("playlist", "obj:KalturaPlaylist"), ("updateStats", "bool")),
-    result="obj:KalturaPlaylist",
+    params=(("playlist", Kind.obj("KalturaPlaylist")), ("updateStats", Kind.BOOL)),
+    result=Kind.obj("KalturaPlaylist"),
     safe=False,
     multirequest=True,
     update=False,
@@ -33,8 +34,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_CLONE = ActionSpec(
     "playlist",
     "clone",
-    params=(("id", "str"), ("newPlaylist", "obj:KalturaPlaylist")),
-    result="obj:KalturaPlaylist",
+    params=(("id", Kind.STR), ("newPlaylist", Kind.obj("KalturaPlaylist"))),
+    result=Kind.obj("KalturaPlaylist"),
     safe=False,
     multirequest=True,
     update=False,
@@ -43,8 +44,8 @@ _SPEC_CLONE = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "playlist",
     "delete",
-    params=(("id", "str"),),
-    result="void",
+    params=(("id", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -53,8 +54,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_EXECUTE = ActionSpec(
     "playlist",
     "execute",
-    params=(("id", "str"), ("detailed", "str"), ("playlistContext", "obj:KalturaContext"), ("filter", "obj:KalturaMediaEntryFilterForPlaylist"), ("pager", "obj:KalturaFilterPager")),
-    result="list:KalturaBaseEntry",
+    params=(("id", Kind.STR), ("detailed", Kind.STR), ("playlistContext", Kind.obj("KalturaContext")), ("filter", Kind.obj("KalturaMediaEntryFilterForPlaylist")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.list_of("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -63,8 +64,8 @@ _SPEC_EXECUTE = ActionSpec(
 _SPEC_EXECUTE_FROM_CONTENT = ActionSpec(
     "playlist",
     "executeFromContent",
-    params=(("playlistType", "enum:KalturaPlaylistType"), ("playlistContent", "str"), ("detailed", "str"), ("pager", "obj:KalturaFilterPager")),
-    result="list:KalturaBaseEntry",
+    params=(("playlistType", Kind.enum("KalturaPlaylistType")), ("playlistContent", Kind.STR), ("detailed", Kind.STR), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.list_of("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -73,8 +74,8 @@ _SPEC_EXECUTE_FROM_CONTENT = ActionSpec(
 _SPEC_EXECUTE_FROM_FILTERS = ActionSpec(
     "playlist",
     "executeFromFilters",
-    params=(("filters", "list:KalturaMediaEntryFilterForPlaylist"), ("totalResults", "int"), ("detailed", "str"), ("pager", "obj:KalturaFilterPager")),
-    result="list:KalturaBaseEntry",
+    params=(("filters", Kind.list_of("KalturaMediaEntryFilterForPlaylist")), ("totalResults", Kind.INT), ("detailed", Kind.STR), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.list_of("KalturaBaseEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -83,8 +84,8 @@ _SPEC_EXECUTE_FROM_FILTERS = ActionSpec(
 _SPEC_GET = ActionSpec(
     "playlist",
     "get",
-    params=(("id", "str"), ("version", "int")),
-    result="obj:KalturaPlaylist",
+    params=(("id", Kind.STR), ("version", Kind.INT)),
+    result=Kind.obj("KalturaPlaylist"),
     safe=True,
     multirequest=True,
     update=False,
@@ -93,8 +94,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_STATS_FROM_CONTENT = ActionSpec(
     "playlist",
     "getStatsFromContent",
-    params=(("playlistType", "enum:KalturaPlaylistType"), ("playlistContent", "str")),
-    result="obj:KalturaPlaylist",
+    params=(("playlistType", Kind.enum("KalturaPlaylistType")), ("playlistContent", Kind.STR)),
+    result=Kind.obj("KalturaPlaylist"),
     safe=True,
     multirequest=True,
     update=False,
@@ -103,8 +104,8 @@ _SPEC_GET_STATS_FROM_CONTENT = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "playlist",
     "list",
-    params=(("filter", "obj:KalturaPlaylistFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaPlaylistListResponse",
+    params=(("filter", Kind.obj("KalturaPlaylistFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaPlaylistListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -112,8 +113,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "playlist",
     "update",
-    params=(("id", "str"), ("playlist", "obj:KalturaPlaylist"), ("updateStats", "bool")),
-    result="obj:KalturaPlaylist",
+    params=(("id", Kind.STR), ("playlist", Kind.obj("KalturaPlaylist")), ("updateStats", Kind.BOOL)),
+    result=Kind.obj("KalturaPlaylist"),
     safe=False,
     multirequest=True,
     update=True,

@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 __all__ = ["PollService"]
 
 _SPEC_ADD = ActionSpec(
     "poll_poll",
     "add",
-    params=(("pollType", "str"),),
-    result="str",
+    params=(("pollType", Kind.STR),),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -19,8 +20,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_GET_VOTE = ActionSpec(
     "poll_poll",
     "getVote",
-    params=(("pollId", "str"), ("userId", "str")),
-    result="str",
+    params=(("pollId", Kind.STR), ("userId", Kind.STR)),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_GET_VOTE = ActionSpec(
 _SPEC_GET_VOTES = ActionSpec(
     "poll_poll",
     "getVotes",
-    params=(("pollId", "str"), ("answerIds", "str")),
-    result="str",
+    params=(("pollId", Kind.STR), ("answerIds", Kind.STR)),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_GET_VOTES = ActionSpec(
 _SPEC_RESET_VOTES = ActionSpec(
     "poll_poll",
     "resetVotes",
-    params=(("pollId", "str"),),
-    result="void",
+    params=(("pollId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_RESET_VOTES = ActionSpec(
 _SPEC_VOTE = ActionSpec(
     "poll_poll",
     "vote",
-    params=(("pollId", "str"), ("userId", "str"), ("answerIds", "str")),
-    result="str",
+    params=(("pollId", Kind.STR), ("userId", Kind.STR), ("answerIds", Kind.STR)),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,

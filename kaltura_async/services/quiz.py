@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.quiz_output_type import QuizOutputType
@@ -19,8 +20,8 @@ __all__ = ["QuizService"]
 _SPEC_ADD = ActionSpec(
     "quiz_quiz",
     "add",
-    params=(("entryId", "str"), ("quiz", "obj:KalturaQuiz")),
-    result="obj:KalturaQuiz",
+    params=(("entryId", Kind.STR), ("quiz", Kind.obj("KalturaQuiz"))),
+    result=Kind.obj("KalturaQuiz"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_GET = ActionSpec(
     "quiz_quiz",
     "get",
-    params=(("entryId", "str"),),
-    result="obj:KalturaQuiz",
+    params=(("entryId", Kind.STR),),
+    result=Kind.obj("KalturaQuiz"),
     safe=True,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_URL = ActionSpec(
     "quiz_quiz",
     "getUrl",
-    params=(("entryId", "str"), ("quizOutputType", "enum:KalturaQuizOutputType")),
-    result="str",
+    params=(("entryId", Kind.STR), ("quizOutputType", Kind.enum("KalturaQuizOutputType"))),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_GET_URL = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "quiz_quiz",
     "list",
-    params=(("filter", "obj:KalturaQuizFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaQuizListResponse",
+    params=(("filter", Kind.obj("KalturaQuizFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaQuizListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -58,8 +59,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "quiz_quiz",
     "serve",
-    params=(("entryId", "str"), ("quizOutputType", "enum:KalturaQuizOutputType")),
-    result="serve",
+    params=(("entryId", Kind.STR), ("quizOutputType", Kind.enum("KalturaQuizOutputType"))),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_SERVE = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "quiz_quiz",
     "update",
-    params=(("entryId", "str"), ("quiz", "obj:KalturaQuiz")),
-    result="obj:KalturaQuiz",
+    params=(("entryId", Kind.STR), ("quiz", Kind.obj("KalturaQuiz"))),
+    result=Kind.obj("KalturaQuiz"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.rating_count_filter import RatingCountFilter
@@ -16,8 +17,8 @@ __all__ = ["RatingService"]
 _SPEC_CHECK_RATING = ActionSpec(
     "rating_rating",
     "checkRating",
-    params=(("entryId", "str"),),
-    result="int",
+    params=(("entryId", Kind.STR),),
+    result=Kind.INT,
     safe=True,
     multirequest=True,
     update=False,
@@ -26,8 +27,8 @@ _SPEC_CHECK_RATING = ActionSpec(
 _SPEC_GET_RATING_COUNTS = ActionSpec(
     "rating_rating",
     "getRatingCounts",
-    params=(("filter", "obj:KalturaRatingCountFilter"),),
-    result="obj:KalturaRatingCountListResponse",
+    params=(("filter", Kind.obj("KalturaRatingCountFilter")),),
+    result=Kind.obj("KalturaRatingCountListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -36,8 +37,8 @@ _SPEC_GET_RATING_COUNTS = ActionSpec(
 _SPEC_RATE = ActionSpec(
     "rating_rating",
     "rate",
-    params=(("entryId", "str"), ("rank", "int")),
-    result="int",
+    params=(("entryId", Kind.STR), ("rank", Kind.INT)),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -46,8 +47,8 @@ _SPEC_RATE = ActionSpec(
 _SPEC_REMOVE_RATING = ActionSpec(
     "rating_rating",
     "removeRating",
-    params=(("entryId", "str"),),
-    result="bool",
+    params=(("entryId", Kind.STR),),
+    result=Kind.BOOL,
     safe=False,
     multirequest=True,
     update=False,

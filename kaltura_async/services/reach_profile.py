@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["ReachProfileService"]
 _SPEC_ADD = ActionSpec(
     "reach_reachprofile",
     "add",
-    params=(("reachProfile", "obj:KalturaReachProfile"),),
-    result="obj:KalturaReachProfile",
+    params=(("reachProfile", Kind.obj("KalturaReachProfile")),),
+    result=Kind.obj("KalturaReachProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "reach_reachprofile",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "reach_reachprofile",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaReachProfile",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaReachProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "reach_reachprofile",
     "list",
-    params=(("filter", "obj:KalturaReachProfileFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaReachProfileListResponse",
+    params=(("filter", Kind.obj("KalturaReachProfileFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaReachProfileListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SYNC_CREDIT = ActionSpec(
     "reach_reachprofile",
     "syncCredit",
-    params=(("reachProfileId", "int"),),
-    result="obj:KalturaReachProfile",
+    params=(("reachProfileId", Kind.INT),),
+    result=Kind.obj("KalturaReachProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -67,8 +68,8 @@ _SPEC_SYNC_CREDIT = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "reach_reachprofile",
     "update",
-    params=(("id", "int"), ("reachProfile", "obj:KalturaReachProfile")),
-    result="obj:KalturaReachProfile",
+    params=(("id", Kind.INT), ("reachProfile", Kind.obj("KalturaReachProfile"))),
+    result=Kind.obj("KalturaReachProfile"),
     safe=False,
     multirequest=True,
     update=True,
@@ -77,8 +78,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_STATUS = ActionSpec(
     "reach_reachprofile",
     "updateStatus",
-    params=(("id", "int"), ("status", "int")),
-    result="obj:KalturaReachProfile",
+    params=(("id", Kind.INT), ("status", Kind.INT)),
+    result=Kind.obj("KalturaReachProfile"),
     safe=False,
     multirequest=True,
     update=True,

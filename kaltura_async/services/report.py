@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.report_type import ReportType
@@ -26,8 +27,8 @@ __all__ = ["ReportService"]
 _SPEC_EXECUTE = ActionSpec(
     "report",
     "execute",
-    params=(("id", "int"), ("params", "list:KalturaKeyValue")),
-    result="obj:KalturaReportResponse",
+    params=(("id", Kind.INT), ("params", Kind.list_of("KalturaKeyValue"))),
+    result=Kind.obj("KalturaReportResponse"),
     safe=False,
     multirequest=True,
     update=False,
@@ -36,8 +37,8 @@ _SPEC_EXECUTE = ActionSpec(
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "report",
     "exportToCsv",
-    params=(("params", "obj:KalturaReportExportParams"),),
-    result="obj:KalturaReportExportResponse",
+    params=(("params", Kind.obj("KalturaReportExportParams")),),
+    result=Kind.obj("KalturaReportExportResponse"),
     safe=False,
     multirequest=True,
     update=False,
@@ -46,8 +47,8 @@ _SPEC_EXPORT_TO_CSV = ActionSpec(
 _SPEC_GET_BASE_TOTAL = ActionSpec(
     "report",
     "getBaseTotal",
-    params=(("reportType", "enum:KalturaReportType"), ("reportInputFilter", "obj:KalturaReportInputFilter"), ("objectIds", "str"), ("responseOptions", "obj:KalturaReportResponseOptions")),
-    result="list:KalturaReportBaseTotal",
+    params=(("reportType", Kind.enum("KalturaReportType")), ("reportInputFilter", Kind.obj("KalturaReportInputFilter")), ("objectIds", Kind.STR), ("responseOptions", Kind.obj("KalturaReportResponseOptions"))),
+    result=Kind.list_of("KalturaReportBaseTotal"),
     safe=True,
     multirequest=True,
     update=False,
@@ -56,8 +57,8 @@ _SPEC_GET_BASE_TOTAL = ActionSpec(
 _SPEC_GET_CSV = ActionSpec(
     "report",
     "getCsv",
-    params=(("id", "int"), ("params", "list:KalturaKeyValue"), ("excludedFields", "str")),
-    result="serve",
+    params=(("id", Kind.INT), ("params", Kind.list_of("KalturaKeyValue")), ("excludedFields", Kind.STR)),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -66,8 +67,8 @@ _SPEC_GET_CSV = ActionSpec(
 _SPEC_GET_CSV_FROM_STRING_PARAMS = ActionSpec(
     "report",
     "getCsvFromStringParams",
-    params=(("id", "int"), ("params", "str"), ("excludedFields", "str")),
-    result="serve",
+    params=(("id", Kind.INT), ("params", Kind.STR), ("excludedFields", Kind.STR)),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -76,8 +77,8 @@ _SPEC_GET_CSV_FROM_STRING_PARAMS = ActionSpec(
 _SPEC_GET_GRAPHS = ActionSpec(
     "report",
     "getGraphs",
-    params=(("reportType", "enum:KalturaReportType"), ("reportInputFilter", "obj:KalturaReportInputFilter"), ("dimension", "str"), ("objectIds", "str"), ("responseOptions", "obj:KalturaReportResponseOptions")),
-    result="list:KalturaReportGraph",
+    params=(("reportType", Kind.enum("KalturaReportType")), ("reportInputFilter", Kind.obj("KalturaReportInputFilter")), ("dimension", Kind.STR), ("objectIds", Kind.STR), ("responseOptions", Kind.obj("KalturaReportResponseOptions"))),
+    result=Kind.list_of("KalturaReportGraph"),
     safe=True,
     multirequest=True,
     update=False,
@@ -86,8 +87,8 @@ _SPEC_GET_GRAPHS = ActionSpec(
 _SPEC_GET_TABLE = ActionSpec(
     "report",
     "getTable",
-    params=(("reportType", "enum:KalturaReportType"), ("reportInputFilter", "obj:KalturaReportInputFilter"), ("pager", "obj:KalturaFilterPager"), ("order", "str"), ("objectIds", "str"), ("responseOptions", "obj:KalturaReportResponseOptions")),
-    result="obj:KalturaReportTable",
+    params=(("reportType", Kind.enum("KalturaReportType")), ("reportInputFilter", Kind.obj("KalturaReportInputFilter")), ("pager", Kind.obj("KalturaFilterPager")), ("order", Kind.STR), ("objectIds", Kind.STR), ("responseOptions", Kind.obj("KalturaReportResponseOptions"))),
+    result=Kind.obj("KalturaReportTable"),
     safe=True,
     multirequest=True,
     update=False,
@@ -96,8 +97,8 @@ _SPEC_GET_TABLE = ActionSpec(
 _SPEC_GET_TOTAL = ActionSpec(
     "report",
     "getTotal",
-    params=(("reportType", "enum:KalturaReportType"), ("reportInputFilter", "obj:KalturaReportInputFilter"), ("objectIds", "str"), ("responseOptions", "obj:KalturaReportResponseOptions")),
-    result="obj:KalturaReportTotal",
+    params=(("reportType", Kind.enum("KalturaReportType")), ("reportInputFilter", Kind.obj("KalturaReportInputFilter")), ("objectIds", Kind.STR), ("responseOptions", Kind.obj("KalturaReportResponseOptions"))),
+    result=Kind.obj("KalturaReportTotal"),
     safe=True,
     multirequest=True,
     update=False,
@@ -106,8 +107,8 @@ _SPEC_GET_TOTAL = ActionSpec(
 _SPEC_GET_URL_FOR_REPORT_AS_CSV = ActionSpec(
     "report",
     "getUrlForReportAsCsv",
-    params=(("reportTitle", "str"), ("reportText", "str"), ("headers", "str"), ("reportType", "enum:KalturaReportType"), ("reportInputFilter", "obj:KalturaReportInputFilter"), ("dimension", "str"), ("pager", "obj:KalturaFilterPager"), ("order", "str"), ("objectIds", "str"), ("responseOptions", "obj:KalturaReportResponseOptions")),
-    result="str",
+    params=(("reportTitle", Kind.STR), ("reportText", Kind.STR), ("headers", Kind.STR), ("reportType", Kind.enum("KalturaReportType")), ("reportInputFilter", Kind.obj("KalturaReportInputFilter")), ("dimension", Kind.STR), ("pager", Kind.obj("KalturaFilterPager")), ("order", Kind.STR), ("objectIds", Kind.STR), ("responseOptions", Kind.obj("KalturaReportResponseOptions"))),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -116,8 +117,8 @@ _SPEC_GET_URL_FOR_REPORT_AS_CSV = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "report",
     "serve",
-    params=(("id", "str"),),
-    result="str",
+    params=(("id", Kind.STR),),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.response_profile_status import ResponseProfileStatus
@@ -21,8 +22,8 @@ __all__ = ["ResponseProfileService"]
 _SPEC_ADD = ActionSpec(
     "responseprofile",
     "add",
-    params=(("addResponseProfile", "obj:KalturaResponseProfile"),),
-    result="obj:KalturaResponseProfile",
+    params=(("addResponseProfile", Kind.obj("KalturaResponseProfile")),),
+    result=Kind.obj("KalturaResponseProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -31,8 +32,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_CLONE = ActionSpec(
     "responseprofile",
     "clone",
-    params=(("id", "int"), ("profile", "obj:KalturaResponseProfile")),
-    result="obj:KalturaResponseProfile",
+    params=(("id", Kind.INT), ("profile", Kind.obj("KalturaResponseProfile"))),
+    result=Kind.obj("KalturaResponseProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -41,8 +42,8 @@ _SPEC_CLONE = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "responseprofile",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -51,8 +52,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "responseprofile",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaResponseProfile",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaResponseProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -61,8 +62,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "responseprofile",
     "list",
-    params=(("filter", "obj:KalturaResponseProfileFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaResponseProfileListResponse",
+    params=(("filter", Kind.obj("KalturaResponseProfileFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaResponseProfileListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -70,8 +71,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_RECALCULATE = ActionSpec(
     "responseprofile",
     "recalculate",
-    params=(("options", "obj:KalturaResponseProfileCacheRecalculateOptions"),),
-    result="obj:KalturaResponseProfileCacheRecalculateResults",
+    params=(("options", Kind.obj("KalturaResponseProfileCacheRecalculateOptions")),),
+    result=Kind.obj("KalturaResponseProfileCacheRecalculateResults"),
     safe=False,
     multirequest=True,
     update=False,
@@ -80,8 +81,8 @@ _SPEC_RECALCULATE = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "responseprofile",
     "update",
-    params=(("id", "int"), ("updateResponseProfile", "obj:KalturaResponseProfile")),
-    result="obj:KalturaResponseProfile",
+    params=(("id", Kind.INT), ("updateResponseProfile", Kind.obj("KalturaResponseProfile"))),
+    result=Kind.obj("KalturaResponseProfile"),
     safe=False,
     multirequest=True,
     update=True,
@@ -90,8 +91,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_STATUS = ActionSpec(
     "responseprofile",
     "updateStatus",
-    params=(("id", "int"), ("status", "enum:KalturaResponseProfileStatus")),
-    result="obj:KalturaResponseProfile",
+    params=(("id", Kind.INT), ("status", Kind.enum("KalturaResponseProfileStatus"))),
+    result=Kind.obj("KalturaResponseProfile"),
     safe=False,
     multirequest=True,
     update=True,

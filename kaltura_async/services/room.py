@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -19,8 +20,8 @@ __all__ = ["RoomService"]
 _SPEC_ADD = ActionSpec(
     "room_room",
     "add",
-    params=(("entry", "obj:KalturaRoomEntry"),),
-    result="obj:KalturaRoomEntry",
+    params=(("entry", Kind.obj("KalturaRoomEntry")),),
+    result=Kind.obj("KalturaRoomEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ATTACH_RECORDED_ENTRY = ActionSpec(
     "room_room",
     "attachRecordedEntry",
-    params=(("roomEntryId", "str"), ("mediaEntryId", "str")),
-    result="obj:KalturaMediaEntry",
+    params=(("roomEntryId", Kind.STR), ("mediaEntryId", Kind.STR)),
+    result=Kind.obj("KalturaMediaEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_ATTACH_RECORDED_ENTRY = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "room_room",
     "delete",
-    params=(("roomId", "str"),),
-    result="void",
+    params=(("roomId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "room_room",
     "get",
-    params=(("roomId", "str"),),
-    result="obj:KalturaRoomEntry",
+    params=(("roomId", Kind.STR),),
+    result=Kind.obj("KalturaRoomEntry"),
     safe=True,
     multirequest=True,
     update=False,
@@ -59,8 +60,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "room_room",
     "list",
-    params=(("filter", "obj:KalturaRoomEntryFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaRoomEntryListResponse",
+    params=(("filter", Kind.obj("KalturaRoomEntryFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaRoomEntryListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "room_room",
     "update",
-    params=(("roomId", "str"), ("room", "obj:KalturaRoomEntry")),
-    result="obj:KalturaRoomEntry",
+    params=(("roomId", Kind.STR), ("room", Kind.obj("KalturaRoomEntry"))),
+    result=Kind.obj("KalturaRoomEntry"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.bulk_upload import BulkUpload
@@ -23,8 +24,8 @@ __all__ = ["ScheduleEventService"]
 _SPEC_ADD = ActionSpec(
     "schedule_scheduleevent",
     "add",
-    params=(("scheduleEvent", "obj:KalturaScheduleEvent"),),
-    result="obj:KalturaScheduleEvent",
+    params=(("scheduleEvent", Kind.obj("KalturaScheduleEvent")),),
+    result=Kind.obj("KalturaScheduleEvent"),
     safe=False,
     multirequest=True,
     update=False,
@@ -33,8 +34,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     "schedule_scheduleevent",
     "addFromBulkUpload",
-    params=(("fileData", "file"), ("bulkUploadData", "obj:KalturaBulkUploadScheduleEventJobData")),
-    result="obj:KalturaBulkUpload",
+    params=(("fileData", Kind.FILE), ("bulkUploadData", Kind.obj("KalturaBulkUploadScheduleEventJobData"))),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=False,
     multirequest=True,
     update=False,
@@ -43,8 +44,8 @@ _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
 _SPEC_CANCEL = ActionSpec(
     "schedule_scheduleevent",
     "cancel",
-    params=(("scheduleEventId", "int"),),
-    result="obj:KalturaScheduleEvent",
+    params=(("scheduleEventId", Kind.INT),),
+    result=Kind.obj("KalturaScheduleEvent"),
     safe=False,
     multirequest=True,
     update=False,
@@ -53,8 +54,8 @@ _SPEC_CANCEL = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "schedule_scheduleevent",
     "delete",
-    params=(("scheduleEventId", "int"),),
-    result="obj:KalturaScheduleEvent",
+    params=(("scheduleEventId", Kind.INT),),
+    result=Kind.obj("KalturaScheduleEvent"),
     safe=False,
     multirequest=True,
     update=False,
@@ -63,8 +64,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "schedule_scheduleevent",
     "get",
-    params=(("scheduleEventId", "int"),),
-    result="obj:KalturaScheduleEvent",
+    params=(("scheduleEventId", Kind.INT),),
+    result=Kind.obj("KalturaScheduleEvent"),
     safe=True,
     multirequest=True,
     update=False,
@@ -73,8 +74,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_CONFLICTS = ActionSpec(
     "schedule_scheduleevent",
     "getConflicts",
-    params=(("resourceIds", "str"), ("scheduleEvent", "obj:KalturaScheduleEvent"), ("scheduleEventIdToIgnore", "str"), ("scheduleEventConflictType", "int")),
-    result="obj:KalturaScheduleEventListResponse",
+    params=(("resourceIds", Kind.STR), ("scheduleEvent", Kind.obj("KalturaScheduleEvent")), ("scheduleEventIdToIgnore", Kind.STR), ("scheduleEventConflictType", Kind.INT)),
+    result=Kind.obj("KalturaScheduleEventListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -83,8 +84,8 @@ _SPEC_GET_CONFLICTS = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "schedule_scheduleevent",
     "list",
-    params=(("filter", "obj:KalturaScheduleEventFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaScheduleEventListResponse",
+    params=(("filter", Kind.obj("KalturaScheduleEventFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaScheduleEventListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -92,8 +93,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "schedule_scheduleevent",
     "update",
-    params=(("scheduleEventId", "int"), ("scheduleEvent", "obj:KalturaScheduleEvent")),
-    result="obj:KalturaScheduleEvent",
+    params=(("scheduleEventId", Kind.INT), ("scheduleEvent", Kind.obj("KalturaScheduleEvent"))),
+    result=Kind.obj("KalturaScheduleEvent"),
     safe=False,
     multirequest=True,
     update=True,
@@ -102,8 +103,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_LIVE_FEATURE = ActionSpec(
     "schedule_scheduleevent",
     "updateLiveFeature",
-    params=(("scheduledEventId", "int"), ("featureName", "str"), ("liveFeature", "obj:KalturaLiveFeature")),
-    result="obj:KalturaLiveStreamScheduleEvent",
+    params=(("scheduledEventId", Kind.INT), ("featureName", Kind.STR), ("liveFeature", Kind.obj("KalturaLiveFeature"))),
+    result=Kind.obj("KalturaLiveStreamScheduleEvent"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["ScheduleEventResourceService"]
 _SPEC_ADD = ActionSpec(
     "schedule_scheduleeventresource",
     "add",
-    params=(("scheduleEventResource", "obj:KalturaScheduleEventResource"),),
-    result="obj:KalturaScheduleEventResource",
+    params=(("scheduleEventResource", Kind.obj("KalturaScheduleEventResource")),),
+    result=Kind.obj("KalturaScheduleEventResource"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "schedule_scheduleeventresource",
     "delete",
-    params=(("scheduleEventId", "int"), ("scheduleResourceId", "int")),
-    result="void",
+    params=(("scheduleEventId", Kind.INT), ("scheduleResourceId", Kind.INT)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "schedule_scheduleeventresource",
     "get",
-    params=(("scheduleEventId", "int"), ("scheduleResourceId", "int")),
-    result="obj:KalturaScheduleEventResource",
+    params=(("scheduleEventId", Kind.INT), ("scheduleResourceId", Kind.INT)),
+    result=Kind.obj("KalturaScheduleEventResource"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "schedule_scheduleeventresource",
     "list",
-    params=(("filter", "obj:KalturaScheduleEventResourceFilter"), ("pager", "obj:KalturaFilterPager"), ("filterBlackoutConflicts", "bool")),
-    result="obj:KalturaScheduleEventResourceListResponse",
+    params=(("filter", Kind.obj("KalturaScheduleEventResourceFilter")), ("pager", Kind.obj("KalturaFilterPager")), ("filterBlackoutConflicts", Kind.BOOL)),
+    result=Kind.obj("KalturaScheduleEventResourceListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "schedule_scheduleeventresource",
     "update",
-    params=(("scheduleEventId", "int"), ("scheduleResourceId", "int"), ("scheduleEventResource", "obj:KalturaScheduleEventResource")),
-    result="obj:KalturaScheduleEventResource",
+    params=(("scheduleEventId", Kind.INT), ("scheduleResourceId", Kind.INT), ("scheduleEventResource", Kind.obj("KalturaScheduleEventResource"))),
+    result=Kind.obj("KalturaScheduleEventResource"),
     safe=False,
     multirequest=True,
     update=True,

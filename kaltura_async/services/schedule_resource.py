@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.bulk_upload import BulkUpload
@@ -21,8 +22,8 @@ __all__ = ["ScheduleResourceService"]
 _SPEC_ADD = ActionSpec(
     "schedule_scheduleresource",
     "add",
-    params=(("scheduleResource", "obj:KalturaScheduleResource"),),
-    result="obj:KalturaScheduleResource",
+    params=(("scheduleResource", Kind.obj("KalturaScheduleResource")),),
+    result=Kind.obj("KalturaScheduleResource"),
     safe=False,
     multirequest=True,
     update=False,
@@ -31,8 +32,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     "schedule_scheduleresource",
     "addFromBulkUpload",
-    params=(("fileData", "file"), ("bulkUploadData", "obj:KalturaBulkUploadCsvJobData")),
-    result="obj:KalturaBulkUpload",
+    params=(("fileData", Kind.FILE), ("bulkUploadData", Kind.obj("KalturaBulkUploadCsvJobData"))),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=False,
     multirequest=True,
     update=False,
@@ -41,8 +42,8 @@ _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "schedule_scheduleresource",
     "delete",
-    params=(("scheduleResourceId", "int"),),
-    result="obj:KalturaScheduleResource",
+    params=(("scheduleResourceId", Kind.INT),),
+    result=Kind.obj("KalturaScheduleResource"),
     safe=False,
     multirequest=True,
     update=False,
@@ -51,8 +52,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "schedule_scheduleresource",
     "get",
-    params=(("scheduleResourceId", "int"),),
-    result="obj:KalturaScheduleResource",
+    params=(("scheduleResourceId", Kind.INT),),
+    result=Kind.obj("KalturaScheduleResource"),
     safe=True,
     multirequest=True,
     update=False,
@@ -61,8 +62,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "schedule_scheduleresource",
     "list",
-    params=(("filter", "obj:KalturaScheduleResourceFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaScheduleResourceListResponse",
+    params=(("filter", Kind.obj("KalturaScheduleResourceFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaScheduleResourceListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -70,8 +71,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "schedule_scheduleresource",
     "update",
-    params=(("scheduleResourceId", "int"), ("scheduleResource", "obj:KalturaScheduleResource")),
-    result="obj:KalturaScheduleResource",
+    params=(("scheduleResourceId", Kind.INT), ("scheduleResource", Kind.obj("KalturaScheduleResource"))),
+    result=Kind.obj("KalturaScheduleResource"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -19,8 +20,8 @@ __all__ = ["ScheduledTaskProfileService"]
 _SPEC_ADD = ActionSpec(
     "scheduledtask_scheduledtaskprofile",
     "add",
-    params=(("scheduledTaskProfile", "obj:KalturaScheduledTaskProfile"),),
-    result="obj:KalturaScheduledTaskProfile",
+    params=(("scheduledTaskProfile", Kind.obj("KalturaScheduledTaskProfile")),),
+    result=Kind.obj("KalturaScheduledTaskProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "scheduledtask_scheduledtaskprofile",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "scheduledtask_scheduledtaskprofile",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaScheduledTaskProfile",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaScheduledTaskProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_DRY_RUN_RESULTS = ActionSpec(
     "scheduledtask_scheduledtaskprofile",
     "getDryRunResults",
-    params=(("requestId", "int"),),
-    result="obj:KalturaObjectListResponse",
+    params=(("requestId", Kind.INT),),
+    result=Kind.obj("KalturaObjectListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -59,8 +60,8 @@ _SPEC_GET_DRY_RUN_RESULTS = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "scheduledtask_scheduledtaskprofile",
     "list",
-    params=(("filter", "obj:KalturaScheduledTaskProfileFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaScheduledTaskProfileListResponse",
+    params=(("filter", Kind.obj("KalturaScheduledTaskProfileFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaScheduledTaskProfileListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_REQUEST_DRY_RUN = ActionSpec(
     "scheduledtask_scheduledtaskprofile",
     "requestDryRun",
-    params=(("scheduledTaskProfileId", "int"), ("maxResults", "int")),
-    result="int",
+    params=(("scheduledTaskProfileId", Kind.INT), ("maxResults", Kind.INT)),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -78,8 +79,8 @@ _SPEC_REQUEST_DRY_RUN = ActionSpec(
 _SPEC_SERVE_DRY_RUN_RESULTS = ActionSpec(
     "scheduledtask_scheduledtaskprofile",
     "serveDryRunResults",
-    params=(("requestId", "int"),),
-    result="serve",
+    params=(("requestId", Kind.INT),),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -88,8 +89,8 @@ _SPEC_SERVE_DRY_RUN_RESULTS = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "scheduledtask_scheduledtaskprofile",
     "update",
-    params=(("id", "int"), ("scheduledTaskProfile", "obj:KalturaScheduledTaskProfile")),
-    result="obj:KalturaScheduledTaskProfile",
+    params=(("id", Kind.INT), ("scheduledTaskProfile", Kind.obj("KalturaScheduledTaskProfile"))),
+    result=Kind.obj("KalturaScheduledTaskProfile"),
     safe=False,
     multirequest=True,
     update=True,

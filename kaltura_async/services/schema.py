@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.schema_type import SchemaType
@@ -15,8 +16,8 @@ __all__ = ["SchemaService"]
 _SPEC_SERVE = ActionSpec(
     "schema",
     "serve",
-    params=(("type", "enum:KalturaSchemaType"),),
-    result="serve",
+    params=(("type", Kind.enum("KalturaSchemaType")),),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,

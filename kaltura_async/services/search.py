@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.media_type import MediaType
@@ -21,8 +22,8 @@ __all__ = ["SearchService"]
 _SPEC_EXTERNAL_LOGIN = ActionSpec(
     "search",
     "externalLogin",
-    params=(("searchSource", "enum:KalturaSearchProviderType"), ("userName", "str"), ("password", "str")),
-    result="obj:KalturaSearchAuthData",
+    params=(("searchSource", Kind.enum("KalturaSearchProviderType")), ("userName", Kind.STR), ("password", Kind.STR)),
+    result=Kind.obj("KalturaSearchAuthData"),
     safe=False,
     multirequest=True,
     update=False,
@@ -31,8 +32,8 @@ _SPEC_EXTERNAL_LOGIN = ActionSpec(
 _SPEC_GET_MEDIA_INFO = ActionSpec(
     "search",
     "getMediaInfo",
-    params=(("searchResult", "obj:KalturaSearchResult"),),
-    result="obj:KalturaSearchResult",
+    params=(("searchResult", Kind.obj("KalturaSearchResult")),),
+    result=Kind.obj("KalturaSearchResult"),
     safe=True,
     multirequest=True,
     update=False,
@@ -41,8 +42,8 @@ _SPEC_GET_MEDIA_INFO = ActionSpec(
 _SPEC_SEARCH = ActionSpec(
     "search",
     "search",
-    params=(("search", "obj:KalturaSearch"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaSearchResultResponse",
+    params=(("search", Kind.obj("KalturaSearch")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaSearchResultResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -51,8 +52,8 @@ _SPEC_SEARCH = ActionSpec(
 _SPEC_SEARCH_URL = ActionSpec(
     "search",
     "searchUrl",
-    params=(("mediaType", "enum:KalturaMediaType"), ("url", "str")),
-    result="obj:KalturaSearchResult",
+    params=(("mediaType", Kind.enum("KalturaMediaType")), ("url", Kind.STR)),
+    result=Kind.obj("KalturaSearchResult"),
     safe=True,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.e_search_history_filter import ESearchHistoryFilter
@@ -16,8 +17,8 @@ __all__ = ["SearchHistoryService"]
 _SPEC_DELETE = ActionSpec(
     "searchhistory_searchhistory",
     "delete",
-    params=(("searchTerm", "str"),),
-    result="void",
+    params=(("searchTerm", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -26,8 +27,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "searchhistory_searchhistory",
     "exportToCsv",
-    params=(("filter", "obj:KalturaESearchHistoryFilter"),),
-    result="str",
+    params=(("filter", Kind.obj("KalturaESearchHistoryFilter")),),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -36,8 +37,8 @@ _SPEC_EXPORT_TO_CSV = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "searchhistory_searchhistory",
     "list",
-    params=(("filter", "obj:KalturaESearchHistoryFilter"),),
-    result="obj:KalturaESearchHistoryListResponse",
+    params=(("filter", Kind.obj("KalturaESearchHistoryFilter")),),
+    result=Kind.obj("KalturaESearchHistoryListResponse"),
     safe=True,
     multirequest=True,
     update=False,

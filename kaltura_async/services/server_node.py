@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["ServerNodeService"]
 _SPEC_ADD = ActionSpec(
     "servernode",
     "add",
-    params=(("serverNode", "obj:KalturaServerNode"),),
-    result="obj:KalturaServerNode",
+    params=(("serverNode", Kind.obj("KalturaServerNode")),),
+    result=Kind.obj("KalturaServerNode"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "servernode",
     "delete",
-    params=(("serverNodeId", "str"),),
-    result="void",
+    params=(("serverNodeId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_DISABLE = ActionSpec(
     "servernode",
     "disable",
-    params=(("serverNodeId", "str"),),
-    result="obj:KalturaServerNode",
+    params=(("serverNodeId", Kind.STR),),
+    result=Kind.obj("KalturaServerNode"),
     safe=False,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_DISABLE = ActionSpec(
 _SPEC_ENABLE = ActionSpec(
     "servernode",
     "enable",
-    params=(("serverNodeId", "str"),),
-    result="obj:KalturaServerNode",
+    params=(("serverNodeId", Kind.STR),),
+    result=Kind.obj("KalturaServerNode"),
     safe=False,
     multirequest=True,
     update=False,
@@ -58,8 +59,8 @@ _SPEC_ENABLE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "servernode",
     "get",
-    params=(("serverNodeId", "int"),),
-    result="obj:KalturaServerNode",
+    params=(("serverNodeId", Kind.INT),),
+    result=Kind.obj("KalturaServerNode"),
     safe=True,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_FULL_PATH = ActionSpec(
     "servernode",
     "getFullPath",
-    params=(("hostName", "str"), ("protocol", "str"), ("deliveryFormat", "str"), ("deliveryType", "str")),
-    result="str",
+    params=(("hostName", Kind.STR), ("protocol", Kind.STR), ("deliveryFormat", Kind.STR), ("deliveryType", Kind.STR)),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -78,8 +79,8 @@ _SPEC_GET_FULL_PATH = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "servernode",
     "list",
-    params=(("filter", "obj:KalturaServerNodeFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaServerNodeListResponse",
+    params=(("filter", Kind.obj("KalturaServerNodeFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaServerNodeListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -87,8 +88,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_MARK_OFFLINE = ActionSpec(
     "servernode",
     "markOffline",
-    params=(("serverNodeId", "str"),),
-    result="obj:KalturaServerNode",
+    params=(("serverNodeId", Kind.STR),),
+    result=Kind.obj("KalturaServerNode"),
     safe=False,
     multirequest=True,
     update=False,
@@ -97,8 +98,8 @@ _SPEC_MARK_OFFLINE = ActionSpec(
 _SPEC_REPORT_STATUS = ActionSpec(
     "servernode",
     "reportStatus",
-    params=(("hostName", "str"), ("serverNode", "obj:KalturaServerNode"), ("serverNodeStatus", "int")),
-    result="obj:KalturaServerNode",
+    params=(("hostName", Kind.STR), ("serverNode", Kind.obj("KalturaServerNode")), ("serverNodeStatus", Kind.INT)),
+    result=Kind.obj("KalturaServerNode"),
     safe=False,
     multirequest=True,
     update=False,
@@ -107,8 +108,8 @@ _SPEC_REPORT_STATUS = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "servernode",
     "update",
-    params=(("serverNodeId", "int"), ("serverNode", "obj:KalturaServerNode")),
-    result="obj:KalturaServerNode",
+    params=(("serverNodeId", Kind.INT), ("serverNode", Kind.obj("KalturaServerNode"))),
+    result=Kind.obj("KalturaServerNode"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.session_type import SessionType
@@ -18,7 +19,7 @@ _SPEC_END = ActionSpec(
     "session",
     "end",
     params=(),
-    result="void",
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -26,8 +27,8 @@ _SPEC_END = ActionSpec(
 _SPEC_GET = ActionSpec(
     "session",
     "get",
-    params=(("session", "str"),),
-    result="obj:KalturaSessionInfo",
+    params=(("session", Kind.STR),),
+    result=Kind.obj("KalturaSessionInfo"),
     safe=True,
     multirequest=True,
     update=False,
@@ -35,8 +36,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_IMPERSONATE = ActionSpec(
     "session",
     "impersonate",
-    params=(("secret", "str"), ("impersonatedPartnerId", "int"), ("userId", "str"), ("type", "enum:KalturaSessionType"), ("partnerId", "int"), ("expiry", "int"), ("privileges", "str")),
-    result="str",
+    params=(("secret", Kind.STR), ("impersonatedPartnerId", Kind.INT), ("userId", Kind.STR), ("type", Kind.enum("KalturaSessionType")), ("partnerId", Kind.INT), ("expiry", Kind.INT), ("privileges", Kind.STR)),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -45,8 +46,8 @@ _SPEC_IMPERSONATE = ActionSpec(
 _SPEC_IMPERSONATE_BY_KS = ActionSpec(
     "session",
     "impersonateByKs",
-    params=(("session", "str"), ("type", "enum:KalturaSessionType"), ("expiry", "int"), ("privileges", "str")),
-    result="obj:KalturaSessionInfo",
+    params=(("session", Kind.STR), ("type", Kind.enum("KalturaSessionType")), ("expiry", Kind.INT), ("privileges", Kind.STR)),
+    result=Kind.obj("KalturaSessionInfo"),
     safe=False,
     multirequest=True,
     update=False,
@@ -55,8 +56,8 @@ _SPEC_IMPERSONATE_BY_KS = ActionSpec(
 _SPEC_START = ActionSpec(
     "session",
     "start",
-    params=(("secret", "str"), ("userId", "str"), ("type", "enum:KalturaSessionType"), ("partnerId", "int"), ("expiry", "int"), ("privileges", "str")),
-    result="str",
+    params=(("secret", Kind.STR), ("userId", Kind.STR), ("type", Kind.enum("KalturaSessionType")), ("partnerId", Kind.INT), ("expiry", Kind.INT), ("privileges", Kind.STR)),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -65,8 +66,8 @@ _SPEC_START = ActionSpec(
 _SPEC_START_WIDGET_SESSION = ActionSpec(
     "session",
     "startWidgetSession",
-    params=(("widgetId", "str"), ("expiry", "int")),
-    result="obj:KalturaStartWidgetSessionResponse",
+    params=(("widgetId", Kind.STR), ("expiry", Kind.INT)),
+    result=Kind.obj("KalturaStartWidgetSessionResponse"),
     safe=False,
     multirequest=True,
     update=False,

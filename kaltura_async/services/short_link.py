@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["ShortLinkService"]
 _SPEC_ADD = ActionSpec(
     "shortlink_shortlink",
     "add",
-    params=(("shortLink", "obj:KalturaShortLink"),),
-    result="obj:KalturaShortLink",
+    params=(("shortLink", Kind.obj("KalturaShortLink")),),
+    result=Kind.obj("KalturaShortLink"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "shortlink_shortlink",
     "delete",
-    params=(("id", "str"),),
-    result="obj:KalturaShortLink",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaShortLink"),
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "shortlink_shortlink",
     "get",
-    params=(("id", "str"),),
-    result="obj:KalturaShortLink",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaShortLink"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GOTO = ActionSpec(
     "shortlink_shortlink",
     "goto",
-    params=(("id", "str"), ("proxy", "bool")),
-    result="serve",
+    params=(("id", Kind.STR), ("proxy", Kind.BOOL)),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -58,8 +59,8 @@ _SPEC_GOTO = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "shortlink_shortlink",
     "list",
-    params=(("filter", "obj:KalturaShortLinkFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaShortLinkListResponse",
+    params=(("filter", Kind.obj("KalturaShortLinkFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaShortLinkListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -67,8 +68,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "shortlink_shortlink",
     "update",
-    params=(("id", "str"), ("shortLink", "obj:KalturaShortLink")),
-    result="obj:KalturaShortLink",
+    params=(("id", Kind.STR), ("shortLink", Kind.obj("KalturaShortLink"))),
+    result=Kind.obj("KalturaShortLink"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["SsoService"]
 _SPEC_ADD = ActionSpec(
     "sso_sso",
     "add",
-    params=(("sso", "obj:KalturaSso"),),
-    result="obj:KalturaSso",
+    params=(("sso", Kind.obj("KalturaSso")),),
+    result=Kind.obj("KalturaSso"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "sso_sso",
     "delete",
-    params=(("ssoId", "int"),),
-    result="obj:KalturaSso",
+    params=(("ssoId", Kind.INT),),
+    result=Kind.obj("KalturaSso"),
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "sso_sso",
     "get",
-    params=(("ssoId", "int"),),
-    result="obj:KalturaSso",
+    params=(("ssoId", Kind.INT),),
+    result=Kind.obj("KalturaSso"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "sso_sso",
     "list",
-    params=(("filter", "obj:KalturaSsoFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaSsoListResponse",
+    params=(("filter", Kind.obj("KalturaSsoFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaSsoListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_LOGIN = ActionSpec(
     "sso_sso",
     "login",
-    params=(("userId", "str"), ("applicationType", "str"), ("partnerId", "int")),
-    result="str",
+    params=(("userId", Kind.STR), ("applicationType", Kind.STR), ("partnerId", Kind.INT)),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -67,8 +68,8 @@ _SPEC_LOGIN = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "sso_sso",
     "update",
-    params=(("ssoId", "int"), ("sso", "obj:KalturaSso")),
-    result="obj:KalturaSso",
+    params=(("ssoId", Kind.INT), ("sso", Kind.obj("KalturaSso"))),
+    result=Kind.obj("KalturaSso"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.ce_error import CEError
@@ -17,8 +18,8 @@ __all__ = ["StatsService"]
 _SPEC_COLLECT = ActionSpec(
     "stats",
     "collect",
-    params=(("event", "obj:KalturaStatsEvent"),),
-    result="bool",
+    params=(("event", Kind.obj("KalturaStatsEvent")),),
+    result=Kind.BOOL,
     safe=False,
     multirequest=True,
     update=False,
@@ -27,8 +28,8 @@ _SPEC_COLLECT = ActionSpec(
 _SPEC_KMC_COLLECT = ActionSpec(
     "stats",
     "kmcCollect",
-    params=(("kmcEvent", "obj:KalturaStatsKmcEvent"),),
-    result="void",
+    params=(("kmcEvent", Kind.obj("KalturaStatsKmcEvent")),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -37,8 +38,8 @@ _SPEC_KMC_COLLECT = ActionSpec(
 _SPEC_REPORT_DEVICE_CAPABILITIES = ActionSpec(
     "stats",
     "reportDeviceCapabilities",
-    params=(("data", "str"),),
-    result="void",
+    params=(("data", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -47,8 +48,8 @@ _SPEC_REPORT_DEVICE_CAPABILITIES = ActionSpec(
 _SPEC_REPORT_ERROR = ActionSpec(
     "stats",
     "reportError",
-    params=(("errorCode", "str"), ("errorMessage", "str")),
-    result="void",
+    params=(("errorCode", Kind.STR), ("errorMessage", Kind.STR)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_REPORT_ERROR = ActionSpec(
 _SPEC_REPORT_KCE_ERROR = ActionSpec(
     "stats",
     "reportKceError",
-    params=(("kalturaCEError", "obj:KalturaCEError"),),
-    result="obj:KalturaCEError",
+    params=(("kalturaCEError", Kind.obj("KalturaCEError")),),
+    result=Kind.obj("KalturaCEError"),
     safe=False,
     multirequest=True,
     update=False,

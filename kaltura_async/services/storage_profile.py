@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.storage_profile_status import StorageProfileStatus
@@ -19,8 +20,8 @@ __all__ = ["StorageProfileService"]
 _SPEC_ADD = ActionSpec(
     "storageprofile",
     "add",
-    params=(("storageProfile", "obj:KalturaStorageProfile"),),
-    result="obj:KalturaStorageProfile",
+    params=(("storageProfile", Kind.obj("KalturaStorageProfile")),),
+    result=Kind.obj("KalturaStorageProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_GET = ActionSpec(
     "storageprofile",
     "get",
-    params=(("storageProfileId", "int"),),
-    result="obj:KalturaStorageProfile",
+    params=(("storageProfileId", Kind.INT),),
+    result=Kind.obj("KalturaStorageProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "storageprofile",
     "list",
-    params=(("filter", "obj:KalturaStorageProfileFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaStorageProfileListResponse",
+    params=(("filter", Kind.obj("KalturaStorageProfileFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaStorageProfileListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "storageprofile",
     "update",
-    params=(("storageProfileId", "int"), ("storageProfile", "obj:KalturaStorageProfile")),
-    result="obj:KalturaStorageProfile",
+    params=(("storageProfileId", Kind.INT), ("storageProfile", Kind.obj("KalturaStorageProfile"))),
+    result=Kind.obj("KalturaStorageProfile"),
     safe=False,
     multirequest=True,
     update=True,
@@ -58,8 +59,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_STATUS = ActionSpec(
     "storageprofile",
     "updateStatus",
-    params=(("storageId", "int"), ("status", "enum:KalturaStorageProfileStatus")),
-    result="void",
+    params=(("storageId", Kind.INT), ("status", Kind.enum("KalturaStorageProfileStatus"))),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=True,

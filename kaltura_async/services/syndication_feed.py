@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.base_syndication_feed import BaseSyndicationFeed
@@ -19,8 +20,8 @@ __all__ = ["SyndicationFeedService"]
 _SPEC_ADD = ActionSpec(
     "syndicationfeed",
     "add",
-    params=(("syndicationFeed", "obj:KalturaBaseSyndicationFeed"),),
-    result="obj:KalturaBaseSyndicationFeed",
+    params=(("syndicationFeed", Kind.obj("KalturaBaseSyndicationFeed")),),
+    result=Kind.obj("KalturaBaseSyndicationFeed"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "syndicationfeed",
     "delete",
-    params=(("id", "str"),),
-    result="void",
+    params=(("id", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "syndicationfeed",
     "get",
-    params=(("id", "str"),),
-    result="obj:KalturaBaseSyndicationFeed",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaBaseSyndicationFeed"),
     safe=True,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_ENTRY_COUNT = ActionSpec(
     "syndicationfeed",
     "getEntryCount",
-    params=(("feedId", "str"),),
-    result="obj:KalturaSyndicationFeedEntryCount",
+    params=(("feedId", Kind.STR),),
+    result=Kind.obj("KalturaSyndicationFeedEntryCount"),
     safe=True,
     multirequest=True,
     update=False,
@@ -59,8 +60,8 @@ _SPEC_GET_ENTRY_COUNT = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "syndicationfeed",
     "list",
-    params=(("filter", "obj:KalturaBaseSyndicationFeedFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaBaseSyndicationFeedListResponse",
+    params=(("filter", Kind.obj("KalturaBaseSyndicationFeedFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaBaseSyndicationFeedListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_REQUEST_CONVERSION = ActionSpec(
     "syndicationfeed",
     "requestConversion",
-    params=(("feedId", "str"),),
-    result="str",
+    params=(("feedId", Kind.STR),),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -78,8 +79,8 @@ _SPEC_REQUEST_CONVERSION = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "syndicationfeed",
     "update",
-    params=(("id", "str"), ("syndicationFeed", "obj:KalturaBaseSyndicationFeed")),
-    result="obj:KalturaBaseSyndicationFeed",
+    params=(("id", Kind.STR), ("syndicationFeed", Kind.obj("KalturaBaseSyndicationFeed"))),
+    result=Kind.obj("KalturaBaseSyndicationFeed"),
     safe=False,
     multirequest=True,
     update=True,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 __all__ = ["SystemService"]
 
@@ -11,7 +12,7 @@ _SPEC_GET_HEALTH_CHECK = ActionSpec(
     "system",
     "getHealthCheck",
     params=(),
-    result="str",
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -20,7 +21,7 @@ _SPEC_GET_TIME = ActionSpec(
     "system",
     "getTime",
     params=(),
-    result="int",
+    result=Kind.INT,
     safe=True,
     multirequest=True,
     update=False,
@@ -29,7 +30,7 @@ _SPEC_GET_VERSION = ActionSpec(
     "system",
     "getVersion",
     params=(),
-    result="str",
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -38,7 +39,7 @@ _SPEC_PING = ActionSpec(
     "system",
     "ping",
     params=(),
-    result="bool",
+    result=Kind.BOOL,
     safe=True,
     multirequest=True,
     update=False,
@@ -47,7 +48,7 @@ _SPEC_PING_DATABASE = ActionSpec(
     "system",
     "pingDatabase",
     params=(),
-    result="bool",
+    result=Kind.BOOL,
     safe=True,
     multirequest=True,
     update=False,

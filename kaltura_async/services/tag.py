@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,7 +19,7 @@ _SPEC_DELETE_PENDING = ActionSpec(
     "tagsearch_tag",
     "deletePending",
     params=(),
-    result="int",
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -26,8 +27,8 @@ _SPEC_DELETE_PENDING = ActionSpec(
 _SPEC_INDEX_CATEGORY_ENTRY_TAGS = ActionSpec(
     "tagsearch_tag",
     "indexCategoryEntryTags",
-    params=(("categoryId", "int"), ("pcToDecrement", "str"), ("pcToIncrement", "str")),
-    result="void",
+    params=(("categoryId", Kind.INT), ("pcToDecrement", Kind.STR), ("pcToIncrement", Kind.STR)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -36,8 +37,8 @@ _SPEC_INDEX_CATEGORY_ENTRY_TAGS = ActionSpec(
 _SPEC_SEARCH = ActionSpec(
     "tagsearch_tag",
     "search",
-    params=(("tagFilter", "obj:KalturaTagFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaTagListResponse",
+    params=(("tagFilter", Kind.obj("KalturaTagFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaTagListResponse"),
     safe=True,
     multirequest=True,
     update=False,

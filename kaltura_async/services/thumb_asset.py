@@ -7,6 +7,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.asset_filter import AssetFilter
@@ -25,8 +26,8 @@ __all__ = ["ThumbAssetService"]
 _SPEC_ADD = ActionSpec(
     "thumbasset",
     "add",
-    params=(("entryId", "str"), ("thumbAsset", "obj:KalturaThumbAsset")),
-    result="obj:KalturaThumbAsset",
+    params=(("entryId", Kind.STR), ("thumbAsset", Kind.obj("KalturaThumbAsset"))),
+    result=Kind.obj("KalturaThumbAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -35,8 +36,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_FROM_IMAGE = ActionSpec(
     "thumbasset",
     "addFromImage",
-    params=(("entryId", "str"), ("fileData", "file")),
-    result="obj:KalturaThumbAsset",
+    params=(("entryId", Kind.STR), ("fileData", Kind.FILE)),
+    result=Kind.obj("KalturaThumbAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -45,8 +46,8 @@ _SPEC_ADD_FROM_IMAGE = ActionSpec(
 _SPEC_ADD_FROM_URL = ActionSpec(
     "thumbasset",
     "addFromUrl",
-    params=(("entryId", "str"), ("url", "str")),
-    result="obj:KalturaThumbAsset",
+    params=(("entryId", Kind.STR), ("url", Kind.STR)),
+    result=Kind.obj("KalturaThumbAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -55,8 +56,8 @@ _SPEC_ADD_FROM_URL = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "thumbasset",
     "delete",
-    params=(("thumbAssetId", "str"),),
-    result="void",
+    params=(("thumbAssetId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -65,8 +66,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_EXPORT = ActionSpec(
     "thumbasset",
     "export",
-    params=(("assetId", "str"), ("storageProfileId", "int")),
-    result="obj:KalturaFlavorAsset",
+    params=(("assetId", Kind.STR), ("storageProfileId", Kind.INT)),
+    result=Kind.obj("KalturaFlavorAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -75,8 +76,8 @@ _SPEC_EXPORT = ActionSpec(
 _SPEC_GENERATE = ActionSpec(
     "thumbasset",
     "generate",
-    params=(("entryId", "str"), ("thumbParams", "obj:KalturaThumbParams"), ("sourceAssetId", "str")),
-    result="obj:KalturaThumbAsset",
+    params=(("entryId", Kind.STR), ("thumbParams", Kind.obj("KalturaThumbParams")), ("sourceAssetId", Kind.STR)),
+    result=Kind.obj("KalturaThumbAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -85,8 +86,8 @@ _SPEC_GENERATE = ActionSpec(
 _SPEC_GENERATE_BY_ENTRY_ID = ActionSpec(
     "thumbasset",
     "generateByEntryId",
-    params=(("entryId", "str"), ("destThumbParamsId", "int")),
-    result="obj:KalturaThumbAsset",
+    params=(("entryId", Kind.STR), ("destThumbParamsId", Kind.INT)),
+    result=Kind.obj("KalturaThumbAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -95,8 +96,8 @@ _SPEC_GENERATE_BY_ENTRY_ID = ActionSpec(
 _SPEC_GET = ActionSpec(
     "thumbasset",
     "get",
-    params=(("thumbAssetId", "str"),),
-    result="obj:KalturaThumbAsset",
+    params=(("thumbAssetId", Kind.STR),),
+    result=Kind.obj("KalturaThumbAsset"),
     safe=True,
     multirequest=True,
     update=False,
@@ -105,8 +106,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_BY_ENTRY_ID = ActionSpec(
     "thumbasset",
     "getByEntryId",
-    params=(("entryId", "str"),),
-    result="list:KalturaThumbAsset",
+    params=(("entryId", Kind.STR),),
+    result=Kind.list_of("KalturaThumbAsset"),
     safe=True,
     multirequest=True,
     update=False,
@@ -115,8 +116,8 @@ _SPEC_GET_BY_ENTRY_ID = ActionSpec(
 _SPEC_GET_REMOTE_PATHS = ActionSpec(
     "thumbasset",
     "getRemotePaths",
-    params=(("id", "str"),),
-    result="obj:KalturaRemotePathListResponse",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaRemotePathListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -125,8 +126,8 @@ _SPEC_GET_REMOTE_PATHS = ActionSpec(
 _SPEC_GET_URL = ActionSpec(
     "thumbasset",
     "getUrl",
-    params=(("id", "str"), ("storageId", "int"), ("thumbParams", "obj:KalturaThumbParams")),
-    result="str",
+    params=(("id", Kind.STR), ("storageId", Kind.INT), ("thumbParams", Kind.obj("KalturaThumbParams"))),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -135,8 +136,8 @@ _SPEC_GET_URL = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "thumbasset",
     "list",
-    params=(("filter", "obj:KalturaAssetFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaThumbAssetListResponse",
+    params=(("filter", Kind.obj("KalturaAssetFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaThumbAssetListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -144,8 +145,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_REGENERATE = ActionSpec(
     "thumbasset",
     "regenerate",
-    params=(("thumbAssetId", "str"),),
-    result="obj:KalturaThumbAsset",
+    params=(("thumbAssetId", Kind.STR),),
+    result=Kind.obj("KalturaThumbAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -154,8 +155,8 @@ _SPEC_REGENERATE = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "thumbasset",
     "serve",
-    params=(("thumbAssetId", "str"), ("version", "int"), ("thumbParams", "obj:KalturaThumbParams"), ("options", "obj:KalturaThumbnailServeOptions")),
-    result="serve",
+    params=(("thumbAssetId", Kind.STR), ("version", Kind.INT), ("thumbParams", Kind.obj("KalturaThumbParams")), ("options", Kind.obj("KalturaThumbnailServeOptions"))),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -164,8 +165,8 @@ _SPEC_SERVE = ActionSpec(
 _SPEC_SERVE_BY_ENTRY_ID = ActionSpec(
     "thumbasset",
     "serveByEntryId",
-    params=(("entryId", "str"), ("thumbParamId", "int")),
-    result="serve",
+    params=(("entryId", Kind.STR), ("thumbParamId", Kind.INT)),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -174,8 +175,8 @@ _SPEC_SERVE_BY_ENTRY_ID = ActionSpec(
 _SPEC_SET_AS_DEFAULT = ActionSpec(
     "thumbasset",
     "setAsDefault",
-    params=(("thumbAssetId", "str"),),
-    result="void",
+    params=(("thumbAssetId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -184,8 +185,8 @@ _SPEC_SET_AS_DEFAULT = ActionSpec(
 _SPEC_SET_CONTENT = ActionSpec(
     "thumbasset",
     "setContent",
-    params=(("id", "str"), ("contentResource", "obj:KalturaContentResource")),
-    result="obj:KalturaThumbAsset",
+    params=(("id", Kind.STR), ("contentResource", Kind.obj("KalturaContentResource"))),
+    result=Kind.obj("KalturaThumbAsset"),
     safe=False,
     multirequest=True,
     update=False,
@@ -194,8 +195,8 @@ _SPEC_SET_CONTENT = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "thumbasset",
     "update",
-    params=(("id", "str"), ("thumbAsset", "obj:KalturaThumbAsset")),
-    result="obj:KalturaThumbAsset",
+    params=(("id", Kind.STR), ("thumbAsset", Kind.obj("KalturaThumbAsset"))),
+    result=Kind.obj("KalturaThumbAsset"),
     safe=False,
     multirequest=True,
     update=True,

@@ -7,6 +7,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -19,8 +20,8 @@ __all__ = ["ThumbParamsService"]
 _SPEC_ADD = ActionSpec(
     "thumbparams",
     "add",
-    params=(("thumbParams", "obj:KalturaThumbParams"),),
-    result="obj:KalturaThumbParams",
+    params=(("thumbParams", Kind.obj("KalturaThumbParams")),),
+    result=Kind.obj("KalturaThumbParams"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "thumbparams",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "thumbparams",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaThumbParams",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaThumbParams"),
     safe=True,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_BY_CONVERSION_PROFILE_ID = ActionSpec(
     "thumbparams",
     "getByConversionProfileId",
-    params=(("conversionProfileId", "int"),),
-    result="list:KalturaThumbParams",
+    params=(("conversionProfileId", Kind.INT),),
+    result=Kind.list_of("KalturaThumbParams"),
     safe=True,
     multirequest=True,
     update=False,
@@ -59,8 +60,8 @@ _SPEC_GET_BY_CONVERSION_PROFILE_ID = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "thumbparams",
     "list",
-    params=(("filter", "obj:KalturaThumbParamsFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaThumbParamsListResponse",
+    params=(("filter", Kind.obj("KalturaThumbParamsFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaThumbParamsListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "thumbparams",
     "update",
-    params=(("id", "int"), ("thumbParams", "obj:KalturaThumbParams")),
-    result="obj:KalturaThumbParams",
+    params=(("id", Kind.INT), ("thumbParams", Kind.obj("KalturaThumbParams"))),
+    result=Kind.obj("KalturaThumbParams"),
     safe=False,
     multirequest=True,
     update=True,

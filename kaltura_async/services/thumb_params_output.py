@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["ThumbParamsOutputService"]
 _SPEC_GET = ActionSpec(
     "thumbparamsoutput",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaThumbParamsOutput",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaThumbParamsOutput"),
     safe=True,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "thumbparamsoutput",
     "list",
-    params=(("filter", "obj:KalturaThumbParamsOutputFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaThumbParamsOutputListResponse",
+    params=(("filter", Kind.obj("KalturaThumbParamsOutputFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaThumbParamsOutputListResponse"),
     safe=True,
     multirequest=True,
     update=False,

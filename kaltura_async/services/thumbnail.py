@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 __all__ = ["ThumbnailService"]
 
 _SPEC_TRANSFORM = ActionSpec(
     "thumbnail_thumbnail",
     "transform",
-    params=(("transformString", "str"),),
-    result="void",
+    params=(("transformString", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,

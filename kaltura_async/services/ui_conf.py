@@ -7,6 +7,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -20,8 +21,8 @@ __all__ = ["UiConfService"]
 _SPEC_ADD = ActionSpec(
     "uiconf",
     "add",
-    params=(("uiConf", "obj:KalturaUiConf"),),
-    result="obj:KalturaUiConf",
+    params=(("uiConf", Kind.obj("KalturaUiConf")),),
+    result=Kind.obj("KalturaUiConf"),
     safe=False,
     multirequest=True,
     update=False,
@@ -30,8 +31,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_CLONE = ActionSpec(
     "uiconf",
     "clone",
-    params=(("id", "int"),),
-    result="obj:KalturaUiConf",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaUiConf"),
     safe=False,
     multirequest=True,
     update=False,
@@ -40,8 +41,8 @@ _SPEC_CLONE = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "uiconf",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -50,8 +51,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "uiconf",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaUiConf",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaUiConf"),
     safe=True,
     multirequest=True,
     update=False,
@@ -61,7 +62,7 @@ _SPEC_GET_AVAILABLE_TYPES = ActionSpec(
     "uiconf",
     "getAvailableTypes",
     params=(),
-    result="list:KalturaUiConfTypeInfo",
+    result=Kind.list_of("KalturaUiConfTypeInfo"),
     safe=True,
     multirequest=True,
     update=False,
@@ -69,8 +70,8 @@ _SPEC_GET_AVAILABLE_TYPES = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "uiconf",
     "list",
-    params=(("filter", "obj:KalturaUiConfFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaUiConfListResponse",
+    params=(("filter", Kind.obj("KalturaUiConfFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaUiConfListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -78,8 +79,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_LIST_TEMPLATES = ActionSpec(
     "uiconf",
     "listTemplates",
-    params=(("filter", "obj:KalturaUiConfFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaUiConfListResponse",
+    params=(("filter", Kind.obj("KalturaUiConfFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaUiConfListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -87,8 +88,8 @@ _SPEC_LIST_TEMPLATES = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "uiconf",
     "update",
-    params=(("id", "int"), ("uiConf", "obj:KalturaUiConf")),
-    result="obj:KalturaUiConf",
+    params=(("id", Kind.INT), ("uiConf", Kind.obj("KalturaUiConf"))),
+    result=Kind.obj("KalturaUiConf"),
     safe=False,
     multirequest=True,
     update=True,

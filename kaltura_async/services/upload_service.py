@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.upload_response import UploadResponse
@@ -16,8 +17,8 @@ __all__ = ["UploadService"]
 _SPEC_GET_UPLOADED_FILE_TOKEN_BY_FILE_NAME = ActionSpec(
     "upload",
     "getUploadedFileTokenByFileName",
-    params=(("fileName", "str"),),
-    result="obj:KalturaUploadResponse",
+    params=(("fileName", Kind.STR),),
+    result=Kind.obj("KalturaUploadResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -26,8 +27,8 @@ _SPEC_GET_UPLOADED_FILE_TOKEN_BY_FILE_NAME = ActionSpec(
 _SPEC_UPLOAD = ActionSpec(
     "upload",
     "upload",
-    params=(("fileData", "file"),),
-    result="str",
+    params=(("fileData", Kind.FILE),),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,

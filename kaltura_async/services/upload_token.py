@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -19,8 +20,8 @@ __all__ = ["UploadTokenService"]
 _SPEC_ADD = ActionSpec(
     "uploadtoken",
     "add",
-    params=(("uploadToken", "obj:KalturaUploadToken"),),
-    result="obj:KalturaUploadToken",
+    params=(("uploadToken", Kind.obj("KalturaUploadToken")),),
+    result=Kind.obj("KalturaUploadToken"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "uploadtoken",
     "delete",
-    params=(("uploadTokenId", "str"),),
-    result="void",
+    params=(("uploadTokenId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "uploadtoken",
     "get",
-    params=(("uploadTokenId", "str"),),
-    result="obj:KalturaUploadToken",
+    params=(("uploadTokenId", Kind.STR),),
+    result=Kind.obj("KalturaUploadToken"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "uploadtoken",
     "list",
-    params=(("filter", "obj:KalturaUploadTokenFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaUploadTokenListResponse",
+    params=(("filter", Kind.obj("KalturaUploadTokenFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaUploadTokenListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPLOAD = ActionSpec(
     "uploadtoken",
     "upload",
-    params=(("uploadTokenId", "str"), ("fileData", "file"), ("resume", "bool"), ("finalChunk", "bool"), ("resumeAt", "float")),
-    result="obj:KalturaUploadToken",
+    params=(("uploadTokenId", Kind.STR), ("fileData", Kind.FILE), ("resume", Kind.BOOL), ("finalChunk", Kind.BOOL), ("resumeAt", Kind.FLOAT)),
+    result=Kind.obj("KalturaUploadToken"),
     safe=False,
     multirequest=True,
     update=False,

@@ -7,6 +7,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 from .._model import KalturaObject
 
 if TYPE_CHECKING:
@@ -28,8 +29,8 @@ __all__ = ["UserService"]
 _SPEC_ADD = ActionSpec(
     "user",
     "add",
-    params=(("user", "obj:KalturaUser"),),
-    result="obj:KalturaUser",
+    params=(("user", Kind.obj("KalturaUser")),),
+    result=Kind.obj("KalturaUser"),
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     "user",
     "addFromBulkUpload",
-    params=(("fileData", "file"), ("bulkUploadData", "obj:KalturaBulkUploadJobData"), ("bulkUploadUserData", "obj:KalturaBulkUploadUserData")),
-    result="obj:KalturaBulkUpload",
+    params=(("fileData", Kind.FILE), ("bulkUploadData", Kind.obj("KalturaBulkUploadJobData")), ("bulkUploadUserData", Kind.obj("KalturaBulkUploadUserData"))),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=False,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
 _SPEC_CHECK_LOGIN_DATA_EXISTS = ActionSpec(
     "user",
     "checkLoginDataExists",
-    params=(("filter", "obj:KalturaUserLoginDataFilter"),),
-    result="bool",
+    params=(("filter", Kind.obj("KalturaUserLoginDataFilter")),),
+    result=Kind.BOOL,
     safe=True,
     multirequest=True,
     update=False,
@@ -58,8 +59,8 @@ _SPEC_CHECK_LOGIN_DATA_EXISTS = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "user",
     "delete",
-    params=(("userId", "str"),),
-    result="obj:KalturaUser",
+    params=(("userId", Kind.STR),),
+    result=Kind.obj("KalturaUser"),
     safe=False,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_DEMOTE_ADMIN = ActionSpec(
     "user",
     "demoteAdmin",
-    params=(("userId", "str"),),
-    result="obj:KalturaUser",
+    params=(("userId", Kind.STR),),
+    result=Kind.obj("KalturaUser"),
     safe=False,
     multirequest=True,
     update=False,
@@ -78,8 +79,8 @@ _SPEC_DEMOTE_ADMIN = ActionSpec(
 _SPEC_DISABLE_LOGIN = ActionSpec(
     "user",
     "disableLogin",
-    params=(("userId", "str"), ("loginId", "str")),
-    result="obj:KalturaUser",
+    params=(("userId", Kind.STR), ("loginId", Kind.STR)),
+    result=Kind.obj("KalturaUser"),
     safe=False,
     multirequest=True,
     update=False,
@@ -87,8 +88,8 @@ _SPEC_DISABLE_LOGIN = ActionSpec(
 _SPEC_ENABLE_LOGIN = ActionSpec(
     "user",
     "enableLogin",
-    params=(("userId", "str"), ("loginId", "str"), ("password", "str")),
-    result="obj:KalturaUser",
+    params=(("userId", Kind.STR), ("loginId", Kind.STR), ("password", Kind.STR)),
+    result=Kind.obj("KalturaUser"),
     safe=False,
     multirequest=True,
     update=False,
@@ -97,8 +98,8 @@ _SPEC_ENABLE_LOGIN = ActionSpec(
 _SPEC_EXPORT_TO_CSV = ActionSpec(
     "user",
     "exportToCsv",
-    params=(("filter", "obj:KalturaUserFilter"), ("metadataProfileId", "int"), ("additionalFields", "list:any"), ("mappedFields", "list:any"), ("options", "obj:KalturaExportToCsvOptions")),
-    result="str",
+    params=(("filter", Kind.obj("KalturaUserFilter")), ("metadataProfileId", Kind.INT), ("additionalFields", Kind.list_of("any")), ("mappedFields", Kind.list_of("any")), ("options", Kind.obj("KalturaExportToCsvOptions"))),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -106,8 +107,8 @@ _SPEC_EXPORT_TO_CSV = ActionSpec(
 _SPEC_GENERATE_QR_CODE = ActionSpec(
     "user",
     "generateQrCode",
-    params=(("hashKey", "str"),),
-    result="str",
+    params=(("hashKey", Kind.STR),),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -116,8 +117,8 @@ _SPEC_GENERATE_QR_CODE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "user",
     "get",
-    params=(("userId", "str"),),
-    result="obj:KalturaUser",
+    params=(("userId", Kind.STR),),
+    result=Kind.obj("KalturaUser"),
     safe=True,
     multirequest=True,
     update=False,
@@ -125,8 +126,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_BY_LOGIN_ID = ActionSpec(
     "user",
     "getByLoginId",
-    params=(("loginId", "str"),),
-    result="obj:KalturaUser",
+    params=(("loginId", Kind.STR),),
+    result=Kind.obj("KalturaUser"),
     safe=True,
     multirequest=True,
     update=False,
@@ -135,8 +136,8 @@ _SPEC_GET_BY_LOGIN_ID = ActionSpec(
 _SPEC_INDEX = ActionSpec(
     "user",
     "index",
-    params=(("id", "str"), ("shouldUpdate", "bool")),
-    result="str",
+    params=(("id", Kind.STR), ("shouldUpdate", Kind.BOOL)),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -145,8 +146,8 @@ _SPEC_INDEX = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "user",
     "list",
-    params=(("filter", "obj:KalturaUserFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaUserListResponse",
+    params=(("filter", Kind.obj("KalturaUserFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaUserListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -154,8 +155,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_LOGIN = ActionSpec(
     "user",
     "login",
-    params=(("partnerId", "int"), ("userId", "str"), ("password", "str"), ("expiry", "int"), ("privileges", "str")),
-    result="str",
+    params=(("partnerId", Kind.INT), ("userId", Kind.STR), ("password", Kind.STR), ("expiry", Kind.INT), ("privileges", Kind.STR)),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -164,8 +165,8 @@ _SPEC_LOGIN = ActionSpec(
 _SPEC_LOGIN_BY_KS = ActionSpec(
     "user",
     "loginByKs",
-    params=(("requestedPartnerId", "int"),),
-    result="obj:KalturaSessionResponse",
+    params=(("requestedPartnerId", Kind.INT),),
+    result=Kind.obj("KalturaSessionResponse"),
     safe=False,
     multirequest=True,
     update=False,
@@ -174,8 +175,8 @@ _SPEC_LOGIN_BY_KS = ActionSpec(
 _SPEC_LOGIN_BY_LOGIN_ID = ActionSpec(
     "user",
     "loginByLoginId",
-    params=(("loginId", "str"), ("password", "str"), ("partnerId", "int"), ("expiry", "int"), ("privileges", "str"), ("otp", "str")),
-    result="str",
+    params=(("loginId", Kind.STR), ("password", Kind.STR), ("partnerId", Kind.INT), ("expiry", Kind.INT), ("privileges", Kind.STR), ("otp", Kind.STR)),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -184,8 +185,8 @@ _SPEC_LOGIN_BY_LOGIN_ID = ActionSpec(
 _SPEC_LOGIN_DATA_RESET_PASSWORD = ActionSpec(
     "user",
     "loginDataResetPassword",
-    params=(("loginDataId", "str"), ("newPassword", "str")),
-    result="obj:KalturaUser",
+    params=(("loginDataId", Kind.STR), ("newPassword", Kind.STR)),
+    result=Kind.obj("KalturaUser"),
     safe=False,
     multirequest=True,
     update=False,
@@ -194,8 +195,8 @@ _SPEC_LOGIN_DATA_RESET_PASSWORD = ActionSpec(
 _SPEC_NOTIFY_BAN = ActionSpec(
     "user",
     "notifyBan",
-    params=(("userId", "str"),),
-    result="void",
+    params=(("userId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -204,8 +205,8 @@ _SPEC_NOTIFY_BAN = ActionSpec(
 _SPEC_REPLACE_USER_LOGIN_DATA = ActionSpec(
     "user",
     "replaceUserLoginData",
-    params=(("userId", "str"), ("newLoginId", "str"), ("existingLoginId", "str")),
-    result="obj:KalturaUser",
+    params=(("userId", Kind.STR), ("newLoginId", Kind.STR), ("existingLoginId", Kind.STR)),
+    result=Kind.obj("KalturaUser"),
     safe=False,
     multirequest=True,
     update=False,
@@ -214,8 +215,8 @@ _SPEC_REPLACE_USER_LOGIN_DATA = ActionSpec(
 _SPEC_RESET_PASSWORD = ActionSpec(
     "user",
     "resetPassword",
-    params=(("email", "str"), ("linkType", "str")),
-    result="void",
+    params=(("email", Kind.STR), ("linkType", Kind.STR)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -224,8 +225,8 @@ _SPEC_RESET_PASSWORD = ActionSpec(
 _SPEC_SERVE_CSV = ActionSpec(
     "user",
     "serveCsv",
-    params=(("id", "str"),),
-    result="str",
+    params=(("id", Kind.STR),),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -234,8 +235,8 @@ _SPEC_SERVE_CSV = ActionSpec(
 _SPEC_SET_INITIAL_PASSWORD = ActionSpec(
     "user",
     "setInitialPassword",
-    params=(("hashKey", "str"), ("newPassword", "str")),
-    result="obj:KalturaAuthentication",
+    params=(("hashKey", Kind.STR), ("newPassword", Kind.STR)),
+    result=Kind.obj("KalturaAuthentication"),
     safe=False,
     multirequest=True,
     update=False,
@@ -244,8 +245,8 @@ _SPEC_SET_INITIAL_PASSWORD = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "user",
     "update",
-    params=(("userId", "str"), ("user", "obj:KalturaUser")),
-    result="obj:KalturaUser",
+    params=(("userId", Kind.STR), ("user", Kind.obj("KalturaUser"))),
+    result=Kind.obj("KalturaUser"),
     safe=False,
     multirequest=True,
     update=True,
@@ -254,8 +255,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_LOGIN_DATA = ActionSpec(
     "user",
     "updateLoginData",
-    params=(("oldLoginId", "str"), ("password", "str"), ("newLoginId", "str"), ("newPassword", "str"), ("newFirstName", "str"), ("newLastName", "str"), ("otp", "str")),
-    result="void",
+    params=(("oldLoginId", Kind.STR), ("password", Kind.STR), ("newLoginId", Kind.STR), ("newPassword", Kind.STR), ("newFirstName", Kind.STR), ("newLastName", Kind.STR), ("otp", Kind.STR)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=True,
@@ -264,8 +265,8 @@ _SPEC_UPDATE_LOGIN_DATA = ActionSpec(
 _SPEC_VALIDATE_HASH_KEY = ActionSpec(
     "user",
     "validateHashKey",
-    params=(("hashKey", "str"),),
-    result="obj:KalturaAuthentication",
+    params=(("hashKey", Kind.STR),),
+    result=Kind.obj("KalturaAuthentication"),
     safe=False,
     multirequest=True,
     update=False,

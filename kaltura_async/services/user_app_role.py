@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["UserAppRoleService"]
 _SPEC_ADD = ActionSpec(
     "userapprole",
     "add",
-    params=(("userAppRole", "obj:KalturaUserAppRole"),),
-    result="obj:KalturaUserAppRole",
+    params=(("userAppRole", Kind.obj("KalturaUserAppRole")),),
+    result=Kind.obj("KalturaUserAppRole"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "userapprole",
     "delete",
-    params=(("userId", "str"), ("appGuid", "str")),
-    result="bool",
+    params=(("userId", Kind.STR), ("appGuid", Kind.STR)),
+    result=Kind.BOOL,
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "userapprole",
     "get",
-    params=(("userId", "str"), ("appGuid", "str")),
-    result="obj:KalturaUserAppRole",
+    params=(("userId", Kind.STR), ("appGuid", Kind.STR)),
+    result=Kind.obj("KalturaUserAppRole"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "userapprole",
     "list",
-    params=(("filter", "obj:KalturaUserAppRoleFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaUserAppRoleListResponse",
+    params=(("filter", Kind.obj("KalturaUserAppRoleFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaUserAppRoleListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "userapprole",
     "update",
-    params=(("userId", "str"), ("appGuid", "str"), ("userAppRole", "obj:KalturaUserAppRole")),
-    result="obj:KalturaUserAppRole",
+    params=(("userId", Kind.STR), ("appGuid", Kind.STR), ("userAppRole", Kind.obj("KalturaUserAppRole"))),
+    result=Kind.obj("KalturaUserAppRole"),
     safe=False,
     multirequest=True,
     update=True,

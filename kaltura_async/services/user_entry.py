@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -19,8 +20,8 @@ __all__ = ["UserEntryService"]
 _SPEC_ADD = ActionSpec(
     "userentry",
     "add",
-    params=(("userEntry", "obj:KalturaUserEntry"),),
-    result="obj:KalturaUserEntry",
+    params=(("userEntry", Kind.obj("KalturaUserEntry")),),
+    result=Kind.obj("KalturaUserEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -29,8 +30,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_BULK_DELETE = ActionSpec(
     "userentry",
     "bulkDelete",
-    params=(("filter", "obj:KalturaUserEntryFilter"),),
-    result="int",
+    params=(("filter", Kind.obj("KalturaUserEntryFilter")),),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -39,8 +40,8 @@ _SPEC_BULK_DELETE = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "userentry",
     "delete",
-    params=(("id", "int"),),
-    result="obj:KalturaUserEntry",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaUserEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -49,8 +50,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "userentry",
     "get",
-    params=(("id", "str"),),
-    result="obj:KalturaUserEntry",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaUserEntry"),
     safe=True,
     multirequest=True,
     update=False,
@@ -59,8 +60,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "userentry",
     "list",
-    params=(("filter", "obj:KalturaUserEntryFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaUserEntryListResponse",
+    params=(("filter", Kind.obj("KalturaUserEntryFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaUserEntryListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -68,8 +69,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SUBMIT_QUIZ = ActionSpec(
     "userentry",
     "submitQuiz",
-    params=(("id", "int"),),
-    result="obj:KalturaQuizUserEntry",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaQuizUserEntry"),
     safe=False,
     multirequest=True,
     update=False,
@@ -78,8 +79,8 @@ _SPEC_SUBMIT_QUIZ = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "userentry",
     "update",
-    params=(("id", "int"), ("userEntry", "obj:KalturaUserEntry")),
-    result="obj:KalturaUserEntry",
+    params=(("id", Kind.INT), ("userEntry", Kind.obj("KalturaUserEntry"))),
+    result=Kind.obj("KalturaUserEntry"),
     safe=False,
     multirequest=True,
     update=True,

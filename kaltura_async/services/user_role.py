@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["UserRoleService"]
 _SPEC_ADD = ActionSpec(
     "userrole",
     "add",
-    params=(("userRole", "obj:KalturaUserRole"),),
-    result="obj:KalturaUserRole",
+    params=(("userRole", Kind.obj("KalturaUserRole")),),
+    result=Kind.obj("KalturaUserRole"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_CLONE = ActionSpec(
     "userrole",
     "clone",
-    params=(("userRoleId", "int"),),
-    result="obj:KalturaUserRole",
+    params=(("userRoleId", Kind.INT),),
+    result=Kind.obj("KalturaUserRole"),
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_CLONE = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "userrole",
     "delete",
-    params=(("userRoleId", "int"),),
-    result="obj:KalturaUserRole",
+    params=(("userRoleId", Kind.INT),),
+    result=Kind.obj("KalturaUserRole"),
     safe=False,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "userrole",
     "get",
-    params=(("userRoleId", "int"),),
-    result="obj:KalturaUserRole",
+    params=(("userRoleId", Kind.INT),),
+    result=Kind.obj("KalturaUserRole"),
     safe=True,
     multirequest=True,
     update=False,
@@ -58,8 +59,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "userrole",
     "list",
-    params=(("filter", "obj:KalturaUserRoleFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaUserRoleListResponse",
+    params=(("filter", Kind.obj("KalturaUserRoleFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaUserRoleListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -67,8 +68,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "userrole",
     "update",
-    params=(("userRoleId", "int"), ("userRole", "obj:KalturaUserRole")),
-    result="obj:KalturaUserRole",
+    params=(("userRoleId", Kind.INT), ("userRole", Kind.obj("KalturaUserRole"))),
+    result=Kind.obj("KalturaUserRole"),
     safe=False,
     multirequest=True,
     update=True,

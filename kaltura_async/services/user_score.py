@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -17,8 +18,8 @@ __all__ = ["UserScoreService"]
 _SPEC_DELETE = ActionSpec(
     "game_userscore",
     "delete",
-    params=(("gameObjectId", "str"), ("gameObjectType", "str"), ("userId", "str")),
-    result="obj:KalturaUserScorePropertiesResponse",
+    params=(("gameObjectId", Kind.STR), ("gameObjectType", Kind.STR), ("userId", Kind.STR)),
+    result=Kind.obj("KalturaUserScorePropertiesResponse"),
     safe=False,
     multirequest=True,
     update=False,
@@ -27,8 +28,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "game_userscore",
     "list",
-    params=(("filter", "obj:KalturaUserScorePropertiesFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaUserScorePropertiesResponse",
+    params=(("filter", Kind.obj("KalturaUserScorePropertiesFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaUserScorePropertiesResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -37,8 +38,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "game_userscore",
     "update",
-    params=(("gameObjectId", "str"), ("gameObjectType", "str"), ("userId", "str"), ("score", "int")),
-    result="obj:KalturaUserScorePropertiesResponse",
+    params=(("gameObjectId", Kind.STR), ("gameObjectType", Kind.STR), ("userId", Kind.STR), ("score", Kind.INT)),
+    result=Kind.obj("KalturaUserScorePropertiesResponse"),
     safe=False,
     multirequest=True,
     update=True,

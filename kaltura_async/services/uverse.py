@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 __all__ = ["UverseService"]
 
 _SPEC_GET_FEED = ActionSpec(
     "uversedistribution_uverse",
     "getFeed",
-    params=(("distributionProfileId", "int"), ("hash", "str")),
-    result="serve",
+    params=(("distributionProfileId", Kind.INT), ("hash", Kind.STR)),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,

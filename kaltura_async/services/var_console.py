@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..enums.partner_status import PartnerStatus
@@ -19,8 +20,8 @@ __all__ = ["VarConsoleService"]
 _SPEC_GET_PARTNER_USAGE = ActionSpec(
     "varconsole_varconsole",
     "getPartnerUsage",
-    params=(("partnerFilter", "obj:KalturaPartnerFilter"), ("usageFilter", "obj:KalturaReportInputFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaPartnerUsageListResponse",
+    params=(("partnerFilter", Kind.obj("KalturaPartnerFilter")), ("usageFilter", Kind.obj("KalturaReportInputFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaPartnerUsageListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_GET_PARTNER_USAGE = ActionSpec(
 _SPEC_UPDATE_STATUS = ActionSpec(
     "varconsole_varconsole",
     "updateStatus",
-    params=(("id", "int"), ("status", "enum:KalturaPartnerStatus")),
-    result="void",
+    params=(("id", Kind.INT), ("status", Kind.enum("KalturaPartnerStatus"))),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=True,

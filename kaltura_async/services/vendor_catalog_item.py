@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.bulk_upload import BulkUpload
@@ -22,8 +23,8 @@ __all__ = ["VendorCatalogItemService"]
 _SPEC_ADD = ActionSpec(
     "reach_vendorcatalogitem",
     "add",
-    params=(("vendorCatalogItem", "obj:KalturaVendorCatalogItem"),),
-    result="obj:KalturaVendorCatalogItem",
+    params=(("vendorCatalogItem", Kind.obj("KalturaVendorCatalogItem")),),
+    result=Kind.obj("KalturaVendorCatalogItem"),
     safe=False,
     multirequest=True,
     update=False,
@@ -32,8 +33,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
     "reach_vendorcatalogitem",
     "addFromBulkUpload",
-    params=(("fileData", "file"), ("bulkUploadData", "obj:KalturaBulkUploadJobData"), ("bulkUploadVendorCatalogItemData", "obj:KalturaBulkUploadVendorCatalogItemData")),
-    result="obj:KalturaBulkUpload",
+    params=(("fileData", Kind.FILE), ("bulkUploadData", Kind.obj("KalturaBulkUploadJobData")), ("bulkUploadVendorCatalogItemData", Kind.obj("KalturaBulkUploadVendorCatalogItemData"))),
+    result=Kind.obj("KalturaBulkUpload"),
     safe=False,
     multirequest=True,
     update=False,
@@ -42,8 +43,8 @@ _SPEC_ADD_FROM_BULK_UPLOAD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "reach_vendorcatalogitem",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -52,8 +53,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "reach_vendorcatalogitem",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaVendorCatalogItem",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaVendorCatalogItem"),
     safe=True,
     multirequest=True,
     update=False,
@@ -62,8 +63,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_GET_SERVE_URL = ActionSpec(
     "reach_vendorcatalogitem",
     "getServeUrl",
-    params=(("vendorPartnerId", "int"),),
-    result="str",
+    params=(("vendorPartnerId", Kind.INT),),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,
@@ -71,8 +72,8 @@ _SPEC_GET_SERVE_URL = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "reach_vendorcatalogitem",
     "list",
-    params=(("filter", "obj:KalturaVendorCatalogItemFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaVendorCatalogItemListResponse",
+    params=(("filter", Kind.obj("KalturaVendorCatalogItemFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaVendorCatalogItemListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -80,8 +81,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "reach_vendorcatalogitem",
     "serve",
-    params=(("vendorPartnerId", "int"), ("filter", "obj:KalturaVendorCatalogItemFilter")),
-    result="serve",
+    params=(("vendorPartnerId", Kind.INT), ("filter", Kind.obj("KalturaVendorCatalogItemFilter"))),
+    result=Kind.SERVE,
     safe=True,
     multirequest=False,
     update=False,
@@ -89,8 +90,8 @@ _SPEC_SERVE = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "reach_vendorcatalogitem",
     "update",
-    params=(("id", "int"), ("vendorCatalogItem", "obj:KalturaVendorCatalogItem")),
-    result="obj:KalturaVendorCatalogItem",
+    params=(("id", Kind.INT), ("vendorCatalogItem", Kind.obj("KalturaVendorCatalogItem"))),
+    result=Kind.obj("KalturaVendorCatalogItem"),
     safe=False,
     multirequest=True,
     update=True,
@@ -99,8 +100,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_STATUS = ActionSpec(
     "reach_vendorcatalogitem",
     "updateStatus",
-    params=(("id", "int"), ("status", "int")),
-    result="obj:KalturaVendorCatalogItem",
+    params=(("id", Kind.INT), ("status", Kind.INT)),
+    result=Kind.obj("KalturaVendorCatalogItem"),
     safe=False,
     multirequest=True,
     update=True,

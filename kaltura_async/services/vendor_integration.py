@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.integration_setting import IntegrationSetting
@@ -15,8 +16,8 @@ __all__ = ["VendorIntegrationService"]
 _SPEC_ADD = ActionSpec(
     "vendor_vendorintegration",
     "add",
-    params=(("integration", "obj:KalturaIntegrationSetting"), ("remoteId", "str")),
-    result="obj:KalturaIntegrationSetting",
+    params=(("integration", Kind.obj("KalturaIntegrationSetting")), ("remoteId", Kind.STR)),
+    result=Kind.obj("KalturaIntegrationSetting"),
     safe=False,
     multirequest=True,
     update=False,
@@ -25,8 +26,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "vendor_vendorintegration",
     "delete",
-    params=(("integrationId", "int"),),
-    result="obj:KalturaIntegrationSetting",
+    params=(("integrationId", Kind.INT),),
+    result=Kind.obj("KalturaIntegrationSetting"),
     safe=False,
     multirequest=True,
     update=False,
@@ -35,8 +36,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "vendor_vendorintegration",
     "get",
-    params=(("integrationId", "int"),),
-    result="obj:KalturaIntegrationSetting",
+    params=(("integrationId", Kind.INT),),
+    result=Kind.obj("KalturaIntegrationSetting"),
     safe=True,
     multirequest=True,
     update=False,
@@ -45,8 +46,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "vendor_vendorintegration",
     "update",
-    params=(("id", "int"), ("integrationSetting", "obj:KalturaIntegrationSetting")),
-    result="obj:KalturaIntegrationSetting",
+    params=(("id", Kind.INT), ("integrationSetting", Kind.obj("KalturaIntegrationSetting"))),
+    result=Kind.obj("KalturaIntegrationSetting"),
     safe=False,
     multirequest=True,
     update=True,
@@ -55,8 +56,8 @@ _SPEC_UPDATE = ActionSpec(
 _SPEC_UPDATE_STATUS = ActionSpec(
     "vendor_vendorintegration",
     "updateStatus",
-    params=(("id", "int"), ("status", "int")),
-    result="obj:KalturaIntegrationSetting",
+    params=(("id", Kind.INT), ("status", Kind.INT)),
+    result=Kind.obj("KalturaIntegrationSetting"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["VirtualEventService"]
 _SPEC_ADD = ActionSpec(
     "virtualevent_virtualevent",
     "add",
-    params=(("virtualEvent", "obj:KalturaVirtualEvent"),),
-    result="obj:KalturaVirtualEvent",
+    params=(("virtualEvent", Kind.obj("KalturaVirtualEvent")),),
+    result=Kind.obj("KalturaVirtualEvent"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "virtualevent_virtualevent",
     "delete",
-    params=(("id", "int"),),
-    result="void",
+    params=(("id", Kind.INT),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "virtualevent_virtualevent",
     "get",
-    params=(("id", "int"),),
-    result="obj:KalturaVirtualEvent",
+    params=(("id", Kind.INT),),
+    result=Kind.obj("KalturaVirtualEvent"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "virtualevent_virtualevent",
     "list",
-    params=(("filter", "obj:KalturaVirtualEventFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaVirtualEventListResponse",
+    params=(("filter", Kind.obj("KalturaVirtualEventFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaVirtualEventListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "virtualevent_virtualevent",
     "update",
-    params=(("id", "int"), ("virtualEvent", "obj:KalturaVirtualEvent")),
-    result="obj:KalturaVirtualEvent",
+    params=(("id", Kind.INT), ("virtualEvent", Kind.obj("KalturaVirtualEvent"))),
+    result=Kind.obj("KalturaVirtualEvent"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["VirusScanProfileService"]
 _SPEC_ADD = ActionSpec(
     "virusscan_virusscanprofile",
     "add",
-    params=(("virusScanProfile", "obj:KalturaVirusScanProfile"),),
-    result="obj:KalturaVirusScanProfile",
+    params=(("virusScanProfile", Kind.obj("KalturaVirusScanProfile")),),
+    result=Kind.obj("KalturaVirusScanProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "virusscan_virusscanprofile",
     "delete",
-    params=(("virusScanProfileId", "int"),),
-    result="obj:KalturaVirusScanProfile",
+    params=(("virusScanProfileId", Kind.INT),),
+    result=Kind.obj("KalturaVirusScanProfile"),
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "virusscan_virusscanprofile",
     "get",
-    params=(("virusScanProfileId", "int"),),
-    result="obj:KalturaVirusScanProfile",
+    params=(("virusScanProfileId", Kind.INT),),
+    result=Kind.obj("KalturaVirusScanProfile"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "virusscan_virusscanprofile",
     "list",
-    params=(("filter", "obj:KalturaVirusScanProfileFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaVirusScanProfileListResponse",
+    params=(("filter", Kind.obj("KalturaVirusScanProfileFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaVirusScanProfileListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SCAN = ActionSpec(
     "virusscan_virusscanprofile",
     "scan",
-    params=(("flavorAssetId", "str"), ("virusScanProfileId", "int")),
-    result="int",
+    params=(("flavorAssetId", Kind.STR), ("virusScanProfileId", Kind.INT)),
+    result=Kind.INT,
     safe=False,
     multirequest=True,
     update=False,
@@ -67,8 +68,8 @@ _SPEC_SCAN = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "virusscan_virusscanprofile",
     "update",
-    params=(("virusScanProfileId", "int"), ("virusScanProfile", "obj:KalturaVirusScanProfile")),
-    result="obj:KalturaVirusScanProfile",
+    params=(("virusScanProfileId", Kind.INT), ("virusScanProfile", Kind.obj("KalturaVirusScanProfile"))),
+    result=Kind.obj("KalturaVirusScanProfile"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.volatile_interactivity import VolatileInteractivity
@@ -15,8 +16,8 @@ __all__ = ["VolatileInteractivityService"]
 _SPEC_ADD = ActionSpec(
     "interactivity_volatileinteractivity",
     "add",
-    params=(("entryId", "str"), ("kalturaVolatileInteractivity", "obj:KalturaVolatileInteractivity")),
-    result="obj:KalturaVolatileInteractivity",
+    params=(("entryId", Kind.STR), ("kalturaVolatileInteractivity", Kind.obj("KalturaVolatileInteractivity"))),
+    result=Kind.obj("KalturaVolatileInteractivity"),
     safe=False,
     multirequest=True,
     update=False,
@@ -25,8 +26,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_DELETE = ActionSpec(
     "interactivity_volatileinteractivity",
     "delete",
-    params=(("entryId", "str"),),
-    result="void",
+    params=(("entryId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -35,8 +36,8 @@ _SPEC_DELETE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "interactivity_volatileinteractivity",
     "get",
-    params=(("entryId", "str"),),
-    result="obj:KalturaVolatileInteractivity",
+    params=(("entryId", Kind.STR),),
+    result=Kind.obj("KalturaVolatileInteractivity"),
     safe=True,
     multirequest=True,
     update=False,
@@ -45,8 +46,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "interactivity_volatileinteractivity",
     "update",
-    params=(("entryId", "str"), ("version", "int"), ("kalturaVolatileInteractivity", "obj:KalturaVolatileInteractivity")),
-    result="obj:KalturaVolatileInteractivity",
+    params=(("entryId", Kind.STR), ("version", Kind.INT), ("kalturaVolatileInteractivity", Kind.obj("KalturaVolatileInteractivity"))),
+    result=Kind.obj("KalturaVolatileInteractivity"),
     safe=False,
     multirequest=True,
     update=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -17,8 +18,8 @@ __all__ = ["WebexVendorService"]
 _SPEC_FETCH_REGISTRATION_PAGE = ActionSpec(
     "webexapidropfolder_webexvendor",
     "fetchRegistrationPage",
-    params=(("tokensData", "str"), ("iv", "str")),
-    result="void",
+    params=(("tokensData", Kind.STR), ("iv", Kind.STR)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -27,8 +28,8 @@ _SPEC_FETCH_REGISTRATION_PAGE = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "webexapidropfolder_webexvendor",
     "list",
-    params=(("pager", "obj:KalturaFilterPager"),),
-    result="obj:KalturaWebexAPIIntegrationSettingResponse",
+    params=(("pager", Kind.obj("KalturaFilterPager")),),
+    result=Kind.obj("KalturaWebexAPIIntegrationSettingResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -37,7 +38,7 @@ _SPEC_OAUTH_VALIDATION = ActionSpec(
     "webexapidropfolder_webexvendor",
     "oauthValidation",
     params=(),
-    result="str",
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -46,7 +47,7 @@ _SPEC_PRE_OAUTH_VALIDATION = ActionSpec(
     "webexapidropfolder_webexvendor",
     "preOauthValidation",
     params=(),
-    result="void",
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -54,8 +55,8 @@ _SPEC_PRE_OAUTH_VALIDATION = ActionSpec(
 _SPEC_SUBMIT_REGISTRATION = ActionSpec(
     "webexapidropfolder_webexvendor",
     "submitRegistration",
-    params=(("accountId", "str"), ("integrationSetting", "obj:KalturaWebexAPIIntegrationSetting")),
-    result="str",
+    params=(("accountId", Kind.STR), ("integrationSetting", Kind.obj("KalturaWebexAPIIntegrationSetting"))),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,

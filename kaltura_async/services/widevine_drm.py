@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 __all__ = ["WidevineDrmService"]
 
 _SPEC_GET_LICENSE = ActionSpec(
     "widevine_widevinedrm",
     "getLicense",
-    params=(("flavorAssetId", "str"), ("referrer", "str")),
-    result="str",
+    params=(("flavorAssetId", Kind.STR), ("referrer", Kind.STR)),
+    result=Kind.STR,
     safe=True,
     multirequest=True,
     update=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.filter_pager import FilterPager
@@ -18,8 +19,8 @@ __all__ = ["WidgetService"]
 _SPEC_ADD = ActionSpec(
     "widget",
     "add",
-    params=(("widget", "obj:KalturaWidget"),),
-    result="obj:KalturaWidget",
+    params=(("widget", Kind.obj("KalturaWidget")),),
+    result=Kind.obj("KalturaWidget"),
     safe=False,
     multirequest=True,
     update=False,
@@ -28,8 +29,8 @@ _SPEC_ADD = ActionSpec(
 _SPEC_CLONE = ActionSpec(
     "widget",
     "clone",
-    params=(("widget", "obj:KalturaWidget"),),
-    result="obj:KalturaWidget",
+    params=(("widget", Kind.obj("KalturaWidget")),),
+    result=Kind.obj("KalturaWidget"),
     safe=False,
     multirequest=True,
     update=False,
@@ -38,8 +39,8 @@ _SPEC_CLONE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "widget",
     "get",
-    params=(("id", "str"),),
-    result="obj:KalturaWidget",
+    params=(("id", Kind.STR),),
+    result=Kind.obj("KalturaWidget"),
     safe=True,
     multirequest=True,
     update=False,
@@ -48,8 +49,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "widget",
     "list",
-    params=(("filter", "obj:KalturaWidgetFilter"), ("pager", "obj:KalturaFilterPager")),
-    result="obj:KalturaWidgetListResponse",
+    params=(("filter", Kind.obj("KalturaWidgetFilter")), ("pager", Kind.obj("KalturaFilterPager"))),
+    result=Kind.obj("KalturaWidgetListResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -57,8 +58,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_UPDATE = ActionSpec(
     "widget",
     "update",
-    params=(("id", "str"), ("widget", "obj:KalturaWidget")),
-    result="obj:KalturaWidget",
+    params=(("id", Kind.STR), ("widget", Kind.obj("KalturaWidget"))),
+    result=Kind.obj("KalturaWidget"),
     safe=False,
     multirequest=True,
     update=True,

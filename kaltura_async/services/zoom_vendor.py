@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._call import ActionSpec, Call, Service
+from .._kind import Kind
 
 if TYPE_CHECKING:
     from ..types.endpoint_validation_response import EndpointValidationResponse
@@ -19,7 +20,7 @@ _SPEC_DE_AUTHORIZATION = ActionSpec(
     "vendor_zoomvendor",
     "deAuthorization",
     params=(),
-    result="str",
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -27,8 +28,8 @@ _SPEC_DE_AUTHORIZATION = ActionSpec(
 _SPEC_FETCH_REGISTRATION_PAGE = ActionSpec(
     "vendor_zoomvendor",
     "fetchRegistrationPage",
-    params=(("tokensData", "str"), ("iv", "str")),
-    result="void",
+    params=(("tokensData", Kind.STR), ("iv", Kind.STR)),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -37,8 +38,8 @@ _SPEC_FETCH_REGISTRATION_PAGE = ActionSpec(
 _SPEC_GET = ActionSpec(
     "vendor_zoomvendor",
     "get",
-    params=(("partnerId", "int"),),
-    result="obj:KalturaZoomIntegrationSetting",
+    params=(("partnerId", Kind.INT),),
+    result=Kind.obj("KalturaZoomIntegrationSetting"),
     safe=True,
     multirequest=True,
     update=False,
@@ -47,8 +48,8 @@ _SPEC_GET = ActionSpec(
 _SPEC_LIST = ActionSpec(
     "vendor_zoomvendor",
     "list",
-    params=(("pager", "obj:KalturaFilterPager"),),
-    result="obj:KalturaZoomIntegrationSettingResponse",
+    params=(("pager", Kind.obj("KalturaFilterPager")),),
+    result=Kind.obj("KalturaZoomIntegrationSettingResponse"),
     safe=True,
     multirequest=True,
     update=False,
@@ -56,8 +57,8 @@ _SPEC_LIST = ActionSpec(
 _SPEC_LOCAL_REGISTRATION_PAGE = ActionSpec(
     "vendor_zoomvendor",
     "localRegistrationPage",
-    params=(("zoomAccountId", "str"),),
-    result="void",
+    params=(("zoomAccountId", Kind.STR),),
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -67,7 +68,7 @@ _SPEC_OAUTH_VALIDATION = ActionSpec(
     "vendor_zoomvendor",
     "oauthValidation",
     params=(),
-    result="void",
+    result=Kind.VOID,
     safe=False,
     multirequest=True,
     update=False,
@@ -76,7 +77,7 @@ _SPEC_PRE_OAUTH_VALIDATION = ActionSpec(
     "vendor_zoomvendor",
     "preOauthValidation",
     params=(),
-    result="str",
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,
@@ -85,7 +86,7 @@ _SPEC_RECORDING_COMPLETE = ActionSpec(
     "vendor_zoomvendor",
     "recordingComplete",
     params=(),
-    result="obj:KalturaEndpointValidationResponse",
+    result=Kind.obj("KalturaEndpointValidationResponse"),
     safe=False,
     multirequest=True,
     update=False,
@@ -93,8 +94,8 @@ _SPEC_RECORDING_COMPLETE = ActionSpec(
 _SPEC_SUBMIT_REGISTRATION = ActionSpec(
     "vendor_zoomvendor",
     "submitRegistration",
-    params=(("accountId", "str"), ("integrationSetting", "obj:KalturaZoomIntegrationSetting")),
-    result="str",
+    params=(("accountId", Kind.STR), ("integrationSetting", Kind.obj("KalturaZoomIntegrationSetting"))),
+    result=Kind.STR,
     safe=False,
     multirequest=True,
     update=False,

@@ -17,8 +17,36 @@ Actions that exist in the API but are not emulated answer the API error
 
 from __future__ import annotations
 
-from ._emulator import KalturaEmulator
-from ._faults import FaultKind, FaultRule, Faults
-from ._state import ActionCounters
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._emulator import KalturaEmulator
+    from ._faults import FaultKind, FaultRule, Faults
+    from ._state import ActionCounters
 
 __all__ = ["ActionCounters", "FaultKind", "FaultRule", "Faults", "KalturaEmulator"]
+
+# Loaded on first use: the pytest plugin (``kaltura_async.testing.pytest_plugin``) lives in
+# this package and is imported by every pytest run in an environment that has the SDK, so
+# importing the package must not load the emulator (its server, schema index, KS crypto).
+_HOMES = {
+    "ActionCounters": "._state",
+    "FaultKind": "._faults",
+    "FaultRule": "._faults",
+    "Faults": "._faults",
+    "KalturaEmulator": "._emulator",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

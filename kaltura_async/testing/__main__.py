@@ -7,13 +7,14 @@ import asyncio
 import contextlib
 import sys
 
+from .._argparse import ArgumentParser
 from ._emulator import KalturaEmulator
 
 __all__ = ["build_parser", "main"]
 
 
 def build_parser(prog: str = "python -m kaltura_async.testing") -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog=prog, description="Run a local Kaltura api_v3 emulator (state is in memory)."
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")

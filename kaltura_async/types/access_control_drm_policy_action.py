@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .rule_action import RuleAction
 
@@ -20,7 +21,7 @@ class AccessControlDrmPolicyAction(RuleAction):
     __kaltura_object_type__: ClassVar[str] = "KalturaAccessControlDrmPolicyAction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("policy_id", "policyId", "int", 0),
+        ("policy_id", "policyId", Kind.INT, 0),
     )
 
     policy_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .rule_action import RuleAction
 
@@ -20,8 +21,8 @@ class AccessControlLimitDeliveryProfilesAction(RuleAction):
     __kaltura_object_type__: ClassVar[str] = "KalturaAccessControlLimitDeliveryProfilesAction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("delivery_profile_ids", "deliveryProfileIds", "str", 0),
-        ("is_blocked_list", "isBlockedList", "bool", 0),
+        ("delivery_profile_ids", "deliveryProfileIds", Kind.STR, 0),
+        ("is_blocked_list", "isBlockedList", Kind.BOOL, 0),
     )
 
     delivery_profile_ids: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["AccessControlMessage"]
@@ -19,8 +20,8 @@ class AccessControlMessage(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAccessControlMessage"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("message", "message", "str", 0),
-        ("code", "code", "str", 0),
+        ("message", "message", Kind.STR, 0),
+        ("code", "code", Kind.STR, 0),
     )
 
     message: str | None = UNSET

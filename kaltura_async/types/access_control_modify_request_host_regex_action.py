@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .rule_action import RuleAction
 
@@ -20,10 +21,10 @@ class AccessControlModifyRequestHostRegexAction(RuleAction):
     __kaltura_object_type__: ClassVar[str] = "KalturaAccessControlModifyRequestHostRegexAction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("pattern", "pattern", "str", 0),
-        ("replacement", "replacement", "str", 0),
-        ("replacmen_server_node_id", "replacmenServerNodeId", "int", 0),
-        ("check_alive_timeout_ms", "checkAliveTimeoutMs", "int", 0),
+        ("pattern", "pattern", Kind.STR, 0),
+        ("replacement", "replacement", Kind.STR, 0),
+        ("replacmen_server_node_id", "replacmenServerNodeId", Kind.INT, 0),
+        ("check_alive_timeout_ms", "checkAliveTimeoutMs", Kind.INT, 0),
     )
 
     pattern: str | None = UNSET

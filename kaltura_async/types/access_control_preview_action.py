@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .rule_action import RuleAction
 
@@ -20,7 +21,7 @@ class AccessControlPreviewAction(RuleAction):
     __kaltura_object_type__: ClassVar[str] = "KalturaAccessControlPreviewAction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("limit", "limit", "int", 0),
+        ("limit", "limit", Kind.INT, 0),
     )
 
     limit: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,15 +24,15 @@ class AccessControlProfile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAccessControlProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("description", "description", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("is_default", "isDefault", "enum:KalturaNullableBoolean", 0),
-        ("rules", "rules", "list:KalturaRule", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("is_default", "isDefault", Kind.enum("KalturaNullableBoolean"), 0),
+        ("rules", "rules", Kind.list_of("KalturaRule"), 0),
     )
 
     id: int | None = UNSET

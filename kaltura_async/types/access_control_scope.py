@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
@@ -23,13 +24,13 @@ class AccessControlScope(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAccessControlScope"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("referrer", "referrer", "str", 0),
-        ("ip", "ip", "str", 0),
-        ("ks", "ks", "str", 0),
-        ("user_agent", "userAgent", "str", 0),
-        ("time", "time", "int", 0),
-        ("contexts", "contexts", "list:KalturaAccessControlContextTypeHolder", 0),
-        ("hashes", "hashes", "list:KalturaKeyValue", 0),
+        ("referrer", "referrer", Kind.STR, 0),
+        ("ip", "ip", Kind.STR, 0),
+        ("ks", "ks", Kind.STR, 0),
+        ("user_agent", "userAgent", Kind.STR, 0),
+        ("time", "time", Kind.INT, 0),
+        ("contexts", "contexts", Kind.list_of("KalturaAccessControlContextTypeHolder"), 0),
+        ("hashes", "hashes", Kind.list_of("KalturaKeyValue"), 0),
     )
 
     referrer: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .rule_action import RuleAction
 
@@ -23,8 +24,8 @@ class AccessControlServeRemoteEdgeServerAction(RuleAction):
     __kaltura_object_type__: ClassVar[str] = "KalturaAccessControlServeRemoteEdgeServerAction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("edge_server_ids", "edgeServerIds", "str", 0),
-        ("seamless_fallback_enabled", "seamlessFallbackEnabled", "enum:KalturaNullableBoolean", 0),
+        ("edge_server_ids", "edgeServerIds", Kind.STR, 0),
+        ("seamless_fallback_enabled", "seamlessFallbackEnabled", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     edge_server_ids: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ActiveLiveStreamTime"]
@@ -19,8 +20,8 @@ class ActiveLiveStreamTime(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaActiveLiveStreamTime"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("start_time", "startTime", "int", 0),
-        ("end_time", "endTime", "int", 0),
+        ("start_time", "startTime", Kind.INT, 0),
+        ("end_time", "endTime", Kind.INT, 0),
     )
 
     start_time: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .cue_point import CuePoint
 
@@ -24,12 +25,12 @@ class AdCuePoint(CuePoint):
     __kaltura_object_type__: ClassVar[str] = "KalturaAdCuePoint"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("protocol_type", "protocolType", "enum:KalturaAdProtocolType", INSERT_ONLY),
-        ("source_url", "sourceUrl", "str", 0),
-        ("ad_type", "adType", "enum:KalturaAdType", 0),
-        ("title", "title", "str", 0),
-        ("end_time", "endTime", "int", 0),
-        ("duration", "duration", "int", 0),
+        ("protocol_type", "protocolType", Kind.enum("KalturaAdProtocolType"), INSERT_ONLY),
+        ("source_url", "sourceUrl", Kind.STR, 0),
+        ("ad_type", "adType", Kind.enum("KalturaAdType"), 0),
+        ("title", "title", Kind.STR, 0),
+        ("end_time", "endTime", Kind.INT, 0),
+        ("duration", "duration", Kind.INT, 0),
     )
 
     protocol_type: AdProtocolType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .cue_point_filter import CuePointFilter
 
@@ -23,15 +24,15 @@ class AdCuePointBaseFilter(CuePointFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaAdCuePointBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("protocol_type_equal", "protocolTypeEqual", "enum:KalturaAdProtocolType", 0),
-        ("protocol_type_in", "protocolTypeIn", "str", 0),
-        ("title_like", "titleLike", "str", 0),
-        ("title_multi_like_or", "titleMultiLikeOr", "str", 0),
-        ("title_multi_like_and", "titleMultiLikeAnd", "str", 0),
-        ("end_time_greater_than_or_equal", "endTimeGreaterThanOrEqual", "int", 0),
-        ("end_time_less_than_or_equal", "endTimeLessThanOrEqual", "int", 0),
-        ("duration_greater_than_or_equal", "durationGreaterThanOrEqual", "int", 0),
-        ("duration_less_than_or_equal", "durationLessThanOrEqual", "int", 0),
+        ("protocol_type_equal", "protocolTypeEqual", Kind.enum("KalturaAdProtocolType"), 0),
+        ("protocol_type_in", "protocolTypeIn", Kind.STR, 0),
+        ("title_like", "titleLike", Kind.STR, 0),
+        ("title_multi_like_or", "titleMultiLikeOr", Kind.STR, 0),
+        ("title_multi_like_and", "titleMultiLikeAnd", Kind.STR, 0),
+        ("end_time_greater_than_or_equal", "endTimeGreaterThanOrEqual", Kind.INT, 0),
+        ("end_time_less_than_or_equal", "endTimeLessThanOrEqual", Kind.INT, 0),
+        ("duration_greater_than_or_equal", "durationGreaterThanOrEqual", Kind.INT, 0),
+        ("duration_less_than_or_equal", "durationLessThanOrEqual", Kind.INT, 0),
     )
 
     protocol_type_equal: AdProtocolType | None = UNSET

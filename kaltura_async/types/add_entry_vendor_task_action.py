@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .rule_action import RuleAction
 
@@ -23,8 +24,8 @@ class AddEntryVendorTaskAction(RuleAction):
     __kaltura_object_type__: ClassVar[str] = "KalturaAddEntryVendorTaskAction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("catalog_item_ids", "catalogItemIds", "str", 0),
-        ("entry_object_type", "entryObjectType", "enum:KalturaEntryObjectType", 0),
+        ("catalog_item_ids", "catalogItemIds", Kind.STR, 0),
+        ("entry_object_type", "entryObjectType", Kind.enum("KalturaEntryObjectType"), 0),
     )
 
     catalog_item_ids: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .provision_job_data import ProvisionJobData
 
@@ -20,12 +21,12 @@ class AkamaiProvisionJobData(ProvisionJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaAkamaiProvisionJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("wsdl_username", "wsdlUsername", "str", 0),
-        ("wsdl_password", "wsdlPassword", "str", 0),
-        ("cpcode", "cpcode", "str", 0),
-        ("email_id", "emailId", "str", 0),
-        ("primary_contact", "primaryContact", "str", 0),
-        ("secondary_contact", "secondaryContact", "str", 0),
+        ("wsdl_username", "wsdlUsername", Kind.STR, 0),
+        ("wsdl_password", "wsdlPassword", Kind.STR, 0),
+        ("cpcode", "cpcode", Kind.STR, 0),
+        ("email_id", "emailId", Kind.STR, 0),
+        ("primary_contact", "primaryContact", Kind.STR, 0),
+        ("secondary_contact", "secondaryContact", Kind.STR, 0),
     )
 
     wsdl_username: str | None = UNSET

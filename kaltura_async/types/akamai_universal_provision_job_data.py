@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .provision_job_data import ProvisionJobData
 
@@ -24,16 +25,16 @@ class AkamaiUniversalProvisionJobData(ProvisionJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaAkamaiUniversalProvisionJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("stream_id_2", "streamId", "int", 0),
-        ("system_user_name", "systemUserName", "str", 0),
-        ("system_password", "systemPassword", "str", 0),
-        ("domain_name", "domainName", "str", 0),
-        ("dvr_enabled", "dvrEnabled", "enum:KalturaDVRStatus", 0),
-        ("dvr_window", "dvrWindow", "int", 0),
-        ("primary_contact", "primaryContact", "str", 0),
-        ("secondary_contact", "secondaryContact", "str", 0),
-        ("stream_type", "streamType", "enum:KalturaAkamaiUniversalStreamType", 0),
-        ("notification_email", "notificationEmail", "str", 0),
+        ("stream_id_2", "streamId", Kind.INT, 0),
+        ("system_user_name", "systemUserName", Kind.STR, 0),
+        ("system_password", "systemPassword", Kind.STR, 0),
+        ("domain_name", "domainName", Kind.STR, 0),
+        ("dvr_enabled", "dvrEnabled", Kind.enum("KalturaDVRStatus"), 0),
+        ("dvr_window", "dvrWindow", Kind.INT, 0),
+        ("primary_contact", "primaryContact", Kind.STR, 0),
+        ("secondary_contact", "secondaryContact", Kind.STR, 0),
+        ("stream_type", "streamType", Kind.enum("KalturaAkamaiUniversalStreamType"), 0),
+        ("notification_email", "notificationEmail", Kind.STR, 0),
     )
 
     stream_id_2: int | None = UNSET

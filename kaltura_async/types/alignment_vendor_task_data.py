@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .vendor_task_data_caption_asset import VendorTaskDataCaptionAsset
 
@@ -20,8 +21,8 @@ class AlignmentVendorTaskData(VendorTaskDataCaptionAsset):
     __kaltura_object_type__: ClassVar[str] = "KalturaAlignmentVendorTaskData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("text_transcript_asset_id", "textTranscriptAssetId", "str", 0),
-        ("json_transcript_asset_id", "jsonTranscriptAssetId", "str", INSERT_ONLY),
+        ("text_transcript_asset_id", "textTranscriptAssetId", Kind.STR, 0),
+        ("json_transcript_asset_id", "jsonTranscriptAssetId", Kind.STR, INSERT_ONLY),
     )
 
     text_transcript_asset_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .storage_profile import StorageProfile
 
@@ -23,12 +24,12 @@ class AmazonS3StorageProfile(StorageProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaAmazonS3StorageProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("files_permission_in_s3", "filesPermissionInS3", "enum:KalturaAmazonS3StorageProfileFilesPermissionLevel", 0),
-        ("s3_region", "s3Region", "str", 0),
-        ("sse_type", "sseType", "str", 0),
-        ("sse_kms_key_id", "sseKmsKeyId", "str", 0),
-        ("signature_type", "signatureType", "str", 0),
-        ("end_point", "endPoint", "str", 0),
+        ("files_permission_in_s3", "filesPermissionInS3", Kind.enum("KalturaAmazonS3StorageProfileFilesPermissionLevel"), 0),
+        ("s3_region", "s3Region", Kind.STR, 0),
+        ("sse_type", "sseType", Kind.STR, 0),
+        ("sse_kms_key_id", "sseKmsKeyId", Kind.STR, 0),
+        ("signature_type", "signatureType", Kind.STR, 0),
+        ("end_point", "endPoint", Kind.STR, 0),
     )
 
     files_permission_in_s3: AmazonS3StorageProfileFilesPermissionLevel | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,13 +23,13 @@ class AnalyticsFilter(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAnalyticsFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("from_time", "from_time", "str", 0),
-        ("to_time", "to_time", "str", 0),
-        ("metrics", "metrics", "str", 0),
-        ("utc_offset", "utcOffset", "float", 0),
-        ("dimensions", "dimensions", "str", 0),
-        ("filters", "filters", "list:KalturaReportFilter", 0),
-        ("order_by", "orderBy", "str", 0),
+        ("from_time", "from_time", Kind.STR, 0),
+        ("to_time", "to_time", Kind.STR, 0),
+        ("metrics", "metrics", Kind.STR, 0),
+        ("utc_offset", "utcOffset", Kind.FLOAT, 0),
+        ("dimensions", "dimensions", Kind.STR, 0),
+        ("filters", "filters", Kind.list_of("KalturaReportFilter"), 0),
+        ("order_by", "orderBy", Kind.STR, 0),
     )
 
     from_time: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
 from .cue_point import CuePoint
 
@@ -23,16 +24,16 @@ class Annotation(CuePoint):
     __kaltura_object_type__: ClassVar[str] = "KalturaAnnotation"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("parent_id", "parentId", "str", INSERT_ONLY),
-        ("text", "text", "str", 0),
-        ("end_time", "endTime", "int", 0),
-        ("duration", "duration", "int", READ_ONLY),
-        ("depth", "depth", "int", READ_ONLY),
-        ("children_count", "childrenCount", "int", READ_ONLY),
-        ("direct_children_count", "directChildrenCount", "int", READ_ONLY),
-        ("is_public", "isPublic", "enum:KalturaNullableBoolean", 0),
-        ("searchable_on_entry", "searchableOnEntry", "enum:KalturaNullableBoolean", 0),
-        ("original_cue_point_create_at", "originalCuePointCreateAt", "int", 0),
+        ("parent_id", "parentId", Kind.STR, INSERT_ONLY),
+        ("text", "text", Kind.STR, 0),
+        ("end_time", "endTime", Kind.INT, 0),
+        ("duration", "duration", Kind.INT, READ_ONLY),
+        ("depth", "depth", Kind.INT, READ_ONLY),
+        ("children_count", "childrenCount", Kind.INT, READ_ONLY),
+        ("direct_children_count", "directChildrenCount", Kind.INT, READ_ONLY),
+        ("is_public", "isPublic", Kind.enum("KalturaNullableBoolean"), 0),
+        ("searchable_on_entry", "searchableOnEntry", Kind.enum("KalturaNullableBoolean"), 0),
+        ("original_cue_point_create_at", "originalCuePointCreateAt", Kind.INT, 0),
     )
 
     parent_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .cue_point_filter import CuePointFilter
 
@@ -23,16 +24,16 @@ class AnnotationBaseFilter(CuePointFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaAnnotationBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("parent_id_equal", "parentIdEqual", "str", 0),
-        ("parent_id_in", "parentIdIn", "str", 0),
-        ("text_like", "textLike", "str", 0),
-        ("text_multi_like_or", "textMultiLikeOr", "str", 0),
-        ("text_multi_like_and", "textMultiLikeAnd", "str", 0),
-        ("end_time_greater_than_or_equal", "endTimeGreaterThanOrEqual", "int", 0),
-        ("end_time_less_than_or_equal", "endTimeLessThanOrEqual", "int", 0),
-        ("duration_greater_than_or_equal", "durationGreaterThanOrEqual", "int", 0),
-        ("duration_less_than_or_equal", "durationLessThanOrEqual", "int", 0),
-        ("is_public_equal", "isPublicEqual", "enum:KalturaNullableBoolean", 0),
+        ("parent_id_equal", "parentIdEqual", Kind.STR, 0),
+        ("parent_id_in", "parentIdIn", Kind.STR, 0),
+        ("text_like", "textLike", Kind.STR, 0),
+        ("text_multi_like_or", "textMultiLikeOr", Kind.STR, 0),
+        ("text_multi_like_and", "textMultiLikeAnd", Kind.STR, 0),
+        ("end_time_greater_than_or_equal", "endTimeGreaterThanOrEqual", Kind.INT, 0),
+        ("end_time_less_than_or_equal", "endTimeLessThanOrEqual", Kind.INT, 0),
+        ("duration_greater_than_or_equal", "durationGreaterThanOrEqual", Kind.INT, 0),
+        ("duration_less_than_or_equal", "durationLessThanOrEqual", Kind.INT, 0),
+        ("is_public_equal", "isPublicEqual", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     parent_id_equal: str | None = UNSET

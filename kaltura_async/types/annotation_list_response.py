@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .list_response import ListResponse
 
@@ -23,7 +24,7 @@ class AnnotationListResponse(ListResponse):
     __kaltura_object_type__: ClassVar[str] = "KalturaAnnotationListResponse"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("objects", "objects", "list:KalturaAnnotation", READ_ONLY),
+        ("objects", "objects", Kind.list_of("KalturaAnnotation"), READ_ONLY),
     )
 
     objects: list[Annotation] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
 from .cue_point import CuePoint
 
@@ -24,14 +25,14 @@ class AnswerCuePoint(CuePoint):
     __kaltura_object_type__: ClassVar[str] = "KalturaAnswerCuePoint"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("parent_id", "parentId", "str", INSERT_ONLY),
-        ("quiz_user_entry_id", "quizUserEntryId", "str", INSERT_ONLY),
-        ("answer_key", "answerKey", "str", 0),
-        ("open_answer", "openAnswer", "str", 0),
-        ("is_correct", "isCorrect", "enum:KalturaNullableBoolean", READ_ONLY),
-        ("correct_answer_keys", "correctAnswerKeys", "list:KalturaString", READ_ONLY),
-        ("explanation", "explanation", "str", READ_ONLY),
-        ("feedback", "feedback", "str", 0),
+        ("parent_id", "parentId", Kind.STR, INSERT_ONLY),
+        ("quiz_user_entry_id", "quizUserEntryId", Kind.STR, INSERT_ONLY),
+        ("answer_key", "answerKey", Kind.STR, 0),
+        ("open_answer", "openAnswer", Kind.STR, 0),
+        ("is_correct", "isCorrect", Kind.enum("KalturaNullableBoolean"), READ_ONLY),
+        ("correct_answer_keys", "correctAnswerKeys", Kind.list_of("KalturaString"), READ_ONLY),
+        ("explanation", "explanation", Kind.STR, READ_ONLY),
+        ("feedback", "feedback", Kind.STR, 0),
     )
 
     parent_id: str | None = UNSET

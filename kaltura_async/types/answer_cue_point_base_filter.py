@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .cue_point_filter import CuePointFilter
 
@@ -20,10 +21,10 @@ class AnswerCuePointBaseFilter(CuePointFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaAnswerCuePointBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("parent_id_equal", "parentIdEqual", "str", 0),
-        ("parent_id_in", "parentIdIn", "str", 0),
-        ("quiz_user_entry_id_equal", "quizUserEntryIdEqual", "str", 0),
-        ("quiz_user_entry_id_in", "quizUserEntryIdIn", "str", 0),
+        ("parent_id_equal", "parentIdEqual", Kind.STR, 0),
+        ("parent_id_in", "parentIdIn", Kind.STR, 0),
+        ("quiz_user_entry_id_equal", "quizUserEntryIdEqual", Kind.STR, 0),
+        ("quiz_user_entry_id_in", "quizUserEntryIdIn", Kind.STR, 0),
     )
 
     parent_id_equal: str | None = UNSET

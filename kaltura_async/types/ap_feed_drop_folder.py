@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .feed_drop_folder import FeedDropFolder
 
@@ -23,8 +24,8 @@ class ApFeedDropFolder(FeedDropFolder):
     __kaltura_object_type__: ClassVar[str] = "KalturaApFeedDropFolder"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("ap_api_key", "apApiKey", "str", 0),
-        ("items_to_expand", "itemsToExpand", "list:KalturaStringValue", 0),
+        ("ap_api_key", "apApiKey", Kind.STR, 0),
+        ("items_to_expand", "itemsToExpand", Kind.list_of("KalturaStringValue"), 0),
     )
 
     ap_api_key: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .permission_item import PermissionItem
 
@@ -20,8 +21,8 @@ class ApiActionPermissionItem(PermissionItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaApiActionPermissionItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("service", "service", "str", 0),
-        ("action", "action", "str", 0),
+        ("service", "service", Kind.STR, 0),
+        ("action", "action", Kind.STR, 0),
     )
 
     service: str | None = UNSET

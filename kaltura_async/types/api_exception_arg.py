@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ApiExceptionArg"]
@@ -19,8 +20,8 @@ class ApiExceptionArg(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaApiExceptionArg"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("name", "name", "str", 0),
-        ("value", "value", "str", 0),
+        ("name", "name", Kind.STR, 0),
+        ("value", "value", Kind.STR, 0),
     )
 
     name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .permission_item import PermissionItem
 
@@ -23,9 +24,9 @@ class ApiParameterPermissionItem(PermissionItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaApiParameterPermissionItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("object", "object", "str", 0),
-        ("parameter", "parameter", "str", 0),
-        ("action", "action", "enum:KalturaApiParameterPermissionItemAction", 0),
+        ("object", "object", Kind.STR, 0),
+        ("parameter", "parameter", Kind.STR, 0),
+        ("action", "action", Kind.enum("KalturaApiParameterPermissionItemAction"), 0),
     )
 
     object: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["AppRole"]
@@ -19,10 +20,10 @@ class AppRole(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAppRole"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("app_guid", "appGuid", "str", INSERT_ONLY),
-        ("user_role_id", "userRoleId", "int", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
+        ("app_guid", "appGuid", Kind.STR, INSERT_ONLY),
+        ("user_role_id", "userRoleId", Kind.INT, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
     app_guid: str | None = UNSET

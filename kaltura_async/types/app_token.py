@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
@@ -24,19 +25,19 @@ class AppToken(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAppToken"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", READ_ONLY),
-        ("token", "token", "str", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaAppTokenStatus", READ_ONLY),
-        ("expiry", "expiry", "int", 0),
-        ("session_type", "sessionType", "enum:KalturaSessionType", 0),
-        ("session_user_id", "sessionUserId", "str", 0),
-        ("session_duration", "sessionDuration", "int", 0),
-        ("session_privileges", "sessionPrivileges", "str", 0),
-        ("hash_type", "hashType", "enum:KalturaAppTokenHashType", 0),
-        ("description", "description", "str", 0),
+        ("id", "id", Kind.STR, READ_ONLY),
+        ("token", "token", Kind.STR, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaAppTokenStatus"), READ_ONLY),
+        ("expiry", "expiry", Kind.INT, 0),
+        ("session_type", "sessionType", Kind.enum("KalturaSessionType"), 0),
+        ("session_user_id", "sessionUserId", Kind.STR, 0),
+        ("session_duration", "sessionDuration", Kind.INT, 0),
+        ("session_privileges", "sessionPrivileges", Kind.STR, 0),
+        ("hash_type", "hashType", Kind.enum("KalturaAppTokenHashType"), 0),
+        ("description", "description", Kind.STR, 0),
     )
 
     id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -23,15 +24,15 @@ class AppTokenBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaAppTokenBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "str", 0),
-        ("id_in", "idIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("status_equal", "statusEqual", "enum:KalturaAppTokenStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("session_user_id_equal", "sessionUserIdEqual", "str", 0),
+        ("id_equal", "idEqual", Kind.STR, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaAppTokenStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("session_user_id_equal", "sessionUserIdEqual", Kind.STR, 0),
     )
 
     id_equal: str | None = UNSET

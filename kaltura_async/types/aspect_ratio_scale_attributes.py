@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .dimensions_attributes import DimensionsAttributes
 
@@ -20,7 +21,7 @@ class AspectRatioScaleAttributes(DimensionsAttributes):
     __kaltura_object_type__: ClassVar[str] = "KalturaAspectRatioScaleAttributes"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("aspect_ratio", "aspectRatio", "float", 0),
+        ("aspect_ratio", "aspectRatio", Kind.FLOAT, 0),
     )
 
     aspect_ratio: float | None = UNSET

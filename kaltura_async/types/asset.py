@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["Asset"]
@@ -19,21 +20,21 @@ class Asset(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAsset"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", READ_ONLY),
-        ("entry_id", "entryId", "str", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("version", "version", "int", READ_ONLY),
-        ("size", "size", "int", READ_ONLY),
-        ("tags", "tags", "str", 0),
-        ("file_ext", "fileExt", "str", INSERT_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("deleted_at", "deletedAt", "int", READ_ONLY),
-        ("description", "description", "str", READ_ONLY),
-        ("partner_data", "partnerData", "str", 0),
-        ("partner_description", "partnerDescription", "str", 0),
-        ("actual_source_asset_params_ids", "actualSourceAssetParamsIds", "str", 0),
-        ("size_in_bytes", "sizeInBytes", "int", READ_ONLY),
+        ("id", "id", Kind.STR, READ_ONLY),
+        ("entry_id", "entryId", Kind.STR, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("version", "version", Kind.INT, READ_ONLY),
+        ("size", "size", Kind.INT, READ_ONLY),
+        ("tags", "tags", Kind.STR, 0),
+        ("file_ext", "fileExt", Kind.STR, INSERT_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("deleted_at", "deletedAt", Kind.INT, READ_ONLY),
+        ("description", "description", Kind.STR, READ_ONLY),
+        ("partner_data", "partnerData", Kind.STR, 0),
+        ("partner_description", "partnerDescription", Kind.STR, 0),
+        ("actual_source_asset_params_ids", "actualSourceAssetParamsIds", Kind.STR, 0),
+        ("size_in_bytes", "sizeInBytes", Kind.INT, READ_ONLY),
     )
 
     id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .asset_distribution_condition import AssetDistributionCondition
 
@@ -20,8 +21,8 @@ class AssetDistributionPropertyCondition(AssetDistributionCondition):
     __kaltura_object_type__: ClassVar[str] = "KalturaAssetDistributionPropertyCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("property_name", "propertyName", "str", 0),
-        ("property_value", "propertyValue", "str", 0),
+        ("property_name", "propertyName", Kind.STR, 0),
+        ("property_value", "propertyValue", Kind.STR, 0),
     )
 
     property_name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ class AssetDistributionRule(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAssetDistributionRule"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("validation_error", "validationError", "str", 0),
-        ("asset_distribution_conditions", "assetDistributionConditions", "list:KalturaAssetDistributionCondition", 0),
+        ("validation_error", "validationError", Kind.STR, 0),
+        ("asset_distribution_conditions", "assetDistributionConditions", Kind.list_of("KalturaAssetDistributionCondition"), 0),
     )
 
     validation_error: str | None = UNSET

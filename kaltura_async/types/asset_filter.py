@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .asset_base_filter import AssetBaseFilter
 
@@ -20,7 +21,7 @@ class AssetFilter(AssetBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaAssetFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("type_in", "typeIn", "str", 0),
+        ("type_in", "typeIn", Kind.STR, 0),
     )
 
     type_in: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,19 +25,19 @@ class AssetParams(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAssetParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", 0),
-        ("name", "name", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("description", "description", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("is_system_default", "isSystemDefault", "enum:KalturaNullableBoolean", READ_ONLY),
-        ("tags", "tags", "str", 0),
-        ("required_permissions", "requiredPermissions", "list:KalturaString", 0),
-        ("source_remote_storage_profile_id", "sourceRemoteStorageProfileId", "int", 0),
-        ("remote_storage_profile_ids", "remoteStorageProfileIds", "int", 0),
-        ("media_parser_type", "mediaParserType", "enum:KalturaMediaParserType", 0),
-        ("source_asset_params_ids", "sourceAssetParamsIds", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, 0),
+        ("name", "name", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("is_system_default", "isSystemDefault", Kind.enum("KalturaNullableBoolean"), READ_ONLY),
+        ("tags", "tags", Kind.STR, 0),
+        ("required_permissions", "requiredPermissions", Kind.list_of("KalturaString"), 0),
+        ("source_remote_storage_profile_id", "sourceRemoteStorageProfileId", Kind.INT, 0),
+        ("remote_storage_profile_ids", "remoteStorageProfileIds", Kind.INT, 0),
+        ("media_parser_type", "mediaParserType", Kind.enum("KalturaMediaParserType"), 0),
+        ("source_asset_params_ids", "sourceAssetParamsIds", Kind.STR, 0),
     )
 
     id: int | None = UNSET

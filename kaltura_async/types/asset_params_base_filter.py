@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -23,12 +24,12 @@ class AssetParamsBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaAssetParamsBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("system_name_equal", "systemNameEqual", "str", 0),
-        ("system_name_in", "systemNameIn", "str", 0),
-        ("is_system_default_equal", "isSystemDefaultEqual", "enum:KalturaNullableBoolean", 0),
-        ("tags_equal", "tagsEqual", "str", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("system_name_equal", "systemNameEqual", Kind.STR, 0),
+        ("system_name_in", "systemNameIn", Kind.STR, 0),
+        ("is_system_default_equal", "isSystemDefaultEqual", Kind.enum("KalturaNullableBoolean"), 0),
+        ("tags_equal", "tagsEqual", Kind.STR, 0),
     )
 
     id_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .asset_params import AssetParams
 
@@ -23,12 +24,12 @@ class AssetParamsOutput(AssetParams):
     __kaltura_object_type__: ClassVar[str] = "KalturaAssetParamsOutput"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("asset_params_id", "assetParamsId", "int", 0),
-        ("asset_params_version", "assetParamsVersion", "str", 0),
-        ("asset_id", "assetId", "str", 0),
-        ("asset_version", "assetVersion", "str", 0),
-        ("ready_behavior", "readyBehavior", "int", 0),
-        ("format", "format", "enum:KalturaContainerFormat", 0),
+        ("asset_params_id", "assetParamsId", Kind.INT, 0),
+        ("asset_params_version", "assetParamsVersion", Kind.STR, 0),
+        ("asset_id", "assetId", Kind.STR, 0),
+        ("asset_version", "assetVersion", Kind.STR, 0),
+        ("ready_behavior", "readyBehavior", Kind.INT, 0),
+        ("format", "format", Kind.enum("KalturaContainerFormat"), 0),
     )
 
     asset_params_id: int | None = UNSET

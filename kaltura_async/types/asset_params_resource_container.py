@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .resource import Resource
 
@@ -23,8 +24,8 @@ class AssetParamsResourceContainer(Resource):
     __kaltura_object_type__: ClassVar[str] = "KalturaAssetParamsResourceContainer"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("resource", "resource", "obj:KalturaContentResource", 0),
-        ("asset_params_id", "assetParamsId", "int", 0),
+        ("resource", "resource", Kind.obj("KalturaContentResource"), 0),
+        ("asset_params_id", "assetParamsId", Kind.INT, 0),
     )
 
     resource: ContentResource | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -23,7 +24,7 @@ class AssetPropertiesCompareCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaAssetPropertiesCompareCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("properties", "properties", "list:KalturaKeyValue", 0),
+        ("properties", "properties", Kind.list_of("KalturaKeyValue"), 0),
     )
 
     properties: list[KeyValue] | None = UNSET

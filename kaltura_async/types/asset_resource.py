@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .content_resource import ContentResource
 
@@ -20,7 +21,7 @@ class AssetResource(ContentResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaAssetResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("asset_id", "assetId", "str", 0),
+        ("asset_id", "assetId", Kind.STR, 0),
     )
 
     asset_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["AssetServeOptions"]
@@ -19,8 +20,8 @@ class AssetServeOptions(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAssetServeOptions"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("download", "download", "bool", 0),
-        ("referrer", "referrer", "str", 0),
+        ("download", "download", Kind.BOOL, 0),
+        ("referrer", "referrer", Kind.STR, 0),
     )
 
     download: bool | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -20,7 +21,7 @@ class AssetTypeCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaAssetTypeCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("asset_types", "assetTypes", "str", 0),
+        ("asset_types", "assetTypes", Kind.STR, 0),
     )
 
     asset_types: str | None = UNSET

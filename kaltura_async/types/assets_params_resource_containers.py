@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .resource import Resource
 
@@ -23,7 +24,7 @@ class AssetsParamsResourceContainers(Resource):
     __kaltura_object_type__: ClassVar[str] = "KalturaAssetsParamsResourceContainers"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("resources", "resources", "list:KalturaAssetParamsResourceContainer", 0),
+        ("resources", "resources", Kind.list_of("KalturaAssetParamsResourceContainer"), 0),
     )
 
     resources: list[AssetParamsResourceContainer] | None = UNSET

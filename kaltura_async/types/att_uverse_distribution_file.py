@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,10 +23,10 @@ class AttUverseDistributionFile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAttUverseDistributionFile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("remote_filename", "remoteFilename", "str", 0),
-        ("local_file_path", "localFilePath", "str", 0),
-        ("asset_type", "assetType", "enum:KalturaAssetType", 0),
-        ("asset_id", "assetId", "str", 0),
+        ("remote_filename", "remoteFilename", Kind.STR, 0),
+        ("local_file_path", "localFilePath", Kind.STR, 0),
+        ("asset_type", "assetType", Kind.enum("KalturaAssetType"), 0),
+        ("asset_id", "assetId", Kind.STR, 0),
     )
 
     remote_filename: str | None = UNSET

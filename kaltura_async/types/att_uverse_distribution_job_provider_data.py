@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -23,10 +24,10 @@ class AttUverseDistributionJobProviderData(ConfigurableDistributionJobProviderDa
     __kaltura_object_type__: ClassVar[str] = "KalturaAttUverseDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("files_for_distribution", "filesForDistribution", "list:KalturaAttUverseDistributionFile", 0),
-        ("remote_asset_file_urls", "remoteAssetFileUrls", "str", 0),
-        ("remote_thumbnail_file_urls", "remoteThumbnailFileUrls", "str", 0),
-        ("remote_caption_file_urls", "remoteCaptionFileUrls", "str", 0),
+        ("files_for_distribution", "filesForDistribution", Kind.list_of("KalturaAttUverseDistributionFile"), 0),
+        ("remote_asset_file_urls", "remoteAssetFileUrls", Kind.STR, 0),
+        ("remote_thumbnail_file_urls", "remoteThumbnailFileUrls", Kind.STR, 0),
+        ("remote_caption_file_urls", "remoteCaptionFileUrls", Kind.STR, 0),
     )
 
     files_for_distribution: list[AttUverseDistributionFile] | None = UNSET

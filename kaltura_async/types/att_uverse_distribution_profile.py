@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,15 +21,15 @@ class AttUverseDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaAttUverseDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("feed_url", "feedUrl", "str", READ_ONLY),
-        ("ftp_host", "ftpHost", "str", 0),
-        ("ftp_username", "ftpUsername", "str", 0),
-        ("ftp_password", "ftpPassword", "str", 0),
-        ("ftp_path", "ftpPath", "str", 0),
-        ("channel_title", "channelTitle", "str", 0),
-        ("flavor_asset_filename_xslt", "flavorAssetFilenameXslt", "str", 0),
-        ("thumbnail_asset_filename_xslt", "thumbnailAssetFilenameXslt", "str", 0),
-        ("asset_filename_xslt", "assetFilenameXslt", "str", 0),
+        ("feed_url", "feedUrl", Kind.STR, READ_ONLY),
+        ("ftp_host", "ftpHost", Kind.STR, 0),
+        ("ftp_username", "ftpUsername", Kind.STR, 0),
+        ("ftp_password", "ftpPassword", Kind.STR, 0),
+        ("ftp_path", "ftpPath", Kind.STR, 0),
+        ("channel_title", "channelTitle", Kind.STR, 0),
+        ("flavor_asset_filename_xslt", "flavorAssetFilenameXslt", Kind.STR, 0),
+        ("thumbnail_asset_filename_xslt", "thumbnailAssetFilenameXslt", Kind.STR, 0),
+        ("asset_filename_xslt", "assetFilenameXslt", Kind.STR, 0),
     )
 
     feed_url: str | None = UNSET

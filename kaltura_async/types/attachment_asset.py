@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .asset import Asset
 
@@ -24,10 +25,10 @@ class AttachmentAsset(Asset):
     __kaltura_object_type__: ClassVar[str] = "KalturaAttachmentAsset"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("filename", "filename", "str", 0),
-        ("title", "title", "str", 0),
-        ("format", "format", "enum:KalturaAttachmentType", 0),
-        ("status", "status", "enum:KalturaAttachmentAssetStatus", READ_ONLY),
+        ("filename", "filename", Kind.STR, 0),
+        ("title", "title", Kind.STR, 0),
+        ("format", "format", Kind.enum("KalturaAttachmentType"), 0),
+        ("status", "status", Kind.enum("KalturaAttachmentAssetStatus"), READ_ONLY),
     )
 
     filename: str | None = UNSET

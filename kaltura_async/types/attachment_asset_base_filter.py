@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .asset_filter import AssetFilter
 
@@ -24,11 +25,11 @@ class AttachmentAssetBaseFilter(AssetFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaAttachmentAssetBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("format_equal", "formatEqual", "enum:KalturaAttachmentType", 0),
-        ("format_in", "formatIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaAttachmentAssetStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("status_not_in", "statusNotIn", "str", 0),
+        ("format_equal", "formatEqual", Kind.enum("KalturaAttachmentType"), 0),
+        ("format_in", "formatIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaAttachmentAssetStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("status_not_in", "statusNotIn", Kind.STR, 0),
     )
 
     format_equal: AttachmentType | None = UNSET

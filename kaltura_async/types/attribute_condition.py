@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_item import SearchItem
 
@@ -20,7 +21,7 @@ class AttributeCondition(SearchItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaAttributeCondition"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("value", "value", "str", 0),
+        ("value", "value", Kind.STR, 0),
     )
 
     value: str | None = UNSET

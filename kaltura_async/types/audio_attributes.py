@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["AudioAttributes"]
@@ -19,7 +20,7 @@ class AudioAttributes(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAudioAttributes"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("volume", "volume", "float", 0),
+        ("volume", "volume", Kind.FLOAT, 0),
     )
 
     volume: float | None = UNSET

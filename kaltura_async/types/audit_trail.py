@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
@@ -26,30 +27,30 @@ class AuditTrail(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAuditTrail"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("parsed_at", "parsedAt", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaAuditTrailStatus", READ_ONLY),
-        ("audit_object_type", "auditObjectType", "enum:KalturaAuditTrailObjectType", 0),
-        ("object_id", "objectId", "str", 0),
-        ("related_object_id", "relatedObjectId", "str", 0),
-        ("related_object_type", "relatedObjectType", "enum:KalturaAuditTrailObjectType", 0),
-        ("entry_id", "entryId", "str", 0),
-        ("master_partner_id", "masterPartnerId", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("request_id", "requestId", "str", READ_ONLY),
-        ("user_id", "userId", "str", 0),
-        ("action", "action", "enum:KalturaAuditTrailAction", 0),
-        ("data", "data", "obj:KalturaAuditTrailInfo", 0),
-        ("ks", "ks", "str", READ_ONLY),
-        ("context", "context", "enum:KalturaAuditTrailContext", READ_ONLY),
-        ("entry_point", "entryPoint", "str", READ_ONLY),
-        ("server_name", "serverName", "str", READ_ONLY),
-        ("ip_address", "ipAddress", "str", READ_ONLY),
-        ("user_agent", "userAgent", "str", READ_ONLY),
-        ("client_tag", "clientTag", "str", 0),
-        ("description", "description", "str", 0),
-        ("error_description", "errorDescription", "str", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("parsed_at", "parsedAt", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaAuditTrailStatus"), READ_ONLY),
+        ("audit_object_type", "auditObjectType", Kind.enum("KalturaAuditTrailObjectType"), 0),
+        ("object_id", "objectId", Kind.STR, 0),
+        ("related_object_id", "relatedObjectId", Kind.STR, 0),
+        ("related_object_type", "relatedObjectType", Kind.enum("KalturaAuditTrailObjectType"), 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("master_partner_id", "masterPartnerId", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("request_id", "requestId", Kind.STR, READ_ONLY),
+        ("user_id", "userId", Kind.STR, 0),
+        ("action", "action", Kind.enum("KalturaAuditTrailAction"), 0),
+        ("data", "data", Kind.obj("KalturaAuditTrailInfo"), 0),
+        ("ks", "ks", Kind.STR, READ_ONLY),
+        ("context", "context", Kind.enum("KalturaAuditTrailContext"), READ_ONLY),
+        ("entry_point", "entryPoint", Kind.STR, READ_ONLY),
+        ("server_name", "serverName", Kind.STR, READ_ONLY),
+        ("ip_address", "ipAddress", Kind.STR, READ_ONLY),
+        ("user_agent", "userAgent", Kind.STR, READ_ONLY),
+        ("client_tag", "clientTag", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("error_description", "errorDescription", Kind.STR, READ_ONLY),
     )
 
     id: int | None = UNSET

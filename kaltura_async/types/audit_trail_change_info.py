@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .audit_trail_info import AuditTrailInfo
 
@@ -23,7 +24,7 @@ class AuditTrailChangeInfo(AuditTrailInfo):
     __kaltura_object_type__: ClassVar[str] = "KalturaAuditTrailChangeInfo"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("changed_items", "changedItems", "list:KalturaAuditTrailChangeItem", 0),
+        ("changed_items", "changedItems", Kind.list_of("KalturaAuditTrailChangeItem"), 0),
     )
 
     changed_items: list[AuditTrailChangeItem] | None = UNSET

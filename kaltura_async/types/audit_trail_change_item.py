@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["AuditTrailChangeItem"]
@@ -19,9 +20,9 @@ class AuditTrailChangeItem(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAuditTrailChangeItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("descriptor", "descriptor", "str", 0),
-        ("old_value", "oldValue", "str", 0),
-        ("new_value", "newValue", "str", 0),
+        ("descriptor", "descriptor", Kind.STR, 0),
+        ("old_value", "oldValue", Kind.STR, 0),
+        ("new_value", "newValue", Kind.STR, 0),
     )
 
     descriptor: str | None = UNSET

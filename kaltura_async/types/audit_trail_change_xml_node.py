@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .audit_trail_change_item import AuditTrailChangeItem
 
@@ -23,7 +24,7 @@ class AuditTrailChangeXmlNode(AuditTrailChangeItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaAuditTrailChangeXmlNode"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("type", "type", "enum:KalturaAuditTrailChangeXmlNodeType", 0),
+        ("type", "type", Kind.enum("KalturaAuditTrailChangeXmlNodeType"), 0),
     )
 
     type: AuditTrailChangeXmlNodeType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .audit_trail_info import AuditTrailInfo
 
@@ -23,11 +24,11 @@ class AuditTrailFileSyncCreateInfo(AuditTrailInfo):
     __kaltura_object_type__: ClassVar[str] = "KalturaAuditTrailFileSyncCreateInfo"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("version", "version", "str", 0),
-        ("object_sub_type", "objectSubType", "int", 0),
-        ("dc", "dc", "int", 0),
-        ("original", "original", "bool", 0),
-        ("file_type", "fileType", "enum:KalturaAuditTrailFileSyncType", 0),
+        ("version", "version", Kind.STR, 0),
+        ("object_sub_type", "objectSubType", Kind.INT, 0),
+        ("dc", "dc", Kind.INT, 0),
+        ("original", "original", Kind.BOOL, 0),
+        ("file_type", "fileType", Kind.enum("KalturaAuditTrailFileSyncType"), 0),
     )
 
     version: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .audit_trail_info import AuditTrailInfo
 
@@ -20,7 +21,7 @@ class AuditTrailTextInfo(AuditTrailInfo):
     __kaltura_object_type__: ClassVar[str] = "KalturaAuditTrailTextInfo"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("info", "info", "str", 0),
+        ("info", "info", Kind.STR, 0),
     )
 
     info: str | None = UNSET

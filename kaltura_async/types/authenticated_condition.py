@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -23,7 +24,7 @@ class AuthenticatedCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaAuthenticatedCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("privileges", "privileges", "list:KalturaStringValue", 0),
+        ("privileges", "privileges", Kind.list_of("KalturaStringValue"), 0),
     )
 
     privileges: list[StringValue] | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["Authentication"]
@@ -19,7 +20,7 @@ class Authentication(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaAuthentication"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("qr_code", "qrCode", "str", 0),
+        ("qr_code", "qrCode", Kind.STR, 0),
     )
 
     qr_code: str | None = UNSET

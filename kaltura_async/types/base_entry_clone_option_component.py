@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_entry_clone_option_item import BaseEntryCloneOptionItem
 
@@ -24,8 +25,8 @@ class BaseEntryCloneOptionComponent(BaseEntryCloneOptionItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaBaseEntryCloneOptionComponent"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("item_type", "itemType", "enum:KalturaBaseEntryCloneOptions", 0),
-        ("rule", "rule", "enum:KalturaCloneComponentSelectorType", 0),
+        ("item_type", "itemType", Kind.enum("KalturaBaseEntryCloneOptions"), 0),
+        ("rule", "rule", Kind.enum("KalturaCloneComponentSelectorType"), 0),
     )
 
     item_type: BaseEntryCloneOptions | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_entry_base_filter import BaseEntryBaseFilter
 
@@ -23,14 +24,14 @@ class BaseEntryFilter(BaseEntryBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaBaseEntryFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("free_text", "freeText", "str", 0),
-        ("excluded_free_text_groups", "excludedFreeTextGroups", "str", 0),
-        ("description_like", "descriptionLike", "str", 0),
-        ("is_root", "isRoot", "enum:KalturaNullableBoolean", 0),
-        ("categories_full_name_in", "categoriesFullNameIn", "str", 0),
-        ("category_ancestor_id_in", "categoryAncestorIdIn", "str", 0),
-        ("redirect_from_entry_id", "redirectFromEntryId", "str", 0),
-        ("conversion_profile_id_equal", "conversionProfileIdEqual", "int", 0),
+        ("free_text", "freeText", Kind.STR, 0),
+        ("excluded_free_text_groups", "excludedFreeTextGroups", Kind.STR, 0),
+        ("description_like", "descriptionLike", Kind.STR, 0),
+        ("is_root", "isRoot", Kind.enum("KalturaNullableBoolean"), 0),
+        ("categories_full_name_in", "categoriesFullNameIn", Kind.STR, 0),
+        ("category_ancestor_id_in", "categoryAncestorIdIn", Kind.STR, 0),
+        ("redirect_from_entry_id", "redirectFromEntryId", Kind.STR, 0),
+        ("conversion_profile_id_equal", "conversionProfileIdEqual", Kind.INT, 0),
     )
 
     free_text: str | None = UNSET

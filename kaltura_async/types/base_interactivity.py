@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["BaseInteractivity"]
@@ -19,10 +20,10 @@ class BaseInteractivity(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBaseInteractivity"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("data", "data", "str", 0),
-        ("version", "version", "int", READ_ONLY),
-        ("entry_id", "entryId", "str", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
+        ("data", "data", Kind.STR, 0),
+        ("version", "version", Kind.INT, READ_ONLY),
+        ("entry_id", "entryId", Kind.STR, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
     data: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,28 +25,28 @@ class BaseSyndicationFeed(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBaseSyndicationFeed"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", READ_ONLY),
-        ("feed_url", "feedUrl", "str", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("playlist_id", "playlistId", "str", 0),
-        ("name", "name", "str", 0),
-        ("status", "status", "enum:KalturaSyndicationFeedStatus", READ_ONLY),
-        ("type", "type", "enum:KalturaSyndicationFeedType", INSERT_ONLY),
-        ("landing_page", "landingPage", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("allow_embed", "allowEmbed", "bool", 0),
-        ("player_uiconf_id", "playerUiconfId", "int", 0),
-        ("flavor_param_id", "flavorParamId", "int", 0),
-        ("transcode_existing_content", "transcodeExistingContent", "bool", 0),
-        ("add_to_default_conversion_profile", "addToDefaultConversionProfile", "bool", 0),
-        ("categories", "categories", "str", 0),
-        ("storage_id", "storageId", "int", 0),
-        ("entries_order_by", "entriesOrderBy", "enum:KalturaSyndicationFeedEntriesOrderBy", 0),
-        ("enforce_entitlement", "enforceEntitlement", "bool", 0),
-        ("privacy_context", "privacyContext", "str", 0),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("use_category_entries", "useCategoryEntries", "bool", 0),
-        ("feed_content_type_header", "feedContentTypeHeader", "str", 0),
+        ("id", "id", Kind.STR, READ_ONLY),
+        ("feed_url", "feedUrl", Kind.STR, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("playlist_id", "playlistId", Kind.STR, 0),
+        ("name", "name", Kind.STR, 0),
+        ("status", "status", Kind.enum("KalturaSyndicationFeedStatus"), READ_ONLY),
+        ("type", "type", Kind.enum("KalturaSyndicationFeedType"), INSERT_ONLY),
+        ("landing_page", "landingPage", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("allow_embed", "allowEmbed", Kind.BOOL, 0),
+        ("player_uiconf_id", "playerUiconfId", Kind.INT, 0),
+        ("flavor_param_id", "flavorParamId", Kind.INT, 0),
+        ("transcode_existing_content", "transcodeExistingContent", Kind.BOOL, 0),
+        ("add_to_default_conversion_profile", "addToDefaultConversionProfile", Kind.BOOL, 0),
+        ("categories", "categories", Kind.STR, 0),
+        ("storage_id", "storageId", Kind.INT, 0),
+        ("entries_order_by", "entriesOrderBy", Kind.enum("KalturaSyndicationFeedEntriesOrderBy"), 0),
+        ("enforce_entitlement", "enforceEntitlement", Kind.BOOL, 0),
+        ("privacy_context", "privacyContext", Kind.STR, 0),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("use_category_entries", "useCategoryEntries", Kind.BOOL, 0),
+        ("feed_content_type_header", "feedContentTypeHeader", Kind.STR, 0),
     )
 
     id: str | None = UNSET

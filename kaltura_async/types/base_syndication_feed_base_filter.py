@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -20,8 +21,8 @@ class BaseSyndicationFeedBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaBaseSyndicationFeedBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "str", 0),
-        ("id_in", "idIn", "str", 0),
+        ("id_equal", "idEqual", Kind.STR, 0),
+        ("id_in", "idIn", Kind.STR, 0),
     )
 
     id_equal: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -25,34 +26,34 @@ class BaseUser(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBaseUser"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", 0),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("screen_name", "screenName", "str", 0),
-        ("full_name", "fullName", "str", 0),
-        ("email", "email", "str", 0),
-        ("country", "country", "str", 0),
-        ("state", "state", "str", 0),
-        ("city", "city", "str", 0),
-        ("zip", "zip", "str", 0),
-        ("thumbnail_url", "thumbnailUrl", "str", 0),
-        ("description", "description", "str", 0),
-        ("tags", "tags", "str", 0),
-        ("admin_tags", "adminTags", "str", 0),
-        ("status", "status", "enum:KalturaUserStatus", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("partner_data", "partnerData", "str", 0),
-        ("indexed_partner_data_int", "indexedPartnerDataInt", "int", 0),
-        ("indexed_partner_data_string", "indexedPartnerDataString", "str", 0),
-        ("storage_size", "storageSize", "int", READ_ONLY),
-        ("language", "language", "enum:KalturaLanguageCode", 0),
-        ("last_login_time", "lastLoginTime", "int", READ_ONLY),
-        ("status_updated_at", "statusUpdatedAt", "int", READ_ONLY),
-        ("deleted_at", "deletedAt", "int", READ_ONLY),
-        ("allowed_partner_ids", "allowedPartnerIds", "str", 0),
-        ("allowed_partner_packages", "allowedPartnerPackages", "str", 0),
-        ("user_mode", "userMode", "enum:KalturaUserMode", 0),
-        ("capabilities", "capabilities", "list:KalturaUserCapability", 0),
+        ("id", "id", Kind.STR, 0),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("screen_name", "screenName", Kind.STR, 0),
+        ("full_name", "fullName", Kind.STR, 0),
+        ("email", "email", Kind.STR, 0),
+        ("country", "country", Kind.STR, 0),
+        ("state", "state", Kind.STR, 0),
+        ("city", "city", Kind.STR, 0),
+        ("zip", "zip", Kind.STR, 0),
+        ("thumbnail_url", "thumbnailUrl", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("admin_tags", "adminTags", Kind.STR, 0),
+        ("status", "status", Kind.enum("KalturaUserStatus"), 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("partner_data", "partnerData", Kind.STR, 0),
+        ("indexed_partner_data_int", "indexedPartnerDataInt", Kind.INT, 0),
+        ("indexed_partner_data_string", "indexedPartnerDataString", Kind.STR, 0),
+        ("storage_size", "storageSize", Kind.INT, READ_ONLY),
+        ("language", "language", Kind.enum("KalturaLanguageCode"), 0),
+        ("last_login_time", "lastLoginTime", Kind.INT, READ_ONLY),
+        ("status_updated_at", "statusUpdatedAt", Kind.INT, READ_ONLY),
+        ("deleted_at", "deletedAt", Kind.INT, READ_ONLY),
+        ("allowed_partner_ids", "allowedPartnerIds", Kind.STR, 0),
+        ("allowed_partner_packages", "allowedPartnerPackages", Kind.STR, 0),
+        ("user_mode", "userMode", Kind.enum("KalturaUserMode"), 0),
+        ("capabilities", "capabilities", Kind.list_of("KalturaUserCapability"), 0),
     )
 
     id: str | None = UNSET

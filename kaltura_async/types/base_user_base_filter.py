@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -23,19 +24,19 @@ class BaseUserBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaBaseUserBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("partner_id_equal", "partnerIdEqual", "int", 0),
-        ("screen_name_like", "screenNameLike", "str", 0),
-        ("screen_name_starts_with", "screenNameStartsWith", "str", 0),
-        ("email_like", "emailLike", "str", 0),
-        ("email_starts_with", "emailStartsWith", "str", 0),
-        ("tags_multi_like_or", "tagsMultiLikeOr", "str", 0),
-        ("tags_multi_like_and", "tagsMultiLikeAnd", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaUserStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
+        ("partner_id_equal", "partnerIdEqual", Kind.INT, 0),
+        ("screen_name_like", "screenNameLike", Kind.STR, 0),
+        ("screen_name_starts_with", "screenNameStartsWith", Kind.STR, 0),
+        ("email_like", "emailLike", Kind.STR, 0),
+        ("email_starts_with", "emailStartsWith", Kind.STR, 0),
+        ("tags_multi_like_or", "tagsMultiLikeOr", Kind.STR, 0),
+        ("tags_multi_like_and", "tagsMultiLikeAnd", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaUserStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
     )
 
     partner_id_equal: int | None = UNSET

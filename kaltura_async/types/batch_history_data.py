@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject, secret_field
 
 __all__ = ["BatchHistoryData"]
@@ -19,16 +20,16 @@ class BatchHistoryData(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBatchHistoryData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("scheduler_id", "schedulerId", "int", 0),
-        ("worker_id", "workerId", "int", 0),
-        ("batch_index", "batchIndex", "int", 0),
-        ("time_stamp", "timeStamp", "int", 0),
-        ("message", "message", "str", 0),
-        ("err_type", "errType", "int", 0),
-        ("err_number", "errNumber", "int", 0),
-        ("host_name", "hostName", "str", 0),
-        ("session_id", "sessionId", "str", 0),
-        ("scheduler_name", "schedulerName", "str", 0),
+        ("scheduler_id", "schedulerId", Kind.INT, 0),
+        ("worker_id", "workerId", Kind.INT, 0),
+        ("batch_index", "batchIndex", Kind.INT, 0),
+        ("time_stamp", "timeStamp", Kind.INT, 0),
+        ("message", "message", Kind.STR, 0),
+        ("err_type", "errType", Kind.INT, 0),
+        ("err_number", "errNumber", Kind.INT, 0),
+        ("host_name", "hostName", Kind.STR, 0),
+        ("session_id", "sessionId", Kind.STR, 0),
+        ("scheduler_name", "schedulerName", Kind.STR, 0),
     )
 
     scheduler_id: int | None = UNSET

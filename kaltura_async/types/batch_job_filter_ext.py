@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .batch_job_filter import BatchJobFilter
 
@@ -20,7 +21,7 @@ class BatchJobFilterExt(BatchJobFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaBatchJobFilterExt"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("job_type_and_sub_type_in", "jobTypeAndSubTypeIn", "str", 0),
+        ("job_type_and_sub_type_in", "jobTypeAndSubTypeIn", Kind.STR, 0),
     )
 
     job_type_and_sub_type_in: str | None = UNSET

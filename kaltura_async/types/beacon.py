@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,14 +23,14 @@ class Beacon(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBeacon"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", READ_ONLY),
-        ("index_type", "indexType", "str", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("related_object_type", "relatedObjectType", "enum:KalturaBeaconObjectTypes", 0),
-        ("event_type", "eventType", "str", 0),
-        ("object_id", "objectId", "str", 0),
-        ("private_data", "privateData", "str", 0),
-        ("raw_data", "rawData", "str", 0),
+        ("id", "id", Kind.STR, READ_ONLY),
+        ("index_type", "indexType", Kind.STR, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("related_object_type", "relatedObjectType", Kind.enum("KalturaBeaconObjectTypes"), 0),
+        ("event_type", "eventType", Kind.STR, 0),
+        ("object_id", "objectId", Kind.STR, 0),
+        ("private_data", "privateData", Kind.STR, 0),
+        ("raw_data", "rawData", Kind.STR, 0),
     )
 
     id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .beacon_scheduled_resource_base_item import BeaconScheduledResourceBaseItem
 
@@ -24,9 +25,9 @@ class BeaconAbstractScheduledResourceItem(BeaconScheduledResourceBaseItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaBeaconAbstractScheduledResourceItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("search_term", "searchTerm", "str", 0),
-        ("item_type", "itemType", "enum:KalturaESearchItemType", 0),
-        ("range", "range", "obj:KalturaESearchRange", 0),
+        ("search_term", "searchTerm", Kind.STR, 0),
+        ("item_type", "itemType", Kind.enum("KalturaESearchItemType"), 0),
+        ("range", "range", Kind.obj("KalturaESearchRange"), 0),
     )
 
     search_term: str | None = UNSET

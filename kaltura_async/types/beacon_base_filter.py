@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -23,12 +24,12 @@ class BeaconBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaBeaconBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("related_object_type_in", "relatedObjectTypeIn", "str", 0),
-        ("related_object_type_equal", "relatedObjectTypeEqual", "enum:KalturaBeaconObjectTypes", 0),
-        ("event_type_in", "eventTypeIn", "str", 0),
-        ("object_id_in", "objectIdIn", "str", 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("related_object_type_in", "relatedObjectTypeIn", Kind.STR, 0),
+        ("related_object_type_equal", "relatedObjectTypeEqual", Kind.enum("KalturaBeaconObjectTypes"), 0),
+        ("event_type_in", "eventTypeIn", Kind.STR, 0),
+        ("object_id_in", "objectIdIn", Kind.STR, 0),
     )
 
     updated_at_greater_than_or_equal: int | None = UNSET

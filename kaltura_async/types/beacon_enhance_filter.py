@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -23,8 +24,8 @@ class BeaconEnhanceFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaBeaconEnhanceFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("external_elastic_query_object", "externalElasticQueryObject", "str", 0),
-        ("index_type_equal", "indexTypeEqual", "enum:KalturaBeaconIndexType", 0),
+        ("external_elastic_query_object", "externalElasticQueryObject", Kind.STR, 0),
+        ("index_type_equal", "indexTypeEqual", Kind.enum("KalturaBeaconIndexType"), 0),
     )
 
     external_elastic_query_object: str | None = UNSET

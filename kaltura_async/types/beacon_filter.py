@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .beacon_base_filter import BeaconBaseFilter
 
@@ -23,7 +24,7 @@ class BeaconFilter(BeaconBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaBeaconFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("index_type_equal", "indexTypeEqual", "enum:KalturaBeaconIndexType", 0),
+        ("index_type_equal", "indexTypeEqual", Kind.enum("KalturaBeaconIndexType"), 0),
     )
 
     index_type_equal: BeaconIndexType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .beacon_abstract_scheduled_resource_item import BeaconAbstractScheduledResourceItem
 
@@ -23,7 +24,7 @@ class BeaconScheduledResourceItem(BeaconAbstractScheduledResourceItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaBeaconScheduledResourceItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "enum:KalturaBeaconScheduledResourceFieldName", 0),
+        ("field_name", "fieldName", Kind.enum("KalturaBeaconScheduledResourceFieldName"), 0),
     )
 
     field_name: BeaconScheduledResourceFieldName | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .beacon_scheduled_resource_base_item import BeaconScheduledResourceBaseItem
 
@@ -23,8 +24,8 @@ class BeaconScheduledResourceOperator(BeaconScheduledResourceBaseItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaBeaconScheduledResourceOperator"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("operator", "operator", "enum:KalturaESearchOperatorType", 0),
-        ("search_items", "searchItems", "list:KalturaBeaconScheduledResourceBaseItem", 0),
+        ("operator", "operator", Kind.enum("KalturaESearchOperatorType"), 0),
+        ("search_items", "searchItems", Kind.list_of("KalturaBeaconScheduledResourceBaseItem"), 0),
     )
 
     operator: ESearchOperatorType | None = UNSET

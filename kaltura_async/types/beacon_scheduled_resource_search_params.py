@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .beacon_search_params import BeaconSearchParams
 
@@ -24,8 +25,8 @@ class BeaconScheduledResourceSearchParams(BeaconSearchParams):
     __kaltura_object_type__: ClassVar[str] = "KalturaBeaconScheduledResourceSearchParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("search_operator", "searchOperator", "obj:KalturaBeaconScheduledResourceOperator", 0),
-        ("order_by", "orderBy", "obj:KalturaBeaconSearchScheduledResourceOrderBy", 0),
+        ("search_operator", "searchOperator", Kind.obj("KalturaBeaconScheduledResourceOperator"), 0),
+        ("order_by", "orderBy", Kind.obj("KalturaBeaconSearchScheduledResourceOrderBy"), 0),
     )
 
     search_operator: BeaconScheduledResourceOperator | None = UNSET

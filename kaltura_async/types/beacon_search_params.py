@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["BeaconSearchParams"]
@@ -19,7 +20,7 @@ class BeaconSearchParams(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBeaconSearchParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("object_id", "objectId", "str", 0),
+        ("object_id", "objectId", Kind.STR, 0),
     )
 
     object_id: str | None = UNSET

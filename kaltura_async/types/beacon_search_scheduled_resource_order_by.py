@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class BeaconSearchScheduledResourceOrderBy(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBeaconSearchScheduledResourceOrderBy"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("order_items", "orderItems", "list:KalturaBeaconSearchScheduledResourceOrderByItem", 0),
+        ("order_items", "orderItems", Kind.list_of("KalturaBeaconSearchScheduledResourceOrderByItem"), 0),
     )
 
     order_items: list[BeaconSearchScheduledResourceOrderByItem] | None = UNSET

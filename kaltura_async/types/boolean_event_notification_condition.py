@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -20,7 +21,7 @@ class BooleanEventNotificationCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaBooleanEventNotificationCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("boolean_event_notification_ids", "booleanEventNotificationIds", "str", 0),
+        ("boolean_event_notification_ids", "booleanEventNotificationIds", Kind.STR, 0),
     )
 
     boolean_event_notification_ids: str | None = UNSET

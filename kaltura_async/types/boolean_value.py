@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .value import Value
 
@@ -20,7 +21,7 @@ class BooleanValue(Value):
     __kaltura_object_type__: ClassVar[str] = "KalturaBooleanValue"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("value", "value", "bool", 0),
+        ("value", "value", Kind.BOOL, 0),
     )
 
     value: bool | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .integration_job_trigger_data import IntegrationJobTriggerData
 
@@ -20,9 +21,9 @@ class BpmEventNotificationIntegrationJobTriggerData(IntegrationJobTriggerData):
     __kaltura_object_type__: ClassVar[str] = "KalturaBpmEventNotificationIntegrationJobTriggerData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("template_id", "templateId", "int", 0),
-        ("business_process_id", "businessProcessId", "str", 0),
-        ("case_id", "caseId", "str", 0),
+        ("template_id", "templateId", Kind.INT, 0),
+        ("business_process_id", "businessProcessId", Kind.STR, 0),
+        ("case_id", "caseId", Kind.STR, 0),
     )
 
     template_id: int | None = UNSET

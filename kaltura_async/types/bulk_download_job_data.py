@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,9 +21,9 @@ class BulkDownloadJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkDownloadJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_ids", "entryIds", "str", 0),
-        ("flavor_params_id", "flavorParamsId", "int", 0),
-        ("puser_id", "puserId", "str", 0),
+        ("entry_ids", "entryIds", Kind.STR, 0),
+        ("flavor_params_id", "flavorParamsId", Kind.INT, 0),
+        ("puser_id", "puserId", Kind.STR, 0),
     )
 
     entry_ids: str | None = UNSET

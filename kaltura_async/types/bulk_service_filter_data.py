@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 from .bulk_service_filter_data_base import BulkServiceFilterDataBase
 
@@ -20,7 +21,7 @@ class BulkServiceFilterData(BulkServiceFilterDataBase):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkServiceFilterData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("template_object", "templateObject", "any", 0),
+        ("template_object", "templateObject", Kind.ANY, 0),
     )
 
     template_object: KalturaObject | None = UNSET

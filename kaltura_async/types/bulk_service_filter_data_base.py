@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .bulk_service_data import BulkServiceData
 
@@ -23,7 +24,7 @@ class BulkServiceFilterDataBase(BulkServiceData):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkServiceFilterDataBase"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("filter", "filter", "obj:KalturaFilter", 0),
+        ("filter", "filter", Kind.obj("KalturaFilter"), 0),
     )
 
     filter: Filter | None = UNSET

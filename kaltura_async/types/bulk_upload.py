@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -26,24 +27,24 @@ class BulkUpload(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUpload"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", 0),
-        ("uploaded_by", "uploadedBy", "str", 0),
-        ("uploaded_by_user_id", "uploadedByUserId", "str", 0),
-        ("uploaded_on", "uploadedOn", "int", 0),
-        ("num_of_entries", "numOfEntries", "int", 0),
-        ("status", "status", "enum:KalturaBatchJobStatus", 0),
-        ("log_file_url", "logFileUrl", "str", 0),
-        ("csv_file_url", "csvFileUrl", "str", 0),
-        ("bulk_file_url", "bulkFileUrl", "str", 0),
-        ("bulk_upload_type", "bulkUploadType", "enum:KalturaBulkUploadType", 0),
-        ("results", "results", "list:KalturaBulkUploadResult", 0),
-        ("error", "error", "str", 0),
-        ("error_type", "errorType", "enum:KalturaBatchJobErrorTypes", 0),
-        ("error_number", "errorNumber", "int", 0),
-        ("file_name", "fileName", "str", 0),
-        ("description", "description", "str", 0),
-        ("num_of_objects", "numOfObjects", "int", 0),
-        ("bulk_upload_object_type", "bulkUploadObjectType", "enum:KalturaBulkUploadObjectType", 0),
+        ("id", "id", Kind.INT, 0),
+        ("uploaded_by", "uploadedBy", Kind.STR, 0),
+        ("uploaded_by_user_id", "uploadedByUserId", Kind.STR, 0),
+        ("uploaded_on", "uploadedOn", Kind.INT, 0),
+        ("num_of_entries", "numOfEntries", Kind.INT, 0),
+        ("status", "status", Kind.enum("KalturaBatchJobStatus"), 0),
+        ("log_file_url", "logFileUrl", Kind.STR, 0),
+        ("csv_file_url", "csvFileUrl", Kind.STR, 0),
+        ("bulk_file_url", "bulkFileUrl", Kind.STR, 0),
+        ("bulk_upload_type", "bulkUploadType", Kind.enum("KalturaBulkUploadType"), 0),
+        ("results", "results", Kind.list_of("KalturaBulkUploadResult"), 0),
+        ("error", "error", Kind.STR, 0),
+        ("error_type", "errorType", Kind.enum("KalturaBatchJobErrorTypes"), 0),
+        ("error_number", "errorNumber", Kind.INT, 0),
+        ("file_name", "fileName", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("num_of_objects", "numOfObjects", Kind.INT, 0),
+        ("bulk_upload_object_type", "bulkUploadObjectType", Kind.enum("KalturaBulkUploadObjectType"), 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -24,13 +25,13 @@ class BulkUploadBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("uploaded_on_greater_than_or_equal", "uploadedOnGreaterThanOrEqual", "int", 0),
-        ("uploaded_on_less_than_or_equal", "uploadedOnLessThanOrEqual", "int", 0),
-        ("uploaded_on_equal", "uploadedOnEqual", "int", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaBatchJobStatus", 0),
-        ("bulk_upload_object_type_equal", "bulkUploadObjectTypeEqual", "enum:KalturaBulkUploadObjectType", 0),
-        ("bulk_upload_object_type_in", "bulkUploadObjectTypeIn", "str", 0),
+        ("uploaded_on_greater_than_or_equal", "uploadedOnGreaterThanOrEqual", Kind.INT, 0),
+        ("uploaded_on_less_than_or_equal", "uploadedOnLessThanOrEqual", Kind.INT, 0),
+        ("uploaded_on_equal", "uploadedOnEqual", Kind.INT, 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaBatchJobStatus"), 0),
+        ("bulk_upload_object_type_equal", "bulkUploadObjectTypeEqual", Kind.enum("KalturaBulkUploadObjectType"), 0),
+        ("bulk_upload_object_type_in", "bulkUploadObjectTypeIn", Kind.STR, 0),
     )
 
     uploaded_on_greater_than_or_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .bulk_upload_job_data import BulkUploadJobData
 
@@ -24,10 +25,10 @@ class BulkUploadCsvJobData(BulkUploadJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadCsvJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("csv_version", "csvVersion", "enum:KalturaBulkUploadCsvVersion", READ_ONLY),
-        ("columns", "columns", "list:KalturaString", 0),
-        ("process_object_id", "processObjectId", "str", 0),
-        ("process_object_type", "processObjectType", "str", 0),
+        ("csv_version", "csvVersion", Kind.enum("KalturaBulkUploadCsvVersion"), READ_ONLY),
+        ("columns", "columns", Kind.list_of("KalturaString"), 0),
+        ("process_object_id", "processObjectId", Kind.STR, 0),
+        ("process_object_type", "processObjectType", Kind.STR, 0),
     )
 
     csv_version: BulkUploadCsvVersion | None = UNSET

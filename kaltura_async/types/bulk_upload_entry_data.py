@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .bulk_upload_object_data import BulkUploadObjectData
 
@@ -20,7 +21,7 @@ class BulkUploadEntryData(BulkUploadObjectData):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadEntryData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("conversion_profile_id", "conversionProfileId", "int", 0),
+        ("conversion_profile_id", "conversionProfileId", Kind.INT, 0),
     )
 
     conversion_profile_id: int | None = UNSET

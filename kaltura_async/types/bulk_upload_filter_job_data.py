@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 from .bulk_upload_job_data import BulkUploadJobData
 
@@ -23,8 +24,8 @@ class BulkUploadFilterJobData(BulkUploadJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadFilterJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("filter", "filter", "obj:KalturaFilter", 0),
-        ("template_object", "templateObject", "any", 0),
+        ("filter", "filter", Kind.obj("KalturaFilter"), 0),
+        ("template_object", "templateObject", Kind.ANY, 0),
     )
 
     filter: Filter | None = UNSET

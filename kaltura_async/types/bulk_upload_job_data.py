@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .job_data import JobData
 
@@ -25,21 +26,21 @@ class BulkUploadJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("user_id", "userId", "str", READ_ONLY),
-        ("uploaded_by", "uploadedBy", "str", READ_ONLY),
-        ("conversion_profile_id", "conversionProfileId", "int", READ_ONLY),
-        ("results_file_local_path", "resultsFileLocalPath", "str", READ_ONLY),
-        ("results_file_url", "resultsFileUrl", "str", READ_ONLY),
-        ("num_of_entries", "numOfEntries", "int", READ_ONLY),
-        ("num_of_objects", "numOfObjects", "int", READ_ONLY),
-        ("file_path", "filePath", "str", READ_ONLY),
-        ("bulk_upload_object_type", "bulkUploadObjectType", "enum:KalturaBulkUploadObjectType", READ_ONLY),
-        ("file_name", "fileName", "str", 0),
-        ("object_data", "objectData", "obj:KalturaBulkUploadObjectData", READ_ONLY),
-        ("type", "type", "enum:KalturaBulkUploadType", READ_ONLY),
-        ("email_recipients", "emailRecipients", "str", 0),
-        ("num_of_error_objects", "numOfErrorObjects", "int", 0),
-        ("privileges", "privileges", "str", 0),
+        ("user_id", "userId", Kind.STR, READ_ONLY),
+        ("uploaded_by", "uploadedBy", Kind.STR, READ_ONLY),
+        ("conversion_profile_id", "conversionProfileId", Kind.INT, READ_ONLY),
+        ("results_file_local_path", "resultsFileLocalPath", Kind.STR, READ_ONLY),
+        ("results_file_url", "resultsFileUrl", Kind.STR, READ_ONLY),
+        ("num_of_entries", "numOfEntries", Kind.INT, READ_ONLY),
+        ("num_of_objects", "numOfObjects", Kind.INT, READ_ONLY),
+        ("file_path", "filePath", Kind.STR, READ_ONLY),
+        ("bulk_upload_object_type", "bulkUploadObjectType", Kind.enum("KalturaBulkUploadObjectType"), READ_ONLY),
+        ("file_name", "fileName", Kind.STR, 0),
+        ("object_data", "objectData", Kind.obj("KalturaBulkUploadObjectData"), READ_ONLY),
+        ("type", "type", Kind.enum("KalturaBulkUploadType"), READ_ONLY),
+        ("email_recipients", "emailRecipients", Kind.STR, 0),
+        ("num_of_error_objects", "numOfErrorObjects", Kind.INT, 0),
+        ("privileges", "privileges", Kind.STR, 0),
     )
 
     user_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["BulkUploadPluginData"]
@@ -19,8 +20,8 @@ class BulkUploadPluginData(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadPluginData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field", "field", "str", 0),
-        ("value", "value", "str", 0),
+        ("field", "field", Kind.STR, 0),
+        ("value", "value", Kind.STR, 0),
     )
 
     field: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -25,22 +26,22 @@ class BulkUploadResult(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadResult"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("bulk_upload_job_id", "bulkUploadJobId", "int", 0),
-        ("line_index", "lineIndex", "int", 0),
-        ("partner_id", "partnerId", "int", 0),
-        ("status", "status", "enum:KalturaBulkUploadResultStatus", 0),
-        ("action", "action", "enum:KalturaBulkUploadAction", 0),
-        ("object_id", "objectId", "str", 0),
-        ("object_status", "objectStatus", "int", 0),
-        ("bulk_upload_result_object_type", "bulkUploadResultObjectType", "enum:KalturaBulkUploadObjectType", 0),
-        ("row_data", "rowData", "str", 0),
-        ("partner_data", "partnerData", "str", 0),
-        ("object_error_description", "objectErrorDescription", "str", 0),
-        ("plugins_data", "pluginsData", "list:KalturaBulkUploadPluginData", 0),
-        ("error_description", "errorDescription", "str", 0),
-        ("error_code", "errorCode", "str", 0),
-        ("error_type", "errorType", "int", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("bulk_upload_job_id", "bulkUploadJobId", Kind.INT, 0),
+        ("line_index", "lineIndex", Kind.INT, 0),
+        ("partner_id", "partnerId", Kind.INT, 0),
+        ("status", "status", Kind.enum("KalturaBulkUploadResultStatus"), 0),
+        ("action", "action", Kind.enum("KalturaBulkUploadAction"), 0),
+        ("object_id", "objectId", Kind.STR, 0),
+        ("object_status", "objectStatus", Kind.INT, 0),
+        ("bulk_upload_result_object_type", "bulkUploadResultObjectType", Kind.enum("KalturaBulkUploadObjectType"), 0),
+        ("row_data", "rowData", Kind.STR, 0),
+        ("partner_data", "partnerData", Kind.STR, 0),
+        ("object_error_description", "objectErrorDescription", Kind.STR, 0),
+        ("plugins_data", "pluginsData", Kind.list_of("KalturaBulkUploadPluginData"), 0),
+        ("error_description", "errorDescription", Kind.STR, 0),
+        ("error_code", "errorCode", Kind.STR, 0),
+        ("error_type", "errorType", Kind.INT, 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .bulk_upload_result import BulkUploadResult
 
@@ -20,21 +21,21 @@ class BulkUploadResultCategory(BulkUploadResult):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadResultCategory"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("relative_path", "relativePath", "str", 0),
-        ("name", "name", "str", 0),
-        ("reference_id", "referenceId", "str", 0),
-        ("description", "description", "str", 0),
-        ("tags", "tags", "str", 0),
-        ("appear_in_list", "appearInList", "int", 0),
-        ("privacy", "privacy", "int", 0),
-        ("inheritance_type", "inheritanceType", "int", 0),
-        ("user_join_policy", "userJoinPolicy", "int", 0),
-        ("default_permission_level", "defaultPermissionLevel", "int", 0),
-        ("owner", "owner", "str", 0),
-        ("contribution_policy", "contributionPolicy", "int", 0),
-        ("partner_sort_value", "partnerSortValue", "int", 0),
-        ("moderation", "moderation", "bool", 0),
-        ("admin_tags", "adminTags", "str", 0),
+        ("relative_path", "relativePath", Kind.STR, 0),
+        ("name", "name", Kind.STR, 0),
+        ("reference_id", "referenceId", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("appear_in_list", "appearInList", Kind.INT, 0),
+        ("privacy", "privacy", Kind.INT, 0),
+        ("inheritance_type", "inheritanceType", Kind.INT, 0),
+        ("user_join_policy", "userJoinPolicy", Kind.INT, 0),
+        ("default_permission_level", "defaultPermissionLevel", Kind.INT, 0),
+        ("owner", "owner", Kind.STR, 0),
+        ("contribution_policy", "contributionPolicy", Kind.INT, 0),
+        ("partner_sort_value", "partnerSortValue", Kind.INT, 0),
+        ("moderation", "moderation", Kind.BOOL, 0),
+        ("admin_tags", "adminTags", Kind.STR, 0),
     )
 
     relative_path: str | None = UNSET

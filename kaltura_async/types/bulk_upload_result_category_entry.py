@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .bulk_upload_result import BulkUploadResult
 
@@ -20,8 +21,8 @@ class BulkUploadResultCategoryEntry(BulkUploadResult):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadResultCategoryEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("category_id", "categoryId", "int", 0),
-        ("entry_id", "entryId", "str", 0),
+        ("category_id", "categoryId", Kind.INT, 0),
+        ("entry_id", "entryId", Kind.STR, 0),
     )
 
     category_id: int | None = UNSET

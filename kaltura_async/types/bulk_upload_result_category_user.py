@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .bulk_upload_result import BulkUploadResult
 
@@ -20,12 +21,12 @@ class BulkUploadResultCategoryUser(BulkUploadResult):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadResultCategoryUser"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("category_id", "categoryId", "int", 0),
-        ("category_reference_id", "categoryReferenceId", "str", 0),
-        ("user_id", "userId", "str", 0),
-        ("permission_level", "permissionLevel", "int", 0),
-        ("update_method", "updateMethod", "int", 0),
-        ("required_object_status", "requiredObjectStatus", "int", 0),
+        ("category_id", "categoryId", Kind.INT, 0),
+        ("category_reference_id", "categoryReferenceId", Kind.STR, 0),
+        ("user_id", "userId", Kind.STR, 0),
+        ("permission_level", "permissionLevel", Kind.INT, 0),
+        ("update_method", "updateMethod", Kind.INT, 0),
+        ("required_object_status", "requiredObjectStatus", Kind.INT, 0),
     )
 
     category_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .bulk_upload_result import BulkUploadResult
 
@@ -20,30 +21,30 @@ class BulkUploadResultEntry(BulkUploadResult):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadResultEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_id", "entryId", "str", 0),
-        ("title", "title", "str", 0),
-        ("description", "description", "str", 0),
-        ("tags", "tags", "str", 0),
-        ("url", "url", "str", 0),
-        ("content_type", "contentType", "str", 0),
-        ("conversion_profile_id", "conversionProfileId", "int", 0),
-        ("access_control_profile_id", "accessControlProfileId", "int", 0),
-        ("category", "category", "str", 0),
-        ("schedule_start_date", "scheduleStartDate", "int", 0),
-        ("schedule_end_date", "scheduleEndDate", "int", 0),
-        ("entry_status", "entryStatus", "int", 0),
-        ("thumbnail_url", "thumbnailUrl", "str", 0),
-        ("thumbnail_saved", "thumbnailSaved", "bool", 0),
-        ("ssh_private_key", "sshPrivateKey", "str", 0),
-        ("ssh_public_key", "sshPublicKey", "str", 0),
-        ("ssh_key_passphrase", "sshKeyPassphrase", "str", 0),
-        ("creator_id", "creatorId", "str", 0),
-        ("entitled_users_edit", "entitledUsersEdit", "str", 0),
-        ("entitled_users_publish", "entitledUsersPublish", "str", 0),
-        ("entitled_users_view", "entitledUsersView", "str", 0),
-        ("owner_id", "ownerId", "str", 0),
-        ("reference_id", "referenceId", "str", 0),
-        ("template_entry_id", "templateEntryId", "str", 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("title", "title", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("url", "url", Kind.STR, 0),
+        ("content_type", "contentType", Kind.STR, 0),
+        ("conversion_profile_id", "conversionProfileId", Kind.INT, 0),
+        ("access_control_profile_id", "accessControlProfileId", Kind.INT, 0),
+        ("category", "category", Kind.STR, 0),
+        ("schedule_start_date", "scheduleStartDate", Kind.INT, 0),
+        ("schedule_end_date", "scheduleEndDate", Kind.INT, 0),
+        ("entry_status", "entryStatus", Kind.INT, 0),
+        ("thumbnail_url", "thumbnailUrl", Kind.STR, 0),
+        ("thumbnail_saved", "thumbnailSaved", Kind.BOOL, 0),
+        ("ssh_private_key", "sshPrivateKey", Kind.STR, 0),
+        ("ssh_public_key", "sshPublicKey", Kind.STR, 0),
+        ("ssh_key_passphrase", "sshKeyPassphrase", Kind.STR, 0),
+        ("creator_id", "creatorId", Kind.STR, 0),
+        ("entitled_users_edit", "entitledUsersEdit", Kind.STR, 0),
+        ("entitled_users_publish", "entitledUsersPublish", Kind.STR, 0),
+        ("entitled_users_view", "entitledUsersView", Kind.STR, 0),
+        ("owner_id", "ownerId", Kind.STR, 0),
+        ("reference_id", "referenceId", Kind.STR, 0),
+        ("template_entry_id", "templateEntryId", Kind.STR, 0),
     )
 
     entry_id: str | None = UNSET

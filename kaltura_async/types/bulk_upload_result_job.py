@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .bulk_upload_result import BulkUploadResult
 
@@ -20,7 +21,7 @@ class BulkUploadResultJob(BulkUploadResult):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadResultJob"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("job_object_id", "jobObjectId", "int", 0),
+        ("job_object_id", "jobObjectId", Kind.INT, 0),
     )
 
     job_object_id: int | None = UNSET

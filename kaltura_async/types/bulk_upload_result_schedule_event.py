@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .bulk_upload_result import BulkUploadResult
 
@@ -20,23 +21,23 @@ class BulkUploadResultScheduleEvent(BulkUploadResult):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadResultScheduleEvent"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("reference_id", "referenceId", "str", 0),
-        ("template_entry_id", "templateEntryId", "str", 0),
-        ("event_type", "eventType", "int", 0),
-        ("title", "title", "str", 0),
-        ("description", "description", "str", 0),
-        ("tags", "tags", "str", 0),
-        ("category_ids", "categoryIds", "str", 0),
-        ("resource_id", "resourceId", "str", 0),
-        ("start_time", "startTime", "int", 0),
-        ("duration", "duration", "int", 0),
-        ("end_time", "endTime", "int", 0),
-        ("recurrence", "recurrence", "str", 0),
-        ("co_editors", "coEditors", "str", 0),
-        ("co_publishers", "coPublishers", "str", 0),
-        ("event_organizer_id", "eventOrganizerId", "str", 0),
-        ("content_owner_id", "contentOwnerId", "str", 0),
-        ("template_entry_type", "templateEntryType", "str", 0),
+        ("reference_id", "referenceId", Kind.STR, 0),
+        ("template_entry_id", "templateEntryId", Kind.STR, 0),
+        ("event_type", "eventType", Kind.INT, 0),
+        ("title", "title", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("category_ids", "categoryIds", Kind.STR, 0),
+        ("resource_id", "resourceId", Kind.STR, 0),
+        ("start_time", "startTime", Kind.INT, 0),
+        ("duration", "duration", Kind.INT, 0),
+        ("end_time", "endTime", Kind.INT, 0),
+        ("recurrence", "recurrence", Kind.STR, 0),
+        ("co_editors", "coEditors", Kind.STR, 0),
+        ("co_publishers", "coPublishers", Kind.STR, 0),
+        ("event_organizer_id", "eventOrganizerId", Kind.STR, 0),
+        ("content_owner_id", "contentOwnerId", Kind.STR, 0),
+        ("template_entry_type", "templateEntryType", Kind.STR, 0),
     )
 
     reference_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .bulk_upload_result import BulkUploadResult
 
@@ -20,14 +21,14 @@ class BulkUploadResultScheduleResource(BulkUploadResult):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadResultScheduleResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("resource_id", "resourceId", "str", 0),
-        ("name", "name", "str", 0),
-        ("type", "type", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("description", "description", "str", 0),
-        ("tags", "tags", "str", 0),
-        ("parent_type", "parentType", "str", 0),
-        ("parent_system_name", "parentSystemName", "str", 0),
+        ("resource_id", "resourceId", Kind.STR, 0),
+        ("name", "name", Kind.STR, 0),
+        ("type", "type", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("parent_type", "parentType", Kind.STR, 0),
+        ("parent_system_name", "parentSystemName", Kind.STR, 0),
     )
 
     resource_id: str | None = UNSET

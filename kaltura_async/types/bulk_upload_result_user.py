@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .bulk_upload_result import BulkUploadResult
 
@@ -20,23 +21,23 @@ class BulkUploadResultUser(BulkUploadResult):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadResultUser"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("user_id", "userId", "str", 0),
-        ("screen_name", "screenName", "str", 0),
-        ("email", "email", "str", 0),
-        ("description", "description", "str", 0),
-        ("tags", "tags", "str", 0),
-        ("date_of_birth", "dateOfBirth", "int", 0),
-        ("country", "country", "str", 0),
-        ("state", "state", "str", 0),
-        ("city", "city", "str", 0),
-        ("zip", "zip", "str", 0),
-        ("gender", "gender", "int", 0),
-        ("first_name", "firstName", "str", 0),
-        ("last_name", "lastName", "str", 0),
-        ("group", "group", "str", 0),
-        ("external_id", "externalId", "str", 0),
-        ("capabilities", "capabilities", "str", 0),
-        ("group_user_creation_mode", "groupUserCreationMode", "int", 0),
+        ("user_id", "userId", Kind.STR, 0),
+        ("screen_name", "screenName", Kind.STR, 0),
+        ("email", "email", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("date_of_birth", "dateOfBirth", Kind.INT, 0),
+        ("country", "country", Kind.STR, 0),
+        ("state", "state", Kind.STR, 0),
+        ("city", "city", Kind.STR, 0),
+        ("zip", "zip", Kind.STR, 0),
+        ("gender", "gender", Kind.INT, 0),
+        ("first_name", "firstName", Kind.STR, 0),
+        ("last_name", "lastName", Kind.STR, 0),
+        ("group", "group", Kind.STR, 0),
+        ("external_id", "externalId", Kind.STR, 0),
+        ("capabilities", "capabilities", Kind.STR, 0),
+        ("group_user_creation_mode", "groupUserCreationMode", Kind.INT, 0),
     )
 
     user_id: str | None = UNSET

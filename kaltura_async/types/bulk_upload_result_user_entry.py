@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .bulk_upload_result import BulkUploadResult
 
@@ -20,7 +21,7 @@ class BulkUploadResultUserEntry(BulkUploadResult):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadResultUserEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("user_entry_id", "userEntryId", "int", 0),
+        ("user_entry_id", "userEntryId", Kind.INT, 0),
     )
 
     user_entry_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .bulk_upload_result import BulkUploadResult
 
@@ -30,23 +31,23 @@ class BulkUploadResultVendorCatalogItem(BulkUploadResult):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadResultVendorCatalogItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("vendor_catalog_item_id", "vendorCatalogItemId", "int", 0),
-        ("vendor_partner_id", "vendorPartnerId", "int", 0),
-        ("name", "name", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("service_feature", "serviceFeature", "enum:KalturaVendorServiceFeature", 0),
-        ("service_type", "serviceType", "enum:KalturaVendorServiceType", 0),
-        ("turn_around_time", "turnAroundTime", "enum:KalturaVendorServiceTurnAroundTime", 0),
-        ("source_language", "sourceLanguage", "enum:KalturaCatalogItemLanguage", 0),
-        ("target_language", "targetLanguage", "enum:KalturaCatalogItemLanguage", 0),
-        ("output_format", "outputFormat", "enum:KalturaVendorCatalogItemOutputFormat", 0),
-        ("enable_speaker_id", "enableSpeakerId", "enum:KalturaNullableBoolean", 0),
-        ("fixed_price_addons", "fixedPriceAddons", "int", 0),
-        ("pricing", "pricing", "obj:KalturaVendorCatalogItemPricing", 0),
-        ("pricing_array", "pricingArray", "list:KalturaVendorCatalogItemUnitPricing", 0),
-        ("flavor_params_id", "flavorParamsId", "int", 0),
-        ("clear_audio_flavor_params_id", "clearAudioFlavorParamsId", "int", 0),
-        ("vendor_data", "vendorData", "str", 0),
+        ("vendor_catalog_item_id", "vendorCatalogItemId", Kind.INT, 0),
+        ("vendor_partner_id", "vendorPartnerId", Kind.INT, 0),
+        ("name", "name", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("service_feature", "serviceFeature", Kind.enum("KalturaVendorServiceFeature"), 0),
+        ("service_type", "serviceType", Kind.enum("KalturaVendorServiceType"), 0),
+        ("turn_around_time", "turnAroundTime", Kind.enum("KalturaVendorServiceTurnAroundTime"), 0),
+        ("source_language", "sourceLanguage", Kind.enum("KalturaCatalogItemLanguage"), 0),
+        ("target_language", "targetLanguage", Kind.enum("KalturaCatalogItemLanguage"), 0),
+        ("output_format", "outputFormat", Kind.enum("KalturaVendorCatalogItemOutputFormat"), 0),
+        ("enable_speaker_id", "enableSpeakerId", Kind.enum("KalturaNullableBoolean"), 0),
+        ("fixed_price_addons", "fixedPriceAddons", Kind.INT, 0),
+        ("pricing", "pricing", Kind.obj("KalturaVendorCatalogItemPricing"), 0),
+        ("pricing_array", "pricingArray", Kind.list_of("KalturaVendorCatalogItemUnitPricing"), 0),
+        ("flavor_params_id", "flavorParamsId", Kind.INT, 0),
+        ("clear_audio_flavor_params_id", "clearAudioFlavorParamsId", Kind.INT, 0),
+        ("vendor_data", "vendorData", Kind.STR, 0),
     )
 
     vendor_catalog_item_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .bulk_upload_schedule_event_job_data import BulkUploadScheduleEventJobData
 
@@ -24,8 +25,8 @@ class BulkUploadScheduleEventCsvJobData(BulkUploadScheduleEventJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUploadScheduleEventCsvJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("csv_version", "csvVersion", "enum:KalturaBulkUploadCsvVersion", READ_ONLY),
-        ("columns", "columns", "list:KalturaString", 0),
+        ("csv_version", "csvVersion", Kind.enum("KalturaBulkUploadCsvVersion"), READ_ONLY),
+        ("columns", "columns", Kind.list_of("KalturaString"), 0),
     )
 
     csv_version: BulkUploadCsvVersion | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,9 +23,9 @@ class Bumper(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBumper"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_id", "entryId", "str", 0),
-        ("url", "url", "str", 0),
-        ("sources", "sources", "list:KalturaPlaybackSource", READ_ONLY),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("url", "url", Kind.STR, 0),
+        ("sources", "sources", Kind.list_of("KalturaPlaybackSource"), READ_ONLY),
     )
 
     entry_id: str | None = UNSET

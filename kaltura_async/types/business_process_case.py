@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["BusinessProcessCase"]
@@ -19,11 +20,11 @@ class BusinessProcessCase(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBusinessProcessCase"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", 0),
-        ("business_process_id", "businessProcessId", "str", 0),
-        ("business_process_start_notification_template_id", "businessProcessStartNotificationTemplateId", "int", 0),
-        ("suspended", "suspended", "bool", 0),
-        ("activity_id", "activityId", "str", 0),
+        ("id", "id", Kind.STR, 0),
+        ("business_process_id", "businessProcessId", Kind.STR, 0),
+        ("business_process_start_notification_template_id", "businessProcessStartNotificationTemplateId", Kind.INT, 0),
+        ("suspended", "suspended", Kind.BOOL, 0),
+        ("activity_id", "activityId", Kind.STR, 0),
     )
 
     id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .event_notification_dispatch_job_data import EventNotificationDispatchJobData
 
@@ -23,8 +24,8 @@ class BusinessProcessNotificationDispatchJobData(EventNotificationDispatchJobDat
     __kaltura_object_type__: ClassVar[str] = "KalturaBusinessProcessNotificationDispatchJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("server", "server", "obj:KalturaBusinessProcessServer", 0),
-        ("case_id", "caseId", "str", 0),
+        ("server", "server", Kind.obj("KalturaBusinessProcessServer"), 0),
+        ("case_id", "caseId", Kind.STR, 0),
     )
 
     server: BusinessProcessServer | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .event_notification_template import EventNotificationTemplate
 
@@ -20,9 +21,9 @@ class BusinessProcessNotificationTemplate(EventNotificationTemplate):
     __kaltura_object_type__: ClassVar[str] = "KalturaBusinessProcessNotificationTemplate"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("server_id", "serverId", "int", 0),
-        ("process_id", "processId", "str", 0),
-        ("main_object_code", "mainObjectCode", "str", 0),
+        ("server_id", "serverId", Kind.INT, 0),
+        ("process_id", "processId", Kind.STR, 0),
+        ("main_object_code", "mainObjectCode", Kind.STR, 0),
     )
 
     server_id: int | None = UNSET

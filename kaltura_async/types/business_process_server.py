@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,16 +24,16 @@ class BusinessProcessServer(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBusinessProcessServer"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("description", "description", "str", 0),
-        ("status", "status", "enum:KalturaBusinessProcessServerStatus", READ_ONLY),
-        ("type", "type", "enum:KalturaBusinessProcessProvider", READ_ONLY),
-        ("dc", "dc", "int", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("status", "status", Kind.enum("KalturaBusinessProcessServerStatus"), READ_ONLY),
+        ("type", "type", Kind.enum("KalturaBusinessProcessProvider"), READ_ONLY),
+        ("dc", "dc", Kind.INT, 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .business_process_server_base_filter import BusinessProcessServerBaseFilter
 
@@ -23,8 +24,8 @@ class BusinessProcessServerFilter(BusinessProcessServerBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaBusinessProcessServerFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("current_dc_or_external", "currentDcOrExternal", "enum:KalturaNullableBoolean", 0),
-        ("current_dc", "currentDc", "enum:KalturaNullableBoolean", 0),
+        ("current_dc_or_external", "currentDcOrExternal", Kind.enum("KalturaNullableBoolean"), 0),
+        ("current_dc", "currentDc", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     current_dc_or_external: NullableBoolean | None = UNSET

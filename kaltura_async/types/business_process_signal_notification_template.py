@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .business_process_notification_template import BusinessProcessNotificationTemplate
 
@@ -20,8 +21,8 @@ class BusinessProcessSignalNotificationTemplate(BusinessProcessNotificationTempl
     __kaltura_object_type__: ClassVar[str] = "KalturaBusinessProcessSignalNotificationTemplate"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("message", "message", "str", 0),
-        ("event_id", "eventId", "str", 0),
+        ("message", "message", Kind.STR, 0),
+        ("event_id", "eventId", Kind.STR, 0),
     )
 
     message: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .business_process_notification_template import BusinessProcessNotificationTemplate
 
@@ -20,7 +21,7 @@ class BusinessProcessStartNotificationTemplate(BusinessProcessNotificationTempla
     __kaltura_object_type__: ClassVar[str] = "KalturaBusinessProcessStartNotificationTemplate"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("abort_on_deletion", "abortOnDeletion", "bool", 0),
+        ("abort_on_deletion", "abortOnDeletion", Kind.BOOL, 0),
     )
 
     abort_on_deletion: bool | None = UNSET

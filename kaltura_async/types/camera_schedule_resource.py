@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .schedule_resource import ScheduleResource
 
@@ -20,7 +21,7 @@ class CameraScheduleResource(ScheduleResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaCameraScheduleResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("stream_url", "streamUrl", "str", 0),
+        ("stream_url", "streamUrl", Kind.STR, 0),
     )
 
     stream_url: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
 from .asset import Asset
 
@@ -29,19 +30,19 @@ class CaptionAsset(Asset):
     __kaltura_object_type__: ClassVar[str] = "KalturaCaptionAsset"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("caption_params_id", "captionParamsId", "int", INSERT_ONLY),
-        ("language", "language", "enum:KalturaLanguage", 0),
-        ("language_code", "languageCode", "enum:KalturaLanguageCode", READ_ONLY),
-        ("is_default", "isDefault", "enum:KalturaNullableBoolean", 0),
-        ("label", "label", "str", 0),
-        ("format", "format", "enum:KalturaCaptionType", INSERT_ONLY),
-        ("source", "source", "enum:KalturaCaptionSource", INSERT_ONLY),
-        ("status", "status", "enum:KalturaCaptionAssetStatus", READ_ONLY),
-        ("parent_id", "parentId", "str", INSERT_ONLY),
-        ("accuracy", "accuracy", "int", 0),
-        ("display_on_player", "displayOnPlayer", "bool", 0),
-        ("associated_transcript_ids", "associatedTranscriptIds", "str", 0),
-        ("usage", "usage", "enum:KalturaCaptionAssetUsage", 0),
+        ("caption_params_id", "captionParamsId", Kind.INT, INSERT_ONLY),
+        ("language", "language", Kind.enum("KalturaLanguage"), 0),
+        ("language_code", "languageCode", Kind.enum("KalturaLanguageCode"), READ_ONLY),
+        ("is_default", "isDefault", Kind.enum("KalturaNullableBoolean"), 0),
+        ("label", "label", Kind.STR, 0),
+        ("format", "format", Kind.enum("KalturaCaptionType"), INSERT_ONLY),
+        ("source", "source", Kind.enum("KalturaCaptionSource"), INSERT_ONLY),
+        ("status", "status", Kind.enum("KalturaCaptionAssetStatus"), READ_ONLY),
+        ("parent_id", "parentId", Kind.STR, INSERT_ONLY),
+        ("accuracy", "accuracy", Kind.INT, 0),
+        ("display_on_player", "displayOnPlayer", Kind.BOOL, 0),
+        ("associated_transcript_ids", "associatedTranscriptIds", Kind.STR, 0),
+        ("usage", "usage", Kind.enum("KalturaCaptionAssetUsage"), 0),
     )
 
     caption_params_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .asset_filter import AssetFilter
 
@@ -24,13 +25,13 @@ class CaptionAssetBaseFilter(AssetFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaCaptionAssetBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("caption_params_id_equal", "captionParamsIdEqual", "int", 0),
-        ("caption_params_id_in", "captionParamsIdIn", "str", 0),
-        ("format_equal", "formatEqual", "enum:KalturaCaptionType", 0),
-        ("format_in", "formatIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaCaptionAssetStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("status_not_in", "statusNotIn", "str", 0),
+        ("caption_params_id_equal", "captionParamsIdEqual", Kind.INT, 0),
+        ("caption_params_id_in", "captionParamsIdIn", Kind.STR, 0),
+        ("format_equal", "formatEqual", Kind.enum("KalturaCaptionType"), 0),
+        ("format_in", "formatIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaCaptionAssetStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("status_not_in", "statusNotIn", Kind.STR, 0),
     )
 
     caption_params_id_equal: int | None = UNSET

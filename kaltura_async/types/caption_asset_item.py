@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,11 +24,11 @@ class CaptionAssetItem(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaCaptionAssetItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("asset", "asset", "obj:KalturaCaptionAsset", 0),
-        ("entry", "entry", "obj:KalturaBaseEntry", 0),
-        ("start_time", "startTime", "int", 0),
-        ("end_time", "endTime", "int", 0),
-        ("content", "content", "str", 0),
+        ("asset", "asset", Kind.obj("KalturaCaptionAsset"), 0),
+        ("entry", "entry", Kind.obj("KalturaBaseEntry"), 0),
+        ("start_time", "startTime", Kind.INT, 0),
+        ("end_time", "endTime", Kind.INT, 0),
+        ("content", "content", Kind.STR, 0),
     )
 
     asset: CaptionAsset | None = UNSET

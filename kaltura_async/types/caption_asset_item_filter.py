@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .caption_asset_filter import CaptionAssetFilter
 
@@ -23,20 +24,20 @@ class CaptionAssetItemFilter(CaptionAssetFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaCaptionAssetItemFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("content_like", "contentLike", "str", 0),
-        ("content_multi_like_or", "contentMultiLikeOr", "str", 0),
-        ("content_multi_like_and", "contentMultiLikeAnd", "str", 0),
-        ("partner_description_like", "partnerDescriptionLike", "str", 0),
-        ("partner_description_multi_like_or", "partnerDescriptionMultiLikeOr", "str", 0),
-        ("partner_description_multi_like_and", "partnerDescriptionMultiLikeAnd", "str", 0),
-        ("language_equal", "languageEqual", "enum:KalturaLanguage", 0),
-        ("language_in", "languageIn", "str", 0),
-        ("label_equal", "labelEqual", "str", 0),
-        ("label_in", "labelIn", "str", 0),
-        ("start_time_greater_than_or_equal", "startTimeGreaterThanOrEqual", "int", 0),
-        ("start_time_less_than_or_equal", "startTimeLessThanOrEqual", "int", 0),
-        ("end_time_greater_than_or_equal", "endTimeGreaterThanOrEqual", "int", 0),
-        ("end_time_less_than_or_equal", "endTimeLessThanOrEqual", "int", 0),
+        ("content_like", "contentLike", Kind.STR, 0),
+        ("content_multi_like_or", "contentMultiLikeOr", Kind.STR, 0),
+        ("content_multi_like_and", "contentMultiLikeAnd", Kind.STR, 0),
+        ("partner_description_like", "partnerDescriptionLike", Kind.STR, 0),
+        ("partner_description_multi_like_or", "partnerDescriptionMultiLikeOr", Kind.STR, 0),
+        ("partner_description_multi_like_and", "partnerDescriptionMultiLikeAnd", Kind.STR, 0),
+        ("language_equal", "languageEqual", Kind.enum("KalturaLanguage"), 0),
+        ("language_in", "languageIn", Kind.STR, 0),
+        ("label_equal", "labelEqual", Kind.STR, 0),
+        ("label_in", "labelIn", Kind.STR, 0),
+        ("start_time_greater_than_or_equal", "startTimeGreaterThanOrEqual", Kind.INT, 0),
+        ("start_time_less_than_or_equal", "startTimeLessThanOrEqual", Kind.INT, 0),
+        ("end_time_greater_than_or_equal", "endTimeGreaterThanOrEqual", Kind.INT, 0),
+        ("end_time_less_than_or_equal", "endTimeLessThanOrEqual", Kind.INT, 0),
     )
 
     content_like: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .asset_params import AssetParams
 
@@ -25,11 +26,11 @@ class CaptionParams(AssetParams):
     __kaltura_object_type__: ClassVar[str] = "KalturaCaptionParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("language", "language", "enum:KalturaLanguage", INSERT_ONLY),
-        ("is_default", "isDefault", "enum:KalturaNullableBoolean", 0),
-        ("label", "label", "str", 0),
-        ("format", "format", "enum:KalturaCaptionType", INSERT_ONLY),
-        ("source_params_id", "sourceParamsId", "int", 0),
+        ("language", "language", Kind.enum("KalturaLanguage"), INSERT_ONLY),
+        ("is_default", "isDefault", Kind.enum("KalturaNullableBoolean"), 0),
+        ("label", "label", Kind.STR, 0),
+        ("format", "format", Kind.enum("KalturaCaptionType"), INSERT_ONLY),
+        ("source_params_id", "sourceParamsId", Kind.INT, 0),
     )
 
     language: Language | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .asset_params_filter import AssetParamsFilter
 
@@ -23,8 +24,8 @@ class CaptionParamsBaseFilter(AssetParamsFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaCaptionParamsBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("format_equal", "formatEqual", "enum:KalturaCaptionType", 0),
-        ("format_in", "formatIn", "str", 0),
+        ("format_equal", "formatEqual", Kind.enum("KalturaCaptionType"), 0),
+        ("format_in", "formatIn", Kind.STR, 0),
     )
 
     format_equal: CaptionType | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["CaptionPlaybackPluginData"]
@@ -19,13 +20,13 @@ class CaptionPlaybackPluginData(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaCaptionPlaybackPluginData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("label", "label", "str", 0),
-        ("format", "format", "str", 0),
-        ("language", "language", "str", 0),
-        ("web_vtt_url", "webVttUrl", "str", 0),
-        ("url", "url", "str", 0),
-        ("is_default", "isDefault", "bool", 0),
-        ("language_code", "languageCode", "str", 0),
+        ("label", "label", Kind.STR, 0),
+        ("format", "format", Kind.STR, 0),
+        ("language", "language", Kind.STR, 0),
+        ("web_vtt_url", "webVttUrl", Kind.STR, 0),
+        ("url", "url", Kind.STR, 0),
+        ("is_default", "isDefault", Kind.BOOL, 0),
+        ("language_code", "languageCode", Kind.STR, 0),
     )
 
     label: str | None = UNSET

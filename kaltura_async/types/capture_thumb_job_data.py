@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -24,15 +25,15 @@ class CaptureThumbJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaCaptureThumbJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("file_container", "fileContainer", "obj:KalturaFileContainer", 0),
-        ("actual_src_file_sync_local_path", "actualSrcFileSyncLocalPath", "str", 0),
-        ("src_file_sync_remote_url", "srcFileSyncRemoteUrl", "str", 0),
-        ("thumb_params_output_id", "thumbParamsOutputId", "int", 0),
-        ("thumb_asset_id", "thumbAssetId", "str", 0),
-        ("src_asset_id", "srcAssetId", "str", 0),
-        ("src_asset_encryption_key", "srcAssetEncryptionKey", "str", 0),
-        ("src_asset_type", "srcAssetType", "enum:KalturaAssetType", 0),
-        ("thumb_path", "thumbPath", "str", 0),
+        ("file_container", "fileContainer", Kind.obj("KalturaFileContainer"), 0),
+        ("actual_src_file_sync_local_path", "actualSrcFileSyncLocalPath", Kind.STR, 0),
+        ("src_file_sync_remote_url", "srcFileSyncRemoteUrl", Kind.STR, 0),
+        ("thumb_params_output_id", "thumbParamsOutputId", Kind.INT, 0),
+        ("thumb_asset_id", "thumbAssetId", Kind.STR, 0),
+        ("src_asset_id", "srcAssetId", Kind.STR, 0),
+        ("src_asset_encryption_key", "srcAssetEncryptionKey", Kind.STR, 0),
+        ("src_asset_type", "srcAssetType", Kind.enum("KalturaAssetType"), 0),
+        ("thumb_path", "thumbPath", Kind.STR, 0),
     )
 
     file_container: FileContainer | None = UNSET

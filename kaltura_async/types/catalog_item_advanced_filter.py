@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_item import SearchItem
 
@@ -26,14 +27,14 @@ class CatalogItemAdvancedFilter(SearchItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaCatalogItemAdvancedFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("service_type_equal", "serviceTypeEqual", "enum:KalturaVendorServiceType", 0),
-        ("service_type_in", "serviceTypeIn", "str", 0),
-        ("service_feature_equal", "serviceFeatureEqual", "enum:KalturaVendorServiceFeature", 0),
-        ("service_feature_in", "serviceFeatureIn", "str", 0),
-        ("turn_around_time_equal", "turnAroundTimeEqual", "enum:KalturaVendorServiceTurnAroundTime", 0),
-        ("turn_around_time_in", "turnAroundTimeIn", "str", 0),
-        ("source_language_equal", "sourceLanguageEqual", "enum:KalturaCatalogItemLanguage", 0),
-        ("target_language_equal", "targetLanguageEqual", "enum:KalturaCatalogItemLanguage", 0),
+        ("service_type_equal", "serviceTypeEqual", Kind.enum("KalturaVendorServiceType"), 0),
+        ("service_type_in", "serviceTypeIn", Kind.STR, 0),
+        ("service_feature_equal", "serviceFeatureEqual", Kind.enum("KalturaVendorServiceFeature"), 0),
+        ("service_feature_in", "serviceFeatureIn", Kind.STR, 0),
+        ("turn_around_time_equal", "turnAroundTimeEqual", Kind.enum("KalturaVendorServiceTurnAroundTime"), 0),
+        ("turn_around_time_in", "turnAroundTimeIn", Kind.STR, 0),
+        ("source_language_equal", "sourceLanguageEqual", Kind.enum("KalturaCatalogItemLanguage"), 0),
+        ("target_language_equal", "targetLanguageEqual", Kind.enum("KalturaCatalogItemLanguage"), 0),
     )
 
     service_type_equal: VendorServiceType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .mapped_objects_csv_job_data import MappedObjectsCsvJobData
 
@@ -23,7 +24,7 @@ class CategoriesCsvJobData(MappedObjectsCsvJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaCategoriesCsvJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("filter", "filter", "obj:KalturaCategoryFilter", 0),
+        ("filter", "filter", Kind.obj("KalturaCategoryFilter"), 0),
     )
 
     filter: CategoryFilter | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,12 +23,12 @@ class CategoryEntry(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaCategoryEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("category_id", "categoryId", "int", 0),
-        ("entry_id", "entryId", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("category_full_ids", "categoryFullIds", "str", READ_ONLY),
-        ("status", "status", "enum:KalturaCategoryEntryStatus", READ_ONLY),
-        ("creator_user_id", "creatorUserId", "str", READ_ONLY),
+        ("category_id", "categoryId", Kind.INT, 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("category_full_ids", "categoryFullIds", Kind.STR, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaCategoryEntryStatus"), READ_ONLY),
+        ("creator_user_id", "creatorUserId", Kind.STR, READ_ONLY),
     )
 
     category_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_item import SearchItem
 
@@ -23,10 +24,10 @@ class CategoryEntryAdvancedFilter(SearchItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaCategoryEntryAdvancedFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("categories_match_or", "categoriesMatchOr", "str", 0),
-        ("category_entry_status_in", "categoryEntryStatusIn", "str", 0),
-        ("order_by", "orderBy", "enum:KalturaCategoryEntryAdvancedOrderBy", 0),
-        ("category_id_equal", "categoryIdEqual", "int", 0),
+        ("categories_match_or", "categoriesMatchOr", Kind.STR, 0),
+        ("category_entry_status_in", "categoryEntryStatusIn", Kind.STR, 0),
+        ("order_by", "orderBy", Kind.enum("KalturaCategoryEntryAdvancedOrderBy"), 0),
+        ("category_id_equal", "categoryIdEqual", Kind.INT, 0),
     )
 
     categories_match_or: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -23,17 +24,17 @@ class CategoryEntryBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaCategoryEntryBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("category_id_equal", "categoryIdEqual", "int", 0),
-        ("category_id_in", "categoryIdIn", "str", 0),
-        ("entry_id_equal", "entryIdEqual", "str", 0),
-        ("entry_id_in", "entryIdIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("category_full_ids_starts_with", "categoryFullIdsStartsWith", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaCategoryEntryStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("creator_user_id_equal", "creatorUserIdEqual", "str", 0),
-        ("creator_user_id_in", "creatorUserIdIn", "str", 0),
+        ("category_id_equal", "categoryIdEqual", Kind.INT, 0),
+        ("category_id_in", "categoryIdIn", Kind.STR, 0),
+        ("entry_id_equal", "entryIdEqual", Kind.STR, 0),
+        ("entry_id_in", "entryIdIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("category_full_ids_starts_with", "categoryFullIdsStartsWith", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaCategoryEntryStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("creator_user_id_equal", "creatorUserIdEqual", Kind.STR, 0),
+        ("creator_user_id_in", "creatorUserIdIn", Kind.STR, 0),
     )
 
     category_id_equal: int | None = UNSET

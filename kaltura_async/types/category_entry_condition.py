@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -24,10 +25,10 @@ class CategoryEntryCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaCategoryEntryCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("category_id", "categoryId", "int", 0),
-        ("category_ids", "categoryIds", "str", 0),
-        ("category_user_permission", "categoryUserPermission", "enum:KalturaCategoryUserPermissionLevel", 0),
-        ("comparison", "comparison", "enum:KalturaSearchConditionComparison", 0),
+        ("category_id", "categoryId", Kind.INT, 0),
+        ("category_ids", "categoryIds", Kind.STR, 0),
+        ("category_user_permission", "categoryUserPermission", Kind.enum("KalturaCategoryUserPermissionLevel"), 0),
+        ("comparison", "comparison", Kind.enum("KalturaSearchConditionComparison"), 0),
     )
 
     category_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .category_base_filter import CategoryBaseFilter
 
@@ -20,14 +21,14 @@ class CategoryFilter(CategoryBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaCategoryFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("free_text", "freeText", "str", 0),
-        ("members_in", "membersIn", "str", 0),
-        ("name_or_reference_id_starts_with", "nameOrReferenceIdStartsWith", "str", 0),
-        ("manager_equal", "managerEqual", "str", 0),
-        ("member_equal", "memberEqual", "str", 0),
-        ("full_name_starts_with_in", "fullNameStartsWithIn", "str", 0),
-        ("ancestor_id_in", "ancestorIdIn", "str", 0),
-        ("id_or_inherited_parent_id_in", "idOrInheritedParentIdIn", "str", 0),
+        ("free_text", "freeText", Kind.STR, 0),
+        ("members_in", "membersIn", Kind.STR, 0),
+        ("name_or_reference_id_starts_with", "nameOrReferenceIdStartsWith", Kind.STR, 0),
+        ("manager_equal", "managerEqual", Kind.STR, 0),
+        ("member_equal", "memberEqual", Kind.STR, 0),
+        ("full_name_starts_with_in", "fullNameStartsWithIn", Kind.STR, 0),
+        ("ancestor_id_in", "ancestorIdIn", Kind.STR, 0),
+        ("id_or_inherited_parent_id_in", "idOrInheritedParentIdIn", Kind.STR, 0),
     )
 
     free_text: str | None = UNSET

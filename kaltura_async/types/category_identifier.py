@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .object_identifier import ObjectIdentifier
 
@@ -23,7 +24,7 @@ class CategoryIdentifier(ObjectIdentifier):
     __kaltura_object_type__: ClassVar[str] = "KalturaCategoryIdentifier"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("identifier", "identifier", "enum:KalturaCategoryIdentifierField", 0),
+        ("identifier", "identifier", Kind.enum("KalturaCategoryIdentifierField"), 0),
     )
 
     identifier: CategoryIdentifierField | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,16 +25,16 @@ class CategoryUser(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaCategoryUser"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("category_id", "categoryId", "int", INSERT_ONLY),
-        ("user_id", "userId", "str", INSERT_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("permission_level", "permissionLevel", "enum:KalturaCategoryUserPermissionLevel", 0),
-        ("status", "status", "enum:KalturaCategoryUserStatus", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("update_method", "updateMethod", "enum:KalturaUpdateMethodType", 0),
-        ("category_full_ids", "categoryFullIds", "str", READ_ONLY),
-        ("permission_names", "permissionNames", "str", 0),
+        ("category_id", "categoryId", Kind.INT, INSERT_ONLY),
+        ("user_id", "userId", Kind.STR, INSERT_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("permission_level", "permissionLevel", Kind.enum("KalturaCategoryUserPermissionLevel"), 0),
+        ("status", "status", Kind.enum("KalturaCategoryUserStatus"), READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("update_method", "updateMethod", Kind.enum("KalturaUpdateMethodType"), 0),
+        ("category_full_ids", "categoryFullIds", Kind.STR, READ_ONLY),
+        ("permission_names", "permissionNames", Kind.STR, 0),
     )
 
     category_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_item import SearchItem
 
@@ -20,10 +21,10 @@ class CategoryUserAdvancedFilter(SearchItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaCategoryUserAdvancedFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("member_id_eq", "memberIdEq", "str", 0),
-        ("member_id_in", "memberIdIn", "str", 0),
-        ("member_permissions_match_or", "memberPermissionsMatchOr", "str", 0),
-        ("member_permissions_match_and", "memberPermissionsMatchAnd", "str", 0),
+        ("member_id_eq", "memberIdEq", Kind.STR, 0),
+        ("member_id_in", "memberIdIn", Kind.STR, 0),
+        ("member_permissions_match_or", "memberPermissionsMatchOr", Kind.STR, 0),
+        ("member_permissions_match_and", "memberPermissionsMatchAnd", Kind.STR, 0),
     )
 
     member_id_eq: str | None = UNSET

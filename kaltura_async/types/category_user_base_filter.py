@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -25,25 +26,25 @@ class CategoryUserBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaCategoryUserBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("category_id_equal", "categoryIdEqual", "int", 0),
-        ("category_id_in", "categoryIdIn", "str", 0),
-        ("user_id_equal", "userIdEqual", "str", 0),
-        ("user_id_in", "userIdIn", "str", 0),
-        ("permission_level_equal", "permissionLevelEqual", "enum:KalturaCategoryUserPermissionLevel", 0),
-        ("permission_level_in", "permissionLevelIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaCategoryUserStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("update_method_equal", "updateMethodEqual", "enum:KalturaUpdateMethodType", 0),
-        ("update_method_in", "updateMethodIn", "str", 0),
-        ("category_full_ids_starts_with", "categoryFullIdsStartsWith", "str", 0),
-        ("category_full_ids_equal", "categoryFullIdsEqual", "str", 0),
-        ("permission_names_match_and", "permissionNamesMatchAnd", "str", 0),
-        ("permission_names_match_or", "permissionNamesMatchOr", "str", 0),
-        ("permission_names_not_contains", "permissionNamesNotContains", "str", 0),
+        ("category_id_equal", "categoryIdEqual", Kind.INT, 0),
+        ("category_id_in", "categoryIdIn", Kind.STR, 0),
+        ("user_id_equal", "userIdEqual", Kind.STR, 0),
+        ("user_id_in", "userIdIn", Kind.STR, 0),
+        ("permission_level_equal", "permissionLevelEqual", Kind.enum("KalturaCategoryUserPermissionLevel"), 0),
+        ("permission_level_in", "permissionLevelIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaCategoryUserStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("update_method_equal", "updateMethodEqual", Kind.enum("KalturaUpdateMethodType"), 0),
+        ("update_method_in", "updateMethodIn", Kind.STR, 0),
+        ("category_full_ids_starts_with", "categoryFullIdsStartsWith", Kind.STR, 0),
+        ("category_full_ids_equal", "categoryFullIdsEqual", Kind.STR, 0),
+        ("permission_names_match_and", "permissionNamesMatchAnd", Kind.STR, 0),
+        ("permission_names_match_or", "permissionNamesMatchOr", Kind.STR, 0),
+        ("permission_names_not_contains", "permissionNamesNotContains", Kind.STR, 0),
     )
 
     category_id_equal: int | None = UNSET

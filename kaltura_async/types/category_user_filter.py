@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .category_user_base_filter import CategoryUserBaseFilter
 
@@ -20,9 +21,9 @@ class CategoryUserFilter(CategoryUserBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaCategoryUserFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("category_direct_members", "categoryDirectMembers", "bool", 0),
-        ("free_text", "freeText", "str", 0),
-        ("related_groups_by_user_id", "relatedGroupsByUserId", "str", 0),
+        ("category_direct_members", "categoryDirectMembers", Kind.BOOL, 0),
+        ("free_text", "freeText", Kind.STR, 0),
+        ("related_groups_by_user_id", "relatedGroupsByUserId", Kind.STR, 0),
     )
 
     category_direct_members: bool | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -24,18 +25,18 @@ class CategoryUserProviderFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaCategoryUserProviderFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("user_id_equal", "userIdEqual", "str", 0),
-        ("user_id_in", "userIdIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaCategoryUserStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("update_method_equal", "updateMethodEqual", "enum:KalturaUpdateMethodType", 0),
-        ("update_method_in", "updateMethodIn", "str", 0),
-        ("permission_names_match_and", "permissionNamesMatchAnd", "str", 0),
-        ("permission_names_match_or", "permissionNamesMatchOr", "str", 0),
+        ("user_id_equal", "userIdEqual", Kind.STR, 0),
+        ("user_id_in", "userIdIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaCategoryUserStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("update_method_equal", "updateMethodEqual", Kind.enum("KalturaUpdateMethodType"), 0),
+        ("update_method_in", "updateMethodIn", Kind.STR, 0),
+        ("permission_names_match_and", "permissionNamesMatchAnd", Kind.STR, 0),
+        ("permission_names_match_or", "permissionNamesMatchOr", Kind.STR, 0),
     )
 
     user_id_equal: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["CEError"]
@@ -19,16 +20,16 @@ class CEError(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaCEError"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", READ_ONLY),
-        ("partner_id", "partnerId", "int", 0),
-        ("browser", "browser", "str", 0),
-        ("server_ip", "serverIp", "str", 0),
-        ("server_os", "serverOs", "str", 0),
-        ("php_version", "phpVersion", "str", 0),
-        ("ce_admin_email", "ceAdminEmail", "str", 0),
-        ("type", "type", "str", 0),
-        ("description", "description", "str", 0),
-        ("data", "data", "str", 0),
+        ("id", "id", Kind.STR, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, 0),
+        ("browser", "browser", Kind.STR, 0),
+        ("server_ip", "serverIp", Kind.STR, 0),
+        ("server_os", "serverOs", Kind.STR, 0),
+        ("php_version", "phpVersion", Kind.STR, 0),
+        ("ce_admin_email", "ceAdminEmail", Kind.STR, 0),
+        ("type", "type", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("data", "data", Kind.STR, 0),
     )
 
     id: str | None = UNSET

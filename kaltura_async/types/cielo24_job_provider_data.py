@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, secret_field
 from .integration_job_provider_data import IntegrationJobProviderData
 
@@ -25,17 +26,17 @@ class Cielo24JobProviderData(IntegrationJobProviderData):
     __kaltura_object_type__: ClassVar[str] = "KalturaCielo24JobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_id", "entryId", "str", 0),
-        ("flavor_asset_id", "flavorAssetId", "str", 0),
-        ("caption_asset_formats", "captionAssetFormats", "str", 0),
-        ("priority", "priority", "enum:KalturaCielo24Priority", 0),
-        ("fidelity", "fidelity", "enum:KalturaCielo24Fidelity", 0),
-        ("username", "username", "str", READ_ONLY),
-        ("password", "password", "str", READ_ONLY),
-        ("base_url", "baseUrl", "str", READ_ONLY),
-        ("spoken_language", "spokenLanguage", "enum:KalturaLanguage", 0),
-        ("replace_media_content", "replaceMediaContent", "bool", 0),
-        ("additional_parameters", "additionalParameters", "str", 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("flavor_asset_id", "flavorAssetId", Kind.STR, 0),
+        ("caption_asset_formats", "captionAssetFormats", Kind.STR, 0),
+        ("priority", "priority", Kind.enum("KalturaCielo24Priority"), 0),
+        ("fidelity", "fidelity", Kind.enum("KalturaCielo24Fidelity"), 0),
+        ("username", "username", Kind.STR, READ_ONLY),
+        ("password", "password", Kind.STR, READ_ONLY),
+        ("base_url", "baseUrl", Kind.STR, READ_ONLY),
+        ("spoken_language", "spokenLanguage", Kind.enum("KalturaLanguage"), 0),
+        ("replace_media_content", "replaceMediaContent", Kind.BOOL, 0),
+        ("additional_parameters", "additionalParameters", Kind.STR, 0),
     )
 
     entry_id: str | None = UNSET

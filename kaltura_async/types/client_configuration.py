@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ClientConfiguration"]
@@ -19,8 +20,8 @@ class ClientConfiguration(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaClientConfiguration"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("client_tag", "clientTag", "str", 0),
-        ("api_version", "apiVersion", "str", 0),
+        ("client_tag", "clientTag", Kind.STR, 0),
+        ("api_version", "apiVersion", Kind.STR, 0),
     )
 
     client_tag: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ClientNotification"]
@@ -19,8 +20,8 @@ class ClientNotification(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaClientNotification"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("url", "url", "str", 0),
-        ("data", "data", "str", 0),
+        ("url", "url", Kind.STR, 0),
+        ("data", "data", Kind.STR, 0),
     )
 
     url: str | None = UNSET

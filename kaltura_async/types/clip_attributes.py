@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .operation_attributes import OperationAttributes
 
@@ -25,13 +26,13 @@ class ClipAttributes(OperationAttributes):
     __kaltura_object_type__: ClassVar[str] = "KalturaClipAttributes"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("offset", "offset", "int", 0),
-        ("duration", "duration", "int", 0),
-        ("global_offset_in_destination", "globalOffsetInDestination", "int", 0),
-        ("effect_array", "effectArray", "list:KalturaEffect", 0),
-        ("crop_alignment", "cropAlignment", "int", 0),
-        ("caption_attributes", "captionAttributes", "list:KalturaCaptionAttributes", 0),
-        ("media_composition_attributes_array", "mediaCompositionAttributesArray", "list:KalturaMediaCompositionAttributes", 0),
+        ("offset", "offset", Kind.INT, 0),
+        ("duration", "duration", Kind.INT, 0),
+        ("global_offset_in_destination", "globalOffsetInDestination", Kind.INT, 0),
+        ("effect_array", "effectArray", Kind.list_of("KalturaEffect"), 0),
+        ("crop_alignment", "cropAlignment", Kind.INT, 0),
+        ("caption_attributes", "captionAttributes", Kind.list_of("KalturaCaptionAttributes"), 0),
+        ("media_composition_attributes_array", "mediaCompositionAttributesArray", Kind.list_of("KalturaMediaCompositionAttributes"), 0),
     )
 
     offset: int | None = UNSET

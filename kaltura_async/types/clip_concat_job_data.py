@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -23,15 +24,15 @@ class ClipConcatJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaClipConcatJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("dest_entry_id", "destEntryId", "str", 0),
-        ("temp_entry_id", "tempEntryId", "str", 0),
-        ("source_entry_id", "sourceEntryId", "str", 0),
-        ("import_url", "importUrl", "str", 0),
-        ("partner_id", "partnerId", "int", 0),
-        ("priority", "priority", "int", 0),
-        ("operation_attributes", "operationAttributes", "list:KalturaOperationAttributes", 0),
-        ("resource_order", "resourceOrder", "int", 0),
-        ("conversion_params", "conversionParams", "str", 0),
+        ("dest_entry_id", "destEntryId", Kind.STR, 0),
+        ("temp_entry_id", "tempEntryId", Kind.STR, 0),
+        ("source_entry_id", "sourceEntryId", Kind.STR, 0),
+        ("import_url", "importUrl", Kind.STR, 0),
+        ("partner_id", "partnerId", Kind.INT, 0),
+        ("priority", "priority", Kind.INT, 0),
+        ("operation_attributes", "operationAttributes", Kind.list_of("KalturaOperationAttributes"), 0),
+        ("resource_order", "resourceOrder", Kind.INT, 0),
+        ("conversion_params", "conversionParams", Kind.STR, 0),
     )
 
     dest_entry_id: str | None = UNSET

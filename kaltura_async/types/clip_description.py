@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ClipDescription"]
@@ -19,10 +20,10 @@ class ClipDescription(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaClipDescription"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("source_entry_id", "sourceEntryId", "str", 0),
-        ("start_time", "startTime", "int", 0),
-        ("duration", "duration", "int", 0),
-        ("offset_in_destination", "offsetInDestination", "int", 0),
+        ("source_entry_id", "sourceEntryId", Kind.STR, 0),
+        ("start_time", "startTime", Kind.INT, 0),
+        ("duration", "duration", Kind.INT, 0),
+        ("offset_in_destination", "offsetInDestination", Kind.INT, 0),
     )
 
     source_entry_id: str | None = UNSET

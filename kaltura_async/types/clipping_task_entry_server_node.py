@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .task_entry_server_node import TaskEntryServerNode
 
@@ -23,9 +24,9 @@ class ClippingTaskEntryServerNode(TaskEntryServerNode):
     __kaltura_object_type__: ClassVar[str] = "KalturaClippingTaskEntryServerNode"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("clip_attributes", "clipAttributes", "obj:KalturaClipAttributes", 0),
-        ("clipped_entry_id", "clippedEntryId", "str", 0),
-        ("live_entry_id", "liveEntryId", "str", 0),
+        ("clip_attributes", "clipAttributes", Kind.obj("KalturaClipAttributes"), 0),
+        ("clipped_entry_id", "clippedEntryId", Kind.STR, 0),
+        ("live_entry_id", "liveEntryId", Kind.STR, 0),
     )
 
     clip_attributes: ClipAttributes | None = UNSET

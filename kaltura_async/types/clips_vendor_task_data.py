@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .localized_vendor_task_data import LocalizedVendorTaskData
 
@@ -20,10 +21,10 @@ class ClipsVendorTaskData(LocalizedVendorTaskData):
     __kaltura_object_type__: ClassVar[str] = "KalturaClipsVendorTaskData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("clips_duration", "clipsDuration", "int", INSERT_ONLY),
-        ("event_session_context_id", "eventSessionContextId", "str", INSERT_ONLY),
-        ("instruction", "instruction", "str", INSERT_ONLY),
-        ("clips_output_json", "clipsOutputJson", "str", 0),
+        ("clips_duration", "clipsDuration", Kind.INT, INSERT_ONLY),
+        ("event_session_context_id", "eventSessionContextId", Kind.STR, INSERT_ONLY),
+        ("instruction", "instruction", Kind.STR, INSERT_ONLY),
+        ("clips_output_json", "clipsOutputJson", Kind.STR, 0),
     )
 
     clips_duration: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .cue_point import CuePoint
 
@@ -20,10 +21,10 @@ class CodeCuePoint(CuePoint):
     __kaltura_object_type__: ClassVar[str] = "KalturaCodeCuePoint"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("code", "code", "str", 0),
-        ("description", "description", "str", 0),
-        ("end_time", "endTime", "int", 0),
-        ("duration", "duration", "int", READ_ONLY),
+        ("code", "code", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("end_time", "endTime", Kind.INT, 0),
+        ("duration", "duration", Kind.INT, READ_ONLY),
     )
 
     code: str | None = UNSET

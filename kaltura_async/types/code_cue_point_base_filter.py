@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .cue_point_filter import CuePointFilter
 
@@ -20,18 +21,18 @@ class CodeCuePointBaseFilter(CuePointFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaCodeCuePointBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("code_like", "codeLike", "str", 0),
-        ("code_multi_like_or", "codeMultiLikeOr", "str", 0),
-        ("code_multi_like_and", "codeMultiLikeAnd", "str", 0),
-        ("code_equal", "codeEqual", "str", 0),
-        ("code_in", "codeIn", "str", 0),
-        ("description_like", "descriptionLike", "str", 0),
-        ("description_multi_like_or", "descriptionMultiLikeOr", "str", 0),
-        ("description_multi_like_and", "descriptionMultiLikeAnd", "str", 0),
-        ("end_time_greater_than_or_equal", "endTimeGreaterThanOrEqual", "int", 0),
-        ("end_time_less_than_or_equal", "endTimeLessThanOrEqual", "int", 0),
-        ("duration_greater_than_or_equal", "durationGreaterThanOrEqual", "int", 0),
-        ("duration_less_than_or_equal", "durationLessThanOrEqual", "int", 0),
+        ("code_like", "codeLike", Kind.STR, 0),
+        ("code_multi_like_or", "codeMultiLikeOr", Kind.STR, 0),
+        ("code_multi_like_and", "codeMultiLikeAnd", Kind.STR, 0),
+        ("code_equal", "codeEqual", Kind.STR, 0),
+        ("code_in", "codeIn", Kind.STR, 0),
+        ("description_like", "descriptionLike", Kind.STR, 0),
+        ("description_multi_like_or", "descriptionMultiLikeOr", Kind.STR, 0),
+        ("description_multi_like_and", "descriptionMultiLikeAnd", Kind.STR, 0),
+        ("end_time_greater_than_or_equal", "endTimeGreaterThanOrEqual", Kind.INT, 0),
+        ("end_time_less_than_or_equal", "endTimeLessThanOrEqual", Kind.INT, 0),
+        ("duration_greater_than_or_equal", "durationGreaterThanOrEqual", Kind.INT, 0),
+        ("duration_less_than_or_equal", "durationLessThanOrEqual", Kind.INT, 0),
     )
 
     code_like: str | None = UNSET

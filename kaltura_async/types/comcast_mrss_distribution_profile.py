@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -23,18 +24,18 @@ class ComcastMrssDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaComcastMrssDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("metadata_profile_id", "metadataProfileId", "int", 0),
-        ("feed_url", "feedUrl", "str", READ_ONLY),
-        ("feed_title", "feedTitle", "str", 0),
-        ("feed_link", "feedLink", "str", 0),
-        ("feed_description", "feedDescription", "str", 0),
-        ("feed_last_build_date", "feedLastBuildDate", "str", 0),
-        ("item_link", "itemLink", "str", 0),
-        ("cplatform_tv_series", "cPlatformTvSeries", "list:KalturaKeyValue", 0),
-        ("cplatform_tv_series_field", "cPlatformTvSeriesField", "str", 0),
-        ("should_include_cue_points", "shouldIncludeCuePoints", "bool", 0),
-        ("should_include_captions", "shouldIncludeCaptions", "bool", 0),
-        ("should_add_thumb_extension", "shouldAddThumbExtension", "bool", 0),
+        ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
+        ("feed_url", "feedUrl", Kind.STR, READ_ONLY),
+        ("feed_title", "feedTitle", Kind.STR, 0),
+        ("feed_link", "feedLink", Kind.STR, 0),
+        ("feed_description", "feedDescription", Kind.STR, 0),
+        ("feed_last_build_date", "feedLastBuildDate", Kind.STR, 0),
+        ("item_link", "itemLink", Kind.STR, 0),
+        ("cplatform_tv_series", "cPlatformTvSeries", Kind.list_of("KalturaKeyValue"), 0),
+        ("cplatform_tv_series_field", "cPlatformTvSeriesField", Kind.STR, 0),
+        ("should_include_cue_points", "shouldIncludeCuePoints", Kind.BOOL, 0),
+        ("should_include_captions", "shouldIncludeCaptions", Kind.BOOL, 0),
+        ("should_add_thumb_extension", "shouldAddThumbExtension", Kind.BOOL, 0),
     )
 
     metadata_profile_id: int | None = UNSET

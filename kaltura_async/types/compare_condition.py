@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -24,8 +25,8 @@ class CompareCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaCompareCondition"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("value", "value", "obj:KalturaIntegerValue", 0),
-        ("comparison", "comparison", "enum:KalturaSearchConditionComparison", 0),
+        ("value", "value", Kind.obj("KalturaIntegerValue"), 0),
+        ("comparison", "comparison", Kind.enum("KalturaSearchConditionComparison"), 0),
     )
 
     value: IntegerValue | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .compare_condition import CompareCondition
 
@@ -20,9 +21,9 @@ class CompareMetadataCondition(CompareCondition):
     __kaltura_object_type__: ClassVar[str] = "KalturaCompareMetadataCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("xpath", "xPath", "str", 0),
-        ("profile_id", "profileId", "int", 0),
-        ("profile_system_name", "profileSystemName", "str", 0),
+        ("xpath", "xPath", Kind.STR, 0),
+        ("profile_id", "profileId", Kind.INT, 0),
+        ("profile_system_name", "profileSystemName", Kind.STR, 0),
     )
 
     xpath: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .operation_attributes import OperationAttributes
 
@@ -23,7 +24,7 @@ class ConcatAttributes(OperationAttributes):
     __kaltura_object_type__: ClassVar[str] = "KalturaConcatAttributes"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("resource", "resource", "obj:KalturaDataCenterContentResource", 0),
+        ("resource", "resource", Kind.obj("KalturaDataCenterContentResource"), 0),
     )
 
     resource: DataCenterContentResource | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -24,16 +25,16 @@ class ConcatJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaConcatJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("src_files", "srcFiles", "list:KalturaString", 0),
-        ("input_files", "inputFiles", "list:KalturaStringArrayObject", 0),
-        ("dest_file_path", "destFilePath", "str", 0),
-        ("flavor_asset_id", "flavorAssetId", "str", 0),
-        ("offset", "offset", "float", 0),
-        ("duration", "duration", "float", 0),
-        ("concatenated_duration", "concatenatedDuration", "float", 0),
-        ("should_sort", "shouldSort", "bool", 0),
-        ("conversion_commands", "conversionCommands", "list:KalturaString", 0),
-        ("multi_source", "multiSource", "bool", 0),
+        ("src_files", "srcFiles", Kind.list_of("KalturaString"), 0),
+        ("input_files", "inputFiles", Kind.list_of("KalturaStringArrayObject"), 0),
+        ("dest_file_path", "destFilePath", Kind.STR, 0),
+        ("flavor_asset_id", "flavorAssetId", Kind.STR, 0),
+        ("offset", "offset", Kind.FLOAT, 0),
+        ("duration", "duration", Kind.FLOAT, 0),
+        ("concatenated_duration", "concatenatedDuration", Kind.FLOAT, 0),
+        ("should_sort", "shouldSort", Kind.BOOL, 0),
+        ("conversion_commands", "conversionCommands", Kind.list_of("KalturaString"), 0),
+        ("multi_source", "multiSource", Kind.BOOL, 0),
     )
 
     src_files: list[String] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,9 +23,9 @@ class Condition(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaCondition"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("type", "type", "enum:KalturaConditionType", READ_ONLY),
-        ("description", "description", "str", 0),
-        ("not_", "not", "bool", 0),
+        ("type", "type", Kind.enum("KalturaConditionType"), READ_ONLY),
+        ("description", "description", Kind.STR, 0),
+        ("not_", "not", Kind.BOOL, 0),
     )
 
     type: ConditionType | None = UNSET

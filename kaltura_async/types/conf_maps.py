@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,18 +24,18 @@ class ConfMaps(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaConfMaps"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("name", "name", "str", INSERT_ONLY),
-        ("content", "content", "str", 0),
-        ("raw_data", "rawData", "str", 0),
-        ("user_id", "userId", "str", 0),
-        ("is_editable", "isEditable", "bool", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("related_host", "relatedHost", "str", 0),
-        ("version", "version", "int", READ_ONLY),
-        ("source_location", "sourceLocation", "enum:KalturaConfMapsSourceLocation", INSERT_ONLY),
-        ("remarks", "remarks", "str", INSERT_ONLY),
-        ("status", "status", "enum:KalturaConfMapsStatus", 0),
-        ("change_description", "changeDescription", "str", 0),
+        ("name", "name", Kind.STR, INSERT_ONLY),
+        ("content", "content", Kind.STR, 0),
+        ("raw_data", "rawData", Kind.STR, 0),
+        ("user_id", "userId", Kind.STR, 0),
+        ("is_editable", "isEditable", Kind.BOOL, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("related_host", "relatedHost", Kind.STR, 0),
+        ("version", "version", Kind.INT, READ_ONLY),
+        ("source_location", "sourceLocation", Kind.enum("KalturaConfMapsSourceLocation"), INSERT_ONLY),
+        ("remarks", "remarks", Kind.STR, INSERT_ONLY),
+        ("status", "status", Kind.enum("KalturaConfMapsStatus"), 0),
+        ("change_description", "changeDescription", Kind.STR, 0),
     )
 
     name: str | None = UNSET

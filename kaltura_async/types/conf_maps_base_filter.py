@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -20,9 +21,9 @@ class ConfMapsBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaConfMapsBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("name_equal", "nameEqual", "str", 0),
-        ("related_host_equal", "relatedHostEqual", "str", 0),
-        ("version_equal", "versionEqual", "int", 0),
+        ("name_equal", "nameEqual", Kind.STR, 0),
+        ("related_host_equal", "relatedHostEqual", Kind.STR, 0),
+        ("version_equal", "versionEqual", Kind.INT, 0),
     )
 
     name_equal: str | None = UNSET

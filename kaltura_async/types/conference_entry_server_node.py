@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .entry_server_node import EntryServerNode
 
@@ -23,8 +24,8 @@ class ConferenceEntryServerNode(EntryServerNode):
     __kaltura_object_type__: ClassVar[str] = "KalturaConferenceEntryServerNode"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("conf_room_status", "confRoomStatus", "enum:KalturaConferenceRoomStatus", READ_ONLY),
-        ("registered", "registered", "int", READ_ONLY),
+        ("conf_room_status", "confRoomStatus", Kind.enum("KalturaConferenceRoomStatus"), READ_ONLY),
+        ("registered", "registered", Kind.INT, READ_ONLY),
     )
 
     conf_room_status: ConferenceRoomStatus | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .server_node import ServerNode
 
@@ -20,7 +21,7 @@ class ConferenceServerNode(ServerNode):
     __kaltura_object_type__: ClassVar[str] = "KalturaConferenceServerNode"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("service_base_url", "serviceBaseUrl", "str", 0),
+        ("service_base_url", "serviceBaseUrl", Kind.STR, 0),
     )
 
     service_base_url: str | None = UNSET

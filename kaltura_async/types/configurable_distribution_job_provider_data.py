@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_job_provider_data import DistributionJobProviderData
 
@@ -20,7 +21,7 @@ class ConfigurableDistributionJobProviderData(DistributionJobProviderData):
     __kaltura_object_type__: ClassVar[str] = "KalturaConfigurableDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_values", "fieldValues", "str", 0),
+        ("field_values", "fieldValues", Kind.STR, 0),
     )
 
     field_values: str | None = UNSET

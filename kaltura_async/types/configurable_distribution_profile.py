@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_profile import DistributionProfile
 
@@ -24,9 +25,9 @@ class ConfigurableDistributionProfile(DistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaConfigurableDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_config_array", "fieldConfigArray", "list:KalturaDistributionFieldConfig", 0),
-        ("item_xpaths_to_extend", "itemXpathsToExtend", "list:KalturaExtendingItemMrssParameter", 0),
-        ("use_category_entries", "useCategoryEntries", "bool", 0),
+        ("field_config_array", "fieldConfigArray", Kind.list_of("KalturaDistributionFieldConfig"), 0),
+        ("item_xpaths_to_extend", "itemXpathsToExtend", Kind.list_of("KalturaExtendingItemMrssParameter"), 0),
+        ("use_category_entries", "useCategoryEntries", Kind.BOOL, 0),
     )
 
     field_config_array: list[DistributionFieldConfig] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_item import SearchItem
 
@@ -25,13 +26,13 @@ class ContentDistributionSearchItem(SearchItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaContentDistributionSearchItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("no_distribution_profiles", "noDistributionProfiles", "bool", 0),
-        ("distribution_profile_id", "distributionProfileId", "int", 0),
-        ("distribution_sun_status", "distributionSunStatus", "enum:KalturaEntryDistributionSunStatus", 0),
-        ("entry_distribution_flag", "entryDistributionFlag", "enum:KalturaEntryDistributionFlag", 0),
-        ("entry_distribution_status", "entryDistributionStatus", "enum:KalturaEntryDistributionStatus", 0),
-        ("has_entry_distribution_validation_errors", "hasEntryDistributionValidationErrors", "bool", 0),
-        ("entry_distribution_validation_errors", "entryDistributionValidationErrors", "str", 0),
+        ("no_distribution_profiles", "noDistributionProfiles", Kind.BOOL, 0),
+        ("distribution_profile_id", "distributionProfileId", Kind.INT, 0),
+        ("distribution_sun_status", "distributionSunStatus", Kind.enum("KalturaEntryDistributionSunStatus"), 0),
+        ("entry_distribution_flag", "entryDistributionFlag", Kind.enum("KalturaEntryDistributionFlag"), 0),
+        ("entry_distribution_status", "entryDistributionStatus", Kind.enum("KalturaEntryDistributionStatus"), 0),
+        ("has_entry_distribution_validation_errors", "hasEntryDistributionValidationErrors", Kind.BOOL, 0),
+        ("entry_distribution_validation_errors", "entryDistributionValidationErrors", Kind.STR, 0),
     )
 
     no_distribution_profiles: bool | None = UNSET

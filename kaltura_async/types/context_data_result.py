@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,8 +24,8 @@ class ContextDataResult(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaContextDataResult"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("messages", "messages", "list:KalturaString", 0),
-        ("actions", "actions", "list:KalturaRuleAction", 0),
+        ("messages", "messages", Kind.list_of("KalturaString"), 0),
+        ("actions", "actions", Kind.list_of("KalturaRuleAction"), 0),
     )
 
     messages: list[String] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,23 +25,23 @@ class ControlPanelCommand(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaControlPanelCommand"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("created_by", "createdBy", "str", 0),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("updated_by", "updatedBy", "str", 0),
-        ("created_by_id", "createdById", "int", 0),
-        ("scheduler_id", "schedulerId", "int", 0),
-        ("worker_id", "workerId", "int", 0),
-        ("worker_configured_id", "workerConfiguredId", "int", 0),
-        ("worker_name", "workerName", "int", 0),
-        ("batch_index", "batchIndex", "int", 0),
-        ("type", "type", "enum:KalturaControlPanelCommandType", 0),
-        ("target_type", "targetType", "enum:KalturaControlPanelCommandTargetType", 0),
-        ("status", "status", "enum:KalturaControlPanelCommandStatus", 0),
-        ("cause", "cause", "str", 0),
-        ("description", "description", "str", 0),
-        ("error_description", "errorDescription", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("created_by", "createdBy", Kind.STR, 0),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("updated_by", "updatedBy", Kind.STR, 0),
+        ("created_by_id", "createdById", Kind.INT, 0),
+        ("scheduler_id", "schedulerId", Kind.INT, 0),
+        ("worker_id", "workerId", Kind.INT, 0),
+        ("worker_configured_id", "workerConfiguredId", Kind.INT, 0),
+        ("worker_name", "workerName", Kind.INT, 0),
+        ("batch_index", "batchIndex", Kind.INT, 0),
+        ("type", "type", Kind.enum("KalturaControlPanelCommandType"), 0),
+        ("target_type", "targetType", Kind.enum("KalturaControlPanelCommandTargetType"), 0),
+        ("status", "status", Kind.enum("KalturaControlPanelCommandStatus"), 0),
+        ("cause", "cause", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("error_description", "errorDescription", Kind.STR, 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -25,17 +26,17 @@ class ControlPanelCommandBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaControlPanelCommandBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("created_by_id_equal", "createdByIdEqual", "int", 0),
-        ("type_equal", "typeEqual", "enum:KalturaControlPanelCommandType", 0),
-        ("type_in", "typeIn", "str", 0),
-        ("target_type_equal", "targetTypeEqual", "enum:KalturaControlPanelCommandTargetType", 0),
-        ("target_type_in", "targetTypeIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaControlPanelCommandStatus", 0),
-        ("status_in", "statusIn", "str", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("created_by_id_equal", "createdByIdEqual", Kind.INT, 0),
+        ("type_equal", "typeEqual", Kind.enum("KalturaControlPanelCommandType"), 0),
+        ("type_in", "typeIn", Kind.STR, 0),
+        ("target_type_equal", "targetTypeEqual", Kind.enum("KalturaControlPanelCommandTargetType"), 0),
+        ("target_type_in", "targetTypeIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaControlPanelCommandStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
     )
 
     id_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -25,17 +26,17 @@ class ConvartableJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaConvartableJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("src_file_sync_local_path", "srcFileSyncLocalPath", "str", 0),
-        ("actual_src_file_sync_local_path", "actualSrcFileSyncLocalPath", "str", 0),
-        ("src_file_sync_remote_url", "srcFileSyncRemoteUrl", "str", 0),
-        ("src_file_syncs", "srcFileSyncs", "list:KalturaSourceFileSyncDescriptor", 0),
-        ("engine_version", "engineVersion", "int", 0),
-        ("flavor_params_output_id", "flavorParamsOutputId", "int", 0),
-        ("flavor_params_output", "flavorParamsOutput", "obj:KalturaFlavorParamsOutput", 0),
-        ("media_info_id", "mediaInfoId", "int", 0),
-        ("current_operation_set", "currentOperationSet", "int", 0),
-        ("current_operation_index", "currentOperationIndex", "int", 0),
-        ("plugin_data", "pluginData", "list:KalturaKeyValue", 0),
+        ("src_file_sync_local_path", "srcFileSyncLocalPath", Kind.STR, 0),
+        ("actual_src_file_sync_local_path", "actualSrcFileSyncLocalPath", Kind.STR, 0),
+        ("src_file_sync_remote_url", "srcFileSyncRemoteUrl", Kind.STR, 0),
+        ("src_file_syncs", "srcFileSyncs", Kind.list_of("KalturaSourceFileSyncDescriptor"), 0),
+        ("engine_version", "engineVersion", Kind.INT, 0),
+        ("flavor_params_output_id", "flavorParamsOutputId", Kind.INT, 0),
+        ("flavor_params_output", "flavorParamsOutput", Kind.obj("KalturaFlavorParamsOutput"), 0),
+        ("media_info_id", "mediaInfoId", Kind.INT, 0),
+        ("current_operation_set", "currentOperationSet", Kind.INT, 0),
+        ("current_operation_index", "currentOperationIndex", Kind.INT, 0),
+        ("plugin_data", "pluginData", Kind.list_of("KalturaKeyValue"), 0),
     )
 
     src_file_sync_local_path: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ConversionAttribute"]
@@ -19,9 +20,9 @@ class ConversionAttribute(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaConversionAttribute"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_params_id", "flavorParamsId", "int", 0),
-        ("name", "name", "str", 0),
-        ("value", "value", "str", 0),
+        ("flavor_params_id", "flavorParamsId", Kind.INT, 0),
+        ("name", "name", Kind.STR, 0),
+        ("value", "value", Kind.STR, 0),
     )
 
     flavor_params_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -28,33 +29,33 @@ class ConversionProfile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaConversionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaConversionProfileStatus", 0),
-        ("type", "type", "enum:KalturaConversionProfileType", INSERT_ONLY),
-        ("name", "name", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("tags", "tags", "str", 0),
-        ("description", "description", "str", 0),
-        ("default_entry_id", "defaultEntryId", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("flavor_params_ids", "flavorParamsIds", "str", 0),
-        ("is_default", "isDefault", "enum:KalturaNullableBoolean", 0),
-        ("is_partner_default", "isPartnerDefault", "bool", READ_ONLY),
-        ("crop_dimensions", "cropDimensions", "obj:KalturaCropDimensions", 0),
-        ("clip_start", "clipStart", "int", 0),
-        ("clip_duration", "clipDuration", "int", 0),
-        ("xsl_transformation", "xslTransformation", "str", 0),
-        ("storage_profile_id", "storageProfileId", "int", 0),
-        ("media_parser_type", "mediaParserType", "enum:KalturaMediaParserType", 0),
-        ("calculate_complexity", "calculateComplexity", "enum:KalturaNullableBoolean", 0),
-        ("collection_tags", "collectionTags", "str", 0),
-        ("conditional_profiles", "conditionalProfiles", "str", 0),
-        ("detect_gop", "detectGOP", "int", 0),
-        ("media_info_xsl_transformation", "mediaInfoXslTransformation", "str", 0),
-        ("default_replacement_options", "defaultReplacementOptions", "obj:KalturaEntryReplacementOptions", 0),
-        ("default_audio_lang", "defaultAudioLang", "enum:KalturaLanguage", 0),
-        ("delivery_tag", "deliveryTag", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaConversionProfileStatus"), 0),
+        ("type", "type", Kind.enum("KalturaConversionProfileType"), INSERT_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("default_entry_id", "defaultEntryId", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("flavor_params_ids", "flavorParamsIds", Kind.STR, 0),
+        ("is_default", "isDefault", Kind.enum("KalturaNullableBoolean"), 0),
+        ("is_partner_default", "isPartnerDefault", Kind.BOOL, READ_ONLY),
+        ("crop_dimensions", "cropDimensions", Kind.obj("KalturaCropDimensions"), 0),
+        ("clip_start", "clipStart", Kind.INT, 0),
+        ("clip_duration", "clipDuration", Kind.INT, 0),
+        ("xsl_transformation", "xslTransformation", Kind.STR, 0),
+        ("storage_profile_id", "storageProfileId", Kind.INT, 0),
+        ("media_parser_type", "mediaParserType", Kind.enum("KalturaMediaParserType"), 0),
+        ("calculate_complexity", "calculateComplexity", Kind.enum("KalturaNullableBoolean"), 0),
+        ("collection_tags", "collectionTags", Kind.STR, 0),
+        ("conditional_profiles", "conditionalProfiles", Kind.STR, 0),
+        ("detect_gop", "detectGOP", Kind.INT, 0),
+        ("media_info_xsl_transformation", "mediaInfoXslTransformation", Kind.STR, 0),
+        ("default_replacement_options", "defaultReplacementOptions", Kind.obj("KalturaEntryReplacementOptions"), 0),
+        ("default_audio_lang", "defaultAudioLang", Kind.enum("KalturaLanguage"), 0),
+        ("delivery_tag", "deliveryTag", Kind.STR, 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -25,19 +26,19 @@ class ConversionProfileAssetParams(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaConversionProfileAssetParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("conversion_profile_id", "conversionProfileId", "int", READ_ONLY),
-        ("asset_params_id", "assetParamsId", "int", READ_ONLY),
-        ("ready_behavior", "readyBehavior", "enum:KalturaFlavorReadyBehaviorType", 0),
-        ("origin", "origin", "enum:KalturaAssetParamsOrigin", 0),
-        ("system_name", "systemName", "str", 0),
-        ("force_none_complied", "forceNoneComplied", "enum:KalturaNullableBoolean", 0),
-        ("delete_policy", "deletePolicy", "enum:KalturaAssetParamsDeletePolicy", 0),
-        ("is_encrypted", "isEncrypted", "enum:KalturaNullableBoolean", 0),
-        ("content_awareness", "contentAwareness", "float", 0),
-        ("chunked_encode_mode", "chunkedEncodeMode", "int", 0),
-        ("two_pass", "twoPass", "enum:KalturaNullableBoolean", 0),
-        ("tags", "tags", "str", 0),
-        ("overload_params", "overloadParams", "str", 0),
+        ("conversion_profile_id", "conversionProfileId", Kind.INT, READ_ONLY),
+        ("asset_params_id", "assetParamsId", Kind.INT, READ_ONLY),
+        ("ready_behavior", "readyBehavior", Kind.enum("KalturaFlavorReadyBehaviorType"), 0),
+        ("origin", "origin", Kind.enum("KalturaAssetParamsOrigin"), 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("force_none_complied", "forceNoneComplied", Kind.enum("KalturaNullableBoolean"), 0),
+        ("delete_policy", "deletePolicy", Kind.enum("KalturaAssetParamsDeletePolicy"), 0),
+        ("is_encrypted", "isEncrypted", Kind.enum("KalturaNullableBoolean"), 0),
+        ("content_awareness", "contentAwareness", Kind.FLOAT, 0),
+        ("chunked_encode_mode", "chunkedEncodeMode", Kind.INT, 0),
+        ("two_pass", "twoPass", Kind.enum("KalturaNullableBoolean"), 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("overload_params", "overloadParams", Kind.STR, 0),
     )
 
     conversion_profile_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -24,16 +25,16 @@ class ConversionProfileAssetParamsBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaConversionProfileAssetParamsBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("conversion_profile_id_equal", "conversionProfileIdEqual", "int", 0),
-        ("conversion_profile_id_in", "conversionProfileIdIn", "str", 0),
-        ("asset_params_id_equal", "assetParamsIdEqual", "int", 0),
-        ("asset_params_id_in", "assetParamsIdIn", "str", 0),
-        ("ready_behavior_equal", "readyBehaviorEqual", "enum:KalturaFlavorReadyBehaviorType", 0),
-        ("ready_behavior_in", "readyBehaviorIn", "str", 0),
-        ("origin_equal", "originEqual", "enum:KalturaAssetParamsOrigin", 0),
-        ("origin_in", "originIn", "str", 0),
-        ("system_name_equal", "systemNameEqual", "str", 0),
-        ("system_name_in", "systemNameIn", "str", 0),
+        ("conversion_profile_id_equal", "conversionProfileIdEqual", Kind.INT, 0),
+        ("conversion_profile_id_in", "conversionProfileIdIn", Kind.STR, 0),
+        ("asset_params_id_equal", "assetParamsIdEqual", Kind.INT, 0),
+        ("asset_params_id_in", "assetParamsIdIn", Kind.STR, 0),
+        ("ready_behavior_equal", "readyBehaviorEqual", Kind.enum("KalturaFlavorReadyBehaviorType"), 0),
+        ("ready_behavior_in", "readyBehaviorIn", Kind.STR, 0),
+        ("origin_equal", "originEqual", Kind.enum("KalturaAssetParamsOrigin"), 0),
+        ("origin_in", "originIn", Kind.STR, 0),
+        ("system_name_equal", "systemNameEqual", Kind.STR, 0),
+        ("system_name_in", "systemNameIn", Kind.STR, 0),
     )
 
     conversion_profile_id_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .conversion_profile_asset_params_base_filter import ConversionProfileAssetParamsBaseFilter
 
@@ -24,8 +25,8 @@ class ConversionProfileAssetParamsFilter(ConversionProfileAssetParamsBaseFilter)
     __kaltura_object_type__: ClassVar[str] = "KalturaConversionProfileAssetParamsFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("conversion_profile_id_filter", "conversionProfileIdFilter", "obj:KalturaConversionProfileFilter", 0),
-        ("asset_params_id_filter", "assetParamsIdFilter", "obj:KalturaAssetParamsFilter", 0),
+        ("conversion_profile_id_filter", "conversionProfileIdFilter", Kind.obj("KalturaConversionProfileFilter"), 0),
+        ("asset_params_id_filter", "assetParamsIdFilter", Kind.obj("KalturaAssetParamsFilter"), 0),
     )
 
     conversion_profile_id_filter: ConversionProfileFilter | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -24,19 +25,19 @@ class ConversionProfileBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaConversionProfileBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaConversionProfileStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("type_equal", "typeEqual", "enum:KalturaConversionProfileType", 0),
-        ("type_in", "typeIn", "str", 0),
-        ("name_equal", "nameEqual", "str", 0),
-        ("system_name_equal", "systemNameEqual", "str", 0),
-        ("system_name_in", "systemNameIn", "str", 0),
-        ("tags_multi_like_or", "tagsMultiLikeOr", "str", 0),
-        ("tags_multi_like_and", "tagsMultiLikeAnd", "str", 0),
-        ("default_entry_id_equal", "defaultEntryIdEqual", "str", 0),
-        ("default_entry_id_in", "defaultEntryIdIn", "str", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaConversionProfileStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("type_equal", "typeEqual", Kind.enum("KalturaConversionProfileType"), 0),
+        ("type_in", "typeIn", Kind.STR, 0),
+        ("name_equal", "nameEqual", Kind.STR, 0),
+        ("system_name_equal", "systemNameEqual", Kind.STR, 0),
+        ("system_name_in", "systemNameIn", Kind.STR, 0),
+        ("tags_multi_like_or", "tagsMultiLikeOr", Kind.STR, 0),
+        ("tags_multi_like_and", "tagsMultiLikeAnd", Kind.STR, 0),
+        ("default_entry_id_equal", "defaultEntryIdEqual", Kind.STR, 0),
+        ("default_entry_id_in", "defaultEntryIdIn", Kind.STR, 0),
     )
 
     id_equal: int | None = UNSET

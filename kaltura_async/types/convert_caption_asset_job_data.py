@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,11 +21,11 @@ class ConvertCaptionAssetJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaConvertCaptionAssetJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("caption_asset_id", "captionAssetId", "str", 0),
-        ("file_location", "fileLocation", "str", 0),
-        ("file_encryption_key", "fileEncryptionKey", "str", 0),
-        ("from_type", "fromType", "str", 0),
-        ("to_type", "toType", "str", 0),
+        ("caption_asset_id", "captionAssetId", Kind.STR, 0),
+        ("file_location", "fileLocation", Kind.STR, 0),
+        ("file_encryption_key", "fileEncryptionKey", Kind.STR, 0),
+        ("from_type", "fromType", Kind.STR, 0),
+        ("to_type", "toType", Kind.STR, 0),
     )
 
     caption_asset_id: str | None = UNSET

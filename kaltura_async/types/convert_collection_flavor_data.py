@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ConvertCollectionFlavorData"]
@@ -19,13 +20,13 @@ class ConvertCollectionFlavorData(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaConvertCollectionFlavorData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_asset_id", "flavorAssetId", "str", 0),
-        ("flavor_params_output_id", "flavorParamsOutputId", "int", 0),
-        ("ready_behavior", "readyBehavior", "int", 0),
-        ("video_bitrate", "videoBitrate", "int", 0),
-        ("audio_bitrate", "audioBitrate", "int", 0),
-        ("dest_file_sync_local_path", "destFileSyncLocalPath", "str", 0),
-        ("dest_file_sync_remote_url", "destFileSyncRemoteUrl", "str", 0),
+        ("flavor_asset_id", "flavorAssetId", Kind.STR, 0),
+        ("flavor_params_output_id", "flavorParamsOutputId", Kind.INT, 0),
+        ("ready_behavior", "readyBehavior", Kind.INT, 0),
+        ("video_bitrate", "videoBitrate", Kind.INT, 0),
+        ("audio_bitrate", "audioBitrate", Kind.INT, 0),
+        ("dest_file_sync_local_path", "destFileSyncLocalPath", Kind.STR, 0),
+        ("dest_file_sync_remote_url", "destFileSyncRemoteUrl", Kind.STR, 0),
     )
 
     flavor_asset_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .convartable_job_data import ConvartableJobData
 
@@ -23,13 +24,13 @@ class ConvertCollectionJobData(ConvartableJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaConvertCollectionJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("dest_dir_local_path", "destDirLocalPath", "str", 0),
-        ("dest_dir_remote_url", "destDirRemoteUrl", "str", 0),
-        ("dest_file_name", "destFileName", "str", 0),
-        ("input_xml_local_path", "inputXmlLocalPath", "str", 0),
-        ("input_xml_remote_url", "inputXmlRemoteUrl", "str", 0),
-        ("command_lines_str", "commandLinesStr", "str", 0),
-        ("flavors", "flavors", "list:KalturaConvertCollectionFlavorData", 0),
+        ("dest_dir_local_path", "destDirLocalPath", Kind.STR, 0),
+        ("dest_dir_remote_url", "destDirRemoteUrl", Kind.STR, 0),
+        ("dest_file_name", "destFileName", Kind.STR, 0),
+        ("input_xml_local_path", "inputXmlLocalPath", Kind.STR, 0),
+        ("input_xml_remote_url", "inputXmlRemoteUrl", Kind.STR, 0),
+        ("command_lines_str", "commandLinesStr", Kind.STR, 0),
+        ("flavors", "flavors", Kind.list_of("KalturaConvertCollectionFlavorData"), 0),
     )
 
     dest_dir_local_path: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .object_task import ObjectTask
 
@@ -20,8 +21,8 @@ class ConvertEntryFlavorsObjectTask(ObjectTask):
     __kaltura_object_type__: ClassVar[str] = "KalturaConvertEntryFlavorsObjectTask"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_params_ids", "flavorParamsIds", "str", 0),
-        ("reconvert", "reconvert", "bool", 0),
+        ("flavor_params_ids", "flavorParamsIds", Kind.STR, 0),
+        ("reconvert", "reconvert", Kind.BOOL, 0),
     )
 
     flavor_params_ids: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .convartable_job_data import ConvartableJobData
 
@@ -23,18 +24,18 @@ class ConvertJobData(ConvartableJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaConvertJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("dest_file_sync_local_path", "destFileSyncLocalPath", "str", 0),
-        ("dest_file_sync_remote_url", "destFileSyncRemoteUrl", "str", 0),
-        ("log_file_sync_local_path", "logFileSyncLocalPath", "str", 0),
-        ("log_file_sync_remote_url", "logFileSyncRemoteUrl", "str", 0),
-        ("flavor_asset_id", "flavorAssetId", "str", 0),
-        ("remote_media_id", "remoteMediaId", "str", 0),
-        ("custom_data", "customData", "str", 0),
-        ("extra_dest_file_syncs", "extraDestFileSyncs", "list:KalturaDestFileSyncDescriptor", 0),
-        ("engine_message", "engineMessage", "str", 0),
-        ("dest_file_sync_shared_path", "destFileSyncSharedPath", "str", 0),
-        ("user_cpu", "userCpu", "int", 0),
-        ("estimated_effort", "estimatedEffort", "int", 0),
+        ("dest_file_sync_local_path", "destFileSyncLocalPath", Kind.STR, 0),
+        ("dest_file_sync_remote_url", "destFileSyncRemoteUrl", Kind.STR, 0),
+        ("log_file_sync_local_path", "logFileSyncLocalPath", Kind.STR, 0),
+        ("log_file_sync_remote_url", "logFileSyncRemoteUrl", Kind.STR, 0),
+        ("flavor_asset_id", "flavorAssetId", Kind.STR, 0),
+        ("remote_media_id", "remoteMediaId", Kind.STR, 0),
+        ("custom_data", "customData", Kind.STR, 0),
+        ("extra_dest_file_syncs", "extraDestFileSyncs", Kind.list_of("KalturaDestFileSyncDescriptor"), 0),
+        ("engine_message", "engineMessage", Kind.STR, 0),
+        ("dest_file_sync_shared_path", "destFileSyncSharedPath", Kind.STR, 0),
+        ("user_cpu", "userCpu", Kind.INT, 0),
+        ("estimated_effort", "estimatedEffort", Kind.INT, 0),
     )
 
     dest_file_sync_local_path: str | None = UNSET

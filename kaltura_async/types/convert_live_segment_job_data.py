@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -23,14 +24,14 @@ class ConvertLiveSegmentJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaConvertLiveSegmentJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_id", "entryId", "str", 0),
-        ("asset_id", "assetId", "str", 0),
-        ("media_server_index", "mediaServerIndex", "enum:KalturaEntryServerNodeType", 0),
-        ("file_index", "fileIndex", "int", 0),
-        ("src_file_path", "srcFilePath", "str", 0),
-        ("dest_file_path", "destFilePath", "str", 0),
-        ("end_time", "endTime", "float", 0),
-        ("dest_data_file_path", "destDataFilePath", "str", 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("asset_id", "assetId", Kind.STR, 0),
+        ("media_server_index", "mediaServerIndex", Kind.enum("KalturaEntryServerNodeType"), 0),
+        ("file_index", "fileIndex", Kind.INT, 0),
+        ("src_file_path", "srcFilePath", Kind.STR, 0),
+        ("dest_file_path", "destFilePath", Kind.STR, 0),
+        ("end_time", "endTime", Kind.FLOAT, 0),
+        ("dest_data_file_path", "destDataFilePath", Kind.STR, 0),
     )
 
     entry_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,9 +21,9 @@ class ConvertProfileJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaConvertProfileJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("input_file_sync_local_path", "inputFileSyncLocalPath", "str", 0),
-        ("thumb_height", "thumbHeight", "int", 0),
-        ("thumb_bitrate", "thumbBitrate", "int", 0),
+        ("input_file_sync_local_path", "inputFileSyncLocalPath", Kind.STR, 0),
+        ("thumb_height", "thumbHeight", Kind.INT, 0),
+        ("thumb_bitrate", "thumbBitrate", Kind.INT, 0),
     )
 
     input_file_sync_local_path: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["Coordinate"]
@@ -19,9 +20,9 @@ class Coordinate(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaCoordinate"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("latitude", "latitude", "float", 0),
-        ("longitude", "longitude", "float", 0),
-        ("name", "name", "str", 0),
+        ("latitude", "latitude", Kind.FLOAT, 0),
+        ("longitude", "longitude", Kind.FLOAT, 0),
+        ("name", "name", Kind.STR, 0),
     )
 
     latitude: float | None = UNSET

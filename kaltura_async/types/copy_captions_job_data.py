@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -23,9 +24,9 @@ class CopyCaptionsJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaCopyCaptionsJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_id", "entryId", "str", 0),
-        ("clips_description_array", "clipsDescriptionArray", "list:KalturaClipDescription", 0),
-        ("full_copy", "fullCopy", "bool", 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("clips_description_array", "clipsDescriptionArray", Kind.list_of("KalturaClipDescription"), 0),
+        ("full_copy", "fullCopy", Kind.BOOL, 0),
     )
 
     entry_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,8 +21,8 @@ class CopyPartnerJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaCopyPartnerJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("from_partner_id", "fromPartnerId", "int", 0),
-        ("to_partner_id", "toPartnerId", "int", 0),
+        ("from_partner_id", "fromPartnerId", Kind.INT, 0),
+        ("to_partner_id", "toPartnerId", Kind.INT, 0),
     )
 
     from_partner_id: int | None = UNSET

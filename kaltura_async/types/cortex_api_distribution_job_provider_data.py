@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -24,10 +25,10 @@ class CortexApiDistributionJobProviderData(ConfigurableDistributionJobProviderDa
     __kaltura_object_type__: ClassVar[str] = "KalturaCortexApiDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("video_asset_file_path", "videoAssetFilePath", "str", 0),
-        ("thumb_asset_file_path", "thumbAssetFilePath", "str", 0),
-        ("captions_info", "captionsInfo", "list:KalturaCortexApiCaptionDistributionInfo", 0),
-        ("media_type", "mediaType", "enum:KalturaMediaType", 0),
+        ("video_asset_file_path", "videoAssetFilePath", Kind.STR, 0),
+        ("thumb_asset_file_path", "thumbAssetFilePath", Kind.STR, 0),
+        ("captions_info", "captionsInfo", Kind.list_of("KalturaCortexApiCaptionDistributionInfo"), 0),
+        ("media_type", "mediaType", Kind.enum("KalturaMediaType"), 0),
     )
 
     video_asset_file_path: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,12 +21,12 @@ class CortexApiDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaCortexApiDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("username", "username", "str", 0),
-        ("host", "host", "str", 0),
-        ("password", "password", "str", 0),
-        ("folderrecordid", "folderrecordid", "str", 0),
-        ("metadataprofileid", "metadataprofileid", "str", 0),
-        ("metadataprofileidpushing", "metadataprofileidpushing", "str", 0),
+        ("username", "username", Kind.STR, 0),
+        ("host", "host", Kind.STR, 0),
+        ("password", "password", Kind.STR, 0),
+        ("folderrecordid", "folderrecordid", Kind.STR, 0),
+        ("metadataprofileid", "metadataprofileid", Kind.STR, 0),
+        ("metadataprofileidpushing", "metadataprofileidpushing", Kind.STR, 0),
     )
 
     username: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_restriction import BaseRestriction
 
@@ -23,8 +24,8 @@ class CountryRestriction(BaseRestriction):
     __kaltura_object_type__: ClassVar[str] = "KalturaCountryRestriction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("country_restriction_type", "countryRestrictionType", "enum:KalturaCountryRestrictionType", 0),
-        ("country_list", "countryList", "str", 0),
+        ("country_restriction_type", "countryRestrictionType", Kind.enum("KalturaCountryRestrictionType"), 0),
+        ("country_list", "countryList", Kind.STR, 0),
     )
 
     country_restriction_type: CountryRestrictionType | None = UNSET

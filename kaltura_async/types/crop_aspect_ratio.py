@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["CropAspectRatio"]
@@ -19,8 +20,8 @@ class CropAspectRatio(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaCropAspectRatio"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("crop", "crop", "bool", 0),
-        ("aspect_ratio", "aspectRatio", "float", 0),
+        ("crop", "crop", Kind.BOOL, 0),
+        ("aspect_ratio", "aspectRatio", Kind.FLOAT, 0),
     )
 
     crop: bool | None = UNSET

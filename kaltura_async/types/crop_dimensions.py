@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["CropDimensions"]
@@ -19,10 +20,10 @@ class CropDimensions(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaCropDimensions"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("left", "left", "int", 0),
-        ("top", "top", "int", 0),
-        ("width", "width", "int", 0),
-        ("height", "height", "int", 0),
+        ("left", "left", Kind.INT, 0),
+        ("top", "top", Kind.INT, 0),
+        ("width", "width", Kind.INT, 0),
+        ("height", "height", Kind.INT, 0),
     )
 
     left: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -20,13 +21,13 @@ class CrossKalturaDistributionJobProviderData(ConfigurableDistributionJobProvide
     __kaltura_object_type__: ClassVar[str] = "KalturaCrossKalturaDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("distributed_flavor_assets", "distributedFlavorAssets", "str", 0),
-        ("distributed_thumb_assets", "distributedThumbAssets", "str", 0),
-        ("distributed_metadata", "distributedMetadata", "str", 0),
-        ("distributed_caption_assets", "distributedCaptionAssets", "str", 0),
-        ("distributed_cue_points", "distributedCuePoints", "str", 0),
-        ("distributed_thumb_cue_points", "distributedThumbCuePoints", "str", 0),
-        ("distributed_timed_thumb_assets", "distributedTimedThumbAssets", "str", 0),
+        ("distributed_flavor_assets", "distributedFlavorAssets", Kind.STR, 0),
+        ("distributed_thumb_assets", "distributedThumbAssets", Kind.STR, 0),
+        ("distributed_metadata", "distributedMetadata", Kind.STR, 0),
+        ("distributed_caption_assets", "distributedCaptionAssets", Kind.STR, 0),
+        ("distributed_cue_points", "distributedCuePoints", Kind.STR, 0),
+        ("distributed_thumb_cue_points", "distributedThumbCuePoints", Kind.STR, 0),
+        ("distributed_timed_thumb_assets", "distributedTimedThumbAssets", Kind.STR, 0),
     )
 
     distributed_flavor_assets: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -24,24 +25,24 @@ class CrossKalturaDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaCrossKalturaDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("target_service_url", "targetServiceUrl", "str", 0),
-        ("target_account_id", "targetAccountId", "int", 0),
-        ("target_login_id", "targetLoginId", "str", 0),
-        ("target_login_password", "targetLoginPassword", "str", 0),
-        ("metadata_xslt", "metadataXslt", "str", 0),
-        ("metadata_xpaths_trigger_update", "metadataXpathsTriggerUpdate", "list:KalturaStringValue", 0),
-        ("distribute_captions", "distributeCaptions", "bool", 0),
-        ("distribute_cue_points", "distributeCuePoints", "bool", 0),
-        ("distribute_remote_flavor_asset_content", "distributeRemoteFlavorAssetContent", "bool", 0),
-        ("distribute_remote_thumb_asset_content", "distributeRemoteThumbAssetContent", "bool", 0),
-        ("distribute_remote_caption_asset_content", "distributeRemoteCaptionAssetContent", "bool", 0),
-        ("map_access_control_profile_ids", "mapAccessControlProfileIds", "list:KalturaKeyValue", 0),
-        ("map_conversion_profile_ids", "mapConversionProfileIds", "list:KalturaKeyValue", 0),
-        ("map_metadata_profile_ids", "mapMetadataProfileIds", "list:KalturaKeyValue", 0),
-        ("map_storage_profile_ids", "mapStorageProfileIds", "list:KalturaKeyValue", 0),
-        ("map_flavor_params_ids", "mapFlavorParamsIds", "list:KalturaKeyValue", 0),
-        ("map_thumb_params_ids", "mapThumbParamsIds", "list:KalturaKeyValue", 0),
-        ("map_caption_params_ids", "mapCaptionParamsIds", "list:KalturaKeyValue", 0),
+        ("target_service_url", "targetServiceUrl", Kind.STR, 0),
+        ("target_account_id", "targetAccountId", Kind.INT, 0),
+        ("target_login_id", "targetLoginId", Kind.STR, 0),
+        ("target_login_password", "targetLoginPassword", Kind.STR, 0),
+        ("metadata_xslt", "metadataXslt", Kind.STR, 0),
+        ("metadata_xpaths_trigger_update", "metadataXpathsTriggerUpdate", Kind.list_of("KalturaStringValue"), 0),
+        ("distribute_captions", "distributeCaptions", Kind.BOOL, 0),
+        ("distribute_cue_points", "distributeCuePoints", Kind.BOOL, 0),
+        ("distribute_remote_flavor_asset_content", "distributeRemoteFlavorAssetContent", Kind.BOOL, 0),
+        ("distribute_remote_thumb_asset_content", "distributeRemoteThumbAssetContent", Kind.BOOL, 0),
+        ("distribute_remote_caption_asset_content", "distributeRemoteCaptionAssetContent", Kind.BOOL, 0),
+        ("map_access_control_profile_ids", "mapAccessControlProfileIds", Kind.list_of("KalturaKeyValue"), 0),
+        ("map_conversion_profile_ids", "mapConversionProfileIds", Kind.list_of("KalturaKeyValue"), 0),
+        ("map_metadata_profile_ids", "mapMetadataProfileIds", Kind.list_of("KalturaKeyValue"), 0),
+        ("map_storage_profile_ids", "mapStorageProfileIds", Kind.list_of("KalturaKeyValue"), 0),
+        ("map_flavor_params_ids", "mapFlavorParamsIds", Kind.list_of("KalturaKeyValue"), 0),
+        ("map_thumb_params_ids", "mapThumbParamsIds", Kind.list_of("KalturaKeyValue"), 0),
+        ("map_caption_params_ids", "mapCaptionParamsIds", Kind.list_of("KalturaKeyValue"), 0),
     )
 
     target_service_url: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["CsvAdditionalFieldInfo"]
@@ -19,8 +20,8 @@ class CsvAdditionalFieldInfo(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaCsvAdditionalFieldInfo"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "str", 0),
-        ("xpath", "xpath", "str", 0),
+        ("field_name", "fieldName", Kind.STR, 0),
+        ("xpath", "xpath", Kind.STR, 0),
     )
 
     field_name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,25 +25,25 @@ class CuePoint(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaCuePoint"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", READ_ONLY),
-        ("int_id", "intId", "int", READ_ONLY),
-        ("cue_point_type", "cuePointType", "enum:KalturaCuePointType", READ_ONLY),
-        ("status", "status", "enum:KalturaCuePointStatus", READ_ONLY),
-        ("entry_id", "entryId", "str", INSERT_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("triggered_at", "triggeredAt", "int", 0),
-        ("tags", "tags", "str", 0),
-        ("start_time", "startTime", "int", 0),
-        ("user_id", "userId", "str", 0),
-        ("partner_data", "partnerData", "str", 0),
-        ("partner_sort_value", "partnerSortValue", "int", 0),
-        ("force_stop", "forceStop", "enum:KalturaNullableBoolean", 0),
-        ("thumb_offset", "thumbOffset", "int", 0),
-        ("system_name", "systemName", "str", 0),
-        ("is_momentary", "isMomentary", "bool", READ_ONLY),
-        ("copied_from", "copiedFrom", "str", READ_ONLY),
+        ("id", "id", Kind.STR, READ_ONLY),
+        ("int_id", "intId", Kind.INT, READ_ONLY),
+        ("cue_point_type", "cuePointType", Kind.enum("KalturaCuePointType"), READ_ONLY),
+        ("status", "status", Kind.enum("KalturaCuePointStatus"), READ_ONLY),
+        ("entry_id", "entryId", Kind.STR, INSERT_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("triggered_at", "triggeredAt", Kind.INT, 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("start_time", "startTime", Kind.INT, 0),
+        ("user_id", "userId", Kind.STR, 0),
+        ("partner_data", "partnerData", Kind.STR, 0),
+        ("partner_sort_value", "partnerSortValue", Kind.INT, 0),
+        ("force_stop", "forceStop", Kind.enum("KalturaNullableBoolean"), 0),
+        ("thumb_offset", "thumbOffset", Kind.INT, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("is_momentary", "isMomentary", Kind.BOOL, READ_ONLY),
+        ("copied_from", "copiedFrom", Kind.STR, READ_ONLY),
     )
 
     id: str | None = UNSET

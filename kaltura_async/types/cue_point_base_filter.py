@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -25,34 +26,34 @@ class CuePointBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaCuePointBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "str", 0),
-        ("id_in", "idIn", "str", 0),
-        ("cue_point_type_equal", "cuePointTypeEqual", "enum:KalturaCuePointType", 0),
-        ("cue_point_type_in", "cuePointTypeIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaCuePointStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("entry_id_equal", "entryIdEqual", "str", 0),
-        ("entry_id_in", "entryIdIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("triggered_at_greater_than_or_equal", "triggeredAtGreaterThanOrEqual", "int", 0),
-        ("triggered_at_less_than_or_equal", "triggeredAtLessThanOrEqual", "int", 0),
-        ("tags_like", "tagsLike", "str", 0),
-        ("tags_multi_like_or", "tagsMultiLikeOr", "str", 0),
-        ("tags_multi_like_and", "tagsMultiLikeAnd", "str", 0),
-        ("start_time_greater_than_or_equal", "startTimeGreaterThanOrEqual", "int", 0),
-        ("start_time_less_than_or_equal", "startTimeLessThanOrEqual", "int", 0),
-        ("user_id_equal", "userIdEqual", "str", 0),
-        ("user_id_in", "userIdIn", "str", 0),
-        ("partner_sort_value_equal", "partnerSortValueEqual", "int", 0),
-        ("partner_sort_value_in", "partnerSortValueIn", "str", 0),
-        ("partner_sort_value_greater_than_or_equal", "partnerSortValueGreaterThanOrEqual", "int", 0),
-        ("partner_sort_value_less_than_or_equal", "partnerSortValueLessThanOrEqual", "int", 0),
-        ("force_stop_equal", "forceStopEqual", "enum:KalturaNullableBoolean", 0),
-        ("system_name_equal", "systemNameEqual", "str", 0),
-        ("system_name_in", "systemNameIn", "str", 0),
+        ("id_equal", "idEqual", Kind.STR, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("cue_point_type_equal", "cuePointTypeEqual", Kind.enum("KalturaCuePointType"), 0),
+        ("cue_point_type_in", "cuePointTypeIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaCuePointStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("entry_id_equal", "entryIdEqual", Kind.STR, 0),
+        ("entry_id_in", "entryIdIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("triggered_at_greater_than_or_equal", "triggeredAtGreaterThanOrEqual", Kind.INT, 0),
+        ("triggered_at_less_than_or_equal", "triggeredAtLessThanOrEqual", Kind.INT, 0),
+        ("tags_like", "tagsLike", Kind.STR, 0),
+        ("tags_multi_like_or", "tagsMultiLikeOr", Kind.STR, 0),
+        ("tags_multi_like_and", "tagsMultiLikeAnd", Kind.STR, 0),
+        ("start_time_greater_than_or_equal", "startTimeGreaterThanOrEqual", Kind.INT, 0),
+        ("start_time_less_than_or_equal", "startTimeLessThanOrEqual", Kind.INT, 0),
+        ("user_id_equal", "userIdEqual", Kind.STR, 0),
+        ("user_id_in", "userIdIn", Kind.STR, 0),
+        ("partner_sort_value_equal", "partnerSortValueEqual", Kind.INT, 0),
+        ("partner_sort_value_in", "partnerSortValueIn", Kind.STR, 0),
+        ("partner_sort_value_greater_than_or_equal", "partnerSortValueGreaterThanOrEqual", Kind.INT, 0),
+        ("partner_sort_value_less_than_or_equal", "partnerSortValueLessThanOrEqual", Kind.INT, 0),
+        ("force_stop_equal", "forceStopEqual", Kind.enum("KalturaNullableBoolean"), 0),
+        ("system_name_equal", "systemNameEqual", Kind.STR, 0),
+        ("system_name_in", "systemNameIn", Kind.STR, 0),
     )
 
     id_equal: str | None = UNSET

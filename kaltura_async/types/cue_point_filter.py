@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .cue_point_base_filter import CuePointBaseFilter
 
@@ -23,9 +24,9 @@ class CuePointFilter(CuePointBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaCuePointFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("free_text", "freeText", "str", 0),
-        ("user_id_equal_current", "userIdEqualCurrent", "enum:KalturaNullableBoolean", 0),
-        ("user_id_current", "userIdCurrent", "enum:KalturaNullableBoolean", 0),
+        ("free_text", "freeText", Kind.STR, 0),
+        ("user_id_equal_current", "userIdEqualCurrent", Kind.enum("KalturaNullableBoolean"), 0),
+        ("user_id_current", "userIdCurrent", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     free_text: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,13 +24,13 @@ class DailymotionDistributionCaptionInfo(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDailymotionDistributionCaptionInfo"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("language", "language", "str", 0),
-        ("file_path", "filePath", "str", 0),
-        ("remote_id", "remoteId", "str", 0),
-        ("action", "action", "enum:KalturaDailymotionDistributionCaptionAction", 0),
-        ("version", "version", "str", 0),
-        ("asset_id", "assetId", "str", 0),
-        ("format", "format", "enum:KalturaDailymotionDistributionCaptionFormat", 0),
+        ("language", "language", Kind.STR, 0),
+        ("file_path", "filePath", Kind.STR, 0),
+        ("remote_id", "remoteId", Kind.STR, 0),
+        ("action", "action", Kind.enum("KalturaDailymotionDistributionCaptionAction"), 0),
+        ("version", "version", Kind.STR, 0),
+        ("asset_id", "assetId", Kind.STR, 0),
+        ("format", "format", Kind.enum("KalturaDailymotionDistributionCaptionFormat"), 0),
     )
 
     language: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -23,10 +24,10 @@ class DailymotionDistributionJobProviderData(ConfigurableDistributionJobProvider
     __kaltura_object_type__: ClassVar[str] = "KalturaDailymotionDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("video_asset_file_path", "videoAssetFilePath", "str", 0),
-        ("access_control_geo_blocking_operation", "accessControlGeoBlockingOperation", "str", 0),
-        ("access_control_geo_blocking_country_list", "accessControlGeoBlockingCountryList", "str", 0),
-        ("captions_info", "captionsInfo", "list:KalturaDailymotionDistributionCaptionInfo", 0),
+        ("video_asset_file_path", "videoAssetFilePath", Kind.STR, 0),
+        ("access_control_geo_blocking_operation", "accessControlGeoBlockingOperation", Kind.STR, 0),
+        ("access_control_geo_blocking_country_list", "accessControlGeoBlockingCountryList", Kind.STR, 0),
+        ("captions_info", "captionsInfo", Kind.list_of("KalturaDailymotionDistributionCaptionInfo"), 0),
     )
 
     video_asset_file_path: str | None = UNSET

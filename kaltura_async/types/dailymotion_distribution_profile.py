@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -23,9 +24,9 @@ class DailymotionDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaDailymotionDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("user", "user", "str", 0),
-        ("password", "password", "str", 0),
-        ("geo_blocking_mapping", "geoBlockingMapping", "enum:KalturaDailymotionGeoBlockingMapping", 0),
+        ("user", "user", Kind.STR, 0),
+        ("password", "password", Kind.STR, 0),
+        ("geo_blocking_mapping", "geoBlockingMapping", Kind.enum("KalturaDailymotionGeoBlockingMapping"), 0),
     )
 
     user: str | None = UNSET

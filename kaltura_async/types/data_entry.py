@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .base_entry import BaseEntry
 
@@ -20,8 +21,8 @@ class DataEntry(BaseEntry):
     __kaltura_object_type__: ClassVar[str] = "KalturaDataEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("data_content", "dataContent", "str", 0),
-        ("retrieve_data_content_by_get", "retrieveDataContentByGet", "bool", INSERT_ONLY),
+        ("data_content", "dataContent", Kind.STR, 0),
+        ("retrieve_data_content_by_get", "retrieveDataContentByGet", Kind.BOOL, INSERT_ONLY),
     )
 
     data_content: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .object_task import ObjectTask
 
@@ -23,8 +24,8 @@ class DeleteEntryFlavorsObjectTask(ObjectTask):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeleteEntryFlavorsObjectTask"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("delete_type", "deleteType", "enum:KalturaDeleteFlavorsLogicType", 0),
-        ("flavor_params_ids", "flavorParamsIds", "str", 0),
+        ("delete_type", "deleteType", Kind.enum("KalturaDeleteFlavorsLogicType"), 0),
+        ("flavor_params_ids", "flavorParamsIds", Kind.STR, 0),
     )
 
     delete_type: DeleteFlavorsLogicType | None = UNSET

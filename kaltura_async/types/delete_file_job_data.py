@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,7 +21,7 @@ class DeleteFileJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeleteFileJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("local_file_sync_path", "localFileSyncPath", "str", 0),
+        ("local_file_sync_path", "localFileSyncPath", Kind.STR, 0),
     )
 
     local_file_sync_path: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -28,27 +29,27 @@ class DeliveryProfile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("type", "type", "enum:KalturaDeliveryProfileType", 0),
-        ("system_name", "systemName", "str", 0),
-        ("description", "description", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("streamer_type", "streamerType", "enum:KalturaPlaybackProtocol", 0),
-        ("url", "url", "str", 0),
-        ("host_name", "hostName", "str", READ_ONLY),
-        ("status", "status", "enum:KalturaDeliveryStatus", 0),
-        ("recognizer", "recognizer", "obj:KalturaUrlRecognizer", 0),
-        ("tokenizer", "tokenizer", "obj:KalturaUrlTokenizer", 0),
-        ("is_default", "isDefault", "enum:KalturaNullableBoolean", READ_ONLY),
-        ("parent_id", "parentId", "int", READ_ONLY),
-        ("media_protocols", "mediaProtocols", "str", 0),
-        ("priority", "priority", "int", 0),
-        ("extra_params", "extraParams", "str", 0),
-        ("supplementary_assets_filter", "supplementaryAssetsFilter", "obj:KalturaAssetFilter", 0),
-        ("enforce_deliveries_support", "enforceDeliveriesSupport", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("type", "type", Kind.enum("KalturaDeliveryProfileType"), 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("streamer_type", "streamerType", Kind.enum("KalturaPlaybackProtocol"), 0),
+        ("url", "url", Kind.STR, 0),
+        ("host_name", "hostName", Kind.STR, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaDeliveryStatus"), 0),
+        ("recognizer", "recognizer", Kind.obj("KalturaUrlRecognizer"), 0),
+        ("tokenizer", "tokenizer", Kind.obj("KalturaUrlTokenizer"), 0),
+        ("is_default", "isDefault", Kind.enum("KalturaNullableBoolean"), READ_ONLY),
+        ("parent_id", "parentId", Kind.INT, READ_ONLY),
+        ("media_protocols", "mediaProtocols", Kind.STR, 0),
+        ("priority", "priority", Kind.INT, 0),
+        ("extra_params", "extraParams", Kind.STR, 0),
+        ("supplementary_assets_filter", "supplementaryAssetsFilter", Kind.obj("KalturaAssetFilter"), 0),
+        ("enforce_deliveries_support", "enforceDeliveriesSupport", Kind.STR, 0),
     )
 
     id: int | None = UNSET

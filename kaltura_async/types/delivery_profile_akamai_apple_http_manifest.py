@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_profile import DeliveryProfile
 
@@ -20,7 +21,7 @@ class DeliveryProfileAkamaiAppleHttpManifest(DeliveryProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfileAkamaiAppleHttpManifest"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("support_clipping", "supportClipping", "bool", 0),
+        ("support_clipping", "supportClipping", Kind.BOOL, 0),
     )
 
     support_clipping: bool | None = UNSET

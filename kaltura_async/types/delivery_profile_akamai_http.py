@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_profile_http import DeliveryProfileHttp
 
@@ -20,7 +21,7 @@ class DeliveryProfileAkamaiHttp(DeliveryProfileHttp):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfileAkamaiHttp"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("use_intelliseek", "useIntelliseek", "bool", 0),
+        ("use_intelliseek", "useIntelliseek", Kind.BOOL, 0),
     )
 
     use_intelliseek: bool | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -23,7 +24,7 @@ class DeliveryProfileCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfileCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("delivery_profile_ids", "deliveryProfileIds", "list:KalturaIntegerValue", 0),
+        ("delivery_profile_ids", "deliveryProfileIds", Kind.list_of("KalturaIntegerValue"), 0),
     )
 
     delivery_profile_ids: list[IntegerValue] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_profile_base_filter import DeliveryProfileBaseFilter
 
@@ -23,7 +24,7 @@ class DeliveryProfileFilter(DeliveryProfileBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfileFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("is_live", "isLive", "enum:KalturaNullableBoolean", 0),
+        ("is_live", "isLive", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     is_live: NullableBoolean | None = UNSET

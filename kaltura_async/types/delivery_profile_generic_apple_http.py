@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_profile import DeliveryProfile
 
@@ -23,9 +24,9 @@ class DeliveryProfileGenericAppleHttp(DeliveryProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfileGenericAppleHttp"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("pattern", "pattern", "str", 0),
-        ("renderer_class", "rendererClass", "str", 0),
-        ("manifest_redirect", "manifestRedirect", "enum:KalturaNullableBoolean", 0),
+        ("pattern", "pattern", Kind.STR, 0),
+        ("renderer_class", "rendererClass", Kind.STR, 0),
+        ("manifest_redirect", "manifestRedirect", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     pattern: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_profile_http import DeliveryProfileHttp
 
@@ -20,7 +21,7 @@ class DeliveryProfileGenericHttp(DeliveryProfileHttp):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfileGenericHttp"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("pattern", "pattern", "str", 0),
+        ("pattern", "pattern", Kind.STR, 0),
     )
 
     pattern: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_profile_rtmp import DeliveryProfileRtmp
 
@@ -20,8 +21,8 @@ class DeliveryProfileGenericRtmp(DeliveryProfileRtmp):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfileGenericRtmp"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("pattern", "pattern", "str", 0),
-        ("renderer_class", "rendererClass", "str", 0),
+        ("pattern", "pattern", Kind.STR, 0),
+        ("renderer_class", "rendererClass", Kind.STR, 0),
     )
 
     pattern: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_profile import DeliveryProfile
 
@@ -20,7 +21,7 @@ class DeliveryProfileHttp(DeliveryProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfileHttp"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("max_size", "maxSize", "int", 0),
+        ("max_size", "maxSize", Kind.INT, 0),
     )
 
     max_size: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_profile import DeliveryProfile
 
@@ -20,8 +21,8 @@ class DeliveryProfileLiveAppleHttp(DeliveryProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfileLiveAppleHttp"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("disable_extra_attributes", "disableExtraAttributes", "bool", 0),
-        ("force_proxy", "forceProxy", "bool", 0),
+        ("disable_extra_attributes", "disableExtraAttributes", Kind.BOOL, 0),
+        ("force_proxy", "forceProxy", Kind.BOOL, 0),
     )
 
     disable_extra_attributes: bool | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_profile import DeliveryProfile
 
@@ -20,8 +21,8 @@ class DeliveryProfileLivePackager(DeliveryProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfileLivePackager"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("live_packager_signing_domain", "livePackagerSigningDomain", "str", 0),
-        ("should_redirect", "shouldRedirect", "bool", 0),
+        ("live_packager_signing_domain", "livePackagerSigningDomain", Kind.STR, 0),
+        ("should_redirect", "shouldRedirect", Kind.BOOL, 0),
     )
 
     live_packager_signing_domain: str | None = UNSET

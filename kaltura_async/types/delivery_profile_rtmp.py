@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_profile import DeliveryProfile
 
@@ -20,8 +21,8 @@ class DeliveryProfileRtmp(DeliveryProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfileRtmp"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("enforce_rtmpe", "enforceRtmpe", "bool", 0),
-        ("prefix", "prefix", "str", 0),
+        ("enforce_rtmpe", "enforceRtmpe", Kind.BOOL, 0),
+        ("prefix", "prefix", Kind.STR, 0),
     )
 
     enforce_rtmpe: bool | None = UNSET

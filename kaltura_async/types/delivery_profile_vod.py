@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_profile import DeliveryProfile
 
@@ -20,7 +21,7 @@ class DeliveryProfileVod(DeliveryProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfileVod"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("simulive_support", "simuliveSupport", "bool", 0),
+        ("simulive_support", "simuliveSupport", Kind.BOOL, 0),
     )
 
     simulive_support: bool | None = UNSET

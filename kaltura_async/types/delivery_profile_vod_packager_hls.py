@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_profile_vod_packager_play_server import DeliveryProfileVodPackagerPlayServer
 
@@ -20,8 +21,8 @@ class DeliveryProfileVodPackagerHls(DeliveryProfileVodPackagerPlayServer):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfileVodPackagerHls"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("allow_fairplay_offline", "allowFairplayOffline", "bool", 0),
-        ("support_fmp4", "supportFmp4", "bool", 0),
+        ("allow_fairplay_offline", "allowFairplayOffline", Kind.BOOL, 0),
+        ("support_fmp4", "supportFmp4", Kind.BOOL, 0),
     )
 
     allow_fairplay_offline: bool | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_profile_vod import DeliveryProfileVod
 
@@ -20,7 +21,7 @@ class DeliveryProfileVodPackagerPlayServer(DeliveryProfileVod):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryProfileVodPackagerPlayServer"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("ad_stitching_enabled", "adStitchingEnabled", "bool", 0),
+        ("ad_stitching_enabled", "adStitchingEnabled", Kind.BOOL, 0),
     )
 
     ad_stitching_enabled: bool | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .server_node import ServerNode
 
@@ -23,8 +24,8 @@ class DeliveryServerNode(ServerNode):
     __kaltura_object_type__: ClassVar[str] = "KalturaDeliveryServerNode"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("delivery_profile_ids", "deliveryProfileIds", "list:KalturaKeyValue", 0),
-        ("config", "config", "str", 0),
+        ("delivery_profile_ids", "deliveryProfileIds", Kind.list_of("KalturaKeyValue"), 0),
+        ("config", "config", Kind.STR, 0),
     )
 
     delivery_profile_ids: list[KeyValue] | None = UNSET

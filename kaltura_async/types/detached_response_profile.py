@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_response_profile import BaseResponseProfile
 
@@ -26,13 +27,13 @@ class DetachedResponseProfile(BaseResponseProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaDetachedResponseProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("name", "name", "str", 0),
-        ("type", "type", "enum:KalturaResponseProfileType", 0),
-        ("fields", "fields", "str", 0),
-        ("filter", "filter", "obj:KalturaRelatedFilter", 0),
-        ("pager", "pager", "obj:KalturaFilterPager", 0),
-        ("related_profiles", "relatedProfiles", "list:KalturaDetachedResponseProfile", 0),
-        ("mappings", "mappings", "list:KalturaResponseProfileMapping", 0),
+        ("name", "name", Kind.STR, 0),
+        ("type", "type", Kind.enum("KalturaResponseProfileType"), 0),
+        ("fields", "fields", Kind.STR, 0),
+        ("filter", "filter", Kind.obj("KalturaRelatedFilter"), 0),
+        ("pager", "pager", Kind.obj("KalturaFilterPager"), 0),
+        ("related_profiles", "relatedProfiles", Kind.list_of("KalturaDetachedResponseProfile"), 0),
+        ("mappings", "mappings", Kind.list_of("KalturaResponseProfileMapping"), 0),
     )
 
     name: str | None = UNSET

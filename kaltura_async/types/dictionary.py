@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ class Dictionary(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDictionary"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("language", "language", "enum:KalturaCatalogItemLanguage", 0),
-        ("data", "data", "str", 0),
+        ("language", "language", Kind.enum("KalturaCatalogItemLanguage"), 0),
+        ("data", "data", Kind.STR, 0),
     )
 
     language: CatalogItemLanguage | None = UNSET

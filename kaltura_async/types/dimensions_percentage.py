@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["DimensionsPercentage"]
@@ -19,8 +20,8 @@ class DimensionsPercentage(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDimensionsPercentage"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("height_percentage", "heightPercentage", "float", 0),
-        ("width_percentage", "widthPercentage", "float", 0),
+        ("height_percentage", "heightPercentage", Kind.FLOAT, 0),
+        ("width_percentage", "widthPercentage", Kind.FLOAT, 0),
     )
 
     height_percentage: float | None = UNSET

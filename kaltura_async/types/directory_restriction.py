@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_restriction import BaseRestriction
 
@@ -23,7 +24,7 @@ class DirectoryRestriction(BaseRestriction):
     __kaltura_object_type__: ClassVar[str] = "KalturaDirectoryRestriction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("directory_restriction_type", "directoryRestrictionType", "enum:KalturaDirectoryRestrictionType", 0),
+        ("directory_restriction_type", "directoryRestrictionType", Kind.enum("KalturaDirectoryRestrictionType"), 0),
     )
 
     directory_restriction_type: DirectoryRestrictionType | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .object_task import ObjectTask
 
@@ -20,7 +21,7 @@ class DispatchEventNotificationObjectTask(ObjectTask):
     __kaltura_object_type__: ClassVar[str] = "KalturaDispatchEventNotificationObjectTask"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("event_notification_template_id", "eventNotificationTemplateId", "int", 0),
+        ("event_notification_template_id", "eventNotificationTemplateId", Kind.INT, 0),
     )
 
     event_notification_template_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .object_task import ObjectTask
 
@@ -20,7 +21,7 @@ class DistributeObjectTask(ObjectTask):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributeObjectTask"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("distribution_profile_id", "distributionProfileId", "str", 0),
+        ("distribution_profile_id", "distributionProfileId", Kind.STR, 0),
     )
 
     distribution_profile_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_job_data import DistributionJobData
 
@@ -20,7 +21,7 @@ class DistributionDeleteJobData(DistributionJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionDeleteJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("keep_distribution_item", "keepDistributionItem", "bool", 0),
+        ("keep_distribution_item", "keepDistributionItem", Kind.BOOL, 0),
     )
 
     keep_distribution_item: bool | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_job_data import DistributionJobData
 
@@ -20,8 +21,8 @@ class DistributionFetchReportJobData(DistributionJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionFetchReportJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("plays", "plays", "int", 0),
-        ("views", "views", "int", 0),
+        ("plays", "plays", Kind.INT, 0),
+        ("views", "views", Kind.INT, 0),
     )
 
     plays: int | None = UNSET

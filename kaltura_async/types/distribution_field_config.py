@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,15 +24,15 @@ class DistributionFieldConfig(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionFieldConfig"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "str", 0),
-        ("user_friendly_field_name", "userFriendlyFieldName", "str", 0),
-        ("entry_mrss_xslt", "entryMrssXslt", "str", 0),
-        ("is_required", "isRequired", "enum:KalturaDistributionFieldRequiredStatus", 0),
-        ("type", "type", "str", 0),
-        ("update_on_change", "updateOnChange", "bool", 0),
-        ("update_params", "updateParams", "list:KalturaString", 0),
-        ("is_default", "isDefault", "bool", READ_ONLY),
-        ("trigger_delete_on_error", "triggerDeleteOnError", "bool", 0),
+        ("field_name", "fieldName", Kind.STR, 0),
+        ("user_friendly_field_name", "userFriendlyFieldName", Kind.STR, 0),
+        ("entry_mrss_xslt", "entryMrssXslt", Kind.STR, 0),
+        ("is_required", "isRequired", Kind.enum("KalturaDistributionFieldRequiredStatus"), 0),
+        ("type", "type", Kind.STR, 0),
+        ("update_on_change", "updateOnChange", Kind.BOOL, 0),
+        ("update_params", "updateParams", Kind.list_of("KalturaString"), 0),
+        ("is_default", "isDefault", Kind.BOOL, READ_ONLY),
+        ("trigger_delete_on_error", "triggerDeleteOnError", Kind.BOOL, 0),
     )
 
     field_name: str | None = UNSET

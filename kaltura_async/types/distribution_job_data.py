@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -27,16 +28,16 @@ class DistributionJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("distribution_profile_id", "distributionProfileId", "int", 0),
-        ("distribution_profile", "distributionProfile", "obj:KalturaDistributionProfile", 0),
-        ("entry_distribution_id", "entryDistributionId", "int", 0),
-        ("entry_distribution", "entryDistribution", "obj:KalturaEntryDistribution", 0),
-        ("remote_id", "remoteId", "str", 0),
-        ("provider_type", "providerType", "enum:KalturaDistributionProviderType", 0),
-        ("provider_data", "providerData", "obj:KalturaDistributionJobProviderData", 0),
-        ("results", "results", "str", 0),
-        ("sent_data", "sentData", "str", 0),
-        ("media_files", "mediaFiles", "list:KalturaDistributionRemoteMediaFile", 0),
+        ("distribution_profile_id", "distributionProfileId", Kind.INT, 0),
+        ("distribution_profile", "distributionProfile", Kind.obj("KalturaDistributionProfile"), 0),
+        ("entry_distribution_id", "entryDistributionId", Kind.INT, 0),
+        ("entry_distribution", "entryDistribution", Kind.obj("KalturaEntryDistribution"), 0),
+        ("remote_id", "remoteId", Kind.STR, 0),
+        ("provider_type", "providerType", Kind.enum("KalturaDistributionProviderType"), 0),
+        ("provider_data", "providerData", Kind.obj("KalturaDistributionJobProviderData"), 0),
+        ("results", "results", Kind.STR, 0),
+        ("sent_data", "sentData", Kind.STR, 0),
+        ("media_files", "mediaFiles", Kind.list_of("KalturaDistributionRemoteMediaFile"), 0),
     )
 
     distribution_profile_id: int | None = UNSET

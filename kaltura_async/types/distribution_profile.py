@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -27,32 +28,32 @@ class DistributionProfile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("provider_type", "providerType", "enum:KalturaDistributionProviderType", INSERT_ONLY),
-        ("name", "name", "str", 0),
-        ("status", "status", "enum:KalturaDistributionProfileStatus", 0),
-        ("submit_enabled", "submitEnabled", "enum:KalturaDistributionProfileActionStatus", 0),
-        ("update_enabled", "updateEnabled", "enum:KalturaDistributionProfileActionStatus", 0),
-        ("delete_enabled", "deleteEnabled", "enum:KalturaDistributionProfileActionStatus", 0),
-        ("report_enabled", "reportEnabled", "enum:KalturaDistributionProfileActionStatus", 0),
-        ("auto_create_flavors", "autoCreateFlavors", "str", 0),
-        ("auto_create_thumb", "autoCreateThumb", "str", 0),
-        ("optional_flavor_params_ids", "optionalFlavorParamsIds", "str", 0),
-        ("required_flavor_params_ids", "requiredFlavorParamsIds", "str", 0),
-        ("optional_thumb_dimensions", "optionalThumbDimensions", "list:KalturaDistributionThumbDimensions", 0),
-        ("required_thumb_dimensions", "requiredThumbDimensions", "list:KalturaDistributionThumbDimensions", 0),
-        ("optional_asset_distribution_rules", "optionalAssetDistributionRules", "list:KalturaAssetDistributionRule", 0),
-        ("required_asset_distribution_rules", "requiredAssetDistributionRules", "list:KalturaAssetDistributionRule", 0),
-        ("sunrise_default_offset", "sunriseDefaultOffset", "int", 0),
-        ("sunset_default_offset", "sunsetDefaultOffset", "int", 0),
-        ("recommended_storage_profile_for_download", "recommendedStorageProfileForDownload", "int", 0),
-        ("recommended_dc_for_download", "recommendedDcForDownload", "int", 0),
-        ("recommended_dc_for_execute", "recommendedDcForExecute", "int", 0),
-        ("distribute_trigger", "distributeTrigger", "enum:KalturaDistributeTrigger", 0),
-        ("support_image_entry", "supportImageEntry", "bool", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("provider_type", "providerType", Kind.enum("KalturaDistributionProviderType"), INSERT_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("status", "status", Kind.enum("KalturaDistributionProfileStatus"), 0),
+        ("submit_enabled", "submitEnabled", Kind.enum("KalturaDistributionProfileActionStatus"), 0),
+        ("update_enabled", "updateEnabled", Kind.enum("KalturaDistributionProfileActionStatus"), 0),
+        ("delete_enabled", "deleteEnabled", Kind.enum("KalturaDistributionProfileActionStatus"), 0),
+        ("report_enabled", "reportEnabled", Kind.enum("KalturaDistributionProfileActionStatus"), 0),
+        ("auto_create_flavors", "autoCreateFlavors", Kind.STR, 0),
+        ("auto_create_thumb", "autoCreateThumb", Kind.STR, 0),
+        ("optional_flavor_params_ids", "optionalFlavorParamsIds", Kind.STR, 0),
+        ("required_flavor_params_ids", "requiredFlavorParamsIds", Kind.STR, 0),
+        ("optional_thumb_dimensions", "optionalThumbDimensions", Kind.list_of("KalturaDistributionThumbDimensions"), 0),
+        ("required_thumb_dimensions", "requiredThumbDimensions", Kind.list_of("KalturaDistributionThumbDimensions"), 0),
+        ("optional_asset_distribution_rules", "optionalAssetDistributionRules", Kind.list_of("KalturaAssetDistributionRule"), 0),
+        ("required_asset_distribution_rules", "requiredAssetDistributionRules", Kind.list_of("KalturaAssetDistributionRule"), 0),
+        ("sunrise_default_offset", "sunriseDefaultOffset", Kind.INT, 0),
+        ("sunset_default_offset", "sunsetDefaultOffset", Kind.INT, 0),
+        ("recommended_storage_profile_for_download", "recommendedStorageProfileForDownload", Kind.INT, 0),
+        ("recommended_dc_for_download", "recommendedDcForDownload", Kind.INT, 0),
+        ("recommended_dc_for_execute", "recommendedDcForExecute", Kind.INT, 0),
+        ("distribute_trigger", "distributeTrigger", Kind.enum("KalturaDistributeTrigger"), 0),
+        ("support_image_entry", "supportImageEntry", Kind.BOOL, READ_ONLY),
     )
 
     id: int | None = UNSET

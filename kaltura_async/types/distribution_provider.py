@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,15 +23,15 @@ class DistributionProvider(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionProvider"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("type", "type", "enum:KalturaDistributionProviderType", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("schedule_update_enabled", "scheduleUpdateEnabled", "bool", 0),
-        ("availability_update_enabled", "availabilityUpdateEnabled", "bool", 0),
-        ("delete_instead_update", "deleteInsteadUpdate", "bool", 0),
-        ("interval_before_sunrise", "intervalBeforeSunrise", "int", 0),
-        ("interval_before_sunset", "intervalBeforeSunset", "int", 0),
-        ("update_required_entry_fields", "updateRequiredEntryFields", "str", 0),
-        ("update_required_metadata_x_paths", "updateRequiredMetadataXPaths", "str", 0),
+        ("type", "type", Kind.enum("KalturaDistributionProviderType"), READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("schedule_update_enabled", "scheduleUpdateEnabled", Kind.BOOL, 0),
+        ("availability_update_enabled", "availabilityUpdateEnabled", Kind.BOOL, 0),
+        ("delete_instead_update", "deleteInsteadUpdate", Kind.BOOL, 0),
+        ("interval_before_sunrise", "intervalBeforeSunrise", Kind.INT, 0),
+        ("interval_before_sunset", "intervalBeforeSunset", Kind.INT, 0),
+        ("update_required_entry_fields", "updateRequiredEntryFields", Kind.STR, 0),
+        ("update_required_metadata_x_paths", "updateRequiredMetadataXPaths", Kind.STR, 0),
     )
 
     type: DistributionProviderType | None = UNSET

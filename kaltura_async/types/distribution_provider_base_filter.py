@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -23,8 +24,8 @@ class DistributionProviderBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionProviderBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("type_equal", "typeEqual", "enum:KalturaDistributionProviderType", 0),
-        ("type_in", "typeIn", "str", 0),
+        ("type_equal", "typeEqual", Kind.enum("KalturaDistributionProviderType"), 0),
+        ("type_in", "typeIn", Kind.STR, 0),
     )
 
     type_equal: DistributionProviderType | None = UNSET

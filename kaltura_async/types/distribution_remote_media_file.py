@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["DistributionRemoteMediaFile"]
@@ -19,9 +20,9 @@ class DistributionRemoteMediaFile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionRemoteMediaFile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("version", "version", "str", 0),
-        ("asset_id", "assetId", "str", 0),
-        ("remote_id", "remoteId", "str", 0),
+        ("version", "version", Kind.STR, 0),
+        ("asset_id", "assetId", Kind.STR, 0),
+        ("remote_id", "remoteId", Kind.STR, 0),
     )
 
     version: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["DistributionThumbDimensions"]
@@ -19,8 +20,8 @@ class DistributionThumbDimensions(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionThumbDimensions"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("width", "width", "int", 0),
-        ("height", "height", "int", 0),
+        ("width", "width", Kind.INT, 0),
+        ("height", "height", Kind.INT, 0),
     )
 
     width: int | None = UNSET

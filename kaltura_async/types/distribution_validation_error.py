@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,9 +24,9 @@ class DistributionValidationError(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionValidationError"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("action", "action", "enum:KalturaDistributionAction", 0),
-        ("error_type", "errorType", "enum:KalturaDistributionErrorType", 0),
-        ("description", "description", "str", 0),
+        ("action", "action", Kind.enum("KalturaDistributionAction"), 0),
+        ("error_type", "errorType", Kind.enum("KalturaDistributionErrorType"), 0),
+        ("description", "description", Kind.STR, 0),
     )
 
     action: DistributionAction | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_validation_error import DistributionValidationError
 
@@ -20,7 +21,7 @@ class DistributionValidationErrorConditionNotMet(DistributionValidationError):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionValidationErrorConditionNotMet"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("condition_name", "conditionName", "str", 0),
+        ("condition_name", "conditionName", Kind.STR, 0),
     )
 
     condition_name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_validation_error import DistributionValidationError
 
@@ -23,9 +24,9 @@ class DistributionValidationErrorInvalidData(DistributionValidationError):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionValidationErrorInvalidData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "str", 0),
-        ("validation_error_type", "validationErrorType", "enum:KalturaDistributionValidationErrorType", 0),
-        ("validation_error_param", "validationErrorParam", "str", 0),
+        ("field_name", "fieldName", Kind.STR, 0),
+        ("validation_error_type", "validationErrorType", Kind.enum("KalturaDistributionValidationErrorType"), 0),
+        ("validation_error_param", "validationErrorParam", Kind.STR, 0),
     )
 
     field_name: str | None = UNSET

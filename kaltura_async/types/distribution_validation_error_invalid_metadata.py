@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_validation_error_invalid_data import DistributionValidationErrorInvalidData
 
@@ -20,7 +21,7 @@ class DistributionValidationErrorInvalidMetadata(DistributionValidationErrorInva
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionValidationErrorInvalidMetadata"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("metadata_profile_id", "metadataProfileId", "int", 0),
+        ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
     )
 
     metadata_profile_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_validation_error import DistributionValidationError
 
@@ -20,7 +21,7 @@ class DistributionValidationErrorMissingAsset(DistributionValidationError):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionValidationErrorMissingAsset"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("data", "data", "str", 0),
+        ("data", "data", Kind.STR, 0),
     )
 
     data: str | None = UNSET

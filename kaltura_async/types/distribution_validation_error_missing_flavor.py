@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_validation_error import DistributionValidationError
 
@@ -20,7 +21,7 @@ class DistributionValidationErrorMissingFlavor(DistributionValidationError):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionValidationErrorMissingFlavor"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_params_id", "flavorParamsId", "str", 0),
+        ("flavor_params_id", "flavorParamsId", Kind.STR, 0),
     )
 
     flavor_params_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_validation_error import DistributionValidationError
 
@@ -23,7 +24,7 @@ class DistributionValidationErrorMissingThumbnail(DistributionValidationError):
     __kaltura_object_type__: ClassVar[str] = "KalturaDistributionValidationErrorMissingThumbnail"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("dimensions", "dimensions", "obj:KalturaDistributionThumbDimensions", 0),
+        ("dimensions", "dimensions", Kind.obj("KalturaDistributionThumbDimensions"), 0),
     )
 
     dimensions: DistributionThumbDimensions | None = UNSET

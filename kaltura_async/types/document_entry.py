@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
 from .base_entry import BaseEntry
 
@@ -23,9 +24,9 @@ class DocumentEntry(BaseEntry):
     __kaltura_object_type__: ClassVar[str] = "KalturaDocumentEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("document_type", "documentType", "enum:KalturaDocumentType", INSERT_ONLY),
-        ("asset_params_ids", "assetParamsIds", "str", READ_ONLY),
-        ("views", "views", "int", READ_ONLY),
+        ("document_type", "documentType", Kind.enum("KalturaDocumentType"), INSERT_ONLY),
+        ("asset_params_ids", "assetParamsIds", Kind.STR, READ_ONLY),
+        ("views", "views", Kind.INT, READ_ONLY),
     )
 
     document_type: DocumentType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_entry_filter import BaseEntryFilter
 
@@ -23,10 +24,10 @@ class DocumentEntryBaseFilter(BaseEntryFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaDocumentEntryBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("document_type_equal", "documentTypeEqual", "enum:KalturaDocumentType", 0),
-        ("document_type_in", "documentTypeIn", "str", 0),
-        ("asset_params_ids_match_or", "assetParamsIdsMatchOr", "str", 0),
-        ("asset_params_ids_match_and", "assetParamsIdsMatchAnd", "str", 0),
+        ("document_type_equal", "documentTypeEqual", Kind.enum("KalturaDocumentType"), 0),
+        ("document_type_in", "documentTypeIn", Kind.STR, 0),
+        ("asset_params_ids_match_or", "assetParamsIdsMatchOr", Kind.STR, 0),
+        ("asset_params_ids_match_and", "assetParamsIdsMatchAnd", Kind.STR, 0),
     )
 
     document_type_equal: DocumentType | None = UNSET

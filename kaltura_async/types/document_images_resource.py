@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .content_resource import ContentResource
 
@@ -20,8 +21,8 @@ class DocumentImagesResource(ContentResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaDocumentImagesResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_asset_id", "flavorAssetId", "str", 0),
-        ("index", "index", "int", 0),
+        ("flavor_asset_id", "flavorAssetId", Kind.STR, 0),
+        ("index", "index", Kind.INT, 0),
     )
 
     flavor_asset_id: str | None = UNSET

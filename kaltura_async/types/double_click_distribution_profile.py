@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,13 +21,13 @@ class DoubleClickDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaDoubleClickDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("channel_title", "channelTitle", "str", 0),
-        ("channel_link", "channelLink", "str", 0),
-        ("channel_description", "channelDescription", "str", 0),
-        ("feed_url", "feedUrl", "str", READ_ONLY),
-        ("cue_points_provider", "cuePointsProvider", "str", 0),
-        ("items_per_page", "itemsPerPage", "str", 0),
-        ("ignore_scheduling_in_feed", "ignoreSchedulingInFeed", "bool", 0),
+        ("channel_title", "channelTitle", Kind.STR, 0),
+        ("channel_link", "channelLink", Kind.STR, 0),
+        ("channel_description", "channelDescription", Kind.STR, 0),
+        ("feed_url", "feedUrl", Kind.STR, READ_ONLY),
+        ("cue_points_provider", "cuePointsProvider", Kind.STR, 0),
+        ("items_per_page", "itemsPerPage", Kind.STR, 0),
+        ("ignore_scheduling_in_feed", "ignoreSchedulingInFeed", Kind.BOOL, 0),
     )
 
     channel_title: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .plugin_data import PluginData
 
@@ -20,7 +21,7 @@ class DrmEntryContextPluginData(PluginData):
     __kaltura_object_type__: ClassVar[str] = "KalturaDrmEntryContextPluginData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_data", "flavorData", "str", 0),
+        ("flavor_data", "flavorData", Kind.STR, 0),
     )
 
     flavor_data: str | None = UNSET

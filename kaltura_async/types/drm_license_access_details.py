@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,10 +23,10 @@ class DrmLicenseAccessDetails(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDrmLicenseAccessDetails"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("policy", "policy", "str", 0),
-        ("duration", "duration", "int", 0),
-        ("absolute_duration", "absolute_duration", "int", 0),
-        ("license_params", "licenseParams", "list:KalturaKeyValue", 0),
+        ("policy", "policy", Kind.STR, 0),
+        ("duration", "duration", Kind.INT, 0),
+        ("absolute_duration", "absolute_duration", Kind.INT, 0),
+        ("license_params", "licenseParams", Kind.list_of("KalturaKeyValue"), 0),
     )
 
     policy: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .plugin_data import PluginData
 
@@ -23,8 +24,8 @@ class DrmPlaybackPluginData(PluginData):
     __kaltura_object_type__: ClassVar[str] = "KalturaDrmPlaybackPluginData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("scheme", "scheme", "enum:KalturaDrmSchemeName", 0),
-        ("license_url", "licenseURL", "str", 0),
+        ("scheme", "scheme", Kind.enum("KalturaDrmSchemeName"), 0),
+        ("license_url", "licenseURL", Kind.STR, 0),
     )
 
     scheme: DrmSchemeName | None = UNSET

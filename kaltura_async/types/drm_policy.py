@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -27,20 +28,20 @@ class DrmPolicy(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDrmPolicy"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", INSERT_ONLY),
-        ("name", "name", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("description", "description", "str", 0),
-        ("provider", "provider", "enum:KalturaDrmProviderType", 0),
-        ("status", "status", "enum:KalturaDrmPolicyStatus", 0),
-        ("scenario", "scenario", "enum:KalturaDrmLicenseScenario", 0),
-        ("license_type", "licenseType", "enum:KalturaDrmLicenseType", 0),
-        ("license_expiration_policy", "licenseExpirationPolicy", "enum:KalturaDrmLicenseExpirationPolicy", 0),
-        ("duration", "duration", "int", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("license_params", "licenseParams", "list:KalturaKeyValue", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, INSERT_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("provider", "provider", Kind.enum("KalturaDrmProviderType"), 0),
+        ("status", "status", Kind.enum("KalturaDrmPolicyStatus"), 0),
+        ("scenario", "scenario", Kind.enum("KalturaDrmLicenseScenario"), 0),
+        ("license_type", "licenseType", Kind.enum("KalturaDrmLicenseType"), 0),
+        ("license_expiration_policy", "licenseExpirationPolicy", Kind.enum("KalturaDrmLicenseExpirationPolicy"), 0),
+        ("duration", "duration", Kind.INT, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("license_params", "licenseParams", Kind.list_of("KalturaKeyValue"), 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,17 +24,17 @@ class DrmProfile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDrmProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", INSERT_ONLY),
-        ("name", "name", "str", 0),
-        ("description", "description", "str", 0),
-        ("provider", "provider", "enum:KalturaDrmProviderType", 0),
-        ("status", "status", "enum:KalturaDrmProfileStatus", 0),
-        ("license_server_url", "licenseServerUrl", "str", 0),
-        ("default_policy", "defaultPolicy", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("signing_key", "signingKey", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, INSERT_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("provider", "provider", Kind.enum("KalturaDrmProviderType"), 0),
+        ("status", "status", Kind.enum("KalturaDrmProfileStatus"), 0),
+        ("license_server_url", "licenseServerUrl", Kind.STR, 0),
+        ("default_policy", "defaultPolicy", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("signing_key", "signingKey", Kind.STR, 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -24,15 +25,15 @@ class DrmProfileBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaDrmProfileBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("partner_id_equal", "partnerIdEqual", "int", 0),
-        ("partner_id_in", "partnerIdIn", "str", 0),
-        ("name_like", "nameLike", "str", 0),
-        ("provider_equal", "providerEqual", "enum:KalturaDrmProviderType", 0),
-        ("provider_in", "providerIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaDrmProfileStatus", 0),
-        ("status_in", "statusIn", "str", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("partner_id_equal", "partnerIdEqual", Kind.INT, 0),
+        ("partner_id_in", "partnerIdIn", Kind.STR, 0),
+        ("name_like", "nameLike", Kind.STR, 0),
+        ("provider_equal", "providerEqual", Kind.enum("KalturaDrmProviderType"), 0),
+        ("provider_in", "providerIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaDrmProfileStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
     )
 
     id_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -27,35 +28,35 @@ class DropFolder(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDropFolder"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", INSERT_ONLY),
-        ("name", "name", "str", 0),
-        ("description", "description", "str", 0),
-        ("type", "type", "enum:KalturaDropFolderType", 0),
-        ("status", "status", "enum:KalturaDropFolderStatus", 0),
-        ("conversion_profile_id", "conversionProfileId", "int", 0),
-        ("dc", "dc", "int", 0),
-        ("path", "path", "str", 0),
-        ("file_size_check_interval", "fileSizeCheckInterval", "int", 0),
-        ("file_delete_policy", "fileDeletePolicy", "enum:KalturaDropFolderFileDeletePolicy", 0),
-        ("file_delete_regex", "fileDeleteRegex", "str", 0),
-        ("auto_file_delete_days", "autoFileDeleteDays", "int", 0),
-        ("file_handler_type", "fileHandlerType", "enum:KalturaDropFolderFileHandlerType", 0),
-        ("file_name_patterns", "fileNamePatterns", "str", 0),
-        ("file_handler_config", "fileHandlerConfig", "obj:KalturaDropFolderFileHandlerConfig", 0),
-        ("tags", "tags", "str", 0),
-        ("error_code", "errorCode", "enum:KalturaDropFolderErrorCode", 0),
-        ("error_description", "errorDescription", "str", 0),
-        ("ignore_file_name_patterns", "ignoreFileNamePatterns", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("last_accessed_at", "lastAccessedAt", "int", 0),
-        ("incremental", "incremental", "bool", 0),
-        ("last_file_timestamp", "lastFileTimestamp", "int", 0),
-        ("metadata_profile_id", "metadataProfileId", "int", 0),
-        ("categories_metadata_field_name", "categoriesMetadataFieldName", "str", 0),
-        ("enforce_entitlement", "enforceEntitlement", "bool", 0),
-        ("should_validate_ks", "shouldValidateKS", "bool", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, INSERT_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("type", "type", Kind.enum("KalturaDropFolderType"), 0),
+        ("status", "status", Kind.enum("KalturaDropFolderStatus"), 0),
+        ("conversion_profile_id", "conversionProfileId", Kind.INT, 0),
+        ("dc", "dc", Kind.INT, 0),
+        ("path", "path", Kind.STR, 0),
+        ("file_size_check_interval", "fileSizeCheckInterval", Kind.INT, 0),
+        ("file_delete_policy", "fileDeletePolicy", Kind.enum("KalturaDropFolderFileDeletePolicy"), 0),
+        ("file_delete_regex", "fileDeleteRegex", Kind.STR, 0),
+        ("auto_file_delete_days", "autoFileDeleteDays", Kind.INT, 0),
+        ("file_handler_type", "fileHandlerType", Kind.enum("KalturaDropFolderFileHandlerType"), 0),
+        ("file_name_patterns", "fileNamePatterns", Kind.STR, 0),
+        ("file_handler_config", "fileHandlerConfig", Kind.obj("KalturaDropFolderFileHandlerConfig"), 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("error_code", "errorCode", Kind.enum("KalturaDropFolderErrorCode"), 0),
+        ("error_description", "errorDescription", Kind.STR, 0),
+        ("ignore_file_name_patterns", "ignoreFileNamePatterns", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("last_accessed_at", "lastAccessedAt", Kind.INT, 0),
+        ("incremental", "incremental", Kind.BOOL, 0),
+        ("last_file_timestamp", "lastFileTimestamp", Kind.INT, 0),
+        ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
+        ("categories_metadata_field_name", "categoriesMetadataFieldName", Kind.STR, 0),
+        ("enforce_entitlement", "enforceEntitlement", Kind.BOOL, 0),
+        ("should_validate_ks", "shouldValidateKS", Kind.BOOL, 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -26,35 +27,35 @@ class DropFolderBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaDropFolderBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("partner_id_equal", "partnerIdEqual", "int", 0),
-        ("partner_id_in", "partnerIdIn", "str", 0),
-        ("name_like", "nameLike", "str", 0),
-        ("type_equal", "typeEqual", "enum:KalturaDropFolderType", 0),
-        ("type_in", "typeIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaDropFolderStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("conversion_profile_id_equal", "conversionProfileIdEqual", "int", 0),
-        ("conversion_profile_id_in", "conversionProfileIdIn", "str", 0),
-        ("dc_equal", "dcEqual", "int", 0),
-        ("dc_in", "dcIn", "str", 0),
-        ("path_equal", "pathEqual", "str", 0),
-        ("path_like", "pathLike", "str", 0),
-        ("file_handler_type_equal", "fileHandlerTypeEqual", "enum:KalturaDropFolderFileHandlerType", 0),
-        ("file_handler_type_in", "fileHandlerTypeIn", "str", 0),
-        ("file_name_patterns_like", "fileNamePatternsLike", "str", 0),
-        ("file_name_patterns_multi_like_or", "fileNamePatternsMultiLikeOr", "str", 0),
-        ("file_name_patterns_multi_like_and", "fileNamePatternsMultiLikeAnd", "str", 0),
-        ("tags_like", "tagsLike", "str", 0),
-        ("tags_multi_like_or", "tagsMultiLikeOr", "str", 0),
-        ("tags_multi_like_and", "tagsMultiLikeAnd", "str", 0),
-        ("error_code_equal", "errorCodeEqual", "enum:KalturaDropFolderErrorCode", 0),
-        ("error_code_in", "errorCodeIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("partner_id_equal", "partnerIdEqual", Kind.INT, 0),
+        ("partner_id_in", "partnerIdIn", Kind.STR, 0),
+        ("name_like", "nameLike", Kind.STR, 0),
+        ("type_equal", "typeEqual", Kind.enum("KalturaDropFolderType"), 0),
+        ("type_in", "typeIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaDropFolderStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("conversion_profile_id_equal", "conversionProfileIdEqual", Kind.INT, 0),
+        ("conversion_profile_id_in", "conversionProfileIdIn", Kind.STR, 0),
+        ("dc_equal", "dcEqual", Kind.INT, 0),
+        ("dc_in", "dcIn", Kind.STR, 0),
+        ("path_equal", "pathEqual", Kind.STR, 0),
+        ("path_like", "pathLike", Kind.STR, 0),
+        ("file_handler_type_equal", "fileHandlerTypeEqual", Kind.enum("KalturaDropFolderFileHandlerType"), 0),
+        ("file_handler_type_in", "fileHandlerTypeIn", Kind.STR, 0),
+        ("file_name_patterns_like", "fileNamePatternsLike", Kind.STR, 0),
+        ("file_name_patterns_multi_like_or", "fileNamePatternsMultiLikeOr", Kind.STR, 0),
+        ("file_name_patterns_multi_like_and", "fileNamePatternsMultiLikeAnd", Kind.STR, 0),
+        ("tags_like", "tagsLike", Kind.STR, 0),
+        ("tags_multi_like_or", "tagsMultiLikeOr", Kind.STR, 0),
+        ("tags_multi_like_and", "tagsMultiLikeAnd", Kind.STR, 0),
+        ("error_code_equal", "errorCodeEqual", Kind.enum("KalturaDropFolderErrorCode"), 0),
+        ("error_code_in", "errorCodeIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
     )
 
     id_equal: int | None = UNSET

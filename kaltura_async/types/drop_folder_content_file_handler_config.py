@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .drop_folder_file_handler_config import DropFolderFileHandlerConfig
 
@@ -23,8 +24,8 @@ class DropFolderContentFileHandlerConfig(DropFolderFileHandlerConfig):
     __kaltura_object_type__: ClassVar[str] = "KalturaDropFolderContentFileHandlerConfig"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("content_match_policy", "contentMatchPolicy", "enum:KalturaDropFolderContentFileHandlerMatchPolicy", 0),
-        ("slug_regex", "slugRegex", "str", 0),
+        ("content_match_policy", "contentMatchPolicy", Kind.enum("KalturaDropFolderContentFileHandlerMatchPolicy"), 0),
+        ("slug_regex", "slugRegex", Kind.STR, 0),
     )
 
     content_match_policy: DropFolderContentFileHandlerMatchPolicy | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -23,12 +24,12 @@ class DropFolderContentProcessorJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaDropFolderContentProcessorJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("drop_folder_id", "dropFolderId", "int", 0),
-        ("drop_folder_file_ids", "dropFolderFileIds", "str", 0),
-        ("parsed_slug", "parsedSlug", "str", 0),
-        ("content_match_policy", "contentMatchPolicy", "enum:KalturaDropFolderContentFileHandlerMatchPolicy", 0),
-        ("conversion_profile_id", "conversionProfileId", "int", 0),
-        ("parsed_user_id", "parsedUserId", "str", 0),
+        ("drop_folder_id", "dropFolderId", Kind.INT, 0),
+        ("drop_folder_file_ids", "dropFolderFileIds", Kind.STR, 0),
+        ("parsed_slug", "parsedSlug", Kind.STR, 0),
+        ("content_match_policy", "contentMatchPolicy", Kind.enum("KalturaDropFolderContentFileHandlerMatchPolicy"), 0),
+        ("conversion_profile_id", "conversionProfileId", Kind.INT, 0),
+        ("parsed_user_id", "parsedUserId", Kind.STR, 0),
     )
 
     drop_folder_id: int | None = UNSET

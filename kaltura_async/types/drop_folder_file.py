@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,30 +25,30 @@ class DropFolderFile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDropFolderFile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("drop_folder_id", "dropFolderId", "int", INSERT_ONLY),
-        ("file_name", "fileName", "str", INSERT_ONLY),
-        ("file_size", "fileSize", "float", 0),
-        ("file_size_last_set_at", "fileSizeLastSetAt", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaDropFolderFileStatus", READ_ONLY),
-        ("type", "type", "enum:KalturaDropFolderType", READ_ONLY),
-        ("parsed_slug", "parsedSlug", "str", 0),
-        ("parsed_flavor", "parsedFlavor", "str", 0),
-        ("parsed_user_id", "parsedUserId", "str", 0),
-        ("lead_drop_folder_file_id", "leadDropFolderFileId", "int", 0),
-        ("deleted_drop_folder_file_id", "deletedDropFolderFileId", "int", 0),
-        ("entry_id", "entryId", "str", 0),
-        ("error_code", "errorCode", "enum:KalturaDropFolderFileErrorCode", 0),
-        ("error_description", "errorDescription", "str", 0),
-        ("last_modification_time", "lastModificationTime", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("upload_start_detected_at", "uploadStartDetectedAt", "int", 0),
-        ("upload_end_detected_at", "uploadEndDetectedAt", "int", 0),
-        ("import_started_at", "importStartedAt", "int", 0),
-        ("import_ended_at", "importEndedAt", "int", 0),
-        ("batch_job_id", "batchJobId", "int", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("drop_folder_id", "dropFolderId", Kind.INT, INSERT_ONLY),
+        ("file_name", "fileName", Kind.STR, INSERT_ONLY),
+        ("file_size", "fileSize", Kind.FLOAT, 0),
+        ("file_size_last_set_at", "fileSizeLastSetAt", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaDropFolderFileStatus"), READ_ONLY),
+        ("type", "type", Kind.enum("KalturaDropFolderType"), READ_ONLY),
+        ("parsed_slug", "parsedSlug", Kind.STR, 0),
+        ("parsed_flavor", "parsedFlavor", Kind.STR, 0),
+        ("parsed_user_id", "parsedUserId", Kind.STR, 0),
+        ("lead_drop_folder_file_id", "leadDropFolderFileId", Kind.INT, 0),
+        ("deleted_drop_folder_file_id", "deletedDropFolderFileId", Kind.INT, 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("error_code", "errorCode", Kind.enum("KalturaDropFolderFileErrorCode"), 0),
+        ("error_description", "errorDescription", Kind.STR, 0),
+        ("last_modification_time", "lastModificationTime", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("upload_start_detected_at", "uploadStartDetectedAt", Kind.INT, 0),
+        ("upload_end_detected_at", "uploadEndDetectedAt", Kind.INT, 0),
+        ("import_started_at", "importStartedAt", Kind.INT, 0),
+        ("import_ended_at", "importEndedAt", Kind.INT, 0),
+        ("batch_job_id", "batchJobId", Kind.INT, READ_ONLY),
     )
 
     id: int | None = UNSET

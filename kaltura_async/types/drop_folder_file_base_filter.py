@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -24,34 +25,34 @@ class DropFolderFileBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaDropFolderFileBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("id_greater_than_or_equal", "idGreaterThanOrEqual", "int", 0),
-        ("partner_id_equal", "partnerIdEqual", "int", 0),
-        ("partner_id_in", "partnerIdIn", "str", 0),
-        ("drop_folder_id_equal", "dropFolderIdEqual", "int", 0),
-        ("drop_folder_id_in", "dropFolderIdIn", "str", 0),
-        ("file_name_equal", "fileNameEqual", "str", 0),
-        ("file_name_in", "fileNameIn", "str", 0),
-        ("file_name_like", "fileNameLike", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaDropFolderFileStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("status_not_in", "statusNotIn", "str", 0),
-        ("parsed_slug_equal", "parsedSlugEqual", "str", 0),
-        ("parsed_slug_in", "parsedSlugIn", "str", 0),
-        ("parsed_slug_like", "parsedSlugLike", "str", 0),
-        ("parsed_flavor_equal", "parsedFlavorEqual", "str", 0),
-        ("parsed_flavor_in", "parsedFlavorIn", "str", 0),
-        ("parsed_flavor_like", "parsedFlavorLike", "str", 0),
-        ("lead_drop_folder_file_id_equal", "leadDropFolderFileIdEqual", "int", 0),
-        ("deleted_drop_folder_file_id_equal", "deletedDropFolderFileIdEqual", "int", 0),
-        ("entry_id_equal", "entryIdEqual", "str", 0),
-        ("error_code_equal", "errorCodeEqual", "enum:KalturaDropFolderFileErrorCode", 0),
-        ("error_code_in", "errorCodeIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("id_greater_than_or_equal", "idGreaterThanOrEqual", Kind.INT, 0),
+        ("partner_id_equal", "partnerIdEqual", Kind.INT, 0),
+        ("partner_id_in", "partnerIdIn", Kind.STR, 0),
+        ("drop_folder_id_equal", "dropFolderIdEqual", Kind.INT, 0),
+        ("drop_folder_id_in", "dropFolderIdIn", Kind.STR, 0),
+        ("file_name_equal", "fileNameEqual", Kind.STR, 0),
+        ("file_name_in", "fileNameIn", Kind.STR, 0),
+        ("file_name_like", "fileNameLike", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaDropFolderFileStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("status_not_in", "statusNotIn", Kind.STR, 0),
+        ("parsed_slug_equal", "parsedSlugEqual", Kind.STR, 0),
+        ("parsed_slug_in", "parsedSlugIn", Kind.STR, 0),
+        ("parsed_slug_like", "parsedSlugLike", Kind.STR, 0),
+        ("parsed_flavor_equal", "parsedFlavorEqual", Kind.STR, 0),
+        ("parsed_flavor_in", "parsedFlavorIn", Kind.STR, 0),
+        ("parsed_flavor_like", "parsedFlavorLike", Kind.STR, 0),
+        ("lead_drop_folder_file_id_equal", "leadDropFolderFileIdEqual", Kind.INT, 0),
+        ("deleted_drop_folder_file_id_equal", "deletedDropFolderFileIdEqual", Kind.INT, 0),
+        ("entry_id_equal", "entryIdEqual", Kind.STR, 0),
+        ("error_code_equal", "errorCodeEqual", Kind.enum("KalturaDropFolderFileErrorCode"), 0),
+        ("error_code_in", "errorCodeIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
     )
 
     id_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .generic_data_center_content_resource import GenericDataCenterContentResource
 
@@ -20,7 +21,7 @@ class DropFolderFileResource(GenericDataCenterContentResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaDropFolderFileResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("drop_folder_file_id", "dropFolderFileId", "int", 0),
+        ("drop_folder_file_id", "dropFolderFileId", Kind.INT, 0),
     )
 
     drop_folder_file_id: int | None = UNSET

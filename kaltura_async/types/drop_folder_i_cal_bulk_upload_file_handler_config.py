@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .drop_folder_file_handler_config import DropFolderFileHandlerConfig
 
@@ -23,7 +24,7 @@ class DropFolderICalBulkUploadFileHandlerConfig(DropFolderFileHandlerConfig):
     __kaltura_object_type__: ClassVar[str] = "KalturaDropFolderICalBulkUploadFileHandlerConfig"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("events_type", "eventsType", "enum:KalturaScheduleEventType", 0),
+        ("events_type", "eventsType", Kind.enum("KalturaScheduleEventType"), 0),
     )
 
     events_type: ScheduleEventType | None = UNSET

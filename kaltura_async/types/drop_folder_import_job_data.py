@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .ssh_import_job_data import SshImportJobData
 
@@ -20,7 +21,7 @@ class DropFolderImportJobData(SshImportJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaDropFolderImportJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("drop_folder_file_id", "dropFolderFileId", "int", 0),
+        ("drop_folder_file_id", "dropFolderFileId", Kind.INT, 0),
     )
 
     drop_folder_file_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .bulk_upload_xml_job_data import BulkUploadXmlJobData
 
@@ -20,7 +21,7 @@ class DropFolderXmlBulkUploadJobData(BulkUploadXmlJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaDropFolderXmlBulkUploadJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("drop_folder_id", "dropFolderId", "int", 0),
+        ("drop_folder_id", "dropFolderId", Kind.INT, 0),
     )
 
     drop_folder_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["DynamicEmailContents"]
@@ -19,8 +20,8 @@ class DynamicEmailContents(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaDynamicEmailContents"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("email_subject", "emailSubject", "str", 0),
-        ("email_body", "emailBody", "str", 0),
+        ("email_subject", "emailSubject", Kind.STR, 0),
+        ("email_body", "emailBody", Kind.STR, 0),
     )
 
     email_subject: str | None = UNSET

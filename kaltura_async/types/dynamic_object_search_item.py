@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_operator import SearchOperator
 
@@ -20,7 +21,7 @@ class DynamicObjectSearchItem(SearchOperator):
     __kaltura_object_type__: ClassVar[str] = "KalturaDynamicObjectSearchItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field", "field", "str", 0),
+        ("field", "field", Kind.STR, 0),
     )
 
     field: str | None = UNSET

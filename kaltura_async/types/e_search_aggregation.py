@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class ESearchAggregation(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchAggregation"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("aggregations", "aggregations", "list:KalturaESearchAggregationItem", 0),
+        ("aggregations", "aggregations", Kind.list_of("KalturaESearchAggregationItem"), 0),
     )
 
     aggregations: list[ESearchAggregationItem] | None = UNSET

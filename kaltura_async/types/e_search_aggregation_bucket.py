@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ESearchAggregationBucket"]
@@ -19,8 +20,8 @@ class ESearchAggregationBucket(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchAggregationBucket"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("value", "value", "str", 0),
-        ("count", "count", "int", 0),
+        ("value", "value", Kind.STR, 0),
+        ("count", "count", Kind.INT, 0),
     )
 
     value: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ESearchAggregationItem"]
@@ -19,7 +20,7 @@ class ESearchAggregationItem(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchAggregationItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("size", "size", "int", 0),
+        ("size", "size", Kind.INT, 0),
     )
 
     size: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,9 +23,9 @@ class ESearchAggregationResponseItem(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchAggregationResponseItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("name", "name", "str", 0),
-        ("field_name", "fieldName", "str", 0),
-        ("buckets", "buckets", "list:KalturaESearchAggregationBucket", 0),
+        ("name", "name", Kind.STR, 0),
+        ("field_name", "fieldName", Kind.STR, 0),
+        ("buckets", "buckets", Kind.list_of("KalturaESearchAggregationBucket"), 0),
     )
 
     name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_item_data import ESearchItemData
 
@@ -20,14 +21,14 @@ class ESearchCaptionItemData(ESearchItemData):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchCaptionItemData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("line", "line", "str", 0),
-        ("starts_at", "startsAt", "int", 0),
-        ("ends_at", "endsAt", "int", 0),
-        ("language", "language", "str", 0),
-        ("caption_asset_id", "captionAssetId", "str", 0),
-        ("label", "label", "str", 0),
-        ("accuracy", "accuracy", "int", 0),
-        ("usage", "usage", "int", 0),
+        ("line", "line", Kind.STR, 0),
+        ("starts_at", "startsAt", Kind.INT, 0),
+        ("ends_at", "endsAt", Kind.INT, 0),
+        ("language", "language", Kind.STR, 0),
+        ("caption_asset_id", "captionAssetId", Kind.STR, 0),
+        ("label", "label", Kind.STR, 0),
+        ("accuracy", "accuracy", Kind.INT, 0),
+        ("usage", "usage", Kind.INT, 0),
     )
 
     line: str | None = UNSET

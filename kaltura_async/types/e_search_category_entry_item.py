@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_abstract_entry_item import ESearchAbstractEntryItem
 
@@ -24,8 +25,8 @@ class ESearchCategoryEntryItem(ESearchAbstractEntryItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchCategoryEntryItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "enum:KalturaESearchCategoryEntryFieldName", 0),
-        ("category_entry_status", "categoryEntryStatus", "enum:KalturaCategoryEntryStatus", 0),
+        ("field_name", "fieldName", Kind.enum("KalturaESearchCategoryEntryFieldName"), 0),
+        ("category_entry_status", "categoryEntryStatus", Kind.enum("KalturaCategoryEntryStatus"), 0),
     )
 
     field_name: ESearchCategoryEntryFieldName | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_abstract_category_item import ESearchAbstractCategoryItem
 
@@ -23,7 +24,7 @@ class ESearchCategoryItem(ESearchAbstractCategoryItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchCategoryItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "enum:KalturaESearchCategoryFieldName", 0),
+        ("field_name", "fieldName", Kind.enum("KalturaESearchCategoryFieldName"), 0),
     )
 
     field_name: ESearchCategoryFieldName | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_abstract_category_item import ESearchAbstractCategoryItem
 
@@ -24,9 +25,9 @@ class ESearchCategoryUserItem(ESearchAbstractCategoryItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchCategoryUserItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "enum:KalturaESearchCategoryUserFieldName", 0),
-        ("permission_level", "permissionLevel", "enum:KalturaCategoryUserPermissionLevel", 0),
-        ("permission_name", "permissionName", "str", 0),
+        ("field_name", "fieldName", Kind.enum("KalturaESearchCategoryUserFieldName"), 0),
+        ("permission_level", "permissionLevel", Kind.enum("KalturaCategoryUserPermissionLevel"), 0),
+        ("permission_name", "permissionName", Kind.STR, 0),
     )
 
     field_name: ESearchCategoryUserFieldName | None = UNSET

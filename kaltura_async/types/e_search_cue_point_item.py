@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_entry_abstract_nested_item import ESearchEntryAbstractNestedItem
 
@@ -23,7 +24,7 @@ class ESearchCuePointItem(ESearchEntryAbstractNestedItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchCuePointItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "enum:KalturaESearchCuePointFieldName", 0),
+        ("field_name", "fieldName", Kind.enum("KalturaESearchCuePointFieldName"), 0),
     )
 
     field_name: ESearchCuePointFieldName | None = UNSET

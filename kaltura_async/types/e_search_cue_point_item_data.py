@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_item_data import ESearchItemData
 
@@ -23,19 +24,19 @@ class ESearchCuePointItemData(ESearchItemData):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchCuePointItemData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("cue_point_type", "cuePointType", "str", 0),
-        ("id", "id", "str", 0),
-        ("name", "name", "str", 0),
-        ("text", "text", "str", 0),
-        ("tags", "tags", "list:KalturaString", 0),
-        ("start_time", "startTime", "str", 0),
-        ("end_time", "endTime", "str", 0),
-        ("sub_type", "subType", "str", 0),
-        ("question", "question", "str", 0),
-        ("answers", "answers", "list:KalturaString", 0),
-        ("hint", "hint", "str", 0),
-        ("explanation", "explanation", "str", 0),
-        ("asset_id", "assetId", "str", 0),
+        ("cue_point_type", "cuePointType", Kind.STR, 0),
+        ("id", "id", Kind.STR, 0),
+        ("name", "name", Kind.STR, 0),
+        ("text", "text", Kind.STR, 0),
+        ("tags", "tags", Kind.list_of("KalturaString"), 0),
+        ("start_time", "startTime", Kind.STR, 0),
+        ("end_time", "endTime", Kind.STR, 0),
+        ("sub_type", "subType", Kind.STR, 0),
+        ("question", "question", Kind.STR, 0),
+        ("answers", "answers", Kind.list_of("KalturaString"), 0),
+        ("hint", "hint", Kind.STR, 0),
+        ("explanation", "explanation", Kind.STR, 0),
+        ("asset_id", "assetId", Kind.STR, 0),
     )
 
     cue_point_type: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_aggregation_item import ESearchAggregationItem
 
@@ -23,7 +24,7 @@ class ESearchCuepointsAggregationItem(ESearchAggregationItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchCuepointsAggregationItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "enum:KalturaESearchCuePointAggregateByFieldName", 0),
+        ("field_name", "fieldName", Kind.enum("KalturaESearchCuePointAggregateByFieldName"), 0),
     )
 
     field_name: ESearchCuePointAggregateByFieldName | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_aggregation_item import ESearchAggregationItem
 
@@ -23,7 +24,7 @@ class ESearchEntryAggregationItem(ESearchAggregationItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchEntryAggregationItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "enum:KalturaESearchEntryAggregateByFieldName", 0),
+        ("field_name", "fieldName", Kind.enum("KalturaESearchEntryAggregateByFieldName"), 0),
     )
 
     field_name: ESearchEntryAggregateByFieldName | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_abstract_entry_item import ESearchAbstractEntryItem
 
@@ -23,7 +24,7 @@ class ESearchEntryItem(ESearchAbstractEntryItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchEntryItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "enum:KalturaESearchEntryFieldName", 0),
+        ("field_name", "fieldName", Kind.enum("KalturaESearchEntryFieldName"), 0),
     )
 
     field_name: ESearchEntryFieldName | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_entry_abstract_nested_item import ESearchEntryAbstractNestedItem
 
@@ -20,9 +21,9 @@ class ESearchEntryMetadataItem(ESearchEntryAbstractNestedItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchEntryMetadataItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("xpath", "xpath", "str", 0),
-        ("metadata_profile_id", "metadataProfileId", "int", 0),
-        ("metadata_field_id", "metadataFieldId", "int", 0),
+        ("xpath", "xpath", Kind.STR, 0),
+        ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
+        ("metadata_field_id", "metadataFieldId", Kind.INT, 0),
     )
 
     xpath: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_params import ESearchParams
 
@@ -24,8 +25,8 @@ class ESearchEntryParams(ESearchParams):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchEntryParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("search_operator", "searchOperator", "obj:KalturaESearchEntryOperator", 0),
-        ("aggregations", "aggregations", "obj:KalturaESearchAggregation", 0),
+        ("search_operator", "searchOperator", Kind.obj("KalturaESearchEntryOperator"), 0),
+        ("aggregations", "aggregations", Kind.obj("KalturaESearchAggregation"), 0),
     )
 
     search_operator: ESearchEntryOperator | None = UNSET

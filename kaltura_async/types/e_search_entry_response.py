@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .e_search_response import ESearchResponse
 
@@ -24,8 +25,8 @@ class ESearchEntryResponse(ESearchResponse):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchEntryResponse"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("objects", "objects", "list:KalturaESearchEntryResult", READ_ONLY),
-        ("aggregations", "aggregations", "list:KalturaESearchAggregationResponseItem", READ_ONLY),
+        ("objects", "objects", Kind.list_of("KalturaESearchEntryResult"), READ_ONLY),
+        ("aggregations", "aggregations", Kind.list_of("KalturaESearchAggregationResponseItem"), READ_ONLY),
     )
 
     objects: list[ESearchEntryResult] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_order_by_item import ESearchOrderByItem
 
@@ -23,7 +24,7 @@ class ESearchGroupOrderByItem(ESearchOrderByItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchGroupOrderByItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("sort_field", "sortField", "enum:KalturaESearchGroupOrderByFieldName", 0),
+        ("sort_field", "sortField", Kind.enum("KalturaESearchGroupOrderByFieldName"), 0),
     )
 
     sort_field: ESearchGroupOrderByFieldName | None = UNSET

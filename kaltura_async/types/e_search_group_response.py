@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .e_search_response import ESearchResponse
 
@@ -23,7 +24,7 @@ class ESearchGroupResponse(ESearchResponse):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchGroupResponse"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("objects", "objects", "list:KalturaESearchGroupResult", READ_ONLY),
+        ("objects", "objects", Kind.list_of("KalturaESearchGroupResult"), READ_ONLY),
     )
 
     objects: list[ESearchGroupResult] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_abstract_user_item import ESearchAbstractUserItem
 
@@ -24,8 +25,8 @@ class ESearchGroupUserItem(ESearchAbstractUserItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchGroupUserItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "enum:KalturaEsearchGroupUserFieldName", 0),
-        ("creation_mode", "creationMode", "enum:KalturaGroupUserCreationMode", 0),
+        ("field_name", "fieldName", Kind.enum("KalturaEsearchGroupUserFieldName"), 0),
+        ("creation_mode", "creationMode", Kind.enum("KalturaGroupUserCreationMode"), 0),
     )
 
     field_name: EsearchGroupUserFieldName | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ class ESearchHighlight(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchHighlight"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "str", 0),
-        ("hits", "hits", "list:KalturaString", 0),
+        ("field_name", "fieldName", Kind.STR, 0),
+        ("hits", "hits", Kind.list_of("KalturaString"), 0),
     )
 
     field_name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ESearchHistory"]
@@ -19,9 +20,9 @@ class ESearchHistory(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchHistory"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("search_term", "searchTerm", "str", READ_ONLY),
-        ("searched_object", "searchedObject", "str", READ_ONLY),
-        ("timestamp", "timestamp", "int", READ_ONLY),
+        ("search_term", "searchTerm", Kind.STR, READ_ONLY),
+        ("searched_object", "searchedObject", Kind.STR, READ_ONLY),
+        ("timestamp", "timestamp", Kind.INT, READ_ONLY),
     )
 
     search_term: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_aggregation_item import ESearchAggregationItem
 
@@ -23,7 +24,7 @@ class ESearchHistoryAggregationItem(ESearchAggregationItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchHistoryAggregationItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "enum:KalturaESearchHistoryAggregateFieldName", 0),
+        ("field_name", "fieldName", Kind.enum("KalturaESearchHistoryAggregateFieldName"), 0),
     )
 
     field_name: ESearchHistoryAggregateFieldName | None = UNSET

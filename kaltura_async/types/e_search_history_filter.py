@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_base_filter import ESearchBaseFilter
 
@@ -24,10 +25,10 @@ class ESearchHistoryFilter(ESearchBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchHistoryFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("search_term_starts_with", "searchTermStartsWith", "str", 0),
-        ("searched_object_in", "searchedObjectIn", "str", 0),
-        ("timestamp_range", "timestampRange", "obj:KalturaESearchRange", 0),
-        ("aggregation", "aggregation", "obj:KalturaESearchHistoryAggregationItem", 0),
+        ("search_term_starts_with", "searchTermStartsWith", Kind.STR, 0),
+        ("searched_object_in", "searchedObjectIn", Kind.STR, 0),
+        ("timestamp_range", "timestampRange", Kind.obj("KalturaESearchRange"), 0),
+        ("aggregation", "aggregation", Kind.obj("KalturaESearchHistoryAggregationItem"), 0),
     )
 
     search_term_starts_with: str | None = UNSET

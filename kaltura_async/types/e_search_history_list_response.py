@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .list_response import ListResponse
 
@@ -24,8 +25,8 @@ class ESearchHistoryListResponse(ListResponse):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchHistoryListResponse"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("objects", "objects", "list:KalturaESearchHistory", READ_ONLY),
-        ("aggregations", "aggregations", "list:KalturaESearchAggregationResponseItem", READ_ONLY),
+        ("objects", "objects", Kind.list_of("KalturaESearchHistory"), READ_ONLY),
+        ("aggregations", "aggregations", Kind.list_of("KalturaESearchAggregationResponseItem"), READ_ONLY),
     )
 
     objects: list[ESearchHistory] | None = UNSET

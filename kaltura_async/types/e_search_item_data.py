@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class ESearchItemData(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchItemData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("highlight", "highlight", "list:KalturaESearchHighlight", 0),
+        ("highlight", "highlight", Kind.list_of("KalturaESearchHighlight"), 0),
     )
 
     highlight: list[ESearchHighlight] | None = UNSET

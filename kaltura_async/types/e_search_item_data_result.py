@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,9 +23,9 @@ class ESearchItemDataResult(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchItemDataResult"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("total_count", "totalCount", "int", 0),
-        ("items", "items", "list:KalturaESearchItemData", 0),
-        ("items_type", "itemsType", "str", 0),
+        ("total_count", "totalCount", Kind.INT, 0),
+        ("items", "items", Kind.list_of("KalturaESearchItemData"), 0),
+        ("items_type", "itemsType", Kind.STR, 0),
     )
 
     total_count: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class ESearchLanguageItem(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchLanguageItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("eserach_language", "eSerachLanguage", "enum:KalturaESearchLanguage", 0),
+        ("eserach_language", "eSerachLanguage", Kind.enum("KalturaESearchLanguage"), 0),
     )
 
     eserach_language: ESearchLanguage | None = UNSET

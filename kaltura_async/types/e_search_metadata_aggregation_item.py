@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_aggregation_item import ESearchAggregationItem
 
@@ -20,7 +21,7 @@ class ESearchMetadataAggregationItem(ESearchAggregationItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchMetadataAggregationItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "str", 0),
+        ("field_name", "fieldName", Kind.STR, 0),
     )
 
     field_name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class ESearchOrderByItem(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchOrderByItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("sort_order", "sortOrder", "enum:KalturaESearchSortOrder", 0),
+        ("sort_order", "sortOrder", Kind.enum("KalturaESearchSortOrder"), 0),
     )
 
     sort_order: ESearchSortOrder | None = UNSET

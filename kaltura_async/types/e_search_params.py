@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,13 +25,13 @@ class ESearchParams(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("object_statuses", "objectStatuses", "str", 0),
-        ("object_id", "objectId", "str", 0),
-        ("order_by", "orderBy", "obj:KalturaESearchOrderBy", 0),
-        ("ignore_synonym", "ignoreSynonym", "bool", 0),
-        ("object_ids", "objectIds", "str", 0),
-        ("object_ids_not_in", "objectIdsNotIn", "enum:KalturaNullableBoolean", 0),
-        ("score_function_params", "scoreFunctionParams", "obj:KalturaESearchScoreFunctionParams", 0),
+        ("object_statuses", "objectStatuses", Kind.STR, 0),
+        ("object_id", "objectId", Kind.STR, 0),
+        ("order_by", "orderBy", Kind.obj("KalturaESearchOrderBy"), 0),
+        ("ignore_synonym", "ignoreSynonym", Kind.BOOL, 0),
+        ("object_ids", "objectIds", Kind.STR, 0),
+        ("object_ids_not_in", "objectIdsNotIn", Kind.enum("KalturaNullableBoolean"), 0),
+        ("score_function_params", "scoreFunctionParams", Kind.obj("KalturaESearchScoreFunctionParams"), 0),
     )
 
     object_statuses: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ESearchRange"]
@@ -19,10 +20,10 @@ class ESearchRange(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchRange"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("greater_than_or_equal", "greaterThanOrEqual", "int", 0),
-        ("less_than_or_equal", "lessThanOrEqual", "int", 0),
-        ("greater_than", "greaterThan", "int", 0),
-        ("less_than", "lessThan", "int", 0),
+        ("greater_than_or_equal", "greaterThanOrEqual", Kind.INT, 0),
+        ("less_than_or_equal", "lessThanOrEqual", Kind.INT, 0),
+        ("greater_than", "greaterThan", Kind.INT, 0),
+        ("less_than", "lessThan", Kind.INT, 0),
     )
 
     greater_than_or_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ESearchResponse"]
@@ -19,7 +20,7 @@ class ESearchResponse(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchResponse"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("total_count", "totalCount", "int", READ_ONLY),
+        ("total_count", "totalCount", Kind.INT, READ_ONLY),
     )
 
     total_count: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,8 +24,8 @@ class ESearchResult(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchResult"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("highlight", "highlight", "list:KalturaESearchHighlight", 0),
-        ("items_data", "itemsData", "list:KalturaESearchItemDataResult", 0),
+        ("highlight", "highlight", Kind.list_of("KalturaESearchHighlight"), 0),
+        ("items_data", "itemsData", Kind.list_of("KalturaESearchItemDataResult"), 0),
     )
 
     highlight: list[ESearchHighlight] | None = UNSET

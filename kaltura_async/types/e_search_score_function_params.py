@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -25,13 +26,13 @@ class ESearchScoreFunctionParams(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchScoreFunctionParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("decay_algorithm", "decayAlgorithm", "enum:KalturaESearchScoreFunctionDecayAlgorithm", 0),
-        ("function_field", "functionField", "enum:KalturaESearchScoreFunctionField", 0),
-        ("boost_mode", "boostMode", "enum:KalturaESearchScoreFunctionBoostMode", 0),
-        ("origin", "origin", "enum:KalturaESearchScoreFunctionOrigin", 0),
-        ("weight", "weight", "float", 0),
-        ("scale", "scale", "str", 0),
-        ("decay", "decay", "float", 0),
+        ("decay_algorithm", "decayAlgorithm", Kind.enum("KalturaESearchScoreFunctionDecayAlgorithm"), 0),
+        ("function_field", "functionField", Kind.enum("KalturaESearchScoreFunctionField"), 0),
+        ("boost_mode", "boostMode", Kind.enum("KalturaESearchScoreFunctionBoostMode"), 0),
+        ("origin", "origin", Kind.enum("KalturaESearchScoreFunctionOrigin"), 0),
+        ("weight", "weight", Kind.FLOAT, 0),
+        ("scale", "scale", Kind.STR, 0),
+        ("decay", "decay", Kind.FLOAT, 0),
     )
 
     decay_algorithm: ESearchScoreFunctionDecayAlgorithm | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_abstract_user_item import ESearchAbstractUserItem
 
@@ -23,7 +24,7 @@ class ESearchUserItem(ESearchAbstractUserItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchUserItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field_name", "fieldName", "enum:KalturaESearchUserFieldName", 0),
+        ("field_name", "fieldName", Kind.enum("KalturaESearchUserFieldName"), 0),
     )
 
     field_name: ESearchUserFieldName | None = UNSET

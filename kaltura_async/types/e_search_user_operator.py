@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_user_base_item import ESearchUserBaseItem
 
@@ -23,8 +24,8 @@ class ESearchUserOperator(ESearchUserBaseItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchUserOperator"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("operator", "operator", "enum:KalturaESearchOperatorType", 0),
-        ("search_items", "searchItems", "list:KalturaESearchUserBaseItem", 0),
+        ("operator", "operator", Kind.enum("KalturaESearchOperatorType"), 0),
+        ("search_items", "searchItems", Kind.list_of("KalturaESearchUserBaseItem"), 0),
     )
 
     operator: ESearchOperatorType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_params import ESearchParams
 
@@ -23,7 +24,7 @@ class ESearchUserParams(ESearchParams):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchUserParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("search_operator", "searchOperator", "obj:KalturaESearchUserOperator", 0),
+        ("search_operator", "searchOperator", Kind.obj("KalturaESearchUserOperator"), 0),
     )
 
     search_operator: ESearchUserOperator | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .e_search_result import ESearchResult
 
@@ -23,7 +24,7 @@ class ESearchUserResult(ESearchResult):
     __kaltura_object_type__: ClassVar[str] = "KalturaESearchUserResult"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("object", "object", "obj:KalturaUser", 0),
+        ("object", "object", Kind.obj("KalturaUser"), 0),
     )
 
     object: User | None = UNSET

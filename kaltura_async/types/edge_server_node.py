@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_server_node import DeliveryServerNode
 
@@ -20,7 +21,7 @@ class EdgeServerNode(DeliveryServerNode):
     __kaltura_object_type__: ClassVar[str] = "KalturaEdgeServerNode"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("playback_domain", "playbackDomain", "str", 0),
+        ("playback_domain", "playbackDomain", Kind.STR, 0),
     )
 
     playback_domain: str | None = UNSET

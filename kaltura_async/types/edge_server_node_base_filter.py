@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_server_node_filter import DeliveryServerNodeFilter
 
@@ -20,9 +21,9 @@ class EdgeServerNodeBaseFilter(DeliveryServerNodeFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaEdgeServerNodeBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("playback_domain_like", "playbackDomainLike", "str", 0),
-        ("playback_domain_multi_like_or", "playbackDomainMultiLikeOr", "str", 0),
-        ("playback_domain_multi_like_and", "playbackDomainMultiLikeAnd", "str", 0),
+        ("playback_domain_like", "playbackDomainLike", Kind.STR, 0),
+        ("playback_domain_multi_like_or", "playbackDomainMultiLikeOr", Kind.STR, 0),
+        ("playback_domain_multi_like_and", "playbackDomainMultiLikeAnd", Kind.STR, 0),
     )
 
     playback_domain_like: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ class Effect(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaEffect"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("effect_type", "effectType", "enum:KalturaEffectType", 0),
-        ("value", "value", "str", 0),
+        ("effect_type", "effectType", Kind.enum("KalturaEffectType"), 0),
+        ("value", "value", Kind.STR, 0),
     )
 
     effect_type: EffectType | None = UNSET

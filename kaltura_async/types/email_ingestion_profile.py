@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,22 +24,22 @@ class EmailIngestionProfile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaEmailIngestionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("description", "description", "str", 0),
-        ("email_address", "emailAddress", "str", 0),
-        ("mailbox_id", "mailboxId", "str", 0),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("conversion_profile2_id", "conversionProfile2Id", "int", 0),
-        ("moderation_status", "moderationStatus", "enum:KalturaEntryModerationStatus", 0),
-        ("status", "status", "enum:KalturaEmailIngestionProfileStatus", READ_ONLY),
-        ("created_at", "createdAt", "str", READ_ONLY),
-        ("default_category", "defaultCategory", "str", 0),
-        ("default_user_id", "defaultUserId", "str", 0),
-        ("default_tags", "defaultTags", "str", 0),
-        ("default_admin_tags", "defaultAdminTags", "str", 0),
-        ("max_attachment_size_kbytes", "maxAttachmentSizeKbytes", "int", 0),
-        ("max_attachments_per_mail", "maxAttachmentsPerMail", "int", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("email_address", "emailAddress", Kind.STR, 0),
+        ("mailbox_id", "mailboxId", Kind.STR, 0),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("conversion_profile2_id", "conversionProfile2Id", Kind.INT, 0),
+        ("moderation_status", "moderationStatus", Kind.enum("KalturaEntryModerationStatus"), 0),
+        ("status", "status", Kind.enum("KalturaEmailIngestionProfileStatus"), READ_ONLY),
+        ("created_at", "createdAt", Kind.STR, READ_ONLY),
+        ("default_category", "defaultCategory", Kind.STR, 0),
+        ("default_user_id", "defaultUserId", Kind.STR, 0),
+        ("default_tags", "defaultTags", Kind.STR, 0),
+        ("default_admin_tags", "defaultAdminTags", Kind.STR, 0),
+        ("max_attachment_size_kbytes", "maxAttachmentSizeKbytes", Kind.INT, 0),
+        ("max_attachments_per_mail", "maxAttachmentsPerMail", Kind.INT, 0),
     )
 
     id: int | None = UNSET

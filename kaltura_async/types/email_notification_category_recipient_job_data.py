@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .email_notification_recipient_job_data import EmailNotificationRecipientJobData
 
@@ -23,7 +24,7 @@ class EmailNotificationCategoryRecipientJobData(EmailNotificationRecipientJobDat
     __kaltura_object_type__: ClassVar[str] = "KalturaEmailNotificationCategoryRecipientJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("category_user_filter", "categoryUserFilter", "obj:KalturaCategoryUserFilter", 0),
+        ("category_user_filter", "categoryUserFilter", Kind.obj("KalturaCategoryUserFilter"), 0),
     )
 
     category_user_filter: CategoryUserFilter | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .email_notification_recipient_provider import EmailNotificationRecipientProvider
 
@@ -24,9 +25,9 @@ class EmailNotificationCategoryRecipientProvider(EmailNotificationRecipientProvi
     __kaltura_object_type__: ClassVar[str] = "KalturaEmailNotificationCategoryRecipientProvider"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("category_id", "categoryId", "obj:KalturaStringValue", 0),
-        ("category_ids", "categoryIds", "obj:KalturaStringValue", 0),
-        ("category_user_filter", "categoryUserFilter", "obj:KalturaCategoryUserProviderFilter", 0),
+        ("category_id", "categoryId", Kind.obj("KalturaStringValue"), 0),
+        ("category_ids", "categoryIds", Kind.obj("KalturaStringValue"), 0),
+        ("category_user_filter", "categoryUserFilter", Kind.obj("KalturaCategoryUserProviderFilter"), 0),
     )
 
     category_id: StringValue | None = UNSET

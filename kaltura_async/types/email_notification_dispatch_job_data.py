@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .event_notification_dispatch_job_data import EventNotificationDispatchJobData
 
@@ -25,17 +26,17 @@ class EmailNotificationDispatchJobData(EventNotificationDispatchJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaEmailNotificationDispatchJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("from_email", "fromEmail", "str", 0),
-        ("from_name", "fromName", "str", 0),
-        ("to", "to", "obj:KalturaEmailNotificationRecipientJobData", 0),
-        ("cc", "cc", "obj:KalturaEmailNotificationRecipientJobData", 0),
-        ("bcc", "bcc", "obj:KalturaEmailNotificationRecipientJobData", 0),
-        ("reply_to", "replyTo", "obj:KalturaEmailNotificationRecipientJobData", 0),
-        ("priority", "priority", "enum:KalturaEmailNotificationTemplatePriority", 0),
-        ("confirm_reading_to", "confirmReadingTo", "str", 0),
-        ("hostname", "hostname", "str", 0),
-        ("message_id", "messageID", "str", 0),
-        ("custom_headers", "customHeaders", "list:KalturaKeyValue", 0),
+        ("from_email", "fromEmail", Kind.STR, 0),
+        ("from_name", "fromName", Kind.STR, 0),
+        ("to", "to", Kind.obj("KalturaEmailNotificationRecipientJobData"), 0),
+        ("cc", "cc", Kind.obj("KalturaEmailNotificationRecipientJobData"), 0),
+        ("bcc", "bcc", Kind.obj("KalturaEmailNotificationRecipientJobData"), 0),
+        ("reply_to", "replyTo", Kind.obj("KalturaEmailNotificationRecipientJobData"), 0),
+        ("priority", "priority", Kind.enum("KalturaEmailNotificationTemplatePriority"), 0),
+        ("confirm_reading_to", "confirmReadingTo", Kind.STR, 0),
+        ("hostname", "hostname", Kind.STR, 0),
+        ("message_id", "messageID", Kind.STR, 0),
+        ("custom_headers", "customHeaders", Kind.list_of("KalturaKeyValue"), 0),
     )
 
     from_email: str | None = UNSET

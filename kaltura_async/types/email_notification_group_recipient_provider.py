@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .email_notification_recipient_provider import EmailNotificationRecipientProvider
 
@@ -20,7 +21,7 @@ class EmailNotificationGroupRecipientProvider(EmailNotificationRecipientProvider
     __kaltura_object_type__: ClassVar[str] = "KalturaEmailNotificationGroupRecipientProvider"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("group_id", "groupId", "str", 0),
+        ("group_id", "groupId", Kind.STR, 0),
     )
 
     group_id: str | None = UNSET

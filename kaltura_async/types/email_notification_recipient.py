@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ class EmailNotificationRecipient(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaEmailNotificationRecipient"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("email", "email", "obj:KalturaStringValue", 0),
-        ("name", "name", "obj:KalturaStringValue", 0),
+        ("email", "email", Kind.obj("KalturaStringValue"), 0),
+        ("name", "name", Kind.obj("KalturaStringValue"), 0),
     )
 
     email: StringValue | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class EmailNotificationRecipientJobData(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaEmailNotificationRecipientJobData"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("provider_type", "providerType", "enum:KalturaEmailNotificationRecipientProviderType", READ_ONLY),
+        ("provider_type", "providerType", Kind.enum("KalturaEmailNotificationRecipientProviderType"), READ_ONLY),
     )
 
     provider_type: EmailNotificationRecipientProviderType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .email_notification_recipient_job_data import EmailNotificationRecipientJobData
 
@@ -23,7 +24,7 @@ class EmailNotificationStaticRecipientJobData(EmailNotificationRecipientJobData)
     __kaltura_object_type__: ClassVar[str] = "KalturaEmailNotificationStaticRecipientJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("email_recipients", "emailRecipients", "list:KalturaKeyValue", 0),
+        ("email_recipients", "emailRecipients", Kind.list_of("KalturaKeyValue"), 0),
     )
 
     email_recipients: list[KeyValue] | None = UNSET

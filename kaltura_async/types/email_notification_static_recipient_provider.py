@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .email_notification_recipient_provider import EmailNotificationRecipientProvider
 
@@ -23,7 +24,7 @@ class EmailNotificationStaticRecipientProvider(EmailNotificationRecipientProvide
     __kaltura_object_type__: ClassVar[str] = "KalturaEmailNotificationStaticRecipientProvider"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("email_recipients", "emailRecipients", "list:KalturaEmailNotificationRecipient", 0),
+        ("email_recipients", "emailRecipients", Kind.list_of("KalturaEmailNotificationRecipient"), 0),
     )
 
     email_recipients: list[EmailNotificationRecipient] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .event_notification_template import EventNotificationTemplate
 
@@ -26,20 +27,20 @@ class EmailNotificationTemplate(EventNotificationTemplate):
     __kaltura_object_type__: ClassVar[str] = "KalturaEmailNotificationTemplate"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("format", "format", "enum:KalturaEmailNotificationFormat", 0),
-        ("subject", "subject", "str", 0),
-        ("body", "body", "str", 0),
-        ("from_email", "fromEmail", "str", 0),
-        ("from_name", "fromName", "str", 0),
-        ("to", "to", "obj:KalturaEmailNotificationRecipientProvider", 0),
-        ("cc", "cc", "obj:KalturaEmailNotificationRecipientProvider", 0),
-        ("bcc", "bcc", "obj:KalturaEmailNotificationRecipientProvider", 0),
-        ("reply_to", "replyTo", "obj:KalturaEmailNotificationRecipientProvider", 0),
-        ("priority", "priority", "enum:KalturaEmailNotificationTemplatePriority", 0),
-        ("confirm_reading_to", "confirmReadingTo", "str", 0),
-        ("hostname", "hostname", "str", 0),
-        ("message_id", "messageID", "str", 0),
-        ("custom_headers", "customHeaders", "list:KalturaKeyValue", 0),
+        ("format", "format", Kind.enum("KalturaEmailNotificationFormat"), 0),
+        ("subject", "subject", Kind.STR, 0),
+        ("body", "body", Kind.STR, 0),
+        ("from_email", "fromEmail", Kind.STR, 0),
+        ("from_name", "fromName", Kind.STR, 0),
+        ("to", "to", Kind.obj("KalturaEmailNotificationRecipientProvider"), 0),
+        ("cc", "cc", Kind.obj("KalturaEmailNotificationRecipientProvider"), 0),
+        ("bcc", "bcc", Kind.obj("KalturaEmailNotificationRecipientProvider"), 0),
+        ("reply_to", "replyTo", Kind.obj("KalturaEmailNotificationRecipientProvider"), 0),
+        ("priority", "priority", Kind.enum("KalturaEmailNotificationTemplatePriority"), 0),
+        ("confirm_reading_to", "confirmReadingTo", Kind.STR, 0),
+        ("hostname", "hostname", Kind.STR, 0),
+        ("message_id", "messageID", Kind.STR, 0),
+        ("custom_headers", "customHeaders", Kind.list_of("KalturaKeyValue"), 0),
     )
 
     format: EmailNotificationFormat | None = UNSET

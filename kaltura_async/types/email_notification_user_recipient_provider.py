@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .email_notification_recipient_provider import EmailNotificationRecipientProvider
 
@@ -23,7 +24,7 @@ class EmailNotificationUserRecipientProvider(EmailNotificationRecipientProvider)
     __kaltura_object_type__: ClassVar[str] = "KalturaEmailNotificationUserRecipientProvider"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("filter", "filter", "obj:KalturaUserFilter", 0),
+        ("filter", "filter", Kind.obj("KalturaUserFilter"), 0),
     )
 
     filter: UserFilter | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .report_input_filter import ReportInputFilter
 
@@ -20,10 +21,10 @@ class EndUserReportInputFilter(ReportInputFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaEndUserReportInputFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("application", "application", "str", 0),
-        ("user_ids", "userIds", "str", 0),
-        ("playback_context", "playbackContext", "str", 0),
-        ("ancestor_playback_context", "ancestorPlaybackContext", "str", 0),
+        ("application", "application", Kind.STR, 0),
+        ("user_ids", "userIds", Kind.STR, 0),
+        ("playback_context", "playbackContext", Kind.STR, 0),
+        ("ancestor_playback_context", "ancestorPlaybackContext", Kind.STR, 0),
     )
 
     application: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["EndpointValidationResponse"]
@@ -19,8 +20,8 @@ class EndpointValidationResponse(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaEndpointValidationResponse"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("plain_token", "plainToken", "str", 0),
-        ("encrypted_token", "encryptedToken", "str", 0),
+        ("plain_token", "plainToken", Kind.STR, 0),
+        ("encrypted_token", "encryptedToken", Kind.STR, 0),
     )
 
     plain_token: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_item import SearchItem
 
@@ -25,13 +26,13 @@ class EntryCaptionAdvancedFilter(SearchItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryCaptionAdvancedFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("has_caption", "hasCaption", "enum:KalturaNullableBoolean", 0),
-        ("language", "language", "enum:KalturaLanguage", 0),
-        ("accuracy_greater_than_or_equal", "accuracyGreaterThanOrEqual", "int", 0),
-        ("accuracy_less_than_or_equal", "accuracyLessThanOrEqual", "int", 0),
-        ("accuracy_greater_than", "accuracyGreaterThan", "int", 0),
-        ("accuracy_less_than", "accuracyLessThan", "int", 0),
-        ("usage", "usage", "enum:KalturaCaptionAssetUsage", 0),
+        ("has_caption", "hasCaption", Kind.enum("KalturaNullableBoolean"), 0),
+        ("language", "language", Kind.enum("KalturaLanguage"), 0),
+        ("accuracy_greater_than_or_equal", "accuracyGreaterThanOrEqual", Kind.INT, 0),
+        ("accuracy_less_than_or_equal", "accuracyLessThanOrEqual", Kind.INT, 0),
+        ("accuracy_greater_than", "accuracyGreaterThan", Kind.INT, 0),
+        ("accuracy_less_than", "accuracyLessThan", Kind.INT, 0),
+        ("usage", "usage", Kind.enum("KalturaCaptionAssetUsage"), 0),
     )
 
     has_caption: NullableBoolean | None = UNSET

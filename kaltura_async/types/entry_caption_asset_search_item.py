@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_item import SearchItem
 
@@ -20,9 +21,9 @@ class EntryCaptionAssetSearchItem(SearchItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryCaptionAssetSearchItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("content_like", "contentLike", "str", 0),
-        ("content_multi_like_or", "contentMultiLikeOr", "str", 0),
-        ("content_multi_like_and", "contentMultiLikeAnd", "str", 0),
+        ("content_like", "contentLike", Kind.STR, 0),
+        ("content_multi_like_or", "contentMultiLikeOr", Kind.STR, 0),
+        ("content_multi_like_and", "contentMultiLikeAnd", Kind.STR, 0),
     )
 
     content_like: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .context import Context
 
@@ -23,8 +24,8 @@ class EntryContext(Context):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryContext"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_id", "entryId", "str", 0),
-        ("follow_entry_redirect", "followEntryRedirect", "enum:KalturaNullableBoolean", 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("follow_entry_redirect", "followEntryRedirect", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     entry_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .access_control_scope import AccessControlScope
 
@@ -20,10 +21,10 @@ class EntryContextDataParams(AccessControlScope):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryContextDataParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_asset_id", "flavorAssetId", "str", 0),
-        ("flavor_tags", "flavorTags", "str", 0),
-        ("streamer_type", "streamerType", "str", 0),
-        ("media_protocol", "mediaProtocol", "str", 0),
+        ("flavor_asset_id", "flavorAssetId", Kind.STR, 0),
+        ("flavor_tags", "flavorTags", Kind.STR, 0),
+        ("streamer_type", "streamerType", Kind.STR, 0),
+        ("media_protocol", "mediaProtocol", Kind.STR, 0),
     )
 
     flavor_asset_id: str | None = UNSET

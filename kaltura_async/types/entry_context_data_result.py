@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .context_data_result import ContextDataResult
 
@@ -26,22 +27,22 @@ class EntryContextDataResult(ContextDataResult):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryContextDataResult"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("is_site_restricted", "isSiteRestricted", "bool", 0),
-        ("is_country_restricted", "isCountryRestricted", "bool", 0),
-        ("is_session_restricted", "isSessionRestricted", "bool", 0),
-        ("is_ip_address_restricted", "isIpAddressRestricted", "bool", 0),
-        ("is_user_agent_restricted", "isUserAgentRestricted", "bool", 0),
-        ("preview_length", "previewLength", "int", 0),
-        ("is_scheduled_now", "isScheduledNow", "bool", 0),
-        ("is_admin", "isAdmin", "bool", 0),
-        ("streamer_type", "streamerType", "str", 0),
-        ("media_protocol", "mediaProtocol", "str", 0),
-        ("storage_profiles_xml", "storageProfilesXML", "str", 0),
-        ("access_control_messages", "accessControlMessages", "list:KalturaString", 0),
-        ("access_control_actions", "accessControlActions", "list:KalturaRuleAction", 0),
-        ("flavor_assets", "flavorAssets", "list:KalturaFlavorAsset", 0),
-        ("ms_duration", "msDuration", "int", 0),
-        ("plugin_data", "pluginData", "map:KalturaPluginData", 0),
+        ("is_site_restricted", "isSiteRestricted", Kind.BOOL, 0),
+        ("is_country_restricted", "isCountryRestricted", Kind.BOOL, 0),
+        ("is_session_restricted", "isSessionRestricted", Kind.BOOL, 0),
+        ("is_ip_address_restricted", "isIpAddressRestricted", Kind.BOOL, 0),
+        ("is_user_agent_restricted", "isUserAgentRestricted", Kind.BOOL, 0),
+        ("preview_length", "previewLength", Kind.INT, 0),
+        ("is_scheduled_now", "isScheduledNow", Kind.BOOL, 0),
+        ("is_admin", "isAdmin", Kind.BOOL, 0),
+        ("streamer_type", "streamerType", Kind.STR, 0),
+        ("media_protocol", "mediaProtocol", Kind.STR, 0),
+        ("storage_profiles_xml", "storageProfilesXML", Kind.STR, 0),
+        ("access_control_messages", "accessControlMessages", Kind.list_of("KalturaString"), 0),
+        ("access_control_actions", "accessControlActions", Kind.list_of("KalturaRuleAction"), 0),
+        ("flavor_assets", "flavorAssets", Kind.list_of("KalturaFlavorAsset"), 0),
+        ("ms_duration", "msDuration", Kind.INT, 0),
+        ("plugin_data", "pluginData", Kind.map_of("KalturaPluginData"), 0),
     )
 
     is_site_restricted: bool | None = UNSET

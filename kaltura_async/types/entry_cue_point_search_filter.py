@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_item import SearchItem
 
@@ -20,9 +21,9 @@ class EntryCuePointSearchFilter(SearchItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryCuePointSearchFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("cue_points_free_text", "cuePointsFreeText", "str", 0),
-        ("cue_point_type_in", "cuePointTypeIn", "str", 0),
-        ("cue_point_sub_type_equal", "cuePointSubTypeEqual", "int", 0),
+        ("cue_points_free_text", "cuePointsFreeText", Kind.STR, 0),
+        ("cue_point_type_in", "cuePointTypeIn", Kind.STR, 0),
+        ("cue_point_sub_type_equal", "cuePointSubTypeEqual", Kind.INT, 0),
     )
 
     cue_points_free_text: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -27,34 +28,34 @@ class EntryDistribution(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryDistribution"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("submitted_at", "submittedAt", "int", READ_ONLY),
-        ("entry_id", "entryId", "str", INSERT_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("distribution_profile_id", "distributionProfileId", "int", INSERT_ONLY),
-        ("status", "status", "enum:KalturaEntryDistributionStatus", READ_ONLY),
-        ("sun_status", "sunStatus", "enum:KalturaEntryDistributionSunStatus", READ_ONLY),
-        ("dirty_status", "dirtyStatus", "enum:KalturaEntryDistributionFlag", READ_ONLY),
-        ("thumb_asset_ids", "thumbAssetIds", "str", 0),
-        ("flavor_asset_ids", "flavorAssetIds", "str", 0),
-        ("asset_ids", "assetIds", "str", 0),
-        ("sunrise", "sunrise", "int", 0),
-        ("sunset", "sunset", "int", 0),
-        ("remote_id", "remoteId", "str", READ_ONLY),
-        ("plays", "plays", "int", READ_ONLY),
-        ("views", "views", "int", READ_ONLY),
-        ("validation_errors", "validationErrors", "list:KalturaDistributionValidationError", 0),
-        ("error_type", "errorType", "enum:KalturaBatchJobErrorTypes", READ_ONLY),
-        ("error_number", "errorNumber", "int", READ_ONLY),
-        ("error_description", "errorDescription", "str", READ_ONLY),
-        ("has_submit_results_log", "hasSubmitResultsLog", "enum:KalturaNullableBoolean", READ_ONLY),
-        ("has_submit_sent_data_log", "hasSubmitSentDataLog", "enum:KalturaNullableBoolean", READ_ONLY),
-        ("has_update_results_log", "hasUpdateResultsLog", "enum:KalturaNullableBoolean", READ_ONLY),
-        ("has_update_sent_data_log", "hasUpdateSentDataLog", "enum:KalturaNullableBoolean", READ_ONLY),
-        ("has_delete_results_log", "hasDeleteResultsLog", "enum:KalturaNullableBoolean", READ_ONLY),
-        ("has_delete_sent_data_log", "hasDeleteSentDataLog", "enum:KalturaNullableBoolean", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("submitted_at", "submittedAt", Kind.INT, READ_ONLY),
+        ("entry_id", "entryId", Kind.STR, INSERT_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("distribution_profile_id", "distributionProfileId", Kind.INT, INSERT_ONLY),
+        ("status", "status", Kind.enum("KalturaEntryDistributionStatus"), READ_ONLY),
+        ("sun_status", "sunStatus", Kind.enum("KalturaEntryDistributionSunStatus"), READ_ONLY),
+        ("dirty_status", "dirtyStatus", Kind.enum("KalturaEntryDistributionFlag"), READ_ONLY),
+        ("thumb_asset_ids", "thumbAssetIds", Kind.STR, 0),
+        ("flavor_asset_ids", "flavorAssetIds", Kind.STR, 0),
+        ("asset_ids", "assetIds", Kind.STR, 0),
+        ("sunrise", "sunrise", Kind.INT, 0),
+        ("sunset", "sunset", Kind.INT, 0),
+        ("remote_id", "remoteId", Kind.STR, READ_ONLY),
+        ("plays", "plays", Kind.INT, READ_ONLY),
+        ("views", "views", Kind.INT, READ_ONLY),
+        ("validation_errors", "validationErrors", Kind.list_of("KalturaDistributionValidationError"), 0),
+        ("error_type", "errorType", Kind.enum("KalturaBatchJobErrorTypes"), READ_ONLY),
+        ("error_number", "errorNumber", Kind.INT, READ_ONLY),
+        ("error_description", "errorDescription", Kind.STR, READ_ONLY),
+        ("has_submit_results_log", "hasSubmitResultsLog", Kind.enum("KalturaNullableBoolean"), READ_ONLY),
+        ("has_submit_sent_data_log", "hasSubmitSentDataLog", Kind.enum("KalturaNullableBoolean"), READ_ONLY),
+        ("has_update_results_log", "hasUpdateResultsLog", Kind.enum("KalturaNullableBoolean"), READ_ONLY),
+        ("has_update_sent_data_log", "hasUpdateSentDataLog", Kind.enum("KalturaNullableBoolean"), READ_ONLY),
+        ("has_delete_results_log", "hasDeleteResultsLog", Kind.enum("KalturaNullableBoolean"), READ_ONLY),
+        ("has_delete_sent_data_log", "hasDeleteSentDataLog", Kind.enum("KalturaNullableBoolean"), READ_ONLY),
     )
 
     id: int | None = UNSET

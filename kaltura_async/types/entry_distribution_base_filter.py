@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -24,26 +25,26 @@ class EntryDistributionBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryDistributionBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("submitted_at_greater_than_or_equal", "submittedAtGreaterThanOrEqual", "int", 0),
-        ("submitted_at_less_than_or_equal", "submittedAtLessThanOrEqual", "int", 0),
-        ("entry_id_equal", "entryIdEqual", "str", 0),
-        ("entry_id_in", "entryIdIn", "str", 0),
-        ("distribution_profile_id_equal", "distributionProfileIdEqual", "int", 0),
-        ("distribution_profile_id_in", "distributionProfileIdIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaEntryDistributionStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("dirty_status_equal", "dirtyStatusEqual", "enum:KalturaEntryDistributionFlag", 0),
-        ("dirty_status_in", "dirtyStatusIn", "str", 0),
-        ("sunrise_greater_than_or_equal", "sunriseGreaterThanOrEqual", "int", 0),
-        ("sunrise_less_than_or_equal", "sunriseLessThanOrEqual", "int", 0),
-        ("sunset_greater_than_or_equal", "sunsetGreaterThanOrEqual", "int", 0),
-        ("sunset_less_than_or_equal", "sunsetLessThanOrEqual", "int", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("submitted_at_greater_than_or_equal", "submittedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("submitted_at_less_than_or_equal", "submittedAtLessThanOrEqual", Kind.INT, 0),
+        ("entry_id_equal", "entryIdEqual", Kind.STR, 0),
+        ("entry_id_in", "entryIdIn", Kind.STR, 0),
+        ("distribution_profile_id_equal", "distributionProfileIdEqual", Kind.INT, 0),
+        ("distribution_profile_id_in", "distributionProfileIdIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaEntryDistributionStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("dirty_status_equal", "dirtyStatusEqual", Kind.enum("KalturaEntryDistributionFlag"), 0),
+        ("dirty_status_in", "dirtyStatusIn", Kind.STR, 0),
+        ("sunrise_greater_than_or_equal", "sunriseGreaterThanOrEqual", Kind.INT, 0),
+        ("sunrise_less_than_or_equal", "sunriseLessThanOrEqual", Kind.INT, 0),
+        ("sunset_greater_than_or_equal", "sunsetGreaterThanOrEqual", Kind.INT, 0),
+        ("sunset_less_than_or_equal", "sunsetLessThanOrEqual", Kind.INT, 0),
     )
 
     id_equal: int | None = UNSET

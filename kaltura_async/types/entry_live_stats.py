@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .live_stats import LiveStats
 
@@ -20,9 +21,9 @@ class EntryLiveStats(LiveStats):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryLiveStats"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_id", "entryId", "str", 0),
-        ("peak_audience", "peakAudience", "int", 0),
-        ("peak_dvr_audience", "peakDvrAudience", "int", 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("peak_audience", "peakAudience", Kind.INT, 0),
+        ("peak_dvr_audience", "peakDvrAudience", Kind.INT, 0),
     )
 
     entry_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .entry_live_stats import EntryLiveStats
 
@@ -20,7 +21,7 @@ class EntryReferrerLiveStats(EntryLiveStats):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryReferrerLiveStats"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("referrer", "referrer", "str", 0),
+        ("referrer", "referrer", Kind.STR, 0),
     )
 
     referrer: str | None = UNSET

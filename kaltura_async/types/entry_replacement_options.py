@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ class EntryReplacementOptions(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryReplacementOptions"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("keep_manual_thumbnails", "keepManualThumbnails", "int", 0),
-        ("plugin_option_items", "pluginOptionItems", "list:KalturaPluginReplacementOptionsItem", 0),
+        ("keep_manual_thumbnails", "keepManualThumbnails", Kind.INT, 0),
+        ("plugin_option_items", "pluginOptionItems", Kind.list_of("KalturaPluginReplacementOptionsItem"), 0),
     )
 
     keep_manual_thumbnails: int | None = UNSET

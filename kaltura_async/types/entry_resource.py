@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .content_resource import ContentResource
 
@@ -20,8 +21,8 @@ class EntryResource(ContentResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_id", "entryId", "str", 0),
-        ("flavor_params_id", "flavorParamsId", "int", 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("flavor_params_id", "flavorParamsId", Kind.INT, 0),
     )
 
     entry_id: str | None = UNSET

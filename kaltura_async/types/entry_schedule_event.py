@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .schedule_event import ScheduleEvent
 
@@ -20,10 +21,10 @@ class EntryScheduleEvent(ScheduleEvent):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryScheduleEvent"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("template_entry_id", "templateEntryId", "str", 0),
-        ("entry_ids", "entryIds", "str", 0),
-        ("category_ids", "categoryIds", "str", 0),
-        ("blackout_conflicts", "blackoutConflicts", "list:KalturaScheduleEvent", READ_ONLY),
+        ("template_entry_id", "templateEntryId", Kind.STR, 0),
+        ("entry_ids", "entryIds", Kind.STR, 0),
+        ("category_ids", "categoryIds", Kind.STR, 0),
+        ("blackout_conflicts", "blackoutConflicts", Kind.list_of("KalturaScheduleEvent"), READ_ONLY),
     )
 
     template_entry_id: str | None = UNSET

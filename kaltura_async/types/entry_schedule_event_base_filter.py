@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .schedule_event_filter import ScheduleEventFilter
 
@@ -20,13 +21,13 @@ class EntryScheduleEventBaseFilter(ScheduleEventFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryScheduleEventBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("template_entry_id_equal", "templateEntryIdEqual", "str", 0),
-        ("entry_ids_like", "entryIdsLike", "str", 0),
-        ("entry_ids_multi_like_or", "entryIdsMultiLikeOr", "str", 0),
-        ("entry_ids_multi_like_and", "entryIdsMultiLikeAnd", "str", 0),
-        ("category_ids_like", "categoryIdsLike", "str", 0),
-        ("category_ids_multi_like_or", "categoryIdsMultiLikeOr", "str", 0),
-        ("category_ids_multi_like_and", "categoryIdsMultiLikeAnd", "str", 0),
+        ("template_entry_id_equal", "templateEntryIdEqual", Kind.STR, 0),
+        ("entry_ids_like", "entryIdsLike", Kind.STR, 0),
+        ("entry_ids_multi_like_or", "entryIdsMultiLikeOr", Kind.STR, 0),
+        ("entry_ids_multi_like_and", "entryIdsMultiLikeAnd", Kind.STR, 0),
+        ("category_ids_like", "categoryIdsLike", Kind.STR, 0),
+        ("category_ids_multi_like_or", "categoryIdsMultiLikeOr", Kind.STR, 0),
+        ("category_ids_multi_like_and", "categoryIdsMultiLikeAnd", Kind.STR, 0),
     )
 
     template_entry_id_equal: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .entry_schedule_event_base_filter import EntryScheduleEventBaseFilter
 
@@ -20,9 +21,9 @@ class EntryScheduleEventFilter(EntryScheduleEventBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryScheduleEventFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("parent_category_ids_like", "parentCategoryIdsLike", "str", 0),
-        ("parent_category_ids_multi_like_or", "parentCategoryIdsMultiLikeOr", "str", 0),
-        ("parent_category_ids_multi_like_and", "parentCategoryIdsMultiLikeAnd", "str", 0),
+        ("parent_category_ids_like", "parentCategoryIdsLike", Kind.STR, 0),
+        ("parent_category_ids_multi_like_or", "parentCategoryIdsMultiLikeOr", Kind.STR, 0),
+        ("parent_category_ids_multi_like_and", "parentCategoryIdsMultiLikeAnd", Kind.STR, 0),
     )
 
     parent_category_ids_like: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,14 +24,14 @@ class EntryServerNode(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryServerNode"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("entry_id", "entryId", "str", READ_ONLY),
-        ("server_node_id", "serverNodeId", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaEntryServerNodeStatus", READ_ONLY),
-        ("server_type", "serverType", "enum:KalturaEntryServerNodeType", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("entry_id", "entryId", Kind.STR, READ_ONLY),
+        ("server_node_id", "serverNodeId", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaEntryServerNodeStatus"), READ_ONLY),
+        ("server_type", "serverType", Kind.enum("KalturaEntryServerNodeType"), READ_ONLY),
     )
 
     id: int | None = UNSET

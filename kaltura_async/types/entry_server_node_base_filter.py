@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -24,20 +25,20 @@ class EntryServerNodeBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryServerNodeBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_id_equal", "entryIdEqual", "str", 0),
-        ("entry_id_in", "entryIdIn", "str", 0),
-        ("server_node_id_equal", "serverNodeIdEqual", "int", 0),
-        ("server_node_id_in", "serverNodeIdIn", "str", 0),
-        ("server_node_id_not_in", "serverNodeIdNotIn", "str", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("status_equal", "statusEqual", "enum:KalturaEntryServerNodeStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("server_type_equal", "serverTypeEqual", "enum:KalturaEntryServerNodeType", 0),
-        ("server_type_in", "serverTypeIn", "str", 0),
-        ("server_type_not_in", "serverTypeNotIn", "str", 0),
+        ("entry_id_equal", "entryIdEqual", Kind.STR, 0),
+        ("entry_id_in", "entryIdIn", Kind.STR, 0),
+        ("server_node_id_equal", "serverNodeIdEqual", Kind.INT, 0),
+        ("server_node_id_in", "serverNodeIdIn", Kind.STR, 0),
+        ("server_node_id_not_in", "serverNodeIdNotIn", Kind.STR, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaEntryServerNodeStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("server_type_equal", "serverTypeEqual", Kind.enum("KalturaEntryServerNodeType"), 0),
+        ("server_type_in", "serverTypeIn", Kind.STR, 0),
+        ("server_type_not_in", "serverTypeNotIn", Kind.STR, 0),
     )
 
     entry_id_equal: str | None = UNSET

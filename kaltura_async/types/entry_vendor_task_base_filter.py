@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -24,33 +25,33 @@ class EntryVendorTaskBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryVendorTaskBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("id_not_in", "idNotIn", "str", 0),
-        ("vendor_partner_id_equal", "vendorPartnerIdEqual", "int", 0),
-        ("vendor_partner_id_in", "vendorPartnerIdIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("queue_time_greater_than_or_equal", "queueTimeGreaterThanOrEqual", "int", 0),
-        ("queue_time_less_than_or_equal", "queueTimeLessThanOrEqual", "int", 0),
-        ("finish_time_greater_than_or_equal", "finishTimeGreaterThanOrEqual", "int", 0),
-        ("finish_time_less_than_or_equal", "finishTimeLessThanOrEqual", "int", 0),
-        ("entry_id_equal", "entryIdEqual", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaEntryVendorTaskStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("reach_profile_id_equal", "reachProfileIdEqual", "int", 0),
-        ("reach_profile_id_in", "reachProfileIdIn", "str", 0),
-        ("catalog_item_id_equal", "catalogItemIdEqual", "int", 0),
-        ("catalog_item_id_in", "catalogItemIdIn", "str", 0),
-        ("user_id_equal", "userIdEqual", "str", 0),
-        ("context_equal", "contextEqual", "str", 0),
-        ("expected_finish_time_greater_than_or_equal", "expectedFinishTimeGreaterThanOrEqual", "int", 0),
-        ("expected_finish_time_less_than_or_equal", "expectedFinishTimeLessThanOrEqual", "int", 0),
-        ("entry_object_type_equal", "entryObjectTypeEqual", "enum:KalturaEntryObjectType", 0),
-        ("entry_object_type_in", "entryObjectTypeIn", "str", 0),
-        ("entry_object_type_not_in", "entryObjectTypeNotIn", "str", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("id_not_in", "idNotIn", Kind.STR, 0),
+        ("vendor_partner_id_equal", "vendorPartnerIdEqual", Kind.INT, 0),
+        ("vendor_partner_id_in", "vendorPartnerIdIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("queue_time_greater_than_or_equal", "queueTimeGreaterThanOrEqual", Kind.INT, 0),
+        ("queue_time_less_than_or_equal", "queueTimeLessThanOrEqual", Kind.INT, 0),
+        ("finish_time_greater_than_or_equal", "finishTimeGreaterThanOrEqual", Kind.INT, 0),
+        ("finish_time_less_than_or_equal", "finishTimeLessThanOrEqual", Kind.INT, 0),
+        ("entry_id_equal", "entryIdEqual", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaEntryVendorTaskStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("reach_profile_id_equal", "reachProfileIdEqual", Kind.INT, 0),
+        ("reach_profile_id_in", "reachProfileIdIn", Kind.STR, 0),
+        ("catalog_item_id_equal", "catalogItemIdEqual", Kind.INT, 0),
+        ("catalog_item_id_in", "catalogItemIdIn", Kind.STR, 0),
+        ("user_id_equal", "userIdEqual", Kind.STR, 0),
+        ("context_equal", "contextEqual", Kind.STR, 0),
+        ("expected_finish_time_greater_than_or_equal", "expectedFinishTimeGreaterThanOrEqual", Kind.INT, 0),
+        ("expected_finish_time_less_than_or_equal", "expectedFinishTimeLessThanOrEqual", Kind.INT, 0),
+        ("entry_object_type_equal", "entryObjectTypeEqual", Kind.enum("KalturaEntryObjectType"), 0),
+        ("entry_object_type_in", "entryObjectTypeIn", Kind.STR, 0),
+        ("entry_object_type_not_in", "entryObjectTypeNotIn", Kind.STR, 0),
     )
 
     id_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .entry_vendor_task_base_filter import EntryVendorTaskBaseFilter
 
@@ -20,7 +21,7 @@ class EntryVendorTaskFilter(EntryVendorTaskBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryVendorTaskFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("free_text", "freeText", "str", 0),
+        ("free_text", "freeText", Kind.STR, 0),
     )
 
     free_text: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["EntryVendorTaskUnit"]
@@ -19,8 +20,8 @@ class EntryVendorTaskUnit(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaEntryVendorTaskUnit"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("units_used", "unitsUsed", "float", 0),
-        ("service_name", "serviceName", "str", 0),
+        ("units_used", "unitsUsed", Kind.FLOAT, 0),
+        ("service_name", "serviceName", Kind.STR, 0),
     )
 
     units_used: float | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .boolean_field import BooleanField
 
@@ -20,7 +21,7 @@ class EvalBooleanField(BooleanField):
     __kaltura_object_type__: ClassVar[str] = "KalturaEvalBooleanField"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("code", "code", "str", 0),
+        ("code", "code", Kind.STR, 0),
     )
 
     code: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .cue_point import CuePoint
 
@@ -23,7 +24,7 @@ class EventCuePoint(CuePoint):
     __kaltura_object_type__: ClassVar[str] = "KalturaEventCuePoint"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("event_type", "eventType", "enum:KalturaEventType", 0),
+        ("event_type", "eventType", Kind.enum("KalturaEventType"), 0),
     )
 
     event_type: EventType | None = UNSET

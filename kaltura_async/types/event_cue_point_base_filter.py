@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .cue_point_filter import CuePointFilter
 
@@ -23,8 +24,8 @@ class EventCuePointBaseFilter(CuePointFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaEventCuePointBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("event_type_equal", "eventTypeEqual", "enum:KalturaEventType", 0),
-        ("event_type_in", "eventTypeIn", "str", 0),
+        ("event_type_equal", "eventTypeEqual", Kind.enum("KalturaEventType"), 0),
+        ("event_type_in", "eventTypeIn", Kind.STR, 0),
     )
 
     event_type_equal: EventType | None = UNSET

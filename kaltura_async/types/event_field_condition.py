@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -23,7 +24,7 @@ class EventFieldCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaEventFieldCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field", "field", "obj:KalturaBooleanField", 0),
+        ("field", "field", Kind.obj("KalturaBooleanField"), 0),
     )
 
     field: BooleanField | None = UNSET

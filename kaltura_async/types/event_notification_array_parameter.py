@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .event_notification_parameter import EventNotificationParameter
 
@@ -24,8 +25,8 @@ class EventNotificationArrayParameter(EventNotificationParameter):
     __kaltura_object_type__: ClassVar[str] = "KalturaEventNotificationArrayParameter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("values", "values", "list:KalturaString", 0),
-        ("allowed_values", "allowedValues", "list:KalturaStringValue", 0),
+        ("values", "values", Kind.list_of("KalturaString"), 0),
+        ("allowed_values", "allowedValues", Kind.list_of("KalturaStringValue"), 0),
     )
 
     values: list[String] | None = UNSET

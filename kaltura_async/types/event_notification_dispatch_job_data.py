@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -23,8 +24,8 @@ class EventNotificationDispatchJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaEventNotificationDispatchJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("template_id", "templateId", "int", 0),
-        ("content_parameters", "contentParameters", "list:KalturaKeyValue", 0),
+        ("template_id", "templateId", Kind.INT, 0),
+        ("content_parameters", "contentParameters", Kind.list_of("KalturaKeyValue"), 0),
     )
 
     template_id: int | None = UNSET

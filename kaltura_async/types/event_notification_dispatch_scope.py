@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .event_notification_scope import EventNotificationScope
 
@@ -23,7 +24,7 @@ class EventNotificationDispatchScope(EventNotificationScope):
     __kaltura_object_type__: ClassVar[str] = "KalturaEventNotificationDispatchScope"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("dynamic_values", "dynamicValues", "list:KalturaKeyValue", 0),
+        ("dynamic_values", "dynamicValues", Kind.list_of("KalturaKeyValue"), 0),
     )
 
     dynamic_values: list[KeyValue] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,9 +23,9 @@ class EventNotificationParameter(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaEventNotificationParameter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("key", "key", "str", 0),
-        ("description", "description", "str", 0),
-        ("value", "value", "obj:KalturaStringValue", 0),
+        ("key", "key", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("value", "value", Kind.obj("KalturaStringValue"), 0),
     )
 
     key: str | None = UNSET

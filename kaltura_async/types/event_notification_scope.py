@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .scope import Scope
 
@@ -23,8 +24,8 @@ class EventNotificationScope(Scope):
     __kaltura_object_type__: ClassVar[str] = "KalturaEventNotificationScope"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("object_id", "objectId", "str", 0),
-        ("scope_object_type", "scopeObjectType", "enum:KalturaEventNotificationEventObjectType", 0),
+        ("object_id", "objectId", Kind.STR, 0),
+        ("scope_object_type", "scopeObjectType", Kind.enum("KalturaEventNotificationEventObjectType"), 0),
     )
 
     object_id: str | None = UNSET

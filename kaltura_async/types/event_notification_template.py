@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -28,23 +29,23 @@ class EventNotificationTemplate(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaEventNotificationTemplate"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("description", "description", "str", 0),
-        ("type", "type", "enum:KalturaEventNotificationTemplateType", INSERT_ONLY),
-        ("status", "status", "enum:KalturaEventNotificationTemplateStatus", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("manual_dispatch_enabled", "manualDispatchEnabled", "bool", 0),
-        ("automatic_dispatch_enabled", "automaticDispatchEnabled", "bool", 0),
-        ("event_type", "eventType", "enum:KalturaEventNotificationEventType", 0),
-        ("event_object_type", "eventObjectType", "enum:KalturaEventNotificationEventObjectType", 0),
-        ("event_conditions", "eventConditions", "list:KalturaCondition", 0),
-        ("content_parameters", "contentParameters", "list:KalturaEventNotificationParameter", 0),
-        ("user_parameters", "userParameters", "list:KalturaEventNotificationParameter", 0),
-        ("event_delayed_condition", "eventDelayedCondition", "enum:KalturaEventNotificationDelayedCondition", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("type", "type", Kind.enum("KalturaEventNotificationTemplateType"), INSERT_ONLY),
+        ("status", "status", Kind.enum("KalturaEventNotificationTemplateStatus"), READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("manual_dispatch_enabled", "manualDispatchEnabled", Kind.BOOL, 0),
+        ("automatic_dispatch_enabled", "automaticDispatchEnabled", Kind.BOOL, 0),
+        ("event_type", "eventType", Kind.enum("KalturaEventNotificationEventType"), 0),
+        ("event_object_type", "eventObjectType", Kind.enum("KalturaEventNotificationEventObjectType"), 0),
+        ("event_conditions", "eventConditions", Kind.list_of("KalturaCondition"), 0),
+        ("content_parameters", "contentParameters", Kind.list_of("KalturaEventNotificationParameter"), 0),
+        ("user_parameters", "userParameters", Kind.list_of("KalturaEventNotificationParameter"), 0),
+        ("event_delayed_condition", "eventDelayedCondition", Kind.enum("KalturaEventNotificationDelayedCondition"), 0),
     )
 
     id: int | None = UNSET

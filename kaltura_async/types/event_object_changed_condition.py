@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -20,7 +21,7 @@ class EventObjectChangedCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaEventObjectChangedCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("modified_columns", "modifiedColumns", "str", 0),
+        ("modified_columns", "modifiedColumns", Kind.STR, 0),
     )
 
     modified_columns: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .integration_job_provider_data import IntegrationJobProviderData
 
@@ -20,7 +21,7 @@ class ExampleIntegrationJobProviderData(IntegrationJobProviderData):
     __kaltura_object_type__: ClassVar[str] = "KalturaExampleIntegrationJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("example_url", "exampleUrl", "str", 0),
+        ("example_url", "exampleUrl", Kind.STR, 0),
     )
 
     example_url: str | None = UNSET

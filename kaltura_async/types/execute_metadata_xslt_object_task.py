@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .object_task import ObjectTask
 
@@ -23,9 +24,9 @@ class ExecuteMetadataXsltObjectTask(ObjectTask):
     __kaltura_object_type__: ClassVar[str] = "KalturaExecuteMetadataXsltObjectTask"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("metadata_profile_id", "metadataProfileId", "int", 0),
-        ("metadata_object_type", "metadataObjectType", "enum:KalturaMetadataObjectType", 0),
-        ("xslt", "xslt", "str", 0),
+        ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
+        ("metadata_object_type", "metadataObjectType", Kind.enum("KalturaMetadataObjectType"), 0),
+        ("xslt", "xslt", Kind.STR, 0),
     )
 
     metadata_profile_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,10 +21,10 @@ class ExportCsvJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaExportCsvJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("user_name", "userName", "str", 0),
-        ("user_mail", "userMail", "str", 0),
-        ("output_path", "outputPath", "str", 0),
-        ("shared_output_path", "sharedOutputPath", "str", 0),
+        ("user_name", "userName", Kind.STR, 0),
+        ("user_mail", "userMail", Kind.STR, 0),
+        ("output_path", "outputPath", Kind.STR, 0),
+        ("shared_output_path", "sharedOutputPath", Kind.STR, 0),
     )
 
     user_name: str | None = UNSET

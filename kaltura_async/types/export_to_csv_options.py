@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,9 +24,9 @@ class ExportToCsvOptions(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaExportToCsvOptions"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("format", "format", "str", 0),
-        ("type_equal", "typeEqual", "enum:KalturaEntryType", 0),
-        ("default_header", "defaultHeader", "enum:KalturaNullableBoolean", 0),
+        ("format", "format", Kind.STR, 0),
+        ("type_equal", "typeEqual", Kind.enum("KalturaEntryType"), 0),
+        ("default_header", "defaultHeader", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     format: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,9 +24,9 @@ class ExtendingItemMrssParameter(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaExtendingItemMrssParameter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("xpath", "xpath", "str", 0),
-        ("identifier", "identifier", "obj:KalturaObjectIdentifier", 0),
-        ("extension_mode", "extensionMode", "enum:KalturaMrssExtensionMode", 0),
+        ("xpath", "xpath", Kind.STR, 0),
+        ("identifier", "identifier", Kind.obj("KalturaObjectIdentifier"), 0),
+        ("extension_mode", "extensionMode", Kind.enum("KalturaMrssExtensionMode"), 0),
     )
 
     xpath: str | None = UNSET

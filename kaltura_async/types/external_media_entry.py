@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
 from .media_entry import MediaEntry
 
@@ -23,8 +24,8 @@ class ExternalMediaEntry(MediaEntry):
     __kaltura_object_type__: ClassVar[str] = "KalturaExternalMediaEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("external_source_type", "externalSourceType", "enum:KalturaExternalMediaSourceType", INSERT_ONLY),
-        ("asset_params_ids", "assetParamsIds", "str", READ_ONLY),
+        ("external_source_type", "externalSourceType", Kind.enum("KalturaExternalMediaSourceType"), INSERT_ONLY),
+        ("asset_params_ids", "assetParamsIds", Kind.STR, READ_ONLY),
     )
 
     external_source_type: ExternalMediaSourceType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .media_entry_filter import MediaEntryFilter
 
@@ -23,10 +24,10 @@ class ExternalMediaEntryBaseFilter(MediaEntryFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaExternalMediaEntryBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("external_source_type_equal", "externalSourceTypeEqual", "enum:KalturaExternalMediaSourceType", 0),
-        ("external_source_type_in", "externalSourceTypeIn", "str", 0),
-        ("asset_params_ids_match_or", "assetParamsIdsMatchOr", "str", 0),
-        ("asset_params_ids_match_and", "assetParamsIdsMatchAnd", "str", 0),
+        ("external_source_type_equal", "externalSourceTypeEqual", Kind.enum("KalturaExternalMediaSourceType"), 0),
+        ("external_source_type_in", "externalSourceTypeIn", Kind.STR, 0),
+        ("asset_params_ids_match_or", "assetParamsIdsMatchOr", Kind.STR, 0),
+        ("asset_params_ids_match_and", "assetParamsIdsMatchAnd", Kind.STR, 0),
     )
 
     external_source_type_equal: ExternalMediaSourceType | None = UNSET

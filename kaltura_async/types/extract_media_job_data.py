@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .convartable_job_data import ConvartableJobData
 
@@ -20,11 +21,11 @@ class ExtractMediaJobData(ConvartableJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaExtractMediaJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_asset_id", "flavorAssetId", "str", 0),
-        ("calculate_complexity", "calculateComplexity", "bool", 0),
-        ("extract_id3_tags", "extractId3Tags", "bool", 0),
-        ("dest_data_file_path", "destDataFilePath", "str", 0),
-        ("detect_gop", "detectGOP", "int", 0),
+        ("flavor_asset_id", "flavorAssetId", Kind.STR, 0),
+        ("calculate_complexity", "calculateComplexity", Kind.BOOL, 0),
+        ("extract_id3_tags", "extractId3Tags", Kind.BOOL, 0),
+        ("dest_data_file_path", "destDataFilePath", Kind.STR, 0),
+        ("detect_gop", "detectGOP", Kind.INT, 0),
     )
 
     flavor_asset_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["FacebookCaptionDistributionInfo"]
@@ -19,12 +20,12 @@ class FacebookCaptionDistributionInfo(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaFacebookCaptionDistributionInfo"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("language", "language", "str", 0),
-        ("label", "label", "str", 0),
-        ("file_path", "filePath", "str", 0),
-        ("remote_id", "remoteId", "str", 0),
-        ("version", "version", "str", 0),
-        ("asset_id", "assetId", "str", 0),
+        ("language", "language", Kind.STR, 0),
+        ("label", "label", Kind.STR, 0),
+        ("file_path", "filePath", Kind.STR, 0),
+        ("remote_id", "remoteId", Kind.STR, 0),
+        ("version", "version", Kind.STR, 0),
+        ("asset_id", "assetId", Kind.STR, 0),
     )
 
     language: str | None = UNSET

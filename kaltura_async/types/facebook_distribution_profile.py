@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,13 +21,13 @@ class FacebookDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaFacebookDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("api_authorize_url", "apiAuthorizeUrl", "str", 0),
-        ("page_id", "pageId", "str", 0),
-        ("page_access_token", "pageAccessToken", "str", 0),
-        ("user_access_token", "userAccessToken", "str", 0),
-        ("state", "state", "str", 0),
-        ("permissions", "permissions", "str", 0),
-        ("re_request_permissions", "reRequestPermissions", "int", 0),
+        ("api_authorize_url", "apiAuthorizeUrl", Kind.STR, 0),
+        ("page_id", "pageId", Kind.STR, 0),
+        ("page_access_token", "pageAccessToken", Kind.STR, 0),
+        ("user_access_token", "userAccessToken", Kind.STR, 0),
+        ("state", "state", Kind.STR, 0),
+        ("permissions", "permissions", Kind.STR, 0),
+        ("re_request_permissions", "reRequestPermissions", Kind.INT, 0),
     )
 
     api_authorize_url: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .drm_playback_plugin_data import DrmPlaybackPluginData
 
@@ -20,7 +21,7 @@ class FairPlayPlaybackPluginData(DrmPlaybackPluginData):
     __kaltura_object_type__: ClassVar[str] = "KalturaFairPlayPlaybackPluginData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("certificate", "certificate", "str", 0),
+        ("certificate", "certificate", Kind.STR, 0),
     )
 
     certificate: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .plugin_data import PluginData
 
@@ -20,7 +21,7 @@ class FairplayEntryContextPluginData(PluginData):
     __kaltura_object_type__: ClassVar[str] = "KalturaFairplayEntryContextPluginData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("public_certificate", "publicCertificate", "str", 0),
+        ("public_certificate", "publicCertificate", Kind.STR, 0),
     )
 
     public_certificate: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ class FeatureStatus(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaFeatureStatus"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("type", "type", "enum:KalturaFeatureStatusType", 0),
-        ("value", "value", "int", 0),
+        ("type", "type", Kind.enum("KalturaFeatureStatusType"), 0),
+        ("value", "value", Kind.INT, 0),
     )
 
     type: FeatureStatusType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .drop_folder import DropFolder
 
@@ -23,8 +24,8 @@ class FeedDropFolder(DropFolder):
     __kaltura_object_type__: ClassVar[str] = "KalturaFeedDropFolder"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("item_handling_limit", "itemHandlingLimit", "int", 0),
-        ("feed_item_info", "feedItemInfo", "obj:KalturaFeedItemInfo", 0),
+        ("item_handling_limit", "itemHandlingLimit", Kind.INT, 0),
+        ("feed_item_info", "feedItemInfo", Kind.obj("KalturaFeedItemInfo"), 0),
     )
 
     item_handling_limit: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .drop_folder_file import DropFolderFile
 
@@ -20,8 +21,8 @@ class FeedDropFolderFile(DropFolderFile):
     __kaltura_object_type__: ClassVar[str] = "KalturaFeedDropFolderFile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("hash", "hash", "str", 0),
-        ("feed_xml_path", "feedXmlPath", "str", 0),
+        ("hash", "hash", Kind.STR, 0),
+        ("feed_xml_path", "feedXmlPath", Kind.STR, 0),
     )
 
     hash: str | None = UNSET

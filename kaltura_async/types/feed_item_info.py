@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["FeedItemInfo"]
@@ -19,15 +20,15 @@ class FeedItemInfo(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaFeedItemInfo"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("item_x_path", "itemXPath", "str", 0),
-        ("item_publish_date_x_path", "itemPublishDateXPath", "str", 0),
-        ("item_unique_identifier_x_path", "itemUniqueIdentifierXPath", "str", 0),
-        ("item_content_file_size_x_path", "itemContentFileSizeXPath", "str", 0),
-        ("item_content_url_x_path", "itemContentUrlXPath", "str", 0),
-        ("item_content_bitrate_x_path", "itemContentBitrateXPath", "str", 0),
-        ("item_hash_x_path", "itemHashXPath", "str", 0),
-        ("item_content_xpath", "itemContentXpath", "str", 0),
-        ("content_bitrate_attribute_name", "contentBitrateAttributeName", "str", 0),
+        ("item_x_path", "itemXPath", Kind.STR, 0),
+        ("item_publish_date_x_path", "itemPublishDateXPath", Kind.STR, 0),
+        ("item_unique_identifier_x_path", "itemUniqueIdentifierXPath", Kind.STR, 0),
+        ("item_content_file_size_x_path", "itemContentFileSizeXPath", Kind.STR, 0),
+        ("item_content_url_x_path", "itemContentUrlXPath", Kind.STR, 0),
+        ("item_content_bitrate_x_path", "itemContentBitrateXPath", Kind.STR, 0),
+        ("item_hash_x_path", "itemHashXPath", Kind.STR, 0),
+        ("item_content_xpath", "itemContentXpath", Kind.STR, 0),
+        ("content_bitrate_attribute_name", "contentBitrateAttributeName", Kind.STR, 0),
     )
 
     item_x_path: str | None = UNSET

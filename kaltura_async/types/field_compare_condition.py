@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .compare_condition import CompareCondition
 
@@ -23,7 +24,7 @@ class FieldCompareCondition(CompareCondition):
     __kaltura_object_type__: ClassVar[str] = "KalturaFieldCompareCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field", "field", "obj:KalturaIntegerField", 0),
+        ("field", "field", Kind.obj("KalturaIntegerField"), 0),
     )
 
     field: IntegerField | None = UNSET

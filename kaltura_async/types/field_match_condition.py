@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .match_condition import MatchCondition
 
@@ -23,7 +24,7 @@ class FieldMatchCondition(MatchCondition):
     __kaltura_object_type__: ClassVar[str] = "KalturaFieldMatchCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("field", "field", "obj:KalturaStringField", 0),
+        ("field", "field", Kind.obj("KalturaStringField"), 0),
     )
 
     field: StringField | None = UNSET

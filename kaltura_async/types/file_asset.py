@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,17 +24,17 @@ class FileAsset(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaFileAsset"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("file_asset_object_type", "fileAssetObjectType", "enum:KalturaFileAssetObjectType", INSERT_ONLY),
-        ("object_id", "objectId", "str", INSERT_ONLY),
-        ("name", "name", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("file_ext", "fileExt", "str", 0),
-        ("version", "version", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaFileAssetStatus", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("file_asset_object_type", "fileAssetObjectType", Kind.enum("KalturaFileAssetObjectType"), INSERT_ONLY),
+        ("object_id", "objectId", Kind.STR, INSERT_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("file_ext", "fileExt", Kind.STR, 0),
+        ("version", "version", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaFileAssetStatus"), READ_ONLY),
     )
 
     id: int | None = UNSET

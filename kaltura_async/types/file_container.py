@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["FileContainer"]
@@ -19,9 +20,9 @@ class FileContainer(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaFileContainer"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("file_path", "filePath", "str", 0),
-        ("encryption_key", "encryptionKey", "str", 0),
-        ("file_size", "fileSize", "int", 0),
+        ("file_path", "filePath", Kind.STR, 0),
+        ("encryption_key", "encryptionKey", Kind.STR, 0),
+        ("file_size", "fileSize", Kind.INT, 0),
     )
 
     file_path: str | None = UNSET

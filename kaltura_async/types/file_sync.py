@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,34 +25,34 @@ class FileSync(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaFileSync"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("file_object_type", "fileObjectType", "enum:KalturaFileSyncObjectType", READ_ONLY),
-        ("object_id", "objectId", "str", READ_ONLY),
-        ("version", "version", "str", READ_ONLY),
-        ("object_sub_type", "objectSubType", "int", READ_ONLY),
-        ("dc", "dc", "str", READ_ONLY),
-        ("original", "original", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("ready_at", "readyAt", "int", READ_ONLY),
-        ("sync_time", "syncTime", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaFileSyncStatus", 0),
-        ("file_type", "fileType", "enum:KalturaFileSyncType", READ_ONLY),
-        ("linked_id", "linkedId", "int", READ_ONLY),
-        ("link_count", "linkCount", "int", READ_ONLY),
-        ("file_root", "fileRoot", "str", 0),
-        ("file_path", "filePath", "str", 0),
-        ("file_size", "fileSize", "float", READ_ONLY),
-        ("file_url", "fileUrl", "str", READ_ONLY),
-        ("file_content", "fileContent", "str", READ_ONLY),
-        ("file_disc_size", "fileDiscSize", "float", READ_ONLY),
-        ("is_current_dc", "isCurrentDc", "bool", READ_ONLY),
-        ("is_dir", "isDir", "bool", READ_ONLY),
-        ("original_id", "originalId", "int", READ_ONLY),
-        ("src_path", "srcPath", "str", 0),
-        ("src_enc_key", "srcEncKey", "str", 0),
-        ("storage_class", "storageClass", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("file_object_type", "fileObjectType", Kind.enum("KalturaFileSyncObjectType"), READ_ONLY),
+        ("object_id", "objectId", Kind.STR, READ_ONLY),
+        ("version", "version", Kind.STR, READ_ONLY),
+        ("object_sub_type", "objectSubType", Kind.INT, READ_ONLY),
+        ("dc", "dc", Kind.STR, READ_ONLY),
+        ("original", "original", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("ready_at", "readyAt", Kind.INT, READ_ONLY),
+        ("sync_time", "syncTime", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaFileSyncStatus"), 0),
+        ("file_type", "fileType", Kind.enum("KalturaFileSyncType"), READ_ONLY),
+        ("linked_id", "linkedId", Kind.INT, READ_ONLY),
+        ("link_count", "linkCount", Kind.INT, READ_ONLY),
+        ("file_root", "fileRoot", Kind.STR, 0),
+        ("file_path", "filePath", Kind.STR, 0),
+        ("file_size", "fileSize", Kind.FLOAT, READ_ONLY),
+        ("file_url", "fileUrl", Kind.STR, READ_ONLY),
+        ("file_content", "fileContent", Kind.STR, READ_ONLY),
+        ("file_disc_size", "fileDiscSize", Kind.FLOAT, READ_ONLY),
+        ("is_current_dc", "isCurrentDc", Kind.BOOL, READ_ONLY),
+        ("is_dir", "isDir", Kind.BOOL, READ_ONLY),
+        ("original_id", "originalId", Kind.INT, READ_ONLY),
+        ("src_path", "srcPath", Kind.STR, 0),
+        ("src_enc_key", "srcEncKey", Kind.STR, 0),
+        ("storage_class", "storageClass", Kind.STR, 0),
     )
 
     id: int | None = UNSET

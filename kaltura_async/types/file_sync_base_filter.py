@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -25,35 +26,35 @@ class FileSyncBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaFileSyncBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("partner_id_equal", "partnerIdEqual", "int", 0),
-        ("file_object_type_equal", "fileObjectTypeEqual", "enum:KalturaFileSyncObjectType", 0),
-        ("file_object_type_in", "fileObjectTypeIn", "str", 0),
-        ("object_id_equal", "objectIdEqual", "str", 0),
-        ("object_id_in", "objectIdIn", "str", 0),
-        ("version_equal", "versionEqual", "str", 0),
-        ("version_in", "versionIn", "str", 0),
-        ("object_sub_type_equal", "objectSubTypeEqual", "int", 0),
-        ("object_sub_type_in", "objectSubTypeIn", "str", 0),
-        ("dc_equal", "dcEqual", "str", 0),
-        ("dc_in", "dcIn", "str", 0),
-        ("original_equal", "originalEqual", "int", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("ready_at_greater_than_or_equal", "readyAtGreaterThanOrEqual", "int", 0),
-        ("ready_at_less_than_or_equal", "readyAtLessThanOrEqual", "int", 0),
-        ("sync_time_greater_than_or_equal", "syncTimeGreaterThanOrEqual", "int", 0),
-        ("sync_time_less_than_or_equal", "syncTimeLessThanOrEqual", "int", 0),
-        ("status_equal", "statusEqual", "enum:KalturaFileSyncStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("file_type_equal", "fileTypeEqual", "enum:KalturaFileSyncType", 0),
-        ("file_type_in", "fileTypeIn", "str", 0),
-        ("linked_id_equal", "linkedIdEqual", "int", 0),
-        ("link_count_greater_than_or_equal", "linkCountGreaterThanOrEqual", "int", 0),
-        ("link_count_less_than_or_equal", "linkCountLessThanOrEqual", "int", 0),
-        ("file_size_greater_than_or_equal", "fileSizeGreaterThanOrEqual", "float", 0),
-        ("file_size_less_than_or_equal", "fileSizeLessThanOrEqual", "float", 0),
+        ("partner_id_equal", "partnerIdEqual", Kind.INT, 0),
+        ("file_object_type_equal", "fileObjectTypeEqual", Kind.enum("KalturaFileSyncObjectType"), 0),
+        ("file_object_type_in", "fileObjectTypeIn", Kind.STR, 0),
+        ("object_id_equal", "objectIdEqual", Kind.STR, 0),
+        ("object_id_in", "objectIdIn", Kind.STR, 0),
+        ("version_equal", "versionEqual", Kind.STR, 0),
+        ("version_in", "versionIn", Kind.STR, 0),
+        ("object_sub_type_equal", "objectSubTypeEqual", Kind.INT, 0),
+        ("object_sub_type_in", "objectSubTypeIn", Kind.STR, 0),
+        ("dc_equal", "dcEqual", Kind.STR, 0),
+        ("dc_in", "dcIn", Kind.STR, 0),
+        ("original_equal", "originalEqual", Kind.INT, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("ready_at_greater_than_or_equal", "readyAtGreaterThanOrEqual", Kind.INT, 0),
+        ("ready_at_less_than_or_equal", "readyAtLessThanOrEqual", Kind.INT, 0),
+        ("sync_time_greater_than_or_equal", "syncTimeGreaterThanOrEqual", Kind.INT, 0),
+        ("sync_time_less_than_or_equal", "syncTimeLessThanOrEqual", Kind.INT, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaFileSyncStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("file_type_equal", "fileTypeEqual", Kind.enum("KalturaFileSyncType"), 0),
+        ("file_type_in", "fileTypeIn", Kind.STR, 0),
+        ("linked_id_equal", "linkedIdEqual", Kind.INT, 0),
+        ("link_count_greater_than_or_equal", "linkCountGreaterThanOrEqual", Kind.INT, 0),
+        ("link_count_less_than_or_equal", "linkCountLessThanOrEqual", Kind.INT, 0),
+        ("file_size_greater_than_or_equal", "fileSizeGreaterThanOrEqual", Kind.FLOAT, 0),
+        ("file_size_less_than_or_equal", "fileSizeLessThanOrEqual", Kind.FLOAT, 0),
     )
 
     partner_id_equal: int | None = UNSET

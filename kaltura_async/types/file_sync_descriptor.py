@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["FileSyncDescriptor"]
@@ -19,10 +20,10 @@ class FileSyncDescriptor(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaFileSyncDescriptor"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("file_sync_local_path", "fileSyncLocalPath", "str", 0),
-        ("file_encryption_key", "fileEncryptionKey", "str", 0),
-        ("file_sync_remote_url", "fileSyncRemoteUrl", "str", 0),
-        ("file_sync_object_sub_type", "fileSyncObjectSubType", "int", 0),
+        ("file_sync_local_path", "fileSyncLocalPath", Kind.STR, 0),
+        ("file_encryption_key", "fileEncryptionKey", Kind.STR, 0),
+        ("file_sync_remote_url", "fileSyncRemoteUrl", Kind.STR, 0),
+        ("file_sync_object_sub_type", "fileSyncObjectSubType", Kind.INT, 0),
     )
 
     file_sync_local_path: str | None = UNSET

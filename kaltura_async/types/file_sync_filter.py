@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .file_sync_base_filter import FileSyncBaseFilter
 
@@ -23,7 +24,7 @@ class FileSyncFilter(FileSyncBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaFileSyncFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("current_dc", "currentDc", "enum:KalturaNullableBoolean", 0),
+        ("current_dc", "currentDc", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     current_dc: NullableBoolean | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .content_resource import ContentResource
 
@@ -20,11 +21,11 @@ class FileSyncResource(ContentResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaFileSyncResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("file_sync_object_type", "fileSyncObjectType", "int", 0),
-        ("object_sub_type", "objectSubType", "int", 0),
-        ("object_id", "objectId", "str", 0),
-        ("version", "version", "str", 0),
-        ("origin_entry_id", "originEntryId", "str", 0),
+        ("file_sync_object_type", "fileSyncObjectType", Kind.INT, 0),
+        ("object_sub_type", "objectSubType", Kind.INT, 0),
+        ("object_id", "objectId", Kind.STR, 0),
+        ("version", "version", Kind.STR, 0),
+        ("origin_entry_id", "originEntryId", Kind.STR, 0),
     )
 
     file_sync_object_type: int | None = UNSET

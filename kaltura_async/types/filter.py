@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ class Filter(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("order_by", "orderBy", "str", 0),
-        ("advanced_search", "advancedSearch", "obj:KalturaSearchItem", 0),
+        ("order_by", "orderBy", Kind.STR, 0),
+        ("advanced_search", "advancedSearch", Kind.obj("KalturaSearchItem"), 0),
     )
 
     order_by: str | None = UNSET

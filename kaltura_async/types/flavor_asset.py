@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
 from .asset import Asset
 
@@ -25,19 +26,19 @@ class FlavorAsset(Asset):
     __kaltura_object_type__: ClassVar[str] = "KalturaFlavorAsset"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_params_id", "flavorParamsId", "int", INSERT_ONLY),
-        ("width", "width", "int", READ_ONLY),
-        ("height", "height", "int", READ_ONLY),
-        ("bitrate", "bitrate", "int", READ_ONLY),
-        ("frame_rate", "frameRate", "float", READ_ONLY),
-        ("is_original", "isOriginal", "bool", READ_ONLY),
-        ("is_web", "isWeb", "bool", READ_ONLY),
-        ("container_format", "containerFormat", "str", READ_ONLY),
-        ("video_codec_id", "videoCodecId", "str", READ_ONLY),
-        ("status", "status", "enum:KalturaFlavorAssetStatus", READ_ONLY),
-        ("language", "language", "enum:KalturaLanguage", 0),
-        ("label", "label", "str", 0),
-        ("is_default", "isDefault", "enum:KalturaNullableBoolean", 0),
+        ("flavor_params_id", "flavorParamsId", Kind.INT, INSERT_ONLY),
+        ("width", "width", Kind.INT, READ_ONLY),
+        ("height", "height", Kind.INT, READ_ONLY),
+        ("bitrate", "bitrate", Kind.INT, READ_ONLY),
+        ("frame_rate", "frameRate", Kind.FLOAT, READ_ONLY),
+        ("is_original", "isOriginal", Kind.BOOL, READ_ONLY),
+        ("is_web", "isWeb", Kind.BOOL, READ_ONLY),
+        ("container_format", "containerFormat", Kind.STR, READ_ONLY),
+        ("video_codec_id", "videoCodecId", Kind.STR, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaFlavorAssetStatus"), READ_ONLY),
+        ("language", "language", Kind.enum("KalturaLanguage"), 0),
+        ("label", "label", Kind.STR, 0),
+        ("is_default", "isDefault", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     flavor_params_id: int | None = UNSET

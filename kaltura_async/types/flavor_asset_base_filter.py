@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .asset_filter import AssetFilter
 
@@ -23,11 +24,11 @@ class FlavorAssetBaseFilter(AssetFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaFlavorAssetBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_params_id_equal", "flavorParamsIdEqual", "int", 0),
-        ("flavor_params_id_in", "flavorParamsIdIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaFlavorAssetStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("status_not_in", "statusNotIn", "str", 0),
+        ("flavor_params_id_equal", "flavorParamsIdEqual", Kind.INT, 0),
+        ("flavor_params_id_in", "flavorParamsIdIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaFlavorAssetStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("status_not_in", "statusNotIn", Kind.STR, 0),
     )
 
     flavor_params_id_equal: int | None = UNSET

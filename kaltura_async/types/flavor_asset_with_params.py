@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,9 +24,9 @@ class FlavorAssetWithParams(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaFlavorAssetWithParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_asset", "flavorAsset", "obj:KalturaFlavorAsset", 0),
-        ("flavor_params", "flavorParams", "obj:KalturaFlavorParams", 0),
-        ("entry_id", "entryId", "str", 0),
+        ("flavor_asset", "flavorAsset", Kind.obj("KalturaFlavorAsset"), 0),
+        ("flavor_params", "flavorParams", Kind.obj("KalturaFlavorParams"), 0),
+        ("entry_id", "entryId", Kind.STR, 0),
     )
 
     flavor_asset: FlavorAsset | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .asset_params_filter import AssetParamsFilter
 
@@ -23,7 +24,7 @@ class FlavorParamsBaseFilter(AssetParamsFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaFlavorParamsBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("format_equal", "formatEqual", "enum:KalturaContainerFormat", 0),
+        ("format_equal", "formatEqual", Kind.enum("KalturaContainerFormat"), 0),
     )
 
     format_equal: ContainerFormat | None = UNSET

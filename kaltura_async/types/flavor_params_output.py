@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .flavor_params import FlavorParams
 
@@ -20,12 +21,12 @@ class FlavorParamsOutput(FlavorParams):
     __kaltura_object_type__: ClassVar[str] = "KalturaFlavorParamsOutput"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_params_id", "flavorParamsId", "int", 0),
-        ("command_lines_str", "commandLinesStr", "str", 0),
-        ("flavor_params_version", "flavorParamsVersion", "str", 0),
-        ("flavor_asset_id", "flavorAssetId", "str", 0),
-        ("flavor_asset_version", "flavorAssetVersion", "str", 0),
-        ("ready_behavior", "readyBehavior", "int", 0),
+        ("flavor_params_id", "flavorParamsId", Kind.INT, 0),
+        ("command_lines_str", "commandLinesStr", Kind.STR, 0),
+        ("flavor_params_version", "flavorParamsVersion", Kind.STR, 0),
+        ("flavor_asset_id", "flavorAssetId", Kind.STR, 0),
+        ("flavor_asset_version", "flavorAssetVersion", Kind.STR, 0),
+        ("ready_behavior", "readyBehavior", Kind.INT, 0),
     )
 
     flavor_params_id: int | None = UNSET

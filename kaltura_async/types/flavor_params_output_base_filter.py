@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .flavor_params_filter import FlavorParamsFilter
 
@@ -20,10 +21,10 @@ class FlavorParamsOutputBaseFilter(FlavorParamsFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaFlavorParamsOutputBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_params_id_equal", "flavorParamsIdEqual", "int", 0),
-        ("flavor_params_version_equal", "flavorParamsVersionEqual", "str", 0),
-        ("flavor_asset_id_equal", "flavorAssetIdEqual", "str", 0),
-        ("flavor_asset_version_equal", "flavorAssetVersionEqual", "str", 0),
+        ("flavor_params_id_equal", "flavorParamsIdEqual", Kind.INT, 0),
+        ("flavor_params_version_equal", "flavorParamsVersionEqual", Kind.STR, 0),
+        ("flavor_asset_id_equal", "flavorAssetIdEqual", Kind.STR, 0),
+        ("flavor_asset_version_equal", "flavorAssetVersionEqual", Kind.STR, 0),
     )
 
     flavor_params_id_equal: int | None = UNSET

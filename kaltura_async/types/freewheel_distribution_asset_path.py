@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_job_provider_data import DistributionJobProviderData
 
@@ -20,7 +21,7 @@ class FreewheelDistributionAssetPath(DistributionJobProviderData):
     __kaltura_object_type__: ClassVar[str] = "KalturaFreewheelDistributionAssetPath"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("path", "path", "str", 0),
+        ("path", "path", Kind.STR, 0),
     )
 
     path: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_job_provider_data import DistributionJobProviderData
 
@@ -23,8 +24,8 @@ class FreewheelDistributionJobProviderData(DistributionJobProviderData):
     __kaltura_object_type__: ClassVar[str] = "KalturaFreewheelDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("video_asset_file_paths", "videoAssetFilePaths", "list:KalturaFreewheelDistributionAssetPath", 0),
-        ("thumb_asset_file_path", "thumbAssetFilePath", "str", 0),
+        ("video_asset_file_paths", "videoAssetFilePaths", Kind.list_of("KalturaFreewheelDistributionAssetPath"), 0),
+        ("thumb_asset_file_path", "thumbAssetFilePath", Kind.STR, 0),
     )
 
     video_asset_file_paths: list[FreewheelDistributionAssetPath] | None = UNSET

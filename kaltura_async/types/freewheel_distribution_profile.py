@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_profile import DistributionProfile
 
@@ -20,12 +21,12 @@ class FreewheelDistributionProfile(DistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaFreewheelDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("apikey", "apikey", "str", 0),
-        ("email", "email", "str", 0),
-        ("sftp_pass", "sftpPass", "str", 0),
-        ("sftp_login", "sftpLogin", "str", 0),
-        ("account_id", "accountId", "str", 0),
-        ("metadata_profile_id", "metadataProfileId", "int", 0),
+        ("apikey", "apikey", Kind.STR, 0),
+        ("email", "email", Kind.STR, 0),
+        ("sftp_pass", "sftpPass", Kind.STR, 0),
+        ("sftp_login", "sftpLogin", Kind.STR, 0),
+        ("account_id", "accountId", Kind.STR, 0),
+        ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
     )
 
     apikey: str | None = UNSET

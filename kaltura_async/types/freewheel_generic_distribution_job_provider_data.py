@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -24,9 +25,9 @@ class FreewheelGenericDistributionJobProviderData(ConfigurableDistributionJobPro
     __kaltura_object_type__: ClassVar[str] = "KalturaFreewheelGenericDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("video_asset_file_paths", "videoAssetFilePaths", "list:KalturaString", 0),
-        ("thumb_asset_file_path", "thumbAssetFilePath", "str", 0),
-        ("cue_points", "cuePoints", "list:KalturaCuePoint", 0),
+        ("video_asset_file_paths", "videoAssetFilePaths", Kind.list_of("KalturaString"), 0),
+        ("thumb_asset_file_path", "thumbAssetFilePath", Kind.STR, 0),
+        ("cue_points", "cuePoints", Kind.list_of("KalturaCuePoint"), 0),
     )
 
     video_asset_file_paths: list[String] | None = UNSET

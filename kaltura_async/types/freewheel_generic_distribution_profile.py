@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,17 +21,17 @@ class FreewheelGenericDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaFreewheelGenericDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("apikey", "apikey", "str", 0),
-        ("email", "email", "str", 0),
-        ("sftp_pass", "sftpPass", "str", 0),
-        ("sftp_login", "sftpLogin", "str", 0),
-        ("content_owner", "contentOwner", "str", 0),
-        ("upstream_video_id", "upstreamVideoId", "str", 0),
-        ("upstream_network_name", "upstreamNetworkName", "str", 0),
-        ("upstream_network_id", "upstreamNetworkId", "str", 0),
-        ("category_id", "categoryId", "str", 0),
-        ("replace_group", "replaceGroup", "bool", 0),
-        ("replace_air_dates", "replaceAirDates", "bool", 0),
+        ("apikey", "apikey", Kind.STR, 0),
+        ("email", "email", Kind.STR, 0),
+        ("sftp_pass", "sftpPass", Kind.STR, 0),
+        ("sftp_login", "sftpLogin", Kind.STR, 0),
+        ("content_owner", "contentOwner", Kind.STR, 0),
+        ("upstream_video_id", "upstreamVideoId", Kind.STR, 0),
+        ("upstream_network_name", "upstreamNetworkName", Kind.STR, 0),
+        ("upstream_network_id", "upstreamNetworkId", Kind.STR, 0),
+        ("category_id", "categoryId", Kind.STR, 0),
+        ("replace_group", "replaceGroup", Kind.BOOL, 0),
+        ("replace_air_dates", "replaceAirDates", Kind.BOOL, 0),
     )
 
     apikey: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["FtpDistributionFile"]
@@ -19,12 +20,12 @@ class FtpDistributionFile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaFtpDistributionFile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("asset_id", "assetId", "str", 0),
-        ("filename", "filename", "str", 0),
-        ("contents", "contents", "str", 0),
-        ("local_file_path", "localFilePath", "str", 0),
-        ("version", "version", "str", 0),
-        ("hash", "hash", "str", 0),
+        ("asset_id", "assetId", Kind.STR, 0),
+        ("filename", "filename", Kind.STR, 0),
+        ("contents", "contents", Kind.STR, 0),
+        ("local_file_path", "localFilePath", Kind.STR, 0),
+        ("version", "version", Kind.STR, 0),
+        ("hash", "hash", Kind.STR, 0),
     )
 
     asset_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -23,7 +24,7 @@ class FtpDistributionJobProviderData(ConfigurableDistributionJobProviderData):
     __kaltura_object_type__: ClassVar[str] = "KalturaFtpDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("files_for_distribution", "filesForDistribution", "list:KalturaFtpDistributionFile", 0),
+        ("files_for_distribution", "filesForDistribution", Kind.list_of("KalturaFtpDistributionFile"), 0),
     )
 
     files_for_distribution: list[FtpDistributionFile] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -23,25 +24,25 @@ class FtpDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaFtpDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("protocol", "protocol", "enum:KalturaDistributionProtocol", INSERT_ONLY),
-        ("host", "host", "str", 0),
-        ("port", "port", "int", 0),
-        ("base_path", "basePath", "str", 0),
-        ("username", "username", "str", 0),
-        ("password", "password", "str", 0),
-        ("passphrase", "passphrase", "str", 0),
-        ("sftp_public_key", "sftpPublicKey", "str", 0),
-        ("sftp_private_key", "sftpPrivateKey", "str", 0),
-        ("disable_metadata", "disableMetadata", "bool", 0),
-        ("metadata_xslt", "metadataXslt", "str", 0),
-        ("metadata_filename_xslt", "metadataFilenameXslt", "str", 0),
-        ("flavor_asset_filename_xslt", "flavorAssetFilenameXslt", "str", 0),
-        ("thumbnail_asset_filename_xslt", "thumbnailAssetFilenameXslt", "str", 0),
-        ("asset_filename_xslt", "assetFilenameXslt", "str", 0),
-        ("data_content_filename_xslt", "dataContentFilenameXslt", "str", 0),
-        ("aspera_public_key", "asperaPublicKey", "str", 0),
-        ("aspera_private_key", "asperaPrivateKey", "str", 0),
-        ("send_metadata_after_assets", "sendMetadataAfterAssets", "bool", 0),
+        ("protocol", "protocol", Kind.enum("KalturaDistributionProtocol"), INSERT_ONLY),
+        ("host", "host", Kind.STR, 0),
+        ("port", "port", Kind.INT, 0),
+        ("base_path", "basePath", Kind.STR, 0),
+        ("username", "username", Kind.STR, 0),
+        ("password", "password", Kind.STR, 0),
+        ("passphrase", "passphrase", Kind.STR, 0),
+        ("sftp_public_key", "sftpPublicKey", Kind.STR, 0),
+        ("sftp_private_key", "sftpPrivateKey", Kind.STR, 0),
+        ("disable_metadata", "disableMetadata", Kind.BOOL, 0),
+        ("metadata_xslt", "metadataXslt", Kind.STR, 0),
+        ("metadata_filename_xslt", "metadataFilenameXslt", Kind.STR, 0),
+        ("flavor_asset_filename_xslt", "flavorAssetFilenameXslt", Kind.STR, 0),
+        ("thumbnail_asset_filename_xslt", "thumbnailAssetFilenameXslt", Kind.STR, 0),
+        ("asset_filename_xslt", "assetFilenameXslt", Kind.STR, 0),
+        ("data_content_filename_xslt", "dataContentFilenameXslt", Kind.STR, 0),
+        ("aspera_public_key", "asperaPublicKey", Kind.STR, 0),
+        ("aspera_private_key", "asperaPrivateKey", Kind.STR, 0),
+        ("send_metadata_after_assets", "sendMetadataAfterAssets", Kind.BOOL, 0),
     )
 
     protocol: DistributionProtocol | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, secret_field
 from .remote_drop_folder import RemoteDropFolder
 
@@ -20,10 +21,10 @@ class FtpDropFolder(RemoteDropFolder):
     __kaltura_object_type__: ClassVar[str] = "KalturaFtpDropFolder"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("host", "host", "str", 0),
-        ("port", "port", "int", 0),
-        ("username", "username", "str", 0),
-        ("password", "password", "str", 0),
+        ("host", "host", Kind.STR, 0),
+        ("port", "port", Kind.INT, 0),
+        ("username", "username", Kind.STR, 0),
+        ("password", "password", Kind.STR, 0),
     )
 
     host: str | None = UNSET

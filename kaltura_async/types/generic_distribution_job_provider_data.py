@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_job_provider_data import DistributionJobProviderData
 
@@ -23,9 +24,9 @@ class GenericDistributionJobProviderData(DistributionJobProviderData):
     __kaltura_object_type__: ClassVar[str] = "KalturaGenericDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("xml", "xml", "str", 0),
-        ("result_parse_data", "resultParseData", "str", 0),
-        ("result_parser_type", "resultParserType", "enum:KalturaGenericDistributionProviderParser", 0),
+        ("xml", "xml", Kind.STR, 0),
+        ("result_parse_data", "resultParseData", Kind.STR, 0),
+        ("result_parser_type", "resultParserType", Kind.enum("KalturaGenericDistributionProviderParser"), 0),
     )
 
     xml: str | None = UNSET

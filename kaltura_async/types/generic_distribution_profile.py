@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .distribution_profile import DistributionProfile
 
@@ -23,13 +24,13 @@ class GenericDistributionProfile(DistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaGenericDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("generic_provider_id", "genericProviderId", "int", INSERT_ONLY),
-        ("submit_action", "submitAction", "obj:KalturaGenericDistributionProfileAction", 0),
-        ("update_action", "updateAction", "obj:KalturaGenericDistributionProfileAction", 0),
-        ("delete_action", "deleteAction", "obj:KalturaGenericDistributionProfileAction", 0),
-        ("fetch_report_action", "fetchReportAction", "obj:KalturaGenericDistributionProfileAction", 0),
-        ("update_required_entry_fields", "updateRequiredEntryFields", "str", 0),
-        ("update_required_metadata_x_paths", "updateRequiredMetadataXPaths", "str", 0),
+        ("generic_provider_id", "genericProviderId", Kind.INT, INSERT_ONLY),
+        ("submit_action", "submitAction", Kind.obj("KalturaGenericDistributionProfileAction"), 0),
+        ("update_action", "updateAction", Kind.obj("KalturaGenericDistributionProfileAction"), 0),
+        ("delete_action", "deleteAction", Kind.obj("KalturaGenericDistributionProfileAction"), 0),
+        ("fetch_report_action", "fetchReportAction", Kind.obj("KalturaGenericDistributionProfileAction"), 0),
+        ("update_required_entry_fields", "updateRequiredEntryFields", Kind.STR, 0),
+        ("update_required_metadata_x_paths", "updateRequiredMetadataXPaths", Kind.STR, 0),
     )
 
     generic_provider_id: int | None = UNSET

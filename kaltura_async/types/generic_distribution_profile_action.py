@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
@@ -22,14 +23,14 @@ class GenericDistributionProfileAction(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaGenericDistributionProfileAction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("protocol", "protocol", "enum:KalturaDistributionProtocol", 0),
-        ("server_url", "serverUrl", "str", 0),
-        ("server_path", "serverPath", "str", 0),
-        ("username", "username", "str", 0),
-        ("password", "password", "str", 0),
-        ("ftp_passive_mode", "ftpPassiveMode", "bool", 0),
-        ("http_field_name", "httpFieldName", "str", 0),
-        ("http_file_name", "httpFileName", "str", 0),
+        ("protocol", "protocol", Kind.enum("KalturaDistributionProtocol"), 0),
+        ("server_url", "serverUrl", Kind.STR, 0),
+        ("server_path", "serverPath", Kind.STR, 0),
+        ("username", "username", Kind.STR, 0),
+        ("password", "password", Kind.STR, 0),
+        ("ftp_passive_mode", "ftpPassiveMode", Kind.BOOL, 0),
+        ("http_field_name", "httpFieldName", Kind.STR, 0),
+        ("http_file_name", "httpFileName", Kind.STR, 0),
     )
 
     protocol: DistributionProtocol | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .distribution_provider import DistributionProvider
 
@@ -24,18 +25,18 @@ class GenericDistributionProvider(DistributionProvider):
     __kaltura_object_type__: ClassVar[str] = "KalturaGenericDistributionProvider"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("is_default", "isDefault", "bool", 0),
-        ("status", "status", "enum:KalturaGenericDistributionProviderStatus", READ_ONLY),
-        ("optional_flavor_params_ids", "optionalFlavorParamsIds", "str", 0),
-        ("required_flavor_params_ids", "requiredFlavorParamsIds", "str", 0),
-        ("optional_thumb_dimensions", "optionalThumbDimensions", "list:KalturaDistributionThumbDimensions", 0),
-        ("required_thumb_dimensions", "requiredThumbDimensions", "list:KalturaDistributionThumbDimensions", 0),
-        ("editable_fields", "editableFields", "str", 0),
-        ("mandatory_fields", "mandatoryFields", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("is_default", "isDefault", Kind.BOOL, 0),
+        ("status", "status", Kind.enum("KalturaGenericDistributionProviderStatus"), READ_ONLY),
+        ("optional_flavor_params_ids", "optionalFlavorParamsIds", Kind.STR, 0),
+        ("required_flavor_params_ids", "requiredFlavorParamsIds", Kind.STR, 0),
+        ("optional_thumb_dimensions", "optionalThumbDimensions", Kind.list_of("KalturaDistributionThumbDimensions"), 0),
+        ("required_thumb_dimensions", "requiredThumbDimensions", Kind.list_of("KalturaDistributionThumbDimensions"), 0),
+        ("editable_fields", "editableFields", Kind.STR, 0),
+        ("mandatory_fields", "mandatoryFields", Kind.STR, 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -25,23 +26,23 @@ class GenericDistributionProviderAction(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaGenericDistributionProviderAction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("generic_distribution_provider_id", "genericDistributionProviderId", "int", INSERT_ONLY),
-        ("action", "action", "enum:KalturaDistributionAction", INSERT_ONLY),
-        ("status", "status", "enum:KalturaGenericDistributionProviderStatus", READ_ONLY),
-        ("results_parser", "resultsParser", "enum:KalturaGenericDistributionProviderParser", 0),
-        ("protocol", "protocol", "enum:KalturaDistributionProtocol", 0),
-        ("server_address", "serverAddress", "str", 0),
-        ("remote_path", "remotePath", "str", 0),
-        ("remote_username", "remoteUsername", "str", 0),
-        ("remote_password", "remotePassword", "str", 0),
-        ("editable_fields", "editableFields", "str", 0),
-        ("mandatory_fields", "mandatoryFields", "str", 0),
-        ("mrss_transformer", "mrssTransformer", "str", READ_ONLY),
-        ("mrss_validator", "mrssValidator", "str", READ_ONLY),
-        ("results_transformer", "resultsTransformer", "str", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("generic_distribution_provider_id", "genericDistributionProviderId", Kind.INT, INSERT_ONLY),
+        ("action", "action", Kind.enum("KalturaDistributionAction"), INSERT_ONLY),
+        ("status", "status", Kind.enum("KalturaGenericDistributionProviderStatus"), READ_ONLY),
+        ("results_parser", "resultsParser", Kind.enum("KalturaGenericDistributionProviderParser"), 0),
+        ("protocol", "protocol", Kind.enum("KalturaDistributionProtocol"), 0),
+        ("server_address", "serverAddress", Kind.STR, 0),
+        ("remote_path", "remotePath", Kind.STR, 0),
+        ("remote_username", "remoteUsername", Kind.STR, 0),
+        ("remote_password", "remotePassword", Kind.STR, 0),
+        ("editable_fields", "editableFields", Kind.STR, 0),
+        ("mandatory_fields", "mandatoryFields", Kind.STR, 0),
+        ("mrss_transformer", "mrssTransformer", Kind.STR, READ_ONLY),
+        ("mrss_validator", "mrssValidator", Kind.STR, READ_ONLY),
+        ("results_transformer", "resultsTransformer", Kind.STR, READ_ONLY),
     )
 
     id: int | None = UNSET

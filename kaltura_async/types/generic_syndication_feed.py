@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_syndication_feed import BaseSyndicationFeed
 
@@ -23,10 +24,10 @@ class GenericSyndicationFeed(BaseSyndicationFeed):
     __kaltura_object_type__: ClassVar[str] = "KalturaGenericSyndicationFeed"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("feed_description", "feedDescription", "str", 0),
-        ("feed_landing_page", "feedLandingPage", "str", 0),
-        ("entry_filter", "entryFilter", "obj:KalturaBaseEntryFilter", 0),
-        ("page_size", "pageSize", "int", 0),
+        ("feed_description", "feedDescription", Kind.STR, 0),
+        ("feed_landing_page", "feedLandingPage", Kind.STR, 0),
+        ("entry_filter", "entryFilter", Kind.obj("KalturaBaseEntryFilter"), 0),
+        ("page_size", "pageSize", Kind.INT, 0),
     )
 
     feed_description: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .generic_syndication_feed import GenericSyndicationFeed
 
@@ -23,8 +24,8 @@ class GenericXsltSyndicationFeed(GenericSyndicationFeed):
     __kaltura_object_type__: ClassVar[str] = "KalturaGenericXsltSyndicationFeed"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("xslt", "xslt", "str", 0),
-        ("item_xpaths_to_extend", "itemXpathsToExtend", "list:KalturaExtendingItemMrssParameter", 0),
+        ("xslt", "xslt", Kind.STR, 0),
+        ("item_xpaths_to_extend", "itemXpathsToExtend", Kind.list_of("KalturaExtendingItemMrssParameter"), 0),
     )
 
     xslt: str | None = UNSET

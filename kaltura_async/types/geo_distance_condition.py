@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .match_condition import MatchCondition
 
@@ -23,7 +24,7 @@ class GeoDistanceCondition(MatchCondition):
     __kaltura_object_type__: ClassVar[str] = "KalturaGeoDistanceCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("geo_coder_type", "geoCoderType", "enum:KalturaGeoCoderType", 0),
+        ("geo_coder_type", "geoCoderType", Kind.enum("KalturaGeoCoderType"), 0),
     )
 
     geo_coder_type: GeoCoderType | None = UNSET

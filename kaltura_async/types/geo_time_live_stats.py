@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .entry_live_stats import EntryLiveStats
 
@@ -23,8 +24,8 @@ class GeoTimeLiveStats(EntryLiveStats):
     __kaltura_object_type__: ClassVar[str] = "KalturaGeoTimeLiveStats"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("city", "city", "obj:KalturaCoordinate", 0),
-        ("country", "country", "obj:KalturaCoordinate", 0),
+        ("city", "city", Kind.obj("KalturaCoordinate"), 0),
+        ("country", "country", Kind.obj("KalturaCoordinate"), 0),
     )
 
     city: Coordinate | None = UNSET

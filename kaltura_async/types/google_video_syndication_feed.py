@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_syndication_feed import BaseSyndicationFeed
 
@@ -23,7 +24,7 @@ class GoogleVideoSyndicationFeed(BaseSyndicationFeed):
     __kaltura_object_type__: ClassVar[str] = "KalturaGoogleVideoSyndicationFeed"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("adult_content", "adultContent", "enum:KalturaGoogleSyndicationFeedAdultValues", 0),
+        ("adult_content", "adultContent", Kind.enum("KalturaGoogleSyndicationFeedAdultValues"), 0),
     )
 
     adult_content: GoogleSyndicationFeedAdultValues | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .base_user import BaseUser
 
@@ -24,9 +25,9 @@ class Group(BaseUser):
     __kaltura_object_type__: ClassVar[str] = "KalturaGroup"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("members_count", "membersCount", "int", READ_ONLY),
-        ("process_status", "processStatus", "enum:KalturaGroupProcessStatus", 0),
-        ("group_type", "groupType", "enum:KalturaGroupType", 0),
+        ("members_count", "membersCount", Kind.INT, READ_ONLY),
+        ("process_status", "processStatus", Kind.enum("KalturaGroupProcessStatus"), 0),
+        ("group_type", "groupType", Kind.enum("KalturaGroupType"), 0),
     )
 
     members_count: int | None = UNSET

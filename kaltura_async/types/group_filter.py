@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .user_filter import UserFilter
 
@@ -23,7 +24,7 @@ class GroupFilter(UserFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaGroupFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("group_type", "groupType", "enum:KalturaGroupType", 0),
+        ("group_type", "groupType", Kind.enum("KalturaGroupType"), 0),
     )
 
     group_type: GroupType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -25,16 +26,16 @@ class GroupUser(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaGroupUser"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", READ_ONLY),
-        ("user_id", "userId", "str", INSERT_ONLY),
-        ("group_id", "groupId", "str", INSERT_ONLY),
-        ("status", "status", "enum:KalturaGroupUserStatus", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("creation_mode", "creationMode", "enum:KalturaGroupUserCreationMode", INSERT_ONLY),
-        ("user_role", "userRole", "enum:KalturaGroupUserRole", 0),
-        ("group_type", "groupType", "enum:KalturaGroupType", READ_ONLY),
+        ("id", "id", Kind.STR, READ_ONLY),
+        ("user_id", "userId", Kind.STR, INSERT_ONLY),
+        ("group_id", "groupId", Kind.STR, INSERT_ONLY),
+        ("status", "status", Kind.enum("KalturaGroupUserStatus"), READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("creation_mode", "creationMode", Kind.enum("KalturaGroupUserCreationMode"), INSERT_ONLY),
+        ("user_role", "userRole", Kind.enum("KalturaGroupUserRole"), 0),
+        ("group_type", "groupType", Kind.enum("KalturaGroupType"), READ_ONLY),
     )
 
     id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -23,16 +24,16 @@ class GroupUserBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaGroupUserBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("user_id_equal", "userIdEqual", "str", 0),
-        ("user_id_in", "userIdIn", "str", 0),
-        ("group_id_equal", "groupIdEqual", "str", 0),
-        ("group_id_in", "groupIdIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaGroupUserStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
+        ("user_id_equal", "userIdEqual", Kind.STR, 0),
+        ("user_id_in", "userIdIn", Kind.STR, 0),
+        ("group_id_equal", "groupIdEqual", Kind.STR, 0),
+        ("group_id_in", "groupIdIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaGroupUserStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
     )
 
     user_id_equal: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -20,8 +21,8 @@ class HashCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaHashCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("hash_name", "hashName", "str", 0),
-        ("hash_secret", "hashSecret", "str", 0),
+        ("hash_name", "hashName", Kind.STR, 0),
+        ("hash_secret", "hashSecret", Kind.STR, 0),
     )
 
     hash_name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .regex_condition import RegexCondition
 
@@ -20,7 +21,7 @@ class HttpHeaderCondition(RegexCondition):
     __kaltura_object_type__: ClassVar[str] = "KalturaHttpHeaderCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("header_name", "headerName", "str", 0),
+        ("header_name", "headerName", Kind.STR, 0),
     )
 
     header_name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,13 +24,13 @@ class HttpNotification(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaHttpNotification"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("object", "object", "any", 0),
-        ("event_object_type", "eventObjectType", "enum:KalturaEventNotificationEventObjectType", 0),
-        ("event_notification_job_id", "eventNotificationJobId", "int", 0),
-        ("template_id", "templateId", "int", 0),
-        ("template_name", "templateName", "str", 0),
-        ("template_system_name", "templateSystemName", "str", 0),
-        ("event_type", "eventType", "enum:KalturaEventNotificationEventType", 0),
+        ("object", "object", Kind.ANY, 0),
+        ("event_object_type", "eventObjectType", Kind.enum("KalturaEventNotificationEventObjectType"), 0),
+        ("event_notification_job_id", "eventNotificationJobId", Kind.INT, 0),
+        ("template_id", "templateId", Kind.INT, 0),
+        ("template_name", "templateName", Kind.STR, 0),
+        ("template_system_name", "templateSystemName", Kind.STR, 0),
+        ("event_type", "eventType", Kind.enum("KalturaEventNotificationEventType"), 0),
     )
 
     object: KalturaObject | None = UNSET

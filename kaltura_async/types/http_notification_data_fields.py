@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .http_notification_data import HttpNotificationData
 
@@ -20,7 +21,7 @@ class HttpNotificationDataFields(HttpNotificationData):
     __kaltura_object_type__: ClassVar[str] = "KalturaHttpNotificationDataFields"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("content_type", "contentType", "str", 0),
+        ("content_type", "contentType", Kind.STR, 0),
     )
 
     content_type: str | None = UNSET

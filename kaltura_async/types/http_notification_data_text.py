@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .http_notification_data import HttpNotificationData
 
@@ -23,8 +24,8 @@ class HttpNotificationDataText(HttpNotificationData):
     __kaltura_object_type__: ClassVar[str] = "KalturaHttpNotificationDataText"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("content", "content", "obj:KalturaStringValue", 0),
-        ("content_type", "contentType", "str", 0),
+        ("content", "content", Kind.obj("KalturaStringValue"), 0),
+        ("content_type", "contentType", Kind.STR, 0),
     )
 
     content: StringValue | None = UNSET

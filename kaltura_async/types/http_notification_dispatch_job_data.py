@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, secret_field
 from .event_notification_dispatch_job_data import EventNotificationDispatchJobData
 
@@ -28,26 +29,26 @@ class HttpNotificationDispatchJobData(EventNotificationDispatchJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaHttpNotificationDispatchJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("url", "url", "str", 0),
-        ("method", "method", "enum:KalturaHttpNotificationMethod", 0),
-        ("content_type", "contentType", "str", 0),
-        ("data", "data", "str", 0),
-        ("timeout", "timeout", "int", 0),
-        ("connect_timeout", "connectTimeout", "int", 0),
-        ("username", "username", "str", 0),
-        ("password", "password", "str", 0),
-        ("authentication_method", "authenticationMethod", "enum:KalturaHttpNotificationAuthenticationMethod", 0),
-        ("ssl_version", "sslVersion", "enum:KalturaHttpNotificationSslVersion", 0),
-        ("ssl_certificate", "sslCertificate", "str", 0),
-        ("ssl_certificate_type", "sslCertificateType", "enum:KalturaHttpNotificationCertificateType", 0),
-        ("ssl_certificate_password", "sslCertificatePassword", "str", 0),
-        ("ssl_engine", "sslEngine", "str", 0),
-        ("ssl_engine_default", "sslEngineDefault", "str", 0),
-        ("ssl_key_type", "sslKeyType", "enum:KalturaHttpNotificationSslKeyType", 0),
-        ("ssl_key", "sslKey", "str", 0),
-        ("ssl_key_password", "sslKeyPassword", "str", 0),
-        ("custom_headers", "customHeaders", "list:KalturaKeyValue", 0),
-        ("sign_secret", "signSecret", "str", 0),
+        ("url", "url", Kind.STR, 0),
+        ("method", "method", Kind.enum("KalturaHttpNotificationMethod"), 0),
+        ("content_type", "contentType", Kind.STR, 0),
+        ("data", "data", Kind.STR, 0),
+        ("timeout", "timeout", Kind.INT, 0),
+        ("connect_timeout", "connectTimeout", Kind.INT, 0),
+        ("username", "username", Kind.STR, 0),
+        ("password", "password", Kind.STR, 0),
+        ("authentication_method", "authenticationMethod", Kind.enum("KalturaHttpNotificationAuthenticationMethod"), 0),
+        ("ssl_version", "sslVersion", Kind.enum("KalturaHttpNotificationSslVersion"), 0),
+        ("ssl_certificate", "sslCertificate", Kind.STR, 0),
+        ("ssl_certificate_type", "sslCertificateType", Kind.enum("KalturaHttpNotificationCertificateType"), 0),
+        ("ssl_certificate_password", "sslCertificatePassword", Kind.STR, 0),
+        ("ssl_engine", "sslEngine", Kind.STR, 0),
+        ("ssl_engine_default", "sslEngineDefault", Kind.STR, 0),
+        ("ssl_key_type", "sslKeyType", Kind.enum("KalturaHttpNotificationSslKeyType"), 0),
+        ("ssl_key", "sslKey", Kind.STR, 0),
+        ("ssl_key_password", "sslKeyPassword", Kind.STR, 0),
+        ("custom_headers", "customHeaders", Kind.list_of("KalturaKeyValue"), 0),
+        ("sign_secret", "signSecret", Kind.STR, 0),
     )
 
     url: str | None = UNSET

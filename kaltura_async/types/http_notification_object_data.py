@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .http_notification_data import HttpNotificationData
 
@@ -24,12 +25,12 @@ class HttpNotificationObjectData(HttpNotificationData):
     __kaltura_object_type__: ClassVar[str] = "KalturaHttpNotificationObjectData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("api_object_type", "apiObjectType", "str", 0),
-        ("format", "format", "enum:KalturaResponseType", 0),
-        ("ignore_null", "ignoreNull", "bool", 0),
-        ("code", "code", "str", 0),
-        ("data_string_replacements", "dataStringReplacements", "list:KalturaKeyValue", 0),
-        ("response_profile_id", "responseProfileId", "int", 0),
+        ("api_object_type", "apiObjectType", Kind.STR, 0),
+        ("format", "format", Kind.enum("KalturaResponseType"), 0),
+        ("ignore_null", "ignoreNull", Kind.BOOL, 0),
+        ("code", "code", Kind.STR, 0),
+        ("data_string_replacements", "dataStringReplacements", Kind.list_of("KalturaKeyValue"), 0),
+        ("response_profile_id", "responseProfileId", Kind.INT, 0),
     )
 
     api_object_type: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -24,25 +25,25 @@ class HuluDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaHuluDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("sftp_host", "sftpHost", "str", 0),
-        ("sftp_login", "sftpLogin", "str", 0),
-        ("sftp_pass", "sftpPass", "str", 0),
-        ("series_channel", "seriesChannel", "str", 0),
-        ("series_primary_category", "seriesPrimaryCategory", "str", 0),
-        ("series_additional_categories", "seriesAdditionalCategories", "list:KalturaString", 0),
-        ("season_number", "seasonNumber", "str", 0),
-        ("season_synopsis", "seasonSynopsis", "str", 0),
-        ("season_tune_in_information", "seasonTuneInInformation", "str", 0),
-        ("video_media_type", "videoMediaType", "str", 0),
-        ("disable_episode_number_custom_validation", "disableEpisodeNumberCustomValidation", "bool", 0),
-        ("protocol", "protocol", "enum:KalturaDistributionProtocol", 0),
-        ("aspera_host", "asperaHost", "str", 0),
-        ("aspera_login", "asperaLogin", "str", 0),
-        ("aspera_pass", "asperaPass", "str", 0),
-        ("port", "port", "int", 0),
-        ("passphrase", "passphrase", "str", 0),
-        ("aspera_public_key", "asperaPublicKey", "str", 0),
-        ("aspera_private_key", "asperaPrivateKey", "str", 0),
+        ("sftp_host", "sftpHost", Kind.STR, 0),
+        ("sftp_login", "sftpLogin", Kind.STR, 0),
+        ("sftp_pass", "sftpPass", Kind.STR, 0),
+        ("series_channel", "seriesChannel", Kind.STR, 0),
+        ("series_primary_category", "seriesPrimaryCategory", Kind.STR, 0),
+        ("series_additional_categories", "seriesAdditionalCategories", Kind.list_of("KalturaString"), 0),
+        ("season_number", "seasonNumber", Kind.STR, 0),
+        ("season_synopsis", "seasonSynopsis", Kind.STR, 0),
+        ("season_tune_in_information", "seasonTuneInInformation", Kind.STR, 0),
+        ("video_media_type", "videoMediaType", Kind.STR, 0),
+        ("disable_episode_number_custom_validation", "disableEpisodeNumberCustomValidation", Kind.BOOL, 0),
+        ("protocol", "protocol", Kind.enum("KalturaDistributionProtocol"), 0),
+        ("aspera_host", "asperaHost", Kind.STR, 0),
+        ("aspera_login", "asperaLogin", Kind.STR, 0),
+        ("aspera_pass", "asperaPass", Kind.STR, 0),
+        ("port", "port", Kind.INT, 0),
+        ("passphrase", "passphrase", Kind.STR, 0),
+        ("aspera_public_key", "asperaPublicKey", Kind.STR, 0),
+        ("aspera_private_key", "asperaPrivateKey", Kind.STR, 0),
     )
 
     sftp_host: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .base_syndication_feed import BaseSyndicationFeed
 
@@ -25,17 +26,17 @@ class ITunesSyndicationFeed(BaseSyndicationFeed):
     __kaltura_object_type__: ClassVar[str] = "KalturaITunesSyndicationFeed"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("feed_description", "feedDescription", "str", 0),
-        ("language", "language", "str", 0),
-        ("feed_landing_page", "feedLandingPage", "str", 0),
-        ("owner_name", "ownerName", "str", 0),
-        ("owner_email", "ownerEmail", "str", 0),
-        ("feed_image_url", "feedImageUrl", "str", 0),
-        ("category", "category", "enum:KalturaITunesSyndicationFeedCategories", READ_ONLY),
-        ("adult_content", "adultContent", "enum:KalturaITunesSyndicationFeedAdultValues", 0),
-        ("feed_author", "feedAuthor", "str", 0),
-        ("enforce_feed_author", "enforceFeedAuthor", "bool", 0),
-        ("enforce_order", "enforceOrder", "enum:KalturaNullableBoolean", 0),
+        ("feed_description", "feedDescription", Kind.STR, 0),
+        ("language", "language", Kind.STR, 0),
+        ("feed_landing_page", "feedLandingPage", Kind.STR, 0),
+        ("owner_name", "ownerName", Kind.STR, 0),
+        ("owner_email", "ownerEmail", Kind.STR, 0),
+        ("feed_image_url", "feedImageUrl", Kind.STR, 0),
+        ("category", "category", Kind.enum("KalturaITunesSyndicationFeedCategories"), READ_ONLY),
+        ("adult_content", "adultContent", Kind.enum("KalturaITunesSyndicationFeedAdultValues"), 0),
+        ("feed_author", "feedAuthor", Kind.STR, 0),
+        ("enforce_feed_author", "enforceFeedAuthor", Kind.BOOL, 0),
+        ("enforce_order", "enforceOrder", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     feed_description: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -20,8 +21,8 @@ class IdeticDistributionJobProviderData(ConfigurableDistributionJobProviderData)
     __kaltura_object_type__: ClassVar[str] = "KalturaIdeticDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("thumbnail_url", "thumbnailUrl", "str", 0),
-        ("flavor_asset_url", "flavorAssetUrl", "str", 0),
+        ("thumbnail_url", "thumbnailUrl", Kind.STR, 0),
+        ("flavor_asset_url", "flavorAssetUrl", Kind.STR, 0),
     )
 
     thumbnail_url: str | None = UNSET

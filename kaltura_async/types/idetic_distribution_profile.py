@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,10 +21,10 @@ class IdeticDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaIdeticDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("ftp_path", "ftpPath", "str", 0),
-        ("username", "username", "str", 0),
-        ("password", "password", "str", 0),
-        ("domain", "domain", "str", 0),
+        ("ftp_path", "ftpPath", Kind.STR, 0),
+        ("username", "username", Kind.STR, 0),
+        ("password", "password", Kind.STR, 0),
+        ("domain", "domain", Kind.STR, 0),
     )
 
     ftp_path: str | None = UNSET

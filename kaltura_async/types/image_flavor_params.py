@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .flavor_params import FlavorParams
 
@@ -20,11 +21,11 @@ class ImageFlavorParams(FlavorParams):
     __kaltura_object_type__: ClassVar[str] = "KalturaImageFlavorParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("density_width", "densityWidth", "int", 0),
-        ("density_height", "densityHeight", "int", 0),
-        ("size_width", "sizeWidth", "int", 0),
-        ("size_height", "sizeHeight", "int", 0),
-        ("depth", "depth", "int", 0),
+        ("density_width", "densityWidth", Kind.INT, 0),
+        ("density_height", "densityHeight", Kind.INT, 0),
+        ("size_width", "sizeWidth", Kind.INT, 0),
+        ("size_height", "sizeHeight", Kind.INT, 0),
+        ("depth", "depth", Kind.INT, 0),
     )
 
     density_width: int | None = UNSET

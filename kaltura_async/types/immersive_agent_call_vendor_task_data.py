@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_task_data import VendorTaskData
 
@@ -20,7 +21,7 @@ class ImmersiveAgentCallVendorTaskData(VendorTaskData):
     __kaltura_object_type__: ClassVar[str] = "KalturaImmersiveAgentCallVendorTaskData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("call_id", "callId", "str", 0),
+        ("call_id", "callId", Kind.STR, 0),
     )
 
     call_id: str | None = UNSET

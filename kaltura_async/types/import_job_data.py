@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -23,13 +24,13 @@ class ImportJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaImportJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("src_file_url", "srcFileUrl", "str", 0),
-        ("dest_file_local_path", "destFileLocalPath", "str", 0),
-        ("flavor_asset_id", "flavorAssetId", "str", 0),
-        ("file_size", "fileSize", "int", 0),
-        ("dest_file_shared_path", "destFileSharedPath", "str", 0),
-        ("url_headers", "urlHeaders", "list:KalturaString", 0),
-        ("should_redirect", "shouldRedirect", "bool", 0),
+        ("src_file_url", "srcFileUrl", Kind.STR, 0),
+        ("dest_file_local_path", "destFileLocalPath", Kind.STR, 0),
+        ("flavor_asset_id", "flavorAssetId", Kind.STR, 0),
+        ("file_size", "fileSize", Kind.INT, 0),
+        ("dest_file_shared_path", "destFileSharedPath", Kind.STR, 0),
+        ("url_headers", "urlHeaders", Kind.list_of("KalturaString"), 0),
+        ("should_redirect", "shouldRedirect", Kind.BOOL, 0),
     )
 
     src_file_url: str | None = UNSET

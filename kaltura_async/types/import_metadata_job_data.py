@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,9 +21,9 @@ class ImportMetadataJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaImportMetadataJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("src_file_url", "srcFileUrl", "str", 0),
-        ("dest_file_local_path", "destFileLocalPath", "str", 0),
-        ("metadata_id", "metadataId", "int", 0),
+        ("src_file_url", "srcFileUrl", Kind.STR, 0),
+        ("dest_file_local_path", "destFileLocalPath", Kind.STR, 0),
+        ("metadata_id", "metadataId", Kind.INT, 0),
     )
 
     src_file_url: str | None = UNSET

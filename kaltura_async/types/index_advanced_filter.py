@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_item import SearchItem
 
@@ -20,8 +21,8 @@ class IndexAdvancedFilter(SearchItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaIndexAdvancedFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("index_id_greater_than", "indexIdGreaterThan", "int", 0),
-        ("depth_greater_than_equal", "depthGreaterThanEqual", "int", 0),
+        ("index_id_greater_than", "indexIdGreaterThan", Kind.INT, 0),
+        ("depth_greater_than_equal", "depthGreaterThanEqual", Kind.INT, 0),
     )
 
     index_id_greater_than: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -23,10 +24,10 @@ class IndexJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaIndexJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("filter", "filter", "obj:KalturaFilter", 0),
-        ("last_index_id", "lastIndexId", "int", 0),
-        ("last_index_depth", "lastIndexDepth", "int", 0),
-        ("should_update", "shouldUpdate", "bool", 0),
+        ("filter", "filter", Kind.obj("KalturaFilter"), 0),
+        ("last_index_id", "lastIndexId", Kind.INT, 0),
+        ("last_index_depth", "lastIndexDepth", Kind.INT, 0),
+        ("should_update", "shouldUpdate", Kind.BOOL, 0),
     )
 
     filter: Filter | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,9 +21,9 @@ class IndexTagsByPrivacyContextJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaIndexTagsByPrivacyContextJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("changed_category_id", "changedCategoryId", "int", 0),
-        ("deleted_privacy_contexts", "deletedPrivacyContexts", "str", 0),
-        ("added_privacy_contexts", "addedPrivacyContexts", "str", 0),
+        ("changed_category_id", "changedCategoryId", Kind.INT, 0),
+        ("deleted_privacy_contexts", "deletedPrivacyContexts", Kind.STR, 0),
+        ("added_privacy_contexts", "addedPrivacyContexts", Kind.STR, 0),
     )
 
     changed_category_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .value import Value
 
@@ -20,7 +21,7 @@ class IntegerValue(Value):
     __kaltura_object_type__: ClassVar[str] = "KalturaIntegerValue"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("value", "value", "int", 0),
+        ("value", "value", Kind.INT, 0),
     )
 
     value: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .job_data import JobData
 
@@ -26,11 +27,11 @@ class IntegrationJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaIntegrationJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("callback_notification_url", "callbackNotificationUrl", "str", READ_ONLY),
-        ("provider_type", "providerType", "enum:KalturaIntegrationProviderType", 0),
-        ("provider_data", "providerData", "obj:KalturaIntegrationJobProviderData", 0),
-        ("trigger_type", "triggerType", "enum:KalturaIntegrationTriggerType", 0),
-        ("trigger_data", "triggerData", "obj:KalturaIntegrationJobTriggerData", 0),
+        ("callback_notification_url", "callbackNotificationUrl", Kind.STR, READ_ONLY),
+        ("provider_type", "providerType", Kind.enum("KalturaIntegrationProviderType"), 0),
+        ("provider_data", "providerData", Kind.obj("KalturaIntegrationJobProviderData"), 0),
+        ("trigger_type", "triggerType", Kind.enum("KalturaIntegrationTriggerType"), 0),
+        ("trigger_data", "triggerData", Kind.obj("KalturaIntegrationJobTriggerData"), 0),
     )
 
     callback_notification_url: str | None = UNSET

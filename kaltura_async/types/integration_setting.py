@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,19 +25,19 @@ class IntegrationSetting(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaIntegrationSetting"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaVendorIntegrationStatus", READ_ONLY),
-        ("default_user_id", "defaultUserId", "str", 0),
-        ("account_id", "accountId", "str", READ_ONLY),
-        ("create_user_if_not_exist", "createUserIfNotExist", "enum:KalturaNullableBoolean", 0),
-        ("conversion_profile_id", "conversionProfileId", "int", 0),
-        ("handle_participants_mode", "handleParticipantsMode", "enum:KalturaHandleParticipantsMode", 0),
-        ("deletion_policy", "deletionPolicy", "enum:KalturaNullableBoolean", 0),
-        ("created_at", "createdAt", "str", READ_ONLY),
-        ("updated_at", "updatedAt", "str", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("enable_meeting_upload", "enableMeetingUpload", "enum:KalturaNullableBoolean", 0),
-        ("enable_meeting_chat", "enableMeetingChat", "enum:KalturaNullableBoolean", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaVendorIntegrationStatus"), READ_ONLY),
+        ("default_user_id", "defaultUserId", Kind.STR, 0),
+        ("account_id", "accountId", Kind.STR, READ_ONLY),
+        ("create_user_if_not_exist", "createUserIfNotExist", Kind.enum("KalturaNullableBoolean"), 0),
+        ("conversion_profile_id", "conversionProfileId", Kind.INT, 0),
+        ("handle_participants_mode", "handleParticipantsMode", Kind.enum("KalturaHandleParticipantsMode"), 0),
+        ("deletion_policy", "deletionPolicy", Kind.enum("KalturaNullableBoolean"), 0),
+        ("created_at", "createdAt", Kind.STR, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.STR, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("enable_meeting_upload", "enableMeetingUpload", Kind.enum("KalturaNullableBoolean"), 0),
+        ("enable_meeting_chat", "enableMeetingChat", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     id: int | None = UNSET

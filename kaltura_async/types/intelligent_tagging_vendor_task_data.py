@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .vendor_task_data import VendorTaskData
 
@@ -20,7 +21,7 @@ class IntelligentTaggingVendorTaskData(VendorTaskData):
     __kaltura_object_type__: ClassVar[str] = "KalturaIntelligentTaggingVendorTaskData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("asset_id", "assetId", "str", INSERT_ONLY),
+        ("asset_id", "assetId", Kind.STR, INSERT_ONLY),
     )
 
     asset_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["InteractivityDataFieldsFilter"]
@@ -19,7 +20,7 @@ class InteractivityDataFieldsFilter(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaInteractivityDataFieldsFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("fields", "fields", "str", 0),
+        ("fields", "fields", Kind.STR, 0),
     )
 
     fields: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,9 +25,9 @@ class InteractivityDataFilter(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaInteractivityDataFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("root_filter", "rootFilter", "obj:KalturaInteractivityRootFilter", 0),
-        ("node_filter", "nodeFilter", "obj:KalturaInteractivityNodeFilter", 0),
-        ("interaction_filter", "interactionFilter", "obj:KalturaInteractivityInteractionFilter", 0),
+        ("root_filter", "rootFilter", Kind.obj("KalturaInteractivityRootFilter"), 0),
+        ("node_filter", "nodeFilter", Kind.obj("KalturaInteractivityNodeFilter"), 0),
+        ("interaction_filter", "interactionFilter", Kind.obj("KalturaInteractivityInteractionFilter"), 0),
     )
 
     root_filter: InteractivityRootFilter | None = UNSET

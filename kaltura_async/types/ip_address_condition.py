@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .match_condition import MatchCondition
 
@@ -20,8 +21,8 @@ class IpAddressCondition(MatchCondition):
     __kaltura_object_type__: ClassVar[str] = "KalturaIpAddressCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("accept_internal_ips", "acceptInternalIps", "bool", 0),
-        ("http_header", "httpHeader", "str", 0),
+        ("accept_internal_ips", "acceptInternalIps", Kind.BOOL, 0),
+        ("http_header", "httpHeader", Kind.STR, 0),
     )
 
     accept_internal_ips: bool | None = UNSET

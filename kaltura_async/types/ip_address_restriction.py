@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_restriction import BaseRestriction
 
@@ -23,8 +24,8 @@ class IpAddressRestriction(BaseRestriction):
     __kaltura_object_type__: ClassVar[str] = "KalturaIpAddressRestriction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("ip_address_restriction_type", "ipAddressRestrictionType", "enum:KalturaIpAddressRestrictionType", 0),
-        ("ip_address_list", "ipAddressList", "str", 0),
+        ("ip_address_restriction_type", "ipAddressRestrictionType", Kind.enum("KalturaIpAddressRestrictionType"), 0),
+        ("ip_address_list", "ipAddressList", Kind.STR, 0),
     )
 
     ip_address_restriction_type: IpAddressRestrictionType | None = UNSET

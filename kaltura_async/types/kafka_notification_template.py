@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .event_notification_template import EventNotificationTemplate
 
@@ -23,12 +24,12 @@ class KafkaNotificationTemplate(EventNotificationTemplate):
     __kaltura_object_type__: ClassVar[str] = "KalturaKafkaNotificationTemplate"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("topic_name", "topicName", "str", 0),
-        ("partition_key", "partitionKey", "str", 0),
-        ("message_format", "messageFormat", "enum:KalturaKafkaNotificationFormat", 0),
-        ("api_object_type", "apiObjectType", "str", 0),
-        ("response_profile_system_name", "responseProfileSystemName", "str", 0),
-        ("requires_permissions", "requiresPermissions", "str", 0),
+        ("topic_name", "topicName", Kind.STR, 0),
+        ("partition_key", "partitionKey", Kind.STR, 0),
+        ("message_format", "messageFormat", Kind.enum("KalturaKafkaNotificationFormat"), 0),
+        ("api_object_type", "apiObjectType", Kind.STR, 0),
+        ("response_profile_system_name", "responseProfileSystemName", Kind.STR, 0),
+        ("requires_permissions", "requiresPermissions", Kind.STR, 0),
     )
 
     topic_name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class KeyManagementPolicy(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaKeyManagementPolicy"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("key_management_policy", "keyManagementPolicy", "enum:KalturaDrmKeyManagementPolicy", 0),
+        ("key_management_policy", "keyManagementPolicy", Kind.enum("KalturaDrmKeyManagementPolicy"), 0),
     )
 
     key_management_policy: DrmKeyManagementPolicy | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["KeyValue"]
@@ -19,8 +20,8 @@ class KeyValue(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaKeyValue"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("key", "key", "str", 0),
-        ("value", "value", "str", 0),
+        ("key", "key", Kind.STR, 0),
+        ("value", "value", Kind.STR, 0),
     )
 
     key: str | None = UNSET

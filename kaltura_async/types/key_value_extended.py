@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .key_value import KeyValue
 
@@ -23,7 +24,7 @@ class KeyValueExtended(KeyValue):
     __kaltura_object_type__: ClassVar[str] = "KalturaKeyValueExtended"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("predefined_format", "predefinedFormat", "enum:KalturaNullableBoolean", 0),
+        ("predefined_format", "predefinedFormat", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     predefined_format: NullableBoolean | None = UNSET

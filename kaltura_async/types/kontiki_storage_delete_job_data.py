@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .storage_delete_job_data import StorageDeleteJobData
 
@@ -20,8 +21,8 @@ class KontikiStorageDeleteJobData(StorageDeleteJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaKontikiStorageDeleteJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("content_moid", "contentMoid", "str", 0),
-        ("service_token", "serviceToken", "str", 0),
+        ("content_moid", "contentMoid", Kind.STR, 0),
+        ("service_token", "serviceToken", Kind.STR, 0),
     )
 
     content_moid: str | None = UNSET

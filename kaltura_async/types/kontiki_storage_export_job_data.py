@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .storage_export_job_data import StorageExportJobData
 
@@ -20,9 +21,9 @@ class KontikiStorageExportJobData(StorageExportJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaKontikiStorageExportJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_asset_id", "flavorAssetId", "str", 0),
-        ("content_moid", "contentMoid", "str", 0),
-        ("service_token", "serviceToken", "str", 0),
+        ("flavor_asset_id", "flavorAssetId", Kind.STR, 0),
+        ("content_moid", "contentMoid", Kind.STR, 0),
+        ("service_token", "serviceToken", Kind.STR, 0),
     )
 
     flavor_asset_id: str | None = UNSET

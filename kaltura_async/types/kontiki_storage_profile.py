@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .storage_profile import StorageProfile
 
@@ -20,7 +21,7 @@ class KontikiStorageProfile(StorageProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaKontikiStorageProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("service_token", "serviceToken", "str", 0),
+        ("service_token", "serviceToken", Kind.STR, 0),
     )
 
     service_token: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["Like"]
@@ -19,9 +20,9 @@ class Like(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLike"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_id", "entryId", "str", 0),
-        ("user_id", "userId", "str", 0),
-        ("created_at", "createdAt", "int", 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("user_id", "userId", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, 0),
     )
 
     entry_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_restriction import BaseRestriction
 
@@ -23,8 +24,8 @@ class LimitFlavorsRestriction(BaseRestriction):
     __kaltura_object_type__: ClassVar[str] = "KalturaLimitFlavorsRestriction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("limit_flavors_restriction_type", "limitFlavorsRestrictionType", "enum:KalturaLimitFlavorsRestrictionType", 0),
-        ("flavor_params_ids", "flavorParamsIds", "str", 0),
+        ("limit_flavors_restriction_type", "limitFlavorsRestrictionType", Kind.enum("KalturaLimitFlavorsRestrictionType"), 0),
+        ("flavor_params_ids", "flavorParamsIds", Kind.STR, 0),
     )
 
     limit_flavors_restriction_type: LimitFlavorsRestrictionType | None = UNSET

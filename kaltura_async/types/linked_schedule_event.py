@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["LinkedScheduleEvent"]
@@ -19,8 +20,8 @@ class LinkedScheduleEvent(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLinkedScheduleEvent"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("offset", "offset", "int", 0),
-        ("event_id", "eventId", "int", 0),
+        ("offset", "offset", Kind.INT, 0),
+        ("event_id", "eventId", Kind.INT, 0),
     )
 
     offset: int | None = UNSET

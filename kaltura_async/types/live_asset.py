@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .flavor_asset import FlavorAsset
 
@@ -20,8 +21,8 @@ class LiveAsset(FlavorAsset):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveAsset"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("multicast_ip", "multicastIP", "str", 0),
-        ("multicast_port", "multicastPort", "int", 0),
+        ("multicast_ip", "multicastIP", Kind.STR, 0),
+        ("multicast_port", "multicastPort", Kind.INT, 0),
     )
 
     multicast_ip: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .live_feature import LiveFeature
 
@@ -20,13 +21,13 @@ class LiveCaptionFeature(LiveFeature):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveCaptionFeature"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("media_url", "mediaUrl", "str", 0),
-        ("media_key", "mediaKey", "str", 0),
-        ("caption_url", "captionUrl", "str", 0),
-        ("caption_token", "captionToken", "str", 0),
-        ("input_delay", "inputDelay", "int", 0),
-        ("caption_format", "captionFormat", "str", 0),
-        ("language", "language", "str", 0),
+        ("media_url", "mediaUrl", Kind.STR, 0),
+        ("media_key", "mediaKey", Kind.STR, 0),
+        ("caption_url", "captionUrl", Kind.STR, 0),
+        ("caption_token", "captionToken", Kind.STR, 0),
+        ("input_delay", "inputDelay", Kind.INT, 0),
+        ("caption_format", "captionFormat", Kind.STR, 0),
+        ("language", "language", Kind.STR, 0),
     )
 
     media_url: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .live_entry import LiveEntry
 
@@ -23,8 +24,8 @@ class LiveChannel(LiveEntry):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveChannel"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("playlist_id", "playlistId", "str", 0),
-        ("repeat", "repeat", "enum:KalturaNullableBoolean", 0),
+        ("playlist_id", "playlistId", Kind.STR, 0),
+        ("repeat", "repeat", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     playlist_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_comparable_attribute_condition import SearchComparableAttributeCondition
 
@@ -23,7 +24,7 @@ class LiveChannelCompareAttributeCondition(SearchComparableAttributeCondition):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveChannelCompareAttributeCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("attribute", "attribute", "enum:KalturaLiveChannelCompareAttribute", 0),
+        ("attribute", "attribute", Kind.enum("KalturaLiveChannelCompareAttribute"), 0),
     )
 
     attribute: LiveChannelCompareAttribute | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,21 +25,21 @@ class LiveChannelSegment(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveChannelSegment"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("description", "description", "str", 0),
-        ("tags", "tags", "str", 0),
-        ("type", "type", "enum:KalturaLiveChannelSegmentType", 0),
-        ("status", "status", "enum:KalturaLiveChannelSegmentStatus", READ_ONLY),
-        ("channel_id", "channelId", "str", 0),
-        ("entry_id", "entryId", "str", 0),
-        ("trigger_type", "triggerType", "enum:KalturaLiveChannelSegmentTriggerType", 0),
-        ("trigger_segment_id", "triggerSegmentId", "int", 0),
-        ("start_time", "startTime", "float", 0),
-        ("duration", "duration", "float", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("type", "type", Kind.enum("KalturaLiveChannelSegmentType"), 0),
+        ("status", "status", Kind.enum("KalturaLiveChannelSegmentStatus"), READ_ONLY),
+        ("channel_id", "channelId", Kind.STR, 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("trigger_type", "triggerType", Kind.enum("KalturaLiveChannelSegmentTriggerType"), 0),
+        ("trigger_segment_id", "triggerSegmentId", Kind.INT, 0),
+        ("start_time", "startTime", Kind.FLOAT, 0),
+        ("duration", "duration", Kind.FLOAT, 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -23,16 +24,16 @@ class LiveChannelSegmentBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveChannelSegmentBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("status_equal", "statusEqual", "enum:KalturaLiveChannelSegmentStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("channel_id_equal", "channelIdEqual", "str", 0),
-        ("channel_id_in", "channelIdIn", "str", 0),
-        ("start_time_greater_than_or_equal", "startTimeGreaterThanOrEqual", "float", 0),
-        ("start_time_less_than_or_equal", "startTimeLessThanOrEqual", "float", 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaLiveChannelSegmentStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("channel_id_equal", "channelIdEqual", Kind.STR, 0),
+        ("channel_id_in", "channelIdIn", Kind.STR, 0),
+        ("start_time_greater_than_or_equal", "startTimeGreaterThanOrEqual", Kind.FLOAT, 0),
+        ("start_time_less_than_or_equal", "startTimeLessThanOrEqual", Kind.FLOAT, 0),
     )
 
     created_at_greater_than_or_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .media_entry import MediaEntry
 
@@ -32,26 +33,26 @@ class LiveEntry(MediaEntry):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveEntry"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("offline_message", "offlineMessage", "str", 0),
-        ("record_status", "recordStatus", "enum:KalturaRecordStatus", 0),
-        ("dvr_status", "dvrStatus", "enum:KalturaDVRStatus", 0),
-        ("dvr_window", "dvrWindow", "int", 0),
-        ("last_elapsed_recording_time", "lastElapsedRecordingTime", "int", 0),
-        ("live_stream_configurations", "liveStreamConfigurations", "list:KalturaLiveStreamConfiguration", 0),
-        ("recorded_entry_id", "recordedEntryId", "str", 0),
-        ("push_publish_enabled", "pushPublishEnabled", "enum:KalturaLivePublishStatus", 0),
-        ("publish_configurations", "publishConfigurations", "list:KalturaLiveStreamPushPublishConfiguration", 0),
-        ("first_broadcast", "firstBroadcast", "int", READ_ONLY),
-        ("last_broadcast", "lastBroadcast", "int", READ_ONLY),
-        ("current_broadcast_start_time", "currentBroadcastStartTime", "float", 0),
-        ("recording_options", "recordingOptions", "obj:KalturaLiveEntryRecordingOptions", 0),
-        ("live_status", "liveStatus", "enum:KalturaEntryServerNodeStatus", READ_ONLY),
-        ("segment_duration", "segmentDuration", "int", 0),
-        ("explicit_live", "explicitLive", "enum:KalturaNullableBoolean", 0),
-        ("view_mode", "viewMode", "enum:KalturaViewMode", 0),
-        ("recording_status", "recordingStatus", "enum:KalturaRecordingStatus", 0),
-        ("last_broadcast_end_time", "lastBroadcastEndTime", "int", READ_ONLY),
-        ("broadcast_time", "broadcastTime", "int", 0),
+        ("offline_message", "offlineMessage", Kind.STR, 0),
+        ("record_status", "recordStatus", Kind.enum("KalturaRecordStatus"), 0),
+        ("dvr_status", "dvrStatus", Kind.enum("KalturaDVRStatus"), 0),
+        ("dvr_window", "dvrWindow", Kind.INT, 0),
+        ("last_elapsed_recording_time", "lastElapsedRecordingTime", Kind.INT, 0),
+        ("live_stream_configurations", "liveStreamConfigurations", Kind.list_of("KalturaLiveStreamConfiguration"), 0),
+        ("recorded_entry_id", "recordedEntryId", Kind.STR, 0),
+        ("push_publish_enabled", "pushPublishEnabled", Kind.enum("KalturaLivePublishStatus"), 0),
+        ("publish_configurations", "publishConfigurations", Kind.list_of("KalturaLiveStreamPushPublishConfiguration"), 0),
+        ("first_broadcast", "firstBroadcast", Kind.INT, READ_ONLY),
+        ("last_broadcast", "lastBroadcast", Kind.INT, READ_ONLY),
+        ("current_broadcast_start_time", "currentBroadcastStartTime", Kind.FLOAT, 0),
+        ("recording_options", "recordingOptions", Kind.obj("KalturaLiveEntryRecordingOptions"), 0),
+        ("live_status", "liveStatus", Kind.enum("KalturaEntryServerNodeStatus"), READ_ONLY),
+        ("segment_duration", "segmentDuration", Kind.INT, 0),
+        ("explicit_live", "explicitLive", Kind.enum("KalturaNullableBoolean"), 0),
+        ("view_mode", "viewMode", Kind.enum("KalturaViewMode"), 0),
+        ("recording_status", "recordingStatus", Kind.enum("KalturaRecordingStatus"), 0),
+        ("last_broadcast_end_time", "lastBroadcastEndTime", Kind.INT, READ_ONLY),
+        ("broadcast_time", "broadcastTime", Kind.INT, 0),
     )
 
     offline_message: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,8 +21,8 @@ class LiveEntryArchiveJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveEntryArchiveJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("live_entry_id", "liveEntryId", "str", 0),
-        ("vod_entry_id", "vodEntryId", "str", 0),
+        ("live_entry_id", "liveEntryId", Kind.STR, 0),
+        ("vod_entry_id", "vodEntryId", Kind.STR, 0),
     )
 
     live_entry_id: str | None = UNSET

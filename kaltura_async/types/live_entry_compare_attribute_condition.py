@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_comparable_attribute_condition import SearchComparableAttributeCondition
 
@@ -23,7 +24,7 @@ class LiveEntryCompareAttributeCondition(SearchComparableAttributeCondition):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveEntryCompareAttributeCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("attribute", "attribute", "enum:KalturaLiveEntryCompareAttribute", 0),
+        ("attribute", "attribute", Kind.enum("KalturaLiveEntryCompareAttribute"), 0),
     )
 
     attribute: LiveEntryCompareAttribute | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .live_entry_base_filter import LiveEntryBaseFilter
 
@@ -23,9 +24,9 @@ class LiveEntryFilter(LiveEntryBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveEntryFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("is_live", "isLive", "enum:KalturaNullableBoolean", 0),
-        ("is_recorded_entry_id_empty", "isRecordedEntryIdEmpty", "enum:KalturaNullableBoolean", 0),
-        ("has_media_server_hostname", "hasMediaServerHostname", "str", 0),
+        ("is_live", "isLive", Kind.enum("KalturaNullableBoolean"), 0),
+        ("is_recorded_entry_id_empty", "isRecordedEntryIdEmpty", Kind.enum("KalturaNullableBoolean"), 0),
+        ("has_media_server_hostname", "hasMediaServerHostname", Kind.STR, 0),
     )
 
     is_live: NullableBoolean | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,13 +23,13 @@ class LiveEntryRecordingOptions(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveEntryRecordingOptions"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("should_copy_entitlement", "shouldCopyEntitlement", "enum:KalturaNullableBoolean", 0),
-        ("should_copy_scheduling", "shouldCopyScheduling", "enum:KalturaNullableBoolean", 0),
-        ("should_copy_thumbnail", "shouldCopyThumbnail", "enum:KalturaNullableBoolean", 0),
-        ("should_make_hidden", "shouldMakeHidden", "enum:KalturaNullableBoolean", 0),
-        ("should_auto_archive", "shouldAutoArchive", "enum:KalturaNullableBoolean", 0),
-        ("non_deleted_cue_points_tags", "nonDeletedCuePointsTags", "str", 0),
-        ("archive_vod_suffix_timezone", "archiveVodSuffixTimezone", "str", 0),
+        ("should_copy_entitlement", "shouldCopyEntitlement", Kind.enum("KalturaNullableBoolean"), 0),
+        ("should_copy_scheduling", "shouldCopyScheduling", Kind.enum("KalturaNullableBoolean"), 0),
+        ("should_copy_thumbnail", "shouldCopyThumbnail", Kind.enum("KalturaNullableBoolean"), 0),
+        ("should_make_hidden", "shouldMakeHidden", Kind.enum("KalturaNullableBoolean"), 0),
+        ("should_auto_archive", "shouldAutoArchive", Kind.enum("KalturaNullableBoolean"), 0),
+        ("non_deleted_cue_points_tags", "nonDeletedCuePointsTags", Kind.STR, 0),
+        ("archive_vod_suffix_timezone", "archiveVodSuffixTimezone", Kind.STR, 0),
     )
 
     should_copy_entitlement: NullableBoolean | None = UNSET

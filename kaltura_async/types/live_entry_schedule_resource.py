@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .schedule_resource import ScheduleResource
 
@@ -20,7 +21,7 @@ class LiveEntryScheduleResource(ScheduleResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveEntryScheduleResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_id", "entryId", "str", 0),
+        ("entry_id", "entryId", Kind.STR, 0),
     )
 
     entry_id: str | None = UNSET

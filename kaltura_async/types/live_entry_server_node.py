@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .entry_server_node import EntryServerNode
 
@@ -25,12 +26,12 @@ class LiveEntryServerNode(EntryServerNode):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveEntryServerNode"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("streams", "streams", "list:KalturaLiveStreamParams", 0),
-        ("recording_info", "recordingInfo", "list:KalturaLiveEntryServerNodeRecordingInfo", 0),
-        ("is_playable_user", "isPlayableUser", "bool", 0),
-        ("view_mode", "viewMode", "enum:KalturaViewMode", 0),
-        ("features_updated_at", "featuresUpdatedAt", "int", 0),
-        ("view_mode_updated_at", "viewModeUpdatedAt", "int", 0),
+        ("streams", "streams", Kind.list_of("KalturaLiveStreamParams"), 0),
+        ("recording_info", "recordingInfo", Kind.list_of("KalturaLiveEntryServerNodeRecordingInfo"), 0),
+        ("is_playable_user", "isPlayableUser", Kind.BOOL, 0),
+        ("view_mode", "viewMode", Kind.enum("KalturaViewMode"), 0),
+        ("features_updated_at", "featuresUpdatedAt", Kind.INT, 0),
+        ("view_mode_updated_at", "viewModeUpdatedAt", Kind.INT, 0),
     )
 
     streams: list[LiveStreamParams] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,9 +23,9 @@ class LiveEntryServerNodeRecordingInfo(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveEntryServerNodeRecordingInfo"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("recorded_entry_id", "recordedEntryId", "str", 0),
-        ("duration", "duration", "int", 0),
-        ("recording_status", "recordingStatus", "enum:KalturaEntryServerNodeRecordingStatus", 0),
+        ("recorded_entry_id", "recordedEntryId", Kind.STR, 0),
+        ("duration", "duration", Kind.INT, 0),
+        ("recording_status", "recordingStatus", Kind.enum("KalturaEntryServerNodeRecordingStatus"), 0),
     )
 
     recorded_entry_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["LiveFeature"]
@@ -19,9 +20,9 @@ class LiveFeature(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveFeature"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("system_name", "systemName", "str", 0),
-        ("pre_start_time", "preStartTime", "int", 0),
-        ("post_end_time", "postEndTime", "int", 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("pre_start_time", "preStartTime", Kind.INT, 0),
+        ("post_end_time", "postEndTime", Kind.INT, 0),
     )
 
     system_name: str | None = UNSET

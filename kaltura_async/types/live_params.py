@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .flavor_params import FlavorParams
 
@@ -20,7 +21,7 @@ class LiveParams(FlavorParams):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("stream_suffix", "streamSuffix", "str", 0),
+        ("stream_suffix", "streamSuffix", Kind.STR, 0),
     )
 
     stream_suffix: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_live_schedule_event import BaseLiveScheduleEvent
 
@@ -20,7 +21,7 @@ class LiveRedirectScheduleEvent(BaseLiveScheduleEvent):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveRedirectScheduleEvent"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("redirect_entry_id", "redirectEntryId", "str", 0),
+        ("redirect_entry_id", "redirectEntryId", Kind.STR, 0),
     )
 
     redirect_entry_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,11 +21,11 @@ class LiveReportExportJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveReportExportJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("time_reference", "timeReference", "int", 0),
-        ("time_zone_offset", "timeZoneOffset", "int", 0),
-        ("entry_ids", "entryIds", "str", 0),
-        ("output_path", "outputPath", "str", 0),
-        ("recipient_email", "recipientEmail", "str", 0),
+        ("time_reference", "timeReference", Kind.INT, 0),
+        ("time_zone_offset", "timeZoneOffset", Kind.INT, 0),
+        ("entry_ids", "entryIds", Kind.STR, 0),
+        ("output_path", "outputPath", Kind.STR, 0),
+        ("recipient_email", "recipientEmail", Kind.STR, 0),
     )
 
     time_reference: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["LiveReportExportParams"]
@@ -19,10 +20,10 @@ class LiveReportExportParams(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveReportExportParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_ids", "entryIds", "str", 0),
-        ("recpient_email", "recpientEmail", "str", 0),
-        ("time_zone_offset", "timeZoneOffset", "int", 0),
-        ("application_url_template", "applicationUrlTemplate", "str", 0),
+        ("entry_ids", "entryIds", Kind.STR, 0),
+        ("recpient_email", "recpientEmail", Kind.STR, 0),
+        ("time_zone_offset", "timeZoneOffset", Kind.INT, 0),
+        ("application_url_template", "applicationUrlTemplate", Kind.STR, 0),
     )
 
     entry_ids: str | None = UNSET

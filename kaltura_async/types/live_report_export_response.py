@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["LiveReportExportResponse"]
@@ -19,8 +20,8 @@ class LiveReportExportResponse(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveReportExportResponse"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("reference_job_id", "referenceJobId", "int", 0),
-        ("report_email", "reportEmail", "str", 0),
+        ("reference_job_id", "referenceJobId", Kind.INT, 0),
+        ("report_email", "reportEmail", Kind.STR, 0),
     )
 
     reference_job_id: int | None = UNSET

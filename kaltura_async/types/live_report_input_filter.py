@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,11 +24,11 @@ class LiveReportInputFilter(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveReportInputFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_ids", "entryIds", "str", 0),
-        ("from_time", "fromTime", "int", 0),
-        ("to_time", "toTime", "int", 0),
-        ("live", "live", "enum:KalturaNullableBoolean", 0),
-        ("order_by", "orderBy", "enum:KalturaLiveReportOrderBy", 0),
+        ("entry_ids", "entryIds", Kind.STR, 0),
+        ("from_time", "fromTime", Kind.INT, 0),
+        ("to_time", "toTime", Kind.INT, 0),
+        ("live", "live", Kind.enum("KalturaNullableBoolean"), 0),
+        ("order_by", "orderBy", Kind.enum("KalturaLiveReportOrderBy"), 0),
     )
 
     entry_ids: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .live_feature import LiveFeature
 
@@ -20,10 +21,10 @@ class LiveRestreamFeature(LiveFeature):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveRestreamFeature"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("primary_url", "primaryUrl", "str", 0),
-        ("secondary_url", "secondaryUrl", "str", 0),
-        ("playback_url", "playbackUrl", "str", 0),
-        ("stream_key", "streamKey", "str", 0),
+        ("primary_url", "primaryUrl", Kind.STR, 0),
+        ("secondary_url", "secondaryUrl", Kind.STR, 0),
+        ("playback_url", "playbackUrl", Kind.STR, 0),
+        ("stream_key", "streamKey", Kind.STR, 0),
     )
 
     primary_url: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["LiveStats"]
@@ -19,14 +20,14 @@ class LiveStats(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveStats"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("audience", "audience", "int", 0),
-        ("dvr_audience", "dvrAudience", "int", 0),
-        ("avg_bitrate", "avgBitrate", "float", 0),
-        ("buffer_time", "bufferTime", "int", 0),
-        ("plays", "plays", "int", 0),
-        ("seconds_viewed", "secondsViewed", "int", 0),
-        ("start_event", "startEvent", "int", 0),
-        ("timestamp", "timestamp", "int", 0),
+        ("audience", "audience", Kind.INT, 0),
+        ("dvr_audience", "dvrAudience", Kind.INT, 0),
+        ("avg_bitrate", "avgBitrate", Kind.FLOAT, 0),
+        ("buffer_time", "bufferTime", Kind.INT, 0),
+        ("plays", "plays", Kind.INT, 0),
+        ("seconds_viewed", "secondsViewed", Kind.INT, 0),
+        ("start_event", "startEvent", Kind.INT, 0),
+        ("timestamp", "timestamp", Kind.INT, 0),
     )
 
     audience: int | None = UNSET

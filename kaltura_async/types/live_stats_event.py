@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
@@ -23,17 +24,17 @@ class LiveStatsEvent(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveStatsEvent"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("partner_id", "partnerId", "int", 0),
-        ("entry_id", "entryId", "str", 0),
-        ("event_type", "eventType", "enum:KalturaLiveStatsEventType", 0),
-        ("session_id", "sessionId", "str", 0),
-        ("event_index", "eventIndex", "int", 0),
-        ("buffer_time", "bufferTime", "int", 0),
-        ("bitrate", "bitrate", "int", 0),
-        ("referrer", "referrer", "str", 0),
-        ("is_live", "isLive", "bool", 0),
-        ("start_time", "startTime", "str", 0),
-        ("delivery_type", "deliveryType", "enum:KalturaPlaybackProtocol", 0),
+        ("partner_id", "partnerId", Kind.INT, 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("event_type", "eventType", Kind.enum("KalturaLiveStatsEventType"), 0),
+        ("session_id", "sessionId", Kind.STR, 0),
+        ("event_index", "eventIndex", Kind.INT, 0),
+        ("buffer_time", "bufferTime", Kind.INT, 0),
+        ("bitrate", "bitrate", Kind.INT, 0),
+        ("referrer", "referrer", Kind.STR, 0),
+        ("is_live", "isLive", Kind.BOOL, 0),
+        ("start_time", "startTime", Kind.STR, 0),
+        ("delivery_type", "deliveryType", Kind.enum("KalturaPlaybackProtocol"), 0),
     )
 
     partner_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_comparable_attribute_condition import SearchComparableAttributeCondition
 
@@ -23,7 +24,7 @@ class LiveStreamAdminEntryCompareAttributeCondition(SearchComparableAttributeCon
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveStreamAdminEntryCompareAttributeCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("attribute", "attribute", "enum:KalturaLiveStreamAdminEntryCompareAttribute", 0),
+        ("attribute", "attribute", Kind.enum("KalturaLiveStreamAdminEntryCompareAttribute"), 0),
     )
 
     attribute: LiveStreamAdminEntryCompareAttribute | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_match_attribute_condition import SearchMatchAttributeCondition
 
@@ -23,7 +24,7 @@ class LiveStreamAdminEntryMatchAttributeCondition(SearchMatchAttributeCondition)
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveStreamAdminEntryMatchAttributeCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("attribute", "attribute", "enum:KalturaLiveStreamAdminEntryMatchAttribute", 0),
+        ("attribute", "attribute", Kind.enum("KalturaLiveStreamAdminEntryMatchAttribute"), 0),
     )
 
     attribute: LiveStreamAdminEntryMatchAttribute | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["LiveStreamBitrate"]
@@ -19,10 +20,10 @@ class LiveStreamBitrate(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveStreamBitrate"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("bitrate", "bitrate", "int", 0),
-        ("width", "width", "int", 0),
-        ("height", "height", "int", 0),
-        ("tags", "tags", "str", 0),
+        ("bitrate", "bitrate", Kind.INT, 0),
+        ("width", "width", Kind.INT, 0),
+        ("height", "height", Kind.INT, 0),
+        ("tags", "tags", Kind.STR, 0),
     )
 
     bitrate: int | None = UNSET

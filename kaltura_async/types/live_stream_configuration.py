@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,11 +23,11 @@ class LiveStreamConfiguration(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveStreamConfiguration"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("protocol", "protocol", "enum:KalturaPlaybackProtocol", 0),
-        ("url", "url", "str", 0),
-        ("publish_url", "publishUrl", "str", 0),
-        ("backup_url", "backupUrl", "str", 0),
-        ("stream_name", "streamName", "str", 0),
+        ("protocol", "protocol", Kind.enum("KalturaPlaybackProtocol"), 0),
+        ("url", "url", Kind.STR, 0),
+        ("publish_url", "publishUrl", Kind.STR, 0),
+        ("backup_url", "backupUrl", Kind.STR, 0),
+        ("stream_name", "streamName", Kind.STR, 0),
     )
 
     protocol: PlaybackProtocol | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,11 +25,11 @@ class LiveStreamDetails(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveStreamDetails"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("primary_stream_status", "primaryStreamStatus", "enum:KalturaEntryServerNodeStatus", 0),
-        ("secondary_stream_status", "secondaryStreamStatus", "enum:KalturaEntryServerNodeStatus", 0),
-        ("view_mode", "viewMode", "enum:KalturaViewMode", 0),
-        ("was_broadcast", "wasBroadcast", "bool", 0),
-        ("broadcast_status", "broadcastStatus", "enum:KalturaLiveStreamBroadcastStatus", 0),
+        ("primary_stream_status", "primaryStreamStatus", Kind.enum("KalturaEntryServerNodeStatus"), 0),
+        ("secondary_stream_status", "secondaryStreamStatus", Kind.enum("KalturaEntryServerNodeStatus"), 0),
+        ("view_mode", "viewMode", Kind.enum("KalturaViewMode"), 0),
+        ("was_broadcast", "wasBroadcast", Kind.BOOL, 0),
+        ("broadcast_status", "broadcastStatus", Kind.enum("KalturaLiveStreamBroadcastStatus"), 0),
     )
 
     primary_stream_status: EntryServerNodeStatus | None = UNSET

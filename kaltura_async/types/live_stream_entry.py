@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .live_entry import LiveEntry
 
@@ -24,32 +25,32 @@ class LiveStreamEntry(LiveEntry):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveStreamEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("stream_remote_id", "streamRemoteId", "str", READ_ONLY),
-        ("stream_remote_backup_id", "streamRemoteBackupId", "str", READ_ONLY),
-        ("bitrates", "bitrates", "list:KalturaLiveStreamBitrate", 0),
-        ("primary_broadcasting_url", "primaryBroadcastingUrl", "str", 0),
-        ("secondary_broadcasting_url", "secondaryBroadcastingUrl", "str", 0),
-        ("primary_secured_broadcasting_url", "primarySecuredBroadcastingUrl", "str", 0),
-        ("secondary_secured_broadcasting_url", "secondarySecuredBroadcastingUrl", "str", 0),
-        ("primary_rtsp_broadcasting_url", "primaryRtspBroadcastingUrl", "str", 0),
-        ("secondary_rtsp_broadcasting_url", "secondaryRtspBroadcastingUrl", "str", 0),
-        ("primary_srt_broadcasting_url", "primarySrtBroadcastingUrl", "str", 0),
-        ("primary_srt_stream_id", "primarySrtStreamId", "str", 0),
-        ("secondary_srt_broadcasting_url", "secondarySrtBroadcastingUrl", "str", 0),
-        ("secondary_srt_stream_id", "secondarySrtStreamId", "str", 0),
-        ("stream_name", "streamName", "str", 0),
-        ("stream_url", "streamUrl", "str", 0),
-        ("hls_stream_url", "hlsStreamUrl", "str", 0),
-        ("ready_for_deletion", "readyForDeletion", "bool", READ_ONLY),
-        ("url_manager", "urlManager", "str", 0),
-        ("encoding_ip1", "encodingIP1", "str", 0),
-        ("encoding_ip2", "encodingIP2", "str", 0),
-        ("stream_password", "streamPassword", "str", 0),
-        ("stream_username", "streamUsername", "str", READ_ONLY),
-        ("srt_pass", "srtPass", "str", 0),
-        ("primary_server_node_id", "primaryServerNodeId", "int", READ_ONLY),
-        ("sip_token", "sipToken", "str", READ_ONLY),
-        ("sip_source_type", "sipSourceType", "enum:KalturaSipSourceType", READ_ONLY),
+        ("stream_remote_id", "streamRemoteId", Kind.STR, READ_ONLY),
+        ("stream_remote_backup_id", "streamRemoteBackupId", Kind.STR, READ_ONLY),
+        ("bitrates", "bitrates", Kind.list_of("KalturaLiveStreamBitrate"), 0),
+        ("primary_broadcasting_url", "primaryBroadcastingUrl", Kind.STR, 0),
+        ("secondary_broadcasting_url", "secondaryBroadcastingUrl", Kind.STR, 0),
+        ("primary_secured_broadcasting_url", "primarySecuredBroadcastingUrl", Kind.STR, 0),
+        ("secondary_secured_broadcasting_url", "secondarySecuredBroadcastingUrl", Kind.STR, 0),
+        ("primary_rtsp_broadcasting_url", "primaryRtspBroadcastingUrl", Kind.STR, 0),
+        ("secondary_rtsp_broadcasting_url", "secondaryRtspBroadcastingUrl", Kind.STR, 0),
+        ("primary_srt_broadcasting_url", "primarySrtBroadcastingUrl", Kind.STR, 0),
+        ("primary_srt_stream_id", "primarySrtStreamId", Kind.STR, 0),
+        ("secondary_srt_broadcasting_url", "secondarySrtBroadcastingUrl", Kind.STR, 0),
+        ("secondary_srt_stream_id", "secondarySrtStreamId", Kind.STR, 0),
+        ("stream_name", "streamName", Kind.STR, 0),
+        ("stream_url", "streamUrl", Kind.STR, 0),
+        ("hls_stream_url", "hlsStreamUrl", Kind.STR, 0),
+        ("ready_for_deletion", "readyForDeletion", Kind.BOOL, READ_ONLY),
+        ("url_manager", "urlManager", Kind.STR, 0),
+        ("encoding_ip1", "encodingIP1", Kind.STR, 0),
+        ("encoding_ip2", "encodingIP2", Kind.STR, 0),
+        ("stream_password", "streamPassword", Kind.STR, 0),
+        ("stream_username", "streamUsername", Kind.STR, READ_ONLY),
+        ("srt_pass", "srtPass", Kind.STR, 0),
+        ("primary_server_node_id", "primaryServerNodeId", Kind.INT, READ_ONLY),
+        ("sip_token", "sipToken", Kind.STR, READ_ONLY),
+        ("sip_source_type", "sipSourceType", Kind.enum("KalturaSipSourceType"), READ_ONLY),
     )
 
     stream_remote_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["LiveStreamParams"]
@@ -19,14 +20,14 @@ class LiveStreamParams(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveStreamParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("bitrate", "bitrate", "int", 0),
-        ("flavor_id", "flavorId", "str", 0),
-        ("width", "width", "int", 0),
-        ("height", "height", "int", 0),
-        ("codec", "codec", "str", 0),
-        ("frame_rate", "frameRate", "int", 0),
-        ("key_frame_interval", "keyFrameInterval", "float", 0),
-        ("language", "language", "str", 0),
+        ("bitrate", "bitrate", Kind.INT, 0),
+        ("flavor_id", "flavorId", Kind.STR, 0),
+        ("width", "width", Kind.INT, 0),
+        ("height", "height", Kind.INT, 0),
+        ("codec", "codec", Kind.STR, 0),
+        ("frame_rate", "frameRate", Kind.INT, 0),
+        ("key_frame_interval", "keyFrameInterval", Kind.FLOAT, 0),
+        ("language", "language", Kind.STR, 0),
     )
 
     bitrate: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["LiveStreamPushPublishConfiguration"]
@@ -19,9 +20,9 @@ class LiveStreamPushPublishConfiguration(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveStreamPushPublishConfiguration"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("publish_url", "publishUrl", "str", 0),
-        ("backup_publish_url", "backupPublishUrl", "str", 0),
-        ("port", "port", "str", 0),
+        ("publish_url", "publishUrl", Kind.STR, 0),
+        ("backup_publish_url", "backupPublishUrl", Kind.STR, 0),
+        ("port", "port", Kind.STR, 0),
     )
 
     publish_url: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, secret_field
 from .live_stream_push_publish_configuration import LiveStreamPushPublishConfiguration
 
@@ -20,10 +21,10 @@ class LiveStreamPushPublishRTMPConfiguration(LiveStreamPushPublishConfiguration)
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveStreamPushPublishRTMPConfiguration"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("user_id", "userId", "str", 0),
-        ("password", "password", "str", 0),
-        ("stream_name", "streamName", "str", 0),
-        ("application_name", "applicationName", "str", 0),
+        ("user_id", "userId", Kind.STR, 0),
+        ("password", "password", Kind.STR, 0),
+        ("stream_name", "streamName", Kind.STR, 0),
+        ("application_name", "applicationName", Kind.STR, 0),
     )
 
     user_id: str | None = UNSET

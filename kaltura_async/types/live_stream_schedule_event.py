@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_live_schedule_event import BaseLiveScheduleEvent
 
@@ -23,14 +24,14 @@ class LiveStreamScheduleEvent(BaseLiveScheduleEvent):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveStreamScheduleEvent"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("source_entry_id", "sourceEntryId", "str", 0),
-        ("projected_audience", "projectedAudience", "int", 0),
-        ("pre_start_time", "preStartTime", "int", 0),
-        ("post_end_time", "postEndTime", "int", 0),
-        ("pre_start_entry_id", "preStartEntryId", "str", 0),
-        ("post_end_entry_id", "postEndEntryId", "str", 0),
-        ("is_content_interruptible", "isContentInterruptible", "bool", 0),
-        ("live_features", "liveFeatures", "list:KalturaLiveFeature", 0),
+        ("source_entry_id", "sourceEntryId", Kind.STR, 0),
+        ("projected_audience", "projectedAudience", Kind.INT, 0),
+        ("pre_start_time", "preStartTime", Kind.INT, 0),
+        ("post_end_time", "postEndTime", Kind.INT, 0),
+        ("pre_start_entry_id", "preStartEntryId", Kind.STR, 0),
+        ("post_end_entry_id", "postEndEntryId", Kind.STR, 0),
+        ("is_content_interruptible", "isContentInterruptible", Kind.BOOL, 0),
+        ("live_features", "liveFeatures", Kind.list_of("KalturaLiveFeature"), 0),
     )
 
     source_entry_id: str | None = UNSET

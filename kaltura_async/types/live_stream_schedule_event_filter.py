@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .live_stream_schedule_event_base_filter import LiveStreamScheduleEventBaseFilter
 
@@ -20,7 +21,7 @@ class LiveStreamScheduleEventFilter(LiveStreamScheduleEventBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveStreamScheduleEventFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("source_entry_id_equal", "sourceEntryIdEqual", "str", 0),
+        ("source_entry_id_equal", "sourceEntryIdEqual", Kind.STR, 0),
     )
 
     source_entry_id_equal: str | None = UNSET

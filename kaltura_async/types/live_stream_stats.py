@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["LiveStreamStats"]
@@ -19,7 +20,7 @@ class LiveStreamStats(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveStreamStats"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("live_viewers", "liveViewers", "int", 0),
+        ("live_viewers", "liveViewers", Kind.INT, 0),
     )
 
     live_viewers: int | None = UNSET

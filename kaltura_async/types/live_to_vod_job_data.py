@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,13 +21,13 @@ class LiveToVodJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveToVodJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("vod_entry_id", "vodEntryId", "str", 0),
-        ("live_entry_id", "liveEntryId", "str", 0),
-        ("total_vod_duration", "totalVodDuration", "float", 0),
-        ("last_segment_duration", "lastSegmentDuration", "float", 0),
-        ("amf_array", "amfArray", "str", 0),
-        ("last_cue_point_sync_time", "lastCuePointSyncTime", "int", 0),
-        ("last_segment_drift", "lastSegmentDrift", "int", 0),
+        ("vod_entry_id", "vodEntryId", Kind.STR, 0),
+        ("live_entry_id", "liveEntryId", Kind.STR, 0),
+        ("total_vod_duration", "totalVodDuration", Kind.FLOAT, 0),
+        ("last_segment_duration", "lastSegmentDuration", Kind.FLOAT, 0),
+        ("amf_array", "amfArray", Kind.STR, 0),
+        ("last_cue_point_sync_time", "lastCuePointSyncTime", Kind.INT, 0),
+        ("last_segment_drift", "lastSegmentDrift", Kind.INT, 0),
     )
 
     vod_entry_id: str | None = UNSET

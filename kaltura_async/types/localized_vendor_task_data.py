@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_task_data import VendorTaskData
 
@@ -23,8 +24,8 @@ class LocalizedVendorTaskData(VendorTaskData):
     __kaltura_object_type__: ClassVar[str] = "KalturaLocalizedVendorTaskData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("output_language", "outputLanguage", "enum:KalturaLanguage", 0),
-        ("output_json", "outputJson", "str", 0),
+        ("output_language", "outputLanguage", Kind.enum("KalturaLanguage"), 0),
+        ("output_json", "outputJson", Kind.STR, 0),
     )
 
     output_language: Language | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -26,23 +27,23 @@ class MailJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaMailJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("mail_type", "mailType", "enum:KalturaMailType", 0),
-        ("mail_priority", "mailPriority", "int", 0),
-        ("status", "status", "enum:KalturaMailJobStatus", 0),
-        ("recipient_name", "recipientName", "str", 0),
-        ("recipient_email", "recipientEmail", "str", 0),
-        ("recipient_id", "recipientId", "int", 0),
-        ("from_name", "fromName", "str", 0),
-        ("from_email", "fromEmail", "str", 0),
-        ("body_params", "bodyParams", "str", 0),
-        ("subject_params", "subjectParams", "str", 0),
-        ("dynamic_email_contents", "dynamicEmailContents", "obj:KalturaDynamicEmailContents", 0),
-        ("template_path", "templatePath", "str", 0),
-        ("language", "language", "enum:KalturaLanguageCode", 0),
-        ("campaign_id", "campaignId", "int", 0),
-        ("min_send_date", "minSendDate", "int", 0),
-        ("is_html", "isHtml", "bool", 0),
-        ("separator", "separator", "str", 0),
+        ("mail_type", "mailType", Kind.enum("KalturaMailType"), 0),
+        ("mail_priority", "mailPriority", Kind.INT, 0),
+        ("status", "status", Kind.enum("KalturaMailJobStatus"), 0),
+        ("recipient_name", "recipientName", Kind.STR, 0),
+        ("recipient_email", "recipientEmail", Kind.STR, 0),
+        ("recipient_id", "recipientId", Kind.INT, 0),
+        ("from_name", "fromName", Kind.STR, 0),
+        ("from_email", "fromEmail", Kind.STR, 0),
+        ("body_params", "bodyParams", Kind.STR, 0),
+        ("subject_params", "subjectParams", Kind.STR, 0),
+        ("dynamic_email_contents", "dynamicEmailContents", Kind.obj("KalturaDynamicEmailContents"), 0),
+        ("template_path", "templatePath", Kind.STR, 0),
+        ("language", "language", Kind.enum("KalturaLanguageCode"), 0),
+        ("campaign_id", "campaignId", Kind.INT, 0),
+        ("min_send_date", "minSendDate", Kind.INT, 0),
+        ("is_html", "isHtml", Kind.BOOL, 0),
+        ("separator", "separator", Kind.STR, 0),
     )
 
     mail_type: MailType | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .object_task import ObjectTask
 
@@ -20,13 +21,13 @@ class MailNotificationObjectTask(ObjectTask):
     __kaltura_object_type__: ClassVar[str] = "KalturaMailNotificationObjectTask"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("mail_to", "mailTo", "str", 0),
-        ("sender", "sender", "str", 0),
-        ("subject", "subject", "str", 0),
-        ("message", "message", "str", 0),
-        ("footer", "footer", "str", 0),
-        ("link", "link", "str", 0),
-        ("send_to_users", "sendToUsers", "bool", 0),
+        ("mail_to", "mailTo", Kind.STR, 0),
+        ("sender", "sender", Kind.STR, 0),
+        ("subject", "subject", Kind.STR, 0),
+        ("message", "message", Kind.STR, 0),
+        ("footer", "footer", Kind.STR, 0),
+        ("link", "link", Kind.STR, 0),
+        ("send_to_users", "sendToUsers", Kind.BOOL, 0),
     )
 
     mail_to: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .export_csv_job_data import ExportCsvJobData
 
@@ -25,10 +26,10 @@ class MappedObjectsCsvJobData(ExportCsvJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaMappedObjectsCsvJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("metadata_profile_id", "metadataProfileId", "int", 0),
-        ("additional_fields", "additionalFields", "list:KalturaCsvAdditionalFieldInfo", 0),
-        ("mapped_fields", "mappedFields", "list:KalturaKeyValue", 0),
-        ("options", "options", "obj:KalturaExportToCsvOptions", 0),
+        ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
+        ("additional_fields", "additionalFields", Kind.list_of("KalturaCsvAdditionalFieldInfo"), 0),
+        ("mapped_fields", "mappedFields", Kind.list_of("KalturaKeyValue"), 0),
+        ("options", "options", Kind.obj("KalturaExportToCsvOptions"), 0),
     )
 
     metadata_profile_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .attachment_asset import AttachmentAsset
 
@@ -23,8 +24,8 @@ class MarkdownAsset(AttachmentAsset):
     __kaltura_object_type__: ClassVar[str] = "KalturaMarkdownAsset"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("accuracy", "accuracy", "int", 0),
-        ("provider_type", "providerType", "enum:KalturaMarkdownProviderType", 0),
+        ("accuracy", "accuracy", Kind.INT, 0),
+        ("provider_type", "providerType", Kind.enum("KalturaMarkdownProviderType"), 0),
     )
 
     accuracy: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -24,8 +25,8 @@ class MatchCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaMatchCondition"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("values", "values", "list:KalturaStringValue", 0),
-        ("match_type", "matchType", "enum:KalturaMatchConditionType", 0),
+        ("values", "values", Kind.list_of("KalturaStringValue"), 0),
+        ("match_type", "matchType", Kind.enum("KalturaMatchConditionType"), 0),
     )
 
     values: list[StringValue] | None = UNSET

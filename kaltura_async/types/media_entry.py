@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
 from .playable_entry import PlayableEntry
 
@@ -27,19 +28,19 @@ class MediaEntry(PlayableEntry):
     __kaltura_object_type__: ClassVar[str] = "KalturaMediaEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("media_type", "mediaType", "enum:KalturaMediaType", INSERT_ONLY),
-        ("conversion_quality", "conversionQuality", "str", INSERT_ONLY),
-        ("source_type", "sourceType", "enum:KalturaSourceType", INSERT_ONLY),
-        ("source_version", "sourceVersion", "str", INSERT_ONLY),
-        ("search_provider_type", "searchProviderType", "enum:KalturaSearchProviderType", INSERT_ONLY),
-        ("search_provider_id", "searchProviderId", "str", INSERT_ONLY),
-        ("credit_user_name", "creditUserName", "str", 0),
-        ("credit_url", "creditUrl", "str", 0),
-        ("media_date", "mediaDate", "int", READ_ONLY),
-        ("data_url", "dataUrl", "str", READ_ONLY),
-        ("flavor_params_ids", "flavorParamsIds", "str", READ_ONLY),
-        ("is_trim_disabled", "isTrimDisabled", "enum:KalturaNullableBoolean", READ_ONLY),
-        ("streams", "streams", "list:KalturaStreamContainer", 0),
+        ("media_type", "mediaType", Kind.enum("KalturaMediaType"), INSERT_ONLY),
+        ("conversion_quality", "conversionQuality", Kind.STR, INSERT_ONLY),
+        ("source_type", "sourceType", Kind.enum("KalturaSourceType"), INSERT_ONLY),
+        ("source_version", "sourceVersion", Kind.STR, INSERT_ONLY),
+        ("search_provider_type", "searchProviderType", Kind.enum("KalturaSearchProviderType"), INSERT_ONLY),
+        ("search_provider_id", "searchProviderId", Kind.STR, INSERT_ONLY),
+        ("credit_user_name", "creditUserName", Kind.STR, 0),
+        ("credit_url", "creditUrl", Kind.STR, 0),
+        ("media_date", "mediaDate", Kind.INT, READ_ONLY),
+        ("data_url", "dataUrl", Kind.STR, READ_ONLY),
+        ("flavor_params_ids", "flavorParamsIds", Kind.STR, READ_ONLY),
+        ("is_trim_disabled", "isTrimDisabled", Kind.enum("KalturaNullableBoolean"), READ_ONLY),
+        ("streams", "streams", Kind.list_of("KalturaStreamContainer"), 0),
     )
 
     media_type: MediaType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .playable_entry_filter import PlayableEntryFilter
 
@@ -24,16 +25,16 @@ class MediaEntryBaseFilter(PlayableEntryFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaMediaEntryBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("media_type_equal", "mediaTypeEqual", "enum:KalturaMediaType", 0),
-        ("media_type_in", "mediaTypeIn", "str", 0),
-        ("source_type_equal", "sourceTypeEqual", "enum:KalturaSourceType", 0),
-        ("source_type_not_equal", "sourceTypeNotEqual", "enum:KalturaSourceType", 0),
-        ("source_type_in", "sourceTypeIn", "str", 0),
-        ("source_type_not_in", "sourceTypeNotIn", "str", 0),
-        ("media_date_greater_than_or_equal", "mediaDateGreaterThanOrEqual", "int", 0),
-        ("media_date_less_than_or_equal", "mediaDateLessThanOrEqual", "int", 0),
-        ("flavor_params_ids_match_or", "flavorParamsIdsMatchOr", "str", 0),
-        ("flavor_params_ids_match_and", "flavorParamsIdsMatchAnd", "str", 0),
+        ("media_type_equal", "mediaTypeEqual", Kind.enum("KalturaMediaType"), 0),
+        ("media_type_in", "mediaTypeIn", Kind.STR, 0),
+        ("source_type_equal", "sourceTypeEqual", Kind.enum("KalturaSourceType"), 0),
+        ("source_type_not_equal", "sourceTypeNotEqual", Kind.enum("KalturaSourceType"), 0),
+        ("source_type_in", "sourceTypeIn", Kind.STR, 0),
+        ("source_type_not_in", "sourceTypeNotIn", Kind.STR, 0),
+        ("media_date_greater_than_or_equal", "mediaDateGreaterThanOrEqual", Kind.INT, 0),
+        ("media_date_less_than_or_equal", "mediaDateLessThanOrEqual", Kind.INT, 0),
+        ("flavor_params_ids_match_or", "flavorParamsIdsMatchOr", Kind.STR, 0),
+        ("flavor_params_ids_match_and", "flavorParamsIdsMatchAnd", Kind.STR, 0),
     )
 
     media_type_equal: MediaType | None = UNSET

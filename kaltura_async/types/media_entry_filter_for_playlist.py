@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .media_entry_filter import MediaEntryFilter
 
@@ -20,8 +21,8 @@ class MediaEntryFilterForPlaylist(MediaEntryFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaMediaEntryFilterForPlaylist"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("limit", "limit", "int", 0),
-        ("name", "name", "str", 0),
+        ("limit", "limit", Kind.INT, 0),
+        ("name", "name", Kind.STR, 0),
     )
 
     limit: int | None = UNSET

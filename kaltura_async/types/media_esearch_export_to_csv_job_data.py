@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .export_csv_job_data import ExportCsvJobData
 
@@ -24,8 +25,8 @@ class MediaEsearchExportToCsvJobData(ExportCsvJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaMediaEsearchExportToCsvJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("search_params", "searchParams", "obj:KalturaESearchEntryParams", 0),
-        ("options", "options", "list:KalturaExportToCsvOptions", 0),
+        ("search_params", "searchParams", Kind.obj("KalturaESearchEntryParams"), 0),
+        ("options", "options", Kind.list_of("KalturaExportToCsvOptions"), 0),
     )
 
     search_params: ESearchEntryParams | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -20,7 +21,7 @@ class MediaInfoBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaMediaInfoBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_asset_id_equal", "flavorAssetIdEqual", "str", 0),
+        ("flavor_asset_id_equal", "flavorAssetIdEqual", Kind.STR, 0),
     )
 
     flavor_asset_id_equal: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .delivery_server_node import DeliveryServerNode
 
@@ -23,9 +24,9 @@ class MediaServerNode(DeliveryServerNode):
     __kaltura_object_type__: ClassVar[str] = "KalturaMediaServerNode"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("application_name", "applicationName", "str", 0),
-        ("media_server_port_config", "mediaServerPortConfig", "list:KalturaKeyValue", 0),
-        ("media_server_playback_domain_config", "mediaServerPlaybackDomainConfig", "list:KalturaKeyValue", 0),
+        ("application_name", "applicationName", Kind.STR, 0),
+        ("media_server_port_config", "mediaServerPortConfig", Kind.list_of("KalturaKeyValue"), 0),
+        ("media_server_playback_domain_config", "mediaServerPlaybackDomainConfig", Kind.list_of("KalturaKeyValue"), 0),
     )
 
     application_name: str | None = UNSET

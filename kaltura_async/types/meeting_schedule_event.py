@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .entry_schedule_event import EntryScheduleEvent
 
@@ -20,7 +21,7 @@ class MeetingScheduleEvent(EntryScheduleEvent):
     __kaltura_object_type__: ClassVar[str] = "KalturaMeetingScheduleEvent"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("pre_start_time", "preStartTime", "int", 0),
+        ("pre_start_time", "preStartTime", Kind.INT, 0),
     )
 
     pre_start_time: int | None = UNSET

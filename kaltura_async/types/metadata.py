@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,17 +24,17 @@ class Metadata(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaMetadata"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("metadata_profile_id", "metadataProfileId", "int", READ_ONLY),
-        ("metadata_profile_version", "metadataProfileVersion", "int", READ_ONLY),
-        ("metadata_object_type", "metadataObjectType", "enum:KalturaMetadataObjectType", READ_ONLY),
-        ("object_id", "objectId", "str", READ_ONLY),
-        ("version", "version", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaMetadataStatus", READ_ONLY),
-        ("xml", "xml", "str", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("metadata_profile_id", "metadataProfileId", Kind.INT, READ_ONLY),
+        ("metadata_profile_version", "metadataProfileVersion", Kind.INT, READ_ONLY),
+        ("metadata_object_type", "metadataObjectType", Kind.enum("KalturaMetadataObjectType"), READ_ONLY),
+        ("object_id", "objectId", Kind.STR, READ_ONLY),
+        ("version", "version", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaMetadataStatus"), READ_ONLY),
+        ("xml", "xml", Kind.STR, READ_ONLY),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -24,24 +25,24 @@ class MetadataBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaMetadataBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("partner_id_equal", "partnerIdEqual", "int", 0),
-        ("metadata_profile_id_equal", "metadataProfileIdEqual", "int", 0),
-        ("metadata_profile_id_in", "metadataProfileIdIn", "str", 0),
-        ("metadata_profile_version_equal", "metadataProfileVersionEqual", "int", 0),
-        ("metadata_profile_version_greater_than_or_equal", "metadataProfileVersionGreaterThanOrEqual", "int", 0),
-        ("metadata_profile_version_less_than_or_equal", "metadataProfileVersionLessThanOrEqual", "int", 0),
-        ("metadata_object_type_equal", "metadataObjectTypeEqual", "enum:KalturaMetadataObjectType", 0),
-        ("object_id_equal", "objectIdEqual", "str", 0),
-        ("object_id_in", "objectIdIn", "str", 0),
-        ("version_equal", "versionEqual", "int", 0),
-        ("version_greater_than_or_equal", "versionGreaterThanOrEqual", "int", 0),
-        ("version_less_than_or_equal", "versionLessThanOrEqual", "int", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("status_equal", "statusEqual", "enum:KalturaMetadataStatus", 0),
-        ("status_in", "statusIn", "str", 0),
+        ("partner_id_equal", "partnerIdEqual", Kind.INT, 0),
+        ("metadata_profile_id_equal", "metadataProfileIdEqual", Kind.INT, 0),
+        ("metadata_profile_id_in", "metadataProfileIdIn", Kind.STR, 0),
+        ("metadata_profile_version_equal", "metadataProfileVersionEqual", Kind.INT, 0),
+        ("metadata_profile_version_greater_than_or_equal", "metadataProfileVersionGreaterThanOrEqual", Kind.INT, 0),
+        ("metadata_profile_version_less_than_or_equal", "metadataProfileVersionLessThanOrEqual", Kind.INT, 0),
+        ("metadata_object_type_equal", "metadataObjectTypeEqual", Kind.enum("KalturaMetadataObjectType"), 0),
+        ("object_id_equal", "objectIdEqual", Kind.STR, 0),
+        ("object_id_in", "objectIdIn", Kind.STR, 0),
+        ("version_equal", "versionEqual", Kind.INT, 0),
+        ("version_greater_than_or_equal", "versionGreaterThanOrEqual", Kind.INT, 0),
+        ("version_less_than_or_equal", "versionLessThanOrEqual", Kind.INT, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaMetadataStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
     )
 
     partner_id_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .localized_vendor_task_data import LocalizedVendorTaskData
 
@@ -24,11 +25,11 @@ class MetadataEnrichmentVendorTaskData(LocalizedVendorTaskData):
     __kaltura_object_type__: ClassVar[str] = "KalturaMetadataEnrichmentVendorTaskData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("detail_level", "detailLevel", "str", INSERT_ONLY),
-        ("instruction", "instruction", "str", INSERT_ONLY),
-        ("should_apply", "shouldApply", "bool", 0),
-        ("apply_mode", "applyMode", "enum:KalturaMetadataEnrichmentApplyMode", 0),
-        ("override_fields", "overrideFields", "list:KalturaString", 0),
+        ("detail_level", "detailLevel", Kind.STR, INSERT_ONLY),
+        ("instruction", "instruction", Kind.STR, INSERT_ONLY),
+        ("should_apply", "shouldApply", Kind.BOOL, 0),
+        ("apply_mode", "applyMode", Kind.enum("KalturaMetadataEnrichmentApplyMode"), 0),
+        ("override_fields", "overrideFields", Kind.list_of("KalturaString"), 0),
     )
 
     detail_level: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .match_condition import MatchCondition
 
@@ -20,11 +21,11 @@ class MetadataFieldChangedCondition(MatchCondition):
     __kaltura_object_type__: ClassVar[str] = "KalturaMetadataFieldChangedCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("xpath", "xPath", "str", 0),
-        ("profile_id", "profileId", "int", 0),
-        ("profile_system_name", "profileSystemName", "str", 0),
-        ("version_a", "versionA", "str", 0),
-        ("version_b", "versionB", "str", 0),
+        ("xpath", "xPath", Kind.STR, 0),
+        ("profile_id", "profileId", Kind.INT, 0),
+        ("profile_system_name", "profileSystemName", Kind.STR, 0),
+        ("version_a", "versionA", Kind.STR, 0),
+        ("version_b", "versionB", Kind.STR, 0),
     )
 
     xpath: str | None = UNSET

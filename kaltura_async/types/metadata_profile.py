@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,21 +25,21 @@ class MetadataProfile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaMetadataProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("metadata_object_type", "metadataObjectType", "enum:KalturaMetadataObjectType", 0),
-        ("version", "version", "int", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("description", "description", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaMetadataProfileStatus", READ_ONLY),
-        ("xsd", "xsd", "str", READ_ONLY),
-        ("views", "views", "str", READ_ONLY),
-        ("xslt", "xslt", "str", READ_ONLY),
-        ("create_mode", "createMode", "enum:KalturaMetadataProfileCreateMode", 0),
-        ("disable_re_indexing", "disableReIndexing", "bool", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("metadata_object_type", "metadataObjectType", Kind.enum("KalturaMetadataObjectType"), 0),
+        ("version", "version", Kind.INT, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaMetadataProfileStatus"), READ_ONLY),
+        ("xsd", "xsd", Kind.STR, READ_ONLY),
+        ("views", "views", Kind.STR, READ_ONLY),
+        ("xslt", "xslt", Kind.STR, READ_ONLY),
+        ("create_mode", "createMode", Kind.enum("KalturaMetadataProfileCreateMode"), 0),
+        ("disable_re_indexing", "disableReIndexing", Kind.BOOL, 0),
     )
 
     id: int | None = UNSET

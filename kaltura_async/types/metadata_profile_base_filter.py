@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -25,24 +26,24 @@ class MetadataProfileBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaMetadataProfileBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("partner_id_equal", "partnerIdEqual", "int", 0),
-        ("metadata_object_type_equal", "metadataObjectTypeEqual", "enum:KalturaMetadataObjectType", 0),
-        ("metadata_object_type_in", "metadataObjectTypeIn", "str", 0),
-        ("version_equal", "versionEqual", "int", 0),
-        ("name_equal", "nameEqual", "str", 0),
-        ("system_name_equal", "systemNameEqual", "str", 0),
-        ("system_name_in", "systemNameIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("status_equal", "statusEqual", "enum:KalturaMetadataProfileStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("create_mode_equal", "createModeEqual", "enum:KalturaMetadataProfileCreateMode", 0),
-        ("create_mode_not_equal", "createModeNotEqual", "enum:KalturaMetadataProfileCreateMode", 0),
-        ("create_mode_in", "createModeIn", "str", 0),
-        ("create_mode_not_in", "createModeNotIn", "str", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("partner_id_equal", "partnerIdEqual", Kind.INT, 0),
+        ("metadata_object_type_equal", "metadataObjectTypeEqual", Kind.enum("KalturaMetadataObjectType"), 0),
+        ("metadata_object_type_in", "metadataObjectTypeIn", Kind.STR, 0),
+        ("version_equal", "versionEqual", Kind.INT, 0),
+        ("name_equal", "nameEqual", Kind.STR, 0),
+        ("system_name_equal", "systemNameEqual", Kind.STR, 0),
+        ("system_name_in", "systemNameIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaMetadataProfileStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("create_mode_equal", "createModeEqual", Kind.enum("KalturaMetadataProfileCreateMode"), 0),
+        ("create_mode_not_equal", "createModeNotEqual", Kind.enum("KalturaMetadataProfileCreateMode"), 0),
+        ("create_mode_in", "createModeIn", Kind.STR, 0),
+        ("create_mode_not_in", "createModeNotIn", Kind.STR, 0),
     )
 
     id_equal: int | None = UNSET

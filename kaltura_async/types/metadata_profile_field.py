@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["MetadataProfileField"]
@@ -19,10 +20,10 @@ class MetadataProfileField(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaMetadataProfileField"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("xpath", "xPath", "str", READ_ONLY),
-        ("key", "key", "str", READ_ONLY),
-        ("label", "label", "str", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("xpath", "xPath", Kind.STR, READ_ONLY),
+        ("key", "key", Kind.STR, READ_ONLY),
+        ("label", "label", Kind.STR, READ_ONLY),
     )
 
     id: int | None = UNSET

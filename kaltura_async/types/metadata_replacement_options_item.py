@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .plugin_replacement_options_item import PluginReplacementOptionsItem
 
@@ -20,7 +21,7 @@ class MetadataReplacementOptionsItem(PluginReplacementOptionsItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaMetadataReplacementOptionsItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("should_copy_metadata", "shouldCopyMetadata", "bool", 0),
+        ("should_copy_metadata", "shouldCopyMetadata", Kind.BOOL, 0),
     )
 
     should_copy_metadata: bool | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_operator import SearchOperator
 
@@ -20,8 +21,8 @@ class MetadataSearchItem(SearchOperator):
     __kaltura_object_type__: ClassVar[str] = "KalturaMetadataSearchItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("metadata_profile_id", "metadataProfileId", "int", 0),
-        ("order_by", "orderBy", "str", 0),
+        ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
+        ("order_by", "orderBy", Kind.STR, 0),
     )
 
     metadata_profile_id: int | None = UNSET

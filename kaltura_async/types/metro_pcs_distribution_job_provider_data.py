@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -20,8 +21,8 @@ class MetroPcsDistributionJobProviderData(ConfigurableDistributionJobProviderDat
     __kaltura_object_type__: ClassVar[str] = "KalturaMetroPcsDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("asset_local_paths", "assetLocalPaths", "str", 0),
-        ("thumb_urls", "thumbUrls", "str", 0),
+        ("asset_local_paths", "assetLocalPaths", Kind.STR, 0),
+        ("thumb_urls", "thumbUrls", Kind.STR, 0),
     )
 
     asset_local_paths: str | None = UNSET

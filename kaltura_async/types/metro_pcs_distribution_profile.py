@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,16 +21,16 @@ class MetroPcsDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaMetroPcsDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("ftp_host", "ftpHost", "str", 0),
-        ("ftp_login", "ftpLogin", "str", 0),
-        ("ftp_pass", "ftpPass", "str", 0),
-        ("ftp_path", "ftpPath", "str", 0),
-        ("provider_name", "providerName", "str", 0),
-        ("provider_id", "providerId", "str", 0),
-        ("copyright", "copyright", "str", 0),
-        ("entitlements", "entitlements", "str", 0),
-        ("rating", "rating", "str", 0),
-        ("item_type", "itemType", "str", 0),
+        ("ftp_host", "ftpHost", Kind.STR, 0),
+        ("ftp_login", "ftpLogin", Kind.STR, 0),
+        ("ftp_pass", "ftpPass", Kind.STR, 0),
+        ("ftp_path", "ftpPath", Kind.STR, 0),
+        ("provider_name", "providerName", Kind.STR, 0),
+        ("provider_id", "providerId", Kind.STR, 0),
+        ("copyright", "copyright", Kind.STR, 0),
+        ("entitlements", "entitlements", Kind.STR, 0),
+        ("rating", "rating", Kind.STR, 0),
+        ("item_type", "itemType", Kind.STR, 0),
     )
 
     ftp_host: str | None = UNSET

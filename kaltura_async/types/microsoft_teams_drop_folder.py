@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .remote_drop_folder import RemoteDropFolder
 
@@ -20,10 +21,10 @@ class MicrosoftTeamsDropFolder(RemoteDropFolder):
     __kaltura_object_type__: ClassVar[str] = "KalturaMicrosoftTeamsDropFolder"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("integration_id", "integrationId", "int", 0),
-        ("tenant_id", "tenantId", "str", READ_ONLY),
-        ("client_secret", "clientSecret", "str", READ_ONLY),
-        ("client_id", "clientId", "str", READ_ONLY),
+        ("integration_id", "integrationId", Kind.INT, 0),
+        ("tenant_id", "tenantId", Kind.STR, READ_ONLY),
+        ("client_secret", "clientSecret", Kind.STR, READ_ONLY),
+        ("client_id", "clientId", Kind.STR, READ_ONLY),
     )
 
     integration_id: int | None = UNSET

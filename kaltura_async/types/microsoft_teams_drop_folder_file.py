@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .drop_folder_file import DropFolderFile
 
@@ -20,13 +21,13 @@ class MicrosoftTeamsDropFolderFile(DropFolderFile):
     __kaltura_object_type__: ClassVar[str] = "KalturaMicrosoftTeamsDropFolderFile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("remote_id", "remoteId", "str", 0),
-        ("owner_id", "ownerId", "str", 0),
-        ("additional_user_ids", "additionalUserIds", "str", 0),
-        ("description", "description", "str", 0),
-        ("target_category_ids", "targetCategoryIds", "str", 0),
-        ("name", "name", "str", 0),
-        ("content_url", "contentUrl", "str", 0),
+        ("remote_id", "remoteId", Kind.STR, 0),
+        ("owner_id", "ownerId", Kind.STR, 0),
+        ("additional_user_ids", "additionalUserIds", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("target_category_ids", "targetCategoryIds", Kind.STR, 0),
+        ("name", "name", Kind.STR, 0),
+        ("content_url", "contentUrl", Kind.STR, 0),
     )
 
     remote_id: str | None = UNSET

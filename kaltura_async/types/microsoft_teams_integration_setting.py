@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .integration_setting import IntegrationSetting
 
@@ -20,11 +21,11 @@ class MicrosoftTeamsIntegrationSetting(IntegrationSetting):
     __kaltura_object_type__: ClassVar[str] = "KalturaMicrosoftTeamsIntegrationSetting"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("client_secret", "clientSecret", "str", 0),
-        ("client_id", "clientId", "str", 0),
-        ("user_metadata_profile_id", "userMetadataProfileId", "int", 0),
-        ("scopes", "scopes", "str", 0),
-        ("encryption_key", "encryptionKey", "str", READ_ONLY),
+        ("client_secret", "clientSecret", Kind.STR, 0),
+        ("client_id", "clientId", Kind.STR, 0),
+        ("user_metadata_profile_id", "userMetadataProfileId", Kind.INT, 0),
+        ("scopes", "scopes", Kind.STR, 0),
+        ("encryption_key", "encryptionKey", Kind.STR, READ_ONLY),
     )
 
     client_secret: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .playable_entry import PlayableEntry
 
@@ -23,9 +24,9 @@ class MixEntry(PlayableEntry):
     __kaltura_object_type__: ClassVar[str] = "KalturaMixEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("has_real_thumbnail", "hasRealThumbnail", "bool", READ_ONLY),
-        ("editor_type", "editorType", "enum:KalturaEditorType", 0),
-        ("data_content", "dataContent", "str", 0),
+        ("has_real_thumbnail", "hasRealThumbnail", Kind.BOOL, READ_ONLY),
+        ("editor_type", "editorType", Kind.enum("KalturaEditorType"), 0),
+        ("data_content", "dataContent", Kind.STR, 0),
     )
 
     has_real_thumbnail: bool | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,17 +25,17 @@ class ModerationFlag(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaModerationFlag"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("user_id", "userId", "str", READ_ONLY),
-        ("moderation_object_type", "moderationObjectType", "enum:KalturaModerationObjectType", READ_ONLY),
-        ("flagged_entry_id", "flaggedEntryId", "str", 0),
-        ("flagged_user_id", "flaggedUserId", "str", 0),
-        ("status", "status", "enum:KalturaModerationFlagStatus", READ_ONLY),
-        ("comments", "comments", "str", 0),
-        ("flag_type", "flagType", "enum:KalturaModerationFlagType", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("user_id", "userId", Kind.STR, READ_ONLY),
+        ("moderation_object_type", "moderationObjectType", Kind.enum("KalturaModerationObjectType"), READ_ONLY),
+        ("flagged_entry_id", "flaggedEntryId", Kind.STR, 0),
+        ("flagged_user_id", "flaggedUserId", Kind.STR, 0),
+        ("status", "status", Kind.enum("KalturaModerationFlagStatus"), READ_ONLY),
+        ("comments", "comments", Kind.STR, 0),
+        ("flag_type", "flagType", Kind.enum("KalturaModerationFlagType"), 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_task_data import VendorTaskData
 
@@ -20,10 +21,10 @@ class ModerationVendorTaskData(VendorTaskData):
     __kaltura_object_type__: ClassVar[str] = "KalturaModerationVendorTaskData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("rule_ids", "ruleIds", "str", 0),
-        ("policy_ids", "policyIds", "str", 0),
-        ("category_ids", "categoryIds", "str", 0),
-        ("moderation_output_json", "moderationOutputJson", "str", 0),
+        ("rule_ids", "ruleIds", Kind.STR, 0),
+        ("policy_ids", "policyIds", Kind.STR, 0),
+        ("category_ids", "categoryIds", Kind.STR, 0),
+        ("moderation_output_json", "moderationOutputJson", Kind.STR, 0),
     )
 
     rule_ids: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .object_task import ObjectTask
 
@@ -24,8 +25,8 @@ class ModifyCategoriesObjectTask(ObjectTask):
     __kaltura_object_type__: ClassVar[str] = "KalturaModifyCategoriesObjectTask"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("add_remove_type", "addRemoveType", "enum:KalturaScheduledTaskAddOrRemoveType", 0),
-        ("category_ids", "categoryIds", "list:KalturaIntegerValue", 0),
+        ("add_remove_type", "addRemoveType", Kind.enum("KalturaScheduledTaskAddOrRemoveType"), 0),
+        ("category_ids", "categoryIds", Kind.list_of("KalturaIntegerValue"), 0),
     )
 
     add_remove_type: ScheduledTaskAddOrRemoveType | None = UNSET

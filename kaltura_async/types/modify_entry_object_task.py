@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .object_task import ObjectTask
 
@@ -23,15 +24,15 @@ class ModifyEntryObjectTask(ObjectTask):
     __kaltura_object_type__: ClassVar[str] = "KalturaModifyEntryObjectTask"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("input_metadata_profile_id", "inputMetadataProfileId", "int", 0),
-        ("input_metadata", "inputMetadata", "list:KalturaKeyValue", 0),
-        ("output_metadata_profile_id", "outputMetadataProfileId", "int", 0),
-        ("output_metadata", "outputMetadata", "list:KalturaKeyValue", 0),
-        ("input_user_id", "inputUserId", "str", 0),
-        ("input_entitled_users_edit", "inputEntitledUsersEdit", "str", 0),
-        ("input_entitled_users_publish", "inputEntitledUsersPublish", "str", 0),
-        ("input_entitled_users_view", "inputEntitledUsersView", "str", 0),
-        ("reset_media_repurposing_process", "resetMediaRepurposingProcess", "bool", 0),
+        ("input_metadata_profile_id", "inputMetadataProfileId", Kind.INT, 0),
+        ("input_metadata", "inputMetadata", Kind.list_of("KalturaKeyValue"), 0),
+        ("output_metadata_profile_id", "outputMetadataProfileId", Kind.INT, 0),
+        ("output_metadata", "outputMetadata", Kind.list_of("KalturaKeyValue"), 0),
+        ("input_user_id", "inputUserId", Kind.STR, 0),
+        ("input_entitled_users_edit", "inputEntitledUsersEdit", Kind.STR, 0),
+        ("input_entitled_users_publish", "inputEntitledUsersPublish", Kind.STR, 0),
+        ("input_entitled_users_view", "inputEntitledUsersView", Kind.STR, 0),
+        ("reset_media_repurposing_process", "resetMediaRepurposingProcess", Kind.BOOL, 0),
     )
 
     input_metadata_profile_id: int | None = UNSET

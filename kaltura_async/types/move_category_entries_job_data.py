@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,13 +21,13 @@ class MoveCategoryEntriesJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaMoveCategoryEntriesJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("src_category_id", "srcCategoryId", "int", 0),
-        ("dest_category_id", "destCategoryId", "int", 0),
-        ("last_moved_category_id", "lastMovedCategoryId", "int", 0),
-        ("last_moved_category_page_index", "lastMovedCategoryPageIndex", "int", 0),
-        ("last_moved_category_entry_page_index", "lastMovedCategoryEntryPageIndex", "int", 0),
-        ("move_from_children", "moveFromChildren", "bool", 0),
-        ("dest_category_full_ids", "destCategoryFullIds", "str", 0),
+        ("src_category_id", "srcCategoryId", Kind.INT, 0),
+        ("dest_category_id", "destCategoryId", Kind.INT, 0),
+        ("last_moved_category_id", "lastMovedCategoryId", Kind.INT, 0),
+        ("last_moved_category_page_index", "lastMovedCategoryPageIndex", Kind.INT, 0),
+        ("last_moved_category_entry_page_index", "lastMovedCategoryEntryPageIndex", Kind.INT, 0),
+        ("move_from_children", "moveFromChildren", Kind.BOOL, 0),
+        ("dest_category_full_ids", "destCategoryFullIds", Kind.STR, 0),
     )
 
     src_category_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -20,7 +21,7 @@ class MsnDistributionJobProviderData(ConfigurableDistributionJobProviderData):
     __kaltura_object_type__: ClassVar[str] = "KalturaMsnDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("xml", "xml", "str", 0),
+        ("xml", "xml", Kind.STR, 0),
     )
 
     xml: str | None = UNSET

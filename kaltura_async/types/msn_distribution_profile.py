@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,21 +21,21 @@ class MsnDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaMsnDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("username", "username", "str", 0),
-        ("password", "password", "str", 0),
-        ("domain", "domain", "str", 0),
-        ("cs_id", "csId", "str", 0),
-        ("source", "source", "str", 0),
-        ("source_friendly_name", "sourceFriendlyName", "str", 0),
-        ("page_group", "pageGroup", "str", 0),
-        ("source_flavor_params_id", "sourceFlavorParamsId", "int", 0),
-        ("wmv_flavor_params_id", "wmvFlavorParamsId", "int", 0),
-        ("flv_flavor_params_id", "flvFlavorParamsId", "int", 0),
-        ("sl_flavor_params_id", "slFlavorParamsId", "int", 0),
-        ("sl_hd_flavor_params_id", "slHdFlavorParamsId", "int", 0),
-        ("msnvideo_cat", "msnvideoCat", "str", 0),
-        ("msnvideo_top", "msnvideoTop", "str", 0),
-        ("msnvideo_top_cat", "msnvideoTopCat", "str", 0),
+        ("username", "username", Kind.STR, 0),
+        ("password", "password", Kind.STR, 0),
+        ("domain", "domain", Kind.STR, 0),
+        ("cs_id", "csId", Kind.STR, 0),
+        ("source", "source", Kind.STR, 0),
+        ("source_friendly_name", "sourceFriendlyName", Kind.STR, 0),
+        ("page_group", "pageGroup", Kind.STR, 0),
+        ("source_flavor_params_id", "sourceFlavorParamsId", Kind.INT, 0),
+        ("wmv_flavor_params_id", "wmvFlavorParamsId", Kind.INT, 0),
+        ("flv_flavor_params_id", "flvFlavorParamsId", Kind.INT, 0),
+        ("sl_flavor_params_id", "slFlavorParamsId", Kind.INT, 0),
+        ("sl_hd_flavor_params_id", "slHdFlavorParamsId", Kind.INT, 0),
+        ("msnvideo_cat", "msnvideoCat", Kind.STR, 0),
+        ("msnvideo_top", "msnvideoTop", Kind.STR, 0),
+        ("msnvideo_top_cat", "msnvideoTopCat", Kind.STR, 0),
     )
 
     username: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -25,13 +26,13 @@ class MultiClipConcatJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaMultiClipConcatJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("dest_entry_id", "destEntryId", "str", 0),
-        ("multi_temp_entry_id", "multiTempEntryId", "str", 0),
-        ("partner_id", "partnerId", "int", 0),
-        ("priority", "priority", "int", 0),
-        ("chapter_name_policy", "chapterNamePolicy", "enum:KalturaChapterNamePolicy", 0),
-        ("aspect_ratio", "aspectRatio", "obj:KalturaCropAspectRatio", 0),
-        ("operation_resources", "operationResources", "list:KalturaOperationResource", 0),
+        ("dest_entry_id", "destEntryId", Kind.STR, 0),
+        ("multi_temp_entry_id", "multiTempEntryId", Kind.STR, 0),
+        ("partner_id", "partnerId", Kind.INT, 0),
+        ("priority", "priority", Kind.INT, 0),
+        ("chapter_name_policy", "chapterNamePolicy", Kind.enum("KalturaChapterNamePolicy"), 0),
+        ("aspect_ratio", "aspectRatio", Kind.obj("KalturaCropAspectRatio"), 0),
+        ("operation_resources", "operationResources", Kind.list_of("KalturaOperationResource"), 0),
     )
 
     dest_entry_id: str | None = UNSET

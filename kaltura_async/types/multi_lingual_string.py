@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["MultiLingualString"]
@@ -19,8 +20,8 @@ class MultiLingualString(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaMultiLingualString"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("language", "language", "str", 0),
-        ("value", "value", "str", 0),
+        ("language", "language", Kind.STR, 0),
+        ("value", "value", Kind.STR, 0),
     )
 
     language: str | None = UNSET

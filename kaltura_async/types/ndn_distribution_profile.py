@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,16 +21,16 @@ class NdnDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaNdnDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("feed_url", "feedUrl", "str", READ_ONLY),
-        ("channel_title", "channelTitle", "str", 0),
-        ("channel_link", "channelLink", "str", 0),
-        ("channel_description", "channelDescription", "str", 0),
-        ("channel_language", "channelLanguage", "str", 0),
-        ("channel_copyright", "channelCopyright", "str", 0),
-        ("channel_image_title", "channelImageTitle", "str", 0),
-        ("channel_image_url", "channelImageUrl", "str", 0),
-        ("channel_image_link", "channelImageLink", "str", 0),
-        ("item_media_rating", "itemMediaRating", "str", 0),
+        ("feed_url", "feedUrl", Kind.STR, READ_ONLY),
+        ("channel_title", "channelTitle", Kind.STR, 0),
+        ("channel_link", "channelLink", Kind.STR, 0),
+        ("channel_description", "channelDescription", Kind.STR, 0),
+        ("channel_language", "channelLanguage", Kind.STR, 0),
+        ("channel_copyright", "channelCopyright", Kind.STR, 0),
+        ("channel_image_title", "channelImageTitle", Kind.STR, 0),
+        ("channel_image_url", "channelImageUrl", Kind.STR, 0),
+        ("channel_image_link", "channelImageLink", Kind.STR, 0),
+        ("item_media_rating", "itemMediaRating", Kind.STR, 0),
     )
 
     feed_url: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -25,15 +26,15 @@ class NotificationJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaNotificationJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("user_id", "userId", "str", 0),
-        ("type", "type", "enum:KalturaNotificationType", 0),
-        ("type_as_string", "typeAsString", "str", 0),
-        ("object_id", "objectId", "str", 0),
-        ("status", "status", "enum:KalturaNotificationStatus", 0),
-        ("data", "data", "str", 0),
-        ("number_of_attempts", "numberOfAttempts", "int", 0),
-        ("notification_result", "notificationResult", "str", 0),
-        ("obj_type", "objType", "enum:KalturaNotificationObjectType", 0),
+        ("user_id", "userId", Kind.STR, 0),
+        ("type", "type", Kind.enum("KalturaNotificationType"), 0),
+        ("type_as_string", "typeAsString", Kind.STR, 0),
+        ("object_id", "objectId", Kind.STR, 0),
+        ("status", "status", Kind.enum("KalturaNotificationStatus"), 0),
+        ("data", "data", Kind.STR, 0),
+        ("number_of_attempts", "numberOfAttempts", Kind.INT, 0),
+        ("notification_result", "notificationResult", Kind.STR, 0),
+        ("obj_type", "objType", Kind.enum("KalturaNotificationObjectType"), 0),
     )
 
     user_id: str | None = UNSET

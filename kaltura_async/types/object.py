@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class Object(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaObject"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("related_objects", "relatedObjects", "map:KalturaListResponse", READ_ONLY),
+        ("related_objects", "relatedObjects", Kind.map_of("KalturaListResponse"), READ_ONLY),
     )
 
     related_objects: dict[str, ListResponse] | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ObjectIdentifier"]
@@ -19,7 +20,7 @@ class ObjectIdentifier(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaObjectIdentifier"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("extended_features", "extendedFeatures", "str", 0),
+        ("extended_features", "extendedFeatures", Kind.STR, 0),
     )
 
     extended_features: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ class ObjectTask(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaObjectTask"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("type", "type", "enum:KalturaObjectTaskType", READ_ONLY),
-        ("stop_processing_on_error", "stopProcessingOnError", "bool", 0),
+        ("type", "type", Kind.enum("KalturaObjectTaskType"), READ_ONLY),
+        ("stop_processing_on_error", "stopProcessingOnError", Kind.BOOL, 0),
     )
 
     type: ObjectTaskType | None = UNSET

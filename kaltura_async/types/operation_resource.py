@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .content_resource import ContentResource
 
@@ -23,9 +24,9 @@ class OperationResource(ContentResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaOperationResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("resource", "resource", "obj:KalturaContentResource", 0),
-        ("operation_attributes", "operationAttributes", "list:KalturaOperationAttributes", 0),
-        ("asset_params_id", "assetParamsId", "int", 0),
+        ("resource", "resource", Kind.obj("KalturaContentResource"), 0),
+        ("operation_attributes", "operationAttributes", Kind.list_of("KalturaOperationAttributes"), 0),
+        ("asset_params_id", "assetParamsId", Kind.INT, 0),
     )
 
     resource: ContentResource | None = UNSET

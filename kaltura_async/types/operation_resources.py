@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .content_resource import ContentResource
 
@@ -25,9 +26,9 @@ class OperationResources(ContentResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaOperationResources"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("resources", "resources", "list:KalturaOperationResource", 0),
-        ("chapter_name_policy", "chapterNamePolicy", "enum:KalturaChapterNamePolicy", 0),
-        ("dimensions_attributes", "dimensionsAttributes", "list:KalturaDimensionsAttributes", 0),
+        ("resources", "resources", Kind.list_of("KalturaOperationResource"), 0),
+        ("chapter_name_policy", "chapterNamePolicy", Kind.enum("KalturaChapterNamePolicy"), 0),
+        ("dimensions_attributes", "dimensionsAttributes", Kind.list_of("KalturaDimensionsAttributes"), 0),
     )
 
     resources: list[OperationResource] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,10 +23,10 @@ class OptionalAnswer(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaOptionalAnswer"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("key", "key", "str", 0),
-        ("text", "text", "str", 0),
-        ("weight", "weight", "float", 0),
-        ("is_correct", "isCorrect", "enum:KalturaNullableBoolean", 0),
+        ("key", "key", Kind.STR, 0),
+        ("text", "text", Kind.STR, 0),
+        ("weight", "weight", Kind.FLOAT, 0),
+        ("is_correct", "isCorrect", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     key: str | None = UNSET

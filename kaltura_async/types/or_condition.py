@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -20,7 +21,7 @@ class OrCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaOrCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("conditions", "conditions", "list:KalturaCondition", 0),
+        ("conditions", "conditions", Kind.list_of("KalturaCondition"), 0),
     )
 
     conditions: list[Condition] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .media_composition_attributes import MediaCompositionAttributes
 
@@ -28,13 +29,13 @@ class OverlayAttributes(MediaCompositionAttributes):
     __kaltura_object_type__: ClassVar[str] = "KalturaOverlayAttributes"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("resource", "resource", "obj:KalturaContentResource", 0),
-        ("resource_media_composition_attributes_array", "resourceMediaCompositionAttributesArray", "list:KalturaMediaCompositionAttributes", 0),
-        ("margins_percentage", "marginsPercentage", "obj:KalturaDimensionsPercentage", 0),
-        ("overlay_scale_attribute", "overlayScaleAttribute", "obj:KalturaOverlayScaleAttribute", 0),
-        ("overlay_placement", "overlayPlacement", "enum:KalturaMediaCompositionAlignment", 0),
-        ("overlay_shape", "overlayShape", "enum:KalturaOverlayShape", 0),
-        ("audio_attributes", "audioAttributes", "obj:KalturaAudioAttributes", 0),
+        ("resource", "resource", Kind.obj("KalturaContentResource"), 0),
+        ("resource_media_composition_attributes_array", "resourceMediaCompositionAttributesArray", Kind.list_of("KalturaMediaCompositionAttributes"), 0),
+        ("margins_percentage", "marginsPercentage", Kind.obj("KalturaDimensionsPercentage"), 0),
+        ("overlay_scale_attribute", "overlayScaleAttribute", Kind.obj("KalturaOverlayScaleAttribute"), 0),
+        ("overlay_placement", "overlayPlacement", Kind.enum("KalturaMediaCompositionAlignment"), 0),
+        ("overlay_shape", "overlayShape", Kind.enum("KalturaOverlayShape"), 0),
+        ("audio_attributes", "audioAttributes", Kind.obj("KalturaAudioAttributes"), 0),
     )
 
     resource: ContentResource | None = UNSET

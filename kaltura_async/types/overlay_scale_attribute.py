@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,8 +24,8 @@ class OverlayScaleAttribute(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaOverlayScaleAttribute"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("scale_percentage", "scalePercentage", "obj:KalturaDimensionsPercentage", 0),
-        ("scale_behavior", "scaleBehavior", "enum:KalturaOverlayScaleBehavior", 0),
+        ("scale_percentage", "scalePercentage", Kind.obj("KalturaDimensionsPercentage"), 0),
+        ("scale_behavior", "scaleBehavior", Kind.enum("KalturaOverlayScaleBehavior"), 0),
     )
 
     scale_percentage: DimensionsPercentage | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["Pager"]
@@ -19,8 +20,8 @@ class Pager(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPager"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("page_size", "pageSize", "int", 0),
-        ("page_index", "pageIndex", "int", 0),
+        ("page_size", "pageSize", Kind.INT, 0),
+        ("page_index", "pageIndex", Kind.INT, 0),
     )
 
     page_size: int | None = UNSET

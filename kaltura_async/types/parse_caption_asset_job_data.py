@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,7 +21,7 @@ class ParseCaptionAssetJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaParseCaptionAssetJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("caption_asset_id", "captionAssetId", "str", 0),
+        ("caption_asset_id", "captionAssetId", Kind.STR, 0),
     )
 
     caption_asset_id: str | None = UNSET

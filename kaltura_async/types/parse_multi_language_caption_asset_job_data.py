@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,10 +21,10 @@ class ParseMultiLanguageCaptionAssetJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaParseMultiLanguageCaptionAssetJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("multi_lanaguage_caption_asset_id", "multiLanaguageCaptionAssetId", "str", 0),
-        ("entry_id", "entryId", "str", 0),
-        ("file_location", "fileLocation", "str", 0),
-        ("file_encryption_key", "fileEncryptionKey", "str", 0),
+        ("multi_lanaguage_caption_asset_id", "multiLanaguageCaptionAssetId", Kind.STR, 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("file_location", "fileLocation", Kind.STR, 0),
+        ("file_encryption_key", "fileEncryptionKey", Kind.STR, 0),
     )
 
     multi_lanaguage_caption_asset_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -24,24 +25,24 @@ class PartnerBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaPartnerBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("id_not_in", "idNotIn", "str", 0),
-        ("name_like", "nameLike", "str", 0),
-        ("name_multi_like_or", "nameMultiLikeOr", "str", 0),
-        ("name_multi_like_and", "nameMultiLikeAnd", "str", 0),
-        ("name_equal", "nameEqual", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaPartnerStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("partner_package_equal", "partnerPackageEqual", "int", 0),
-        ("partner_package_greater_than_or_equal", "partnerPackageGreaterThanOrEqual", "int", 0),
-        ("partner_package_less_than_or_equal", "partnerPackageLessThanOrEqual", "int", 0),
-        ("partner_package_in", "partnerPackageIn", "str", 0),
-        ("partner_group_type_equal", "partnerGroupTypeEqual", "enum:KalturaPartnerGroupType", 0),
-        ("partner_name_description_website_admin_name_admin_email_like", "partnerNameDescriptionWebsiteAdminNameAdminEmailLike", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("id_greater_than", "idGreaterThan", "int", 0),
-        ("monitor_usage_equal", "monitorUsageEqual", "int", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("id_not_in", "idNotIn", Kind.STR, 0),
+        ("name_like", "nameLike", Kind.STR, 0),
+        ("name_multi_like_or", "nameMultiLikeOr", Kind.STR, 0),
+        ("name_multi_like_and", "nameMultiLikeAnd", Kind.STR, 0),
+        ("name_equal", "nameEqual", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaPartnerStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("partner_package_equal", "partnerPackageEqual", Kind.INT, 0),
+        ("partner_package_greater_than_or_equal", "partnerPackageGreaterThanOrEqual", Kind.INT, 0),
+        ("partner_package_less_than_or_equal", "partnerPackageLessThanOrEqual", Kind.INT, 0),
+        ("partner_package_in", "partnerPackageIn", Kind.STR, 0),
+        ("partner_group_type_equal", "partnerGroupTypeEqual", Kind.enum("KalturaPartnerGroupType"), 0),
+        ("partner_name_description_website_admin_name_admin_email_like", "partnerNameDescriptionWebsiteAdminNameAdminEmailLike", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("id_greater_than", "idGreaterThan", Kind.INT, 0),
+        ("monitor_usage_equal", "monitorUsageEqual", Kind.INT, 0),
     )
 
     id_equal: int | None = UNSET

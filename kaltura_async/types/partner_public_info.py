@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["PartnerPublicInfo"]
@@ -19,9 +20,9 @@ class PartnerPublicInfo(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPartnerPublicInfo"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("analytics_url", "analyticsUrl", "str", 0),
-        ("ott_environment_url", "ottEnvironmentUrl", "str", 0),
-        ("analytics_persistent_session_id", "analyticsPersistentSessionId", "bool", 0),
+        ("analytics_url", "analyticsUrl", Kind.STR, 0),
+        ("ott_environment_url", "ottEnvironmentUrl", Kind.STR, 0),
+        ("analytics_persistent_session_id", "analyticsPersistentSessionId", Kind.BOOL, 0),
     )
 
     analytics_url: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["PartnerStatistics"]
@@ -19,12 +20,12 @@ class PartnerStatistics(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPartnerStatistics"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("package_bandwidth_and_storage", "packageBandwidthAndStorage", "int", READ_ONLY),
-        ("hosting", "hosting", "float", READ_ONLY),
-        ("bandwidth", "bandwidth", "float", READ_ONLY),
-        ("usage", "usage", "int", READ_ONLY),
-        ("usage_percent", "usagePercent", "float", READ_ONLY),
-        ("reached_limit_date", "reachedLimitDate", "int", READ_ONLY),
+        ("package_bandwidth_and_storage", "packageBandwidthAndStorage", Kind.INT, READ_ONLY),
+        ("hosting", "hosting", Kind.FLOAT, READ_ONLY),
+        ("bandwidth", "bandwidth", Kind.FLOAT, READ_ONLY),
+        ("usage", "usage", Kind.INT, READ_ONLY),
+        ("usage_percent", "usagePercent", Kind.FLOAT, READ_ONLY),
+        ("reached_limit_date", "reachedLimitDate", Kind.INT, READ_ONLY),
     )
 
     package_bandwidth_and_storage: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["PartnerUsage"]
@@ -19,12 +20,12 @@ class PartnerUsage(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPartnerUsage"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("hosting_gb", "hostingGB", "float", READ_ONLY),
-        ("percent", "Percent", "float", READ_ONLY),
-        ("package_bw", "packageBW", "int", READ_ONLY),
-        ("usage_gb", "usageGB", "float", READ_ONLY),
-        ("reached_limit_date", "reachedLimitDate", "int", READ_ONLY),
-        ("usage_graph", "usageGraph", "str", READ_ONLY),
+        ("hosting_gb", "hostingGB", Kind.FLOAT, READ_ONLY),
+        ("percent", "Percent", Kind.FLOAT, READ_ONLY),
+        ("package_bw", "packageBW", Kind.INT, READ_ONLY),
+        ("usage_gb", "usageGB", Kind.FLOAT, READ_ONLY),
+        ("reached_limit_date", "reachedLimitDate", Kind.INT, READ_ONLY),
+        ("usage_graph", "usageGraph", Kind.STR, READ_ONLY),
     )
 
     hosting_gb: float | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .list_response import ListResponse
 
@@ -23,8 +24,8 @@ class PartnerUsageListResponse(ListResponse):
     __kaltura_object_type__: ClassVar[str] = "KalturaPartnerUsageListResponse"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("total", "total", "obj:KalturaVarPartnerUsageItem", 0),
-        ("objects", "objects", "list:KalturaVarPartnerUsageItem", 0),
+        ("total", "total", Kind.obj("KalturaVarPartnerUsageItem"), 0),
+        ("objects", "objects", Kind.list_of("KalturaVarPartnerUsageItem"), 0),
     )
 
     total: VarPartnerUsageItem | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .flavor_params_output import FlavorParamsOutput
 
@@ -20,7 +21,7 @@ class PdfFlavorParamsOutput(FlavorParamsOutput):
     __kaltura_object_type__: ClassVar[str] = "KalturaPdfFlavorParamsOutput"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("readonly", "readonly", "bool", 0),
+        ("readonly", "readonly", Kind.BOOL, 0),
     )
 
     readonly: bool | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,19 +24,19 @@ class Permission(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPermission"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("type", "type", "enum:KalturaPermissionType", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("friendly_name", "friendlyName", "str", 0),
-        ("description", "description", "str", 0),
-        ("status", "status", "enum:KalturaPermissionStatus", 0),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("depends_on_permission_names", "dependsOnPermissionNames", "str", 0),
-        ("tags", "tags", "str", 0),
-        ("permission_items_ids", "permissionItemsIds", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("partner_group", "partnerGroup", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("type", "type", Kind.enum("KalturaPermissionType"), READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("friendly_name", "friendlyName", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("status", "status", Kind.enum("KalturaPermissionStatus"), 0),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("depends_on_permission_names", "dependsOnPermissionNames", Kind.STR, 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("permission_items_ids", "permissionItemsIds", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("partner_group", "partnerGroup", Kind.STR, 0),
     )
 
     id: int | None = UNSET

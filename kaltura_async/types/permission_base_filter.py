@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -24,26 +25,26 @@ class PermissionBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaPermissionBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("type_equal", "typeEqual", "enum:KalturaPermissionType", 0),
-        ("type_in", "typeIn", "str", 0),
-        ("name_equal", "nameEqual", "str", 0),
-        ("name_in", "nameIn", "str", 0),
-        ("friendly_name_like", "friendlyNameLike", "str", 0),
-        ("description_like", "descriptionLike", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaPermissionStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("partner_id_equal", "partnerIdEqual", "int", 0),
-        ("partner_id_in", "partnerIdIn", "str", 0),
-        ("depends_on_permission_names_multi_like_or", "dependsOnPermissionNamesMultiLikeOr", "str", 0),
-        ("depends_on_permission_names_multi_like_and", "dependsOnPermissionNamesMultiLikeAnd", "str", 0),
-        ("tags_multi_like_or", "tagsMultiLikeOr", "str", 0),
-        ("tags_multi_like_and", "tagsMultiLikeAnd", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("type_equal", "typeEqual", Kind.enum("KalturaPermissionType"), 0),
+        ("type_in", "typeIn", Kind.STR, 0),
+        ("name_equal", "nameEqual", Kind.STR, 0),
+        ("name_in", "nameIn", Kind.STR, 0),
+        ("friendly_name_like", "friendlyNameLike", Kind.STR, 0),
+        ("description_like", "descriptionLike", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaPermissionStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("partner_id_equal", "partnerIdEqual", Kind.INT, 0),
+        ("partner_id_in", "partnerIdIn", Kind.STR, 0),
+        ("depends_on_permission_names_multi_like_or", "dependsOnPermissionNamesMultiLikeOr", Kind.STR, 0),
+        ("depends_on_permission_names_multi_like_and", "dependsOnPermissionNamesMultiLikeAnd", Kind.STR, 0),
+        ("tags_multi_like_or", "tagsMultiLikeOr", Kind.STR, 0),
+        ("tags_multi_like_and", "tagsMultiLikeAnd", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
     )
 
     id_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,12 +23,12 @@ class PermissionItem(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPermissionItem"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("type", "type", "enum:KalturaPermissionItemType", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("tags", "tags", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("type", "type", Kind.enum("KalturaPermissionItemType"), READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("tags", "tags", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class PermissionLevel(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPermissionLevel"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("permission_level", "permissionLevel", "enum:KalturaUserEntryPermissionLevel", 0),
+        ("permission_level", "permissionLevel", Kind.enum("KalturaUserEntryPermissionLevel"), 0),
     )
 
     permission_level: UserEntryPermissionLevel | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .user_entry import UserEntry
 
@@ -23,8 +24,8 @@ class PermissionLevelUserEntry(UserEntry):
     __kaltura_object_type__: ClassVar[str] = "KalturaPermissionLevelUserEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("permission_levels", "permissionLevels", "list:KalturaPermissionLevel", 0),
-        ("permission_order", "permissionOrder", "int", 0),
+        ("permission_levels", "permissionLevels", Kind.list_of("KalturaPermissionLevel"), 0),
+        ("permission_order", "permissionOrder", Kind.INT, 0),
     )
 
     permission_levels: list[PermissionLevel] | None = UNSET

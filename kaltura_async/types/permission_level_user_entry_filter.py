@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .user_entry_filter import UserEntryFilter
 
@@ -23,7 +24,7 @@ class PermissionLevelUserEntryFilter(UserEntryFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaPermissionLevelUserEntryFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("permission_levels", "permissionLevels", "list:KalturaPermissionLevel", 0),
+        ("permission_levels", "permissionLevels", Kind.list_of("KalturaPermissionLevel"), 0),
     )
 
     permission_levels: list[PermissionLevel] | None = UNSET

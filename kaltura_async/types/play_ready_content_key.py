@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["PlayReadyContentKey"]
@@ -19,8 +20,8 @@ class PlayReadyContentKey(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlayReadyContentKey"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("key_id", "keyId", "str", 0),
-        ("content_key", "contentKey", "str", 0),
+        ("key_id", "keyId", Kind.STR, 0),
+        ("content_key", "contentKey", Kind.STR, 0),
     )
 
     key_id: str | None = UNSET

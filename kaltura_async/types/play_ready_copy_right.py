@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .play_ready_right import PlayReadyRight
 
@@ -23,8 +24,8 @@ class PlayReadyCopyRight(PlayReadyRight):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlayReadyCopyRight"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("copy_count", "copyCount", "int", 0),
-        ("copy_enablers", "copyEnablers", "list:KalturaPlayReadyCopyEnablerHolder", 0),
+        ("copy_count", "copyCount", Kind.INT, 0),
+        ("copy_enablers", "copyEnablers", Kind.list_of("KalturaPlayReadyCopyEnablerHolder"), 0),
     )
 
     copy_count: int | None = UNSET

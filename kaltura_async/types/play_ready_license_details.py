@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,10 +23,10 @@ class PlayReadyLicenseDetails(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlayReadyLicenseDetails"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("policy", "policy", "obj:KalturaPlayReadyPolicy", 0),
-        ("begin_date", "beginDate", "int", 0),
-        ("expiration_date", "expirationDate", "int", 0),
-        ("removal_date", "removalDate", "int", 0),
+        ("policy", "policy", Kind.obj("KalturaPlayReadyPolicy"), 0),
+        ("begin_date", "beginDate", Kind.INT, 0),
+        ("expiration_date", "expirationDate", Kind.INT, 0),
+        ("removal_date", "removalDate", Kind.INT, 0),
     )
 
     policy: PlayReadyPolicy | None = UNSET

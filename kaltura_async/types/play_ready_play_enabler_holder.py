@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class PlayReadyPlayEnablerHolder(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlayReadyPlayEnablerHolder"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("type", "type", "enum:KalturaPlayReadyPlayEnablerType", 0),
+        ("type", "type", Kind.enum("KalturaPlayReadyPlayEnablerType"), 0),
     )
 
     type: PlayReadyPlayEnablerType | None = UNSET

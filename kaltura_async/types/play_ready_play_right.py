@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .play_ready_right import PlayReadyRight
 
@@ -29,15 +30,15 @@ class PlayReadyPlayRight(PlayReadyRight):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlayReadyPlayRight"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("analog_video_opl", "analogVideoOPL", "enum:KalturaPlayReadyAnalogVideoOPL", 0),
-        ("analog_video_output_protection_list", "analogVideoOutputProtectionList", "list:KalturaPlayReadyAnalogVideoOPIdHolder", 0),
-        ("compressed_digital_audio_opl", "compressedDigitalAudioOPL", "enum:KalturaPlayReadyDigitalAudioOPL", 0),
-        ("compressed_digital_video_opl", "compressedDigitalVideoOPL", "enum:KalturaPlayReadyCompressedDigitalVideoOPL", 0),
-        ("digital_audio_output_protection_list", "digitalAudioOutputProtectionList", "list:KalturaPlayReadyDigitalAudioOPIdHolder", 0),
-        ("uncompressed_digital_audio_opl", "uncompressedDigitalAudioOPL", "enum:KalturaPlayReadyDigitalAudioOPL", 0),
-        ("uncompressed_digital_video_opl", "uncompressedDigitalVideoOPL", "enum:KalturaPlayReadyUncompressedDigitalVideoOPL", 0),
-        ("first_play_expiration", "firstPlayExpiration", "int", 0),
-        ("play_enablers", "playEnablers", "list:KalturaPlayReadyPlayEnablerHolder", 0),
+        ("analog_video_opl", "analogVideoOPL", Kind.enum("KalturaPlayReadyAnalogVideoOPL"), 0),
+        ("analog_video_output_protection_list", "analogVideoOutputProtectionList", Kind.list_of("KalturaPlayReadyAnalogVideoOPIdHolder"), 0),
+        ("compressed_digital_audio_opl", "compressedDigitalAudioOPL", Kind.enum("KalturaPlayReadyDigitalAudioOPL"), 0),
+        ("compressed_digital_video_opl", "compressedDigitalVideoOPL", Kind.enum("KalturaPlayReadyCompressedDigitalVideoOPL"), 0),
+        ("digital_audio_output_protection_list", "digitalAudioOutputProtectionList", Kind.list_of("KalturaPlayReadyDigitalAudioOPIdHolder"), 0),
+        ("uncompressed_digital_audio_opl", "uncompressedDigitalAudioOPL", Kind.enum("KalturaPlayReadyDigitalAudioOPL"), 0),
+        ("uncompressed_digital_video_opl", "uncompressedDigitalVideoOPL", Kind.enum("KalturaPlayReadyUncompressedDigitalVideoOPL"), 0),
+        ("first_play_expiration", "firstPlayExpiration", Kind.INT, 0),
+        ("play_enablers", "playEnablers", Kind.list_of("KalturaPlayReadyPlayEnablerHolder"), 0),
     )
 
     analog_video_opl: PlayReadyAnalogVideoOPL | None = UNSET

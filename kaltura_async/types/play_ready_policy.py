@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .drm_policy import DrmPolicy
 
@@ -25,11 +26,11 @@ class PlayReadyPolicy(DrmPolicy):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlayReadyPolicy"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("grace_period", "gracePeriod", "int", 0),
-        ("license_removal_policy", "licenseRemovalPolicy", "enum:KalturaPlayReadyLicenseRemovalPolicy", 0),
-        ("license_removal_duration", "licenseRemovalDuration", "int", 0),
-        ("min_security_level", "minSecurityLevel", "enum:KalturaPlayReadyMinimumLicenseSecurityLevel", 0),
-        ("rights", "rights", "list:KalturaPlayReadyRight", 0),
+        ("grace_period", "gracePeriod", Kind.INT, 0),
+        ("license_removal_policy", "licenseRemovalPolicy", Kind.enum("KalturaPlayReadyLicenseRemovalPolicy"), 0),
+        ("license_removal_duration", "licenseRemovalDuration", Kind.INT, 0),
+        ("min_security_level", "minSecurityLevel", Kind.enum("KalturaPlayReadyMinimumLicenseSecurityLevel"), 0),
+        ("rights", "rights", Kind.list_of("KalturaPlayReadyRight"), 0),
     )
 
     grace_period: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .drm_profile import DrmProfile
 
@@ -20,7 +21,7 @@ class PlayReadyProfile(DrmProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlayReadyProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("key_seed", "keySeed", "str", 0),
+        ("key_seed", "keySeed", Kind.STR, 0),
     )
 
     key_seed: str | None = UNSET

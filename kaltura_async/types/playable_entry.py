@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .base_entry import BaseEntry
 
@@ -23,14 +24,14 @@ class PlayableEntry(BaseEntry):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlayableEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("plays", "plays", "int", READ_ONLY),
-        ("views", "views", "int", READ_ONLY),
-        ("last_played_at", "lastPlayedAt", "int", READ_ONLY),
-        ("width", "width", "int", READ_ONLY),
-        ("height", "height", "int", READ_ONLY),
-        ("duration", "duration", "int", READ_ONLY),
-        ("ms_duration", "msDuration", "int", 0),
-        ("duration_type", "durationType", "enum:KalturaDurationType", READ_ONLY),
+        ("plays", "plays", Kind.INT, READ_ONLY),
+        ("views", "views", Kind.INT, READ_ONLY),
+        ("last_played_at", "lastPlayedAt", Kind.INT, READ_ONLY),
+        ("width", "width", Kind.INT, READ_ONLY),
+        ("height", "height", Kind.INT, READ_ONLY),
+        ("duration", "duration", Kind.INT, READ_ONLY),
+        ("ms_duration", "msDuration", Kind.INT, 0),
+        ("duration_type", "durationType", Kind.enum("KalturaDurationType"), READ_ONLY),
     )
 
     plays: int | None = UNSET

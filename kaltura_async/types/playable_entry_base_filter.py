@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_entry_filter import BaseEntryFilter
 
@@ -20,14 +21,14 @@ class PlayableEntryBaseFilter(BaseEntryFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlayableEntryBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("last_played_at_greater_than_or_equal", "lastPlayedAtGreaterThanOrEqual", "int", 0),
-        ("last_played_at_less_than_or_equal", "lastPlayedAtLessThanOrEqual", "int", 0),
-        ("last_played_at_less_than_or_equal_or_null", "lastPlayedAtLessThanOrEqualOrNull", "int", 0),
-        ("duration_less_than", "durationLessThan", "int", 0),
-        ("duration_greater_than", "durationGreaterThan", "int", 0),
-        ("duration_less_than_or_equal", "durationLessThanOrEqual", "int", 0),
-        ("duration_greater_than_or_equal", "durationGreaterThanOrEqual", "int", 0),
-        ("duration_type_match_or", "durationTypeMatchOr", "str", 0),
+        ("last_played_at_greater_than_or_equal", "lastPlayedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("last_played_at_less_than_or_equal", "lastPlayedAtLessThanOrEqual", Kind.INT, 0),
+        ("last_played_at_less_than_or_equal_or_null", "lastPlayedAtLessThanOrEqualOrNull", Kind.INT, 0),
+        ("duration_less_than", "durationLessThan", Kind.INT, 0),
+        ("duration_greater_than", "durationGreaterThan", Kind.INT, 0),
+        ("duration_less_than_or_equal", "durationLessThanOrEqual", Kind.INT, 0),
+        ("duration_greater_than_or_equal", "durationGreaterThanOrEqual", Kind.INT, 0),
+        ("duration_type_match_or", "durationTypeMatchOr", Kind.STR, 0),
     )
 
     last_played_at_greater_than_or_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -28,13 +29,13 @@ class PlaybackContext(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlaybackContext"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("sources", "sources", "list:KalturaPlaybackSource", 0),
-        ("playback_captions", "playbackCaptions", "list:KalturaCaptionPlaybackPluginData", 0),
-        ("flavor_assets", "flavorAssets", "list:KalturaFlavorAsset", 0),
-        ("actions", "actions", "list:KalturaRuleAction", 0),
-        ("messages", "messages", "list:KalturaAccessControlMessage", 0),
-        ("bumper_data", "bumperData", "list:KalturaObject", 0),
-        ("active_live_stream_time", "activeLiveStreamTime", "obj:KalturaActiveLiveStreamTime", 0),
+        ("sources", "sources", Kind.list_of("KalturaPlaybackSource"), 0),
+        ("playback_captions", "playbackCaptions", Kind.list_of("KalturaCaptionPlaybackPluginData"), 0),
+        ("flavor_assets", "flavorAssets", Kind.list_of("KalturaFlavorAsset"), 0),
+        ("actions", "actions", Kind.list_of("KalturaRuleAction"), 0),
+        ("messages", "messages", Kind.list_of("KalturaAccessControlMessage"), 0),
+        ("bumper_data", "bumperData", Kind.list_of("KalturaObject"), 0),
+        ("active_live_stream_time", "activeLiveStreamTime", Kind.obj("KalturaActiveLiveStreamTime"), 0),
     )
 
     sources: list[PlaybackSource] | None = UNSET

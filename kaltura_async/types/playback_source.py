@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,12 +23,12 @@ class PlaybackSource(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlaybackSource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("delivery_profile_id", "deliveryProfileId", "str", 0),
-        ("format", "format", "str", 0),
-        ("protocols", "protocols", "str", 0),
-        ("flavor_ids", "flavorIds", "str", 0),
-        ("url", "url", "str", 0),
-        ("drm", "drm", "list:KalturaDrmPlaybackPluginData", 0),
+        ("delivery_profile_id", "deliveryProfileId", Kind.STR, 0),
+        ("format", "format", Kind.STR, 0),
+        ("protocols", "protocols", Kind.STR, 0),
+        ("flavor_ids", "flavorIds", Kind.STR, 0),
+        ("url", "url", Kind.STR, 0),
+        ("drm", "drm", Kind.list_of("KalturaDrmPlaybackPluginData"), 0),
     )
 
     delivery_profile_id: str | None = UNSET

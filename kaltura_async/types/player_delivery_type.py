@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,11 +23,11 @@ class PlayerDeliveryType(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlayerDeliveryType"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", 0),
-        ("label", "label", "str", 0),
-        ("flashvars", "flashvars", "list:KalturaKeyValue", 0),
-        ("min_version", "minVersion", "str", 0),
-        ("enabled_by_default", "enabledByDefault", "bool", 0),
+        ("id", "id", Kind.STR, 0),
+        ("label", "label", Kind.STR, 0),
+        ("flashvars", "flashvars", Kind.list_of("KalturaKeyValue"), 0),
+        ("min_version", "minVersion", Kind.STR, 0),
+        ("enabled_by_default", "enabledByDefault", Kind.BOOL, 0),
     )
 
     id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["PlayerEmbedCodeType"]
@@ -19,10 +20,10 @@ class PlayerEmbedCodeType(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlayerEmbedCodeType"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", 0),
-        ("label", "label", "str", 0),
-        ("entry_only", "entryOnly", "bool", 0),
-        ("min_version", "minVersion", "str", 0),
+        ("id", "id", Kind.STR, 0),
+        ("label", "label", Kind.STR, 0),
+        ("entry_only", "entryOnly", Kind.BOOL, 0),
+        ("min_version", "minVersion", Kind.STR, 0),
     )
 
     id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
 from .base_entry import BaseEntry
 
@@ -24,14 +25,14 @@ class Playlist(BaseEntry):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlaylist"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("playlist_content", "playlistContent", "str", 0),
-        ("filters", "filters", "list:KalturaMediaEntryFilterForPlaylist", 0),
-        ("total_results", "totalResults", "int", 0),
-        ("playlist_type", "playlistType", "enum:KalturaPlaylistType", INSERT_ONLY),
-        ("plays", "plays", "int", READ_ONLY),
-        ("views", "views", "int", READ_ONLY),
-        ("duration", "duration", "int", READ_ONLY),
-        ("execute_url", "executeUrl", "str", READ_ONLY),
+        ("playlist_content", "playlistContent", Kind.STR, 0),
+        ("filters", "filters", Kind.list_of("KalturaMediaEntryFilterForPlaylist"), 0),
+        ("total_results", "totalResults", Kind.INT, 0),
+        ("playlist_type", "playlistType", Kind.enum("KalturaPlaylistType"), INSERT_ONLY),
+        ("plays", "plays", Kind.INT, READ_ONLY),
+        ("views", "views", Kind.INT, READ_ONLY),
+        ("duration", "duration", Kind.INT, READ_ONLY),
+        ("execute_url", "executeUrl", Kind.STR, READ_ONLY),
     )
 
     playlist_content: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .playlist_base_filter import PlaylistBaseFilter
 
@@ -23,8 +24,8 @@ class PlaylistFilter(PlaylistBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaPlaylistFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("play_list_type_equal", "playListTypeEqual", "enum:KalturaPlaylistType", 0),
-        ("play_list_type_in", "playListTypeIn", "str", 0),
+        ("play_list_type_equal", "playListTypeEqual", Kind.enum("KalturaPlaylistType"), 0),
+        ("play_list_type_in", "playListTypeIn", Kind.STR, 0),
     )
 
     play_list_type_equal: PlaylistType | None = UNSET

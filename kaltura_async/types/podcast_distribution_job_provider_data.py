@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .distribution_job_provider_data import DistributionJobProviderData
 
@@ -20,9 +21,9 @@ class PodcastDistributionJobProviderData(DistributionJobProviderData):
     __kaltura_object_type__: ClassVar[str] = "KalturaPodcastDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("xml", "xml", "str", 0),
-        ("metadata_profile_id", "metadataProfileId", "int", 0),
-        ("distribution_profile_id", "distributionProfileId", "int", 0),
+        ("xml", "xml", Kind.STR, 0),
+        ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
+        ("distribution_profile_id", "distributionProfileId", Kind.INT, 0),
     )
 
     xml: str | None = UNSET

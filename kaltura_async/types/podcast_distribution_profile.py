@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .distribution_profile import DistributionProfile
 
@@ -20,9 +21,9 @@ class PodcastDistributionProfile(DistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaPodcastDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("xsl", "xsl", "str", 0),
-        ("feed_id", "feedId", "str", READ_ONLY),
-        ("metadata_profile_id", "metadataProfileId", "int", 0),
+        ("xsl", "xsl", Kind.STR, 0),
+        ("feed_id", "feedId", Kind.STR, READ_ONLY),
+        ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
     )
 
     xsl: str | None = UNSET

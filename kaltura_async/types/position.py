@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["Position"]
@@ -19,8 +20,8 @@ class Position(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPosition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("x", "x", "float", 0),
-        ("y", "y", "float", 0),
+        ("x", "x", Kind.FLOAT, 0),
+        ("y", "y", Kind.FLOAT, 0),
     )
 
     x: float | None = UNSET

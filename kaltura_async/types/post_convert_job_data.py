@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .convartable_job_data import ConvartableJobData
 
@@ -20,14 +21,14 @@ class PostConvertJobData(ConvartableJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaPostConvertJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_asset_id", "flavorAssetId", "str", 0),
-        ("flavor_asset_encryption_key", "flavorAssetEncryptionKey", "str", 0),
-        ("create_thumb", "createThumb", "bool", 0),
-        ("thumb_path", "thumbPath", "str", 0),
-        ("thumb_offset", "thumbOffset", "int", 0),
-        ("thumb_height", "thumbHeight", "int", 0),
-        ("thumb_bitrate", "thumbBitrate", "int", 0),
-        ("custom_data", "customData", "str", 0),
+        ("flavor_asset_id", "flavorAssetId", Kind.STR, 0),
+        ("flavor_asset_encryption_key", "flavorAssetEncryptionKey", Kind.STR, 0),
+        ("create_thumb", "createThumb", Kind.BOOL, 0),
+        ("thumb_path", "thumbPath", Kind.STR, 0),
+        ("thumb_offset", "thumbOffset", Kind.INT, 0),
+        ("thumb_height", "thumbHeight", Kind.INT, 0),
+        ("thumb_bitrate", "thumbBitrate", Kind.INT, 0),
+        ("custom_data", "customData", Kind.STR, 0),
     )
 
     flavor_asset_id: str | None = UNSET

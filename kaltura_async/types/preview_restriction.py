@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .session_restriction import SessionRestriction
 
@@ -20,7 +21,7 @@ class PreviewRestriction(SessionRestriction):
     __kaltura_object_type__: ClassVar[str] = "KalturaPreviewRestriction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("preview_length", "previewLength", "int", 0),
+        ("preview_length", "previewLength", Kind.INT, 0),
     )
 
     preview_length: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,19 +21,19 @@ class ProvisionJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaProvisionJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("stream_id", "streamID", "str", 0),
-        ("backup_stream_id", "backupStreamID", "str", 0),
-        ("rtmp", "rtmp", "str", 0),
-        ("encoder_ip", "encoderIP", "str", 0),
-        ("backup_encoder_ip", "backupEncoderIP", "str", 0),
-        ("encoder_password", "encoderPassword", "str", 0),
-        ("encoder_username", "encoderUsername", "str", 0),
-        ("end_date", "endDate", "int", 0),
-        ("return_val", "returnVal", "str", 0),
-        ("media_type", "mediaType", "int", 0),
-        ("primary_broadcasting_url", "primaryBroadcastingUrl", "str", 0),
-        ("secondary_broadcasting_url", "secondaryBroadcastingUrl", "str", 0),
-        ("stream_name", "streamName", "str", 0),
+        ("stream_id", "streamID", Kind.STR, 0),
+        ("backup_stream_id", "backupStreamID", Kind.STR, 0),
+        ("rtmp", "rtmp", Kind.STR, 0),
+        ("encoder_ip", "encoderIP", Kind.STR, 0),
+        ("backup_encoder_ip", "backupEncoderIP", Kind.STR, 0),
+        ("encoder_password", "encoderPassword", Kind.STR, 0),
+        ("encoder_username", "encoderUsername", Kind.STR, 0),
+        ("end_date", "endDate", Kind.INT, 0),
+        ("return_val", "returnVal", Kind.STR, 0),
+        ("media_type", "mediaType", Kind.INT, 0),
+        ("primary_broadcasting_url", "primaryBroadcastingUrl", Kind.STR, 0),
+        ("secondary_broadcasting_url", "secondaryBroadcastingUrl", Kind.STR, 0),
+        ("stream_name", "streamName", Kind.STR, 0),
     )
 
     stream_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .event_notification_parameter import EventNotificationParameter
 
@@ -20,7 +21,7 @@ class PushEventNotificationParameter(EventNotificationParameter):
     __kaltura_object_type__: ClassVar[str] = "KalturaPushEventNotificationParameter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("queue_key_token", "queueKeyToken", "str", 0),
+        ("queue_key_token", "queueKeyToken", Kind.STR, 0),
     )
 
     queue_key_token: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["PushNotificationData"]
@@ -19,9 +20,9 @@ class PushNotificationData(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPushNotificationData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("queue_name", "queueName", "str", READ_ONLY),
-        ("queue_key", "queueKey", "str", READ_ONLY),
-        ("url", "url", "str", READ_ONLY),
+        ("queue_name", "queueName", Kind.STR, READ_ONLY),
+        ("queue_key", "queueKey", Kind.STR, READ_ONLY),
+        ("url", "url", Kind.STR, READ_ONLY),
     )
 
     queue_name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class PushNotificationParams(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaPushNotificationParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("user_params", "userParams", "list:KalturaPushEventNotificationParameter", 0),
+        ("user_params", "userParams", Kind.list_of("KalturaPushEventNotificationParameter"), 0),
     )
 
     user_params: list[PushEventNotificationParameter] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .event_notification_template import EventNotificationTemplate
 
@@ -24,11 +25,11 @@ class PushNotificationTemplate(EventNotificationTemplate):
     __kaltura_object_type__: ClassVar[str] = "KalturaPushNotificationTemplate"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("queue_name_parameters", "queueNameParameters", "list:KalturaPushEventNotificationParameter", 0),
-        ("queue_key_parameters", "queueKeyParameters", "list:KalturaPushEventNotificationParameter", 0),
-        ("api_object_type", "apiObjectType", "str", 0),
-        ("object_format", "objectFormat", "enum:KalturaResponseType", 0),
-        ("response_profile_id", "responseProfileId", "int", 0),
+        ("queue_name_parameters", "queueNameParameters", Kind.list_of("KalturaPushEventNotificationParameter"), 0),
+        ("queue_key_parameters", "queueKeyParameters", Kind.list_of("KalturaPushEventNotificationParameter"), 0),
+        ("api_object_type", "apiObjectType", Kind.STR, 0),
+        ("object_format", "objectFormat", Kind.enum("KalturaResponseType"), 0),
+        ("response_profile_id", "responseProfileId", Kind.INT, 0),
     )
 
     queue_name_parameters: list[PushEventNotificationParameter] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .cue_point import CuePoint
 
@@ -25,13 +26,13 @@ class QuestionCuePoint(CuePoint):
     __kaltura_object_type__: ClassVar[str] = "KalturaQuestionCuePoint"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("optional_answers", "optionalAnswers", "list:KalturaOptionalAnswer", 0),
-        ("hint", "hint", "str", 0),
-        ("question", "question", "str", 0),
-        ("explanation", "explanation", "str", 0),
-        ("question_type", "questionType", "enum:KalturaQuestionType", 0),
-        ("presentation_order", "presentationOrder", "int", 0),
-        ("exclude_from_score", "excludeFromScore", "enum:KalturaNullableBoolean", 0),
+        ("optional_answers", "optionalAnswers", Kind.list_of("KalturaOptionalAnswer"), 0),
+        ("hint", "hint", Kind.STR, 0),
+        ("question", "question", Kind.STR, 0),
+        ("explanation", "explanation", Kind.STR, 0),
+        ("question_type", "questionType", Kind.enum("KalturaQuestionType"), 0),
+        ("presentation_order", "presentationOrder", Kind.INT, 0),
+        ("exclude_from_score", "excludeFromScore", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     optional_answers: list[OptionalAnswer] | None = UNSET

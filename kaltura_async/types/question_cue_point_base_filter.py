@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .cue_point_filter import CuePointFilter
 
@@ -20,9 +21,9 @@ class QuestionCuePointBaseFilter(CuePointFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaQuestionCuePointBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("question_like", "questionLike", "str", 0),
-        ("question_multi_like_or", "questionMultiLikeOr", "str", 0),
-        ("question_multi_like_and", "questionMultiLikeAnd", "str", 0),
+        ("question_like", "questionLike", Kind.STR, 0),
+        ("question_multi_like_or", "questionMultiLikeOr", Kind.STR, 0),
+        ("question_multi_like_and", "questionMultiLikeAnd", Kind.STR, 0),
     )
 
     question_like: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -23,9 +24,9 @@ class QuickPlayDistributionJobProviderData(ConfigurableDistributionJobProviderDa
     __kaltura_object_type__: ClassVar[str] = "KalturaQuickPlayDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("xml", "xml", "str", 0),
-        ("video_file_paths", "videoFilePaths", "list:KalturaString", 0),
-        ("thumbnail_file_paths", "thumbnailFilePaths", "list:KalturaString", 0),
+        ("xml", "xml", Kind.STR, 0),
+        ("video_file_paths", "videoFilePaths", Kind.list_of("KalturaString"), 0),
+        ("thumbnail_file_paths", "thumbnailFilePaths", Kind.list_of("KalturaString"), 0),
     )
 
     xml: str | None = UNSET

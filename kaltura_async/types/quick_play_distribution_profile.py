@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,23 +21,23 @@ class QuickPlayDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaQuickPlayDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("sftp_host", "sftpHost", "str", 0),
-        ("sftp_login", "sftpLogin", "str", 0),
-        ("sftp_pass", "sftpPass", "str", 0),
-        ("sftp_base_path", "sftpBasePath", "str", 0),
-        ("channel_title", "channelTitle", "str", 0),
-        ("channel_link", "channelLink", "str", 0),
-        ("channel_description", "channelDescription", "str", 0),
-        ("channel_managing_editor", "channelManagingEditor", "str", 0),
-        ("channel_language", "channelLanguage", "str", 0),
-        ("channel_image_title", "channelImageTitle", "str", 0),
-        ("channel_image_width", "channelImageWidth", "str", 0),
-        ("channel_image_height", "channelImageHeight", "str", 0),
-        ("channel_image_link", "channelImageLink", "str", 0),
-        ("channel_image_url", "channelImageUrl", "str", 0),
-        ("channel_copyright", "channelCopyright", "str", 0),
-        ("channel_generator", "channelGenerator", "str", 0),
-        ("channel_rating", "channelRating", "str", 0),
+        ("sftp_host", "sftpHost", Kind.STR, 0),
+        ("sftp_login", "sftpLogin", Kind.STR, 0),
+        ("sftp_pass", "sftpPass", Kind.STR, 0),
+        ("sftp_base_path", "sftpBasePath", Kind.STR, 0),
+        ("channel_title", "channelTitle", Kind.STR, 0),
+        ("channel_link", "channelLink", Kind.STR, 0),
+        ("channel_description", "channelDescription", Kind.STR, 0),
+        ("channel_managing_editor", "channelManagingEditor", Kind.STR, 0),
+        ("channel_language", "channelLanguage", Kind.STR, 0),
+        ("channel_image_title", "channelImageTitle", Kind.STR, 0),
+        ("channel_image_width", "channelImageWidth", Kind.STR, 0),
+        ("channel_image_height", "channelImageHeight", Kind.STR, 0),
+        ("channel_image_link", "channelImageLink", Kind.STR, 0),
+        ("channel_image_url", "channelImageUrl", Kind.STR, 0),
+        ("channel_copyright", "channelCopyright", Kind.STR, 0),
+        ("channel_generator", "channelGenerator", Kind.STR, 0),
+        ("channel_rating", "channelRating", Kind.STR, 0),
     )
 
     sftp_host: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,16 +25,16 @@ class Quiz(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaQuiz"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("version", "version", "int", READ_ONLY),
-        ("ui_attributes", "uiAttributes", "list:KalturaKeyValue", 0),
-        ("show_result_on_answer", "showResultOnAnswer", "enum:KalturaNullableBoolean", 0),
-        ("show_correct_key_on_answer", "showCorrectKeyOnAnswer", "enum:KalturaNullableBoolean", 0),
-        ("allow_answer_update", "allowAnswerUpdate", "enum:KalturaNullableBoolean", 0),
-        ("show_correct_after_submission", "showCorrectAfterSubmission", "enum:KalturaNullableBoolean", 0),
-        ("allow_download", "allowDownload", "enum:KalturaNullableBoolean", 0),
-        ("show_grade_after_submission", "showGradeAfterSubmission", "enum:KalturaNullableBoolean", 0),
-        ("attempts_allowed", "attemptsAllowed", "int", 0),
-        ("score_type", "scoreType", "enum:KalturaScoreType", 0),
+        ("version", "version", Kind.INT, READ_ONLY),
+        ("ui_attributes", "uiAttributes", Kind.list_of("KalturaKeyValue"), 0),
+        ("show_result_on_answer", "showResultOnAnswer", Kind.enum("KalturaNullableBoolean"), 0),
+        ("show_correct_key_on_answer", "showCorrectKeyOnAnswer", Kind.enum("KalturaNullableBoolean"), 0),
+        ("allow_answer_update", "allowAnswerUpdate", Kind.enum("KalturaNullableBoolean"), 0),
+        ("show_correct_after_submission", "showCorrectAfterSubmission", Kind.enum("KalturaNullableBoolean"), 0),
+        ("allow_download", "allowDownload", Kind.enum("KalturaNullableBoolean"), 0),
+        ("show_grade_after_submission", "showGradeAfterSubmission", Kind.enum("KalturaNullableBoolean"), 0),
+        ("attempts_allowed", "attemptsAllowed", Kind.INT, 0),
+        ("score_type", "scoreType", Kind.enum("KalturaScoreType"), 0),
     )
 
     version: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_item import SearchItem
 
@@ -23,7 +24,7 @@ class QuizAdvancedFilter(SearchItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaQuizAdvancedFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("is_quiz", "isQuiz", "enum:KalturaNullableBoolean", 0),
+        ("is_quiz", "isQuiz", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     is_quiz: NullableBoolean | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -20,8 +21,8 @@ class QuizFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaQuizFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_id_equal", "entryIdEqual", "str", 0),
-        ("entry_id_in", "entryIdIn", "str", 0),
+        ("entry_id_equal", "entryIdEqual", Kind.STR, 0),
+        ("entry_id_in", "entryIdIn", Kind.STR, 0),
     )
 
     entry_id_equal: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .user_entry import UserEntry
 
@@ -23,11 +24,11 @@ class QuizUserEntry(UserEntry):
     __kaltura_object_type__: ClassVar[str] = "KalturaQuizUserEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("score", "score", "float", READ_ONLY),
-        ("calculated_score", "calculatedScore", "float", READ_ONLY),
-        ("feedback", "feedback", "str", 0),
-        ("version", "version", "int", READ_ONLY),
-        ("extended_status", "extendedStatus", "enum:KalturaUserEntryExtendedStatus", 0),
+        ("score", "score", Kind.FLOAT, READ_ONLY),
+        ("calculated_score", "calculatedScore", Kind.FLOAT, READ_ONLY),
+        ("feedback", "feedback", Kind.STR, 0),
+        ("version", "version", Kind.INT, READ_ONLY),
+        ("extended_status", "extendedStatus", Kind.enum("KalturaUserEntryExtendedStatus"), 0),
     )
 
     score: float | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .quiz_user_entry_base_filter import QuizUserEntryBaseFilter
 
@@ -23,9 +24,9 @@ class QuizUserEntryFilter(QuizUserEntryBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaQuizUserEntryFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("extended_status_equal", "extendedStatusEqual", "enum:KalturaUserEntryExtendedStatus", 0),
-        ("extended_status_in", "extendedStatusIn", "str", 0),
-        ("extended_status_not_in", "extendedStatusNotIn", "str", 0),
+        ("extended_status_equal", "extendedStatusEqual", Kind.enum("KalturaUserEntryExtendedStatus"), 0),
+        ("extended_status_in", "extendedStatusIn", Kind.STR, 0),
+        ("extended_status_not_in", "extendedStatusNotIn", Kind.STR, 0),
     )
 
     extended_status_equal: UserEntryExtendedStatus | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .localized_vendor_task_data import LocalizedVendorTaskData
 
@@ -20,13 +21,13 @@ class QuizVendorTaskData(LocalizedVendorTaskData):
     __kaltura_object_type__: ClassVar[str] = "KalturaQuizVendorTaskData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("number_of_questions", "numberOfQuestions", "int", 0),
-        ("questions_type", "questionsType", "str", 0),
-        ("context", "context", "str", 0),
-        ("formal_style", "formalStyle", "str", 0),
-        ("create_quiz", "createQuiz", "bool", 0),
-        ("quiz_output", "quizOutput", "str", 0),
-        ("instruction", "instruction", "str", INSERT_ONLY),
+        ("number_of_questions", "numberOfQuestions", Kind.INT, 0),
+        ("questions_type", "questionsType", Kind.STR, 0),
+        ("context", "context", Kind.STR, 0),
+        ("formal_style", "formalStyle", Kind.STR, 0),
+        ("create_quiz", "createQuiz", Kind.BOOL, 0),
+        ("quiz_output", "quizOutput", Kind.STR, 0),
+        ("instruction", "instruction", Kind.STR, INSERT_ONLY),
     )
 
     number_of_questions: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,17 +21,17 @@ class RainFocusDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaRainFocusDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("oauth_token_url", "oauthTokenUrl", "str", 0),
-        ("video_publish_endpoint_url", "videoPublishEndpointUrl", "str", 0),
-        ("oauth_scope", "oauthScope", "str", 0),
-        ("client_id", "clientId", "str", 0),
-        ("client_secret_primary", "clientSecretPrimary", "str", 0),
-        ("client_secret_secondary", "clientSecretSecondary", "str", 0),
-        ("active_secret", "activeSecret", "str", 0),
-        ("media_type", "mediaType", "int", 0),
-        ("player_id", "playerId", "str", 0),
-        ("metadata_profile_id", "metadataProfileId", "str", 0),
-        ("metadata_field_names", "metadataFieldNames", "str", 0),
+        ("oauth_token_url", "oauthTokenUrl", Kind.STR, 0),
+        ("video_publish_endpoint_url", "videoPublishEndpointUrl", Kind.STR, 0),
+        ("oauth_scope", "oauthScope", Kind.STR, 0),
+        ("client_id", "clientId", Kind.STR, 0),
+        ("client_secret_primary", "clientSecretPrimary", Kind.STR, 0),
+        ("client_secret_secondary", "clientSecretSecondary", Kind.STR, 0),
+        ("active_secret", "activeSecret", Kind.STR, 0),
+        ("media_type", "mediaType", Kind.INT, 0),
+        ("player_id", "playerId", Kind.STR, 0),
+        ("metadata_profile_id", "metadataProfileId", Kind.STR, 0),
+        ("metadata_field_names", "metadataFieldNames", Kind.STR, 0),
     )
 
     oauth_token_url: str | None = UNSET

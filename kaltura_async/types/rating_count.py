@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["RatingCount"]
@@ -19,9 +20,9 @@ class RatingCount(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaRatingCount"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_id", "entryId", "str", 0),
-        ("rank", "rank", "int", 0),
-        ("count", "count", "int", 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("rank", "rank", Kind.INT, 0),
+        ("count", "count", Kind.INT, 0),
     )
 
     entry_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -30,36 +31,36 @@ class ReachProfile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaReachProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaReachProfileStatus", READ_ONLY),
-        ("profile_type", "profileType", "enum:KalturaReachProfileType", 0),
-        ("default_output_format", "defaultOutputFormat", "enum:KalturaVendorCatalogItemOutputFormat", 0),
-        ("enable_machine_moderation", "enableMachineModeration", "enum:KalturaNullableBoolean", 0),
-        ("enable_human_moderation", "enableHumanModeration", "enum:KalturaNullableBoolean", 0),
-        ("enable_hybrid_moderation", "enableHybridModeration", "enum:KalturaNullableBoolean", 0),
-        ("auto_display_machine_captions_on_player", "autoDisplayMachineCaptionsOnPlayer", "enum:KalturaNullableBoolean", 0),
-        ("auto_display_human_captions_on_player", "autoDisplayHumanCaptionsOnPlayer", "enum:KalturaNullableBoolean", 0),
-        ("auto_display_hybrid_captions_on_player", "autoDisplayHybridCaptionsOnPlayer", "enum:KalturaNullableBoolean", 0),
-        ("enable_metadata_extraction", "enableMetadataExtraction", "enum:KalturaNullableBoolean", 0),
-        ("enable_speaker_change_indication", "enableSpeakerChangeIndication", "enum:KalturaNullableBoolean", 0),
-        ("enable_audio_tags", "enableAudioTags", "enum:KalturaNullableBoolean", 0),
-        ("enable_profanity_removal", "enableProfanityRemoval", "enum:KalturaNullableBoolean", 0),
-        ("max_characters_per_caption_line", "maxCharactersPerCaptionLine", "int", 0),
-        ("label_addition_for_machine_service_type", "labelAdditionForMachineServiceType", "str", 0),
-        ("label_addition_for_human_service_type", "labelAdditionForHumanServiceType", "str", 0),
-        ("label_addition_for_hybrid_service_type", "labelAdditionForHybridServiceType", "str", 0),
-        ("content_deletion_policy", "contentDeletionPolicy", "enum:KalturaReachProfileContentDeletionPolicy", 0),
-        ("rules", "rules", "list:KalturaRule", 0),
-        ("credit", "credit", "obj:KalturaBaseVendorCredit", 0),
-        ("used_credit", "usedCredit", "float", 0),
-        ("dictionaries", "dictionaries", "list:KalturaDictionary", 0),
-        ("flavor_params_ids", "flavorParamsIds", "str", 0),
-        ("vendor_task_processing_region", "vendorTaskProcessingRegion", "enum:KalturaVendorTaskProcessingRegion", 0),
-        ("allowed_catalog_item_ids", "allowedCatalogItemIds", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaReachProfileStatus"), READ_ONLY),
+        ("profile_type", "profileType", Kind.enum("KalturaReachProfileType"), 0),
+        ("default_output_format", "defaultOutputFormat", Kind.enum("KalturaVendorCatalogItemOutputFormat"), 0),
+        ("enable_machine_moderation", "enableMachineModeration", Kind.enum("KalturaNullableBoolean"), 0),
+        ("enable_human_moderation", "enableHumanModeration", Kind.enum("KalturaNullableBoolean"), 0),
+        ("enable_hybrid_moderation", "enableHybridModeration", Kind.enum("KalturaNullableBoolean"), 0),
+        ("auto_display_machine_captions_on_player", "autoDisplayMachineCaptionsOnPlayer", Kind.enum("KalturaNullableBoolean"), 0),
+        ("auto_display_human_captions_on_player", "autoDisplayHumanCaptionsOnPlayer", Kind.enum("KalturaNullableBoolean"), 0),
+        ("auto_display_hybrid_captions_on_player", "autoDisplayHybridCaptionsOnPlayer", Kind.enum("KalturaNullableBoolean"), 0),
+        ("enable_metadata_extraction", "enableMetadataExtraction", Kind.enum("KalturaNullableBoolean"), 0),
+        ("enable_speaker_change_indication", "enableSpeakerChangeIndication", Kind.enum("KalturaNullableBoolean"), 0),
+        ("enable_audio_tags", "enableAudioTags", Kind.enum("KalturaNullableBoolean"), 0),
+        ("enable_profanity_removal", "enableProfanityRemoval", Kind.enum("KalturaNullableBoolean"), 0),
+        ("max_characters_per_caption_line", "maxCharactersPerCaptionLine", Kind.INT, 0),
+        ("label_addition_for_machine_service_type", "labelAdditionForMachineServiceType", Kind.STR, 0),
+        ("label_addition_for_human_service_type", "labelAdditionForHumanServiceType", Kind.STR, 0),
+        ("label_addition_for_hybrid_service_type", "labelAdditionForHybridServiceType", Kind.STR, 0),
+        ("content_deletion_policy", "contentDeletionPolicy", Kind.enum("KalturaReachProfileContentDeletionPolicy"), 0),
+        ("rules", "rules", Kind.list_of("KalturaRule"), 0),
+        ("credit", "credit", Kind.obj("KalturaBaseVendorCredit"), 0),
+        ("used_credit", "usedCredit", Kind.FLOAT, 0),
+        ("dictionaries", "dictionaries", Kind.list_of("KalturaDictionary"), 0),
+        ("flavor_params_ids", "flavorParamsIds", Kind.STR, 0),
+        ("vendor_task_processing_region", "vendorTaskProcessingRegion", Kind.enum("KalturaVendorTaskProcessingRegion"), 0),
+        ("allowed_catalog_item_ids", "allowedCatalogItemIds", Kind.STR, 0),
     )
 
     id: int | None = UNSET

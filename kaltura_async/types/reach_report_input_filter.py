@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .report_input_filter import ReportInputFilter
 
@@ -25,9 +26,9 @@ class ReachReportInputFilter(ReportInputFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaReachReportInputFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("service_type", "serviceType", "enum:KalturaVendorServiceType", 0),
-        ("service_feature", "serviceFeature", "enum:KalturaVendorServiceFeature", 0),
-        ("turn_around_time", "turnAroundTime", "enum:KalturaVendorServiceTurnAroundTime", 0),
+        ("service_type", "serviceType", Kind.enum("KalturaVendorServiceType"), 0),
+        ("service_feature", "serviceFeature", Kind.enum("KalturaVendorServiceFeature"), 0),
+        ("turn_around_time", "turnAroundTime", Kind.enum("KalturaVendorServiceTurnAroundTime"), 0),
     )
 
     service_type: VendorServiceType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .recalculate_cache_job_data import RecalculateCacheJobData
 
@@ -24,13 +25,13 @@ class RecalculateResponseProfileCacheJobData(RecalculateCacheJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaRecalculateResponseProfileCacheJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("protocol", "protocol", "str", 0),
-        ("ks_type", "ksType", "enum:KalturaSessionType", 0),
-        ("user_roles", "userRoles", "list:KalturaIntegerValue", 0),
-        ("cached_object_type", "cachedObjectType", "str", 0),
-        ("object_id", "objectId", "str", 0),
-        ("start_object_key", "startObjectKey", "str", 0),
-        ("end_object_key", "endObjectKey", "str", 0),
+        ("protocol", "protocol", Kind.STR, 0),
+        ("ks_type", "ksType", Kind.enum("KalturaSessionType"), 0),
+        ("user_roles", "userRoles", Kind.list_of("KalturaIntegerValue"), 0),
+        ("cached_object_type", "cachedObjectType", Kind.STR, 0),
+        ("object_id", "objectId", Kind.STR, 0),
+        ("start_object_key", "startObjectKey", Kind.STR, 0),
+        ("end_object_key", "endObjectKey", Kind.STR, 0),
     )
 
     protocol: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["RegexItem"]
@@ -19,8 +20,8 @@ class RegexItem(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaRegexItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("regex", "regex", "str", 0),
-        ("description", "description", "str", 0),
+        ("regex", "regex", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
     )
 
     regex: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["RemotePath"]
@@ -19,8 +20,8 @@ class RemotePath(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaRemotePath"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("storage_profile_id", "storageProfileId", "int", READ_ONLY),
-        ("uri", "uri", "str", READ_ONLY),
+        ("storage_profile_id", "storageProfileId", Kind.INT, READ_ONLY),
+        ("uri", "uri", Kind.STR, READ_ONLY),
     )
 
     storage_profile_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_resource import UrlResource
 
@@ -20,7 +21,7 @@ class RemoteStorageResource(UrlResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaRemoteStorageResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("storage_profile_id", "storageProfileId", "int", 0),
+        ("storage_profile_id", "storageProfileId", Kind.INT, 0),
     )
 
     storage_profile_id: int | None = UNSET

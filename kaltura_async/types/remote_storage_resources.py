@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .content_resource import ContentResource
 
@@ -23,7 +24,7 @@ class RemoteStorageResources(ContentResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaRemoteStorageResources"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("resources", "resources", "list:KalturaRemoteStorageResource", 0),
+        ("resources", "resources", Kind.list_of("KalturaRemoteStorageResource"), 0),
     )
 
     resources: list[RemoteStorageResource] | None = UNSET

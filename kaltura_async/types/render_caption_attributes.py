@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .caption_attributes import CaptionAttributes
 
@@ -24,18 +25,18 @@ class RenderCaptionAttributes(CaptionAttributes):
     __kaltura_object_type__: ClassVar[str] = "KalturaRenderCaptionAttributes"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("font_name", "fontName", "str", 0),
-        ("font_size", "fontSize", "int", 0),
-        ("primary_colour", "primaryColour", "str", 0),
-        ("border_style", "borderStyle", "enum:KalturaBorderStyle", 0),
-        ("back_colour", "backColour", "str", 0),
-        ("outline_colour", "outlineColour", "str", 0),
-        ("shadow", "shadow", "int", 0),
-        ("bold", "bold", "bool", 0),
-        ("italic", "italic", "bool", 0),
-        ("underline", "underline", "bool", 0),
-        ("alignment", "alignment", "enum:KalturaCaptionsAlignment", 0),
-        ("caption_asset_id", "captionAssetId", "str", 0),
+        ("font_name", "fontName", Kind.STR, 0),
+        ("font_size", "fontSize", Kind.INT, 0),
+        ("primary_colour", "primaryColour", Kind.STR, 0),
+        ("border_style", "borderStyle", Kind.enum("KalturaBorderStyle"), 0),
+        ("back_colour", "backColour", Kind.STR, 0),
+        ("outline_colour", "outlineColour", Kind.STR, 0),
+        ("shadow", "shadow", Kind.INT, 0),
+        ("bold", "bold", Kind.BOOL, 0),
+        ("italic", "italic", Kind.BOOL, 0),
+        ("underline", "underline", Kind.BOOL, 0),
+        ("alignment", "alignment", Kind.enum("KalturaCaptionsAlignment"), 0),
+        ("caption_asset_id", "captionAssetId", Kind.STR, 0),
     )
 
     font_name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .time_range_vendor_credit import TimeRangeVendorCredit
 
@@ -23,7 +24,7 @@ class ReoccurringVendorCredit(TimeRangeVendorCredit):
     __kaltura_object_type__: ClassVar[str] = "KalturaReoccurringVendorCredit"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("frequency", "frequency", "enum:KalturaVendorCreditRecurrenceFrequency", 0),
+        ("frequency", "frequency", Kind.enum("KalturaVendorCreditRecurrenceFrequency"), 0),
     )
 
     frequency: VendorCreditRecurrenceFrequency | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .media_composition_attributes import MediaCompositionAttributes
 
@@ -25,11 +26,11 @@ class ReplaceBackgroundAttributes(MediaCompositionAttributes):
     __kaltura_object_type__: ClassVar[str] = "KalturaReplaceBackgroundAttributes"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("resource", "resource", "obj:KalturaContentResource", 0),
-        ("background_color_code", "backgroundColorCode", "str", 0),
-        ("foreground_scale_percentage", "foregroundScalePercentage", "float", 0),
-        ("foreground_position_percentage", "foregroundPositionPercentage", "obj:KalturaPosition", 0),
-        ("audio_attributes", "audioAttributes", "obj:KalturaAudioAttributes", 0),
+        ("resource", "resource", Kind.obj("KalturaContentResource"), 0),
+        ("background_color_code", "backgroundColorCode", Kind.STR, 0),
+        ("foreground_scale_percentage", "foregroundScalePercentage", Kind.FLOAT, 0),
+        ("foreground_position_percentage", "foregroundPositionPercentage", Kind.obj("KalturaPosition"), 0),
+        ("audio_attributes", "audioAttributes", Kind.obj("KalturaAudioAttributes"), 0),
     )
 
     resource: ContentResource | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -20,12 +21,12 @@ class ReportBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaReportBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("partner_id_equal", "partnerIdEqual", "int", 0),
-        ("partner_id_in", "partnerIdIn", "str", 0),
-        ("system_name_equal", "systemNameEqual", "str", 0),
-        ("system_name_in", "systemNameIn", "str", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("partner_id_equal", "partnerIdEqual", Kind.INT, 0),
+        ("partner_id_in", "partnerIdIn", Kind.STR, 0),
+        ("system_name_equal", "systemNameEqual", Kind.STR, 0),
+        ("system_name_in", "systemNameIn", Kind.STR, 0),
     )
 
     id_equal: int | None = UNSET

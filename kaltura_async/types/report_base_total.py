@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ReportBaseTotal"]
@@ -19,8 +20,8 @@ class ReportBaseTotal(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaReportBaseTotal"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", 0),
-        ("data", "data", "str", 0),
+        ("id", "id", Kind.STR, 0),
+        ("data", "data", Kind.STR, 0),
     )
 
     id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ReportExportFile"]
@@ -19,8 +20,8 @@ class ReportExportFile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaReportExportFile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("file_id", "fileId", "str", 0),
-        ("file_name", "fileName", "str", 0),
+        ("file_id", "fileId", Kind.STR, 0),
+        ("file_name", "fileName", Kind.STR, 0),
     )
 
     file_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -25,13 +26,13 @@ class ReportExportItem(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaReportExportItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("report_title", "reportTitle", "str", 0),
-        ("action", "action", "enum:KalturaReportExportItemType", 0),
-        ("report_type", "reportType", "enum:KalturaReportType", 0),
-        ("filter", "filter", "obj:KalturaReportInputFilter", 0),
-        ("order", "order", "str", 0),
-        ("object_ids", "objectIds", "str", 0),
-        ("response_options", "responseOptions", "obj:KalturaReportResponseOptions", 0),
+        ("report_title", "reportTitle", Kind.STR, 0),
+        ("action", "action", Kind.enum("KalturaReportExportItemType"), 0),
+        ("report_type", "reportType", Kind.enum("KalturaReportType"), 0),
+        ("filter", "filter", Kind.obj("KalturaReportInputFilter"), 0),
+        ("order", "order", Kind.STR, 0),
+        ("object_ids", "objectIds", Kind.STR, 0),
+        ("response_options", "responseOptions", Kind.obj("KalturaReportResponseOptions"), 0),
     )
 
     report_title: str | None = UNSET

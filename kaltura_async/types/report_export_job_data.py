@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -24,13 +25,13 @@ class ReportExportJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaReportExportJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("recipient_email", "recipientEmail", "str", 0),
-        ("recipient_name", "recipientName", "str", 0),
-        ("report_items", "reportItems", "list:KalturaReportExportItem", 0),
-        ("file_paths", "filePaths", "str", 0),
-        ("reports_group", "reportsGroup", "str", 0),
-        ("files", "files", "list:KalturaReportExportFile", 0),
-        ("base_url", "baseUrl", "str", 0),
+        ("recipient_email", "recipientEmail", Kind.STR, 0),
+        ("recipient_name", "recipientName", Kind.STR, 0),
+        ("report_items", "reportItems", Kind.list_of("KalturaReportExportItem"), 0),
+        ("file_paths", "filePaths", Kind.STR, 0),
+        ("reports_group", "reportsGroup", Kind.STR, 0),
+        ("files", "files", Kind.list_of("KalturaReportExportFile"), 0),
+        ("base_url", "baseUrl", Kind.STR, 0),
     )
 
     recipient_email: str | None = UNSET

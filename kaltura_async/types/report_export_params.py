@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,12 +23,12 @@ class ReportExportParams(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaReportExportParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("recipient_email", "recipientEmail", "str", 0),
-        ("recipient_name", "recipientName", "str", 0),
-        ("time_zone_offset", "timeZoneOffset", "int", 0),
-        ("report_items", "reportItems", "list:KalturaReportExportItem", 0),
-        ("reports_items_group", "reportsItemsGroup", "str", 0),
-        ("base_url", "baseUrl", "str", 0),
+        ("recipient_email", "recipientEmail", Kind.STR, 0),
+        ("recipient_name", "recipientName", Kind.STR, 0),
+        ("time_zone_offset", "timeZoneOffset", Kind.INT, 0),
+        ("report_items", "reportItems", Kind.list_of("KalturaReportExportItem"), 0),
+        ("reports_items_group", "reportsItemsGroup", Kind.STR, 0),
+        ("base_url", "baseUrl", Kind.STR, 0),
     )
 
     recipient_email: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ReportFilter"]
@@ -19,8 +20,8 @@ class ReportFilter(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaReportFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("dimension", "dimension", "str", 0),
-        ("values", "values", "str", 0),
+        ("dimension", "dimension", Kind.STR, 0),
+        ("values", "values", Kind.STR, 0),
     )
 
     dimension: str | None = UNSET

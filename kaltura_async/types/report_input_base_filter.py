@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ReportInputBaseFilter"]
@@ -19,10 +20,10 @@ class ReportInputBaseFilter(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaReportInputBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("from_date", "fromDate", "int", 0),
-        ("to_date", "toDate", "int", 0),
-        ("from_day", "fromDay", "str", 0),
-        ("to_day", "toDay", "str", 0),
+        ("from_date", "fromDate", Kind.INT, 0),
+        ("to_date", "toDate", Kind.INT, 0),
+        ("from_day", "fromDay", Kind.STR, 0),
+        ("to_day", "toDay", Kind.STR, 0),
     )
 
     from_date: int | None = UNSET

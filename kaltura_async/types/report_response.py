@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ class ReportResponse(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaReportResponse"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("columns", "columns", "str", 0),
-        ("results", "results", "list:KalturaString", 0),
+        ("columns", "columns", Kind.STR, 0),
+        ("results", "results", Kind.list_of("KalturaString"), 0),
     )
 
     columns: str | None = UNSET

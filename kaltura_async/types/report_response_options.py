@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ReportResponseOptions"]
@@ -19,9 +20,9 @@ class ReportResponseOptions(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaReportResponseOptions"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("delimiter", "delimiter", "str", 0),
-        ("skip_empty_dates", "skipEmptyDates", "bool", 0),
-        ("use_friendly_headers_names", "useFriendlyHeadersNames", "bool", 0),
+        ("delimiter", "delimiter", Kind.STR, 0),
+        ("skip_empty_dates", "skipEmptyDates", Kind.BOOL, 0),
+        ("use_friendly_headers_names", "useFriendlyHeadersNames", Kind.BOOL, 0),
     )
 
     delimiter: str | None = UNSET

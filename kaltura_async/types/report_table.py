@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ReportTable"]
@@ -19,9 +20,9 @@ class ReportTable(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaReportTable"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("header", "header", "str", READ_ONLY),
-        ("data", "data", "str", READ_ONLY),
-        ("total_count", "totalCount", "int", READ_ONLY),
+        ("header", "header", Kind.STR, READ_ONLY),
+        ("data", "data", Kind.STR, READ_ONLY),
+        ("total_count", "totalCount", Kind.INT, READ_ONLY),
     )
 
     header: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ReportTotal"]
@@ -19,8 +20,8 @@ class ReportTotal(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaReportTotal"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("header", "header", "str", 0),
-        ("data", "data", "str", 0),
+        ("header", "header", Kind.STR, 0),
+        ("data", "data", Kind.STR, 0),
     )
 
     header: str | None = UNSET

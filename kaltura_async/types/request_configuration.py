@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
@@ -22,10 +23,10 @@ class RequestConfiguration(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaRequestConfiguration"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("partner_id", "partnerId", "int", 0),
-        ("ks", "ks", "str", 0),
-        ("language", "language", "str", 0),
-        ("response_profile", "responseProfile", "obj:KalturaBaseResponseProfile", 0),
+        ("partner_id", "partnerId", Kind.INT, 0),
+        ("ks", "ks", Kind.STR, 0),
+        ("language", "language", Kind.STR, 0),
+        ("response_profile", "responseProfile", Kind.obj("KalturaBaseResponseProfile"), 0),
     )
 
     partner_id: int | None = UNSET

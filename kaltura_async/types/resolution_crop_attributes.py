@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .dimensions_attributes import DimensionsAttributes
 
@@ -20,8 +21,8 @@ class ResolutionCropAttributes(DimensionsAttributes):
     __kaltura_object_type__: ClassVar[str] = "KalturaResolutionCropAttributes"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("target_width", "targetWidth", "int", 0),
-        ("target_height", "targetHeight", "int", 0),
+        ("target_width", "targetWidth", Kind.INT, 0),
+        ("target_height", "targetHeight", Kind.INT, 0),
     )
 
     target_width: int | None = UNSET

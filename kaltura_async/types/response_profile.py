@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .detached_response_profile import DetachedResponseProfile
 
@@ -23,13 +24,13 @@ class ResponseProfile(DetachedResponseProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaResponseProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("system_name", "systemName", "str", 0),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaResponseProfileStatus", READ_ONLY),
-        ("version", "version", "int", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaResponseProfileStatus"), READ_ONLY),
+        ("version", "version", Kind.INT, READ_ONLY),
     )
 
     id: int | None = UNSET

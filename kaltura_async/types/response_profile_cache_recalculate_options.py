@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ResponseProfileCacheRecalculateOptions"]
@@ -19,13 +20,13 @@ class ResponseProfileCacheRecalculateOptions(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaResponseProfileCacheRecalculateOptions"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("limit", "limit", "int", 0),
-        ("cached_object_type", "cachedObjectType", "str", 0),
-        ("object_id", "objectId", "str", 0),
-        ("start_object_key", "startObjectKey", "str", 0),
-        ("end_object_key", "endObjectKey", "str", 0),
-        ("job_created_at", "jobCreatedAt", "int", 0),
-        ("is_first_loop", "isFirstLoop", "bool", 0),
+        ("limit", "limit", Kind.INT, 0),
+        ("cached_object_type", "cachedObjectType", Kind.STR, 0),
+        ("object_id", "objectId", Kind.STR, 0),
+        ("start_object_key", "startObjectKey", Kind.STR, 0),
+        ("end_object_key", "endObjectKey", Kind.STR, 0),
+        ("job_created_at", "jobCreatedAt", Kind.INT, 0),
+        ("is_first_loop", "isFirstLoop", Kind.BOOL, 0),
     )
 
     limit: int | None = UNSET

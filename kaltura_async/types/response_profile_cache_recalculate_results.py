@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ResponseProfileCacheRecalculateResults"]
@@ -19,8 +20,8 @@ class ResponseProfileCacheRecalculateResults(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaResponseProfileCacheRecalculateResults"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("last_object_key", "lastObjectKey", "str", 0),
-        ("recalculated", "recalculated", "int", 0),
+        ("last_object_key", "lastObjectKey", Kind.STR, 0),
+        ("recalculated", "recalculated", Kind.INT, 0),
     )
 
     last_object_key: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_response_profile import BaseResponseProfile
 
@@ -20,8 +21,8 @@ class ResponseProfileHolder(BaseResponseProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaResponseProfileHolder"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", 0),
-        ("system_name", "systemName", "str", 0),
+        ("id", "id", Kind.INT, 0),
+        ("system_name", "systemName", Kind.STR, 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ResponseProfileMapping"]
@@ -19,9 +20,9 @@ class ResponseProfileMapping(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaResponseProfileMapping"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("parent_property", "parentProperty", "str", 0),
-        ("filter_property", "filterProperty", "str", 0),
-        ("allow_null", "allowNull", "bool", 0),
+        ("parent_property", "parentProperty", Kind.STR, 0),
+        ("filter_property", "filterProperty", Kind.STR, 0),
+        ("allow_null", "allowNull", Kind.BOOL, 0),
     )
 
     parent_property: str | None = UNSET

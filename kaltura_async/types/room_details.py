@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject, secret_field
 
 __all__ = ["RoomDetails"]
@@ -19,11 +20,11 @@ class RoomDetails(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaRoomDetails"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("server_url", "serverUrl", "str", 0),
-        ("entry_id", "entryId", "str", 0),
-        ("token", "token", "str", 0),
-        ("expiry", "expiry", "int", 0),
-        ("server_name", "serverName", "str", 0),
+        ("server_url", "serverUrl", Kind.STR, 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("token", "token", Kind.STR, 0),
+        ("expiry", "expiry", Kind.INT, 0),
+        ("server_name", "serverName", Kind.STR, 0),
     )
 
     server_url: str | None = UNSET

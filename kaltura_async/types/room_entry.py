@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_entry import BaseEntry
 
@@ -23,10 +24,10 @@ class RoomEntry(BaseEntry):
     __kaltura_object_type__: ClassVar[str] = "KalturaRoomEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("room_type", "roomType", "enum:KalturaRoomType", 0),
-        ("broadcast_entry_id", "broadcastEntryId", "str", 0),
-        ("template_room_entry_id", "templateRoomEntryId", "str", 0),
-        ("recorded_entry_id", "recordedEntryId", "str", 0),
+        ("room_type", "roomType", Kind.enum("KalturaRoomType"), 0),
+        ("broadcast_entry_id", "broadcastEntryId", Kind.STR, 0),
+        ("template_room_entry_id", "templateRoomEntryId", Kind.STR, 0),
+        ("recorded_entry_id", "recordedEntryId", Kind.STR, 0),
     )
 
     room_type: RoomType | None = UNSET

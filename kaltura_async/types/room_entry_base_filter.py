@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_entry_filter import BaseEntryFilter
 
@@ -23,7 +24,7 @@ class RoomEntryBaseFilter(BaseEntryFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaRoomEntryBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("room_type_equal", "roomTypeEqual", "enum:KalturaRoomType", 0),
+        ("room_type_equal", "roomTypeEqual", Kind.enum("KalturaRoomType"), 0),
     )
 
     room_type_equal: RoomType | None = UNSET

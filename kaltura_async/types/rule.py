@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -25,15 +26,15 @@ class Rule(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaRule"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("description", "description", "str", 0),
-        ("rule_data", "ruleData", "str", 0),
-        ("message", "message", "str", 0),
-        ("code", "code", "str", 0),
-        ("actions", "actions", "list:KalturaRuleAction", 0),
-        ("conditions", "conditions", "list:KalturaCondition", 0),
-        ("contexts", "contexts", "list:KalturaContextTypeHolder", 0),
-        ("stop_processing", "stopProcessing", "bool", 0),
-        ("force_admin_validation", "forceAdminValidation", "enum:KalturaNullableBoolean", 0),
+        ("description", "description", Kind.STR, 0),
+        ("rule_data", "ruleData", Kind.STR, 0),
+        ("message", "message", Kind.STR, 0),
+        ("code", "code", Kind.STR, 0),
+        ("actions", "actions", Kind.list_of("KalturaRuleAction"), 0),
+        ("conditions", "conditions", Kind.list_of("KalturaCondition"), 0),
+        ("contexts", "contexts", Kind.list_of("KalturaContextTypeHolder"), 0),
+        ("stop_processing", "stopProcessing", Kind.BOOL, 0),
+        ("force_admin_validation", "forceAdminValidation", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     description: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .drop_folder import DropFolder
 
@@ -20,12 +21,12 @@ class S3DropFolder(DropFolder):
     __kaltura_object_type__: ClassVar[str] = "KalturaS3DropFolder"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("s3_host", "s3Host", "str", 0),
-        ("s3_region", "s3Region", "str", 0),
-        ("s3_user_id", "s3UserId", "str", 0),
-        ("s3_password", "s3Password", "str", 0),
-        ("use_s3_arn", "useS3Arn", "bool", 0),
-        ("s3_arn", "s3Arn", "str", READ_ONLY),
+        ("s3_host", "s3Host", Kind.STR, 0),
+        ("s3_region", "s3Region", Kind.STR, 0),
+        ("s3_user_id", "s3UserId", Kind.STR, 0),
+        ("s3_password", "s3Password", Kind.STR, 0),
+        ("use_s3_arn", "useS3Arn", Kind.BOOL, 0),
+        ("s3_arn", "s3Arn", Kind.STR, READ_ONLY),
     )
 
     s3_host: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -26,33 +27,33 @@ class ScheduleEvent(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaScheduleEvent"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("parent_id", "parentId", "int", READ_ONLY),
-        ("summary", "summary", "str", 0),
-        ("description", "description", "str", 0),
-        ("status", "status", "enum:KalturaScheduleEventStatus", READ_ONLY),
-        ("start_date", "startDate", "int", 0),
-        ("end_date", "endDate", "int", 0),
-        ("reference_id", "referenceId", "str", 0),
-        ("linked_to", "linkedTo", "obj:KalturaLinkedScheduleEvent", 0),
-        ("linked_by", "linkedBy", "str", 0),
-        ("classification_type", "classificationType", "enum:KalturaScheduleEventClassificationType", 0),
-        ("geo_latitude", "geoLatitude", "float", 0),
-        ("geo_longitude", "geoLongitude", "float", 0),
-        ("location", "location", "str", 0),
-        ("organizer", "organizer", "str", 0),
-        ("owner_id", "ownerId", "str", 0),
-        ("priority", "priority", "int", 0),
-        ("sequence", "sequence", "int", 0),
-        ("recurrence_type", "recurrenceType", "enum:KalturaScheduleEventRecurrenceType", 0),
-        ("duration", "duration", "int", 0),
-        ("contact", "contact", "str", 0),
-        ("comment", "comment", "str", 0),
-        ("tags", "tags", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("recurrence", "recurrence", "obj:KalturaScheduleEventRecurrence", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("parent_id", "parentId", Kind.INT, READ_ONLY),
+        ("summary", "summary", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("status", "status", Kind.enum("KalturaScheduleEventStatus"), READ_ONLY),
+        ("start_date", "startDate", Kind.INT, 0),
+        ("end_date", "endDate", Kind.INT, 0),
+        ("reference_id", "referenceId", Kind.STR, 0),
+        ("linked_to", "linkedTo", Kind.obj("KalturaLinkedScheduleEvent"), 0),
+        ("linked_by", "linkedBy", Kind.STR, 0),
+        ("classification_type", "classificationType", Kind.enum("KalturaScheduleEventClassificationType"), 0),
+        ("geo_latitude", "geoLatitude", Kind.FLOAT, 0),
+        ("geo_longitude", "geoLongitude", Kind.FLOAT, 0),
+        ("location", "location", Kind.STR, 0),
+        ("organizer", "organizer", Kind.STR, 0),
+        ("owner_id", "ownerId", Kind.STR, 0),
+        ("priority", "priority", Kind.INT, 0),
+        ("sequence", "sequence", Kind.INT, 0),
+        ("recurrence_type", "recurrenceType", Kind.enum("KalturaScheduleEventRecurrenceType"), 0),
+        ("duration", "duration", Kind.INT, 0),
+        ("contact", "contact", Kind.STR, 0),
+        ("comment", "comment", Kind.STR, 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("recurrence", "recurrence", Kind.obj("KalturaScheduleEventRecurrence"), 0),
     )
 
     id: int | None = UNSET

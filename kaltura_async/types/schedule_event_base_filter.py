@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -24,35 +25,35 @@ class ScheduleEventBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaScheduleEventBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("id_not_in", "idNotIn", "str", 0),
-        ("parent_id_equal", "parentIdEqual", "int", 0),
-        ("parent_id_in", "parentIdIn", "str", 0),
-        ("parent_id_not_in", "parentIdNotIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaScheduleEventStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("start_date_greater_than_or_equal", "startDateGreaterThanOrEqual", "int", 0),
-        ("start_date_less_than_or_equal", "startDateLessThanOrEqual", "int", 0),
-        ("end_date_greater_than_or_equal", "endDateGreaterThanOrEqual", "int", 0),
-        ("end_date_less_than_or_equal", "endDateLessThanOrEqual", "int", 0),
-        ("reference_id_equal", "referenceIdEqual", "str", 0),
-        ("reference_id_in", "referenceIdIn", "str", 0),
-        ("owner_id_equal", "ownerIdEqual", "str", 0),
-        ("owner_id_in", "ownerIdIn", "str", 0),
-        ("priority_equal", "priorityEqual", "int", 0),
-        ("priority_in", "priorityIn", "str", 0),
-        ("priority_greater_than_or_equal", "priorityGreaterThanOrEqual", "int", 0),
-        ("priority_less_than_or_equal", "priorityLessThanOrEqual", "int", 0),
-        ("recurrence_type_equal", "recurrenceTypeEqual", "enum:KalturaScheduleEventRecurrenceType", 0),
-        ("recurrence_type_in", "recurrenceTypeIn", "str", 0),
-        ("tags_like", "tagsLike", "str", 0),
-        ("tags_multi_like_or", "tagsMultiLikeOr", "str", 0),
-        ("tags_multi_like_and", "tagsMultiLikeAnd", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("id_not_in", "idNotIn", Kind.STR, 0),
+        ("parent_id_equal", "parentIdEqual", Kind.INT, 0),
+        ("parent_id_in", "parentIdIn", Kind.STR, 0),
+        ("parent_id_not_in", "parentIdNotIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaScheduleEventStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("start_date_greater_than_or_equal", "startDateGreaterThanOrEqual", Kind.INT, 0),
+        ("start_date_less_than_or_equal", "startDateLessThanOrEqual", Kind.INT, 0),
+        ("end_date_greater_than_or_equal", "endDateGreaterThanOrEqual", Kind.INT, 0),
+        ("end_date_less_than_or_equal", "endDateLessThanOrEqual", Kind.INT, 0),
+        ("reference_id_equal", "referenceIdEqual", Kind.STR, 0),
+        ("reference_id_in", "referenceIdIn", Kind.STR, 0),
+        ("owner_id_equal", "ownerIdEqual", Kind.STR, 0),
+        ("owner_id_in", "ownerIdIn", Kind.STR, 0),
+        ("priority_equal", "priorityEqual", Kind.INT, 0),
+        ("priority_in", "priorityIn", Kind.STR, 0),
+        ("priority_greater_than_or_equal", "priorityGreaterThanOrEqual", Kind.INT, 0),
+        ("priority_less_than_or_equal", "priorityLessThanOrEqual", Kind.INT, 0),
+        ("recurrence_type_equal", "recurrenceTypeEqual", Kind.enum("KalturaScheduleEventRecurrenceType"), 0),
+        ("recurrence_type_in", "recurrenceTypeIn", Kind.STR, 0),
+        ("tags_like", "tagsLike", Kind.STR, 0),
+        ("tags_multi_like_or", "tagsMultiLikeOr", Kind.STR, 0),
+        ("tags_multi_like_and", "tagsMultiLikeAnd", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
     )
 
     id_equal: int | None = UNSET

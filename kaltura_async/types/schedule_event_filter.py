@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .schedule_event_base_filter import ScheduleEventBaseFilter
 
@@ -20,19 +21,19 @@ class ScheduleEventFilter(ScheduleEventBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaScheduleEventFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("resource_ids_like", "resourceIdsLike", "str", 0),
-        ("resource_ids_multi_like_or", "resourceIdsMultiLikeOr", "str", 0),
-        ("resource_ids_multi_like_and", "resourceIdsMultiLikeAnd", "str", 0),
-        ("parent_resource_ids_like", "parentResourceIdsLike", "str", 0),
-        ("parent_resource_ids_multi_like_or", "parentResourceIdsMultiLikeOr", "str", 0),
-        ("parent_resource_ids_multi_like_and", "parentResourceIdsMultiLikeAnd", "str", 0),
-        ("template_entry_categories_ids_multi_like_and", "templateEntryCategoriesIdsMultiLikeAnd", "str", 0),
-        ("template_entry_categories_ids_multi_like_or", "templateEntryCategoriesIdsMultiLikeOr", "str", 0),
-        ("resource_system_names_multi_like_or", "resourceSystemNamesMultiLikeOr", "str", 0),
-        ("template_entry_categories_ids_like", "templateEntryCategoriesIdsLike", "str", 0),
-        ("resource_system_names_multi_like_and", "resourceSystemNamesMultiLikeAnd", "str", 0),
-        ("resource_system_names_like", "resourceSystemNamesLike", "str", 0),
-        ("resource_id_equal", "resourceIdEqual", "str", 0),
+        ("resource_ids_like", "resourceIdsLike", Kind.STR, 0),
+        ("resource_ids_multi_like_or", "resourceIdsMultiLikeOr", Kind.STR, 0),
+        ("resource_ids_multi_like_and", "resourceIdsMultiLikeAnd", Kind.STR, 0),
+        ("parent_resource_ids_like", "parentResourceIdsLike", Kind.STR, 0),
+        ("parent_resource_ids_multi_like_or", "parentResourceIdsMultiLikeOr", Kind.STR, 0),
+        ("parent_resource_ids_multi_like_and", "parentResourceIdsMultiLikeAnd", Kind.STR, 0),
+        ("template_entry_categories_ids_multi_like_and", "templateEntryCategoriesIdsMultiLikeAnd", Kind.STR, 0),
+        ("template_entry_categories_ids_multi_like_or", "templateEntryCategoriesIdsMultiLikeOr", Kind.STR, 0),
+        ("resource_system_names_multi_like_or", "resourceSystemNamesMultiLikeOr", Kind.STR, 0),
+        ("template_entry_categories_ids_like", "templateEntryCategoriesIdsLike", Kind.STR, 0),
+        ("resource_system_names_multi_like_and", "resourceSystemNamesMultiLikeAnd", Kind.STR, 0),
+        ("resource_system_names_like", "resourceSystemNamesLike", Kind.STR, 0),
+        ("resource_id_equal", "resourceIdEqual", Kind.STR, 0),
     )
 
     resource_ids_like: str | None = UNSET

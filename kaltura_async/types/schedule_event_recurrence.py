@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,22 +24,22 @@ class ScheduleEventRecurrence(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaScheduleEventRecurrence"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("name", "name", "str", 0),
-        ("frequency", "frequency", "enum:KalturaScheduleEventRecurrenceFrequency", 0),
-        ("until", "until", "int", 0),
-        ("time_zone", "timeZone", "str", 0),
-        ("count", "count", "int", 0),
-        ("interval", "interval", "int", 0),
-        ("by_second", "bySecond", "str", 0),
-        ("by_minute", "byMinute", "str", 0),
-        ("by_hour", "byHour", "str", 0),
-        ("by_day", "byDay", "str", 0),
-        ("by_month_day", "byMonthDay", "str", 0),
-        ("by_year_day", "byYearDay", "str", 0),
-        ("by_week_number", "byWeekNumber", "str", 0),
-        ("by_month", "byMonth", "str", 0),
-        ("by_offset", "byOffset", "str", 0),
-        ("week_start_day", "weekStartDay", "enum:KalturaScheduleEventRecurrenceDay", 0),
+        ("name", "name", Kind.STR, 0),
+        ("frequency", "frequency", Kind.enum("KalturaScheduleEventRecurrenceFrequency"), 0),
+        ("until", "until", Kind.INT, 0),
+        ("time_zone", "timeZone", Kind.STR, 0),
+        ("count", "count", Kind.INT, 0),
+        ("interval", "interval", Kind.INT, 0),
+        ("by_second", "bySecond", Kind.STR, 0),
+        ("by_minute", "byMinute", Kind.STR, 0),
+        ("by_hour", "byHour", Kind.STR, 0),
+        ("by_day", "byDay", Kind.STR, 0),
+        ("by_month_day", "byMonthDay", Kind.STR, 0),
+        ("by_year_day", "byYearDay", Kind.STR, 0),
+        ("by_week_number", "byWeekNumber", Kind.STR, 0),
+        ("by_month", "byMonth", Kind.STR, 0),
+        ("by_offset", "byOffset", Kind.STR, 0),
+        ("week_start_day", "weekStartDay", Kind.enum("KalturaScheduleEventRecurrenceDay"), 0),
     )
 
     name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["ScheduleEventResource"]
@@ -19,11 +20,11 @@ class ScheduleEventResource(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaScheduleEventResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("event_id", "eventId", "int", INSERT_ONLY),
-        ("resource_id", "resourceId", "int", INSERT_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
+        ("event_id", "eventId", Kind.INT, INSERT_ONLY),
+        ("resource_id", "resourceId", Kind.INT, INSERT_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
     event_id: int | None = UNSET

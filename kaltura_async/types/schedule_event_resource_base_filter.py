@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -20,14 +21,14 @@ class ScheduleEventResourceBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaScheduleEventResourceBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("event_id_equal", "eventIdEqual", "int", 0),
-        ("event_id_in", "eventIdIn", "str", 0),
-        ("resource_id_equal", "resourceIdEqual", "int", 0),
-        ("resource_id_in", "resourceIdIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
+        ("event_id_equal", "eventIdEqual", Kind.INT, 0),
+        ("event_id_in", "eventIdIn", Kind.STR, 0),
+        ("resource_id_equal", "resourceIdEqual", Kind.INT, 0),
+        ("resource_id_in", "resourceIdIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
     )
 
     event_id_equal: int | None = UNSET

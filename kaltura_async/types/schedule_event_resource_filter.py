@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .schedule_event_resource_base_filter import ScheduleEventResourceBaseFilter
 
@@ -20,7 +21,7 @@ class ScheduleEventResourceFilter(ScheduleEventResourceBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaScheduleEventResourceFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("event_id_or_its_parent_id_equal", "eventIdOrItsParentIdEqual", "int", 0),
+        ("event_id_or_its_parent_id_equal", "eventIdOrItsParentIdEqual", Kind.INT, 0),
     )
 
     event_id_or_its_parent_id_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -23,11 +24,11 @@ class ScheduledTaskJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaScheduledTaskJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("max_results", "maxResults", "int", 0),
-        ("total_count", "totalCount", "int", 0),
-        ("file_format", "fileFormat", "enum:KalturaDryRunFileType", 0),
-        ("results_file_path", "resultsFilePath", "str", 0),
-        ("reference_time", "referenceTime", "int", 0),
+        ("max_results", "maxResults", Kind.INT, 0),
+        ("total_count", "totalCount", Kind.INT, 0),
+        ("file_format", "fileFormat", Kind.enum("KalturaDryRunFileType"), 0),
+        ("results_file_path", "resultsFilePath", Kind.STR, 0),
+        ("reference_time", "referenceTime", Kind.INT, 0),
     )
 
     max_results: int | None = UNSET

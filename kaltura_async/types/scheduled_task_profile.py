@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -25,19 +26,19 @@ class ScheduledTaskProfile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaScheduledTaskProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("description", "description", "str", 0),
-        ("status", "status", "enum:KalturaScheduledTaskProfileStatus", 0),
-        ("object_filter_engine_type", "objectFilterEngineType", "enum:KalturaObjectFilterEngineType", 0),
-        ("object_filter", "objectFilter", "obj:KalturaFilter", 0),
-        ("object_tasks", "objectTasks", "list:KalturaObjectTask", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("last_execution_started_at", "lastExecutionStartedAt", "int", 0),
-        ("max_total_count_allowed", "maxTotalCountAllowed", "int", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("status", "status", Kind.enum("KalturaScheduledTaskProfileStatus"), 0),
+        ("object_filter_engine_type", "objectFilterEngineType", Kind.enum("KalturaObjectFilterEngineType"), 0),
+        ("object_filter", "objectFilter", Kind.obj("KalturaFilter"), 0),
+        ("object_tasks", "objectTasks", Kind.list_of("KalturaObjectTask"), 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("last_execution_started_at", "lastExecutionStartedAt", Kind.INT, 0),
+        ("max_total_count_allowed", "maxTotalCountAllowed", Kind.INT, 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .vendor_task_data import VendorTaskData
 
@@ -20,9 +21,9 @@ class ScheduledVendorTaskData(VendorTaskData):
     __kaltura_object_type__: ClassVar[str] = "KalturaScheduledVendorTaskData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("start_date", "startDate", "int", INSERT_ONLY),
-        ("end_date", "endDate", "int", INSERT_ONLY),
-        ("scheduled_event_id", "scheduledEventId", "int", INSERT_ONLY),
+        ("start_date", "startDate", Kind.INT, INSERT_ONLY),
+        ("end_date", "endDate", Kind.INT, INSERT_ONLY),
+        ("scheduled_event_id", "scheduledEventId", Kind.INT, INSERT_ONLY),
     )
 
     start_date: int | None = UNSET

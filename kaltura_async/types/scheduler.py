@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,16 +25,16 @@ class Scheduler(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaScheduler"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("configured_id", "configuredId", "int", 0),
-        ("name", "name", "str", 0),
-        ("host", "host", "str", 0),
-        ("statuses", "statuses", "list:KalturaSchedulerStatus", READ_ONLY),
-        ("configs", "configs", "list:KalturaSchedulerConfig", READ_ONLY),
-        ("workers", "workers", "list:KalturaSchedulerWorker", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("last_status", "lastStatus", "int", READ_ONLY),
-        ("last_status_str", "lastStatusStr", "str", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("configured_id", "configuredId", Kind.INT, 0),
+        ("name", "name", Kind.STR, 0),
+        ("host", "host", Kind.STR, 0),
+        ("statuses", "statuses", Kind.list_of("KalturaSchedulerStatus"), READ_ONLY),
+        ("configs", "configs", Kind.list_of("KalturaSchedulerConfig"), READ_ONLY),
+        ("workers", "workers", Kind.list_of("KalturaSchedulerWorker"), READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("last_status", "lastStatus", Kind.INT, READ_ONLY),
+        ("last_status_str", "lastStatusStr", Kind.STR, READ_ONLY),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["SchedulerConfig"]
@@ -19,20 +20,20 @@ class SchedulerConfig(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaSchedulerConfig"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("created_by", "createdBy", "str", 0),
-        ("updated_by", "updatedBy", "str", 0),
-        ("command_id", "commandId", "str", 0),
-        ("command_status", "commandStatus", "str", 0),
-        ("scheduler_id", "schedulerId", "int", 0),
-        ("scheduler_configured_id", "schedulerConfiguredId", "int", 0),
-        ("scheduler_name", "schedulerName", "str", 0),
-        ("worker_id", "workerId", "int", 0),
-        ("worker_configured_id", "workerConfiguredId", "int", 0),
-        ("worker_name", "workerName", "str", 0),
-        ("variable", "variable", "str", 0),
-        ("variable_part", "variablePart", "str", 0),
-        ("value", "value", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("created_by", "createdBy", Kind.STR, 0),
+        ("updated_by", "updatedBy", Kind.STR, 0),
+        ("command_id", "commandId", Kind.STR, 0),
+        ("command_status", "commandStatus", Kind.STR, 0),
+        ("scheduler_id", "schedulerId", Kind.INT, 0),
+        ("scheduler_configured_id", "schedulerConfiguredId", Kind.INT, 0),
+        ("scheduler_name", "schedulerName", Kind.STR, 0),
+        ("worker_id", "workerId", Kind.INT, 0),
+        ("worker_configured_id", "workerConfiguredId", Kind.INT, 0),
+        ("worker_name", "workerName", Kind.STR, 0),
+        ("variable", "variable", Kind.STR, 0),
+        ("variable_part", "variablePart", Kind.STR, 0),
+        ("value", "value", Kind.STR, 0),
     )
 
     id: int | None = UNSET

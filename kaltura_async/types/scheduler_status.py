@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,14 +24,14 @@ class SchedulerStatus(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaSchedulerStatus"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("scheduler_configured_id", "schedulerConfiguredId", "int", 0),
-        ("worker_configured_id", "workerConfiguredId", "int", 0),
-        ("worker_type", "workerType", "enum:KalturaBatchJobType", 0),
-        ("type", "type", "enum:KalturaSchedulerStatusType", 0),
-        ("value", "value", "int", 0),
-        ("scheduler_id", "schedulerId", "int", READ_ONLY),
-        ("worker_id", "workerId", "int", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("scheduler_configured_id", "schedulerConfiguredId", Kind.INT, 0),
+        ("worker_configured_id", "workerConfiguredId", Kind.INT, 0),
+        ("worker_type", "workerType", Kind.enum("KalturaBatchJobType"), 0),
+        ("type", "type", Kind.enum("KalturaSchedulerStatusType"), 0),
+        ("value", "value", Kind.INT, 0),
+        ("scheduler_id", "schedulerId", Kind.INT, READ_ONLY),
+        ("worker_id", "workerId", Kind.INT, READ_ONLY),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -25,20 +26,20 @@ class SchedulerWorker(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaSchedulerWorker"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("configured_id", "configuredId", "int", 0),
-        ("scheduler_id", "schedulerId", "int", 0),
-        ("scheduler_configured_id", "schedulerConfiguredId", "int", 0),
-        ("type", "type", "enum:KalturaBatchJobType", 0),
-        ("type_name", "typeName", "str", 0),
-        ("name", "name", "str", 0),
-        ("statuses", "statuses", "list:KalturaSchedulerStatus", 0),
-        ("configs", "configs", "list:KalturaSchedulerConfig", 0),
-        ("locked_jobs", "lockedJobs", "list:KalturaBatchJob", 0),
-        ("avg_wait", "avgWait", "int", 0),
-        ("avg_work", "avgWork", "int", 0),
-        ("last_status", "lastStatus", "int", 0),
-        ("last_status_str", "lastStatusStr", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("configured_id", "configuredId", Kind.INT, 0),
+        ("scheduler_id", "schedulerId", Kind.INT, 0),
+        ("scheduler_configured_id", "schedulerConfiguredId", Kind.INT, 0),
+        ("type", "type", Kind.enum("KalturaBatchJobType"), 0),
+        ("type_name", "typeName", Kind.STR, 0),
+        ("name", "name", Kind.STR, 0),
+        ("statuses", "statuses", Kind.list_of("KalturaSchedulerStatus"), 0),
+        ("configs", "configs", Kind.list_of("KalturaSchedulerConfig"), 0),
+        ("locked_jobs", "lockedJobs", Kind.list_of("KalturaBatchJob"), 0),
+        ("avg_wait", "avgWait", Kind.INT, 0),
+        ("avg_work", "avgWork", Kind.INT, 0),
+        ("last_status", "lastStatus", Kind.INT, 0),
+        ("last_status_str", "lastStatusStr", Kind.STR, 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,11 +24,11 @@ class Search(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaSearch"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("key_words", "keyWords", "str", 0),
-        ("search_source", "searchSource", "enum:KalturaSearchProviderType", 0),
-        ("media_type", "mediaType", "enum:KalturaMediaType", 0),
-        ("extra_data", "extraData", "str", 0),
-        ("auth_data", "authData", "str", 0),
+        ("key_words", "keyWords", Kind.STR, 0),
+        ("search_source", "searchSource", Kind.enum("KalturaSearchProviderType"), 0),
+        ("media_type", "mediaType", Kind.enum("KalturaMediaType"), 0),
+        ("extra_data", "extraData", Kind.STR, 0),
+        ("auth_data", "authData", Kind.STR, 0),
     )
 
     key_words: str | None = UNSET

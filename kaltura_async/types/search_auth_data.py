@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["SearchAuthData"]
@@ -19,9 +20,9 @@ class SearchAuthData(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaSearchAuthData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("auth_data", "authData", "str", 0),
-        ("login_url", "loginUrl", "str", 0),
-        ("message", "message", "str", 0),
+        ("auth_data", "authData", Kind.STR, 0),
+        ("login_url", "loginUrl", Kind.STR, 0),
+        ("message", "message", Kind.STR, 0),
     )
 
     auth_data: str | None = UNSET

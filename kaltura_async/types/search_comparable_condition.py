@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_condition import SearchCondition
 
@@ -23,7 +24,7 @@ class SearchComparableCondition(SearchCondition):
     __kaltura_object_type__: ClassVar[str] = "KalturaSearchComparableCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("comparison", "comparison", "enum:KalturaSearchConditionComparison", 0),
+        ("comparison", "comparison", Kind.enum("KalturaSearchConditionComparison"), 0),
     )
 
     comparison: SearchConditionComparison | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .export_csv_job_data import ExportCsvJobData
 
@@ -23,7 +24,7 @@ class SearchHistoryCsvJobData(ExportCsvJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaSearchHistoryCsvJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("filter", "filter", "obj:KalturaESearchHistoryFilter", 0),
+        ("filter", "filter", Kind.obj("KalturaESearchHistoryFilter"), 0),
     )
 
     filter: ESearchHistoryFilter | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .attribute_condition import AttributeCondition
 
@@ -20,7 +21,7 @@ class SearchMatchAttributeCondition(AttributeCondition):
     __kaltura_object_type__: ClassVar[str] = "KalturaSearchMatchAttributeCondition"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("not_", "not", "bool", 0),
+        ("not_", "not", Kind.BOOL, 0),
     )
 
     not_: bool | None = UNSET

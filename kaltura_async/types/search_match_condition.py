@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_condition import SearchCondition
 
@@ -20,7 +21,7 @@ class SearchMatchCondition(SearchCondition):
     __kaltura_object_type__: ClassVar[str] = "KalturaSearchMatchCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("not_", "not", "bool", 0),
+        ("not_", "not", Kind.BOOL, 0),
     )
 
     not_: bool | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search_item import SearchItem
 
@@ -23,8 +24,8 @@ class SearchOperator(SearchItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaSearchOperator"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("type", "type", "enum:KalturaSearchOperatorType", 0),
-        ("items", "items", "list:KalturaSearchItem", 0),
+        ("type", "type", Kind.enum("KalturaSearchOperatorType"), 0),
+        ("items", "items", Kind.list_of("KalturaSearchItem"), 0),
     )
 
     type: SearchOperatorType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .search import Search
 
@@ -23,17 +24,17 @@ class SearchResult(Search):
     __kaltura_object_type__: ClassVar[str] = "KalturaSearchResult"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", 0),
-        ("title", "title", "str", 0),
-        ("thumb_url", "thumbUrl", "str", 0),
-        ("description", "description", "str", 0),
-        ("tags", "tags", "str", 0),
-        ("url", "url", "str", 0),
-        ("source_link", "sourceLink", "str", 0),
-        ("credit", "credit", "str", 0),
-        ("license_type", "licenseType", "enum:KalturaLicenseType", 0),
-        ("flash_playback_type", "flashPlaybackType", "str", 0),
-        ("file_ext", "fileExt", "str", 0),
+        ("id", "id", Kind.STR, 0),
+        ("title", "title", Kind.STR, 0),
+        ("thumb_url", "thumbUrl", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("url", "url", Kind.STR, 0),
+        ("source_link", "sourceLink", Kind.STR, 0),
+        ("credit", "credit", Kind.STR, 0),
+        ("license_type", "licenseType", Kind.enum("KalturaLicenseType"), 0),
+        ("flash_playback_type", "flashPlaybackType", Kind.STR, 0),
+        ("file_ext", "fileExt", Kind.STR, 0),
     )
 
     id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ class SearchResultResponse(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaSearchResultResponse"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("objects", "objects", "list:KalturaSearchResult", READ_ONLY),
-        ("need_media_info", "needMediaInfo", "bool", READ_ONLY),
+        ("objects", "objects", Kind.list_of("KalturaSearchResult"), READ_ONLY),
+        ("need_media_info", "needMediaInfo", Kind.BOOL, READ_ONLY),
     )
 
     objects: list[SearchResult] | None = UNSET

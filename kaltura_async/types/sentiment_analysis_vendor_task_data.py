@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_task_data import VendorTaskData
 
@@ -23,7 +24,7 @@ class SentimentAnalysisVendorTaskData(VendorTaskData):
     __kaltura_object_type__: ClassVar[str] = "KalturaSentimentAnalysisVendorTaskData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("language", "language", "enum:KalturaLanguageCode", 0),
+        ("language", "language", Kind.enum("KalturaLanguageCode"), 0),
     )
 
     language: LanguageCode | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .generic_data_center_content_resource import GenericDataCenterContentResource
 
@@ -20,8 +21,8 @@ class ServerFileResource(GenericDataCenterContentResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaServerFileResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("local_file_path", "localFilePath", "str", 0),
-        ("keep_original_file", "keepOriginalFile", "bool", 0),
+        ("local_file_path", "localFilePath", Kind.STR, 0),
+        ("keep_original_file", "keepOriginalFile", Kind.BOOL, 0),
     )
 
     local_file_path: str | None = UNSET

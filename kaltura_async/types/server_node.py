@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,21 +24,21 @@ class ServerNode(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaServerNode"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("heartbeat_time", "heartbeatTime", "int", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("description", "description", "str", 0),
-        ("host_name", "hostName", "str", 0),
-        ("status", "status", "enum:KalturaServerNodeStatus", READ_ONLY),
-        ("type", "type", "enum:KalturaServerNodeType", READ_ONLY),
-        ("tags", "tags", "str", 0),
-        ("dc", "dc", "int", READ_ONLY),
-        ("parent_id", "parentId", "str", 0),
-        ("environment", "environment", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("heartbeat_time", "heartbeatTime", Kind.INT, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("host_name", "hostName", Kind.STR, 0),
+        ("status", "status", Kind.enum("KalturaServerNodeStatus"), READ_ONLY),
+        ("type", "type", Kind.enum("KalturaServerNodeType"), READ_ONLY),
+        ("tags", "tags", Kind.STR, 0),
+        ("dc", "dc", Kind.INT, READ_ONLY),
+        ("parent_id", "parentId", Kind.STR, 0),
+        ("environment", "environment", Kind.STR, 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -24,35 +25,35 @@ class ServerNodeBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaServerNodeBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("heartbeat_time_greater_than_or_equal", "heartbeatTimeGreaterThanOrEqual", "int", 0),
-        ("heartbeat_time_less_than_or_equal", "heartbeatTimeLessThanOrEqual", "int", 0),
-        ("name_equal", "nameEqual", "str", 0),
-        ("name_in", "nameIn", "str", 0),
-        ("system_name_equal", "systemNameEqual", "str", 0),
-        ("system_name_in", "systemNameIn", "str", 0),
-        ("host_name_like", "hostNameLike", "str", 0),
-        ("host_name_multi_like_or", "hostNameMultiLikeOr", "str", 0),
-        ("host_name_multi_like_and", "hostNameMultiLikeAnd", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaServerNodeStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("type_equal", "typeEqual", "enum:KalturaServerNodeType", 0),
-        ("type_in", "typeIn", "str", 0),
-        ("tags_like", "tagsLike", "str", 0),
-        ("tags_multi_like_or", "tagsMultiLikeOr", "str", 0),
-        ("tags_multi_like_and", "tagsMultiLikeAnd", "str", 0),
-        ("dc_equal", "dcEqual", "int", 0),
-        ("dc_in", "dcIn", "str", 0),
-        ("parent_id_like", "parentIdLike", "str", 0),
-        ("parent_id_multi_like_or", "parentIdMultiLikeOr", "str", 0),
-        ("parent_id_multi_like_and", "parentIdMultiLikeAnd", "str", 0),
-        ("environment_equal", "environmentEqual", "str", 0),
-        ("environment_in", "environmentIn", "str", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("heartbeat_time_greater_than_or_equal", "heartbeatTimeGreaterThanOrEqual", Kind.INT, 0),
+        ("heartbeat_time_less_than_or_equal", "heartbeatTimeLessThanOrEqual", Kind.INT, 0),
+        ("name_equal", "nameEqual", Kind.STR, 0),
+        ("name_in", "nameIn", Kind.STR, 0),
+        ("system_name_equal", "systemNameEqual", Kind.STR, 0),
+        ("system_name_in", "systemNameIn", Kind.STR, 0),
+        ("host_name_like", "hostNameLike", Kind.STR, 0),
+        ("host_name_multi_like_or", "hostNameMultiLikeOr", Kind.STR, 0),
+        ("host_name_multi_like_and", "hostNameMultiLikeAnd", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaServerNodeStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("type_equal", "typeEqual", Kind.enum("KalturaServerNodeType"), 0),
+        ("type_in", "typeIn", Kind.STR, 0),
+        ("tags_like", "tagsLike", Kind.STR, 0),
+        ("tags_multi_like_or", "tagsMultiLikeOr", Kind.STR, 0),
+        ("tags_multi_like_and", "tagsMultiLikeAnd", Kind.STR, 0),
+        ("dc_equal", "dcEqual", Kind.INT, 0),
+        ("dc_in", "dcIn", Kind.STR, 0),
+        ("parent_id_like", "parentIdLike", Kind.STR, 0),
+        ("parent_id_multi_like_or", "parentIdMultiLikeOr", Kind.STR, 0),
+        ("parent_id_multi_like_and", "parentIdMultiLikeAnd", Kind.STR, 0),
+        ("environment_equal", "environmentEqual", Kind.STR, 0),
+        ("environment_in", "environmentIn", Kind.STR, 0),
     )
 
     id_equal: int | None = UNSET

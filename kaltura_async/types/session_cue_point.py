@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .cue_point import CuePoint
 
@@ -20,10 +21,10 @@ class SessionCuePoint(CuePoint):
     __kaltura_object_type__: ClassVar[str] = "KalturaSessionCuePoint"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("name", "name", "str", 0),
-        ("end_time", "endTime", "int", 0),
-        ("duration", "duration", "int", READ_ONLY),
-        ("session_owner", "sessionOwner", "str", 0),
+        ("name", "name", Kind.STR, 0),
+        ("end_time", "endTime", Kind.INT, 0),
+        ("duration", "duration", Kind.INT, READ_ONLY),
+        ("session_owner", "sessionOwner", Kind.STR, 0),
     )
 
     name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .cue_point_filter import CuePointFilter
 
@@ -20,10 +21,10 @@ class SessionCuePointBaseFilter(CuePointFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaSessionCuePointBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("end_time_greater_than_or_equal", "endTimeGreaterThanOrEqual", "int", 0),
-        ("end_time_less_than_or_equal", "endTimeLessThanOrEqual", "int", 0),
-        ("duration_greater_than_or_equal", "durationGreaterThanOrEqual", "int", 0),
-        ("duration_less_than_or_equal", "durationLessThanOrEqual", "int", 0),
+        ("end_time_greater_than_or_equal", "endTimeGreaterThanOrEqual", Kind.INT, 0),
+        ("end_time_less_than_or_equal", "endTimeLessThanOrEqual", Kind.INT, 0),
+        ("duration_greater_than_or_equal", "durationGreaterThanOrEqual", Kind.INT, 0),
+        ("duration_less_than_or_equal", "durationLessThanOrEqual", Kind.INT, 0),
     )
 
     end_time_greater_than_or_equal: int | None = UNSET

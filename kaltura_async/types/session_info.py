@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
@@ -22,12 +23,12 @@ class SessionInfo(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaSessionInfo"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("ks", "ks", "str", READ_ONLY),
-        ("session_type", "sessionType", "enum:KalturaSessionType", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("user_id", "userId", "str", READ_ONLY),
-        ("expiry", "expiry", "int", READ_ONLY),
-        ("privileges", "privileges", "str", READ_ONLY),
+        ("ks", "ks", Kind.STR, READ_ONLY),
+        ("session_type", "sessionType", Kind.enum("KalturaSessionType"), READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("user_id", "userId", Kind.STR, READ_ONLY),
+        ("expiry", "expiry", Kind.INT, READ_ONLY),
+        ("privileges", "privileges", Kind.STR, READ_ONLY),
     )
 
     ks: str | None = secret_field()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -23,7 +24,7 @@ class SessionTypeCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaSessionTypeCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("session_type", "sessionType", "enum:KalturaSessionType", 0),
+        ("session_type", "sessionType", Kind.enum("KalturaSessionType"), 0),
     )
 
     session_type: SessionType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,17 +23,17 @@ class ShortLink(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaShortLink"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("expires_at", "expiresAt", "int", 0),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("user_id", "userId", "str", 0),
-        ("name", "name", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("full_url", "fullUrl", "str", 0),
-        ("unique_id", "uniqueId", "str", INSERT_ONLY),
-        ("status", "status", "enum:KalturaShortLinkStatus", 0),
+        ("id", "id", Kind.STR, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("expires_at", "expiresAt", Kind.INT, 0),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("user_id", "userId", Kind.STR, 0),
+        ("name", "name", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("full_url", "fullUrl", Kind.STR, 0),
+        ("unique_id", "uniqueId", Kind.STR, INSERT_ONLY),
+        ("status", "status", Kind.enum("KalturaShortLinkStatus"), 0),
     )
 
     id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .entry_server_node import EntryServerNode
 
@@ -20,9 +21,9 @@ class SipEntryServerNode(EntryServerNode):
     __kaltura_object_type__: ClassVar[str] = "KalturaSipEntryServerNode"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("sip_room_id", "sipRoomId", "str", READ_ONLY),
-        ("sip_primary_adp_id", "sipPrimaryAdpId", "str", READ_ONLY),
-        ("sip_secondary_adp_id", "sipSecondaryAdpId", "str", READ_ONLY),
+        ("sip_room_id", "sipRoomId", Kind.STR, READ_ONLY),
+        ("sip_primary_adp_id", "sipPrimaryAdpId", Kind.STR, READ_ONLY),
+        ("sip_secondary_adp_id", "sipSecondaryAdpId", Kind.STR, READ_ONLY),
     )
 
     sip_room_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_restriction import BaseRestriction
 
@@ -23,8 +24,8 @@ class SiteRestriction(BaseRestriction):
     __kaltura_object_type__: ClassVar[str] = "KalturaSiteRestriction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("site_restriction_type", "siteRestrictionType", "enum:KalturaSiteRestrictionType", 0),
-        ("site_list", "siteList", "str", 0),
+        ("site_restriction_type", "siteRestrictionType", Kind.enum("KalturaSiteRestrictionType"), 0),
+        ("site_list", "siteList", Kind.STR, 0),
     )
 
     site_restriction_type: SiteRestrictionType | None = UNSET

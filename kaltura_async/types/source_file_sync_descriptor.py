@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .file_sync_descriptor import FileSyncDescriptor
 
@@ -20,9 +21,9 @@ class SourceFileSyncDescriptor(FileSyncDescriptor):
     __kaltura_object_type__: ClassVar[str] = "KalturaSourceFileSyncDescriptor"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("actual_file_sync_local_path", "actualFileSyncLocalPath", "str", 0),
-        ("asset_id", "assetId", "str", 0),
-        ("asset_params_id", "assetParamsId", "int", 0),
+        ("actual_file_sync_local_path", "actualFileSyncLocalPath", Kind.STR, 0),
+        ("asset_id", "assetId", Kind.STR, 0),
+        ("asset_params_id", "assetParamsId", Kind.INT, 0),
     )
 
     actual_file_sync_local_path: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_task_data import VendorTaskData
 
@@ -20,8 +21,8 @@ class SpeechToVideoVendorTaskData(VendorTaskData):
     __kaltura_object_type__: ClassVar[str] = "KalturaSpeechToVideoVendorTaskData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("avatar_id", "avatarId", "str", 0),
-        ("conversion_profile_id", "conversionProfileId", "int", 0),
+        ("avatar_id", "avatarId", Kind.STR, 0),
+        ("conversion_profile_id", "conversionProfileId", Kind.INT, 0),
     )
 
     avatar_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, secret_field
 from .remote_drop_folder import RemoteDropFolder
 
@@ -20,13 +21,13 @@ class SshDropFolder(RemoteDropFolder):
     __kaltura_object_type__: ClassVar[str] = "KalturaSshDropFolder"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("host", "host", "str", 0),
-        ("port", "port", "int", 0),
-        ("username", "username", "str", 0),
-        ("password", "password", "str", 0),
-        ("private_key", "privateKey", "str", 0),
-        ("public_key", "publicKey", "str", 0),
-        ("pass_phrase", "passPhrase", "str", 0),
+        ("host", "host", Kind.STR, 0),
+        ("port", "port", Kind.INT, 0),
+        ("username", "username", Kind.STR, 0),
+        ("password", "password", Kind.STR, 0),
+        ("private_key", "privateKey", Kind.STR, 0),
+        ("public_key", "publicKey", Kind.STR, 0),
+        ("pass_phrase", "passPhrase", Kind.STR, 0),
     )
 
     host: str | None = UNSET

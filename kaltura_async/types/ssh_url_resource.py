@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_resource import UrlResource
 
@@ -20,9 +21,9 @@ class SshUrlResource(UrlResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaSshUrlResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("private_key", "privateKey", "str", 0),
-        ("public_key", "publicKey", "str", 0),
-        ("key_passphrase", "keyPassphrase", "str", 0),
+        ("private_key", "privateKey", Kind.STR, 0),
+        ("public_key", "publicKey", Kind.STR, 0),
+        ("key_passphrase", "keyPassphrase", Kind.STR, 0),
     )
 
     private_key: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,15 +23,15 @@ class Sso(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaSso"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("application_type", "applicationType", "str", 0),
-        ("partner_id", "partnerId", "int", INSERT_ONLY),
-        ("domain", "domain", "str", 0),
-        ("status", "status", "enum:KalturaSsoStatus", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("redirect_url", "redirectUrl", "str", 0),
-        ("data", "data", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("application_type", "applicationType", Kind.STR, 0),
+        ("partner_id", "partnerId", Kind.INT, INSERT_ONLY),
+        ("domain", "domain", Kind.STR, 0),
+        ("status", "status", Kind.enum("KalturaSsoStatus"), 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("redirect_url", "redirectUrl", Kind.STR, 0),
+        ("data", "data", Kind.STR, 0),
     )
 
     id: int | None = UNSET

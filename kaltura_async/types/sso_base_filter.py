@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -23,16 +24,16 @@ class SsoBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaSsoBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("application_type_equal", "applicationTypeEqual", "str", 0),
-        ("partner_id_equal", "partnerIdEqual", "int", 0),
-        ("domain_equal", "domainEqual", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaSsoStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("redirect_url_equal", "redirectUrlEqual", "str", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("application_type_equal", "applicationTypeEqual", Kind.STR, 0),
+        ("partner_id_equal", "partnerIdEqual", Kind.INT, 0),
+        ("domain_equal", "domainEqual", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaSsoStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("redirect_url_equal", "redirectUrlEqual", Kind.STR, 0),
     )
 
     id_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
 
 __all__ = ["StartWidgetSessionResponse"]
@@ -19,9 +20,9 @@ class StartWidgetSessionResponse(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaStartWidgetSessionResponse"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("ks", "ks", "str", READ_ONLY),
-        ("user_id", "userId", "str", READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("ks", "ks", Kind.STR, READ_ONLY),
+        ("user_id", "userId", Kind.STR, READ_ONLY),
     )
 
     partner_id: int | None = UNSET

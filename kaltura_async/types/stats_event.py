@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
@@ -23,28 +24,28 @@ class StatsEvent(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaStatsEvent"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("client_ver", "clientVer", "str", 0),
-        ("event_type", "eventType", "enum:KalturaStatsEventType", 0),
-        ("event_timestamp", "eventTimestamp", "float", 0),
-        ("session_id", "sessionId", "str", 0),
-        ("partner_id", "partnerId", "int", 0),
-        ("entry_id", "entryId", "str", 0),
-        ("unique_viewer", "uniqueViewer", "str", 0),
-        ("widget_id", "widgetId", "str", 0),
-        ("uiconf_id", "uiconfId", "int", 0),
-        ("user_id", "userId", "str", 0),
-        ("current_point", "currentPoint", "int", 0),
-        ("duration", "duration", "int", 0),
-        ("user_ip", "userIp", "str", READ_ONLY),
-        ("process_duration", "processDuration", "int", 0),
-        ("control_id", "controlId", "str", 0),
-        ("seek", "seek", "bool", 0),
-        ("new_point", "newPoint", "int", 0),
-        ("referrer", "referrer", "str", 0),
-        ("is_first_in_session", "isFirstInSession", "bool", 0),
-        ("application_id", "applicationId", "str", 0),
-        ("context_id", "contextId", "int", 0),
-        ("feature_type", "featureType", "enum:KalturaStatsFeatureType", 0),
+        ("client_ver", "clientVer", Kind.STR, 0),
+        ("event_type", "eventType", Kind.enum("KalturaStatsEventType"), 0),
+        ("event_timestamp", "eventTimestamp", Kind.FLOAT, 0),
+        ("session_id", "sessionId", Kind.STR, 0),
+        ("partner_id", "partnerId", Kind.INT, 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("unique_viewer", "uniqueViewer", Kind.STR, 0),
+        ("widget_id", "widgetId", Kind.STR, 0),
+        ("uiconf_id", "uiconfId", Kind.INT, 0),
+        ("user_id", "userId", Kind.STR, 0),
+        ("current_point", "currentPoint", Kind.INT, 0),
+        ("duration", "duration", Kind.INT, 0),
+        ("user_ip", "userIp", Kind.STR, READ_ONLY),
+        ("process_duration", "processDuration", Kind.INT, 0),
+        ("control_id", "controlId", Kind.STR, 0),
+        ("seek", "seek", Kind.BOOL, 0),
+        ("new_point", "newPoint", Kind.INT, 0),
+        ("referrer", "referrer", Kind.STR, 0),
+        ("is_first_in_session", "isFirstInSession", Kind.BOOL, 0),
+        ("application_id", "applicationId", Kind.STR, 0),
+        ("context_id", "contextId", Kind.INT, 0),
+        ("feature_type", "featureType", Kind.enum("KalturaStatsFeatureType"), 0),
     )
 
     client_ver: str | None = UNSET

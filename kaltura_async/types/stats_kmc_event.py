@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
 
 if TYPE_CHECKING:
@@ -22,17 +23,17 @@ class StatsKmcEvent(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaStatsKmcEvent"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("client_ver", "clientVer", "str", 0),
-        ("kmc_event_action_path", "kmcEventActionPath", "str", 0),
-        ("kmc_event_type", "kmcEventType", "enum:KalturaStatsKmcEventType", 0),
-        ("event_timestamp", "eventTimestamp", "float", 0),
-        ("session_id", "sessionId", "str", 0),
-        ("partner_id", "partnerId", "int", 0),
-        ("entry_id", "entryId", "str", 0),
-        ("widget_id", "widgetId", "str", 0),
-        ("uiconf_id", "uiconfId", "int", 0),
-        ("user_id", "userId", "str", 0),
-        ("user_ip", "userIp", "str", READ_ONLY),
+        ("client_ver", "clientVer", Kind.STR, 0),
+        ("kmc_event_action_path", "kmcEventActionPath", Kind.STR, 0),
+        ("kmc_event_type", "kmcEventType", Kind.enum("KalturaStatsKmcEventType"), 0),
+        ("event_timestamp", "eventTimestamp", Kind.FLOAT, 0),
+        ("session_id", "sessionId", Kind.STR, 0),
+        ("partner_id", "partnerId", Kind.INT, 0),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("widget_id", "widgetId", Kind.STR, 0),
+        ("uiconf_id", "uiconfId", Kind.INT, 0),
+        ("user_id", "userId", Kind.STR, 0),
+        ("user_ip", "userIp", Kind.STR, READ_ONLY),
     )
 
     client_ver: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .storage_job_data import StorageJobData
 
@@ -20,11 +21,11 @@ class StorageExportJobData(StorageJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaStorageExportJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("force", "force", "bool", 0),
-        ("create_link", "createLink", "bool", 0),
-        ("asset_id", "assetId", "str", 0),
-        ("external_url", "externalUrl", "str", 0),
-        ("port", "port", "int", 0),
+        ("force", "force", Kind.BOOL, 0),
+        ("create_link", "createLink", Kind.BOOL, 0),
+        ("asset_id", "assetId", Kind.STR, 0),
+        ("external_url", "externalUrl", Kind.STR, 0),
+        ("port", "port", Kind.INT, 0),
     )
 
     force: bool | None = UNSET

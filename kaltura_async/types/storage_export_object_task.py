@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .object_task import ObjectTask
 
@@ -20,7 +21,7 @@ class StorageExportObjectTask(ObjectTask):
     __kaltura_object_type__: ClassVar[str] = "KalturaStorageExportObjectTask"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("storage_id", "storageId", "str", 0),
+        ("storage_id", "storageId", Kind.STR, 0),
     )
 
     storage_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,17 +21,17 @@ class StorageJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaStorageJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("server_url", "serverUrl", "str", 0),
-        ("server_username", "serverUsername", "str", 0),
-        ("server_password", "serverPassword", "str", 0),
-        ("server_private_key", "serverPrivateKey", "str", 0),
-        ("server_public_key", "serverPublicKey", "str", 0),
-        ("server_pass_phrase", "serverPassPhrase", "str", 0),
-        ("ftp_passive_mode", "ftpPassiveMode", "bool", 0),
-        ("src_file_sync_local_path", "srcFileSyncLocalPath", "str", 0),
-        ("src_file_encryption_key", "srcFileEncryptionKey", "str", 0),
-        ("src_file_sync_id", "srcFileSyncId", "str", 0),
-        ("dest_file_sync_stored_path", "destFileSyncStoredPath", "str", 0),
+        ("server_url", "serverUrl", Kind.STR, 0),
+        ("server_username", "serverUsername", Kind.STR, 0),
+        ("server_password", "serverPassword", Kind.STR, 0),
+        ("server_private_key", "serverPrivateKey", Kind.STR, 0),
+        ("server_public_key", "serverPublicKey", Kind.STR, 0),
+        ("server_pass_phrase", "serverPassPhrase", Kind.STR, 0),
+        ("ftp_passive_mode", "ftpPassiveMode", Kind.BOOL, 0),
+        ("src_file_sync_local_path", "srcFileSyncLocalPath", Kind.STR, 0),
+        ("src_file_encryption_key", "srcFileEncryptionKey", Kind.STR, 0),
+        ("src_file_sync_id", "srcFileSyncId", Kind.STR, 0),
+        ("dest_file_sync_stored_path", "destFileSyncStoredPath", Kind.STR, 0),
     )
 
     server_url: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["StreamContainer"]
@@ -19,13 +20,13 @@ class StreamContainer(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaStreamContainer"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", 0),
-        ("type", "type", "str", 0),
-        ("track_index", "trackIndex", "int", 0),
-        ("language", "language", "str", 0),
-        ("channel_index", "channelIndex", "int", 0),
-        ("label", "label", "str", 0),
-        ("channel_layout", "channelLayout", "str", 0),
+        ("id", "id", Kind.STR, 0),
+        ("type", "type", Kind.STR, 0),
+        ("track_index", "trackIndex", Kind.INT, 0),
+        ("language", "language", Kind.STR, 0),
+        ("channel_index", "channelIndex", Kind.INT, 0),
+        ("label", "label", Kind.STR, 0),
+        ("channel_layout", "channelLayout", Kind.STR, 0),
     )
 
     id: str | None = UNSET

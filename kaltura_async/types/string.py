@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["String"]
@@ -19,7 +20,7 @@ class String(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaString"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("value", "value", "str", 0),
+        ("value", "value", Kind.STR, 0),
     )
 
     value: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class StringArrayObject(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaStringArrayObject"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("value", "value", "list:KalturaString", 0),
+        ("value", "value", Kind.list_of("KalturaString"), 0),
     )
 
     value: list[String] | None = UNSET

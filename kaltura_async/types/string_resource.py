@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .content_resource import ContentResource
 
@@ -20,7 +21,7 @@ class StringResource(ContentResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaStringResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("content", "content", "str", 0),
+        ("content", "content", Kind.STR, 0),
     )
 
     content: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .value import Value
 
@@ -20,7 +21,7 @@ class StringValue(Value):
     __kaltura_object_type__: ClassVar[str] = "KalturaStringValue"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("value", "value", "str", 0),
+        ("value", "value", Kind.STR, 0),
     )
 
     value: str | None = UNSET

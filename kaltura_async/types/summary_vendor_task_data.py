@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .localized_vendor_task_data import LocalizedVendorTaskData
 
@@ -24,10 +25,10 @@ class SummaryVendorTaskData(LocalizedVendorTaskData):
     __kaltura_object_type__: ClassVar[str] = "KalturaSummaryVendorTaskData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("type_of_summary", "typeOfSummary", "enum:KalturaTypeOfSummaryTaskData", 0),
-        ("writing_style", "writingStyle", "enum:KalturaSummaryWritingStyleTaskData", 0),
-        ("summary_output_json", "summaryOutputJson", "str", 0),
-        ("instruction", "instruction", "str", INSERT_ONLY),
+        ("type_of_summary", "typeOfSummary", Kind.enum("KalturaTypeOfSummaryTaskData"), 0),
+        ("writing_style", "writingStyle", Kind.enum("KalturaSummaryWritingStyleTaskData"), 0),
+        ("summary_output_json", "summaryOutputJson", Kind.STR, 0),
+        ("instruction", "instruction", Kind.STR, INSERT_ONLY),
     )
 
     type_of_summary: TypeOfSummaryTaskData | None = UNSET

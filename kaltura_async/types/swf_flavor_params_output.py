@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .flavor_params_output import FlavorParamsOutput
 
@@ -20,8 +21,8 @@ class SwfFlavorParamsOutput(FlavorParamsOutput):
     __kaltura_object_type__: ClassVar[str] = "KalturaSwfFlavorParamsOutput"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flash_version", "flashVersion", "int", 0),
-        ("poly2_bitmap", "poly2Bitmap", "bool", 0),
+        ("flash_version", "flashVersion", Kind.INT, 0),
+        ("poly2_bitmap", "poly2Bitmap", Kind.BOOL, 0),
     )
 
     flash_version: int | None = UNSET

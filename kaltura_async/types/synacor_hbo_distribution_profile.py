@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,11 +21,11 @@ class SynacorHboDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaSynacorHboDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("feed_url", "feedUrl", "str", READ_ONLY),
-        ("feed_title", "feedTitle", "str", 0),
-        ("feed_subtitle", "feedSubtitle", "str", 0),
-        ("feed_link", "feedLink", "str", 0),
-        ("feed_author_name", "feedAuthorName", "str", 0),
+        ("feed_url", "feedUrl", Kind.STR, READ_ONLY),
+        ("feed_title", "feedTitle", Kind.STR, 0),
+        ("feed_subtitle", "feedSubtitle", Kind.STR, 0),
+        ("feed_link", "feedLink", Kind.STR, 0),
+        ("feed_author_name", "feedAuthorName", Kind.STR, 0),
     )
 
     feed_url: str | None = UNSET

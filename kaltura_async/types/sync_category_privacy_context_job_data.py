@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -20,9 +21,9 @@ class SyncCategoryPrivacyContextJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaSyncCategoryPrivacyContextJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("category_id", "categoryId", "int", 0),
-        ("last_updated_category_entry_created_at", "lastUpdatedCategoryEntryCreatedAt", "int", 0),
-        ("last_updated_category_created_at", "lastUpdatedCategoryCreatedAt", "int", 0),
+        ("category_id", "categoryId", Kind.INT, 0),
+        ("last_updated_category_entry_created_at", "lastUpdatedCategoryEntryCreatedAt", Kind.INT, 0),
+        ("last_updated_category_created_at", "lastUpdatedCategoryCreatedAt", Kind.INT, 0),
     )
 
     category_id: int | None = UNSET

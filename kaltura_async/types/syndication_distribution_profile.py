@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .distribution_profile import DistributionProfile
 
@@ -20,8 +21,8 @@ class SyndicationDistributionProfile(DistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaSyndicationDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("xsl", "xsl", "str", 0),
-        ("feed_id", "feedId", "str", READ_ONLY),
+        ("xsl", "xsl", Kind.STR, 0),
+        ("feed_id", "feedId", Kind.STR, READ_ONLY),
     )
 
     xsl: str | None = UNSET

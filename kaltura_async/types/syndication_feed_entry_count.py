@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["SyndicationFeedEntryCount"]
@@ -19,9 +20,9 @@ class SyndicationFeedEntryCount(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaSyndicationFeedEntryCount"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("total_entry_count", "totalEntryCount", "int", 0),
-        ("actual_entry_count", "actualEntryCount", "int", 0),
-        ("require_transcoding_count", "requireTranscodingCount", "int", 0),
+        ("total_entry_count", "totalEntryCount", Kind.INT, 0),
+        ("actual_entry_count", "actualEntryCount", Kind.INT, 0),
+        ("require_transcoding_count", "requireTranscodingCount", Kind.INT, 0),
     )
 
     total_entry_count: int | None = UNSET

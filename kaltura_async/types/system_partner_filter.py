@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .partner_filter import PartnerFilter
 
@@ -20,9 +21,9 @@ class SystemPartnerFilter(PartnerFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaSystemPartnerFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("partner_parent_id_equal", "partnerParentIdEqual", "int", 0),
-        ("partner_parent_id_in", "partnerParentIdIn", "str", 0),
-        ("admin_email_equal", "adminEmailEqual", "str", 0),
+        ("partner_parent_id_equal", "partnerParentIdEqual", Kind.INT, 0),
+        ("partner_parent_id_in", "partnerParentIdIn", Kind.STR, 0),
+        ("admin_email_equal", "adminEmailEqual", Kind.STR, 0),
     )
 
     partner_parent_id_equal: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -20,9 +21,9 @@ class SystemPartnerUsageFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaSystemPartnerUsageFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("from_date", "fromDate", "int", 0),
-        ("to_date", "toDate", "int", 0),
-        ("timezone_offset", "timezoneOffset", "int", 0),
+        ("from_date", "fromDate", Kind.INT, 0),
+        ("to_date", "toDate", Kind.INT, 0),
+        ("timezone_offset", "timezoneOffset", Kind.INT, 0),
     )
 
     from_date: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,27 +23,27 @@ class SystemPartnerUsageItem(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaSystemPartnerUsageItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("partner_id", "partnerId", "int", 0),
-        ("partner_name", "partnerName", "str", 0),
-        ("partner_status", "partnerStatus", "enum:KalturaPartnerStatus", 0),
-        ("partner_package", "partnerPackage", "int", 0),
-        ("partner_created_at", "partnerCreatedAt", "int", 0),
-        ("views", "views", "int", 0),
-        ("plays", "plays", "int", 0),
-        ("entries_count", "entriesCount", "int", 0),
-        ("total_entries_count", "totalEntriesCount", "int", 0),
-        ("video_entries_count", "videoEntriesCount", "int", 0),
-        ("image_entries_count", "imageEntriesCount", "int", 0),
-        ("audio_entries_count", "audioEntriesCount", "int", 0),
-        ("mix_entries_count", "mixEntriesCount", "int", 0),
-        ("bandwidth", "bandwidth", "float", 0),
-        ("total_storage", "totalStorage", "float", 0),
-        ("storage", "storage", "float", 0),
-        ("peak_storage", "peakStorage", "float", 0),
-        ("avg_storage", "avgStorage", "float", 0),
-        ("combined_bandwidth_storage", "combinedBandwidthStorage", "float", 0),
-        ("deleted_storage", "deletedStorage", "float", 0),
-        ("transcoding_usage", "transcodingUsage", "float", 0),
+        ("partner_id", "partnerId", Kind.INT, 0),
+        ("partner_name", "partnerName", Kind.STR, 0),
+        ("partner_status", "partnerStatus", Kind.enum("KalturaPartnerStatus"), 0),
+        ("partner_package", "partnerPackage", Kind.INT, 0),
+        ("partner_created_at", "partnerCreatedAt", Kind.INT, 0),
+        ("views", "views", Kind.INT, 0),
+        ("plays", "plays", Kind.INT, 0),
+        ("entries_count", "entriesCount", Kind.INT, 0),
+        ("total_entries_count", "totalEntriesCount", Kind.INT, 0),
+        ("video_entries_count", "videoEntriesCount", Kind.INT, 0),
+        ("image_entries_count", "imageEntriesCount", Kind.INT, 0),
+        ("audio_entries_count", "audioEntriesCount", Kind.INT, 0),
+        ("mix_entries_count", "mixEntriesCount", Kind.INT, 0),
+        ("bandwidth", "bandwidth", Kind.FLOAT, 0),
+        ("total_storage", "totalStorage", Kind.FLOAT, 0),
+        ("storage", "storage", Kind.FLOAT, 0),
+        ("peak_storage", "peakStorage", Kind.FLOAT, 0),
+        ("avg_storage", "avgStorage", Kind.FLOAT, 0),
+        ("combined_bandwidth_storage", "combinedBandwidthStorage", Kind.FLOAT, 0),
+        ("deleted_storage", "deletedStorage", Kind.FLOAT, 0),
+        ("transcoding_usage", "transcodingUsage", Kind.FLOAT, 0),
     )
 
     partner_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,13 +23,13 @@ class Tag(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaTag"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("tag", "tag", "str", READ_ONLY),
-        ("tagged_object_type", "taggedObjectType", "enum:KalturaTaggedObjectType", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("instance_count", "instanceCount", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("tag", "tag", Kind.STR, READ_ONLY),
+        ("tagged_object_type", "taggedObjectType", Kind.enum("KalturaTaggedObjectType"), READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("instance_count", "instanceCount", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -23,12 +24,12 @@ class TagFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaTagFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("object_type_equal", "objectTypeEqual", "enum:KalturaTaggedObjectType", 0),
-        ("object_type_in", "objectTypeIn", "str", 0),
-        ("tag_equal", "tagEqual", "str", 0),
-        ("tag_starts_with", "tagStartsWith", "str", 0),
-        ("instance_count_equal", "instanceCountEqual", "int", 0),
-        ("instance_count_in", "instanceCountIn", "int", 0),
+        ("object_type_equal", "objectTypeEqual", Kind.enum("KalturaTaggedObjectType"), 0),
+        ("object_type_in", "objectTypeIn", Kind.STR, 0),
+        ("tag_equal", "tagEqual", Kind.STR, 0),
+        ("tag_starts_with", "tagStartsWith", Kind.STR, 0),
+        ("instance_count_equal", "instanceCountEqual", Kind.INT, 0),
+        ("instance_count_in", "instanceCountIn", Kind.INT, 0),
     )
 
     object_type_equal: TaggedObjectType | None = UNSET

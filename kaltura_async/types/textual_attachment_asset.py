@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .attachment_asset import AttachmentAsset
 
@@ -24,8 +25,8 @@ class TextualAttachmentAsset(AttachmentAsset):
     __kaltura_object_type__: ClassVar[str] = "KalturaTextualAttachmentAsset"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("language", "language", "enum:KalturaLanguage", 0),
-        ("human_verified", "humanVerified", "enum:KalturaNullableBoolean", 0),
+        ("language", "language", Kind.enum("KalturaLanguage"), 0),
+        ("human_verified", "humanVerified", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
     language: Language | None = UNSET

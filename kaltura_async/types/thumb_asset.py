@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
 from .asset import Asset
 
@@ -23,10 +24,10 @@ class ThumbAsset(Asset):
     __kaltura_object_type__: ClassVar[str] = "KalturaThumbAsset"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("thumb_params_id", "thumbParamsId", "int", INSERT_ONLY),
-        ("width", "width", "int", READ_ONLY),
-        ("height", "height", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaThumbAssetStatus", READ_ONLY),
+        ("thumb_params_id", "thumbParamsId", Kind.INT, INSERT_ONLY),
+        ("width", "width", Kind.INT, READ_ONLY),
+        ("height", "height", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaThumbAssetStatus"), READ_ONLY),
     )
 
     thumb_params_id: int | None = UNSET

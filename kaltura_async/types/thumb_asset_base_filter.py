@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .asset_filter import AssetFilter
 
@@ -23,11 +24,11 @@ class ThumbAssetBaseFilter(AssetFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaThumbAssetBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("thumb_params_id_equal", "thumbParamsIdEqual", "int", 0),
-        ("thumb_params_id_in", "thumbParamsIdIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaThumbAssetStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("status_not_in", "statusNotIn", "str", 0),
+        ("thumb_params_id_equal", "thumbParamsIdEqual", Kind.INT, 0),
+        ("thumb_params_id_in", "thumbParamsIdIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaThumbAssetStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("status_not_in", "statusNotIn", Kind.STR, 0),
     )
 
     thumb_params_id_equal: int | None = UNSET

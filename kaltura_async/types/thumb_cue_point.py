@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .cue_point import CuePoint
 
@@ -23,10 +24,10 @@ class ThumbCuePoint(CuePoint):
     __kaltura_object_type__: ClassVar[str] = "KalturaThumbCuePoint"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("asset_id", "assetId", "str", 0),
-        ("description", "description", "str", 0),
-        ("title", "title", "str", 0),
-        ("sub_type", "subType", "enum:KalturaThumbCuePointSubType", 0),
+        ("asset_id", "assetId", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("title", "title", Kind.STR, 0),
+        ("sub_type", "subType", Kind.enum("KalturaThumbCuePointSubType"), 0),
     )
 
     asset_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .cue_point_filter import CuePointFilter
 
@@ -23,14 +24,14 @@ class ThumbCuePointBaseFilter(CuePointFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaThumbCuePointBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("description_like", "descriptionLike", "str", 0),
-        ("description_multi_like_or", "descriptionMultiLikeOr", "str", 0),
-        ("description_multi_like_and", "descriptionMultiLikeAnd", "str", 0),
-        ("title_like", "titleLike", "str", 0),
-        ("title_multi_like_or", "titleMultiLikeOr", "str", 0),
-        ("title_multi_like_and", "titleMultiLikeAnd", "str", 0),
-        ("sub_type_equal", "subTypeEqual", "enum:KalturaThumbCuePointSubType", 0),
-        ("sub_type_in", "subTypeIn", "str", 0),
+        ("description_like", "descriptionLike", Kind.STR, 0),
+        ("description_multi_like_or", "descriptionMultiLikeOr", Kind.STR, 0),
+        ("description_multi_like_and", "descriptionMultiLikeAnd", Kind.STR, 0),
+        ("title_like", "titleLike", Kind.STR, 0),
+        ("title_multi_like_or", "titleMultiLikeOr", Kind.STR, 0),
+        ("title_multi_like_and", "titleMultiLikeAnd", Kind.STR, 0),
+        ("sub_type_equal", "subTypeEqual", Kind.enum("KalturaThumbCuePointSubType"), 0),
+        ("sub_type_in", "subTypeIn", Kind.STR, 0),
     )
 
     description_like: str | None = UNSET

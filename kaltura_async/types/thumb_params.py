@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .asset_params import AssetParams
 
@@ -24,24 +25,24 @@ class ThumbParams(AssetParams):
     __kaltura_object_type__: ClassVar[str] = "KalturaThumbParams"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("crop_type", "cropType", "enum:KalturaThumbCropType", 0),
-        ("quality", "quality", "int", 0),
-        ("crop_x", "cropX", "int", 0),
-        ("crop_y", "cropY", "int", 0),
-        ("crop_width", "cropWidth", "int", 0),
-        ("crop_height", "cropHeight", "int", 0),
-        ("video_offset", "videoOffset", "float", 0),
-        ("width", "width", "int", 0),
-        ("height", "height", "int", 0),
-        ("scale_width", "scaleWidth", "float", 0),
-        ("scale_height", "scaleHeight", "float", 0),
-        ("background_color", "backgroundColor", "str", 0),
-        ("source_params_id", "sourceParamsId", "int", 0),
-        ("format", "format", "enum:KalturaContainerFormat", 0),
-        ("density", "density", "int", 0),
-        ("strip_profiles", "stripProfiles", "bool", 0),
-        ("video_offset_in_percentage", "videoOffsetInPercentage", "int", 0),
-        ("interval", "interval", "int", 0),
+        ("crop_type", "cropType", Kind.enum("KalturaThumbCropType"), 0),
+        ("quality", "quality", Kind.INT, 0),
+        ("crop_x", "cropX", Kind.INT, 0),
+        ("crop_y", "cropY", Kind.INT, 0),
+        ("crop_width", "cropWidth", Kind.INT, 0),
+        ("crop_height", "cropHeight", Kind.INT, 0),
+        ("video_offset", "videoOffset", Kind.FLOAT, 0),
+        ("width", "width", Kind.INT, 0),
+        ("height", "height", Kind.INT, 0),
+        ("scale_width", "scaleWidth", Kind.FLOAT, 0),
+        ("scale_height", "scaleHeight", Kind.FLOAT, 0),
+        ("background_color", "backgroundColor", Kind.STR, 0),
+        ("source_params_id", "sourceParamsId", Kind.INT, 0),
+        ("format", "format", Kind.enum("KalturaContainerFormat"), 0),
+        ("density", "density", Kind.INT, 0),
+        ("strip_profiles", "stripProfiles", Kind.BOOL, 0),
+        ("video_offset_in_percentage", "videoOffsetInPercentage", Kind.INT, 0),
+        ("interval", "interval", Kind.INT, 0),
     )
 
     crop_type: ThumbCropType | None = UNSET

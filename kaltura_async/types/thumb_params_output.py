@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .thumb_params import ThumbParams
 
@@ -20,11 +21,11 @@ class ThumbParamsOutput(ThumbParams):
     __kaltura_object_type__: ClassVar[str] = "KalturaThumbParamsOutput"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("thumb_params_id", "thumbParamsId", "int", 0),
-        ("thumb_params_version", "thumbParamsVersion", "str", 0),
-        ("thumb_asset_id", "thumbAssetId", "str", 0),
-        ("thumb_asset_version", "thumbAssetVersion", "str", 0),
-        ("rotate", "rotate", "int", 0),
+        ("thumb_params_id", "thumbParamsId", Kind.INT, 0),
+        ("thumb_params_version", "thumbParamsVersion", Kind.STR, 0),
+        ("thumb_asset_id", "thumbAssetId", Kind.STR, 0),
+        ("thumb_asset_version", "thumbAssetVersion", Kind.STR, 0),
+        ("rotate", "rotate", Kind.INT, 0),
     )
 
     thumb_params_id: int | None = UNSET

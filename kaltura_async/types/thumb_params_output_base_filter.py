@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .thumb_params_filter import ThumbParamsFilter
 
@@ -20,10 +21,10 @@ class ThumbParamsOutputBaseFilter(ThumbParamsFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaThumbParamsOutputBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("thumb_params_id_equal", "thumbParamsIdEqual", "int", 0),
-        ("thumb_params_version_equal", "thumbParamsVersionEqual", "str", 0),
-        ("thumb_asset_id_equal", "thumbAssetIdEqual", "str", 0),
-        ("thumb_asset_version_equal", "thumbAssetVersionEqual", "str", 0),
+        ("thumb_params_id_equal", "thumbParamsIdEqual", Kind.INT, 0),
+        ("thumb_params_version_equal", "thumbParamsVersionEqual", Kind.STR, 0),
+        ("thumb_asset_id_equal", "thumbAssetIdEqual", Kind.STR, 0),
+        ("thumb_asset_version_equal", "thumbAssetVersionEqual", Kind.STR, 0),
     )
 
     thumb_params_id_equal: int | None = UNSET

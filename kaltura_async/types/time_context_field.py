@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .integer_field import IntegerField
 
@@ -20,7 +21,7 @@ class TimeContextField(IntegerField):
     __kaltura_object_type__: ClassVar[str] = "KalturaTimeContextField"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("offset", "offset", "int", 0),
+        ("offset", "offset", Kind.INT, 0),
     )
 
     offset: int | None = UNSET

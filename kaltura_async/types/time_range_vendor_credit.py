@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_credit import VendorCredit
 
@@ -20,7 +21,7 @@ class TimeRangeVendorCredit(VendorCredit):
     __kaltura_object_type__: ClassVar[str] = "KalturaTimeRangeVendorCredit"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("to_date", "toDate", "int", 0),
+        ("to_date", "toDate", Kind.INT, 0),
     )
 
     to_date: int | None = UNSET

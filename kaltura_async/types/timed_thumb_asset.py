@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .thumb_asset import ThumbAsset
 
@@ -20,7 +21,7 @@ class TimedThumbAsset(ThumbAsset):
     __kaltura_object_type__: ClassVar[str] = "KalturaTimedThumbAsset"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("cue_point_id", "cuePointId", "str", INSERT_ONLY),
+        ("cue_point_id", "cuePointId", Kind.STR, INSERT_ONLY),
     )
 
     cue_point_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .textual_attachment_asset import TextualAttachmentAsset
 
@@ -23,8 +24,8 @@ class TranscriptAsset(TextualAttachmentAsset):
     __kaltura_object_type__: ClassVar[str] = "KalturaTranscriptAsset"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("accuracy", "accuracy", "float", 0),
-        ("provider_type", "providerType", "enum:KalturaTranscriptProviderType", 0),
+        ("accuracy", "accuracy", Kind.FLOAT, 0),
+        ("provider_type", "providerType", Kind.enum("KalturaTranscriptProviderType"), 0),
     )
 
     accuracy: float | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -23,11 +24,11 @@ class TransformMetadataJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaTransformMetadataJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("src_xsl", "srcXsl", "obj:KalturaFileContainer", 0),
-        ("src_version", "srcVersion", "int", 0),
-        ("dest_version", "destVersion", "int", 0),
-        ("dest_xsd", "destXsd", "obj:KalturaFileContainer", 0),
-        ("metadata_profile_id", "metadataProfileId", "int", 0),
+        ("src_xsl", "srcXsl", Kind.obj("KalturaFileContainer"), 0),
+        ("src_version", "srcVersion", Kind.INT, 0),
+        ("dest_version", "destVersion", Kind.INT, 0),
+        ("dest_xsd", "destXsd", Kind.obj("KalturaFileContainer"), 0),
+        ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
     )
 
     src_xsl: FileContainer | None = UNSET

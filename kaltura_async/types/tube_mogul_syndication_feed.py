@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .base_syndication_feed import BaseSyndicationFeed
 
@@ -23,7 +24,7 @@ class TubeMogulSyndicationFeed(BaseSyndicationFeed):
     __kaltura_object_type__: ClassVar[str] = "KalturaTubeMogulSyndicationFeed"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("category", "category", "enum:KalturaTubeMogulSyndicationFeedCategories", READ_ONLY),
+        ("category", "category", Kind.enum("KalturaTubeMogulSyndicationFeedCategories"), READ_ONLY),
     )
 
     category: TubeMogulSyndicationFeedCategories | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,18 +21,18 @@ class TVComDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaTVComDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("metadata_profile_id", "metadataProfileId", "int", 0),
-        ("feed_url", "feedUrl", "str", READ_ONLY),
-        ("feed_title", "feedTitle", "str", 0),
-        ("feed_link", "feedLink", "str", 0),
-        ("feed_description", "feedDescription", "str", 0),
-        ("feed_language", "feedLanguage", "str", 0),
-        ("feed_copyright", "feedCopyright", "str", 0),
-        ("feed_image_title", "feedImageTitle", "str", 0),
-        ("feed_image_url", "feedImageUrl", "str", 0),
-        ("feed_image_link", "feedImageLink", "str", 0),
-        ("feed_image_width", "feedImageWidth", "int", 0),
-        ("feed_image_height", "feedImageHeight", "int", 0),
+        ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
+        ("feed_url", "feedUrl", Kind.STR, READ_ONLY),
+        ("feed_title", "feedTitle", Kind.STR, 0),
+        ("feed_link", "feedLink", Kind.STR, 0),
+        ("feed_description", "feedDescription", Kind.STR, 0),
+        ("feed_language", "feedLanguage", Kind.STR, 0),
+        ("feed_copyright", "feedCopyright", Kind.STR, 0),
+        ("feed_image_title", "feedImageTitle", Kind.STR, 0),
+        ("feed_image_url", "feedImageUrl", Kind.STR, 0),
+        ("feed_image_link", "feedImageLink", Kind.STR, 0),
+        ("feed_image_width", "feedImageWidth", Kind.INT, 0),
+        ("feed_image_height", "feedImageHeight", Kind.INT, 0),
     )
 
     metadata_profile_id: int | None = UNSET

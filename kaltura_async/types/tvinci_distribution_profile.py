@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -24,13 +25,13 @@ class TvinciDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaTvinciDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("ingest_url", "ingestUrl", "str", 0),
-        ("username", "username", "str", 0),
-        ("password", "password", "str", 0),
-        ("tags", "tags", "list:KalturaTvinciDistributionTag", 0),
-        ("xslt_file", "xsltFile", "str", 0),
-        ("inner_type", "innerType", "str", 0),
-        ("assets_type", "assetsType", "enum:KalturaTvinciAssetsType", 0),
+        ("ingest_url", "ingestUrl", Kind.STR, 0),
+        ("username", "username", Kind.STR, 0),
+        ("password", "password", Kind.STR, 0),
+        ("tags", "tags", Kind.list_of("KalturaTvinciDistributionTag"), 0),
+        ("xslt_file", "xsltFile", Kind.STR, 0),
+        ("inner_type", "innerType", Kind.STR, 0),
+        ("assets_type", "assetsType", Kind.enum("KalturaTvinciAssetsType"), 0),
     )
 
     ingest_url: str | None = UNSET

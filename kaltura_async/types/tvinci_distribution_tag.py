@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["TvinciDistributionTag"]
@@ -19,12 +20,12 @@ class TvinciDistributionTag(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaTvinciDistributionTag"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("tagname", "tagname", "str", 0),
-        ("extension", "extension", "str", 0),
-        ("protocol", "protocol", "str", 0),
-        ("format", "format", "str", 0),
-        ("filename", "filename", "str", 0),
-        ("ppvmodule", "ppvmodule", "str", 0),
+        ("tagname", "tagname", Kind.STR, 0),
+        ("extension", "extension", Kind.STR, 0),
+        ("protocol", "protocol", Kind.STR, 0),
+        ("format", "format", Kind.STR, 0),
+        ("filename", "filename", Kind.STR, 0),
+        ("ppvmodule", "ppvmodule", Kind.STR, 0),
     )
 
     tagname: str | None = UNSET

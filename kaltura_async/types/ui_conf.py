@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -24,31 +25,31 @@ class UiConf(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaUiConf"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("description", "description", "str", 0),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("obj_type", "objType", "enum:KalturaUiConfObjType", 0),
-        ("obj_type_as_string", "objTypeAsString", "str", READ_ONLY),
-        ("width", "width", "int", 0),
-        ("height", "height", "int", 0),
-        ("html_params", "htmlParams", "str", 0),
-        ("swf_url", "swfUrl", "str", 0),
-        ("conf_file_path", "confFilePath", "str", READ_ONLY),
-        ("conf_file", "confFile", "str", 0),
-        ("conf_file_features", "confFileFeatures", "str", 0),
-        ("config", "config", "str", 0),
-        ("conf_vars", "confVars", "str", 0),
-        ("use_cdn", "useCdn", "bool", 0),
-        ("tags", "tags", "str", 0),
-        ("swf_url_version", "swfUrlVersion", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("creation_mode", "creationMode", "enum:KalturaUiConfCreationMode", 0),
-        ("html5_url", "html5Url", "str", 0),
-        ("version", "version", "str", READ_ONLY),
-        ("partner_tags", "partnerTags", "str", 0),
-        ("v2_redirect", "v2Redirect", "obj:KalturaUiConfV2Redirect", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("obj_type", "objType", Kind.enum("KalturaUiConfObjType"), 0),
+        ("obj_type_as_string", "objTypeAsString", Kind.STR, READ_ONLY),
+        ("width", "width", Kind.INT, 0),
+        ("height", "height", Kind.INT, 0),
+        ("html_params", "htmlParams", Kind.STR, 0),
+        ("swf_url", "swfUrl", Kind.STR, 0),
+        ("conf_file_path", "confFilePath", Kind.STR, READ_ONLY),
+        ("conf_file", "confFile", Kind.STR, 0),
+        ("conf_file_features", "confFileFeatures", Kind.STR, 0),
+        ("config", "config", Kind.STR, 0),
+        ("conf_vars", "confVars", Kind.STR, 0),
+        ("use_cdn", "useCdn", Kind.BOOL, 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("swf_url_version", "swfUrlVersion", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("creation_mode", "creationMode", Kind.enum("KalturaUiConfCreationMode"), 0),
+        ("html5_url", "html5Url", Kind.STR, 0),
+        ("version", "version", Kind.STR, READ_ONLY),
+        ("partner_tags", "partnerTags", Kind.STR, 0),
+        ("v2_redirect", "v2Redirect", Kind.obj("KalturaUiConfV2Redirect"), 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -24,26 +25,26 @@ class UiConfBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaUiConfBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("name_like", "nameLike", "str", 0),
-        ("partner_id_equal", "partnerIdEqual", "int", 0),
-        ("partner_id_in", "partnerIdIn", "str", 0),
-        ("obj_type_equal", "objTypeEqual", "enum:KalturaUiConfObjType", 0),
-        ("obj_type_in", "objTypeIn", "str", 0),
-        ("tags_multi_like_or", "tagsMultiLikeOr", "str", 0),
-        ("tags_multi_like_and", "tagsMultiLikeAnd", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("creation_mode_equal", "creationModeEqual", "enum:KalturaUiConfCreationMode", 0),
-        ("creation_mode_in", "creationModeIn", "str", 0),
-        ("version_equal", "versionEqual", "str", 0),
-        ("version_multi_like_or", "versionMultiLikeOr", "str", 0),
-        ("version_multi_like_and", "versionMultiLikeAnd", "str", 0),
-        ("partner_tags_multi_like_or", "partnerTagsMultiLikeOr", "str", 0),
-        ("partner_tags_multi_like_and", "partnerTagsMultiLikeAnd", "str", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("name_like", "nameLike", Kind.STR, 0),
+        ("partner_id_equal", "partnerIdEqual", Kind.INT, 0),
+        ("partner_id_in", "partnerIdIn", Kind.STR, 0),
+        ("obj_type_equal", "objTypeEqual", Kind.enum("KalturaUiConfObjType"), 0),
+        ("obj_type_in", "objTypeIn", Kind.STR, 0),
+        ("tags_multi_like_or", "tagsMultiLikeOr", Kind.STR, 0),
+        ("tags_multi_like_and", "tagsMultiLikeAnd", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("creation_mode_equal", "creationModeEqual", Kind.enum("KalturaUiConfCreationMode"), 0),
+        ("creation_mode_in", "creationModeIn", Kind.STR, 0),
+        ("version_equal", "versionEqual", Kind.STR, 0),
+        ("version_multi_like_or", "versionMultiLikeOr", Kind.STR, 0),
+        ("version_multi_like_and", "versionMultiLikeAnd", Kind.STR, 0),
+        ("partner_tags_multi_like_or", "partnerTagsMultiLikeOr", Kind.STR, 0),
+        ("partner_tags_multi_like_and", "partnerTagsMultiLikeAnd", Kind.STR, 0),
     )
 
     id_equal: int | None = UNSET

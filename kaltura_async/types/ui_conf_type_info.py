@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,10 +24,10 @@ class UiConfTypeInfo(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaUiConfTypeInfo"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("type", "type", "enum:KalturaUiConfObjType", 0),
-        ("versions", "versions", "list:KalturaString", 0),
-        ("directory", "directory", "str", 0),
-        ("filename", "filename", "str", 0),
+        ("type", "type", Kind.enum("KalturaUiConfObjType"), 0),
+        ("versions", "versions", Kind.list_of("KalturaString"), 0),
+        ("directory", "directory", Kind.STR, 0),
+        ("filename", "filename", Kind.STR, 0),
     )
 
     type: UiConfObjType | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["UiConfV2Redirect"]
@@ -19,9 +20,9 @@ class UiConfV2Redirect(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaUiConfV2Redirect"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("v7id", "v7id", "int", 0),
-        ("is_approved", "isApproved", "bool", 0),
-        ("translate_plugins", "translatePlugins", "bool", 0),
+        ("v7id", "v7id", Kind.INT, 0),
+        ("is_approved", "isApproved", Kind.BOOL, 0),
+        ("translate_plugins", "translatePlugins", Kind.BOOL, 0),
     )
 
     v7id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -20,11 +21,11 @@ class UnicornDistributionJobProviderData(ConfigurableDistributionJobProviderData
     __kaltura_object_type__: ClassVar[str] = "KalturaUnicornDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("catalog_guid", "catalogGuid", "str", 0),
-        ("title", "title", "str", 0),
-        ("media_changed", "mediaChanged", "bool", 0),
-        ("flavor_asset_version", "flavorAssetVersion", "str", 0),
-        ("notification_base_url", "notificationBaseUrl", "str", 0),
+        ("catalog_guid", "catalogGuid", Kind.STR, 0),
+        ("title", "title", Kind.STR, 0),
+        ("media_changed", "mediaChanged", Kind.BOOL, 0),
+        ("flavor_asset_version", "flavorAssetVersion", Kind.STR, 0),
+        ("notification_base_url", "notificationBaseUrl", Kind.STR, 0),
     )
 
     catalog_guid: str | None = UNSET

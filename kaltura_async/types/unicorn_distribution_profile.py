@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,15 +21,15 @@ class UnicornDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaUnicornDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("username", "username", "str", 0),
-        ("password", "password", "str", 0),
-        ("domain_name", "domainName", "str", 0),
-        ("channel_guid", "channelGuid", "str", 0),
-        ("api_host_url", "apiHostUrl", "str", 0),
-        ("domain_guid", "domainGuid", "str", 0),
-        ("ad_free_application_guid", "adFreeApplicationGuid", "str", 0),
-        ("remote_asset_params_id", "remoteAssetParamsId", "int", 0),
-        ("storage_profile_id", "storageProfileId", "str", 0),
+        ("username", "username", Kind.STR, 0),
+        ("password", "password", Kind.STR, 0),
+        ("domain_name", "domainName", Kind.STR, 0),
+        ("channel_guid", "channelGuid", Kind.STR, 0),
+        ("api_host_url", "apiHostUrl", Kind.STR, 0),
+        ("domain_guid", "domainGuid", Kind.STR, 0),
+        ("ad_free_application_guid", "adFreeApplicationGuid", Kind.STR, 0),
+        ("remote_asset_params_id", "remoteAssetParamsId", Kind.INT, 0),
+        ("storage_profile_id", "storageProfileId", Kind.STR, 0),
     )
 
     username: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .base_vendor_credit import BaseVendorCredit
 
@@ -20,8 +21,8 @@ class UnlimitedVendorCredit(BaseVendorCredit):
     __kaltura_object_type__: ClassVar[str] = "KalturaUnlimitedVendorCredit"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("credit", "credit", "int", READ_ONLY),
-        ("from_date", "fromDate", "int", 0),
+        ("credit", "credit", Kind.INT, READ_ONLY),
+        ("from_date", "fromDate", Kind.INT, 0),
     )
 
     credit: int | None = UNSET

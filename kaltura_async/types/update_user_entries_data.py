@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -23,8 +24,8 @@ class UpdateUserEntriesData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaUpdateUserEntriesData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("old_status", "oldStatus", "enum:KalturaUserEntryStatus", 0),
-        ("new_status", "newStatus", "enum:KalturaUserEntryStatus", 0),
+        ("old_status", "oldStatus", Kind.enum("KalturaUserEntryStatus"), 0),
+        ("new_status", "newStatus", Kind.enum("KalturaUserEntryStatus"), 0),
     )
 
     old_status: UserEntryStatus | None = UNSET

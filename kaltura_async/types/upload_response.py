@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,10 +23,10 @@ class UploadResponse(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaUploadResponse"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("upload_token_id", "uploadTokenId", "str", 0),
-        ("file_size", "fileSize", "int", 0),
-        ("error_code", "errorCode", "enum:KalturaUploadErrorCode", 0),
-        ("error_description", "errorDescription", "str", 0),
+        ("upload_token_id", "uploadTokenId", Kind.STR, 0),
+        ("file_size", "fileSize", Kind.INT, 0),
+        ("error_code", "errorCode", Kind.enum("KalturaUploadErrorCode"), 0),
+        ("error_description", "errorDescription", Kind.STR, 0),
     )
 
     upload_token_id: str | None = UNSET

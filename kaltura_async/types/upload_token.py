@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,19 +24,19 @@ class UploadToken(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaUploadToken"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("user_id", "userId", "str", READ_ONLY),
-        ("status", "status", "enum:KalturaUploadTokenStatus", READ_ONLY),
-        ("file_name", "fileName", "str", INSERT_ONLY),
-        ("file_size", "fileSize", "float", INSERT_ONLY),
-        ("uploaded_file_size", "uploadedFileSize", "float", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("upload_url", "uploadUrl", "str", READ_ONLY),
-        ("auto_finalize", "autoFinalize", "enum:KalturaNullableBoolean", INSERT_ONLY),
-        ("attached_object_type", "attachedObjectType", "str", READ_ONLY),
-        ("attached_object_id", "attachedObjectId", "str", READ_ONLY),
+        ("id", "id", Kind.STR, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("user_id", "userId", Kind.STR, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaUploadTokenStatus"), READ_ONLY),
+        ("file_name", "fileName", Kind.STR, INSERT_ONLY),
+        ("file_size", "fileSize", Kind.FLOAT, INSERT_ONLY),
+        ("uploaded_file_size", "uploadedFileSize", Kind.FLOAT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("upload_url", "uploadUrl", Kind.STR, READ_ONLY),
+        ("auto_finalize", "autoFinalize", Kind.enum("KalturaNullableBoolean"), INSERT_ONLY),
+        ("attached_object_type", "attachedObjectType", Kind.STR, READ_ONLY),
+        ("attached_object_id", "attachedObjectId", Kind.STR, READ_ONLY),
     )
 
     id: str | None = UNSET

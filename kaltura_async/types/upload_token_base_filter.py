@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -23,13 +24,13 @@ class UploadTokenBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaUploadTokenBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "str", 0),
-        ("id_in", "idIn", "str", 0),
-        ("user_id_equal", "userIdEqual", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaUploadTokenStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("file_name_equal", "fileNameEqual", "str", 0),
-        ("file_size_equal", "fileSizeEqual", "float", 0),
+        ("id_equal", "idEqual", Kind.STR, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("user_id_equal", "userIdEqual", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaUploadTokenStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("file_name_equal", "fileNameEqual", Kind.STR, 0),
+        ("file_size_equal", "fileSizeEqual", Kind.FLOAT, 0),
     )
 
     id_equal: str | None = UNSET

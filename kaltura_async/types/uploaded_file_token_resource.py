@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, secret_field
 from .generic_data_center_content_resource import GenericDataCenterContentResource
 
@@ -20,7 +21,7 @@ class UploadedFileTokenResource(GenericDataCenterContentResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaUploadedFileTokenResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("token", "token", "str", 0),
+        ("token", "token", Kind.STR, 0),
     )
 
     token: str | None = secret_field()

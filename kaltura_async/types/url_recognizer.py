@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["UrlRecognizer"]
@@ -19,8 +20,8 @@ class UrlRecognizer(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlRecognizer"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("hosts", "hosts", "str", 0),
-        ("uri_prefix", "uriPrefix", "str", 0),
+        ("hosts", "hosts", Kind.STR, 0),
+        ("uri_prefix", "uriPrefix", Kind.STR, 0),
     )
 
     hosts: str | None = UNSET

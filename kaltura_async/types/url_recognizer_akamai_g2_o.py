@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_recognizer import UrlRecognizer
 
@@ -20,10 +21,10 @@ class UrlRecognizerAkamaiG2O(UrlRecognizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlRecognizerAkamaiG2O"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("header_data", "headerData", "str", 0),
-        ("header_sign", "headerSign", "str", 0),
-        ("timeout", "timeout", "int", 0),
-        ("salt", "salt", "str", 0),
+        ("header_data", "headerData", Kind.STR, 0),
+        ("header_sign", "headerSign", Kind.STR, 0),
+        ("timeout", "timeout", Kind.INT, 0),
+        ("salt", "salt", Kind.STR, 0),
     )
 
     header_data: str | None = UNSET

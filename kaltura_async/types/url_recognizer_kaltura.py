@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_recognizer import UrlRecognizer
 
@@ -20,7 +21,7 @@ class UrlRecognizerKaltura(UrlRecognizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlRecognizerKaltura"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("key", "key", "str", 0),
+        ("key", "key", Kind.STR, 0),
     )
 
     key: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .content_resource import ContentResource
 
@@ -23,10 +24,10 @@ class UrlResource(ContentResource):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlResource"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("url", "url", "str", 0),
-        ("force_async_download", "forceAsyncDownload", "bool", 0),
-        ("url_headers", "urlHeaders", "list:KalturaString", 0),
-        ("should_redirect", "shouldRedirect", "bool", 0),
+        ("url", "url", Kind.STR, 0),
+        ("force_async_download", "forceAsyncDownload", Kind.BOOL, 0),
+        ("url_headers", "urlHeaders", Kind.list_of("KalturaString"), 0),
+        ("should_redirect", "shouldRedirect", Kind.BOOL, 0),
     )
 
     url: str | None = UNSET

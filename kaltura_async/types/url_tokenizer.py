@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["UrlTokenizer"]
@@ -19,9 +20,9 @@ class UrlTokenizer(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlTokenizer"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("window", "window", "int", 0),
-        ("key", "key", "str", 0),
-        ("limit_ip_address", "limitIpAddress", "bool", 0),
+        ("window", "window", Kind.INT, 0),
+        ("key", "key", Kind.STR, 0),
+        ("limit_ip_address", "limitIpAddress", Kind.BOOL, 0),
     )
 
     window: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_tokenizer import UrlTokenizer
 
@@ -20,8 +21,8 @@ class UrlTokenizerAkamaiHttp(UrlTokenizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlTokenizerAkamaiHttp"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("param_name", "paramName", "str", 0),
-        ("root_dir", "rootDir", "str", 0),
+        ("param_name", "paramName", Kind.STR, 0),
+        ("root_dir", "rootDir", Kind.STR, 0),
     )
 
     param_name: str | None = UNSET

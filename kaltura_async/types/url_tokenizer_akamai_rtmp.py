@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_tokenizer import UrlTokenizer
 
@@ -20,10 +21,10 @@ class UrlTokenizerAkamaiRtmp(UrlTokenizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlTokenizerAkamaiRtmp"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("profile", "profile", "str", 0),
-        ("type", "type", "str", 0),
-        ("aifp", "aifp", "str", 0),
-        ("use_prefix", "usePrefix", "bool", 0),
+        ("profile", "profile", Kind.STR, 0),
+        ("type", "type", Kind.STR, 0),
+        ("aifp", "aifp", Kind.STR, 0),
+        ("use_prefix", "usePrefix", Kind.BOOL, 0),
     )
 
     profile: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_tokenizer import UrlTokenizer
 
@@ -20,8 +21,8 @@ class UrlTokenizerAkamaiRtsp(UrlTokenizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlTokenizerAkamaiRtsp"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("host", "host", "str", 0),
-        ("cpcode", "cpcode", "int", 0),
+        ("host", "host", Kind.STR, 0),
+        ("cpcode", "cpcode", Kind.INT, 0),
     )
 
     host: str | None = UNSET

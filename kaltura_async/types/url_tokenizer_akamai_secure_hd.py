@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_tokenizer import UrlTokenizer
 
@@ -20,11 +21,11 @@ class UrlTokenizerAkamaiSecureHd(UrlTokenizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlTokenizerAkamaiSecureHd"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("param_name", "paramName", "str", 0),
-        ("acl_postfix", "aclPostfix", "str", 0),
-        ("custom_postfixes", "customPostfixes", "str", 0),
-        ("use_cookie_hosts", "useCookieHosts", "str", 0),
-        ("root_dir", "rootDir", "str", 0),
+        ("param_name", "paramName", Kind.STR, 0),
+        ("acl_postfix", "aclPostfix", Kind.STR, 0),
+        ("custom_postfixes", "customPostfixes", Kind.STR, 0),
+        ("use_cookie_hosts", "useCookieHosts", Kind.STR, 0),
+        ("root_dir", "rootDir", Kind.STR, 0),
     )
 
     param_name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_tokenizer import UrlTokenizer
 
@@ -20,7 +21,7 @@ class UrlTokenizerBitGravity(UrlTokenizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlTokenizerBitGravity"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("hash_pattern_regex", "hashPatternRegex", "str", 0),
+        ("hash_pattern_regex", "hashPatternRegex", Kind.STR, 0),
     )
 
     hash_pattern_regex: str | None = UNSET

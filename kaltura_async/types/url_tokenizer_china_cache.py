@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_tokenizer import UrlTokenizer
 
@@ -23,8 +24,8 @@ class UrlTokenizerChinaCache(UrlTokenizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlTokenizerChinaCache"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("algorithm_id", "algorithmId", "enum:KalturaChinaCacheAlgorithmType", 0),
-        ("key_id", "keyId", "int", 0),
+        ("algorithm_id", "algorithmId", Kind.enum("KalturaChinaCacheAlgorithmType"), 0),
+        ("key_id", "keyId", Kind.INT, 0),
     )
 
     algorithm_id: ChinaCacheAlgorithmType | None = UNSET

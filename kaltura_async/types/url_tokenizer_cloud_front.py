@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_tokenizer import UrlTokenizer
 
@@ -20,8 +21,8 @@ class UrlTokenizerCloudFront(UrlTokenizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlTokenizerCloudFront"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("key_pair_id", "keyPairId", "str", 0),
-        ("root_dir", "rootDir", "str", 0),
+        ("key_pair_id", "keyPairId", Kind.STR, 0),
+        ("root_dir", "rootDir", Kind.STR, 0),
     )
 
     key_pair_id: str | None = UNSET

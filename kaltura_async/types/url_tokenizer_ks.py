@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_tokenizer import UrlTokenizer
 
@@ -20,8 +21,8 @@ class UrlTokenizerKs(UrlTokenizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlTokenizerKs"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("use_path", "usePath", "bool", 0),
-        ("additional_uris", "additionalUris", "str", 0),
+        ("use_path", "usePath", Kind.BOOL, 0),
+        ("additional_uris", "additionalUris", Kind.STR, 0),
     )
 
     use_path: bool | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_tokenizer import UrlTokenizer
 
@@ -20,8 +21,8 @@ class UrlTokenizerL3(UrlTokenizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlTokenizerL3"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("gen", "gen", "str", 0),
-        ("param_name", "paramName", "str", 0),
+        ("gen", "gen", Kind.STR, 0),
+        ("param_name", "paramName", Kind.STR, 0),
     )
 
     gen: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_tokenizer import UrlTokenizer
 
@@ -20,9 +21,9 @@ class UrlTokenizerLevel3(UrlTokenizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlTokenizerLevel3"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("param_name", "paramName", "str", 0),
-        ("expiry_name", "expiryName", "str", 0),
-        ("gen", "gen", "str", 0),
+        ("param_name", "paramName", Kind.STR, 0),
+        ("expiry_name", "expiryName", Kind.STR, 0),
+        ("gen", "gen", Kind.STR, 0),
     )
 
     param_name: str | None = UNSET

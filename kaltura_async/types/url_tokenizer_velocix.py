@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_tokenizer import UrlTokenizer
 
@@ -20,9 +21,9 @@ class UrlTokenizerVelocix(UrlTokenizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlTokenizerVelocix"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("hds_paths", "hdsPaths", "str", 0),
-        ("param_name", "paramName", "str", 0),
-        ("auth_prefix", "authPrefix", "str", 0),
+        ("hds_paths", "hdsPaths", Kind.STR, 0),
+        ("param_name", "paramName", Kind.STR, 0),
+        ("auth_prefix", "authPrefix", Kind.STR, 0),
     )
 
     hds_paths: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_tokenizer import UrlTokenizer
 
@@ -20,8 +21,8 @@ class UrlTokenizerVnpt(UrlTokenizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlTokenizerVnpt"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("tokenization_format", "tokenizationFormat", "int", 0),
-        ("should_include_client_ip", "shouldIncludeClientIp", "bool", 0),
+        ("tokenization_format", "tokenizationFormat", Kind.INT, 0),
+        ("should_include_client_ip", "shouldIncludeClientIp", Kind.BOOL, 0),
     )
 
     tokenization_format: int | None = UNSET

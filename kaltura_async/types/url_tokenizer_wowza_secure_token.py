@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .url_tokenizer import UrlTokenizer
 
@@ -20,8 +21,8 @@ class UrlTokenizerWowzaSecureToken(UrlTokenizer):
     __kaltura_object_type__: ClassVar[str] = "KalturaUrlTokenizerWowzaSecureToken"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("param_prefix", "paramPrefix", "str", 0),
-        ("hash_algorithm", "hashAlgorithm", "str", 0),
+        ("param_prefix", "paramPrefix", Kind.STR, 0),
+        ("hash_algorithm", "hashAlgorithm", Kind.STR, 0),
     )
 
     param_prefix: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, secret_field
 from .base_user import BaseUser
 
@@ -24,26 +25,26 @@ class User(BaseUser):
     __kaltura_object_type__: ClassVar[str] = "KalturaUser"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("type", "type", "enum:KalturaUserType", 0),
-        ("date_of_birth", "dateOfBirth", "int", 0),
-        ("gender", "gender", "enum:KalturaGender", 0),
-        ("is_admin", "isAdmin", "bool", 0),
-        ("is_guest", "isGuest", "bool", INSERT_ONLY),
-        ("role_ids", "roleIds", "str", 0),
-        ("role_names", "roleNames", "str", READ_ONLY),
-        ("is_account_owner", "isAccountOwner", "bool", INSERT_ONLY),
-        ("password", "password", "str", INSERT_ONLY),
-        ("first_name", "firstName", "str", 0),
-        ("last_name", "lastName", "str", 0),
-        ("login_enabled", "loginEnabled", "bool", INSERT_ONLY),
-        ("registration_info", "registrationInfo", "str", 0),
-        ("attendance_info", "attendanceInfo", "str", 0),
-        ("title", "title", "str", 0),
-        ("company", "company", "str", 0),
-        ("ks_privileges", "ksPrivileges", "str", 0),
-        ("encrypted_seed", "encryptedSeed", "str", READ_ONLY),
-        ("is_sso_excluded", "isSsoExcluded", "bool", 0),
-        ("external_id", "externalId", "str", INSERT_ONLY),
+        ("type", "type", Kind.enum("KalturaUserType"), 0),
+        ("date_of_birth", "dateOfBirth", Kind.INT, 0),
+        ("gender", "gender", Kind.enum("KalturaGender"), 0),
+        ("is_admin", "isAdmin", Kind.BOOL, 0),
+        ("is_guest", "isGuest", Kind.BOOL, INSERT_ONLY),
+        ("role_ids", "roleIds", Kind.STR, 0),
+        ("role_names", "roleNames", Kind.STR, READ_ONLY),
+        ("is_account_owner", "isAccountOwner", Kind.BOOL, INSERT_ONLY),
+        ("password", "password", Kind.STR, INSERT_ONLY),
+        ("first_name", "firstName", Kind.STR, 0),
+        ("last_name", "lastName", Kind.STR, 0),
+        ("login_enabled", "loginEnabled", Kind.BOOL, INSERT_ONLY),
+        ("registration_info", "registrationInfo", Kind.STR, 0),
+        ("attendance_info", "attendanceInfo", Kind.STR, 0),
+        ("title", "title", Kind.STR, 0),
+        ("company", "company", Kind.STR, 0),
+        ("ks_privileges", "ksPrivileges", Kind.STR, 0),
+        ("encrypted_seed", "encryptedSeed", Kind.STR, READ_ONLY),
+        ("is_sso_excluded", "isSsoExcluded", Kind.BOOL, 0),
+        ("external_id", "externalId", Kind.STR, INSERT_ONLY),
     )
 
     type: UserType | None = UNSET

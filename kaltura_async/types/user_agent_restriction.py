@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_restriction import BaseRestriction
 
@@ -23,8 +24,8 @@ class UserAgentRestriction(BaseRestriction):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserAgentRestriction"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("user_agent_restriction_type", "userAgentRestrictionType", "enum:KalturaUserAgentRestrictionType", 0),
-        ("user_agent_regex_list", "userAgentRegexList", "str", 0),
+        ("user_agent_restriction_type", "userAgentRestrictionType", Kind.enum("KalturaUserAgentRestrictionType"), 0),
+        ("user_agent_regex_list", "userAgentRegexList", Kind.STR, 0),
     )
 
     user_agent_restriction_type: UserAgentRestrictionType | None = UNSET

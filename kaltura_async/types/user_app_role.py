@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .app_role import AppRole
 
@@ -20,7 +21,7 @@ class UserAppRole(AppRole):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserAppRole"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("user_id", "userId", "str", INSERT_ONLY),
+        ("user_id", "userId", Kind.STR, INSERT_ONLY),
     )
 
     user_id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -20,14 +21,14 @@ class UserAppRoleBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserAppRoleBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("app_guid_equal", "appGuidEqual", "str", 0),
-        ("app_guid_in", "appGuidIn", "str", 0),
-        ("user_role_id_equal", "userRoleIdEqual", "str", 0),
-        ("user_role_id_in", "userRoleIdIn", "str", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
+        ("app_guid_equal", "appGuidEqual", Kind.STR, 0),
+        ("app_guid_in", "appGuidIn", Kind.STR, 0),
+        ("user_role_id_equal", "userRoleIdEqual", Kind.STR, 0),
+        ("user_role_id_in", "userRoleIdIn", Kind.STR, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
     )
 
     app_guid_equal: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .user_app_role_base_filter import UserAppRoleBaseFilter
 
@@ -23,10 +24,10 @@ class UserAppRoleFilter(UserAppRoleBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserAppRoleFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("user_id_equal", "userIdEqual", "str", 0),
-        ("user_id_in", "userIdIn", "str", 0),
-        ("user_status_equal", "userStatusEqual", "enum:KalturaUserStatus", 0),
-        ("user_status_in", "userStatusIn", "str", 0),
+        ("user_id_equal", "userIdEqual", Kind.STR, 0),
+        ("user_id_in", "userIdIn", Kind.STR, 0),
+        ("user_status_equal", "userStatusEqual", Kind.enum("KalturaUserStatus"), 0),
+        ("user_status_in", "userStatusIn", Kind.STR, 0),
     )
 
     user_id_equal: str | None = UNSET

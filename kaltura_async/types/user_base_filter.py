@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_user_filter import BaseUserFilter
 
@@ -24,13 +25,13 @@ class UserBaseFilter(BaseUserFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "str", 0),
-        ("id_in", "idIn", "str", 0),
-        ("type_equal", "typeEqual", "enum:KalturaUserType", 0),
-        ("type_in", "typeIn", "str", 0),
-        ("is_admin_equal", "isAdminEqual", "enum:KalturaNullableBoolean", 0),
-        ("first_name_starts_with", "firstNameStartsWith", "str", 0),
-        ("last_name_starts_with", "lastNameStartsWith", "str", 0),
+        ("id_equal", "idEqual", Kind.STR, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("type_equal", "typeEqual", Kind.enum("KalturaUserType"), 0),
+        ("type_in", "typeIn", Kind.STR, 0),
+        ("is_admin_equal", "isAdminEqual", Kind.enum("KalturaNullableBoolean"), 0),
+        ("first_name_starts_with", "firstNameStartsWith", Kind.STR, 0),
+        ("last_name_starts_with", "lastNameStartsWith", Kind.STR, 0),
     )
 
     id_equal: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class UserCapability(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserCapability"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("capability", "capability", "enum:KalturaUserCapabilityType", 0),
+        ("capability", "capability", Kind.enum("KalturaUserCapabilityType"), 0),
     )
 
     capability: UserCapabilityType | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -23,14 +24,14 @@ class UserEntry(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserEntry"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("entry_id", "entryId", "str", INSERT_ONLY),
-        ("user_id", "userId", "str", INSERT_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaUserEntryStatus", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("type", "type", "enum:KalturaUserEntryType", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("entry_id", "entryId", Kind.STR, INSERT_ONLY),
+        ("user_id", "userId", Kind.STR, INSERT_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaUserEntryStatus"), 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("type", "type", Kind.enum("KalturaUserEntryType"), READ_ONLY),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -24,21 +25,21 @@ class UserEntryBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserEntryBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("id_not_in", "idNotIn", "str", 0),
-        ("entry_id_equal", "entryIdEqual", "str", 0),
-        ("entry_id_in", "entryIdIn", "str", 0),
-        ("entry_id_not_in", "entryIdNotIn", "str", 0),
-        ("user_id_equal", "userIdEqual", "str", 0),
-        ("user_id_in", "userIdIn", "str", 0),
-        ("user_id_not_in", "userIdNotIn", "str", 0),
-        ("status_equal", "statusEqual", "enum:KalturaUserEntryStatus", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("type_equal", "typeEqual", "enum:KalturaUserEntryType", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("id_not_in", "idNotIn", Kind.STR, 0),
+        ("entry_id_equal", "entryIdEqual", Kind.STR, 0),
+        ("entry_id_in", "entryIdIn", Kind.STR, 0),
+        ("entry_id_not_in", "entryIdNotIn", Kind.STR, 0),
+        ("user_id_equal", "userIdEqual", Kind.STR, 0),
+        ("user_id_in", "userIdIn", Kind.STR, 0),
+        ("user_id_not_in", "userIdNotIn", Kind.STR, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaUserEntryStatus"), 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("type_equal", "typeEqual", Kind.enum("KalturaUserEntryType"), 0),
     )
 
     id_equal: int | None = UNSET

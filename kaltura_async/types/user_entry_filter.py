@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .user_entry_base_filter import UserEntryBaseFilter
 
@@ -23,11 +24,11 @@ class UserEntryFilter(UserEntryBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserEntryFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("user_id_equal_current", "userIdEqualCurrent", "enum:KalturaNullableBoolean", 0),
-        ("is_anonymous", "isAnonymous", "enum:KalturaNullableBoolean", 0),
-        ("privacy_context_equal", "privacyContextEqual", "str", 0),
-        ("privacy_context_in", "privacyContextIn", "str", 0),
-        ("partner_id", "partnerId", "int", 0),
+        ("user_id_equal_current", "userIdEqualCurrent", Kind.enum("KalturaNullableBoolean"), 0),
+        ("is_anonymous", "isAnonymous", Kind.enum("KalturaNullableBoolean"), 0),
+        ("privacy_context_equal", "privacyContextEqual", Kind.STR, 0),
+        ("privacy_context_in", "privacyContextIn", Kind.STR, 0),
+        ("partner_id", "partnerId", Kind.INT, 0),
     )
 
     user_id_equal_current: NullableBoolean | None = UNSET

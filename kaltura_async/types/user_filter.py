@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .user_base_filter import UserBaseFilter
 
@@ -23,14 +24,14 @@ class UserFilter(UserBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_or_screen_name_starts_with", "idOrScreenNameStartsWith", "str", 0),
-        ("login_enabled_equal", "loginEnabledEqual", "enum:KalturaNullableBoolean", 0),
-        ("role_id_equal", "roleIdEqual", "str", 0),
-        ("role_ids_equal", "roleIdsEqual", "str", 0),
-        ("role_ids_in", "roleIdsIn", "str", 0),
-        ("first_name_or_last_name_starts_with", "firstNameOrLastNameStartsWith", "str", 0),
-        ("permission_names_multi_like_or", "permissionNamesMultiLikeOr", "str", 0),
-        ("permission_names_multi_like_and", "permissionNamesMultiLikeAnd", "str", 0),
+        ("id_or_screen_name_starts_with", "idOrScreenNameStartsWith", Kind.STR, 0),
+        ("login_enabled_equal", "loginEnabledEqual", Kind.enum("KalturaNullableBoolean"), 0),
+        ("role_id_equal", "roleIdEqual", Kind.STR, 0),
+        ("role_ids_equal", "roleIdsEqual", Kind.STR, 0),
+        ("role_ids_in", "roleIdsIn", Kind.STR, 0),
+        ("first_name_or_last_name_starts_with", "firstNameOrLastNameStartsWith", Kind.STR, 0),
+        ("permission_names_multi_like_or", "permissionNamesMultiLikeOr", Kind.STR, 0),
+        ("permission_names_multi_like_and", "permissionNamesMultiLikeAnd", Kind.STR, 0),
     )
 
     id_or_screen_name_starts_with: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["UserLoginData"]
@@ -19,8 +20,8 @@ class UserLoginData(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserLoginData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", 0),
-        ("login_email", "loginEmail", "str", 0),
+        ("id", "id", Kind.STR, 0),
+        ("login_email", "loginEmail", Kind.STR, 0),
     )
 
     id: str | None = UNSET

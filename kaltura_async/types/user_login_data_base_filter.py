@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -20,7 +21,7 @@ class UserLoginDataBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserLoginDataBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("login_email_equal", "loginEmailEqual", "str", 0),
+        ("login_email_equal", "loginEmailEqual", Kind.STR, 0),
     )
 
     login_email_equal: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,16 +23,16 @@ class UserRole(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserRole"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("description", "description", "str", 0),
-        ("status", "status", "enum:KalturaUserRoleStatus", 0),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("permission_names", "permissionNames", "str", 0),
-        ("tags", "tags", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("status", "status", Kind.enum("KalturaUserRoleStatus"), 0),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("permission_names", "permissionNames", Kind.STR, 0),
+        ("tags", "tags", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
     id: int | None = UNSET

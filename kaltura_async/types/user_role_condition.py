@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -20,7 +21,7 @@ class UserRoleCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserRoleCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("role_ids", "roleIds", "str", 0),
+        ("role_ids", "roleIds", Kind.STR, 0),
     )
 
     role_ids: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["UserScoreProperties"]
@@ -19,9 +20,9 @@ class UserScoreProperties(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserScoreProperties"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("rank", "rank", "int", 0),
-        ("user_id", "userId", "str", 0),
-        ("score", "score", "int", 0),
+        ("rank", "rank", Kind.INT, 0),
+        ("user_id", "userId", Kind.STR, 0),
+        ("score", "score", Kind.INT, 0),
     )
 
     rank: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .user_score_properties_base_filter import UserScorePropertiesBaseFilter
 
@@ -23,11 +24,11 @@ class UserScorePropertiesFilter(UserScorePropertiesBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaUserScorePropertiesFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("game_object_id", "gameObjectId", "str", 0),
-        ("game_object_type", "gameObjectType", "enum:KalturaGameObjectType", 0),
-        ("user_id_equal", "userIdEqual", "str", 0),
-        ("places_above_user", "placesAboveUser", "int", 0),
-        ("places_below_user", "placesBelowUser", "int", 0),
+        ("game_object_id", "gameObjectId", Kind.STR, 0),
+        ("game_object_type", "gameObjectType", Kind.enum("KalturaGameObjectType"), 0),
+        ("user_id_equal", "userIdEqual", Kind.STR, 0),
+        ("places_above_user", "placesAboveUser", Kind.INT, 0),
+        ("places_below_user", "placesBelowUser", Kind.INT, 0),
     )
 
     game_object_id: str | None = UNSET

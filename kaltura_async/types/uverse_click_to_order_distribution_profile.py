@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,9 +21,9 @@ class UverseClickToOrderDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaUverseClickToOrderDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("feed_url", "feedUrl", "str", READ_ONLY),
-        ("background_image_wide", "backgroundImageWide", "str", 0),
-        ("background_image_standard", "backgroundImageStandard", "str", 0),
+        ("feed_url", "feedUrl", Kind.STR, READ_ONLY),
+        ("background_image_wide", "backgroundImageWide", Kind.STR, 0),
+        ("background_image_standard", "backgroundImageStandard", Kind.STR, 0),
     )
 
     feed_url: str | None = UNSET

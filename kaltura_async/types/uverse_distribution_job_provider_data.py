@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -20,9 +21,9 @@ class UverseDistributionJobProviderData(ConfigurableDistributionJobProviderData)
     __kaltura_object_type__: ClassVar[str] = "KalturaUverseDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("local_asset_file_path", "localAssetFilePath", "str", 0),
-        ("remote_asset_url", "remoteAssetUrl", "str", 0),
-        ("remote_asset_file_name", "remoteAssetFileName", "str", 0),
+        ("local_asset_file_path", "localAssetFilePath", Kind.STR, 0),
+        ("remote_asset_url", "remoteAssetUrl", Kind.STR, 0),
+        ("remote_asset_file_name", "remoteAssetFileName", Kind.STR, 0),
     )
 
     local_asset_file_path: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .condition import Condition
 
@@ -20,7 +21,7 @@ class ValidateActiveEdgeCondition(Condition):
     __kaltura_object_type__: ClassVar[str] = "KalturaValidateActiveEdgeCondition"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("edge_server_ids", "edgeServerIds", "str", 0),
+        ("edge_server_ids", "edgeServerIds", Kind.STR, 0),
     )
 
     edge_server_ids: str | None = UNSET

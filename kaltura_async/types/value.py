@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 __all__ = ["Value"]
@@ -19,7 +20,7 @@ class Value(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaValue"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("description", "description", "str", 0),
+        ("description", "description", Kind.STR, 0),
     )
 
     description: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, secret_field
 from .provision_job_data import ProvisionJobData
 
@@ -23,9 +24,9 @@ class VelocixProvisionJobData(ProvisionJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaVelocixProvisionJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("provisioning_params", "provisioningParams", "list:KalturaKeyValue", 0),
-        ("user_name", "userName", "str", 0),
-        ("password", "password", "str", 0),
+        ("provisioning_params", "provisioningParams", Kind.list_of("KalturaKeyValue"), 0),
+        ("user_name", "userName", Kind.STR, 0),
+        ("password", "password", Kind.STR, 0),
     )
 
     provisioning_params: list[KeyValue] | None = UNSET

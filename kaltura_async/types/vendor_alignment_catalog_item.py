@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_catalog_item import VendorCatalogItem
 
@@ -23,7 +24,7 @@ class VendorAlignmentCatalogItem(VendorCatalogItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorAlignmentCatalogItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("output_format", "outputFormat", "enum:KalturaVendorCatalogItemOutputFormat", 0),
+        ("output_format", "outputFormat", Kind.enum("KalturaVendorCatalogItemOutputFormat"), 0),
     )
 
     output_format: VendorCatalogItemOutputFormat | None = UNSET

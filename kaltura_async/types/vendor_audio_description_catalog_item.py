@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_catalog_item import VendorCatalogItem
 
@@ -20,8 +21,8 @@ class VendorAudioDescriptionCatalogItem(VendorCatalogItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorAudioDescriptionCatalogItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_params_id", "flavorParamsId", "int", 0),
-        ("clear_audio_flavor_params_id", "clearAudioFlavorParamsId", "int", 0),
+        ("flavor_params_id", "flavorParamsId", Kind.INT, 0),
+        ("clear_audio_flavor_params_id", "clearAudioFlavorParamsId", Kind.INT, 0),
     )
 
     flavor_params_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_catalog_item import VendorCatalogItem
 
@@ -24,9 +25,9 @@ class VendorCaptionsCatalogItem(VendorCatalogItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorCaptionsCatalogItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("output_format", "outputFormat", "enum:KalturaVendorCatalogItemOutputFormat", 0),
-        ("enable_speaker_id", "enableSpeakerId", "enum:KalturaNullableBoolean", 0),
-        ("fixed_price_addons", "fixedPriceAddons", "int", 0),
+        ("output_format", "outputFormat", Kind.enum("KalturaVendorCatalogItemOutputFormat"), 0),
+        ("enable_speaker_id", "enableSpeakerId", Kind.enum("KalturaNullableBoolean"), 0),
+        ("fixed_price_addons", "fixedPriceAddons", Kind.INT, 0),
     )
 
     output_format: VendorCatalogItemOutputFormat | None = UNSET

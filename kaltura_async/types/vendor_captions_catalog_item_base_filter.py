@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_catalog_item_filter import VendorCatalogItemFilter
 
@@ -24,10 +25,10 @@ class VendorCaptionsCatalogItemBaseFilter(VendorCatalogItemFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorCaptionsCatalogItemBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("source_language_equal", "sourceLanguageEqual", "enum:KalturaCatalogItemLanguage", 0),
-        ("source_language_in", "sourceLanguageIn", "str", 0),
-        ("output_format_equal", "outputFormatEqual", "enum:KalturaVendorCatalogItemOutputFormat", 0),
-        ("output_format_in", "outputFormatIn", "str", 0),
+        ("source_language_equal", "sourceLanguageEqual", Kind.enum("KalturaCatalogItemLanguage"), 0),
+        ("source_language_in", "sourceLanguageIn", Kind.STR, 0),
+        ("output_format_equal", "outputFormatEqual", Kind.enum("KalturaVendorCatalogItemOutputFormat"), 0),
+        ("output_format_in", "outputFormatIn", Kind.STR, 0),
     )
 
     source_language_equal: CatalogItemLanguage | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -30,31 +31,31 @@ class VendorCatalogItem(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorCatalogItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("vendor_partner_id", "vendorPartnerId", "int", 0),
-        ("name", "name", "str", 0),
-        ("system_name", "systemName", "str", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("status", "status", "enum:KalturaVendorCatalogItemStatus", READ_ONLY),
-        ("service_type", "serviceType", "enum:KalturaVendorServiceType", 0),
-        ("service_feature", "serviceFeature", "enum:KalturaVendorServiceFeature", READ_ONLY),
-        ("turn_around_time", "turnAroundTime", "enum:KalturaVendorServiceTurnAroundTime", 0),
-        ("pricing", "pricing", "obj:KalturaVendorCatalogItemPricing", 0),
-        ("pricing_array", "pricingArray", "list:KalturaVendorCatalogItemUnitPricing", 0),
-        ("engine_type", "engineType", "enum:KalturaReachVendorEngineType", 0),
-        ("source_language", "sourceLanguage", "enum:KalturaCatalogItemLanguage", 0),
-        ("allow_resubmission", "allowResubmission", "bool", 0),
-        ("pay_per_use", "payPerUse", "bool", 0),
-        ("vendor_data", "vendorData", "str", 0),
-        ("stage", "stage", "enum:KalturaVendorCatalogItemStage", 0),
-        ("last_bulk_update_id", "lastBulkUpdateId", "int", 0),
-        ("contract", "contract", "str", 0),
-        ("created_by", "createdBy", "str", 0),
-        ("notes", "notes", "str", 0),
-        ("partner_id", "partnerId", "int", 0),
-        ("default_reach_profile_id", "defaultReachProfileId", "int", 0),
-        ("admin_tags_to_exclude", "adminTagsToExclude", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("vendor_partner_id", "vendorPartnerId", Kind.INT, 0),
+        ("name", "name", Kind.STR, 0),
+        ("system_name", "systemName", Kind.STR, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("status", "status", Kind.enum("KalturaVendorCatalogItemStatus"), READ_ONLY),
+        ("service_type", "serviceType", Kind.enum("KalturaVendorServiceType"), 0),
+        ("service_feature", "serviceFeature", Kind.enum("KalturaVendorServiceFeature"), READ_ONLY),
+        ("turn_around_time", "turnAroundTime", Kind.enum("KalturaVendorServiceTurnAroundTime"), 0),
+        ("pricing", "pricing", Kind.obj("KalturaVendorCatalogItemPricing"), 0),
+        ("pricing_array", "pricingArray", Kind.list_of("KalturaVendorCatalogItemUnitPricing"), 0),
+        ("engine_type", "engineType", Kind.enum("KalturaReachVendorEngineType"), 0),
+        ("source_language", "sourceLanguage", Kind.enum("KalturaCatalogItemLanguage"), 0),
+        ("allow_resubmission", "allowResubmission", Kind.BOOL, 0),
+        ("pay_per_use", "payPerUse", Kind.BOOL, 0),
+        ("vendor_data", "vendorData", Kind.STR, 0),
+        ("stage", "stage", Kind.enum("KalturaVendorCatalogItemStage"), 0),
+        ("last_bulk_update_id", "lastBulkUpdateId", Kind.INT, 0),
+        ("contract", "contract", Kind.STR, 0),
+        ("created_by", "createdBy", Kind.STR, 0),
+        ("notes", "notes", Kind.STR, 0),
+        ("partner_id", "partnerId", Kind.INT, 0),
+        ("default_reach_profile_id", "defaultReachProfileId", Kind.INT, 0),
+        ("admin_tags_to_exclude", "adminTagsToExclude", Kind.STR, 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .related_filter import RelatedFilter
 
@@ -26,23 +27,23 @@ class VendorCatalogItemBaseFilter(RelatedFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorCatalogItemBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "int", 0),
-        ("id_in", "idIn", "str", 0),
-        ("id_not_in", "idNotIn", "str", 0),
-        ("vendor_partner_id_equal", "vendorPartnerIdEqual", "int", 0),
-        ("vendor_partner_id_in", "vendorPartnerIdIn", "str", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("status_equal", "statusEqual", "enum:KalturaVendorCatalogItemStatus", 0),
-        ("status_in", "statusIn", "str", 0),
-        ("service_type_equal", "serviceTypeEqual", "enum:KalturaVendorServiceType", 0),
-        ("service_type_in", "serviceTypeIn", "str", 0),
-        ("service_feature_equal", "serviceFeatureEqual", "enum:KalturaVendorServiceFeature", 0),
-        ("service_feature_in", "serviceFeatureIn", "str", 0),
-        ("turn_around_time_equal", "turnAroundTimeEqual", "enum:KalturaVendorServiceTurnAroundTime", 0),
-        ("turn_around_time_in", "turnAroundTimeIn", "str", 0),
+        ("id_equal", "idEqual", Kind.INT, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("id_not_in", "idNotIn", Kind.STR, 0),
+        ("vendor_partner_id_equal", "vendorPartnerIdEqual", Kind.INT, 0),
+        ("vendor_partner_id_in", "vendorPartnerIdIn", Kind.STR, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("status_equal", "statusEqual", Kind.enum("KalturaVendorCatalogItemStatus"), 0),
+        ("status_in", "statusIn", Kind.STR, 0),
+        ("service_type_equal", "serviceTypeEqual", Kind.enum("KalturaVendorServiceType"), 0),
+        ("service_type_in", "serviceTypeIn", Kind.STR, 0),
+        ("service_feature_equal", "serviceFeatureEqual", Kind.enum("KalturaVendorServiceFeature"), 0),
+        ("service_feature_in", "serviceFeatureIn", Kind.STR, 0),
+        ("turn_around_time_equal", "turnAroundTimeEqual", Kind.enum("KalturaVendorServiceTurnAroundTime"), 0),
+        ("turn_around_time_in", "turnAroundTimeIn", Kind.STR, 0),
     )
 
     id_equal: int | None = UNSET

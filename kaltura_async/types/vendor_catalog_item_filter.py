@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_catalog_item_base_filter import VendorCatalogItemBaseFilter
 
@@ -20,8 +21,8 @@ class VendorCatalogItemFilter(VendorCatalogItemBaseFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorCatalogItemFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("partner_id_equal", "partnerIdEqual", "int", 0),
-        ("catalog_item_id_equal", "catalogItemIdEqual", "int", 0),
+        ("partner_id_equal", "partnerIdEqual", Kind.INT, 0),
+        ("catalog_item_id_equal", "catalogItemIdEqual", Kind.INT, 0),
     )
 
     partner_id_equal: int | None = UNSET

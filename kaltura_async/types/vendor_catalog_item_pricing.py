@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ class VendorCatalogItemPricing(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorCatalogItemPricing"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("price_per_unit", "pricePerUnit", "float", 0),
-        ("price_function", "priceFunction", "enum:KalturaVendorCatalogItemPriceFunction", 0),
+        ("price_per_unit", "pricePerUnit", Kind.FLOAT, 0),
+        ("price_function", "priceFunction", Kind.enum("KalturaVendorCatalogItemPriceFunction"), 0),
     )
 
     price_per_unit: float | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ class VendorCatalogItemUnitPricing(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorCatalogItemUnitPricing"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("service_name", "serviceName", "str", 0),
-        ("price_unit", "priceUnit", "obj:KalturaVendorCatalogItemPricing", 0),
+        ("service_name", "serviceName", Kind.STR, 0),
+        ("price_unit", "priceUnit", Kind.obj("KalturaVendorCatalogItemPricing"), 0),
     )
 
     service_name: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .base_vendor_credit import BaseVendorCredit
 
@@ -20,10 +21,10 @@ class VendorCredit(BaseVendorCredit):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorCredit"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("credit", "credit", "int", 0),
-        ("from_date", "fromDate", "int", 0),
-        ("overage_credit", "overageCredit", "int", 0),
-        ("add_on", "addOn", "int", 0),
+        ("credit", "credit", Kind.INT, 0),
+        ("from_date", "fromDate", Kind.INT, 0),
+        ("overage_credit", "overageCredit", Kind.INT, 0),
+        ("add_on", "addOn", Kind.INT, 0),
     )
 
     credit: int | None = UNSET

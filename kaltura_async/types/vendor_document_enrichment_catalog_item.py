@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_catalog_item import VendorCatalogItem
 
@@ -23,7 +24,7 @@ class VendorDocumentEnrichmentCatalogItem(VendorCatalogItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorDocumentEnrichmentCatalogItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("document_enrichment_type", "documentEnrichmentType", "enum:KalturaVendorDocumentEnrichmentType", 0),
+        ("document_enrichment_type", "documentEnrichmentType", Kind.enum("KalturaVendorDocumentEnrichmentType"), 0),
     )
 
     document_enrichment_type: VendorDocumentEnrichmentType | None = UNSET

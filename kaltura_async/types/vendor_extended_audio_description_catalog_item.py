@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_catalog_item import VendorCatalogItem
 
@@ -23,9 +24,9 @@ class VendorExtendedAudioDescriptionCatalogItem(VendorCatalogItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorExtendedAudioDescriptionCatalogItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("flavor_params_id", "flavorParamsId", "int", 0),
-        ("clear_audio_flavor_params_id", "clearAudioFlavorParamsId", "int", 0),
-        ("output_format", "outputFormat", "enum:KalturaVendorCatalogItemOutputFormat", 0),
+        ("flavor_params_id", "flavorParamsId", Kind.INT, 0),
+        ("clear_audio_flavor_params_id", "clearAudioFlavorParamsId", Kind.INT, 0),
+        ("output_format", "outputFormat", Kind.enum("KalturaVendorCatalogItemOutputFormat"), 0),
     )
 
     flavor_params_id: int | None = UNSET

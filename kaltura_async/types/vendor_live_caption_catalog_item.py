@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .vendor_live_catalog_item import VendorLiveCatalogItem
 
@@ -20,8 +21,8 @@ class VendorLiveCaptionCatalogItem(VendorLiveCatalogItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorLiveCaptionCatalogItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("start_time_buffer", "startTimeBuffer", "int", INSERT_ONLY),
-        ("end_time_buffer", "endTimeBuffer", "int", INSERT_ONLY),
+        ("start_time_buffer", "startTimeBuffer", Kind.INT, INSERT_ONLY),
+        ("end_time_buffer", "endTimeBuffer", Kind.INT, INSERT_ONLY),
     )
 
     start_time_buffer: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_captions_catalog_item import VendorCaptionsCatalogItem
 
@@ -20,9 +21,9 @@ class VendorLiveCatalogItem(VendorCaptionsCatalogItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorLiveCatalogItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("minimal_refund_time", "minimalRefundTime", "int", 0),
-        ("minimal_order_time", "minimalOrderTime", "int", 0),
-        ("duration_limit", "durationLimit", "int", 0),
+        ("minimal_refund_time", "minimalRefundTime", Kind.INT, 0),
+        ("minimal_order_time", "minimalOrderTime", Kind.INT, 0),
+        ("duration_limit", "durationLimit", Kind.INT, 0),
     )
 
     minimal_refund_time: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_catalog_item import VendorCatalogItem
 
@@ -23,7 +24,7 @@ class VendorSignLanguageCatalogItem(VendorCatalogItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorSignLanguageCatalogItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("target_language", "targetLanguage", "enum:KalturaCatalogItemLanguage", 0),
+        ("target_language", "targetLanguage", Kind.enum("KalturaCatalogItemLanguage"), 0),
     )
 
     target_language: CatalogItemLanguage | None = UNSET

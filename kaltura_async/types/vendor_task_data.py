@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 __all__ = ["VendorTaskData"]
@@ -19,8 +20,8 @@ class VendorTaskData(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorTaskData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_duration", "entryDuration", "int", READ_ONLY),
-        ("vendor_comment", "vendorComment", "str", 0),
+        ("entry_duration", "entryDuration", Kind.INT, READ_ONLY),
+        ("vendor_comment", "vendorComment", Kind.STR, 0),
     )
 
     entry_duration: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .vendor_task_data import VendorTaskData
 
@@ -20,7 +21,7 @@ class VendorTaskDataCaptionAsset(VendorTaskData):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorTaskDataCaptionAsset"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("caption_asset_id", "captionAssetId", "str", INSERT_ONLY),
+        ("caption_asset_id", "captionAssetId", Kind.STR, INSERT_ONLY),
     )
 
     caption_asset_id: str | None = UNSET

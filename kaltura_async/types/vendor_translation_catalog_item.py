@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_captions_catalog_item import VendorCaptionsCatalogItem
 
@@ -23,8 +24,8 @@ class VendorTranslationCatalogItem(VendorCaptionsCatalogItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorTranslationCatalogItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("target_language", "targetLanguage", "enum:KalturaCatalogItemLanguage", 0),
-        ("require_source", "requireSource", "bool", 0),
+        ("target_language", "targetLanguage", Kind.enum("KalturaCatalogItemLanguage"), 0),
+        ("require_source", "requireSource", Kind.BOOL, 0),
     )
 
     target_language: CatalogItemLanguage | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_captions_catalog_item_filter import VendorCaptionsCatalogItemFilter
 
@@ -23,8 +24,8 @@ class VendorTranslationCatalogItemBaseFilter(VendorCaptionsCatalogItemFilter):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorTranslationCatalogItemBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("target_language_equal", "targetLanguageEqual", "enum:KalturaCatalogItemLanguage", 0),
-        ("target_language_in", "targetLanguageIn", "str", 0),
+        ("target_language_equal", "targetLanguageEqual", Kind.enum("KalturaCatalogItemLanguage"), 0),
+        ("target_language_in", "targetLanguageIn", Kind.STR, 0),
     )
 
     target_language_equal: CatalogItemLanguage | None = UNSET

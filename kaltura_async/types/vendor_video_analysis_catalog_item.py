@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_catalog_item import VendorCatalogItem
 
@@ -23,8 +24,8 @@ class VendorVideoAnalysisCatalogItem(VendorCatalogItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorVideoAnalysisCatalogItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("video_analysis_type", "videoAnalysisType", "enum:KalturaVendorVideoAnalysisType", 0),
-        ("max_video_duration", "maxVideoDuration", "int", 0),
+        ("video_analysis_type", "videoAnalysisType", Kind.enum("KalturaVendorVideoAnalysisType"), 0),
+        ("max_video_duration", "maxVideoDuration", Kind.INT, 0),
     )
 
     video_analysis_type: VendorVideoAnalysisType | None = UNSET

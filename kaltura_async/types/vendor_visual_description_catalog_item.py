@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .vendor_catalog_item import VendorCatalogItem
 
@@ -20,7 +21,7 @@ class VendorVisualDescriptionCatalogItem(VendorCatalogItem):
     __kaltura_object_type__: ClassVar[str] = "KalturaVendorVisualDescriptionCatalogItem"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("max_video_duration", "maxVideoDuration", "int", 0),
+        ("max_video_duration", "maxVideoDuration", Kind.INT, 0),
     )
 
     max_video_duration: int | None = UNSET

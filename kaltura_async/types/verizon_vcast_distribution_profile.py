@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,17 +21,17 @@ class VerizonVcastDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaVerizonVcastDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("ftp_host", "ftpHost", "str", 0),
-        ("ftp_login", "ftpLogin", "str", 0),
-        ("ftp_pass", "ftpPass", "str", 0),
-        ("provider_name", "providerName", "str", 0),
-        ("provider_id", "providerId", "str", 0),
-        ("entitlement", "entitlement", "str", 0),
-        ("priority", "priority", "str", 0),
-        ("allow_streaming", "allowStreaming", "str", 0),
-        ("streaming_price_code", "streamingPriceCode", "str", 0),
-        ("allow_download", "allowDownload", "str", 0),
-        ("download_price_code", "downloadPriceCode", "str", 0),
+        ("ftp_host", "ftpHost", Kind.STR, 0),
+        ("ftp_login", "ftpLogin", Kind.STR, 0),
+        ("ftp_pass", "ftpPass", Kind.STR, 0),
+        ("provider_name", "providerName", Kind.STR, 0),
+        ("provider_id", "providerId", Kind.STR, 0),
+        ("entitlement", "entitlement", Kind.STR, 0),
+        ("priority", "priority", Kind.STR, 0),
+        ("allow_streaming", "allowStreaming", Kind.STR, 0),
+        ("streaming_price_code", "streamingPriceCode", Kind.STR, 0),
+        ("allow_download", "allowDownload", Kind.STR, 0),
+        ("download_price_code", "downloadPriceCode", Kind.STR, 0),
     )
 
     ftp_host: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .user_entry import UserEntry
 
@@ -23,11 +24,11 @@ class ViewHistoryUserEntry(UserEntry):
     __kaltura_object_type__: ClassVar[str] = "KalturaViewHistoryUserEntry"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("playback_context", "playbackContext", "str", 0),
-        ("last_time_reached", "lastTimeReached", "int", 0),
-        ("last_update_time", "lastUpdateTime", "int", 0),
-        ("playlist_last_entry_id", "playlistLastEntryId", "str", 0),
-        ("extended_status", "extendedStatus", "enum:KalturaUserEntryExtendedStatus", 0),
+        ("playback_context", "playbackContext", Kind.STR, 0),
+        ("last_time_reached", "lastTimeReached", Kind.INT, 0),
+        ("last_update_time", "lastUpdateTime", Kind.INT, 0),
+        ("playlist_last_entry_id", "playlistLastEntryId", Kind.STR, 0),
+        ("extended_status", "extendedStatus", Kind.enum("KalturaUserEntryExtendedStatus"), 0),
     )
 
     playback_context: str | None = UNSET

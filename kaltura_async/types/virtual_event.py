@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,23 +23,23 @@ class VirtualEvent(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaVirtualEvent"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("description", "description", "str", 0),
-        ("status", "status", "enum:KalturaVirtualEventStatus", READ_ONLY),
-        ("tags", "tags", "str", 0),
-        ("attendees_group_ids", "attendeesGroupIds", "str", 0),
-        ("admins_group_ids", "adminsGroupIds", "str", 0),
-        ("registration_schedule_event_id", "registrationScheduleEventId", "int", 0),
-        ("agenda_schedule_event_id", "agendaScheduleEventId", "int", 0),
-        ("main_event_schedule_event_id", "mainEventScheduleEventId", "int", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("deletion_due_date", "deletionDueDate", "int", 0),
-        ("registration_form_schema", "registrationFormSchema", "str", 0),
-        ("event_url", "eventUrl", "str", 0),
-        ("webhook_registration_token", "webhookRegistrationToken", "str", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("status", "status", Kind.enum("KalturaVirtualEventStatus"), READ_ONLY),
+        ("tags", "tags", Kind.STR, 0),
+        ("attendees_group_ids", "attendeesGroupIds", Kind.STR, 0),
+        ("admins_group_ids", "adminsGroupIds", Kind.STR, 0),
+        ("registration_schedule_event_id", "registrationScheduleEventId", Kind.INT, 0),
+        ("agenda_schedule_event_id", "agendaScheduleEventId", Kind.INT, 0),
+        ("main_event_schedule_event_id", "mainEventScheduleEventId", Kind.INT, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("deletion_due_date", "deletionDueDate", Kind.INT, 0),
+        ("registration_form_schema", "registrationFormSchema", Kind.STR, 0),
+        ("event_url", "eventUrl", Kind.STR, 0),
+        ("webhook_registration_token", "webhookRegistrationToken", Kind.STR, 0),
     )
 
     id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .list_response import ListResponse
 
@@ -23,7 +24,7 @@ class VirtualEventListResponse(ListResponse):
     __kaltura_object_type__: ClassVar[str] = "KalturaVirtualEventListResponse"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("objects", "objects", "list:KalturaVirtualEvent", 0),
+        ("objects", "objects", Kind.list_of("KalturaVirtualEvent"), 0),
     )
 
     objects: list[VirtualEvent] | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import INSERT_ONLY, UNSET, FieldSpec
 from .schedule_event import ScheduleEvent
 
@@ -23,8 +24,8 @@ class VirtualScheduleEvent(ScheduleEvent):
     __kaltura_object_type__: ClassVar[str] = "KalturaVirtualScheduleEvent"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("virtual_event_id", "virtualEventId", "int", 0),
-        ("virtual_schedule_event_sub_type", "virtualScheduleEventSubType", "enum:KalturaVirtualScheduleEventSubType", INSERT_ONLY),
+        ("virtual_event_id", "virtualEventId", Kind.INT, 0),
+        ("virtual_schedule_event_sub_type", "virtualScheduleEventSubType", Kind.enum("KalturaVirtualScheduleEventSubType"), INSERT_ONLY),
     )
 
     virtual_event_id: int | None = UNSET

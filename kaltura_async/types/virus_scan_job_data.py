@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -25,10 +26,10 @@ class VirusScanJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaVirusScanJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("file_container", "fileContainer", "obj:KalturaFileContainer", 0),
-        ("flavor_asset_id", "flavorAssetId", "str", 0),
-        ("scan_result", "scanResult", "enum:KalturaVirusScanJobResult", 0),
-        ("virus_found_action", "virusFoundAction", "enum:KalturaVirusFoundAction", 0),
+        ("file_container", "fileContainer", Kind.obj("KalturaFileContainer"), 0),
+        ("flavor_asset_id", "flavorAssetId", Kind.STR, 0),
+        ("scan_result", "scanResult", Kind.enum("KalturaVirusScanJobResult"), 0),
+        ("virus_found_action", "virusFoundAction", Kind.enum("KalturaVirusFoundAction"), 0),
     )
 
     file_container: FileContainer | None = UNSET

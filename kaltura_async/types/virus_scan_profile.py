@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -25,15 +26,15 @@ class VirusScanProfile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaVirusScanProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "int", READ_ONLY),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("status", "status", "enum:KalturaVirusScanProfileStatus", 0),
-        ("engine_type", "engineType", "enum:KalturaVirusScanEngineType", 0),
-        ("entry_filter", "entryFilter", "obj:KalturaBaseEntryFilter", 0),
-        ("action_if_infected", "actionIfInfected", "enum:KalturaVirusFoundAction", 0),
+        ("id", "id", Kind.INT, READ_ONLY),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("status", "status", Kind.enum("KalturaVirusScanProfileStatus"), 0),
+        ("engine_type", "engineType", Kind.enum("KalturaVirusScanEngineType"), 0),
+        ("entry_filter", "entryFilter", Kind.obj("KalturaBaseEntryFilter"), 0),
+        ("action_if_infected", "actionIfInfected", Kind.enum("KalturaVirusFoundAction"), 0),
     )
 
     id: int | None = UNSET

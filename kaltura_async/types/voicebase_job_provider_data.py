@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .integration_job_provider_data import IntegrationJobProviderData
 
@@ -23,16 +24,16 @@ class VoicebaseJobProviderData(IntegrationJobProviderData):
     __kaltura_object_type__: ClassVar[str] = "KalturaVoicebaseJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("entry_id", "entryId", "str", 0),
-        ("flavor_asset_id", "flavorAssetId", "str", 0),
-        ("transcript_id", "transcriptId", "str", 0),
-        ("caption_asset_formats", "captionAssetFormats", "str", 0),
-        ("api_key", "apiKey", "str", READ_ONLY),
-        ("api_password", "apiPassword", "str", READ_ONLY),
-        ("spoken_language", "spokenLanguage", "enum:KalturaLanguage", 0),
-        ("file_location", "fileLocation", "str", READ_ONLY),
-        ("replace_media_content", "replaceMediaContent", "bool", 0),
-        ("additional_parameters", "additionalParameters", "str", READ_ONLY),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("flavor_asset_id", "flavorAssetId", Kind.STR, 0),
+        ("transcript_id", "transcriptId", Kind.STR, 0),
+        ("caption_asset_formats", "captionAssetFormats", Kind.STR, 0),
+        ("api_key", "apiKey", Kind.STR, READ_ONLY),
+        ("api_password", "apiPassword", Kind.STR, READ_ONLY),
+        ("spoken_language", "spokenLanguage", Kind.enum("KalturaLanguage"), 0),
+        ("file_location", "fileLocation", Kind.STR, READ_ONLY),
+        ("replace_media_content", "replaceMediaContent", Kind.BOOL, 0),
+        ("additional_parameters", "additionalParameters", Kind.STR, READ_ONLY),
     )
 
     entry_id: str | None = UNSET

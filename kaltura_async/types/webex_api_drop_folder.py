@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .drop_folder import DropFolder
 
@@ -23,8 +24,8 @@ class WebexAPIDropFolder(DropFolder):
     __kaltura_object_type__: ClassVar[str] = "KalturaWebexAPIDropFolder"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("webex_api_vendor_integration_id", "webexAPIVendorIntegrationId", "int", READ_ONLY),
-        ("webex_api_vendor_integration", "webexAPIVendorIntegration", "obj:KalturaWebexAPIIntegrationSetting", READ_ONLY),
+        ("webex_api_vendor_integration_id", "webexAPIVendorIntegrationId", Kind.INT, READ_ONLY),
+        ("webex_api_vendor_integration", "webexAPIVendorIntegration", Kind.obj("KalturaWebexAPIIntegrationSetting"), READ_ONLY),
     )
 
     webex_api_vendor_integration_id: int | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .drop_folder_file import DropFolderFile
 
@@ -20,14 +21,14 @@ class WebexAPIDropFolderFile(DropFolderFile):
     __kaltura_object_type__: ClassVar[str] = "KalturaWebexAPIDropFolderFile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("recording_id", "recordingId", "str", 0),
-        ("description", "description", "str", 0),
-        ("content_url", "contentUrl", "str", 0),
-        ("url_expiry", "urlExpiry", "int", 0),
-        ("file_extension", "fileExtension", "str", 0),
-        ("meeting_id", "meetingId", "str", 0),
-        ("recording_start_time", "recordingStartTime", "int", 0),
-        ("host_email", "hostEmail", "str", 0),
+        ("recording_id", "recordingId", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("content_url", "contentUrl", Kind.STR, 0),
+        ("url_expiry", "urlExpiry", Kind.INT, 0),
+        ("file_extension", "fileExtension", Kind.STR, 0),
+        ("meeting_id", "meetingId", Kind.STR, 0),
+        ("recording_start_time", "recordingStartTime", Kind.INT, 0),
+        ("host_email", "hostEmail", Kind.STR, 0),
     )
 
     recording_id: str | None = UNSET

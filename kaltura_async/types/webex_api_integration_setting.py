@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .integration_setting import IntegrationSetting
 
@@ -25,16 +26,16 @@ class WebexAPIIntegrationSetting(IntegrationSetting):
     __kaltura_object_type__: ClassVar[str] = "KalturaWebexAPIIntegrationSetting"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("webex_category", "webexCategory", "str", 0),
-        ("enable_recording_upload", "enableRecordingUpload", "enum:KalturaNullableBoolean", 0),
-        ("enable_transcription", "enableTranscription", "enum:KalturaNullableBoolean", 0),
-        ("user_matching_mode", "userMatchingMode", "enum:KalturaWebexAPIUsersMatching", 0),
-        ("user_postfix", "userPostfix", "str", 0),
-        ("webex_account_description", "webexAccountDescription", "str", 0),
-        ("group_participation_type", "groupParticipationType", "enum:KalturaWebexAPIGroupParticipationType", 0),
-        ("opt_out_group_names", "optOutGroupNames", "str", 0),
-        ("opt_in_group_names", "optInGroupNames", "str", 0),
-        ("site_url", "siteUrl", "str", 0),
+        ("webex_category", "webexCategory", Kind.STR, 0),
+        ("enable_recording_upload", "enableRecordingUpload", Kind.enum("KalturaNullableBoolean"), 0),
+        ("enable_transcription", "enableTranscription", Kind.enum("KalturaNullableBoolean"), 0),
+        ("user_matching_mode", "userMatchingMode", Kind.enum("KalturaWebexAPIUsersMatching"), 0),
+        ("user_postfix", "userPostfix", Kind.STR, 0),
+        ("webex_account_description", "webexAccountDescription", Kind.STR, 0),
+        ("group_participation_type", "groupParticipationType", Kind.enum("KalturaWebexAPIGroupParticipationType"), 0),
+        ("opt_out_group_names", "optOutGroupNames", Kind.STR, 0),
+        ("opt_in_group_names", "optInGroupNames", Kind.STR, 0),
+        ("site_url", "siteUrl", Kind.STR, 0),
     )
 
     webex_category: str | None = UNSET

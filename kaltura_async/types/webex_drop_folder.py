@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .drop_folder import DropFolder
 
@@ -20,16 +21,16 @@ class WebexDropFolder(DropFolder):
     __kaltura_object_type__: ClassVar[str] = "KalturaWebexDropFolder"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("webex_user_id", "webexUserId", "str", 0),
-        ("webex_password", "webexPassword", "str", 0),
-        ("webex_site_id", "webexSiteId", "int", 0),
-        ("webex_partner_id", "webexPartnerId", "str", 0),
-        ("webex_service_url", "webexServiceUrl", "str", 0),
-        ("webex_host_id_metadata_field_name", "webexHostIdMetadataFieldName", "str", 0),
-        ("delete_from_recycle_bin", "deleteFromRecycleBin", "bool", 0),
-        ("webex_service_type", "webexServiceType", "str", 0),
-        ("webex_site_name", "webexSiteName", "str", 0),
-        ("delete_from_timestamp", "deleteFromTimestamp", "int", 0),
+        ("webex_user_id", "webexUserId", Kind.STR, 0),
+        ("webex_password", "webexPassword", Kind.STR, 0),
+        ("webex_site_id", "webexSiteId", Kind.INT, 0),
+        ("webex_partner_id", "webexPartnerId", Kind.STR, 0),
+        ("webex_service_url", "webexServiceUrl", Kind.STR, 0),
+        ("webex_host_id_metadata_field_name", "webexHostIdMetadataFieldName", Kind.STR, 0),
+        ("delete_from_recycle_bin", "deleteFromRecycleBin", Kind.BOOL, 0),
+        ("webex_service_type", "webexServiceType", Kind.STR, 0),
+        ("webex_site_name", "webexSiteName", Kind.STR, 0),
+        ("delete_from_timestamp", "deleteFromTimestamp", Kind.INT, 0),
     )
 
     webex_user_id: str | None = UNSET

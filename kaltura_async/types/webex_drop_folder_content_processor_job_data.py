@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .drop_folder_content_processor_job_data import DropFolderContentProcessorJobData
 
@@ -20,8 +21,8 @@ class WebexDropFolderContentProcessorJobData(DropFolderContentProcessorJobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaWebexDropFolderContentProcessorJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("description", "description", "str", 0),
-        ("webex_host_id", "webexHostId", "str", 0),
+        ("description", "description", Kind.STR, 0),
+        ("webex_host_id", "webexHostId", Kind.STR, 0),
     )
 
     description: str | None = UNSET

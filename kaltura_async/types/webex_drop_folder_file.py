@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .drop_folder_file import DropFolderFile
 
@@ -20,11 +21,11 @@ class WebexDropFolderFile(DropFolderFile):
     __kaltura_object_type__: ClassVar[str] = "KalturaWebexDropFolderFile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("recording_id", "recordingId", "int", 0),
-        ("webex_host_id", "webexHostId", "str", 0),
-        ("description", "description", "str", 0),
-        ("conf_id", "confId", "str", 0),
-        ("content_url", "contentUrl", "str", 0),
+        ("recording_id", "recordingId", Kind.INT, 0),
+        ("webex_host_id", "webexHostId", Kind.STR, 0),
+        ("description", "description", Kind.STR, 0),
+        ("conf_id", "confId", Kind.STR, 0),
+        ("content_url", "contentUrl", Kind.STR, 0),
     )
 
     recording_id: int | None = UNSET

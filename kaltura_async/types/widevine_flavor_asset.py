@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .flavor_asset import FlavorAsset
 
@@ -20,9 +21,9 @@ class WidevineFlavorAsset(FlavorAsset):
     __kaltura_object_type__: ClassVar[str] = "KalturaWidevineFlavorAsset"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("widevine_distribution_start_date", "widevineDistributionStartDate", "int", 0),
-        ("widevine_distribution_end_date", "widevineDistributionEndDate", "int", 0),
-        ("widevine_asset_id", "widevineAssetId", "int", 0),
+        ("widevine_distribution_start_date", "widevineDistributionStartDate", Kind.INT, 0),
+        ("widevine_distribution_end_date", "widevineDistributionEndDate", Kind.INT, 0),
+        ("widevine_asset_id", "widevineAssetId", Kind.INT, 0),
     )
 
     widevine_distribution_start_date: int | None = UNSET

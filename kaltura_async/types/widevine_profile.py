@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .drm_profile import DrmProfile
 
@@ -20,12 +21,12 @@ class WidevineProfile(DrmProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaWidevineProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("key", "key", "str", 0),
-        ("iv", "iv", "str", 0),
-        ("owner", "owner", "str", 0),
-        ("portal", "portal", "str", 0),
-        ("max_gop", "maxGop", "int", 0),
-        ("reg_server_host", "regServerHost", "str", 0),
+        ("key", "key", Kind.STR, 0),
+        ("iv", "iv", Kind.STR, 0),
+        ("owner", "owner", Kind.STR, 0),
+        ("portal", "portal", Kind.STR, 0),
+        ("max_gop", "maxGop", Kind.INT, 0),
+        ("reg_server_host", "regServerHost", Kind.STR, 0),
     )
 
     key: str | None = UNSET

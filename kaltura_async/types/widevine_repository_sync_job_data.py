@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .job_data import JobData
 
@@ -23,10 +24,10 @@ class WidevineRepositorySyncJobData(JobData):
     __kaltura_object_type__: ClassVar[str] = "KalturaWidevineRepositorySyncJobData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("sync_mode", "syncMode", "enum:KalturaWidevineRepositorySyncMode", 0),
-        ("wv_asset_ids", "wvAssetIds", "str", 0),
-        ("modified_attributes", "modifiedAttributes", "str", 0),
-        ("monitor_sync_completion", "monitorSyncCompletion", "int", 0),
+        ("sync_mode", "syncMode", Kind.enum("KalturaWidevineRepositorySyncMode"), 0),
+        ("wv_asset_ids", "wvAssetIds", Kind.STR, 0),
+        ("modified_attributes", "modifiedAttributes", Kind.STR, 0),
+        ("monitor_sync_completion", "monitorSyncCompletion", Kind.INT, 0),
     )
 
     sync_mode: WidevineRepositorySyncMode | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,23 +23,23 @@ class Widget(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaWidget"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", READ_ONLY),
-        ("source_widget_id", "sourceWidgetId", "str", 0),
-        ("root_widget_id", "rootWidgetId", "str", READ_ONLY),
-        ("partner_id", "partnerId", "int", READ_ONLY),
-        ("entry_id", "entryId", "str", 0),
-        ("ui_conf_id", "uiConfId", "int", 0),
-        ("security_type", "securityType", "enum:KalturaWidgetSecurityType", 0),
-        ("security_policy", "securityPolicy", "int", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
-        ("updated_at", "updatedAt", "int", READ_ONLY),
-        ("partner_data", "partnerData", "str", 0),
-        ("widget_html", "widgetHTML", "str", READ_ONLY),
-        ("enforce_entitlement", "enforceEntitlement", "bool", 0),
-        ("privacy_context", "privacyContext", "str", 0),
-        ("add_embed_html5_support", "addEmbedHtml5Support", "bool", 0),
-        ("roles", "roles", "str", 0),
-        ("privileges", "privileges", "str", 0),
+        ("id", "id", Kind.STR, READ_ONLY),
+        ("source_widget_id", "sourceWidgetId", Kind.STR, 0),
+        ("root_widget_id", "rootWidgetId", Kind.STR, READ_ONLY),
+        ("partner_id", "partnerId", Kind.INT, READ_ONLY),
+        ("entry_id", "entryId", Kind.STR, 0),
+        ("ui_conf_id", "uiConfId", Kind.INT, 0),
+        ("security_type", "securityType", Kind.enum("KalturaWidgetSecurityType"), 0),
+        ("security_policy", "securityPolicy", Kind.INT, 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
+        ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
+        ("partner_data", "partnerData", Kind.STR, 0),
+        ("widget_html", "widgetHTML", Kind.STR, READ_ONLY),
+        ("enforce_entitlement", "enforceEntitlement", Kind.BOOL, 0),
+        ("privacy_context", "privacyContext", Kind.STR, 0),
+        ("add_embed_html5_support", "addEmbedHtml5Support", Kind.BOOL, 0),
+        ("roles", "roles", Kind.STR, 0),
+        ("privileges", "privileges", Kind.STR, 0),
     )
 
     id: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .filter import Filter
 
@@ -20,18 +21,18 @@ class WidgetBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaWidgetBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", "str", 0),
-        ("id_in", "idIn", "str", 0),
-        ("source_widget_id_equal", "sourceWidgetIdEqual", "str", 0),
-        ("root_widget_id_equal", "rootWidgetIdEqual", "str", 0),
-        ("partner_id_equal", "partnerIdEqual", "int", 0),
-        ("entry_id_equal", "entryIdEqual", "str", 0),
-        ("ui_conf_id_equal", "uiConfIdEqual", "int", 0),
-        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", "int", 0),
-        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", "int", 0),
-        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", "int", 0),
-        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", "int", 0),
-        ("partner_data_like", "partnerDataLike", "str", 0),
+        ("id_equal", "idEqual", Kind.STR, 0),
+        ("id_in", "idIn", Kind.STR, 0),
+        ("source_widget_id_equal", "sourceWidgetIdEqual", Kind.STR, 0),
+        ("root_widget_id_equal", "rootWidgetIdEqual", Kind.STR, 0),
+        ("partner_id_equal", "partnerIdEqual", Kind.INT, 0),
+        ("entry_id_equal", "entryIdEqual", Kind.STR, 0),
+        ("ui_conf_id_equal", "uiConfIdEqual", Kind.INT, 0),
+        ("created_at_greater_than_or_equal", "createdAtGreaterThanOrEqual", Kind.INT, 0),
+        ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
+        ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
+        ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
+        ("partner_data_like", "partnerDataLike", Kind.STR, 0),
     )
 
     id_equal: str | None = UNSET

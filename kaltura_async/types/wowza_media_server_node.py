@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .media_server_node import MediaServerNode
 
@@ -20,12 +21,12 @@ class WowzaMediaServerNode(MediaServerNode):
     __kaltura_object_type__: ClassVar[str] = "KalturaWowzaMediaServerNode"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("app_prefix", "appPrefix", "str", 0),
-        ("transcoder", "transcoder", "str", 0),
-        ("gpuid", "GPUID", "int", 0),
-        ("live_service_port", "liveServicePort", "int", 0),
-        ("live_service_protocol", "liveServiceProtocol", "str", 0),
-        ("live_service_internal_domain", "liveServiceInternalDomain", "str", 0),
+        ("app_prefix", "appPrefix", Kind.STR, 0),
+        ("transcoder", "transcoder", Kind.STR, 0),
+        ("gpuid", "GPUID", Kind.INT, 0),
+        ("live_service_port", "liveServicePort", Kind.INT, 0),
+        ("live_service_protocol", "liveServiceProtocol", Kind.STR, 0),
+        ("live_service_internal_domain", "liveServiceInternalDomain", Kind.STR, 0),
     )
 
     app_prefix: str | None = UNSET

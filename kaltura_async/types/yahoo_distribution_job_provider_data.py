@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -20,9 +21,9 @@ class YahooDistributionJobProviderData(ConfigurableDistributionJobProviderData):
     __kaltura_object_type__: ClassVar[str] = "KalturaYahooDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("small_thumb_path", "smallThumbPath", "str", 0),
-        ("large_thumb_path", "largeThumbPath", "str", 0),
-        ("video_asset_file_path", "videoAssetFilePath", "str", 0),
+        ("small_thumb_path", "smallThumbPath", Kind.STR, 0),
+        ("large_thumb_path", "largeThumbPath", Kind.STR, 0),
+        ("video_asset_file_path", "videoAssetFilePath", Kind.STR, 0),
     )
 
     small_thumb_path: str | None = UNSET

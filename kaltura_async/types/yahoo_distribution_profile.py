@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -23,13 +24,13 @@ class YahooDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaYahooDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("ftp_path", "ftpPath", "str", 0),
-        ("ftp_username", "ftpUsername", "str", 0),
-        ("ftp_password", "ftpPassword", "str", 0),
-        ("ftp_host", "ftpHost", "str", 0),
-        ("contact_telephone", "contactTelephone", "str", 0),
-        ("contact_email", "contactEmail", "str", 0),
-        ("process_feed", "processFeed", "enum:KalturaYahooDistributionProcessFeedActionStatus", 0),
+        ("ftp_path", "ftpPath", Kind.STR, 0),
+        ("ftp_username", "ftpUsername", Kind.STR, 0),
+        ("ftp_password", "ftpPassword", Kind.STR, 0),
+        ("ftp_host", "ftpHost", Kind.STR, 0),
+        ("contact_telephone", "contactTelephone", Kind.STR, 0),
+        ("contact_email", "contactEmail", Kind.STR, 0),
+        ("process_feed", "processFeed", Kind.enum("KalturaYahooDistributionProcessFeedActionStatus"), 0),
     )
 
     ftp_path: str | None = UNSET

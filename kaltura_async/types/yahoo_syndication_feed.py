@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .base_syndication_feed import BaseSyndicationFeed
 
@@ -24,10 +25,10 @@ class YahooSyndicationFeed(BaseSyndicationFeed):
     __kaltura_object_type__: ClassVar[str] = "KalturaYahooSyndicationFeed"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("category", "category", "enum:KalturaYahooSyndicationFeedCategories", READ_ONLY),
-        ("adult_content", "adultContent", "enum:KalturaYahooSyndicationFeedAdultValues", 0),
-        ("feed_description", "feedDescription", "str", 0),
-        ("feed_landing_page", "feedLandingPage", "str", 0),
+        ("category", "category", Kind.enum("KalturaYahooSyndicationFeedCategories"), READ_ONLY),
+        ("adult_content", "adultContent", Kind.enum("KalturaYahooSyndicationFeedAdultValues"), 0),
+        ("feed_description", "feedDescription", Kind.STR, 0),
+        ("feed_landing_page", "feedLandingPage", Kind.STR, 0),
     )
 
     category: YahooSyndicationFeedCategories | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -20,24 +21,24 @@ class YouTubeDistributionJobProviderData(ConfigurableDistributionJobProviderData
     __kaltura_object_type__: ClassVar[str] = "KalturaYouTubeDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("video_asset_file_path", "videoAssetFilePath", "str", 0),
-        ("thumb_asset_file_path", "thumbAssetFilePath", "str", 0),
-        ("thumb_asset_id", "thumbAssetId", "str", 0),
-        ("caption_asset_ids", "captionAssetIds", "str", 0),
-        ("sftp_directory", "sftpDirectory", "str", 0),
-        ("sftp_metadata_filename", "sftpMetadataFilename", "str", 0),
-        ("current_playlists", "currentPlaylists", "str", 0),
-        ("new_playlists", "newPlaylists", "str", 0),
-        ("submit_xml", "submitXml", "str", 0),
-        ("update_xml", "updateXml", "str", 0),
-        ("delete_xml", "deleteXml", "str", 0),
-        ("google_client_id", "googleClientId", "str", 0),
-        ("google_client_secret", "googleClientSecret", "str", 0),
-        ("google_token_data", "googleTokenData", "str", 0),
-        ("captions_csv_map", "captionsCsvMap", "str", 0),
-        ("submit_csv_map", "submitCsvMap", "str", 0),
-        ("update_csv_map", "updateCsvMap", "str", 0),
-        ("delete_video_ids", "deleteVideoIds", "str", 0),
+        ("video_asset_file_path", "videoAssetFilePath", Kind.STR, 0),
+        ("thumb_asset_file_path", "thumbAssetFilePath", Kind.STR, 0),
+        ("thumb_asset_id", "thumbAssetId", Kind.STR, 0),
+        ("caption_asset_ids", "captionAssetIds", Kind.STR, 0),
+        ("sftp_directory", "sftpDirectory", Kind.STR, 0),
+        ("sftp_metadata_filename", "sftpMetadataFilename", Kind.STR, 0),
+        ("current_playlists", "currentPlaylists", Kind.STR, 0),
+        ("new_playlists", "newPlaylists", Kind.STR, 0),
+        ("submit_xml", "submitXml", Kind.STR, 0),
+        ("update_xml", "updateXml", Kind.STR, 0),
+        ("delete_xml", "deleteXml", Kind.STR, 0),
+        ("google_client_id", "googleClientId", Kind.STR, 0),
+        ("google_client_secret", "googleClientSecret", Kind.STR, 0),
+        ("google_token_data", "googleTokenData", Kind.STR, 0),
+        ("captions_csv_map", "captionsCsvMap", Kind.STR, 0),
+        ("submit_csv_map", "submitCsvMap", Kind.STR, 0),
+        ("update_csv_map", "updateCsvMap", Kind.STR, 0),
+        ("delete_video_ids", "deleteVideoIds", Kind.STR, 0),
     )
 
     video_asset_file_path: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
@@ -23,9 +24,9 @@ class YoutubeApiDistributionJobProviderData(ConfigurableDistributionJobProviderD
     __kaltura_object_type__: ClassVar[str] = "KalturaYoutubeApiDistributionJobProviderData"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("video_asset_file_path", "videoAssetFilePath", "str", 0),
-        ("thumb_asset_file_path", "thumbAssetFilePath", "str", 0),
-        ("captions_info", "captionsInfo", "list:KalturaYouTubeApiCaptionDistributionInfo", 0),
+        ("video_asset_file_path", "videoAssetFilePath", Kind.STR, 0),
+        ("thumb_asset_file_path", "thumbAssetFilePath", Kind.STR, 0),
+        ("captions_info", "captionsInfo", Kind.list_of("KalturaYouTubeApiCaptionDistributionInfo"), 0),
     )
 
     video_asset_file_path: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
@@ -20,18 +21,18 @@ class YoutubeApiDistributionProfile(ConfigurableDistributionProfile):
     __kaltura_object_type__: ClassVar[str] = "KalturaYoutubeApiDistributionProfile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("username", "username", "str", 0),
-        ("default_category", "defaultCategory", "int", 0),
-        ("allow_comments", "allowComments", "str", 0),
-        ("allow_embedding", "allowEmbedding", "str", 0),
-        ("allow_ratings", "allowRatings", "str", 0),
-        ("allow_responses", "allowResponses", "str", 0),
-        ("api_authorize_url", "apiAuthorizeUrl", "str", 0),
-        ("google_client_id", "googleClientId", "str", 0),
-        ("google_client_secret", "googleClientSecret", "str", 0),
-        ("google_token_data", "googleTokenData", "str", 0),
-        ("assume_success", "assumeSuccess", "bool", 0),
-        ("privacy_status", "privacyStatus", "str", 0),
+        ("username", "username", Kind.STR, 0),
+        ("default_category", "defaultCategory", Kind.INT, 0),
+        ("allow_comments", "allowComments", Kind.STR, 0),
+        ("allow_embedding", "allowEmbedding", Kind.STR, 0),
+        ("allow_ratings", "allowRatings", Kind.STR, 0),
+        ("allow_responses", "allowResponses", Kind.STR, 0),
+        ("api_authorize_url", "apiAuthorizeUrl", Kind.STR, 0),
+        ("google_client_id", "googleClientId", Kind.STR, 0),
+        ("google_client_secret", "googleClientSecret", Kind.STR, 0),
+        ("google_token_data", "googleTokenData", Kind.STR, 0),
+        ("assume_success", "assumeSuccess", Kind.BOOL, 0),
+        ("privacy_status", "privacyStatus", Kind.STR, 0),
     )
 
     username: str | None = UNSET

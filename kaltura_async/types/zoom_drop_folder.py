@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import READ_ONLY, UNSET, FieldSpec
 from .drop_folder import DropFolder
 
@@ -23,10 +24,10 @@ class ZoomDropFolder(DropFolder):
     __kaltura_object_type__: ClassVar[str] = "KalturaZoomDropFolder"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("zoom_vendor_integration_id", "zoomVendorIntegrationId", "int", READ_ONLY),
-        ("zoom_vendor_integration", "zoomVendorIntegration", "obj:KalturaZoomIntegrationSetting", READ_ONLY),
-        ("last_handled_meeting_time", "lastHandledMeetingTime", "int", 0),
-        ("file_processing_grace_period", "fileProcessingGracePeriod", "int", 0),
+        ("zoom_vendor_integration_id", "zoomVendorIntegrationId", Kind.INT, READ_ONLY),
+        ("zoom_vendor_integration", "zoomVendorIntegration", Kind.obj("KalturaZoomIntegrationSetting"), READ_ONLY),
+        ("last_handled_meeting_time", "lastHandledMeetingTime", Kind.INT, 0),
+        ("file_processing_grace_period", "fileProcessingGracePeriod", Kind.INT, 0),
     )
 
     zoom_vendor_integration_id: int | None = UNSET

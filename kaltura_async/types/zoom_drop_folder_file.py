@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .drop_folder_file import DropFolderFile
 
@@ -24,10 +25,10 @@ class ZoomDropFolderFile(DropFolderFile):
     __kaltura_object_type__: ClassVar[str] = "KalturaZoomDropFolderFile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("meeting_metadata", "meetingMetadata", "obj:KalturaZoomMeetingMetadata", 0),
-        ("recording_file", "recordingFile", "obj:KalturaZoomRecordingFile", 0),
-        ("parent_entry_id", "parentEntryId", "str", 0),
-        ("is_parent_entry", "isParentEntry", "bool", 0),
+        ("meeting_metadata", "meetingMetadata", Kind.obj("KalturaZoomMeetingMetadata"), 0),
+        ("recording_file", "recordingFile", Kind.obj("KalturaZoomRecordingFile"), 0),
+        ("parent_entry_id", "parentEntryId", Kind.STR, 0),
+        ("is_parent_entry", "isParentEntry", Kind.BOOL, 0),
     )
 
     meeting_metadata: ZoomMeetingMetadata | None = UNSET

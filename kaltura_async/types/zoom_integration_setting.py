@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec
 from .integration_setting import IntegrationSetting
 
@@ -27,20 +28,20 @@ class ZoomIntegrationSetting(IntegrationSetting):
     __kaltura_object_type__: ClassVar[str] = "KalturaZoomIntegrationSetting"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("zoom_category", "zoomCategory", "str", 0),
-        ("enable_recording_upload", "enableRecordingUpload", "enum:KalturaNullableBoolean", 0),
-        ("zoom_user_matching_mode", "zoomUserMatchingMode", "enum:KalturaZoomUsersMatching", 0),
-        ("zoom_user_postfix", "zoomUserPostfix", "str", 0),
-        ("zoom_webinar_category", "zoomWebinarCategory", "str", 0),
-        ("enable_webinar_uploads", "enableWebinarUploads", "enum:KalturaNullableBoolean", 0),
-        ("enable_zoom_transcription", "enableZoomTranscription", "enum:KalturaNullableBoolean", 0),
-        ("zoom_account_description", "zoomAccountDescription", "str", 0),
-        ("opt_out_group_names", "optOutGroupNames", "str", 0),
-        ("opt_in_group_names", "optInGroupNames", "str", 0),
-        ("group_participation_type", "groupParticipationType", "enum:KalturaZoomGroupParticipationType", 0),
-        ("handle_cohosts_mode", "handleCohostsMode", "enum:KalturaHandleParticipantsMode", 0),
-        ("handle_alternative_hosts_mode", "handleAlternativeHostsMode", "enum:KalturaHandleParticipantsMode", 0),
-        ("user_search_method", "userSearchMethod", "enum:KalturaZoomUsersSearchMethod", 0),
+        ("zoom_category", "zoomCategory", Kind.STR, 0),
+        ("enable_recording_upload", "enableRecordingUpload", Kind.enum("KalturaNullableBoolean"), 0),
+        ("zoom_user_matching_mode", "zoomUserMatchingMode", Kind.enum("KalturaZoomUsersMatching"), 0),
+        ("zoom_user_postfix", "zoomUserPostfix", Kind.STR, 0),
+        ("zoom_webinar_category", "zoomWebinarCategory", Kind.STR, 0),
+        ("enable_webinar_uploads", "enableWebinarUploads", Kind.enum("KalturaNullableBoolean"), 0),
+        ("enable_zoom_transcription", "enableZoomTranscription", Kind.enum("KalturaNullableBoolean"), 0),
+        ("zoom_account_description", "zoomAccountDescription", Kind.STR, 0),
+        ("opt_out_group_names", "optOutGroupNames", Kind.STR, 0),
+        ("opt_in_group_names", "optInGroupNames", Kind.STR, 0),
+        ("group_participation_type", "groupParticipationType", Kind.enum("KalturaZoomGroupParticipationType"), 0),
+        ("handle_cohosts_mode", "handleCohostsMode", Kind.enum("KalturaHandleParticipantsMode"), 0),
+        ("handle_alternative_hosts_mode", "handleAlternativeHostsMode", Kind.enum("KalturaHandleParticipantsMode"), 0),
+        ("user_search_method", "userSearchMethod", Kind.enum("KalturaZoomUsersSearchMethod"), 0),
     )
 
     zoom_category: str | None = UNSET

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,13 +23,13 @@ class ZoomMeetingMetadata(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaZoomMeetingMetadata"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("uuid", "uuid", "str", 0),
-        ("meeting_id", "meetingId", "str", 0),
-        ("account_id", "accountId", "str", 0),
-        ("host_id", "hostId", "str", 0),
-        ("topic", "topic", "str", 0),
-        ("meeting_start_time", "meetingStartTime", "str", 0),
-        ("type", "type", "enum:KalturaRecordingType", 0),
+        ("uuid", "uuid", Kind.STR, 0),
+        ("meeting_id", "meetingId", Kind.STR, 0),
+        ("account_id", "accountId", Kind.STR, 0),
+        ("host_id", "hostId", Kind.STR, 0),
+        ("topic", "topic", Kind.STR, 0),
+        ("meeting_start_time", "meetingStartTime", Kind.STR, 0),
+        ("type", "type", Kind.enum("KalturaRecordingType"), 0),
     )
 
     uuid: str | None = UNSET

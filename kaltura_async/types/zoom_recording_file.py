@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from .._kind import Kind
 from .._model import UNSET, FieldSpec, KalturaObject
 
 if TYPE_CHECKING:
@@ -22,12 +23,12 @@ class ZoomRecordingFile(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaZoomRecordingFile"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", "str", 0),
-        ("recording_start", "recordingStart", "str", 0),
-        ("file_type", "fileType", "enum:KalturaRecordingFileType", 0),
-        ("download_url", "downloadUrl", "str", 0),
-        ("file_extension", "fileExtension", "str", 0),
-        ("download_token", "downloadToken", "str", 0),
+        ("id", "id", Kind.STR, 0),
+        ("recording_start", "recordingStart", Kind.STR, 0),
+        ("file_type", "fileType", Kind.enum("KalturaRecordingFileType"), 0),
+        ("download_url", "downloadUrl", Kind.STR, 0),
+        ("file_extension", "fileExtension", Kind.STR, 0),
+        ("download_token", "downloadToken", Kind.STR, 0),
     )
 
     id: str | None = UNSET

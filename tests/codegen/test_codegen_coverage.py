@@ -15,6 +15,7 @@ import attrs
 import pytest
 
 from kaltura_async._call import ActionSpec, Call, Service
+from kaltura_async._kind import Kind
 from kaltura_async._model import (
     INSERT_ONLY,
     READ_ONLY,
@@ -32,7 +33,7 @@ def _load(package: str, where: tuple[str, str]) -> Any:
 
 
 def _expected_kind(elem: ET.Element, class_names: set[str], enums_with_values: set[str]) -> str:
-    """The field kind _model.py's grammar gives a schema item. An enum without constants
+    """The text form of the kind (``str(Kind)``) a schema item gets. An enum without constants
     cannot hold a value in Python, so such items keep their raw type."""
     type_, enum_type, array_type = elem.get("type"), elem.get("enumType"), elem.get("arrayType")
     if enum_type in enums_with_values:
@@ -91,7 +92,7 @@ def test_every_class(schema_root: ET.Element) -> None:
         assert [s[1] for s in specs] == [p.attrib["name"] for p in props], wire
         by_attr = {f.name: f for f in attrs.fields(cls)}
         for (attr, _wire, kind, flags), prop in zip(specs, props, strict=True):
-            assert kind == _expected_kind(prop, class_names, with_values), (wire, attr)
+            assert str(kind) == _expected_kind(prop, class_names, with_values), (wire, attr)
             assert bool(flags & READ_ONLY) is (prop.attrib["readOnly"] == "1")
             assert bool(flags & INSERT_ONLY) is (prop.attrib["insertOnly"] == "1")
             assert by_attr[attr].default is UNSET
@@ -137,18 +138,18 @@ def test_every_service_and_action(schema_root: ET.Element) -> None:
             assert [p for p, _ in spec.params] == [p.attrib["name"] for p in params]
             assert list(call.params) == [p.attrib["name"] for p in params]
             for (_, kind), param in zip(spec.params, params, strict=True):
-                assert kind == _expected_kind(param, class_names, with_values)
+                assert str(kind) == _expected_kind(param, class_names, with_values)
             assert spec.multirequest is (action.attrib["enableInMultiRequest"] == "1")
             result = action.find("result")
             assert result is not None
             rtype = result.get("type")
             if rtype is None:
-                assert spec.result == "void"
+                assert spec.result is Kind.VOID
             elif rtype == "file":
-                assert spec.result == "serve"
+                assert spec.result is Kind.SERVE
                 assert spec.safe and not spec.multirequest
             else:
-                assert spec.result == _expected_kind(result, class_names, with_values)
+                assert str(spec.result) == _expected_kind(result, class_names, with_values)
             assert spec.update is action.attrib["name"].startswith("update")
 
 

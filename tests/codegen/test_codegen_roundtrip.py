@@ -1,18 +1,22 @@
-"""Every generated class through the codec: synthetic wire data decodes, encodes back, and
-polymorphic lists decode each item to its own class."""
+"""Every generated class through the codec: synthetic wire data decodes, encodes back,
+round-trips through the public converter, and polymorphic lists decode each item to its
+own class."""
 
 from __future__ import annotations
 
 import enum
 import importlib
+import json
 from typing import Any
 
 import attrs
 import pytest
 
-from kaltura_async._codec import converter, decode, encode_object
-from kaltura_async._errors import KalturaValidationError
+from kaltura_async import KalturaValidationError
+from kaltura_async._codec import decode, encode_object
+from kaltura_async._kind import Kind
 from kaltura_async._model import READ_ONLY, KalturaObject
+from kaltura_async.converter import structure, unstructure
 from kaltura_async.enums._registry import ENUMS
 from kaltura_async.types._registry import OBJECT_TYPES
 
@@ -55,9 +59,9 @@ def _wire_item(item: str) -> dict[str, Any] | None:
     return nested
 
 
-def _wire_value(kind: str, attr: str) -> Any:
+def _wire_value(kind: Kind, attr: str) -> Any:
     """A synthetic wire value of ``kind`` (``None``: no value can be built)."""
-    head, _, rest = kind.partition(":")
+    head, rest = kind.tag, kind.name
     if head == "int":
         return 7
     if head == "str":
@@ -79,8 +83,8 @@ def _wire_value(kind: str, attr: str) -> Any:
     return [item] if head == "list" else {"k": item}
 
 
-def _all_fields(cls: type[KalturaObject]) -> list[tuple[str, str, str, int]]:
-    out: list[tuple[str, str, str, int]] = []
+def _all_fields(cls: type[KalturaObject]) -> list[tuple[str, str, Kind, int]]:
+    out: list[tuple[str, str, Kind, int]] = []
     for klass in reversed(cls.__mro__):
         out.extend(vars(klass).get("__kaltura_fields__", ()))
     return out
@@ -100,19 +104,26 @@ def test_every_class_round_trips() -> None:
     for wire in sorted(OBJECT_TYPES):
         cls = _cls(wire)
         data = _synthetic_wire(wire)
-        obj = decode(f"obj:{wire}", data)
+        obj = decode(Kind.obj(wire), data)
         assert type(obj) is cls, wire
         assert obj.unknown_fields == {}, wire
         for attr, name, kind, _flags in _all_fields(cls):
             if name in data:
                 value = getattr(obj, attr)
-                if kind.startswith("enum:"):
+                if kind.tag == "enum":
                     assert value == data[name], (wire, attr)
-                elif kind in ("int", "str", "bool", "float"):
+                elif kind.is_scalar:
                     assert value == data[name] and type(value) is type(data[name]), (wire, attr)
                 else:
                     assert value is not None, (wire, attr)
-        assert converter.structure(data, cls) == obj
+        assert structure(data, cls) == obj
+        # The public converter: every set field (read-only ones too) as JSON-safe data,
+        # which is the wire data the object came from, and back to an equal object.
+        full = unstructure(obj)
+        assert full == data, wire
+        assert json.loads(json.dumps(full)) == full, wire
+        back = structure(json.loads(json.dumps(full)), cls)
+        assert type(back) is cls and back == obj and back.unknown_fields == {}, wire
         if cls.__kaltura_abstract__:
             with pytest.raises(KalturaValidationError):
                 encode_object(obj)
@@ -129,16 +140,16 @@ def test_every_class_round_trips() -> None:
             if flags & READ_ONLY
         }
         expected = attrs.evolve(obj, **reset)
-        assert decode(f"obj:{wire}", sent) == expected, wire
-        assert converter.unstructure(obj) == sent
+        assert decode(Kind.obj(wire), sent) == expected, wire
         checked += 1
     assert checked + abstract == len(OBJECT_TYPES) == 1617
     assert abstract == 201
 
 
-def _spec_result(service_module: str) -> str:
+def _spec_result(service_module: str) -> Kind:
     module = importlib.import_module(f"kaltura_async.services.{service_module}")
-    return str(module._SPEC_LIST.result)
+    result: Kind = module._SPEC_LIST.result
+    return result
 
 
 def test_base_entry_list_decodes_each_entry_to_its_own_class() -> None:
@@ -153,7 +164,7 @@ def test_base_entry_list_decodes_each_entry_to_its_own_class() -> None:
     )
 
     kind = _spec_result("base_entry")
-    assert kind == "obj:KalturaBaseEntryListResponse"
+    assert kind is Kind.obj("KalturaBaseEntryListResponse")
     response = {
         "objectType": "KalturaBaseEntryListResponse",
         "totalCount": 5,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from kaltura_async._codec import register_enum, register_type
+from kaltura_async._kind import Kind
 from kaltura_async._model import (
     INSERT_ONLY,
     READ_ONLY,
@@ -29,7 +30,7 @@ class Shape(KalturaStrEnum):
 class Tag(KalturaObject):
     __kaltura_object_type__ = "KalturaTestTag"
     __kaltura_abstract__ = False
-    __kaltura_fields__ = (("value", "value", "str", 0),)
+    __kaltura_fields__ = (("value", "value", Kind.STR, 0),)
     value: str | None = UNSET
 
 
@@ -38,17 +39,17 @@ class Thing(KalturaObject):
     __kaltura_object_type__ = "KalturaTestThing"
     __kaltura_abstract__ = False
     __kaltura_fields__ = (
-        ("id", "id", "str", READ_ONLY),
-        ("name", "name", "str", 0),
-        ("count", "count", "int", 0),
-        ("ratio", "ratio", "float", 0),
-        ("enabled", "enabled", "bool", 0),
-        ("color", "color", "enum:KalturaTestColor", INSERT_ONLY),
-        ("shape", "shape", "enum:KalturaTestShape", 0),
-        ("tags", "tags", "list:KalturaTestTag", 0),
-        ("by_name", "byName", "map:KalturaTestTag", 0),
-        ("child", "child", "obj:KalturaTestThing", 0),
-        ("created_at", "createdAt", "int", READ_ONLY),
+        ("id", "id", Kind.STR, READ_ONLY),
+        ("name", "name", Kind.STR, 0),
+        ("count", "count", Kind.INT, 0),
+        ("ratio", "ratio", Kind.FLOAT, 0),
+        ("enabled", "enabled", Kind.BOOL, 0),
+        ("color", "color", Kind.enum("KalturaTestColor"), INSERT_ONLY),
+        ("shape", "shape", Kind.enum("KalturaTestShape"), 0),
+        ("tags", "tags", Kind.list_of("KalturaTestTag"), 0),
+        ("by_name", "byName", Kind.map_of("KalturaTestTag"), 0),
+        ("child", "child", Kind.obj("KalturaTestThing"), 0),
+        ("created_at", "createdAt", Kind.INT, READ_ONLY),
     )
     id: str | None = UNSET
     name: str | None = UNSET
@@ -67,7 +68,7 @@ class Thing(KalturaObject):
 class SpecialThing(Thing):
     __kaltura_object_type__ = "KalturaTestSpecialThing"
     __kaltura_abstract__ = False
-    __kaltura_fields__ = (("special", "special", "str", 0),)
+    __kaltura_fields__ = (("special", "special", Kind.STR, 0),)
     special: str | None = UNSET
 
 
@@ -82,7 +83,7 @@ class AbstractResource(KalturaObject):
 class TokenResource(AbstractResource):
     __kaltura_object_type__ = "KalturaTestTokenResource"
     __kaltura_abstract__ = False
-    __kaltura_fields__ = (("token", "token", "str", 0),)
+    __kaltura_fields__ = (("token", "token", Kind.STR, 0),)
     token: str | None = UNSET
 
 
@@ -91,8 +92,8 @@ class ThingList(KalturaObject):
     __kaltura_object_type__ = "KalturaTestThingListResponse"
     __kaltura_abstract__ = False
     __kaltura_fields__ = (
-        ("objects", "objects", "list:KalturaTestThing", READ_ONLY),
-        ("total_count", "totalCount", "int", READ_ONLY),
+        ("objects", "objects", Kind.list_of("KalturaTestThing"), READ_ONLY),
+        ("total_count", "totalCount", Kind.INT, READ_ONLY),
     )
     objects: list[Thing] | None = UNSET
     total_count: int | None = UNSET

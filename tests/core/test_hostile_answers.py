@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from kaltura_async import KalturaProtocolError
 from kaltura_async._codec import decode, decode_any
-from kaltura_async._errors import KalturaProtocolError
+from kaltura_async._kind import Kind
 from kaltura_async._transport import Transport, _AttemptFailed
 
 
@@ -26,19 +27,19 @@ def test_decode_any_of_deep_nesting_is_a_protocol_error() -> None:
 
 def test_decode_of_deep_nesting_is_a_protocol_error() -> None:
     with pytest.raises(KalturaProtocolError):
-        decode("str", nested(50_000))
+        decode(Kind.STR, nested(50_000))
 
 
 def test_enum_given_a_container_is_a_protocol_error() -> None:
     with pytest.raises(KalturaProtocolError, match="KalturaEntryStatus"):
-        decode("enum:KalturaEntryStatus", nested(5_000))
+        decode(Kind.enum("KalturaEntryStatus"), nested(5_000))
     with pytest.raises(KalturaProtocolError):
-        decode("enum:KalturaEntryStatus", {"a": 1})
+        decode(Kind.enum("KalturaEntryStatus"), {"a": 1})
 
 
 def test_error_message_of_a_huge_answer_is_short() -> None:
     with pytest.raises(KalturaProtocolError) as info:
-        decode("int", ["x" * 1000] * 100_000)
+        decode(Kind.INT, ["x" * 1000] * 100_000)
     assert len(str(info.value)) < 200
 
 

@@ -8,8 +8,11 @@ import logging
 import pytest
 
 from kaltura_async import (
+    EntryNotFoundError,
+    InvalidKSError,
     KalturaAPIError,
     KalturaClient,
+    KalturaClientStateError,
     KalturaConnectionError,
     KalturaHTTPError,
     KalturaProtocolError,
@@ -18,7 +21,6 @@ from kaltura_async import (
     RetryPolicy,
     Timeout,
 )
-from kaltura_async._errors import EntryNotFoundError, InvalidKSError
 
 from .conftest import ScriptedServer
 
@@ -255,8 +257,10 @@ async def test_closed_client_is_refused_before_io(server: ScriptedServer) -> Non
     c = client(server)
     await c.call("system", "ping")
     await c.aclose()
-    with pytest.raises(KalturaValidationError, match="closed"):
+    with pytest.raises(KalturaClientStateError, match="closed") as caught:
         await c.call("system", "ping")
+    # A state error, not bad input: no argument of the call could have avoided it.
+    assert not isinstance(caught.value, KalturaValidationError)
     assert len(server.requests) == 1
 
 
@@ -276,7 +280,7 @@ async def test_client_from_another_loop_is_refused(server: ScriptedServer) -> No
         thread = threading.Thread(target=other_loop)
         thread.start()
         await asyncio.to_thread(thread.join)
-    assert len(errors) == 1 and isinstance(errors[0], KalturaValidationError)
+    assert len(errors) == 1 and isinstance(errors[0], KalturaClientStateError)
     assert "another event loop" in str(errors[0])
     assert len(server.requests) == 1
 

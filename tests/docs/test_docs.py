@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from types import ModuleType
 
-from kaltura_async._errors import API_ERROR_CLASSES
+from kaltura_async import API_ERROR_CLASSES
 from kaltura_async.enums._registry import ENUMS
 from kaltura_async.services._registry import SERVICES
 from kaltura_async.types._registry import OBJECT_TYPES

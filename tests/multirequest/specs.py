@@ -6,26 +6,27 @@ from typing import Any
 
 from kaltura_async import Call, KalturaClient, RetryPolicy
 from kaltura_async._call import ActionSpec
+from kaltura_async._kind import Kind
 from tests.core.models import Thing, ThingList, TokenResource
 
-THING = "obj:KalturaTestThing"
+THING = Kind.obj("KalturaTestThing")
 
 ADD = ActionSpec("thing", "add", (("thing", THING),), THING)
-GET = ActionSpec("thing", "get", (("id", "str"), ("version", "int")), THING, safe=True)
-UPDATE = ActionSpec("thing", "update", (("id", "str"), ("thing", THING)), THING, update=True)
+GET = ActionSpec("thing", "get", (("id", Kind.STR), ("version", Kind.INT)), THING, safe=True)
+UPDATE = ActionSpec("thing", "update", (("id", Kind.STR), ("thing", THING)), THING, update=True)
 LIST = ActionSpec(
-    "thing", "list", (("nameLike", "str"),), "obj:KalturaTestThingListResponse", safe=True
+    "thing", "list", (("nameLike", Kind.STR),), Kind.obj("KalturaTestThingListResponse"), safe=True
 )
-COUNT = ActionSpec("thing", "count", (("nameLike", "str"),), "int", safe=True)
-DELETE = ActionSpec("thing", "delete", (("id", "str"),), "void")
+COUNT = ActionSpec("thing", "count", (("nameLike", Kind.STR),), Kind.INT, safe=True)
+DELETE = ActionSpec("thing", "delete", (("id", Kind.STR),), Kind.VOID)
 ATTACH = ActionSpec(
     "thing",
     "attach",
-    (("id", "str"), ("resource", "obj:KalturaTestResource"), ("fileData", "file")),
+    (("id", Kind.STR), ("resource", Kind.obj("KalturaTestResource")), ("fileData", Kind.FILE)),
     THING,
 )
-NO_MULTI = ActionSpec("thing", "lonely", (), "void", multirequest=False)
-SERVE = ActionSpec("thing", "serve", (("id", "str"),), "serve", safe=True)
+NO_MULTI = ActionSpec("thing", "lonely", (), Kind.VOID, multirequest=False)
+SERVE = ActionSpec("thing", "serve", (("id", Kind.STR),), Kind.SERVE, safe=True)
 
 FAST = RetryPolicy(max_retries=2, base_delay=0.0, max_delay=0.0)
 KS = "djJ8MTIzfHNlY3JldHN0dWZmc2VjcmV0c3R1ZmZzZWNyZXRzdHVmZnNlY3JldHN0dWZm"

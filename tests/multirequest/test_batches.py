@@ -13,6 +13,7 @@ from kaltura_async import (
     DependencyError,
     EntryNotFoundError,
     InvalidKSError,
+    KalturaAPIError,
     KalturaClient,
     KalturaHTTPError,
     KalturaProtocolError,
@@ -20,7 +21,6 @@ from kaltura_async import (
     MultiResponse,
     RetryPolicy,
 )
-from kaltura_async._errors import KalturaAPIError
 from tests.core.models import Tag, Thing, ThingList, TokenResource
 
 from .conftest import ScriptedServer

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from kaltura_async import Call, KalturaValidationError, MultiRequest, Ref
-from kaltura_async._multirequest import RefPathError
+from kaltura_async import Call, KalturaValidationError, MultiRequest, Ref, RefPathError
+from kaltura_async._kind import Kind
 from tests.core.models import SpecialThing, Tag, Thing, TokenResource
 
 from .specs import ADD, ATTACH, COUNT, DELETE, GET, LIST, NO_MULTI, SERVE, UPDATE, call, client
@@ -32,8 +32,8 @@ def test_refs_number_from_one_and_write_wire_names() -> None:
     assert str(listed) == "{2:result}"
     assert f"copy of {first.name}!" == "copy of {1:result:name}!"
     assert first.id.__kaltura_placeholder__() == "{1:result:id}"
-    assert listed.objects.all.id.kind == "str"
-    assert listed.total_count.kind == "int"
+    assert listed.objects.all.id.kind is Kind.STR
+    assert listed.total_count.kind is Kind.INT
     assert "Thing" in repr(first)
 
 
@@ -129,7 +129,7 @@ def test_refs_and_placeholder_strings_as_arguments_fields_and_text() -> None:
     # Plain whole-value placeholders become refs: they fit an int argument too.
     third = entries[2].call.params
     assert isinstance(third["id"], Ref) and str(third["id"]) == "{2:result:id}"
-    assert isinstance(third["version"], Ref) and third["version"].kind == "int"
+    assert isinstance(third["version"], Ref) and third["version"].kind is Kind.INT
     assert str(entries[3].call.params["resource"].token) == "{1:result:id}"
     assert second.number == 2
 

@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import given, settings, strategies as st
 
 from kaltura_async._codec import all_fields, decode, encode_object, resolve_enum, resolve_type
+from kaltura_async._kind import Kind
 from kaltura_async._model import READ_ONLY, KalturaObject
 from kaltura_async.types._registry import OBJECT_TYPES
 
@@ -35,23 +36,23 @@ CLASSES = [
 ][:SAMPLE]
 
 
-def value_for(kind: str, depth: int) -> st.SearchStrategy[Any] | None:
+def value_for(kind: Kind, depth: int) -> st.SearchStrategy[Any] | None:
     """A strategy for a writable field of ``kind``; None when the field is left UNSET."""
-    if kind == "str":
+    if kind is Kind.STR:
         return TEXT
-    if kind == "int":
+    if kind is Kind.INT:
         return st.integers(-(2**53), 2**53)
-    if kind == "float":
+    if kind is Kind.FLOAT:
         return st.floats(allow_nan=False, allow_infinity=False)
-    if kind == "bool":
+    if kind is Kind.BOOL:
         return st.booleans()
-    if kind.startswith("enum:"):
-        cls = resolve_enum(kind[5:])
+    if kind.tag == "enum":
+        cls = resolve_enum(kind.name)
         members = list(cls) if cls is not None else []
         return st.sampled_from(members) if members else None
     if depth > 0:
         return None
-    head, _, item = kind.partition(":")
+    head, item = kind.tag, kind.name
     target = concrete(item) if item else None
     if target is None:
         return None
@@ -101,7 +102,7 @@ examples: list[str] = []
 def test_generated_classes_round_trip(obj: KalturaObject) -> None:
     examples.append(type(obj).__name__)
     wire = json.loads(json.dumps(encode_object(obj)))
-    back = decode(f"obj:{type(obj).__kaltura_object_type__}", wire)
+    back = decode(Kind.obj(type(obj).__kaltura_object_type__), wire)
     assert type(back) is type(obj)
     assert writable(back) == writable(obj)
 

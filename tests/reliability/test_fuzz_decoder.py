@@ -23,25 +23,26 @@ from kaltura_async import (
 )
 from kaltura_async._codec import decode, decode_any, is_api_exception
 from kaltura_async._errors import api_error_from_payload
+from kaltura_async._kind import Kind
 
 from .conftest import Figures
 
 ALLOWED = (KalturaProtocolError, KalturaAPIError)
 KINDS = (
-    "str",
-    "int",
-    "float",
-    "bool",
-    "void",
-    "enum:KalturaEntryStatus",
-    "enum:KalturaMediaType",
-    "obj:KalturaMediaEntry",
-    "obj:KalturaMediaListResponse",
-    "obj:KalturaBaseEntry",
-    "list:KalturaMediaEntry",
-    "list:KalturaCategory",
-    "map:KalturaString",
-    "any",
+    Kind.STR,
+    Kind.INT,
+    Kind.FLOAT,
+    Kind.BOOL,
+    Kind.VOID,
+    Kind.enum("KalturaEntryStatus"),
+    Kind.enum("KalturaMediaType"),
+    Kind.obj("KalturaMediaEntry"),
+    Kind.obj("KalturaMediaListResponse"),
+    Kind.obj("KalturaBaseEntry"),
+    Kind.list_of("KalturaMediaEntry"),
+    Kind.list_of("KalturaCategory"),
+    Kind.map_of("KalturaString"),
+    Kind.ANY,
 )
 KEYS = st.sampled_from(
     [
@@ -226,7 +227,9 @@ async def test_hostile_bodies_through_the_transport(hostile: Hostile, figures: F
 
 
 def test_huge_numbers_stay_numbers() -> None:
-    entry = decode("obj:KalturaMediaEntry", {"objectType": "KalturaMediaEntry", "views": 10**30})
+    entry = decode(
+        Kind.obj("KalturaMediaEntry"), {"objectType": "KalturaMediaEntry", "views": 10**30}
+    )
     assert entry.views == 10**30
     with pytest.raises(KalturaProtocolError):
-        decode("int", math.inf)
+        decode(Kind.INT, math.inf)

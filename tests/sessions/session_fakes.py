@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 from typing import Any
 
-from kaltura_async._errors import (
+from kaltura_async import (
     AppTokenNotFoundError,
     InvalidAppTokenHashError,
     KalturaAPIError,

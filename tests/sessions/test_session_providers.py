@@ -19,7 +19,7 @@ from session_fakes import (
     wait_until,
 )
 
-from kaltura_async._errors import (
+from kaltura_async import (
     InvalidAppTokenHashError,
     KalturaProtocolError,
     KalturaValidationError,

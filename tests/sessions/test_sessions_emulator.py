@@ -11,13 +11,13 @@ import pytest
 
 from kaltura_async import (
     AppTokenKSProvider,
+    InvalidAppTokenHashError,
     InvalidKSError,
     KalturaClient,
     SecretKSProvider,
     generate_ks,
     parse_ks,
 )
-from kaltura_async._errors import InvalidAppTokenHashError
 from kaltura_async.enums import AppTokenHashType, SessionType
 from kaltura_async.testing import KalturaEmulator
 from kaltura_async.types import AppToken

@@ -6,8 +6,12 @@ from typing import Any
 
 import pytest
 
-from kaltura_async import KalturaClient, KalturaTimeoutError, KalturaValidationError
-from kaltura_async._upload import EntryProcessingError
+from kaltura_async import (
+    EntryProcessingError,
+    KalturaClient,
+    KalturaTimeoutError,
+    KalturaValidationError,
+)
 from kaltura_async.enums import EntryStatus, MediaType, UploadTokenStatus
 from kaltura_async.testing import KalturaEmulator
 from kaltura_async.types import MediaEntry

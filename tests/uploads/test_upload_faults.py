@@ -9,8 +9,13 @@ from typing import Any
 import anyio
 import pytest
 
-from kaltura_async import KalturaClient, KalturaHTTPError, KalturaValidationError, RetryPolicy
-from kaltura_async._errors import UploadTokenInvalidStatusError
+from kaltura_async import (
+    KalturaClient,
+    KalturaHTTPError,
+    KalturaValidationError,
+    RetryPolicy,
+    UploadTokenInvalidStatusError,
+)
 from kaltura_async.enums import UploadTokenStatus
 from kaltura_async.testing import KalturaEmulator
 from kaltura_async.testing._uploads import UploadStore

@@ -1,0 +1,241 @@
+"""Python values to wire parameters: objects, action arguments and form fields.
+
+Encoding validates as it goes, so bad input is a :class:`KalturaValidationError` naming
+the field (``entry.name``, ``filter.tags[2]``) before any I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from .._errors import KalturaValidationError
+from .._kind import Kind
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, KalturaObject
+from ._registry import all_fields, is_a, resolve_enum
+
+__all__ = ["encode_object", "encode_params", "encode_untyped", "encode_value", "flatten"]
+
+# Characters the server refuses in strings (INVALID_PARAMETER_CHAR): XML 1.0 forbids them.
+_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+#: Kaltura arrays hold objects only; plain strings go as these wrapper objects.
+_STRING_ITEMS = frozenset({"KalturaString", "KalturaStringValue", "any"})
+
+
+def _placeholder(value: Any) -> str | None:
+    hook = getattr(type(value), "__kaltura_placeholder__", None)
+    return None if hook is None else str(hook(value))
+
+
+def _bad(path: str, expected: str, value: Any) -> KalturaValidationError:
+    return KalturaValidationError(
+        f"{path}: expected {expected}, got {type(value).__name__}", field=path
+    )
+
+
+def _check_str(path: str, value: str) -> str:
+    if _INVALID_XML_CHARS.search(value):
+        raise KalturaValidationError(
+            f"{path}: contains a control character the server rejects", field=path
+        )
+    return value
+
+
+def encode_value(kind: Kind, value: Any, path: str, *, update: bool = False) -> Any:
+    """Encode one non-None value of ``kind`` for the JSON wire; ``path`` names it in errors."""
+    ph = _placeholder(value)
+    if ph is not None:
+        return ph
+    tag = kind.tag
+    if tag == "str":
+        if isinstance(value, str):
+            return _check_str(path, str(value))
+        raise _bad(path, "str", value)
+    if tag == "int":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return int(value)
+        if isinstance(value, datetime):
+            return int(value.timestamp())
+        raise _bad(path, "int", value)
+    if tag == "bool":
+        if isinstance(value, bool):
+            return value
+        raise _bad(path, "bool", value)
+    if tag == "float":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value):
+                raise KalturaValidationError(f"{path}: must be a finite number", field=path)
+            return value
+        raise _bad(path, "float", value)
+    if tag == "enum":
+        return _encode_enum(kind.name, value, path)
+    if tag == "obj" or tag == "any":
+        declared = "KalturaObjectBase" if tag == "any" else kind.name
+        if not isinstance(value, KalturaObject):
+            raise _bad(path, declared.removeprefix("Kaltura"), value)
+        if declared != "KalturaObjectBase" and not is_a(type(value), declared):
+            raise KalturaValidationError(
+                f"{path}: expected {declared.removeprefix('Kaltura')}, got {type(value).__name__}",
+                field=path,
+            )
+        return encode_object(value, update=update, path=path)
+    if tag == "list":
+        if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+            raise _bad(path, "list", value)
+        return [_encode_item(kind, v, f"{path}[{i}]", update) for i, v in enumerate(value)]
+    if tag == "map":
+        if not isinstance(value, Mapping):
+            raise _bad(path, "dict", value)
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise _bad(f"{path} key", "str", k)
+            out[k] = _encode_item(kind, v, f"{path}[{k!r}]", update)
+        return out
+    if tag == "file":
+        raise KalturaValidationError(f"{path}: file data is sent as a multipart part", field=path)
+    raise KalturaValidationError(f"{path}: unsupported kind {str(kind)!r}", field=path)
+
+
+def _encode_item(container: Kind, value: Any, path: str, update: bool) -> Any:
+    # Kaltura arrays hold objects only; plain strings are KalturaString wrappers on the wire.
+    if isinstance(value, str) and container.name in _STRING_ITEMS:
+        return {"objectType": "KalturaString", "value": _check_str(path, value)}
+    if value is None:
+        raise KalturaValidationError(f"{path}: None is not allowed inside a list", field=path)
+    return encode_value(container.item, value, path, update=update)
+
+
+def _encode_enum(wire: str, value: Any, path: str) -> Any:
+    if isinstance(value, enum.Enum):
+        value = value.value
+    cls = resolve_enum(wire)
+    is_int = cls is not None and issubclass(cls, int)
+    if is_int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _bad(path, f"{wire.removeprefix('Kaltura')} (int)", value)
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise _bad(path, f"{wire.removeprefix('Kaltura')}", value)
+    return str(value) if cls is not None else value
+
+
+def encode_object(obj: KalturaObject, *, update: bool = False, path: str = "") -> dict[str, Any]:
+    """The wire form of ``obj``: ``objectType`` plus every set, writable field.
+
+    UNSET fields are omitted, ``None`` becomes ``name__null``, read-only fields are never
+    sent and insert-only ones are dropped when ``update`` is true. An abstract class is
+    refused: the server needs a concrete ``objectType``.
+    """
+    cls = type(obj)
+    where = path or cls.__name__
+    if cls.__kaltura_abstract__:
+        raise KalturaValidationError(
+            f"{where}: {cls.__name__} is abstract; pass one of its concrete subclasses",
+            field=where,
+        )
+    out: dict[str, Any] = {"objectType": cls.__kaltura_object_type__}
+    for attr, wire, kind, flags in all_fields(cls):
+        value = getattr(obj, attr)
+        if value is UNSET or flags & READ_ONLY or (update and flags & INSERT_ONLY):
+            continue
+        if value is None:
+            out[wire + "__null"] = ""
+            continue
+        out[wire] = encode_value(kind, value, f"{where}.{attr}", update=update)
+    return out
+
+
+def encode_params(
+    params: tuple[tuple[str, Kind], ...],
+    values: Mapping[str, Any],
+    *,
+    update: bool = False,
+    where: str = "",
+    required: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Encode an action's arguments; None/UNSET arguments are left off (the server ignores
+    a top-level ``__null``), file arguments are left for the multipart encoder. A
+    ``required`` argument that is missing, or an empty id, is refused before any I/O."""
+    known = {name for name, _ in params}
+    for name in values:
+        if name not in known:
+            raise KalturaValidationError(f"{where}: unknown parameter {name!r}", field=name)
+    for name in required:
+        value = values.get(name)
+        if value is None or value is UNSET:
+            raise KalturaValidationError(f"{where}: {name!r} is required", field=name)
+        if isinstance(value, str) and name.endswith("Id") and not value.strip():
+            raise KalturaValidationError(f"{where}: {name!r} is an empty id", field=name)
+    out: dict[str, Any] = {}
+    for name, kind in params:
+        value = values.get(name)
+        if value is None or value is UNSET or kind is Kind.FILE:
+            continue
+        out[name] = encode_value(kind, value, name, update=update)
+    return out
+
+
+def encode_untyped(value: Any, path: str) -> Any:
+    """Encode a value of no declared kind (``client.call``): inferred from its Python type."""
+    ph = _placeholder(value)
+    if ph is not None:
+        return ph
+    if isinstance(value, KalturaObject):
+        return encode_object(value, path=path)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise KalturaValidationError(f"{path}: must be a finite number", field=path)
+        return value
+    if isinstance(value, str):
+        return _check_str(path, value)
+    if isinstance(value, datetime):
+        return int(value.timestamp())
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            if v is UNSET:
+                continue
+            if v is None:
+                out[f"{k}__null"] = ""
+            else:
+                out[str(k)] = encode_untyped(v, f"{path}.{k}")
+        return out
+    if isinstance(value, (list, tuple)):
+        return [encode_untyped(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    raise KalturaValidationError(f"{path}: cannot send a {type(value).__name__}", field=path)
+
+
+def flatten(params: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """Flatten a JSON-style parameter tree into ``a:b:c`` form fields (query strings)."""
+    out: list[tuple[str, str]] = []
+    for key, value in params.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.extend(flatten(value, name + ":") if value else [(name + ":-", "")])
+        elif isinstance(value, list):
+            if not value:
+                out.append((name + ":-", ""))
+            for i, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    out.extend(flatten(item, f"{name}:{i}:"))
+                else:
+                    out.append((f"{name}:{i}", _scalar_text(item)))
+        else:
+            out.append((name, _scalar_text(value)))
+    return out
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return "" if value is None else str(value)
