@@ -26,6 +26,7 @@ import attrs
 from ._call import Call
 from ._codec import all_fields
 from ._errors import KalturaProtocolError, KalturaValidationError
+from ._kind import Kind
 from ._model import UNSET, KalturaObject
 from ._pagination import MAX_PAGE_SIZE, Paginator, _empty_filter, page_objects, page_total
 
@@ -168,7 +169,7 @@ async def partition(client: KalturaClient, list_call: Call[T], *, parts: int) ->
         )
     if isinstance(parts, bool) or not isinstance(parts, int) or not 1 <= parts <= MAX_PARTS:
         raise KalturaValidationError(f"parts must be an int from 1 to {MAX_PARTS}", field="parts")
-    if list_call.spec.result != "untyped":
+    if list_call.spec.result is not Kind.UNTYPED:
         names = {name for name, _ in list_call.spec.params}
         if "pager" not in names or "filter" not in names:
             raise KalturaValidationError(
