@@ -224,7 +224,7 @@ def build_app(state: State, uploads: UploadStore, faults: Faults, tmpdir: str) -
         if isinstance(result, APIError) and result.code == "SERVICE_FORBIDDEN":
             headers["X-Kaltura"] = "error-SERVICE_FORBIDDEN"
         if fmt == "1":
-            body = render_json(result)
+            body = render_json(result, wire=True)
             headers["Content-Type"] = "application/json"
         elif fmt == "2":
             body = render_xml(result, time.perf_counter() - started, multi=requests is not None)
