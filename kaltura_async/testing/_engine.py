@@ -27,7 +27,7 @@ from ._schema import ActionInfo, Schema, schema
 if TYPE_CHECKING:
     from ._state import State
 
-__all__ = ["Kind", "kind_of", "not_found"]
+__all__ = ["Kind", "kind_of", "not_found", "prop_for", "store_of"]
 
 _BASE_ENTRY = "KalturaBaseEntry"
 _SCALAR = frozenset({"int", "string", "bigint"})
@@ -162,9 +162,22 @@ def _key_fields(sch: Schema, cls: str, actions: dict[str, ActionInfo]) -> tuple[
         if "id" in props:
             return ("id",)
         return (name,) if name in props else None
-    if all(p.name in props for p in params):
-        return tuple(p.name for p in params)
-    return ("id",) if "id" in props and len(params) == 1 else None
+    names = [prop_for(p.name, props) for p in params]
+    if all(names):
+        return tuple(n for n in names if n)
+    return None
+
+
+def prop_for(param: str, props: dict[str, Any]) -> str | None:
+    """The property an id argument names: itself, or the property its name ends with
+    (``scheduleEventId`` -> ``eventId``)."""
+    if param in props:
+        return param
+    lowered = param.lower()
+    for name in props:
+        if name.endswith("Id") and len(name) > 2 and lowered.endswith(name.lower()):
+            return name
+    return None
 
 
 def _build_kind(sch: Schema, service: str) -> Kind | None:
