@@ -194,11 +194,14 @@ def _build_kind(sch: Schema, service: str) -> Kind | None:
     store = _family(sch, cls)
     props = sch.properties(cls)
     id_prop = props.get(keys[0])
-    int_ids = id_prop is not None and id_prop.type == "int"
+    # the class's id property decides; the get argument's type only when the class is silent
+    # (some services take an int id as a string argument, e.g. serverNode.get(serverNodeId))
     probe = actions.get("get") or actions.get("delete") or actions.get("update")
-    if probe is not None and len(keys) == 1:
-        scalars = [p for p in probe.params if p.type in _SCALAR and not p.optional]
-        int_ids = scalars[0].type in ("int", "bigint") if scalars else int_ids
+    if id_prop is not None and id_prop.type in ("int", "string"):
+        int_ids = id_prop.type == "int"
+    else:
+        scalars = [p for p in probe.params if p.type in _SCALAR and not p.optional] if probe else []
+        int_ids = bool(scalars) and scalars[0].type in ("int", "bigint")
     client_ids = len(keys) > 1 or (id_prop is not None and not id_prop.read_only)
     return Kind(
         service=service,

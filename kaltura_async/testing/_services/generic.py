@@ -102,11 +102,22 @@ def _find(ctx: Context, kind: Kind, key: Key, write: bool = False) -> dict[str, 
         ctx.state.settle()
     store = store_of(ctx.state, kind)
     item = store.get(key)
+    if item is None and not isinstance(key, tuple):
+        item = store.get(_other_type(key))
     if item is None or not _visible(ctx, kind, item, write):
         raise kind.not_found(key if not isinstance(key, tuple) else ",".join(map(str, key)))
     if write and kind.entry_like and not ctx.may_edit(item):
         raise api_error("PERMISSION_DENIED_TO_UPDATE_ENTRY")
     return item
+
+
+def _other_type(key: Key) -> Key:
+    """An int id sent as a string argument, or the reverse (the server casts either way)."""
+    if isinstance(key, str) and key.lstrip("-").isdigit():
+        return int(key)
+    if isinstance(key, int) and not isinstance(key, bool):
+        return str(key)
+    return key
 
 
 def _new_key(ctx: Context, kind: Kind, store: dict[Key, Any]) -> Key:
@@ -227,8 +238,9 @@ def _make_delete(sch: Schema, kind: Kind, info: ActionInfo) -> Handler | None:
     returns = info.result_type is not None
 
     async def delete(ctx: Context, args: dict[str, Any]) -> Any:
-        key = _key_from_args(params, args)
-        item = _find(ctx, kind, key, write=True)
+        item = _find(ctx, kind, _key_from_args(params, args), write=True)
+        values = [item.get(f) for f in kind.key_fields]
+        key = values[0] if len(values) == 1 else tuple(values)
         del store_of(ctx.state, kind)[key]
         if kind.entry_like:
             ctx.state.converting.pop(str(key), None)
