@@ -166,6 +166,10 @@ class Worker:
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(30)
 
+    def terminate(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+
     def stop(self) -> None:
         """SIGTERM, then SIGKILL after 5 s: taskiq 0.13's idle worker child does not always
         exit on SIGTERM, and every job is acknowledged by now, so nothing is lost."""
