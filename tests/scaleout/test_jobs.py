@@ -41,7 +41,6 @@ KEY = "kaj-test-0001"
 @pytest_asyncio.fixture
 async def redis(redis_url: str) -> AsyncIterator[Redis]:
     conn = Redis.from_url(redis_url)
-    await conn.flushdb()
     try:
         yield conn
     finally:
