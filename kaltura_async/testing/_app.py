@@ -35,10 +35,12 @@ from ._services import (
     data as _data_actions,  # noqa: F401
     entries as _entry_actions,  # noqa: F401
     esearch as _esearch_actions,  # noqa: F401
+    players as _player_actions,  # noqa: F401
     playlists as _playlist_actions,  # noqa: F401
     sessions as _session_actions,  # noqa: F401
     uploads as _upload_actions,  # noqa: F401
 )
+from ._services.response_profiles import resolve_response_profile, shape_result
 from ._state import State
 from ._uploads import UploadStore
 
@@ -100,9 +102,11 @@ class Dispatcher:
         if self.faults.rules and self.faults.blocked(service, act):
             raise api_error("ACTION_BLOCKED", act, service)
         args = cast_args(info, params)
-        self.state.counters.hit(service, info.name)
         ctx = Context(self.state, self.uploads, session, ks, service, act)
-        return await spec.func(ctx, args)
+        profile = await resolve_response_profile(ctx, params.get("responseProfile"))
+        self.state.counters.hit(service, info.name)
+        result = await spec.func(ctx, args)
+        return result if profile is None else await shape_result(ctx, profile, result)
 
     async def call_isolated(self, params: dict[str, Any], *, raw_file: bool = False) -> Any:
         """One call's result as a wire snapshot (later calls must not change it).
