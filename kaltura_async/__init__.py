@@ -83,6 +83,9 @@ if TYPE_CHECKING:
     from ._pagination import (
         Paginator as Paginator,
     )
+    from ._partition import (
+        Partition as Partition,
+    )
     from ._refs import (
         Ref as Ref,
     )
@@ -160,6 +163,7 @@ _EXPORTS: dict[str, str] = {
     "StaticKS": "._session",
     "generate_ks": "._ks",
     "Paginator": "._pagination",
+    "Partition": "._partition",
     "parse_ks": "._ks",
 }
 
@@ -207,6 +211,7 @@ __all__ = [
     "MultiResponse",
     "ObjectTypeAbstractError",
     "Paginator",
+    "Partition",
     "PropertyValidationError",
     "QueryExceededMaxMatchesError",
     "Ref",

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from ._multirequest import MultiRequest, MultiResponse
     from ._pagination import Paginator, Strategy
+    from ._partition import Partition
     from ._readers import UploadSource
     from ._session import KSProvider
     from ._upload import ProgressCallback
@@ -528,6 +529,17 @@ class KalturaClient(ServiceAccessors):
         from ._pagination import Paginator
 
         return Paginator(self, list_call, page_size=page_size, strategy=strategy)
+
+    async def partition(self, list_call: Call[T], *, parts: int) -> list[Partition[T]]:
+        """Split an entry list call into at most ``parts`` disjoint ``createdAt`` windows,
+        sized from count queries; walk each with ``partition.paginate()`` (the cursor walk).
+
+        Every entry the call's filter matches is in exactly one window (see
+        :mod:`kaltura_async._partition`).
+        """
+        from ._partition import partition
+
+        return await partition(self, list_call, parts=parts)
 
 
 def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException | None:
