@@ -58,6 +58,9 @@ def to_wire(value: Any) -> Any:
             v = value.get(key)
             if v is not None and v is not NULL:
                 out[key] = to_wire(v) if isinstance(v, dict | list) else v
+        related = value.get("relatedObjects")
+        if related and "relatedObjects" not in order:
+            out["relatedObjects"] = to_wire(related)
         out["objectType"] = cls
         return out
     if isinstance(value, list):
@@ -94,6 +97,8 @@ def _xml(value: Any) -> str:
             v = value.get(key)
             if v is not None and v is not NULL:
                 parts.append(f"<{key}>{_xml(v)}</{key}>")
+        if value.get("relatedObjects") and "relatedObjects" not in order:
+            parts.append(f"<relatedObjects>{_xml(value['relatedObjects'])}</relatedObjects>")
         return "".join(parts)
     if isinstance(value, list):
         return "".join(f"<item>{_xml(v)}</item>" for v in value)
