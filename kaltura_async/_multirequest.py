@@ -32,6 +32,7 @@ import enum
 import functools
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final, Generic, Literal, NoReturn, TypeVar, overload
 
 import anyio
@@ -39,6 +40,7 @@ import attrs
 
 from ._call import Call
 from ._codec import all_fields, decode, decode_any, is_api_exception, resolve_type
+from ._codec._encode import MAX_DEPTH
 from ._config import RequestOptions
 from ._errors import (
     DependencyError,
@@ -125,6 +127,19 @@ def _step(kind: Kind, segment: str | int, *, wire: bool, where: str) -> tuple[st
             field=where,
         )
     raise RefPathError(f"{where}: a {kind.type_name} has no field {segment!r}", field=where)
+
+
+#: The batch whose calls are being encoded: the only one whose refs become placeholders.
+_encoding_batch: ContextVar[object | None] = ContextVar("kaltura_encoding_batch", default=None)
+
+
+def _encode_in(batch: object, call: Call[Any], options: RequestOptions) -> dict[str, Any]:
+    """``call``'s wire parameters, encoded as a call of ``batch``."""
+    token = _encoding_batch.set(batch)
+    try:
+        return call.client.encode_call(call, options)
+    finally:
+        _encoding_batch.reset(token)
 
 
 def _placeholder_text(number: int, path: Sequence[str]) -> str:
@@ -227,7 +242,10 @@ class Ref(Generic[T]):
         # Immutable; and a copied batch identity would make the copy "another batch".
         return self
 
-    def __kaltura_placeholder__(self) -> str:
+    def __kaltura_placeholder__(self) -> str | None:
+        """The placeholder text, or None outside its batch (the codec then refuses it)."""
+        if _encoding_batch.get() is not self._batch:
+            return None
         return _placeholder_text(self._number, self._path)
 
     def __str__(self) -> str:
@@ -380,14 +398,14 @@ def _coerce(value: Any, kind: Kind) -> Any:
         return UNSET
     if isinstance(value, enum.Enum):
         value = value.value
-    if isinstance(value, str) and kind in (Kind.INT, Kind.FLOAT, Kind.BOOL):
+    if isinstance(value, str) and kind in (Kind.INT, Kind.BIGINT, Kind.FLOAT, Kind.BOOL):
         # The server casts the text it inserted; a value that does not cast is left as
         # is, and the codec then names the field that refuses it.
         text = value.strip().lower()
         if kind is Kind.BOOL:
             return text in ("1", "true") if text in ("1", "true", "0", "false", "") else value
         try:
-            return int(text) if kind is Kind.INT else float(text)
+            return float(text) if kind is Kind.FLOAT else int(text)
         except ValueError:
             return value
     if kind is Kind.UNTYPED:
@@ -403,31 +421,38 @@ def _walk(
     kind: Kind,
     on_ref: Callable[[Ref[Any], Kind], Any],
     on_str: Callable[[str, Kind], Any],
+    depth: int = 0,
 ) -> Any:
-    """Rebuild ``value`` with refs and strings mapped; unchanged parts keep their identity."""
+    """Rebuild ``value`` with refs and strings mapped; unchanged parts keep their identity.
+
+    Past the codec's depth limit the value is left as it is: the codec then refuses it
+    (a cycle or excessive depth) with its field path, before any I/O.
+    """
     if isinstance(value, Ref):
         return on_ref(value, kind)
     if isinstance(value, str):
         return on_str(value, kind)
+    if depth > MAX_DEPTH:
+        return value
     if isinstance(value, KalturaObject):
         changes: dict[str, Any] = {}
         for attr, _wire, fkind, _flags in all_fields(type(value)):
             old = getattr(value, attr)
             if old is UNSET or old is None:
                 continue
-            new = _walk(old, fkind, on_ref, on_str)
+            new = _walk(old, fkind, on_ref, on_str, depth + 1)
             if new is not old:
                 changes[attr] = new
         return attrs.evolve(value, **changes) if changes else value
     if isinstance(value, (list, tuple)):
         sub = kind.item if kind.tag == "list" else Kind.UNTYPED
-        items = [_walk(v, sub, on_ref, on_str) for v in value]
+        items = [_walk(v, sub, on_ref, on_str, depth + 1) for v in value]
         if all(a is b for a, b in zip(items, value, strict=True)):
             return value
         return type(value)(items) if isinstance(value, tuple) else items
     if isinstance(value, Mapping):
         sub = kind.item if kind.tag == "map" else Kind.UNTYPED
-        mapped = {k: _walk(v, sub, on_ref, on_str) for k, v in value.items()}
+        mapped = {k: _walk(v, sub, on_ref, on_str, depth + 1) for k, v in value.items()}
         if all(mapped[k] is v for k, v in value.items()):
             return value
         return mapped
@@ -679,7 +704,7 @@ class _Run:
     def validate(self) -> None:
         """Encode every call now so that bad input fails before any I/O."""
         for entry in self.entries:
-            entry.encoded = entry.call.client.encode_call(entry.call, entry.options)
+            entry.encoded = _encode_in(self.mr._token, entry.call, entry.options)
             if self.strategy == "server":
                 where = f"call {entry.number} ({entry.call.service}.{entry.call.action})"
                 _server_rules(entry.encoded, where)
@@ -824,7 +849,7 @@ class _Run:
             call = entry.call
             if params is None:
                 call = self.rewrite(entry, renumber)
-                params = call.client.encode_call(call, entry.options)
+                params = _encode_in(self.mr._token, call, entry.options)
             sub: dict[str, Any] = {"service": entry.call.service, "action": entry.call.action}
             for key, value in params.items():
                 # Inherited from the common level by the server: send once, not per call.

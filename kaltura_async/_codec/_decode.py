@@ -142,6 +142,7 @@ Decoder = Callable[[Any], Any]
 _decoder_cache: dict[Kind, Decoder] = {
     Kind.STR: _dec_str,
     Kind.INT: _dec_int,
+    Kind.BIGINT: _dec_int,
     Kind.FLOAT: _dec_float,
     Kind.BOOL: _dec_bool,
     Kind.VOID: _dec_void,
@@ -304,6 +305,7 @@ def _class_decoder(cls: type[KalturaObject]) -> _ClassDecoder:
 _IDENTITY_TYPES: Final[dict[Kind, type]] = {
     Kind.STR: str,
     Kind.INT: int,
+    Kind.BIGINT: int,
     Kind.BOOL: bool,
     Kind.FLOAT: float,
 }
