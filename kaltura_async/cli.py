@@ -548,6 +548,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--fast", action="store_true", help=argparse.SUPPRESS)
     _add_connection(demo)
     demo.set_defaults(run=_cmd_demo)
+
+    from .contrib._jobs_cli import add_parser as add_jobs_parser
+
+    add_jobs_parser(sub, parents=[debug], connection=_add_connection)
     return parser
 
 

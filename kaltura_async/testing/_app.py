@@ -26,16 +26,21 @@ from ._faults import AFTER, BEFORE, FaultRule, Faults
 from ._ks import KSInfo, KSParseError, parse_ks
 from ._multirequest import run_multirequest, sub_requests
 from ._params import UploadedFile, read_params
-from ._render import render_json, render_xml, to_wire
+from ._render import FileBody, render_json, render_xml, to_wire
 from ._schema import schema
 from ._services import (
     HANDLERS,
     Context,
     catalog as _catalog_actions,  # noqa: F401  (importing registers)
+    data as _data_actions,  # noqa: F401
     entries as _entry_actions,  # noqa: F401
+    esearch as _esearch_actions,  # noqa: F401
+    players as _player_actions,  # noqa: F401
+    playlists as _playlist_actions,  # noqa: F401
     sessions as _session_actions,  # noqa: F401
     uploads as _upload_actions,  # noqa: F401
 )
+from ._services.response_profiles import resolve_response_profile, shape_result
 from ._state import State
 from ._uploads import UploadStore
 
@@ -97,14 +102,22 @@ class Dispatcher:
         if self.faults.rules and self.faults.blocked(service, act):
             raise api_error("ACTION_BLOCKED", act, service)
         args = cast_args(info, params)
-        self.state.counters.hit(service, info.name)
         ctx = Context(self.state, self.uploads, session, ks, service, act)
-        return await spec.func(ctx, args)
+        profile = await resolve_response_profile(ctx, params.get("responseProfile"))
+        self.state.counters.hit(service, info.name)
+        result = await spec.func(ctx, args)
+        return result if profile is None else await shape_result(ctx, profile, result)
 
-    async def call_isolated(self, params: dict[str, Any]) -> Any:
-        """One call's result as a wire snapshot (later calls must not change it)."""
+    async def call_isolated(self, params: dict[str, Any], *, raw_file: bool = False) -> Any:
+        """One call's result as a wire snapshot (later calls must not change it).
+
+        ``raw_file`` keeps a :class:`FileBody` as it is, for a single call to send it bare.
+        """
         try:
-            return to_wire(await self.call(params))
+            result = await self.call(params)
+            if raw_file and isinstance(result, FileBody):
+                return result
+            return to_wire(result)
         except APIError:
             raise
         except Exception as err:
@@ -141,6 +154,14 @@ def _html_response(rule: FaultRule, default_status: int) -> web.Response:
     return web.Response(
         status=status, text=_HTML.format(status=status), content_type="text/html", headers=headers
     )
+
+
+def _file_response(body: FileBody) -> web.Response:
+    headers = {}
+    if body.filename is not None:
+        quoted = "".join(c for c in body.filename if c not in '"\r\n')
+        headers["Content-Disposition"] = f'attachment; filename="{quoted}"'
+    return web.Response(body=body.content, content_type=body.content_type, headers=headers)
 
 
 def build_app(state: State, uploads: UploadStore, faults: Faults, tmpdir: str) -> web.Application:
@@ -183,9 +204,11 @@ def build_app(state: State, uploads: UploadStore, faults: Faults, tmpdir: str) -
             result: Any = await run_multirequest(requests, dispatcher.call_isolated)
         else:
             try:
-                result = await dispatcher.call_isolated(params)
+                result = await dispatcher.call_isolated(params, raw_file=True)
             except APIError as err:
                 result = err
+            if isinstance(result, FileBody):
+                return _file_response(result)
         headers: dict[str, str] = {}
         if isinstance(result, APIError) and result.code == "SERVICE_FORBIDDEN":
             headers["X-Kaltura"] = "error-SERVICE_FORBIDDEN"
