@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .._state import State
     from .._uploads import UploadStore
 
-__all__ = ["HANDLERS", "Context", "Handler", "HandlerSpec", "action"]
+__all__ = ["HANDLERS", "Context", "Handler", "HandlerSpec", "action", "lookup", "served"]
 
 Handler = Callable[["Context", dict[str, Any]], Awaitable[Any]]
 
@@ -42,6 +42,24 @@ def action(
         return func
 
     return register
+
+
+def lookup(service: str, name: str) -> HandlerSpec | None:
+    """The handler the dispatcher runs for a lowercased (service, action): a hand-written one,
+    else the generic engine's, else None (``ACTION_NOT_EMULATED``)."""
+    spec = HANDLERS.get((service, name))
+    if spec is None:
+        from .generic import generic_spec
+
+        spec = generic_spec(service, name)
+    return spec
+
+
+def served() -> dict[tuple[str, str], HandlerSpec]:
+    """Every (service, action) the emulator answers, with the handler that answers it."""
+    from .generic import generic_specs
+
+    return {**generic_specs(), **HANDLERS}
 
 
 @dataclass(slots=True)
