@@ -136,6 +136,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="where JSON goes")
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    parser.add_argument(
+        "--plots",
+        action="store_true",
+        help="then render docs/img/throughput.svg and decode.svg from this run's JSON",
+    )
     return parser.parse_args(argv)
 
 
@@ -182,6 +187,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     summary = {"machine": info, "quick": args.quick, "rows": all_rows, "targets": verdicts}
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+    if args.plots:
+        from . import plots
+
+        for path in plots.render(args.out, plots.DOCS_IMG):
+            print(f"wrote {path}")
     return 0
 
 
