@@ -29,12 +29,20 @@ from ._pipeline import (
     Prepared,
     call_deadline,
     outcome_or_error,
-    prepare,
     provider_ks,
     renew_ks,
     send,
 )
-from ._refs import PLACEHOLDER, Ref, coerce, lookup, placeholder_text, server_rules, walk_params
+from ._refs import (
+    PLACEHOLDER,
+    Ref,
+    coerce,
+    lookup,
+    placeholder_text,
+    prepare_in,
+    server_rules,
+    walk_params,
+)
 from ._results import CallResult, MultiResponse
 
 if TYPE_CHECKING:
@@ -92,7 +100,7 @@ class Run:
     def validate(self) -> None:
         """Prepare every call now so that bad input fails before any I/O."""
         for entry in self.entries:
-            entry.prepared = prepare(entry.call, entry.options)
+            entry.prepared = prepare_in(self.mr._token, entry.call, entry.options)
             if self.strategy == "server":
                 where = f"call {entry.number} ({entry.call.service}.{entry.call.action})"
                 server_rules(entry.prepared.params, where)
@@ -194,7 +202,7 @@ class Run:
             None,
         ):
             return entry.prepared
-        return prepare(self.rewrite(entry, renumber), entry.options)
+        return prepare_in(self.mr._token, self.rewrite(entry, renumber), entry.options)
 
     # ------------------------------------------------------------------ concurrent
 
