@@ -27,7 +27,7 @@ def check_int(value: object, name: str, *, low: int | None = None, high: int | N
             )
         )
         raise KalturaValidationError(f"{name} must be an int{bounds}", field=name)
-    return value
+    return int(value)  # a plain int, also for an IntEnum member
 
 
 def check_optional_int(

@@ -20,26 +20,45 @@ before; the codec refuses non-finite floats before a body is built.
 from __future__ import annotations
 
 import json
-from typing import Any, Final
-
-import msgspec
+from typing import Any
 
 __all__ = ["dumps", "loads"]
 
-_decode: Final = msgspec.json.Decoder().decode
-_encode: Final = msgspec.json.Encoder().encode
+# msgspec is imported on the first call, not with the package: ``import kaltura_async``
+# stays as cheap as it was. The first call rebinds both names to the msgspec versions, so
+# callers look them up as ``_json.loads`` / ``_json.dumps`` (a module attribute).
+
+
+def _fast() -> None:
+    import msgspec
+
+    decode = msgspec.json.Decoder().decode
+    encode = msgspec.json.Encoder().encode
+    decode_error = msgspec.DecodeError
+
+    def loads(raw: bytes) -> Any:
+        """Parse a JSON document; ValueError (or RecursionError) when it is not one."""
+        try:
+            return decode(raw)
+        except decode_error:
+            # Not an answer msgspec reads (a BOM, another encoding, NaN, a lone surrogate,
+            # or not JSON at all): the standard library decides, as it always has.
+            return json.loads(raw)
+
+    def dumps(value: Any) -> bytes:
+        """Compact UTF-8 JSON of ``value`` (dicts, lists, str, int, float, bool, None)."""
+        return encode(value)
+
+    globals().update(loads=loads, dumps=dumps)
 
 
 def loads(raw: bytes) -> Any:
     """Parse a JSON document; ValueError (or RecursionError) when it is not one."""
-    try:
-        return _decode(raw)
-    except msgspec.DecodeError:
-        # Not an answer msgspec reads (a BOM, another encoding, NaN, a lone surrogate, or
-        # not JSON at all): the standard library decides, as it always has.
-        return json.loads(raw)
+    _fast()
+    return loads(raw)
 
 
 def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON of ``value`` (dicts, lists, str, int, float, bool, None)."""
-    return _encode(value)
+    _fast()
+    return dumps(value)

@@ -37,8 +37,18 @@ MAX_KEYS: Final = 256
 #: Layouts waiting for their second sighting, per class decoder (then forgotten).
 _MAX_PENDING: Final = 128
 
-#: ``wire name -> (attribute, decoder, type the value keeps as is or None, enum members)``
-FieldPlan = dict[str, tuple[str, Callable[[Any], Any], type | None, dict[Any, Any] | None]]
+#: ``wire name -> (attribute, decoder, type the value keeps as is or None, enum lookups)``;
+#: the lookups of an enum field are its value-to-member map and, for a string enum, a map
+#: from the int form of its decimal values (the server sends ``"status": 2``) to members.
+FieldPlan = dict[
+    str,
+    tuple[
+        str,
+        Callable[[Any], Any],
+        type | None,
+        tuple[dict[Any, Any], dict[int, Any] | None] | None,
+    ],
+]
 ClassDecoder = Callable[[dict[str, Any]], KalturaObject]
 
 
@@ -136,11 +146,20 @@ def _compile(
             if key != "objectType" or keep_type:
                 unknown.append((key, value))
             continue
-        attr, decoder, same, members = entry
+        attr, decoder, same, lookups = entry
         filled.add(attr)
         env[f"D{i}"] = decoder
-        if members is not None:
-            env[f"M{i}"] = members.get
+        if lookups is not None and lookups[1] is not None:
+            # A string enum: its map is keyed by text; an int (never a bool or a float,
+            # which the generic decoder keeps apart) goes through the int map.
+            env[f"M{i}"], env[f"N{i}"] = lookups[0].get, lookups[1].get
+            body += [
+                f"    c = {value}.__class__",
+                f"    m = M{i}({value}) if c is str else N{i}({value}) if c is int else None",
+                f"    o.{attr} = m if m is not None else D{i}({value})",
+            ]
+        elif lookups is not None:
+            env[f"M{i}"] = lookups[0].get
             body += [
                 f"    m = M{i}({value})",
                 f"    o.{attr} = m if m is not None else D{i}({value})",
@@ -186,6 +205,7 @@ def identity_type(kind: Kind) -> type | None:
 _IDENTITY_TYPES: Final[dict[Kind, type]] = {
     Kind.STR: str,
     Kind.INT: int,
+    Kind.BIGINT: int,
     Kind.BOOL: bool,
     Kind.FLOAT: float,
 }

@@ -19,6 +19,7 @@ beyond append-only caches, so a large body can be decoded in a worker thread.
 
 from __future__ import annotations
 
+import enum
 import reprlib
 from collections.abc import Callable
 from typing import Any, Final
@@ -143,6 +144,7 @@ Decoder = Callable[[Any], Any]
 _decoder_cache: dict[Kind, Decoder] = {
     Kind.STR: _dec_str,
     Kind.INT: _dec_int,
+    Kind.BIGINT: _dec_int,
     Kind.FLOAT: _dec_float,
     Kind.BOOL: _dec_bool,
     Kind.VOID: _dec_void,
@@ -304,12 +306,27 @@ def field_plan(cls: type[KalturaObject]) -> FieldPlan:
     value-to-member map of an enum field (looked up before calling its decoder)."""
     plan: FieldPlan = {}
     for attr, wire, kind, _flags in all_fields(cls):
-        members = None
+        lookups = None
         if kind.tag == "enum":
             enum_cls = resolve_enum(kind.name)
-            members = enum_cls._value2member_map_ if enum_cls is not None else None
-        plan[wire] = (attr, decoder_for(kind), identity_type(kind), members)
+            if enum_cls is not None:
+                lookups = (enum_cls._value2member_map_, _int_members(enum_cls))
+        plan[wire] = (attr, decoder_for(kind), identity_type(kind), lookups)
     return plan
+
+
+def _int_members(cls: type[enum.Enum]) -> dict[int, Any] | None:
+    """For a string enum, its members by the int their value spells in decimal (``"2"``:
+    2, ``"-1"``: -1), as the enum decoder maps an int onto its digits; None otherwise."""
+    if not issubclass(cls, KalturaStrEnum):
+        return None
+    out: dict[int, Any] = {}
+    for value, member in cls._value2member_map_.items():
+        digits = value[1:] if value[:1] == "-" else value
+        if isinstance(value, str) and digits.isascii() and digits.isdigit():
+            if str(int(value)) == value:
+                out[int(value)] = member
+    return out
 
 
 # ---------------------------------------------------------------------------- entry points

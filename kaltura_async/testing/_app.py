@@ -4,7 +4,8 @@ Routes: ``/api_v3/service/{service}/action/{action}[/key/value...]``,
 ``/api_v3/service/multirequest``, ``/api_v3/index.php?service=...`` and ``/api_v3/?...``.
 Order of checks for one call, as the server does: service and action exist in the schema
 (SERVICE_DOES_NOT_EXISTS / ACTION_DOES_NOT_EXISTS), the emulator implements them
-(ACTION_NOT_EMULATED), the KS is valid (INVALID_KS) or present when needed (MISSING_KS), the
+(ACTION_NOT_EMULATED: neither a hand-written handler nor the generic engine serves them), the
+KS is valid (INVALID_KS) or present when needed (MISSING_KS), the
 session type may call the action (SERVICE_FORBIDDEN), then arguments are cast and the handler
 runs; only then does the action count as having run.
 """
@@ -40,11 +41,15 @@ from ._services import (
     sessions as _session_actions,  # noqa: F401
     uploads as _upload_actions,  # noqa: F401
 )
+from ._services.generic import generic_spec
 from ._services.response_profiles import resolve_response_profile, shape_result
 from ._state import State
 from ._uploads import UploadStore
 
 __all__ = ["build_app"]
+
+# Actions that never change the store: they leave list indexes valid (``_query``).
+_READS = frozenset({"get", "list", "count"})
 
 _HTML = (
     "<html><head><title>{status} Error</title></head><body><center><h1>{status}</h1>"
@@ -89,7 +94,7 @@ class Dispatcher:
         info = svc.actions.get(act)
         if info is None:
             raise api_error("ACTION_DOES_NOT_EXISTS", act, service)
-        spec = HANDLERS.get((service, act))
+        spec = HANDLERS.get((service, act)) or generic_spec(service, act)
         if spec is None:
             raise api_error("ACTION_NOT_EMULATED", service, act)
         ks = params.get("ks") or params.get("sessionId")
@@ -105,7 +110,13 @@ class Dispatcher:
         ctx = Context(self.state, self.uploads, session, ks, service, act)
         profile = await resolve_response_profile(ctx, params.get("responseProfile"))
         self.state.counters.hit(service, info.name)
-        result = await spec.func(ctx, args)
+        if act in _READS:
+            result = await spec.func(ctx, args)
+        else:
+            try:
+                result = await spec.func(ctx, args)
+            finally:
+                self.state.touch()
         return result if profile is None else await shape_result(ctx, profile, result)
 
     async def call_isolated(self, params: dict[str, Any], *, raw_file: bool = False) -> Any:

@@ -152,3 +152,45 @@ def test_a_class_with_validators_is_never_compiled() -> None:
         assert decode(kind, {"objectType": "KalturaTestChecked", "size": 3}).size == 3
         with pytest.raises(ValueError):
             decode(kind, {"objectType": "KalturaTestChecked", "size": -1})
+
+
+MEDIA_ENTRY = {
+    "objectType": "KalturaMediaEntry",
+    "id": "0_abc",
+    "name": "n",
+    "status": 2,
+    "moderationStatus": 6,
+    "type": 1,
+    "mediaType": 1,
+    "sourceType": "1",
+    "licenseType": -1,
+    "plays": 10,
+    "rank": 0,
+    "createdAt": 1700000000,
+    "blockAutoTranscript": False,
+    "operationAttributes": [],
+    "displayInSearch": 1,
+}
+ENUM_VALUES = st.sampled_from([2, "2", -1, "-1", 7, "7", 2.0, True, False, 999, "999", "x", None])
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.sampled_from(sorted(MEDIA_ENTRY)), unique=True),
+    st.dictionaries(
+        st.sampled_from(["status", "type", "mediaType", "sourceType", "licenseType"]),
+        ENUM_VALUES,
+    ),
+    st.booleans(),
+)
+def test_generated_enum_fields_decode_alike_on_both_paths(
+    keys: list[str], values: dict[str, Any], keep_type: bool
+) -> None:
+    from kaltura_async.types import MediaEntry
+
+    data = {key: values.get(key, MEDIA_ENTRY[key]) for key in keys}
+    plan = field_plan(MediaEntry)
+    assert _compilable(MediaEntry, plan)
+    reference = _generic(MediaEntry, plan, keep_type)
+    compiled = _compile(MediaEntry, plan, tuple(data), keep_type, reference)
+    assert _outcome(compiled, data) == _outcome(reference, data)

@@ -15,7 +15,11 @@ from typing import Any
 import pytest
 
 from kaltura_async import KalturaClient, KalturaPaginationError, KalturaProtocolError
-from kaltura_async.testing import KalturaEmulator, _state as emulator_state
+from kaltura_async.testing import (
+    KalturaEmulator,
+    _filters as emulator_filters,
+    _query as emulator_query,
+)
 from kaltura_async.types import MediaEntryFilter
 
 from .conftest import seed_spread
@@ -26,21 +30,20 @@ SEARCH_IN_CAP = 150
 
 @pytest.fixture
 def truncating(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """Make the emulator keep only the first 150 values of every In/NotIn filter value.
+    """Record the length of every In/NotIn list the SDK sent, before the emulator truncates it.
 
-    Yields the lengths of every In/NotIn list the SDK sent, before truncation.
+    The emulator keeps the first 150 values of an entry list's In/NotIn, as the server does.
     """
     sent: list[int] = []
-    prepare = emulator_state._prepare
+    prepare = emulator_filters._prepare
 
-    def truncate(op: str, wanted: Any) -> Any:
+    def record(op: str, wanted: Any, max_in: int) -> Any:
         if op in ("In", "NotIn"):
-            values = [v.strip() for v in str(wanted).split(",") if v.strip()]
-            sent.append(len(values))
-            wanted = ",".join(values[:SEARCH_IN_CAP])
-        return prepare(op, wanted)
+            assert max_in == SEARCH_IN_CAP
+            sent.append(len([v for v in str(wanted).split(",") if v.strip()]))
+        return prepare(op, wanted, max_in)
 
-    monkeypatch.setattr(emulator_state, "_prepare", truncate)
+    monkeypatch.setattr(emulator_filters, "_prepare", record)
     yield sent
 
 
@@ -87,12 +90,12 @@ async def test_cursor_honours_a_callers_long_id_not_in(
 @pytest.fixture
 def ignores_page_index(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the emulator answer page 1 whatever ``pageIndex`` asks for."""
-    page = emulator_state.page
+    window = emulator_query.pager_window
 
-    def first_page(items: list[dict[str, Any]], pager: dict[str, Any] | None) -> Any:
-        return page(items, {**(pager or {}), "pageIndex": 1})
+    def first_page(pager: dict[str, Any] | None) -> tuple[int, int]:
+        return window({**(pager or {}), "pageIndex": 1})
 
-    monkeypatch.setattr(emulator_state, "page", first_page)
+    monkeypatch.setattr(emulator_query, "pager_window", first_page)
 
 
 async def test_cursor_refuses_a_second_it_cannot_walk(
@@ -134,16 +137,22 @@ async def test_cursor_takes_another_pass_when_a_seconds_order_shifts(
     """Ties within one second come back in a different order on every request: pages of
     that second overlap, and the walk pages it again until it has met its totalCount."""
     ids = seed_spread(kaltura_emulator, 1_000, per_second=1_000)
-    order = emulator_state.order
+    order = emulator_query.sort_items
+    index = emulator_query._index
     requests = Counter[str]()
 
-    def shifting(items: list[dict[str, Any]], order_by: str | None, default: str) -> None:
-        order(items, order_by, default)
+    def shifting(items: list[dict[str, Any]], specs: Any) -> None:
+        order(items, specs)
         requests["list"] += 1
         shift = requests["list"] * 170 % len(items) if items else 0
         items[:] = items[shift:] + items[:shift]  # equal sort keys in an order of the moment
 
-    monkeypatch.setattr(emulator_state, "order", shifting)
+    def fresh_index(state: Any, *args: Any) -> Any:
+        state.touch()  # sort again on every request, so every request sees a new order
+        return index(state, *args)
+
+    monkeypatch.setattr(emulator_query, "sort_items", shifting)
+    monkeypatch.setattr(emulator_query, "_index", fresh_index)
     paginator = kaltura_client.paginate(
         kaltura_client.media.list(), page_size=200, strategy="cursor"
     )

@@ -10,10 +10,13 @@ entries only unless a status filter or ``idEqual`` is given.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .._casting import NULL, apply_update, check_insert, check_update, require
 from .._errors import api_error
+from .._filters import ENTRY_MAX_IN_VALUES, parse_conditions
+from .._query import query
 from .._schema import schema
 from .._state import State, list_response, mark_ready, select
 from .._uploads import CLOSED, FULL, PARTIAL, PENDING, Token
@@ -23,7 +26,9 @@ from .membership import category_filter, drop_entry_links, link_from_fields
 __all__ = [
     "DEFAULT_CONVERSION_PROFILE_ID",
     "attach_waiting_entry",
+    "count_entries",
     "delete_entry",
+    "entry_page",
     "entry_fields",
     "find_entry",
     "list_entries",
@@ -134,45 +139,92 @@ def _editable(ctx: Context, entry_id: str, entry_type: int | None) -> dict[str, 
     return entry
 
 
-def query_entries(
-    ctx: Context, flt: dict[str, Any] | None, entry_type: int | None
-) -> list[dict[str, Any]]:
-    state = ctx.state
-    state.settle()
-    flt = flt or {}
+def _entry_base(
+    ctx: Context, flt: dict[str, Any], entry_type: int | None
+) -> tuple[Callable[[dict[str, Any]], bool], tuple[Any, ...]]:
+    """Which entries a list may see at all, and a cache key naming that rule."""
     default_ready = not any(flt.get(k) is not None for k in _STATUS_KEYS) and (
         flt.get("idEqual") is None
     )
     sees_all = ctx.sees_all()
     user = ctx.user_id
-    items = [
-        e
-        for e in state.entries.values()
-        if (entry_type is None or e.get("type") == entry_type)
-        and (sees_all or e.get("userId") == user)
-        and (
-            not default_ready or (e["status"] == READY and e.get("moderationStatus") not in (1, 3))
+
+    def base(e: dict[str, Any]) -> bool:
+        return (
+            (entry_type is None or e.get("type") == entry_type)
+            and (sees_all or e.get("userId") == user)
+            and (
+                not default_ready
+                or (e["status"] == READY and e.get("moderationStatus") not in (1, 3))
+            )
         )
-    ]
-    items = category_filter(state, select(items, flt, entry_fields()), flt)
+
+    return base, ("entries", entry_type, default_ready, None if sees_all else user)
+
+
+def _extra(state: State, flt: dict[str, Any]) -> Callable[[dict[str, Any]], bool] | None:
+    """The entry filters that are not ``<field><Operator>`` properties: free text, categories."""
+    tests: list[Callable[[dict[str, Any]], bool]] = []
     free_text = flt.get("freeText")
     if free_text:
         needle = str(free_text).lower()
-        items = [
-            e
-            for e in items
-            if any(
+        tests.append(
+            lambda e: any(
                 needle in str(e.get(k) or "").lower() for k in ("name", "description", "tags", "id")
             )
-        ]
-    return items
+        )
+    everything = list(state.entries.values())
+    in_categories = category_filter(state, everything, flt)
+    if len(in_categories) != len(everything):
+        kept = {id(e) for e in in_categories}
+        tests.append(lambda e: id(e) in kept)
+    if not tests:
+        return None
+    return lambda e: all(t(e) for t in tests)
+
+
+def entry_page(
+    ctx: Context,
+    flt: dict[str, Any] | None,
+    pager: dict[str, Any] | None,
+    entry_type: int | None,
+    paged: bool = True,
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of the entries a list action shows, and the total, from the sorted index."""
+    state = ctx.state
+    state.settle()
+    flt = flt or {}
+    base, key = _entry_base(ctx, flt, entry_type)
+    return query(
+        state,
+        state.entries,
+        cache_key=key,
+        conditions=parse_conditions(flt, entry_fields(), ENTRY_MAX_IN_VALUES),
+        order_by=flt.get("orderBy"),
+        default_order="-createdAt",
+        pager=pager,
+        base=base,
+        paged=paged,
+        extra=_extra(state, flt),
+    )
+
+
+def query_entries(
+    ctx: Context, flt: dict[str, Any] | None, entry_type: int | None
+) -> list[dict[str, Any]]:
+    """Every entry a list with this filter matches, in the filter's order."""
+    return entry_page(ctx, flt, None, entry_type, paged=False)[0]
+
+
+def count_entries(ctx: Context, flt: dict[str, Any] | None, entry_type: int | None) -> int:
+    return entry_page(ctx, flt, None, entry_type, paged=False)[1]
 
 
 def list_entries(
     ctx: Context, response_type: str, args: dict[str, Any], entry_type: int | None
 ) -> dict[str, Any]:
-    items = query_entries(ctx, args["filter"], entry_type)
-    return list_response(response_type, items, args["filter"], args["pager"])
+    objects, total = entry_page(ctx, args["filter"], args["pager"], entry_type)
+    return {"objectType": response_type, "objects": objects, "totalCount": total}
 
 
 def update_entry(ctx: Context, entry_id: str, obj: dict[str, Any], entry_type: int | None) -> Any:
@@ -401,13 +453,12 @@ async def media_delete(ctx: Context, args: dict[str, Any]) -> Any:
 
 @action("media", "list")
 async def media_list(ctx: Context, args: dict[str, Any]) -> Any:
-    items = query_entries(ctx, args["filter"], MEDIA_CLIP)
-    return list_response("KalturaMediaListResponse", items, args["filter"], args["pager"])
+    return list_entries(ctx, "KalturaMediaListResponse", args, MEDIA_CLIP)
 
 
 @action("media", "count")
 async def media_count(ctx: Context, args: dict[str, Any]) -> Any:
-    return len(query_entries(ctx, args["filter"], MEDIA_CLIP))
+    return count_entries(ctx, args["filter"], MEDIA_CLIP)
 
 
 def _moderate(ctx: Context, entry_id: str, status: int) -> None:
@@ -442,13 +493,12 @@ async def base_delete(ctx: Context, args: dict[str, Any]) -> Any:
 
 @action("baseEntry", "list")
 async def base_list(ctx: Context, args: dict[str, Any]) -> Any:
-    items = query_entries(ctx, args["filter"], None)
-    return list_response("KalturaBaseEntryListResponse", items, args["filter"], args["pager"])
+    return list_entries(ctx, "KalturaBaseEntryListResponse", args, None)
 
 
 @action("baseEntry", "count")
 async def base_count(ctx: Context, args: dict[str, Any]) -> Any:
-    return len(query_entries(ctx, args["filter"], None))
+    return count_entries(ctx, args["filter"], None)
 
 
 @action("baseEntry", "getByIds")
