@@ -206,6 +206,10 @@ async def test_image_goes_straight_to_ready_and_add_from_uploaded_file(raw: Raw)
     )
 
 
+def _files_in(directory: str) -> set[str]:
+    return {os.path.join(directory, name) for name in os.listdir(directory)}
+
+
 async def test_chunks_are_adopted_not_copied(raw: Raw, emu: KalturaEmulator) -> None:
     tid = await _token(raw)
     await raw.upload(tid, b"aaaa", resume=0, finalChunk=0)
@@ -224,9 +228,9 @@ async def test_chunks_are_adopted_not_copied(raw: Raw, emu: KalturaEmulator) -> 
     assert len(on_disk) == 3
     tmpdir = emu._tmpdir
     assert tmpdir is not None
-    assert {os.path.join(tmpdir, n) for n in os.listdir(tmpdir)} == on_disk
+    assert _files_in(tmpdir) == on_disk
     done = await raw.upload(tid, b"Z", resume=0, finalChunk=1)
     assert done["status"] == 2 and emu.upload_token_bytes(tid) == b"Z"
-    assert not any(os.path.exists(p) for p in on_disk)
+    assert not on_disk & _files_in(tmpdir)
     await raw.call("uploadToken", "delete", uploadTokenId=tid)
-    assert os.listdir(tmpdir) == []
+    assert _files_in(tmpdir) == set()
