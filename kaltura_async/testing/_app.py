@@ -36,7 +36,7 @@ from ._services import (
     data as _data_actions,  # noqa: F401
     entries as _entry_actions,  # noqa: F401
     esearch as _esearch_actions,  # noqa: F401
-    lookup,
+    find_spec,
     players as _player_actions,  # noqa: F401
     playlists as _playlist_actions,  # noqa: F401
     sessions as _session_actions,  # noqa: F401
@@ -94,7 +94,7 @@ class Dispatcher:
         info = svc.actions.get(act)
         if info is None:
             raise api_error("ACTION_DOES_NOT_EXISTS", act, service)
-        spec = lookup(service, act)
+        spec = find_spec(service, act)
         if spec is None:
             raise api_error("ACTION_NOT_EMULATED", service, act)
         ks = params.get("ks") or params.get("sessionId")

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .._state import State
     from .._uploads import UploadStore
 
-__all__ = ["HANDLERS", "Context", "Handler", "HandlerSpec", "action", "lookup", "served"]
+__all__ = ["HANDLERS", "Context", "Handler", "HandlerSpec", "action", "find_spec"]
 
 Handler = Callable[["Context", dict[str, Any]], Awaitable[Any]]
 
@@ -44,22 +44,15 @@ def action(
     return register
 
 
-def lookup(service: str, name: str) -> HandlerSpec | None:
-    """The handler the dispatcher runs for a lowercased (service, action): a hand-written one,
-    else the generic engine's, else None (``ACTION_NOT_EMULATED``)."""
-    spec = HANDLERS.get((service, name))
+def find_spec(service: str, name: str) -> HandlerSpec | None:
+    """The handler serving an action: the hand-written one, else the generic engine's."""
+    key = (service.lower(), name.lower())
+    spec = HANDLERS.get(key)
     if spec is None:
         from .generic import generic_spec
 
-        spec = generic_spec(service, name)
+        spec = generic_spec(*key)
     return spec
-
-
-def served() -> dict[tuple[str, str], HandlerSpec]:
-    """Every (service, action) the emulator answers, with the handler that answers it."""
-    from .generic import generic_specs
-
-    return {**generic_specs(), **HANDLERS}
 
 
 @dataclass(slots=True)
