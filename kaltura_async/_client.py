@@ -12,6 +12,7 @@ from urllib.parse import urlencode, urlsplit
 import anyio
 
 from ._call import ActionSpec, Call, is_safe_action
+from ._checks import check_int, check_optional_int
 from ._codec import (
     decode,
     decode_any,
@@ -36,8 +37,10 @@ if TYPE_CHECKING:
 
     from ._multirequest import MultiRequest, MultiResponse
     from ._pagination import Paginator, Strategy
+    from ._partition import Partition
+    from ._readers import UploadSource
     from ._session import KSProvider
-    from ._upload import ProgressCallback, UploadSource
+    from ._upload import ProgressCallback
     from .services._accessors import ServiceAccessors
     from .types.media_entry import MediaEntry
     from .types.upload_token import UploadToken
@@ -116,14 +119,7 @@ class KalturaClient(ServiceAccessors):
             raise KalturaValidationError("give ks or ks_provider, not both", field="ks_provider")
         if not isinstance(client_tag, str):
             raise KalturaValidationError("client_tag must be a string", field="client_tag")
-        if (
-            isinstance(max_concurrency, bool)
-            or not isinstance(max_concurrency, int)
-            or max_concurrency < 1
-        ):
-            raise KalturaValidationError(
-                "max_concurrency must be an int >= 1", field="max_concurrency"
-            )
+        check_int(max_concurrency, "max_concurrency", low=1)
         for name, value, cls in (
             ("timeout", timeout, Timeout),
             ("retry", retry, RetryPolicy),
@@ -419,10 +415,7 @@ class KalturaClient(ServiceAccessors):
         """Run independent calls concurrently; results in order; the first error raises
         (the others are cancelled). For per-call outcomes use a ``MultiRequest`` with
         ``strategy="concurrent"``."""
-        if limit is not None and (
-            isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
-        ):
-            raise KalturaValidationError("limit must be an int >= 1", field="limit")
+        check_optional_int(limit, "limit", low=1)
         results: list[Any] = [None] * len(calls)
         local = anyio.CapacityLimiter(limit) if limit is not None else None
         shared = self.limiter
@@ -511,7 +504,7 @@ class KalturaClient(ServiceAccessors):
         conversion raises ``EntryProcessingError``, and ``timeout`` seconds without READY
         raise ``KalturaTimeoutError``. ``upload_kwargs`` go to :meth:`upload`.
         """
-        from ._upload import ingest
+        from ._ingest import ingest
 
         return await ingest(
             self,
@@ -536,6 +529,17 @@ class KalturaClient(ServiceAccessors):
         from ._pagination import Paginator
 
         return Paginator(self, list_call, page_size=page_size, strategy=strategy)
+
+    async def partition(self, list_call: Call[T], *, parts: int) -> list[Partition[T]]:
+        """Split an entry list call into at most ``parts`` disjoint ``createdAt`` windows,
+        sized from count queries; walk each with ``partition.paginate()`` (the cursor walk).
+
+        Every entry the call's filter matches is in exactly one window (see
+        :mod:`kaltura_async._partition`).
+        """
+        from ._partition import partition
+
+        return await partition(self, list_call, parts=parts)
 
 
 def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException | None:

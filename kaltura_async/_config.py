@@ -18,7 +18,79 @@ from ._errors import KalturaValidationError
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["Limits", "RequestOptions", "RetryPolicy", "Timeout"]
+__all__ = [
+    "INT32_MAX",
+    "INT32_MIN",
+    "Limits",
+    "RequestOptions",
+    "RetryPolicy",
+    "Timeout",
+    "check_text",
+]
+
+
+def check_text(value: str, name: str) -> str:
+    """``value`` if it can go on the wire: encodable as UTF-8 (no lone surrogate), no NUL."""
+    if "\x00" in value:
+        raise KalturaValidationError(f"{name} contains a NUL character", field=name)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise KalturaValidationError(
+            f"{name} is not encodable as UTF-8 (a lone surrogate at index {exc.start})",
+            field=name,
+        ) from None
+    return value
+
+
+def _number(name: str, *, minimum: float, inclusive: bool, optional: bool) -> Any:
+    """A finite int or float (never a bool) above ``minimum``; None too when ``optional``."""
+    bound = f">= {minimum:g}" if inclusive else f"> {minimum:g}"
+    expected = f"a finite number {bound}" + (" or None" if optional else "")
+
+    def check(_inst: object, _attr: object, value: Any) -> None:
+        if value is None and optional:
+            return
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or (value < minimum if inclusive else value <= minimum)
+        ):
+            shown = type(value).__name__ if not isinstance(value, (int, float)) else value
+            raise KalturaValidationError(f"{name} must be {expected}, got {shown}", field=name)
+
+    return check
+
+
+def _strict_bool(name: str) -> Any:
+    def check(_inst: object, _attr: object, value: Any) -> None:
+        if not isinstance(value, bool):
+            raise KalturaValidationError(
+                f"{name} must be True or False, got {type(value).__name__}", field=name
+            )
+
+    return check
+
+
+def _statuses(value: Any) -> frozenset[int]:
+    """Any iterable of HTTP statuses as a frozenset (a str is not one); checked after."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise KalturaValidationError(
+            f"retry.retry_statuses must be a set of HTTP status ints, got {type(value).__name__}",
+            field="retry.retry_statuses",
+        )
+    return frozenset(value)
+
+
+def _check_statuses(_inst: object, _attr: object, value: frozenset[Any]) -> None:
+    for status in value:
+        if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+            shown = status if isinstance(status, int) else f"a {type(status).__name__}"
+            raise KalturaValidationError(
+                f"retry.retry_statuses holds HTTP error statuses (ints 400-599), got {shown}",
+                field="retry.retry_statuses",
+            )
 
 
 def _positive_or_none(name: str) -> Any:
@@ -46,8 +118,13 @@ def _count(name: str) -> Any:
     return check
 
 
+#: Kaltura's ``int`` (partner ids among them) is a 32-bit signed integer.
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+
 def _optional(name: str, *types: type, non_empty: bool = False) -> Any:
-    """None, or an instance of ``types`` (never a bool passed for an int)."""
+    """None, or an instance of ``types`` (never a bool passed for an int); strings must be
+    sendable (:func:`check_text`), ints fit Kaltura's 32-bit ``int``."""
 
     def check(_inst: object, _attr: object, value: Any) -> None:
         if value is None:
@@ -59,8 +136,28 @@ def _optional(name: str, *types: type, non_empty: bool = False) -> Any:
             )
         if non_empty and not value:
             raise KalturaValidationError(f"{name} must not be empty", field=name)
+        if isinstance(value, str):
+            check_text(value, name)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if not INT32_MIN <= value <= INT32_MAX:
+                raise KalturaValidationError(
+                    f"{name} must fit a 32-bit int ({INT32_MIN} to {INT32_MAX})", field=name
+                )
 
     return check
+
+
+def _response_profile(_inst: object, _attr: object, value: Any) -> None:
+    from collections.abc import Mapping
+
+    from ._model import KalturaObject
+
+    if value is not None and not isinstance(value, (KalturaObject, Mapping)):
+        raise KalturaValidationError(
+            "response_profile must be a Kaltura response profile object (e.g. "
+            f"DetachedResponseProfile) or a mapping, got {type(value).__name__}",
+            field="response_profile",
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -103,31 +200,34 @@ class RetryPolicy:
     """
 
     max_retries: int = attrs.field(default=3)
-    base_delay: float = attrs.field(default=1.0)
-    max_delay: float = attrs.field(default=20.0)
-    max_retry_after: float = attrs.field(default=60.0)
-    deadline: float | None = attrs.field(default=120.0)
-    retry_writes: bool = False
-    retry_statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+    base_delay: float = attrs.field(
+        default=1.0,
+        validator=_number("retry.base_delay", minimum=0, inclusive=True, optional=False),
+    )
+    max_delay: float = attrs.field(
+        default=20.0,
+        validator=_number("retry.max_delay", minimum=0, inclusive=True, optional=False),
+    )
+    max_retry_after: float = attrs.field(
+        default=60.0,
+        validator=_number("retry.max_retry_after", minimum=0, inclusive=True, optional=False),
+    )
+    deadline: float | None = attrs.field(
+        default=120.0,
+        validator=_number("retry.deadline", minimum=0, inclusive=False, optional=True),
+    )
+    retry_writes: bool = attrs.field(default=False, validator=_strict_bool("retry.retry_writes"))
+    retry_statuses: frozenset[int] = attrs.field(
+        default=frozenset({429, 500, 502, 503, 504}),
+        converter=_statuses,
+        validator=_check_statuses,
+    )
 
     @max_retries.validator
     def _check_retries(self, _attr: object, value: int) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise KalturaValidationError(
                 "retry.max_retries must be an int >= 0", field="retry.max_retries"
-            )
-
-    @base_delay.validator
-    @max_delay.validator
-    @max_retry_after.validator
-    def _check_delay(self, attr: attrs.Attribute[float], value: float) -> None:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not (math.isfinite(value) and value >= 0)
-        ):
-            raise KalturaValidationError(
-                f"retry.{attr.name} must be a number >= 0", field=f"retry.{attr.name}"
             )
 
     def ceilings(self) -> Iterator[float]:
@@ -196,7 +296,7 @@ class RequestOptions:
     )
     partner_id: int | None = attrs.field(default=None, validator=_optional("partner_id", int))
     client_tag: str | None = attrs.field(default=None, validator=_optional("client_tag", str))
-    response_profile: Any = None
+    response_profile: Any = attrs.field(default=None, validator=_response_profile)
     language: str | None = attrs.field(
         default=None, validator=_optional("language", str, non_empty=True)
     )

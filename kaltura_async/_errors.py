@@ -57,6 +57,7 @@ __all__ = [
     "KalturaConnectionError",
     "KalturaError",
     "KalturaHTTPError",
+    "KalturaPaginationError",
     "KalturaProtocolError",
     "KalturaTimeoutError",
     "KalturaTransportError",
@@ -159,6 +160,15 @@ class KalturaHTTPError(KalturaCommunicationError):
 
 class KalturaProtocolError(KalturaCommunicationError):
     """A 200 answer whose body is not what the protocol promises."""
+
+
+class KalturaPaginationError(KalturaProtocolError):
+    """The server's pages cannot be walked to the end without losing or repeating items.
+
+    Raised by ``client.paginate`` when a page brings nothing new (a server that repeats a
+    page, e.g. one that ignores ``pageIndex``), or when a cursor walk cannot finish one
+    ``createdAt`` second. The items yielded before it were each yielded once.
+    """
 
 
 class DependencyError(KalturaError):

@@ -157,12 +157,45 @@ class KalturaIntEnum(enum.IntEnum):
         return _missing_int(cls, value)
 
 
+def _canonical_int(text: str) -> int | None:
+    """``int(text)`` when ``text`` is an int written the way Kaltura writes one ("2", "-1")."""
+    digits = text[1:] if text[:1] == "-" else text
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    number = int(text)
+    return number if str(number) == text else None
+
+
 class KalturaStrEnum(enum.StrEnum):
     """A str enum that compares equal to raw strings and keeps unknown values.
 
     Plugin values such as ``"virusScan.Infected"`` and values the server added after the
     schema was generated decode to pseudo-members instead of raising.
+
+    Many of the schema's string enums hold numbers (``KalturaEntryStatus``: READY is
+    ``"2"``), while Kaltura's JSON sends them as ints and its guides compare with ints. A
+    member whose value is an int written in decimal (``"2"``, ``"-1"``) therefore also
+    compares equal to that int: ``EntryStatus.READY == 2``, ``== "2"`` and
+    ``entry.status in (2, 7)`` are all true. Other enums' members are not ints for this
+    (``EntryStatus.READY != MediaType.IMAGE``), nor are bools.
+
+    Hashing stays the string's: in a set or as a dict key a member is ``"2"``, so
+    ``EntryStatus.READY in {"2", "7"}`` is true and ``EntryStatus.READY in {2, 7}`` is false
+    (equal objects must hash alike, and no value can hash like both ``2`` and ``"2"``). Use a
+    tuple, a list, or a set of members for membership tests.
     """
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, int) and not isinstance(other, (bool, enum.Enum)):
+            number = _canonical_int(str.__str__(self))
+            return number is not None and number == other
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = str.__hash__
 
     @classmethod
     def _missing_(cls, value: object) -> Any:

@@ -10,12 +10,15 @@ Two strategies:
     ``pageIndex`` 1, 2, 3... Works for every list action, but the server refuses to page
     past its 10,000-result window (``QUERY_EXCEEDED_MAX_MATCHES_ALLOWED``).
 ``"cursor"``
-    For entry lists (any filter with ``createdAtGreaterThanOrEqual``, ``idNotIn`` and
-    ``orderBy``): every request asks for page 1 ordered by ``+createdAt``, starting at the
-    last ``createdAt`` seen. Entries of that boundary second that were already yielded come
-    back and are dropped; when they would fill half a page or more, they are excluded by
-    ``idNotIn`` instead (a longer request, but a second with more entries than a page still
-    advances). The window never fills, so it walks any number of results.
+    For entry lists (any filter with ``createdAtGreaterThanOrEqual``,
+    ``createdAtLessThanOrEqual``, ``idNotIn`` and ``orderBy``): every request asks for page 1
+    ordered by ``+createdAt``, starting at the last ``createdAt`` seen. Entries of that
+    boundary second that were already yielded come back and are dropped; when they would
+    fill half a page or more, that second is paged on its own (``pageIndex`` within it) and
+    the cursor steps past it. Ids already seen are never sent in ``idNotIn``: the server keeps
+    only the first 150 values of an In/NotIn list for entry lists
+    (``plugins/search/providers/sphinx_search/lib/SphinxCriterion.php``). The window never
+    fills (unless one second holds more than 10,000 entries).
 
 Only one page is held at a time: a page is dropped before the next one is requested. The
 cursor also keeps the ids of the entries that share the newest ``createdAt`` second.
@@ -30,7 +33,7 @@ import attrs
 
 from ._call import Call
 from ._codec import all_fields, resolve_type
-from ._errors import KalturaProtocolError, KalturaValidationError
+from ._errors import KalturaPaginationError, KalturaProtocolError, KalturaValidationError
 from ._kind import Kind
 from ._model import UNSET, KalturaObject
 
@@ -48,6 +51,7 @@ MAX_PAGE_SIZE = 500
 _SINCE = "createdAtGreaterThanOrEqual"
 _NOT_IN = "idNotIn"
 _ORDER = "orderBy"
+_UNTIL = "createdAtLessThanOrEqual"
 _ASCENDING = "+createdAt"
 
 PageT = TypeVar("PageT")
@@ -156,10 +160,24 @@ class Paginator(Generic[PageT]):
     async def _index_pages(self) -> AsyncGenerator[PageT, None]:
         seen = 0
         index = 1
+        # One fingerprint per page (not the items): a page equal to an earlier one brings
+        # nothing new, so a server that ignores pageIndex cannot loop the walk forever.
+        fingerprints: set[int] = set()
         while True:
             page = await self._fetch(dict(self._call.params), index)
-            count = len(page_objects(page))
+            objects = page_objects(page)
+            count = len(objects)
             total = page_total(page)
+            if count:
+                fingerprint = hash(tuple(_fingerprint(item) for item in objects))
+                if fingerprint in fingerprints:
+                    raise KalturaPaginationError(
+                        f"{self._call.service}.{self._call.action} page {index} brought "
+                        "nothing new: the server sent the same items as an earlier page "
+                        f"({seen} items yielded so far)"
+                    )
+                fingerprints.add(fingerprint)
+            del objects
             yield page
             del page
             seen += count
@@ -170,27 +188,96 @@ class Paginator(Generic[PageT]):
     async def _cursor_pages(self) -> AsyncGenerator[PageT, None]:
         cursor = _CursorFilter(self._call, self.page_size)
         while True:
+            if cursor.crowded():
+                async for page in self._second_pages(cursor):
+                    yield page
+                continue
             params = dict(self._call.params)
             params["filter"] = cursor.next_filter()
             page = await self._fetch(params, 1)
             objects = page_objects(page)
             full = len(objects) >= self.page_size
-            fresh = cursor.advance(objects)
+            fresh, moved = cursor.advance(objects)
             if len(fresh) != len(objects):
                 page = _with_objects(page, fresh)
             del objects
-            progressed = bool(fresh)
-            del fresh
-            if progressed:
+            if fresh:
+                del fresh
                 yield page
+            else:
+                del fresh
             del page
             if not full:
                 return
-            if not progressed:
-                raise KalturaProtocolError(
+            if not moved:
+                raise KalturaPaginationError(
                     f"cursor pagination of {self._call.service}.{self._call.action} made no "
                     "progress: the server returned only entries already yielded"
                 )
+
+    async def _second_pages(self, cursor: _CursorFilter) -> AsyncGenerator[PageT, None]:
+        """Walk the boundary second alone with ``pageIndex``, then step past it.
+
+        Excluding the ids already seen with ``idNotIn`` cannot work past the server's cap on
+        In/NotIn lists (150 values for entry lists, then silently truncated), so a second
+        holding many entries (bulk imports) is paged instead, within its own 10,000 window,
+        dropping what was yielded. Page numbers shift when entries of the second change
+        while it is walked (the caller updating what it was given, so that it no longer
+        matches), so one pass is trusted only when every page reported the same
+        ``totalCount`` and it met that many distinct entries; otherwise the second is paged
+        again, until a pass brings nothing new and meets as many entries as the second
+        holds. When ``totalCount`` never changed, having met that many distinct entries over
+        all passes is enough (a server whose order within one second shifts between
+        requests). A pass that brings nothing new short of that is an error, not a gap.
+        """
+        second = cursor.since
+        if second is None:  # crowded() is false without a boundary second
+            return
+        params = dict(self._call.params)
+        params["filter"] = cursor.second_filter()
+        totals: set[int | None] = set()
+        while True:
+            met: set[str] = set()
+            pass_totals: set[int | None] = set()
+            moved = False
+            total: int | None = None
+            index = 1
+            while True:
+                page = await self._fetch(dict(params), index)
+                objects = page_objects(page)
+                total = page_total(page)
+                pass_totals.add(total)
+                fresh, progressed = cursor.advance_second(objects, met)
+                moved = moved or progressed
+                full = len(objects) >= self.page_size
+                if len(fresh) != len(objects):
+                    page = _with_objects(page, fresh)
+                del objects
+                if fresh:
+                    del fresh
+                    yield page
+                else:
+                    del fresh
+                del page
+                if not full or (total is not None and index * self.page_size >= total):
+                    break
+                index += 1
+            totals |= pass_totals
+            counted = total is not None and len(met) >= total
+            if counted and (len(pass_totals) == 1 or not moved):
+                break  # one consistent pass over the whole second
+            if total is None and not moved:
+                break  # no totalCount to check against: a pass that found nothing new
+            if len(totals) == 1 and total is not None and len(cursor.boundary) >= total:
+                break  # the second never changed, and all of it was met over the passes
+            if not moved:
+                raise KalturaPaginationError(
+                    f"cursor pagination of {self._call.service}.{self._call.action} cannot "
+                    f"walk createdAt second {second}: its totalCount is {total} but paging it "
+                    f"met {len(met)} distinct entries and nothing new (the server's order "
+                    "within the second shifts between requests)"
+                )
+        cursor.step_past(second)
 
 
 class _CursorFilter:
@@ -204,16 +291,16 @@ class _CursorFilter:
         self._filter: KalturaObject | Mapping[str, Any] = original
         if isinstance(original, KalturaObject):
             wire_to_attr = {wire: attr for attr, wire, _, _ in all_fields(type(original))}
-            missing = [w for w in (_SINCE, _NOT_IN, _ORDER) if w not in wire_to_attr]
+            missing = [w for w in (_SINCE, _UNTIL, _NOT_IN, _ORDER) if w not in wire_to_attr]
             if missing:
                 raise KalturaValidationError(
                     f"strategy='cursor' needs an entry filter; {type(original).__name__} has no "
                     f"{', '.join(missing)}",
                     field="filter",
                 )
-            self._attrs = {w: wire_to_attr[w] for w in (_SINCE, _NOT_IN, _ORDER)}
+            self._attrs = {w: wire_to_attr[w] for w in (_SINCE, _NOT_IN, _ORDER, _UNTIL)}
         elif isinstance(original, Mapping):
-            self._attrs = {w: w for w in (_SINCE, _NOT_IN, _ORDER)}
+            self._attrs = {w: w for w in (_SINCE, _NOT_IN, _ORDER, _UNTIL)}
         else:
             raise KalturaValidationError(
                 f"filter must be a Kaltura filter object or a mapping, got {type(original).__name__}",
@@ -226,10 +313,18 @@ class _CursorFilter:
                 field="filter.orderBy",
             )
         since = self._get(_SINCE)
-        self.since: int | None = since if isinstance(since, int) else None
+        self.since: int | None = (
+            since if isinstance(since, int) and not isinstance(since, bool) else None
+        )
         excluded = self._get(_NOT_IN)
-        self._excluded = _text(excluded) if isinstance(excluded, str) and excluded else ""
-        #: ids yielded whose createdAt equals ``since`` (the only ones a retry could repeat)
+        #: the caller's own ``idNotIn``: sent as given, and also applied here, because the
+        #: server keeps only the first 150 values of the list
+        self._excluded = (
+            frozenset(v.strip() for v in _text(excluded).split(",") if v.strip())
+            if isinstance(excluded, str) and excluded
+            else frozenset()
+        )
+        #: ids met whose createdAt equals ``since`` (the only ones a request can repeat)
         self.boundary: set[str] = set()
 
     def _get(self, wire: str) -> Any:
@@ -237,25 +332,40 @@ class _CursorFilter:
             return getattr(self._filter, self._attrs[wire])
         return self._filter.get(wire)
 
-    def next_filter(self) -> KalturaObject | dict[str, Any]:
-        changes: dict[str, Any] = {_ORDER: _ASCENDING}
-        if self.since is not None:
-            changes[_SINCE] = self.since
-        # Repeats of the boundary second are cheaper to drop than to exclude, until they
-        # would crowd out the page (a long idNotIn also costs the server).
-        boundary = (
-            ",".join(sorted(self.boundary)) if len(self.boundary) * 2 >= self._page_size else ""
-        )
-        excluded = ",".join(x for x in (self._excluded, boundary) if x)
-        if excluded:
-            changes[_NOT_IN] = excluded
+    def _evolve(self, changes: dict[str, Any]) -> KalturaObject | dict[str, Any]:
         if isinstance(self._filter, KalturaObject):
             return attrs.evolve(self._filter, **{self._attrs[k]: v for k, v in changes.items()})
         return {**self._filter, **changes}
 
-    def advance(self, objects: list[Any]) -> list[Any]:
-        """Record a page; returns its items not yielded before, in order."""
+    def crowded(self) -> bool:
+        """Whether the boundary second holds half a page or more of entries already met:
+        then page 1 from it would be mostly repeats, and it is walked on its own."""
+        return self.since is not None and len(self.boundary) * 2 >= self._page_size
+
+    def next_filter(self) -> KalturaObject | dict[str, Any]:
+        """The filter of the next page-1 request: from ``since``, ordered by ``+createdAt``.
+
+        Entries already met are dropped from the answer, never listed in ``idNotIn``: the
+        server would keep only the first 150 of them.
+        """
+        changes: dict[str, Any] = {_ORDER: _ASCENDING}
+        if self.since is not None:
+            changes[_SINCE] = self.since
+        return self._evolve(changes)
+
+    def second_filter(self) -> KalturaObject | dict[str, Any]:
+        """The filter selecting the boundary second alone."""
+        return self._evolve({_ORDER: _ASCENDING, _SINCE: self.since, _UNTIL: self.since})
+
+    def step_past(self, second: int) -> None:
+        """Every entry of ``second`` was met: continue from the next second."""
+        self.since = second + 1
+        self.boundary = set()
+
+    def advance(self, objects: list[Any]) -> tuple[list[Any], bool]:
+        """Record a page: its items not yielded before (in order), and whether any was new."""
         fresh = []
+        moved = False
         for item in objects:
             item_id, created = _item_key(item)
             if created == self.since and item_id in self.boundary:
@@ -269,8 +379,33 @@ class _CursorFilter:
                 self.since = created
                 self.boundary = set()
             self.boundary.add(item_id)
-            fresh.append(item)
-        return fresh
+            moved = True
+            if item_id not in self._excluded:
+                fresh.append(item)
+        return fresh, moved
+
+    def advance_second(self, objects: list[Any], met: set[str]) -> tuple[list[Any], bool]:
+        """Record a page of the boundary second: its new items, and whether any was new.
+
+        ``met`` collects every id of this pass.
+        """
+        fresh = []
+        moved = False
+        for item in objects:
+            item_id, created = _item_key(item)
+            if created != self.since:
+                raise KalturaProtocolError(
+                    f"cursor pagination asked for createdAt {self.since} alone; "
+                    f"got createdAt {created}"
+                )
+            met.add(item_id)
+            if item_id in self.boundary:
+                continue
+            self.boundary.add(item_id)
+            moved = True
+            if item_id not in self._excluded:
+                fresh.append(item)
+        return fresh, moved
 
 
 def _empty_filter(call: Call[Any]) -> KalturaObject | dict[str, Any]:
@@ -297,6 +432,13 @@ def _item_key(item: Any) -> tuple[str, int]:
             f"(entries); got {type(item).__name__}"
         )
     return item_id, created
+
+
+def _fingerprint(item: Any) -> Any:
+    item_id = item.get("id") if isinstance(item, Mapping) else getattr(item, "id", None)
+    if isinstance(item_id, (str, int)) and not isinstance(item_id, bool) and item_id != "":
+        return item_id
+    return repr(item)
 
 
 def page_objects(page: Any) -> list[Any]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 import os
 import ssl
 import time
@@ -22,6 +21,7 @@ from typing import Any, Final
 import aiohttp
 from yarl import URL
 
+from . import _json
 from ._config import Limits, RetryPolicy, Timeout
 from ._errors import (
     KalturaClientStateError,
@@ -269,7 +269,7 @@ class Transport:
         session = self.session()
         url = self._request_url(service, action)
         name = f"{service}.{action}" if action else service
-        data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+        data = _json.dumps(body)
         replayable = all(f.replayable for f in files) if files else True
         may_retry_sent = (safe or retry.retry_writes) and replayable
         client_timeout = self._default_timeout if timeout is None else timeout.to_aiohttp()
@@ -436,7 +436,7 @@ class Transport:
     @staticmethod
     def _parse(raw: bytes, content_type: str, name: str) -> Any:
         try:
-            return json.loads(raw)
+            return _json.loads(raw)
         except (ValueError, RecursionError) as err:
             # RecursionError: arrays or objects nested deeper than the parser's stack.
             head = raw[:_EXCERPT].decode("utf-8", "replace")

@@ -19,6 +19,7 @@ beyond append-only caches, so a large body can be decoded in a worker thread.
 
 from __future__ import annotations
 
+import enum
 import reprlib
 from collections.abc import Callable
 from typing import Any, Final
@@ -26,6 +27,7 @@ from typing import Any, Final
 from .._errors import KalturaProtocolError
 from .._kind import Kind
 from .._model import KalturaObject, KalturaStrEnum
+from ._compile import ClassDecoder, FieldPlan, class_decoder, identity_type
 from ._registry import all_fields, is_a, on_register, resolve_enum, resolve_type
 
 __all__ = [
@@ -237,7 +239,7 @@ def _enum_decoder(wire: str) -> Decoder:
 # ---------------------------------------------------------------------------- objects
 
 #: Per-decoder memos of objectType -> class decoder; cleared when a type is registered.
-_choice_caches: list[dict[str, Callable[[dict[str, Any]], KalturaObject]]] = []
+_choice_caches: list[dict[str, ClassDecoder]] = []
 
 
 def _forget_choices() -> None:
@@ -249,17 +251,15 @@ on_register(_forget_choices)
 
 
 def _object_decoder(declared: str | None) -> Decoder:
-    chosen: dict[str, Callable[[dict[str, Any]], KalturaObject]] = {}
+    chosen: dict[str, ClassDecoder] = {}
     _choice_caches.append(chosen)
 
-    def choose(object_type: Any) -> Callable[[dict[str, Any]], KalturaObject]:
+    def choose(object_type: Any) -> ClassDecoder:
         cls = resolve_type(object_type) if isinstance(object_type, str) else None
         if cls is None or (declared is not None and not is_a(cls, declared)):
             base = resolve_type(declared) if declared is not None else None
-            fallback = _class_decoder(base or KalturaObject)
-            return lambda data: fallback(data, True)
-        exact = _class_decoder(cls)
-        return lambda data: exact(data, False)
+            return _class_decoder(base or KalturaObject, True)
+        return _class_decoder(cls, False)
 
     def dec(data: Any) -> Any:
         if type(data) is not dict:
@@ -281,59 +281,51 @@ def _object_decoder(declared: str | None) -> Decoder:
     return dec
 
 
-_ClassDecoder = Callable[[dict[str, Any], bool], KalturaObject]
-_class_decoders: dict[type[KalturaObject], _ClassDecoder] = {}
+_class_decoders: dict[tuple[type[KalturaObject], bool], ClassDecoder] = {}
 
 
 def structure_object(
     data: dict[str, Any], cls: type[KalturaObject], *, keep_type: bool = False
 ) -> KalturaObject:
     """Build ``cls`` from a wire object (``keep_type``: remember a foreign objectType)."""
-    return _class_decoder(cls)(data, keep_type)
+    return _class_decoder(cls, keep_type)(data)
 
 
-def _class_decoder(cls: type[KalturaObject]) -> _ClassDecoder:
+def _class_decoder(cls: type[KalturaObject], keep_type: bool) -> ClassDecoder:
     try:
-        return _class_decoders[cls]
+        return _class_decoders[cls, keep_type]
     except KeyError:
-        fn = _class_decoders[cls] = _build_class_decoder(cls)
-        return fn
+        pass
+    fn = _class_decoders[cls, keep_type] = class_decoder(cls, field_plan(cls), keep_type)
+    return fn
 
 
-#: Kinds whose decoder returns a value of exactly this type unchanged.
-_IDENTITY_TYPES: Final[dict[Kind, type]] = {
-    Kind.STR: str,
-    Kind.INT: int,
-    Kind.BOOL: bool,
-    Kind.FLOAT: float,
-}
-
-
-def _build_class_decoder(cls: type[KalturaObject]) -> _ClassDecoder:
-    table: dict[str, tuple[str, Decoder, type | None]] = {}
+def field_plan(cls: type[KalturaObject]) -> FieldPlan:
+    """How each wire key of ``cls`` decodes: attribute, decoder, type kept as is, and the
+    value-to-member map of an enum field (looked up before calling its decoder)."""
+    plan: FieldPlan = {}
     for attr, wire, kind, _flags in all_fields(cls):
-        table[wire] = (attr, decoder_for(kind), _IDENTITY_TYPES.get(kind))
-    construct = type.__call__
-    lookup = table.get
+        lookups = None
+        if kind.tag == "enum":
+            enum_cls = resolve_enum(kind.name)
+            if enum_cls is not None:
+                lookups = (enum_cls._value2member_map_, _int_members(enum_cls))
+        plan[wire] = (attr, decoder_for(kind), identity_type(kind), lookups)
+    return plan
 
-    def decode_class(data: dict[str, Any], keep_type: bool) -> KalturaObject:
-        kwargs: dict[str, Any] = {}
-        extra: dict[str, Any] | None = None
-        for key, value in data.items():
-            entry = lookup(key)
-            if entry is not None:
-                # Most values already have their final type; skip the decoder call then.
-                kwargs[entry[0]] = value if type(value) is entry[2] else entry[1](value)
-            elif key != "objectType" or keep_type:
-                if extra is None:
-                    extra = {}
-                extra[key] = value
-        if extra is not None:
-            kwargs["unknown_fields"] = extra
-        obj: KalturaObject = construct(cls, **kwargs)
-        return obj
 
-    return decode_class
+def _int_members(cls: type[enum.Enum]) -> dict[int, Any] | None:
+    """For a string enum, its members by the int their value spells in decimal (``"2"``:
+    2, ``"-1"``: -1), as the enum decoder maps an int onto its digits; None otherwise."""
+    if not issubclass(cls, KalturaStrEnum):
+        return None
+    out: dict[int, Any] = {}
+    for value, member in cls._value2member_map_.items():
+        digits = value[1:] if value[:1] == "-" else value
+        if isinstance(value, str) and digits.isascii() and digits.isdigit():
+            if str(int(value)) == value:
+                out[int(value)] = member
+    return out
 
 
 # ---------------------------------------------------------------------------- entry points

@@ -11,11 +11,13 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from itertools import compress, repeat
+from operator import attrgetter, is_not
 from typing import Any
 
 from .._errors import KalturaValidationError
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
 from ._registry import all_fields, is_a, resolve_enum
 
 __all__ = ["encode_object", "encode_params", "encode_untyped", "encode_value", "flatten"]
@@ -39,6 +41,9 @@ def _bad(path: str, expected: str, value: Any) -> KalturaValidationError:
 
 
 def _check_str(path: str, value: str) -> str:
+    # Printable ASCII (the common case) holds none of the refused characters.
+    if value.isascii() and value.isprintable():
+        return value
     if _INVALID_XML_CHARS.search(value):
         raise KalturaValidationError(
             f"{path}: contains a control character the server rejects", field=path
@@ -140,15 +145,43 @@ def encode_object(obj: KalturaObject, *, update: bool = False, path: str = "") -
             field=where,
         )
     out: dict[str, Any] = {"objectType": cls.__kaltura_object_type__}
-    for attr, wire, kind, flags in all_fields(cls):
-        value = getattr(obj, attr)
-        if value is UNSET or flags & READ_ONLY or (update and flags & INSERT_ONLY):
+    specs, values_of = _sendable(cls)
+    values = values_of(obj)
+    # A filter class has a hundred fields and a call sets two: pair each field with its
+    # value in C and visit only those that are set.
+    for (attr, wire, kind, flags), value in compress(
+        zip(specs, values, strict=True), map(is_not, values, repeat(UNSET))
+    ):
+        if update and flags & INSERT_ONLY:
             continue
         if value is None:
             out[wire + "__null"] = ""
-            continue
-        out[wire] = encode_value(kind, value, f"{where}.{attr}", update=update)
+        elif type(value) is str and kind is Kind.STR:
+            out[wire] = _check_str(f"{where}.{attr}", value)
+        else:
+            out[wire] = encode_value(kind, value, f"{where}.{attr}", update=update)
     return out
+
+
+_sendable_cache: dict[type[KalturaObject], tuple[tuple[FieldSpec, ...], Any]] = {}
+
+
+def _sendable(cls: type[KalturaObject]) -> tuple[tuple[FieldSpec, ...], Any]:
+    """The writable field specs of ``cls`` and a getter of their values as one tuple."""
+    try:
+        return _sendable_cache[cls]
+    except KeyError:
+        pass
+    specs = tuple(spec for spec in all_fields(cls) if not spec[3] & READ_ONLY)
+    if not specs:
+        entry: tuple[tuple[FieldSpec, ...], Any] = (specs, lambda _obj: ())
+    elif len(specs) == 1:
+        getter = attrgetter(specs[0][0])
+        entry = (specs, lambda obj: (getter(obj),))
+    else:
+        entry = (specs, attrgetter(*(spec[0] for spec in specs)))
+    _sendable_cache[cls] = entry
+    return entry
 
 
 def encode_params(

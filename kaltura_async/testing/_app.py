@@ -4,7 +4,8 @@ Routes: ``/api_v3/service/{service}/action/{action}[/key/value...]``,
 ``/api_v3/service/multirequest``, ``/api_v3/index.php?service=...`` and ``/api_v3/?...``.
 Order of checks for one call, as the server does: service and action exist in the schema
 (SERVICE_DOES_NOT_EXISTS / ACTION_DOES_NOT_EXISTS), the emulator implements them
-(ACTION_NOT_EMULATED), the KS is valid (INVALID_KS) or present when needed (MISSING_KS), the
+(ACTION_NOT_EMULATED: neither a hand-written handler nor the generic engine serves them), the
+KS is valid (INVALID_KS) or present when needed (MISSING_KS), the
 session type may call the action (SERVICE_FORBIDDEN), then arguments are cast and the handler
 runs; only then does the action count as having run.
 """
@@ -26,20 +27,29 @@ from ._faults import AFTER, BEFORE, FaultRule, Faults
 from ._ks import KSInfo, KSParseError, parse_ks
 from ._multirequest import run_multirequest, sub_requests
 from ._params import UploadedFile, read_params
-from ._render import render_json, render_xml, to_wire
+from ._render import FileBody, render_json, render_xml, to_wire
 from ._schema import schema
 from ._services import (
     HANDLERS,
     Context,
     catalog as _catalog_actions,  # noqa: F401  (importing registers)
+    data as _data_actions,  # noqa: F401
     entries as _entry_actions,  # noqa: F401
+    esearch as _esearch_actions,  # noqa: F401
+    players as _player_actions,  # noqa: F401
+    playlists as _playlist_actions,  # noqa: F401
     sessions as _session_actions,  # noqa: F401
     uploads as _upload_actions,  # noqa: F401
 )
+from ._services.generic import generic_spec
+from ._services.response_profiles import resolve_response_profile, shape_result
 from ._state import State
 from ._uploads import UploadStore
 
 __all__ = ["build_app"]
+
+# Actions that never change the store: they leave list indexes valid (``_query``).
+_READS = frozenset({"get", "list", "count"})
 
 _HTML = (
     "<html><head><title>{status} Error</title></head><body><center><h1>{status}</h1>"
@@ -84,7 +94,7 @@ class Dispatcher:
         info = svc.actions.get(act)
         if info is None:
             raise api_error("ACTION_DOES_NOT_EXISTS", act, service)
-        spec = HANDLERS.get((service, act))
+        spec = HANDLERS.get((service, act)) or generic_spec(service, act)
         if spec is None:
             raise api_error("ACTION_NOT_EMULATED", service, act)
         ks = params.get("ks") or params.get("sessionId")
@@ -97,14 +107,28 @@ class Dispatcher:
         if self.faults.rules and self.faults.blocked(service, act):
             raise api_error("ACTION_BLOCKED", act, service)
         args = cast_args(info, params)
-        self.state.counters.hit(service, info.name)
         ctx = Context(self.state, self.uploads, session, ks, service, act)
-        return await spec.func(ctx, args)
+        profile = await resolve_response_profile(ctx, params.get("responseProfile"))
+        self.state.counters.hit(service, info.name)
+        if act in _READS:
+            result = await spec.func(ctx, args)
+        else:
+            try:
+                result = await spec.func(ctx, args)
+            finally:
+                self.state.touch()
+        return result if profile is None else await shape_result(ctx, profile, result)
 
-    async def call_isolated(self, params: dict[str, Any]) -> Any:
-        """One call's result as a wire snapshot (later calls must not change it)."""
+    async def call_isolated(self, params: dict[str, Any], *, raw_file: bool = False) -> Any:
+        """One call's result as a wire snapshot (later calls must not change it).
+
+        ``raw_file`` keeps a :class:`FileBody` as it is, for a single call to send it bare.
+        """
         try:
-            return to_wire(await self.call(params))
+            result = await self.call(params)
+            if raw_file and isinstance(result, FileBody):
+                return result
+            return to_wire(result)
         except APIError:
             raise
         except Exception as err:
@@ -141,6 +165,14 @@ def _html_response(rule: FaultRule, default_status: int) -> web.Response:
     return web.Response(
         status=status, text=_HTML.format(status=status), content_type="text/html", headers=headers
     )
+
+
+def _file_response(body: FileBody) -> web.Response:
+    headers = {}
+    if body.filename is not None:
+        quoted = "".join(c for c in body.filename if c not in '"\r\n')
+        headers["Content-Disposition"] = f'attachment; filename="{quoted}"'
+    return web.Response(body=body.content, content_type=body.content_type, headers=headers)
 
 
 def build_app(state: State, uploads: UploadStore, faults: Faults, tmpdir: str) -> web.Application:
@@ -183,9 +215,11 @@ def build_app(state: State, uploads: UploadStore, faults: Faults, tmpdir: str) -
             result: Any = await run_multirequest(requests, dispatcher.call_isolated)
         else:
             try:
-                result = await dispatcher.call_isolated(params)
+                result = await dispatcher.call_isolated(params, raw_file=True)
             except APIError as err:
                 result = err
+            if isinstance(result, FileBody):
+                return _file_response(result)
         headers: dict[str, str] = {}
         if isinstance(result, APIError) and result.code == "SERVICE_FORBIDDEN":
             headers["X-Kaltura"] = "error-SERVICE_FORBIDDEN"

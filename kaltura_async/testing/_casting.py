@@ -5,7 +5,9 @@ refused, unknown keys are dropped, ``x__null`` becomes the NULL marker). Scalars
 server's lenient casts; enums are checked unless the enum is dynamic (it has plugin values such
 as ``"room.room"``, which the server passes through). Integer properties that hold times
 (``...At``, ``...Date`` and their range filters, ``expiry``) take relative values like the
-server: within ten years of zero they count from now.
+server's ``kTime::getRelativeTime`` (``alpha/apps/kaltura/lib/kTime.class.php``): any value v
+with |v| <= 315,360,000 (ten years), **0 included**, means now + v; only ``-1`` (remove the
+date) and the empty string (0) are kept as sent.
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ def cast_scalar(
             allowed = schema().enum_values(enum_type)
             if allowed is not None and number not in allowed and not _is_dynamic(enum_type):
                 raise api_error("INVALID_ENUM_VALUE", php_str(value), name, enum_type)
-        if is_time and number not in (0, -1) and -_MAX_RELATIVE <= number <= _MAX_RELATIVE:
+        if is_time and value != "" and number != -1 and -_MAX_RELATIVE <= number <= _MAX_RELATIVE:
             number += int(time.time())
         return number
     if type_ in ("float", "bigint"):

@@ -188,7 +188,9 @@ class KalturaEmulator:
 
     @property
     def entries(self) -> Mapping[str, dict[str, Any]]:
+        """Entries by id; changing one counts as a write (list indexes are rebuilt)."""
         self.state.settle()
+        self.state.touch()
         return self.state.entries
 
     @property
@@ -251,4 +253,5 @@ class KalturaEmulator:
                 attach_content(self.state, entry, 0)
             entry.update(status=2, createdAt=now)
             ids.append(entry["id"])
+        self.state.touch()
         return ids

@@ -50,9 +50,21 @@ ERRORS: dict[str, str] = {
     "PROPERTY_VALIDATION_WRONG_FORMAT": (
         'PROP_NAME,FORMAT;The property "@PROP_NAME@" must match format @FORMAT@'
     ),
+    "PROPERTY_VALIDATION_MIN_LENGTH": (
+        'PROP_NAME,MIN_LEN;The property "@PROP_NAME@" must have a min length of @MIN_LEN@ '
+        "characters"
+    ),
+    "PROPERTY_VALIDATION_MAX_VALUE": (
+        'PROP_NAME,MAX_VAL;The property "@PROP_NAME@" must have a max value of @MAX_VAL@'
+    ),
+    "PROPERTY_VALIDATION_ENTRY_STATUS": (
+        'PROP_NAME,STATUS;The property "@PROP_NAME@" cannot be set for entry status "@STATUS@"'
+    ),
+    "PROPERTY_IS_NOT_DEFINED": 'PROP,TYPE;The property "@PROP@" is not defined on type "@TYPE@"',
     "START_SESSION_ERROR": "PID;Error while starting session for partner [@PID@]",
     "INVALID_WIDGET_ID": "WIDGET_ID;Unknown widget [@WIDGET_ID@]",
     "ENTRY_ID_NOT_FOUND": 'ENTRY_ID;Entry id "@ENTRY_ID@" not found',
+    "INVALID_ENTRY_ID": "ENTRY_TYPE,ENTRY_ID;Unknown @ENTRY_TYPE@ [@ENTRY_ID@]",
     "ENTRY_ALREADY_WITH_CONTENT": ";Entry already associated with content",
     "PERMISSION_DENIED_TO_UPDATE_ENTRY": (
         ";User can update only the entries he own, otherwise an admin session must be used"
@@ -60,6 +72,7 @@ ERRORS: dict[str, str] = {
     "INVALID_OBJECT_ID": "ID;Invalid object id [@ID@]",
     "RESOURCE_TYPE_NOT_SUPPORTED": 'RES_TYPE;Resource type "@RES_TYPE@" not supported',
     "UPLOAD_ERROR": ";Upload failed",
+    "INVALID_UPLOAD_TOKEN_ID": ";Invalid upload token id",
     "UPLOAD_TOKEN_NOT_FOUND": ";Upload token not found",
     "UPLOAD_TOKEN_INVALID_STATUS_FOR_UPLOAD": (
         ";Upload token is in an invalid status for uploading a file, maybe the file was "
@@ -98,6 +111,17 @@ ERRORS: dict[str, str] = {
     "METADATA_NOT_FOUND": 'ID;Metadata id "@ID@" not found',
     "METADATA_PROFILE_NOT_FOUND": 'ID;Metadata profile id "@ID@" not found',
     "METADATA_ALREADY_EXISTS": 'ID;Metadata already exists for object id "@ID@"',
+    "UICONF_ID_NOT_FOUND": 'ID;UI conf id "@ID@" not found',
+    "ACCESS_CONTROL_ID_NOT_FOUND": 'ID;Access control id "@ID@" not found',
+    "SYSTEM_NAME_ALREADY_EXISTS": "SYS_NAME;System name [@SYS_NAME@] already exists",
+    "RESPONSE_PROFILE_NAME_NOT_FOUND": (
+        "SYSTEM_NAME;Response profile name [@SYSTEM_NAME@] not found"
+    ),
+    "RESPONSE_PROFILE_ID_NOT_FOUND": "ID;Response profile id [@ID@] not found",
+    "RESPONSE_PROFILE_DUPLICATE_SYSTEM_NAME": (
+        "SYSTEM_NAME;Response profile system-name [@SYSTEM_NAME@] already exists"
+    ),
+    "RESPONSE_PROFILE_MAX_NESTING_LEVEL": ";Response profile cross maximum nesting level",
     "INVALID_PLAYLIST_TYPE": ";Invalid playlist type",
     "QUERY_EXCEEDED_MAX_MATCHES_ALLOWED": ";Unable to generate list. max matches value was reached",
 }

@@ -10,6 +10,7 @@ errors as ``<error>`` elements; that is what the official XML-only client reads.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -17,7 +18,19 @@ from ._casting import NULL
 from ._errors import APIError
 from ._schema import schema
 
-__all__ = ["render_json", "render_xml", "to_wire"]
+__all__ = ["FileBody", "render_json", "render_xml", "to_wire"]
+
+
+@dataclass(frozen=True, slots=True)
+class FileBody:
+    """The result of an action declared ``@return file`` (``data.serve``): raw bytes sent as
+    they are, whatever ``format`` asked, with ``Content-Disposition: attachment`` when the
+    server names the file (``KalturaBaseService::dumpFile``)."""
+
+    content: bytes
+    content_type: str = "text/plain"
+    filename: str | None = None
+
 
 _orders: dict[str, tuple[str, ...] | None] = {}
 
@@ -45,12 +58,17 @@ def to_wire(value: Any) -> Any:
             v = value.get(key)
             if v is not None and v is not NULL:
                 out[key] = to_wire(v) if isinstance(v, dict | list) else v
+        related = value.get("relatedObjects")
+        if related and "relatedObjects" not in order:
+            out["relatedObjects"] = to_wire(related)
         out["objectType"] = cls
         return out
     if isinstance(value, list):
         return [to_wire(v) for v in value]
     if isinstance(value, APIError):
         return value.to_wire()
+    if isinstance(value, FileBody):
+        return value.content.decode("utf-8", "replace")
     return value
 
 
@@ -79,6 +97,8 @@ def _xml(value: Any) -> str:
             v = value.get(key)
             if v is not None and v is not NULL:
                 parts.append(f"<{key}>{_xml(v)}</{key}>")
+        if value.get("relatedObjects") and "relatedObjects" not in order:
+            parts.append(f"<relatedObjects>{_xml(value['relatedObjects'])}</relatedObjects>")
         return "".join(parts)
     if isinstance(value, list):
         return "".join(f"<item>{_xml(v)}</item>" for v in value)

@@ -92,6 +92,12 @@ class Schema:
     def has_class(self, name: str) -> bool:
         return name in self._classes
 
+    def base_of(self, name: str) -> str | None:
+        """The direct base class of ``name`` (None for a root or an unknown class)."""
+        cls = self._classes.get(name)
+        base = cls.get("base") if cls else None
+        return base if isinstance(base, str) else None
+
     def is_abstract(self, name: str) -> bool:
         cls = self._classes.get(name)
         return bool(cls and cls.get("abstract"))

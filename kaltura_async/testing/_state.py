@@ -15,31 +15,28 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._errors import api_error
+from ._filters import MAX_IN_VALUES, matcher
+from ._query import (
+    MAX_MATCHES,
+    PAGE_SIZE_DEFAULT,
+    PAGE_SIZE_MAX,
+    order_specs,
+    pager_window,
+    sort_items,
+)
 
-__all__ = ["ActionCounters", "EmulatorConfig", "State", "list_response", "select"]
+__all__ = [
+    "MAX_MATCHES",
+    "PAGE_SIZE_DEFAULT",
+    "PAGE_SIZE_MAX",
+    "ActionCounters",
+    "EmulatorConfig",
+    "State",
+    "list_response",
+    "select",
+]
 
 _BASE36 = string.digits + string.ascii_lowercase
-MAX_MATCHES = 10_000
-PAGE_SIZE_DEFAULT = 30
-PAGE_SIZE_MAX = 500
-
-_SUFFIXES = (
-    "GreaterThanOrEqual",
-    "LessThanOrEqual",
-    "GreaterThan",
-    "LessThan",
-    "MultiLikeOr",
-    "MultiLikeAnd",
-    "StartsWith",
-    "NotEqual",
-    "MatchOr",
-    "MatchAnd",
-    "NotIn",
-    "Equal",
-    "Like",
-    "In",
-)
 
 
 @dataclass(slots=True)
@@ -99,6 +96,13 @@ class State:
     counters: ActionCounters = field(default_factory=ActionCounters)
     multipart_filenames: list[str] = field(default_factory=list)
     converting: dict[str, float] = field(default_factory=dict)
+    #: the generic engine's stores, by store name (``_engine``)
+    objects: dict[str, dict[Any, dict[str, Any]]] = field(default_factory=dict)
+    #: per-store int id counters of the generic engine
+    id_counters: dict[str, int] = field(default_factory=dict)
+    #: moves on every write; list indexes of an older generation are rebuilt (``_query``)
+    generation: int = 0
+    indexes: dict[Any, Any] = field(default_factory=dict)
     next_int_id: int = 1000
     seq: int = 0
 
@@ -118,8 +122,12 @@ class State:
             self.metadata,
             self.app_tokens,
             self.converting,
+            self.objects,
+            self.id_counters,
+            self.indexes,
         ):
             store.clear()
+        self.touch()
         self.revoked_ks.clear()
         self.revoked_session_ids.clear()
         self.counters.clear()
@@ -127,6 +135,10 @@ class State:
         self.rng = random.Random(self.config.seed)
         self.next_int_id = 1000
         self.seq = 0
+
+    def touch(self) -> None:
+        """Record that the store may have changed (list indexes are rebuilt on next use)."""
+        self.generation += 1
 
     @staticmethod
     def now() -> int:
@@ -157,6 +169,7 @@ class State:
         now = time.monotonic()
         for entry_id, ready_at in list(self.converting.items()):
             if ready_at <= now:
+                self.touch()
                 del self.converting[entry_id]
                 entry = self.entries.get(entry_id)
                 if entry is not None:
@@ -172,115 +185,31 @@ def mark_ready(state: State, entry: dict[str, Any]) -> None:
             flavor["updatedAt"] = entry["updatedAt"]
 
 
-def _split_filter_key(key: str) -> tuple[str, str] | None:
-    for suffix in _SUFFIXES:
-        if key.endswith(suffix) and len(key) > len(suffix):
-            return key[: -len(suffix)], suffix
-    return None
-
-
-def _csv(value: Any) -> list[str]:
-    return [v.strip() for v in str(value).split(",") if v.strip()]
-
-
-_TERM_OPS = frozenset({"MultiLikeOr", "MultiLikeAnd", "MatchOr", "MatchAnd"})
-
-
-def _prepare(op: str, wanted: Any) -> Any:
-    """Parse a filter value once per query rather than once per item it is tested on."""
-    if op in ("In", "NotIn"):
-        return frozenset(_csv(wanted))
-    if op in _TERM_OPS:
-        return [t.lower() for t in _csv(wanted)]
-    return wanted
-
-
-def _compare(item_value: Any, op: str, wanted: Any) -> bool:
-    """Test one item's value; ``wanted`` is what :func:`_prepare` made of the filter value."""
-    if op == "Equal":
-        return item_value is not None and str(item_value) == str(wanted)
-    if op == "NotEqual":
-        return item_value is None or str(item_value) != str(wanted)
-    if op == "In":
-        return item_value is not None and str(item_value) in wanted
-    if op == "NotIn":
-        return item_value is None or str(item_value) not in wanted
-    if op in ("GreaterThanOrEqual", "LessThanOrEqual", "GreaterThan", "LessThan"):
-        if item_value is None or isinstance(item_value, str):
-            return False
-        if op == "GreaterThanOrEqual":
-            return bool(item_value >= wanted)
-        if op == "LessThanOrEqual":
-            return bool(item_value <= wanted)
-        if op == "GreaterThan":
-            return bool(item_value > wanted)
-        return bool(item_value < wanted)
-    text = "" if item_value is None else str(item_value).lower()
-    if op == "Like":
-        return str(wanted).lower() in text
-    if op == "StartsWith":
-        return text.startswith(str(wanted).lower())
-    if op in ("MultiLikeOr", "MultiLikeAnd"):
-        hits = [t in text for t in wanted]
-        return any(hits) if op == "MultiLikeOr" else all(hits)
-    have = {t.lower() for t in _csv(item_value or "")}
-    if op == "MatchOr":
-        return any(t in have for t in wanted)
-    return all(t in have for t in wanted)
-
-
 def select(
     items: Iterable[dict[str, Any]],
     flt: dict[str, Any] | None,
     fields: Collection[str],
+    max_in: int = MAX_IN_VALUES,
 ) -> list[dict[str, Any]]:
-    """Apply every ``<field><Operator>`` filter key whose field is one of ``fields``.
+    """The items passing every ``<field><Operator>`` filter key whose field is in ``fields``.
 
     Filter keys on fields the emulator does not model are ignored rather than matching
-    nothing.
+    nothing (``_filters``).
     """
-    conditions: list[tuple[str, str, Any]] = []
-    for key, value in (flt or {}).items():
-        if key in ("objectType", "orderBy") or value is None:
-            continue
-        split = _split_filter_key(key)
-        if split is not None and split[0] in fields:
-            conditions.append((split[0], split[1], _prepare(split[1], value)))
-    if not conditions:
-        return list(items)
-    return [
-        item
-        for item in items
-        if all(_compare(item.get(fld), op, wanted) for fld, op, wanted in conditions)
-    ]
+    test = matcher(flt, fields, max_in)
+    return list(items) if test is None else [it for it in items if test(it)]
 
 
 def order(items: list[dict[str, Any]], order_by: str | None, default: str) -> None:
     """Sort in place by ``+field,-field`` (ties keep creation order)."""
-    specs = _csv(order_by or default) or _csv(default)
-    items.sort(key=lambda it: it.get("_seq", 0), reverse=specs[0].startswith("-"))
-    for spec in reversed(specs):
-        desc = spec.startswith("-")
-        name = spec.lstrip("+-")
-        present = [it for it in items if it.get(name) is not None]
-        absent = [it for it in items if it.get(name) is None]
-        present.sort(key=lambda it: it[name], reverse=desc)
-        items[:] = present + absent
+    sort_items(items, order_specs(order_by, default))
 
 
 def page(
     items: list[dict[str, Any]], pager: dict[str, Any] | None
 ) -> tuple[list[dict[str, Any]], int]:
-    size = int((pager or {}).get("pageSize") or 0)
-    index = int((pager or {}).get("pageIndex") or 0)
-    if size <= 0:
-        size = PAGE_SIZE_DEFAULT
-    size = min(size, PAGE_SIZE_MAX)
-    index = max(index, 1)
-    if index * size > MAX_MATCHES:
-        raise api_error("QUERY_EXCEEDED_MAX_MATCHES_ALLOWED")
-    start = (index - 1) * size
-    return items[start : start + size], len(items)
+    offset, size = pager_window(pager)
+    return items[offset : offset + size], len(items)
 
 
 def list_response(

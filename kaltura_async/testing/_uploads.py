@@ -23,7 +23,16 @@ from ._errors import api_error
 from ._params import UploadedFile
 from ._state import State
 
-__all__ = ["PENDING", "PARTIAL", "FULL", "CLOSED", "DELETED", "Token", "UploadStore"]
+__all__ = [
+    "PENDING",
+    "PARTIAL",
+    "FULL",
+    "CLOSED",
+    "DELETED",
+    "LegacyUpload",
+    "Token",
+    "UploadStore",
+]
 
 PENDING, PARTIAL, FULL, CLOSED, TIMED_OUT, DELETED, ERROR = 0, 1, 2, 3, 4, 5, 6
 MAX_RESUME_SECONDS = 7 * 24 * 3600
@@ -48,6 +57,16 @@ class Token:
     @property
     def status(self) -> int:
         return int(self.obj["status"])
+
+
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def _copy_into(src: str, dst: str, offset: int | None) -> None:
@@ -79,6 +98,16 @@ def _kernel_copy(src: int, dst: int, at: int) -> bool:
     return True
 
 
+@dataclass(eq=False)
+class LegacyUpload:
+    """A file sent whole by ``media.upload`` / ``baseEntry.upload``, waiting to be used once."""
+
+    token: str
+    path: str
+    size: int
+    user_id: str
+
+
 class UploadStore:
     def __init__(
         self,
@@ -92,11 +121,43 @@ class UploadStore:
         self.final_chunk_wait = final_chunk_wait
         self.on_full = on_full
         self.tokens: dict[str, Token] = {}
+        self.legacy: dict[str, LegacyUpload] = {}
 
     def reset(self) -> None:
         for token in self.tokens.values():
             self._drop_files(token)
         self.tokens.clear()
+        for upload in self.legacy.values():
+            _unlink(upload.path)
+        self.legacy.clear()
+
+    def add_legacy(self, chunk: UploadedFile, user_id: str) -> str:
+        """Keep a whole file sent by the one-call upload; returns its token string.
+
+        The server names it ``{ks unique string}_{20 base36}.{extension of the part's
+        filename}`` (``MediaService::uploadAction``); the emulator draws the first part at
+        random rather than deriving anything from the KS.
+        """
+        if not chunk.filename:
+            raise api_error("UPLOAD_ERROR")
+        rng = self.state.rng
+        unique = "".join(rng.choices("0123456789abcdef", k=7))
+        body = "".join(rng.choices(_BASE36, k=20))
+        ext = os.path.splitext(chunk.filename)[1]
+        token = f"{unique}_{body}{ext if ext else '.'}"
+        path = self._new_path()
+        os.replace(chunk.path, path)
+        self.legacy[token] = LegacyUpload(token, path, chunk.size, user_id)
+        return token
+
+    def take_legacy(self, token: str) -> LegacyUpload | None:
+        """The one-call upload stored under ``token``, removed: its file is used once."""
+        if "/" in token or "\\" in token:
+            raise api_error("INVALID_UPLOAD_TOKEN_ID")
+        upload = self.legacy.pop(token, None)
+        if upload is not None:
+            _unlink(upload.path)
+        return upload
 
     def _drop_files(self, token: Token) -> None:
         paths = [p for p, _ in token.pending.values()]

@@ -14,15 +14,8 @@ from pathlib import Path
 import pytest
 
 from kaltura_async import generate_ks, parse_ks
-from kaltura_async.cli import (
-    PlainProgress,
-    Settings,
-    main,
-    parse_assignments,
-    parse_value,
-    progress_bar,
-    render_table,
-)
+from kaltura_async.cli import Settings, main, parse_assignments, render_table
+from kaltura_async.cli._output import PlainProgress, parse_value, progress_bar
 from kaltura_async.testing import KalturaEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -417,3 +410,24 @@ def test_settings_repr_hides_secrets() -> None:
     assert "very-secret-value" not in text
     assert "djJ8c2VjcmV0" not in text
     assert "partner_id=1" in text
+
+
+def test_upload_defaults_are_the_sdks(capsys: pytest.CaptureFixture[str]) -> None:
+    from kaltura_async._upload import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL
+    from kaltura_async.cli import build_parser
+
+    args = build_parser().parse_args(["upload", "a.mp4"])
+    # Not given: client.upload's own defaults apply, so the two can never disagree.
+    assert args.parallel is None and args.chunk_size is None
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["upload", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert f"default {DEFAULT_PARALLEL}," in shown and f"default {DEFAULT_CHUNK_SIZE}," in shown
+
+
+@pytest.mark.parametrize("module", ["_commands", "_demo", "_output", "_settings"])
+def test_cli_modules_import_on_their_own(module: str) -> None:
+    # A cycle between the CLI's modules shows as an ImportError when one is imported first.
+    code = f"import kaltura_async.cli.{module}"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

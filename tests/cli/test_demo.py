@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from kaltura_async._demo import DEMO_ENTRY_NAME
 from kaltura_async.cli import main
+from kaltura_async.cli._demo import DEMO_ENTRY_NAME
 from kaltura_async.testing import KalturaEmulator
 
 STEPS = (

@@ -193,9 +193,9 @@ async def test_playlists_and_base_entry(raw: Raw, emu: KalturaEmulator) -> None:
         "baseEntry",
         "update",
         entryId=first,
-        baseEntry={"objectType": "KalturaBaseEntry", "referenceId": "R"},
+        baseEntry={"objectType": "KalturaBaseEntry", "referenceId": "R1"},
     )
-    ref = await raw.call("baseEntry", "listByReferenceId", refId="R")
+    ref = await raw.call("baseEntry", "listByReferenceId", refId="R1")
     assert [e["id"] for e in ref["objects"]] == [first]
 
 
@@ -232,6 +232,7 @@ def test_emulator_never_imports_the_sdk_side() -> None:
         "kaltura_async.enums",
         "kaltura_async.services",
         "kaltura_async._session",
+        "kaltura_async._ks",
         "kaltura_async._client",
         "KalturaClient",
     )

@@ -11,9 +11,9 @@ import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from session_fakes import SENSITIVE
 
-from kaltura_async import KalturaValidationError
-from kaltura_async._session import (
+from kaltura_async import (
     CryptoUnavailableError,
+    KalturaValidationError,
     KSInfo,
     SecretKSProvider,
     generate_ks,

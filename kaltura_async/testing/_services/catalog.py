@@ -16,6 +16,7 @@ from .._state import State, list_response, select
 from .._uploads import FULL
 from . import Context, action
 from .entries import find_entry
+from .membership import add_link, drop_link
 
 ACTIVE = 2
 
@@ -82,23 +83,6 @@ def _place_category(state: State, cat: dict[str, Any]) -> None:
     )
 
 
-def _refresh_entry_categories(state: State, entry_id: str) -> None:
-    entry = state.entries.get(entry_id)
-    if entry is None:
-        return
-    ids = [cid for (eid, cid) in state.category_entries if eid == entry_id]
-    names = [state.categories[c]["fullName"] for c in ids if c in state.categories]
-    entry["categoriesIds"] = ",".join(str(c) for c in ids)
-    entry["categories"] = ",".join(names)
-
-
-def _count_entries(state: State, category_id: int) -> None:
-    cat = state.categories.get(category_id)
-    if cat is not None:
-        count = sum(1 for (_, cid) in state.category_entries if cid == category_id)
-        cat.update(entriesCount=count, directEntriesCount=count)
-
-
 @action("category", "add", admin=True)
 async def category_add(ctx: Context, args: dict[str, Any]) -> Any:
     obj = args["category"]
@@ -139,8 +123,7 @@ async def category_delete(ctx: Context, args: dict[str, Any]) -> Any:
     _category(ctx, args["id"])
     del state.categories[args["id"]]
     for key in [k for k in state.category_entries if k[1] == args["id"]]:
-        del state.category_entries[key]
-        _refresh_entry_categories(state, key[0])
+        drop_link(state, *key)
 
 
 @action("category", "list")
@@ -160,13 +143,7 @@ async def category_entry_add(ctx: Context, args: dict[str, Any]) -> Any:
     key = (entry["id"], cat["id"])
     if key in state.category_entries:
         raise api_error("CATEGORY_ENTRY_ALREADY_EXISTS")
-    link = _stamp(
-        state, _clean(obj), status=ACTIVE, categoryFullIds=cat["fullIds"], creatorUserId=ctx.user_id
-    )
-    link.pop("partnerId")
-    state.category_entries[key] = link
-    _refresh_entry_categories(state, entry["id"])
-    _count_entries(state, cat["id"])
+    link = add_link(state, entry["id"], cat, ctx.user_id)
     return link
 
 
@@ -178,9 +155,7 @@ async def category_entry_delete(ctx: Context, args: dict[str, Any]) -> Any:
     key = (args["entryId"], args["categoryId"])
     if key not in state.category_entries:
         raise api_error("ENTRY_IS_NOT_ASSIGNED_TO_CATEGORY")
-    del state.category_entries[key]
-    _refresh_entry_categories(state, key[0])
-    _count_entries(state, key[1])
+    drop_link(state, *key)
 
 
 @action("categoryEntry", "list")

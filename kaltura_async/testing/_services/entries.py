@@ -10,16 +10,32 @@ entries only unless a status filter or ``idEqual`` is given.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .._casting import NULL, apply_update, check_insert, check_update, require
 from .._errors import api_error
+from .._filters import ENTRY_MAX_IN_VALUES, parse_conditions
+from .._query import query
 from .._schema import schema
-from .._state import State, list_response, mark_ready, page, select
+from .._state import State, list_response, mark_ready, select
 from .._uploads import CLOSED, FULL, PARTIAL, PENDING, Token
 from . import Context, action
+from .membership import category_filter, drop_entry_links, link_from_fields
 
-__all__ = ["attach_waiting_entry", "entry_fields", "new_entry"]
+__all__ = [
+    "DEFAULT_CONVERSION_PROFILE_ID",
+    "attach_waiting_entry",
+    "count_entries",
+    "delete_entry",
+    "entry_page",
+    "entry_fields",
+    "find_entry",
+    "list_entries",
+    "new_entry",
+    "query_entries",
+    "update_entry",
+]
 
 MEDIA_CLIP, PLAYLIST = 1, 5
 NO_CONTENT, IMPORT, PRECONVERT, READY = 7, 0, 1, 2
@@ -27,6 +43,9 @@ IMAGE = 2
 _STATUS_KEYS = ("statusEqual", "statusIn", "statusNotEqual", "statusNotIn")
 _DERIVED_FLAVORS = ((487041, 360, 640, 900), (487051, 720, 1280, 2500))
 _entry_fields: set[str] = set()
+# The partner's default conversion profile, which every new entry reports as its
+# ``conversionProfileId`` (KalturaEntryService::prepareEntryForInsert assigns it).
+DEFAULT_CONVERSION_PROFILE_ID = 1_000_001
 
 
 def entry_fields() -> set[str]:
@@ -37,8 +56,26 @@ def entry_fields() -> set[str]:
     return _entry_fields
 
 
+def _validate_entry_fields(obj: dict[str, Any], stored: dict[str, Any] | None) -> None:
+    """``KalturaBaseEntry::validateForInsert`` / ``validateForUpdate``: a sent ``referenceId``
+    has at least 2 characters; ``conversionProfileId`` may only be set while the entry has no
+    content (PROPERTY_VALIDATION_ENTRY_STATUS), so sending back a READY entry as ``get``
+    returned it is refused."""
+    ref = obj.get("referenceId")
+    if isinstance(ref, str) and len(ref) < 2:
+        raise api_error("PROPERTY_VALIDATION_MIN_LENGTH", f"{obj['objectType']}::referenceId", 2)
+    if stored is not None and obj.get("conversionProfileId") not in (None, NULL):
+        if stored.get("status") != NO_CONTENT:
+            raise api_error(
+                "PROPERTY_VALIDATION_ENTRY_STATUS",
+                f"{obj['objectType']}::conversionProfileId",
+                stored.get("status"),
+            )
+
+
 def new_entry(ctx: Context, obj: dict[str, Any], entry_type: int) -> dict[str, Any]:
     check_insert(obj)
+    _validate_entry_fields(obj, None)
     state = ctx.state
     now = state.now()
     entry = {k: v for k, v in obj.items() if v is not NULL}
@@ -73,11 +110,15 @@ def new_entry(ctx: Context, obj: dict[str, Any], entry_type: int) -> dict[str, A
         downloadUrl=f"{base}/playManifest/entryId/{eid}/format/download/protocol/http",
         _seq=state.next_seq(),
     )
+    entry.setdefault("conversionProfileId", DEFAULT_CONVERSION_PROFILE_ID)
+    entry.pop("categoriesIds", None)
+    entry.pop("categories", None)
     if entry_type == MEDIA_CLIP:
         entry.setdefault("sourceType", "1")
         entry.update(plays=0, views=0, duration=0, msDuration=0, flavorParamsIds="")
         entry["dataUrl"] = f"{base}/playManifest/entryId/{eid}/format/url/protocol/http"
     state.entries[eid] = entry
+    link_from_fields(state, entry, obj, ctx.user_id)
     return entry
 
 
@@ -98,49 +139,108 @@ def _editable(ctx: Context, entry_id: str, entry_type: int | None) -> dict[str, 
     return entry
 
 
-def _query(
-    ctx: Context, flt: dict[str, Any] | None, entry_type: int | None
-) -> list[dict[str, Any]]:
-    state = ctx.state
-    state.settle()
-    flt = flt or {}
+def _entry_base(
+    ctx: Context, flt: dict[str, Any], entry_type: int | None
+) -> tuple[Callable[[dict[str, Any]], bool], tuple[Any, ...]]:
+    """Which entries a list may see at all, and a cache key naming that rule."""
     default_ready = not any(flt.get(k) is not None for k in _STATUS_KEYS) and (
         flt.get("idEqual") is None
     )
     sees_all = ctx.sees_all()
     user = ctx.user_id
-    items = [
-        e
-        for e in state.entries.values()
-        if (entry_type is None or e.get("type") == entry_type)
-        and (sees_all or e.get("userId") == user)
-        and (
-            not default_ready or (e["status"] == READY and e.get("moderationStatus") not in (1, 3))
+
+    def base(e: dict[str, Any]) -> bool:
+        return (
+            (entry_type is None or e.get("type") == entry_type)
+            and (sees_all or e.get("userId") == user)
+            and (
+                not default_ready
+                or (e["status"] == READY and e.get("moderationStatus") not in (1, 3))
+            )
         )
-    ]
-    items = select(items, flt, entry_fields())
+
+    return base, ("entries", entry_type, default_ready, None if sees_all else user)
+
+
+def _extra(state: State, flt: dict[str, Any]) -> Callable[[dict[str, Any]], bool] | None:
+    """The entry filters that are not ``<field><Operator>`` properties: free text, categories."""
+    tests: list[Callable[[dict[str, Any]], bool]] = []
     free_text = flt.get("freeText")
     if free_text:
         needle = str(free_text).lower()
-        items = [
-            e
-            for e in items
-            if any(
+        tests.append(
+            lambda e: any(
                 needle in str(e.get(k) or "").lower() for k in ("name", "description", "tags", "id")
             )
-        ]
-    return items
+        )
+    everything = list(state.entries.values())
+    in_categories = category_filter(state, everything, flt)
+    if len(in_categories) != len(everything):
+        kept = {id(e) for e in in_categories}
+        tests.append(lambda e: id(e) in kept)
+    if not tests:
+        return None
+    return lambda e: all(t(e) for t in tests)
 
 
-def _update(ctx: Context, entry_id: str, obj: dict[str, Any], entry_type: int | None) -> Any:
+def entry_page(
+    ctx: Context,
+    flt: dict[str, Any] | None,
+    pager: dict[str, Any] | None,
+    entry_type: int | None,
+    paged: bool = True,
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of the entries a list action shows, and the total, from the sorted index."""
+    state = ctx.state
+    state.settle()
+    flt = flt or {}
+    base, key = _entry_base(ctx, flt, entry_type)
+    return query(
+        state,
+        state.entries,
+        cache_key=key,
+        conditions=parse_conditions(flt, entry_fields(), ENTRY_MAX_IN_VALUES),
+        order_by=flt.get("orderBy"),
+        default_order="-createdAt",
+        pager=pager,
+        base=base,
+        paged=paged,
+        extra=_extra(state, flt),
+    )
+
+
+def query_entries(
+    ctx: Context, flt: dict[str, Any] | None, entry_type: int | None
+) -> list[dict[str, Any]]:
+    """Every entry a list with this filter matches, in the filter's order."""
+    return entry_page(ctx, flt, None, entry_type, paged=False)[0]
+
+
+def count_entries(ctx: Context, flt: dict[str, Any] | None, entry_type: int | None) -> int:
+    return entry_page(ctx, flt, None, entry_type, paged=False)[1]
+
+
+def list_entries(
+    ctx: Context, response_type: str, args: dict[str, Any], entry_type: int | None
+) -> dict[str, Any]:
+    objects, total = entry_page(ctx, args["filter"], args["pager"], entry_type)
+    return {"objectType": response_type, "objects": objects, "totalCount": total}
+
+
+def update_entry(ctx: Context, entry_id: str, obj: dict[str, Any], entry_type: int | None) -> Any:
     entry = _editable(ctx, entry_id, entry_type)
     check_update(obj, entry)
-    apply_update(entry, obj)
+    _validate_entry_fields(obj, entry)
+    sent = dict(obj)
+    ids = sent.pop("categoriesIds", None)
+    sent.pop("categories", None)
+    apply_update(entry, sent)
+    link_from_fields(ctx.state, entry, {"categoriesIds": "" if ids is NULL else ids}, ctx.user_id)
     entry["updatedAt"] = ctx.state.now()
     return entry
 
 
-def _delete(ctx: Context, entry_id: str, entry_type: int | None) -> None:
+def delete_entry(ctx: Context, entry_id: str, entry_type: int | None) -> None:
     _editable(ctx, entry_id, entry_type)
     state = ctx.state
     del state.entries[entry_id]
@@ -148,8 +248,7 @@ def _delete(ctx: Context, entry_id: str, entry_type: int | None) -> None:
     for store in (state.flavors, state.thumbs, state.captions):
         for asset_id in [k for k, v in store.items() if v["entryId"] == entry_id]:
             del store[asset_id]
-    for key in [k for k in state.category_entries if k[0] == entry_id]:
-        del state.category_entries[key]
+    drop_entry_links(state, entry_id)
 
 
 def _new_asset(
@@ -314,16 +413,26 @@ async def media_add_content(ctx: Context, args: dict[str, Any]) -> Any:
 
 @action("media", "addFromUploadedFile")
 async def media_add_from_uploaded_file(ctx: Context, args: dict[str, Any]) -> Any:
-    token = ctx.uploads.tokens.get(args["uploadTokenId"])
-    if token is None:
-        raise api_error("UPLOAD_TOKEN_NOT_FOUND")
-    if token.status != FULL:
-        raise api_error("UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY")
+    """An upload token id (FULL, else UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY) or the token
+    string of a one-call ``media.upload`` (used once, else UPLOADED_FILE_NOT_FOUND_BY_TOKEN);
+    ``kUploadTokenMgr::getFullPathByUploadTokenId`` resolves both."""
+    token_id = args["uploadTokenId"]
     obj = args["mediaEntry"]
+    token = ctx.uploads.tokens.get(token_id)
+    if token is not None:
+        if token.status != FULL:
+            raise api_error("UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY")
+        require(obj, "mediaType")
+        entry = new_entry(ctx, obj, MEDIA_CLIP)
+        _close_token(token, entry)
+        attach_content(ctx.state, entry, token.size)
+        return entry
+    upload = ctx.uploads.take_legacy(token_id)
+    if upload is None:
+        raise api_error("UPLOADED_FILE_NOT_FOUND_BY_TOKEN")
     require(obj, "mediaType")
     entry = new_entry(ctx, obj, MEDIA_CLIP)
-    _close_token(token, entry)
-    attach_content(ctx.state, entry, token.size)
+    attach_content(ctx.state, entry, upload.size)
     return entry
 
 
@@ -334,23 +443,22 @@ async def media_get(ctx: Context, args: dict[str, Any]) -> Any:
 
 @action("media", "update")
 async def media_update(ctx: Context, args: dict[str, Any]) -> Any:
-    return _update(ctx, args["entryId"], args["mediaEntry"], MEDIA_CLIP)
+    return update_entry(ctx, args["entryId"], args["mediaEntry"], MEDIA_CLIP)
 
 
 @action("media", "delete")
 async def media_delete(ctx: Context, args: dict[str, Any]) -> Any:
-    _delete(ctx, args["entryId"], MEDIA_CLIP)
+    delete_entry(ctx, args["entryId"], MEDIA_CLIP)
 
 
 @action("media", "list")
 async def media_list(ctx: Context, args: dict[str, Any]) -> Any:
-    items = _query(ctx, args["filter"], MEDIA_CLIP)
-    return list_response("KalturaMediaListResponse", items, args["filter"], args["pager"])
+    return list_entries(ctx, "KalturaMediaListResponse", args, MEDIA_CLIP)
 
 
 @action("media", "count")
 async def media_count(ctx: Context, args: dict[str, Any]) -> Any:
-    return len(_query(ctx, args["filter"], MEDIA_CLIP))
+    return count_entries(ctx, args["filter"], MEDIA_CLIP)
 
 
 def _moderate(ctx: Context, entry_id: str, status: int) -> None:
@@ -375,23 +483,22 @@ async def base_get(ctx: Context, args: dict[str, Any]) -> Any:
 
 @action("baseEntry", "update")
 async def base_update(ctx: Context, args: dict[str, Any]) -> Any:
-    return _update(ctx, args["entryId"], args["baseEntry"], None)
+    return update_entry(ctx, args["entryId"], args["baseEntry"], None)
 
 
 @action("baseEntry", "delete")
 async def base_delete(ctx: Context, args: dict[str, Any]) -> Any:
-    _delete(ctx, args["entryId"], None)
+    delete_entry(ctx, args["entryId"], None)
 
 
 @action("baseEntry", "list")
 async def base_list(ctx: Context, args: dict[str, Any]) -> Any:
-    items = _query(ctx, args["filter"], None)
-    return list_response("KalturaBaseEntryListResponse", items, args["filter"], args["pager"])
+    return list_entries(ctx, "KalturaBaseEntryListResponse", args, None)
 
 
 @action("baseEntry", "count")
 async def base_count(ctx: Context, args: dict[str, Any]) -> Any:
-    return len(_query(ctx, args["filter"], None))
+    return count_entries(ctx, args["filter"], None)
 
 
 @action("baseEntry", "getByIds")
@@ -408,53 +515,8 @@ async def base_get_by_ids(ctx: Context, args: dict[str, Any]) -> Any:
 @action("baseEntry", "listByReferenceId")
 async def base_list_by_reference_id(ctx: Context, args: dict[str, Any]) -> Any:
     flt = {"referenceIdEqual": args["refId"], "statusIn": "-2,-1,0,1,2,4,5,6,7"}
-    items = _query(ctx, flt, None)
+    items = query_entries(ctx, flt, None)
     return list_response("KalturaBaseEntryListResponse", items, None, args["pager"])
-
-
-@action("playlist", "add")
-async def playlist_add(ctx: Context, args: dict[str, Any]) -> Any:
-    obj = args["playlist"]
-    require(obj, "playlistType")
-    entry = new_entry(ctx, obj, PLAYLIST)
-    entry["status"] = READY
-    return entry
-
-
-@action("playlist", "get")
-async def playlist_get(ctx: Context, args: dict[str, Any]) -> Any:
-    return find_entry(ctx, args["id"], PLAYLIST)
-
-
-@action("playlist", "update")
-async def playlist_update(ctx: Context, args: dict[str, Any]) -> Any:
-    return _update(ctx, args["id"], args["playlist"], PLAYLIST)
-
-
-@action("playlist", "delete")
-async def playlist_delete(ctx: Context, args: dict[str, Any]) -> Any:
-    _delete(ctx, args["id"], PLAYLIST)
-
-
-@action("playlist", "list")
-async def playlist_list(ctx: Context, args: dict[str, Any]) -> Any:
-    items = _query(ctx, args["filter"], PLAYLIST)
-    return list_response("KalturaPlaylistListResponse", items, args["filter"], args["pager"])
-
-
-@action("playlist", "execute")
-async def playlist_execute(ctx: Context, args: dict[str, Any]) -> Any:
-    playlist = find_entry(ctx, args["id"], PLAYLIST)
-    if playlist.get("playlistType") != 3:
-        raise api_error("INVALID_PLAYLIST_TYPE")
-    out = []
-    for entry_id in str(playlist.get("playlistContent") or "").split(","):
-        entry = ctx.state.entries.get(entry_id.strip())
-        if entry is not None and entry["status"] == READY and ctx.may_see(entry):
-            out.append(entry)
-    if args["pager"] is not None:
-        out, _ = page(out, args["pager"])
-    return out
 
 
 def _assets(
@@ -514,81 +576,3 @@ async def thumb_list(ctx: Context, args: dict[str, Any]) -> Any:
 async def thumb_by_entry(ctx: Context, args: dict[str, Any]) -> Any:
     find_entry(ctx, args["entryId"])
     return _assets(ctx, ctx.state.thumbs, {"entryIdEqual": args["entryId"]}, "KalturaThumbAsset")
-
-
-_ES_FIELDS = {
-    "name": "name",
-    "description": "description",
-    "tags": "tags",
-    "reference_id": "referenceId",
-    "id": "id",
-    "kuser_id": "userId",
-    "admin_tags": "adminTags",
-}
-_ES_SORT = {
-    "created_at": "createdAt",
-    "updated_at": "updatedAt",
-    "name": "name",
-    "plays": "plays",
-    "votes": "votes",
-    "rank": "rank",
-}
-
-
-def _es_term_match(value: Any, term: str, item_type: int, is_list: bool) -> bool:
-    if value is None or value == "":
-        return False
-    text = str(value).lower()
-    candidates = [t.strip() for t in text.split(",")] if is_list else [text]
-    if item_type == 4:
-        return True
-    if item_type == 1:
-        return term in candidates
-    if item_type == 3:
-        return any(c.startswith(term) for c in candidates)
-    return any(term in c for c in candidates)
-
-
-def _es_match(item: dict[str, Any], entry: dict[str, Any]) -> bool:
-    if "searchItems" in item or "operator" in item:
-        results = [_es_match(sub, entry) for sub in item.get("searchItems") or []]
-        op = item.get("operator") or 1
-        if op == 2:
-            return any(results)
-        if op == 3:
-            return not any(results)
-        return all(results)
-    term = str(item.get("searchTerm") or "").lower()
-    item_type = int(item.get("itemType") or 2)
-    field = item.get("fieldName")
-    if field is None:
-        return any(
-            _es_term_match(entry.get(k), term, item_type, k == "tags")
-            for k in ("name", "description", "tags")
-        )
-    key = _ES_FIELDS.get(str(field))
-    return key is not None and _es_term_match(entry.get(key), term, item_type, key.endswith("ags"))
-
-
-@action("elasticsearch_esearch", "searchEntry")
-async def esearch_search_entry(ctx: Context, args: dict[str, Any]) -> Any:
-    params = args["searchParams"]
-    statuses = str(params.get("objectStatuses") or "2")
-    items = [e for e in _query(ctx, {"statusIn": statuses}, None)]
-    operator = params.get("searchOperator")
-    if operator is not None:
-        items = [e for e in items if _es_match(operator, e)]
-    order_items = (params.get("orderBy") or {}).get("orderItems") or []
-    order_by = ",".join(
-        ("-" if o.get("sortOrder") == "desc" else "+") + _ES_SORT[o["sortField"]]
-        for o in order_items
-        if o.get("sortField") in _ES_SORT
-    )
-    listed = list_response(
-        "KalturaESearchEntryResponse", items, {"orderBy": order_by or None}, args["pager"]
-    )
-    listed["objects"] = [
-        {"objectType": "KalturaESearchEntryResult", "object": e, "itemsData": []}
-        for e in listed["objects"]
-    ]
-    return listed

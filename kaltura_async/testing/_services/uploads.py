@@ -54,3 +54,14 @@ async def token_list(ctx: Context, args: dict[str, Any]) -> Any:
     ]
     items = select(tokens, args["filter"], schema().properties("KalturaUploadToken"))
     return list_response("KalturaUploadTokenListResponse", items, args["filter"], args["pager"])
+
+
+async def _one_call_upload(ctx: Context, args: dict[str, Any]) -> Any:
+    return ctx.uploads.add_legacy(args["fileData"], ctx.user_id)
+
+
+# media.upload / baseEntry.upload (MediaService::uploadAction): the file arrives whole and its
+# token string is what media.addFromUploadedFile takes; deprecated upstream, still used by the
+# official clients' own tests and by old integrations.
+action("media", "upload")(_one_call_upload)
+action("baseEntry", "upload")(_one_call_upload)

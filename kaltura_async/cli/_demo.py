@@ -11,12 +11,11 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
-from ._errors import KalturaValidationError
-
-if TYPE_CHECKING:
-    from .cli import Settings
+from .._errors import KalturaValidationError
+from ._output import progress_bar
+from ._settings import Settings
 
 __all__ = ["DEMO_ENTRY_NAME", "run_demo"]
 
@@ -52,8 +51,6 @@ async def run_demo(
 ) -> int:
     """Run the tour; returns 0. The upload's progress bar goes to ``err`` (default stderr);
     ``fast`` shrinks the upload and the seeded library (tests)."""
-    from .cli import Settings
-
     report = _Report(out, err)
     local = settings.service_url is None and not settings.has_credentials
     if not local:
@@ -68,7 +65,7 @@ async def run_demo(
         )
         return await _tour(settings, report, emulator=None, fast=fast)
 
-    from .testing import KalturaEmulator
+    from ..testing import KalturaEmulator
 
     async with KalturaEmulator() as emulator:
         seeded = emulator.seed_entries(120 if fast else 1_200, name_prefix="sample")
@@ -85,10 +82,9 @@ async def run_demo(
 
 
 async def _tour(settings: Settings, report: _Report, *, emulator: Any, fast: bool) -> int:
-    from ._client import KalturaClient
-    from .cli import progress_bar
-    from .enums import MediaType, SessionType
-    from .types import FilterPager, MediaEntry, MediaEntryFilter, UploadedFileTokenResource
+    from .._client import KalturaClient
+    from ..enums import MediaType, SessionType
+    from ..types import FilterPager, MediaEntry, MediaEntryFilter, UploadedFileTokenResource
 
     async with KalturaClient(
         settings.service_url or "https://www.kaltura.com", partner_id=settings.partner_id

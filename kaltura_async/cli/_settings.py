@@ -1,0 +1,86 @@
+"""Where the command line connects and how it authenticates: flags, then ``KALTURA_*``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+
+from .._errors import KalturaValidationError
+from ..regions import DEFAULT_SERVICE_URL
+
+if TYPE_CHECKING:
+    from .._client import KalturaClient
+
+__all__ = ["Settings"]
+
+
+@attrs.frozen(kw_only=True)
+class Settings:
+    """Where to connect and how to authenticate; secrets are kept out of ``repr``."""
+
+    service_url: str | None = None
+    partner_id: int | None = None
+    admin_secret: str | None = attrs.field(default=None, repr=False)
+    ks: str | None = attrs.field(default=None, repr=False)
+    user_id: str = ""
+
+    @classmethod
+    def resolve(
+        cls, args: argparse.Namespace, environ: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Flags first, then the ``KALTURA_*`` environment variables."""
+        env = os.environ if environ is None else environ
+
+        def pick(flag: str, var: str) -> str | None:
+            value = getattr(args, flag, None)
+            if value in (None, ""):
+                value = env.get(var) or None
+            return value
+
+        partner = pick("partner_id", "KALTURA_PARTNER_ID")
+        partner_id: int | None = None
+        if partner is not None:
+            try:
+                partner_id = int(partner)
+            except ValueError:
+                raise KalturaValidationError(
+                    "partner id must be an integer (--partner-id or KALTURA_PARTNER_ID)",
+                    field="partner_id",
+                ) from None
+        return cls(
+            service_url=pick("service_url", "KALTURA_SERVICE_URL"),
+            partner_id=partner_id,
+            admin_secret=pick("admin_secret", "KALTURA_ADMIN_SECRET"),
+            ks=pick("ks", "KALTURA_KS"),
+            user_id=pick("user_id", "KALTURA_USER_ID") or "",
+        )
+
+    @property
+    def has_credentials(self) -> bool:
+        return self.ks is not None or (
+            self.admin_secret is not None and self.partner_id is not None
+        )
+
+    def client(self) -> KalturaClient:
+        """A ``KalturaClient`` for these settings (a local KS from the admin secret)."""
+        from .._client import KalturaClient
+        from .._session import SecretKSProvider
+
+        url = self.service_url or DEFAULT_SERVICE_URL
+        if self.ks is not None:
+            return KalturaClient(url, partner_id=self.partner_id, ks=self.ks)
+        if self.admin_secret is not None:
+            if self.partner_id is None:
+                raise KalturaValidationError(
+                    "an admin secret needs a partner id (--partner-id or KALTURA_PARTNER_ID)",
+                    field="partner_id",
+                )
+            provider = SecretKSProvider(
+                self.admin_secret, self.partner_id, user_id=self.user_id, type=2
+            )
+            return KalturaClient(url, partner_id=self.partner_id, ks_provider=provider)
+        return KalturaClient(url, partner_id=self.partner_id)
