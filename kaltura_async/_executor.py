@@ -25,7 +25,16 @@ from ._errors import (
     api_error_from_payload,
 )
 from ._kind import Kind
-from ._refs import PLACEHOLDER, Ref, coerce, lookup, placeholder_text, server_rules, walk_params
+from ._refs import (
+    PLACEHOLDER,
+    Ref,
+    coerce,
+    encode_in,
+    lookup,
+    placeholder_text,
+    server_rules,
+    walk_params,
+)
 from ._results import CallResult, MultiResponse
 
 if TYPE_CHECKING:
@@ -81,7 +90,7 @@ class Run:
     def validate(self) -> None:
         """Encode every call now so that bad input fails before any I/O."""
         for entry in self.entries:
-            entry.encoded = entry.call.client.encode_call(entry.call, entry.options)
+            entry.encoded = encode_in(self.mr._token, entry.call, entry.options)
             if self.strategy == "server":
                 where = f"call {entry.number} ({entry.call.service}.{entry.call.action})"
                 server_rules(entry.encoded, where)
@@ -226,7 +235,7 @@ class Run:
             call = entry.call
             if params is None:
                 call = self.rewrite(entry, renumber)
-                params = call.client.encode_call(call, entry.options)
+                params = encode_in(self.mr._token, call, entry.options)
             sub: dict[str, Any] = {"service": entry.call.service, "action": entry.call.action}
             for key, value in params.items():
                 # Inherited from the common level by the server: send once, not per call.

@@ -3,7 +3,7 @@
 Every generated field spec, parameter and result names its kind, and the codec, the
 multirequest refs and the paginator read it::
 
-    Kind.STR, Kind.INT, Kind.BOOL, Kind.FLOAT   # scalars (``int`` covers ``bigint``)
+    Kind.STR, Kind.INT, Kind.BIGINT, Kind.BOOL, Kind.FLOAT   # scalars
     Kind.enum("KalturaMediaType")                # an enum, by its wire name
     Kind.obj("KalturaMediaEntry")                # an object; any subclass may arrive
     Kind.list_of("KalturaStreamContainer")       # an array of objects
@@ -27,13 +27,15 @@ from typing import ClassVar, Final, Literal
 __all__ = ["Kind", "KindTag"]
 
 KindTag = Literal[
-    "str", "int", "bool", "float", "enum", "obj", "list", "map", "any", "file", "void", "serve",
-    "untyped",
+    "str", "int", "bigint", "bool", "float", "enum", "obj", "list", "map", "any", "file", "void",
+    "serve", "untyped",
 ]  # fmt: skip
 
 _NAMED: Final = frozenset({"enum", "obj", "list", "map"})
-_BARE: Final = frozenset({"str", "int", "bool", "float", "any", "file", "void", "serve", "untyped"})
-_SCALARS: Final = frozenset({"str", "int", "bool", "float"})
+_BARE: Final = frozenset(
+    {"str", "int", "bigint", "bool", "float", "any", "file", "void", "serve", "untyped"}
+)
+_SCALARS: Final = frozenset({"str", "int", "bigint", "bool", "float"})
 _ANY_NAME: Final = "any"
 
 
@@ -53,6 +55,7 @@ class Kind:
 
     STR: ClassVar[Kind]
     INT: ClassVar[Kind]
+    BIGINT: ClassVar[Kind]
     BOOL: ClassVar[Kind]
     FLOAT: ClassVar[Kind]
     ANY: ClassVar[Kind]
@@ -150,6 +153,7 @@ class Kind:
 
 Kind.STR = Kind("str")
 Kind.INT = Kind("int")
+Kind.BIGINT = Kind("bigint")
 Kind.BOOL = Kind("bool")
 Kind.FLOAT = Kind("float")
 Kind.ANY = Kind("any")

@@ -14,19 +14,32 @@ import enum
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final, Generic, NoReturn, TypeVar
 
 import attrs
 
 from ._codec import all_fields, resolve_type
+from ._codec._encode import MAX_DEPTH
 from ._errors import KalturaValidationError, RefPathError
 from ._kind import Kind
 from ._model import UNSET, KalturaObject
 
 if TYPE_CHECKING:
     from ._call import Call
+    from ._config import RequestOptions
 
-__all__ = ["ALL", "PLACEHOLDER", "Ref", "coerce", "lookup", "placeholder_text", "walk_params"]
+__all__ = [
+    "ALL",
+    "PLACEHOLDER",
+    "Ref",
+    "coerce",
+    "encode_in",
+    "encoding_batch",
+    "lookup",
+    "placeholder_text",
+    "walk_params",
+]
 
 T = TypeVar("T")
 T2 = TypeVar("T2")
@@ -36,6 +49,18 @@ T2 = TypeVar("T2")
 PLACEHOLDER: Final = re.compile(r"\{([0-9]+):result(?::([^{}]*))?\}")
 ANGLE: Final = re.compile(r"<([0-9]+):result(?::([^<>{}]*))?>")
 ALL: Final = "_all"
+
+#: The batch whose calls are being encoded: the only one whose refs become placeholders.
+encoding_batch: ContextVar[object | None] = ContextVar("kaltura_encoding_batch", default=None)
+
+
+def encode_in(batch: object, call: Call[Any], options: RequestOptions) -> dict[str, Any]:
+    """``call``'s wire parameters, encoded as a call of ``batch`` (its refs as placeholders)."""
+    token = encoding_batch.set(batch)
+    try:
+        return call.client.encode_call(call, options)
+    finally:
+        encoding_batch.reset(token)
 
 
 @functools.cache
@@ -178,7 +203,10 @@ class Ref(Generic[T]):
         # Immutable; and a copied batch identity would make the copy "another batch".
         return self
 
-    def __kaltura_placeholder__(self) -> str:
+    def __kaltura_placeholder__(self) -> str | None:
+        """The placeholder text, or None outside its batch (the codec then refuses it)."""
+        if encoding_batch.get() is not self._batch:
+            return None
         return placeholder_text(self._number, self._path)
 
     def __str__(self) -> str:
@@ -243,14 +271,14 @@ def coerce(value: Any, kind: Kind) -> Any:
         return UNSET
     if isinstance(value, enum.Enum):
         value = value.value
-    if isinstance(value, str) and kind in (Kind.INT, Kind.FLOAT, Kind.BOOL):
+    if isinstance(value, str) and kind in (Kind.INT, Kind.BIGINT, Kind.FLOAT, Kind.BOOL):
         # The server casts the text it inserted; a value that does not cast is left as
         # is, and the codec then names the field that refuses it.
         text = value.strip().lower()
         if kind is Kind.BOOL:
             return text in ("1", "true") if text in ("1", "true", "0", "false", "") else value
         try:
-            return int(text) if kind is Kind.INT else float(text)
+            return float(text) if kind is Kind.FLOAT else int(text)
         except ValueError:
             return value
     if kind is Kind.UNTYPED:
@@ -266,31 +294,38 @@ def _walk(
     kind: Kind,
     on_ref: Callable[[Ref[Any], Kind], Any],
     on_str: Callable[[str, Kind], Any],
+    depth: int = 0,
 ) -> Any:
-    """Rebuild ``value`` with refs and strings mapped; unchanged parts keep their identity."""
+    """Rebuild ``value`` with refs and strings mapped; unchanged parts keep their identity.
+
+    Past the codec's depth limit the value is left as it is: the codec then refuses it
+    (a cycle or excessive depth) with its field path, before any I/O.
+    """
     if isinstance(value, Ref):
         return on_ref(value, kind)
     if isinstance(value, str):
         return on_str(value, kind)
+    if depth > MAX_DEPTH:
+        return value
     if isinstance(value, KalturaObject):
         changes: dict[str, Any] = {}
         for attr, _wire, fkind, _flags in all_fields(type(value)):
             old = getattr(value, attr)
             if old is UNSET or old is None:
                 continue
-            new = _walk(old, fkind, on_ref, on_str)
+            new = _walk(old, fkind, on_ref, on_str, depth + 1)
             if new is not old:
                 changes[attr] = new
         return attrs.evolve(value, **changes) if changes else value
     if isinstance(value, (list, tuple)):
         sub = kind.item if kind.tag == "list" else Kind.UNTYPED
-        items = [_walk(v, sub, on_ref, on_str) for v in value]
+        items = [_walk(v, sub, on_ref, on_str, depth + 1) for v in value]
         if all(a is b for a, b in zip(items, value, strict=True)):
             return value
         return type(value)(items) if isinstance(value, tuple) else items
     if isinstance(value, Mapping):
         sub = kind.item if kind.tag == "map" else Kind.UNTYPED
-        mapped = {k: _walk(v, sub, on_ref, on_str) for k, v in value.items()}
+        mapped = {k: _walk(v, sub, on_ref, on_str, depth + 1) for k, v in value.items()}
         if all(mapped[k] is v for k, v in value.items()):
             return value
         return mapped

@@ -205,6 +205,7 @@ def identity_type(kind: Kind) -> type | None:
 _IDENTITY_TYPES: Final[dict[Kind, type]] = {
     Kind.STR: str,
     Kind.INT: int,
+    Kind.BIGINT: int,
     Kind.BOOL: bool,
     Kind.FLOAT: float,
 }

@@ -144,6 +144,7 @@ Decoder = Callable[[Any], Any]
 _decoder_cache: dict[Kind, Decoder] = {
     Kind.STR: _dec_str,
     Kind.INT: _dec_int,
+    Kind.BIGINT: _dec_int,
     Kind.FLOAT: _dec_float,
     Kind.BOOL: _dec_bool,
     Kind.VOID: _dec_void,

@@ -20,7 +20,7 @@ __all__ = [
     "registry_module",
 ]
 
-_SCALARS = {"int": "int", "bigint": "int", "string": "str", "bool": "bool", "float": "float"}
+_SCALARS = {"int": "int", "bigint": "bigint", "string": "str", "bool": "bool", "float": "float"}
 _ANY_OBJECT = "KalturaObjectBase"
 _BUILTIN_NAMES = frozenset({"bool", "dict", "float", "int", "list", "str", "tuple"})
 
@@ -88,6 +88,8 @@ class _Module:
         head, rest = kind.tag, kind.name
         if head in ("int", "str", "bool", "float"):
             return self.builtin(head)
+        if head == "bigint":
+            return self.builtin("int")
         if head == "enum":
             return self.enum(rest)
         if head == "obj":

@@ -20,7 +20,7 @@ __all__ = ["BulkUploadService"]
 _SPEC_ABORT = ActionSpec(
     "bulkupload",
     "abort",
-    params=(("id", Kind.INT),),
+    params=(("id", Kind.BIGINT),),
     result=Kind.obj("KalturaBulkUpload"),
     safe=False,
     multirequest=True,
@@ -40,7 +40,7 @@ _SPEC_ADD = ActionSpec(
 _SPEC_GET = ActionSpec(
     "bulkupload",
     "get",
-    params=(("id", Kind.INT),),
+    params=(("id", Kind.BIGINT),),
     result=Kind.obj("KalturaBulkUpload"),
     safe=True,
     multirequest=True,
@@ -59,7 +59,7 @@ _SPEC_LIST = ActionSpec(
 _SPEC_SERVE = ActionSpec(
     "bulkupload",
     "serve",
-    params=(("id", Kind.INT),),
+    params=(("id", Kind.BIGINT),),
     result=Kind.SERVE,
     safe=True,
     multirequest=False,
@@ -69,7 +69,7 @@ _SPEC_SERVE = ActionSpec(
 _SPEC_SERVE_LOG = ActionSpec(
     "bulkupload",
     "serveLog",
-    params=(("id", Kind.INT),),
+    params=(("id", Kind.BIGINT),),
     result=Kind.SERVE,
     safe=True,
     multirequest=False,

@@ -173,7 +173,7 @@ _SPEC_CONVERT = ActionSpec(
     "media",
     "convert",
     params=(("entryId", Kind.STR), ("conversionProfileId", Kind.INT), ("dynamicConversionAttributes", Kind.list_of("KalturaConversionAttribute"))),
-    result=Kind.INT,
+    result=Kind.BIGINT,
     safe=False,
     multirequest=True,
     update=False,

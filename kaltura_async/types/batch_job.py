@@ -27,7 +27,7 @@ class BatchJob(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBatchJob"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", Kind.INT, READ_ONLY),
+        ("id", "id", Kind.BIGINT, READ_ONLY),
         ("partner_id", "partnerId", Kind.INT, READ_ONLY),
         ("created_at", "createdAt", Kind.INT, READ_ONLY),
         ("updated_at", "updatedAt", Kind.INT, READ_ONLY),

@@ -26,8 +26,8 @@ class BatchJobBaseFilter(Filter):
     __kaltura_object_type__: ClassVar[str] = "KalturaBatchJobBaseFilter"
     __kaltura_abstract__: ClassVar[bool] = True
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id_equal", "idEqual", Kind.INT, 0),
-        ("id_greater_than_or_equal", "idGreaterThanOrEqual", Kind.INT, 0),
+        ("id_equal", "idEqual", Kind.BIGINT, 0),
+        ("id_greater_than_or_equal", "idGreaterThanOrEqual", Kind.BIGINT, 0),
         ("partner_id_equal", "partnerIdEqual", Kind.INT, 0),
         ("partner_id_in", "partnerIdIn", Kind.STR, 0),
         ("partner_id_not_in", "partnerIdNotIn", Kind.STR, 0),

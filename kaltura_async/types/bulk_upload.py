@@ -27,7 +27,7 @@ class BulkUpload(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaBulkUpload"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", Kind.INT, 0),
+        ("id", "id", Kind.BIGINT, 0),
         ("uploaded_by", "uploadedBy", Kind.STR, 0),
         ("uploaded_by_user_id", "uploadedByUserId", Kind.STR, 0),
         ("uploaded_on", "uploadedOn", Kind.INT, 0),

@@ -27,7 +27,7 @@ class BulkUploadResult(KalturaObject):
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
         ("id", "id", Kind.INT, READ_ONLY),
-        ("bulk_upload_job_id", "bulkUploadJobId", Kind.INT, 0),
+        ("bulk_upload_job_id", "bulkUploadJobId", Kind.BIGINT, 0),
         ("line_index", "lineIndex", Kind.INT, 0),
         ("partner_id", "partnerId", Kind.INT, 0),
         ("status", "status", Kind.enum("KalturaBulkUploadResultStatus"), 0),

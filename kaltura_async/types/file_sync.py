@@ -25,7 +25,7 @@ class FileSync(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaFileSync"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("id", "id", Kind.INT, READ_ONLY),
+        ("id", "id", Kind.BIGINT, READ_ONLY),
         ("partner_id", "partnerId", Kind.INT, READ_ONLY),
         ("file_object_type", "fileObjectType", Kind.enum("KalturaFileSyncObjectType"), READ_ONLY),
         ("object_id", "objectId", Kind.STR, READ_ONLY),

@@ -26,7 +26,7 @@ class HttpNotification(KalturaObject):
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
         ("object", "object", Kind.ANY, 0),
         ("event_object_type", "eventObjectType", Kind.enum("KalturaEventNotificationEventObjectType"), 0),
-        ("event_notification_job_id", "eventNotificationJobId", Kind.INT, 0),
+        ("event_notification_job_id", "eventNotificationJobId", Kind.BIGINT, 0),
         ("template_id", "templateId", Kind.INT, 0),
         ("template_name", "templateName", Kind.STR, 0),
         ("template_system_name", "templateSystemName", Kind.STR, 0),

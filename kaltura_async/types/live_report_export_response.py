@@ -20,7 +20,7 @@ class LiveReportExportResponse(KalturaObject):
     __kaltura_object_type__: ClassVar[str] = "KalturaLiveReportExportResponse"
     __kaltura_abstract__: ClassVar[bool] = False
     __kaltura_fields__: ClassVar[tuple[FieldSpec, ...]] = (
-        ("reference_job_id", "referenceJobId", Kind.INT, 0),
+        ("reference_job_id", "referenceJobId", Kind.BIGINT, 0),
         ("report_email", "reportEmail", Kind.STR, 0),
     )
 

@@ -26,7 +26,7 @@ class LiveStats(KalturaObject):
         ("buffer_time", "bufferTime", Kind.INT, 0),
         ("plays", "plays", Kind.INT, 0),
         ("seconds_viewed", "secondsViewed", Kind.INT, 0),
-        ("start_event", "startEvent", Kind.INT, 0),
+        ("start_event", "startEvent", Kind.BIGINT, 0),
         ("timestamp", "timestamp", Kind.INT, 0),
     )
 

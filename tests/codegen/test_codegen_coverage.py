@@ -38,7 +38,7 @@ def _expected_kind(elem: ET.Element, class_names: set[str], enums_with_values: s
     type_, enum_type, array_type = elem.get("type"), elem.get("enumType"), elem.get("arrayType")
     if enum_type in enums_with_values:
         return f"enum:{enum_type}"
-    scalars = {"int": "int", "bigint": "int", "string": "str", "bool": "bool", "float": "float"}
+    scalars = {"int": "int", "bigint": "bigint", "string": "str", "bool": "bool", "float": "float"}
     if type_ in scalars:
         return scalars[type_]
     if type_ in ("array", "map"):

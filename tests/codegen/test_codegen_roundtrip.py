@@ -62,7 +62,7 @@ def _wire_item(item: str) -> dict[str, Any] | None:
 def _wire_value(kind: Kind, attr: str) -> Any:
     """A synthetic wire value of ``kind`` (``None``: no value can be built)."""
     head, rest = kind.tag, kind.name
-    if head == "int":
+    if head in ("int", "bigint"):
         return 7
     if head == "str":
         return f"s-{attr}"

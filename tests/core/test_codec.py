@@ -240,7 +240,7 @@ def things(depth: int = 2) -> st.SearchStrategy[Thing]:
     return st.builds(
         Thing,
         name=st.one_of(st.just(UNSET), safe_text),
-        count=st.one_of(st.just(UNSET), st.integers(-(2**53), 2**53)),
+        count=st.one_of(st.just(UNSET), st.integers(-(2**31), 2**31 - 1)),
         ratio=st.one_of(st.just(UNSET), st.floats(allow_nan=False, allow_infinity=False)),
         enabled=st.one_of(st.just(UNSET), st.booleans()),
         color=st.one_of(st.just(UNSET), st.sampled_from(Color)),

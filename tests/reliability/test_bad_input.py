@@ -7,6 +7,7 @@ import inspect
 import io
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -20,10 +21,16 @@ from kaltura_async import (
     SecretKSProvider,
     Timeout,
 )
+from kaltura_async.enums import EntryStatus, SessionType
 from kaltura_async.testing import KalturaEmulator
 from kaltura_async.types import (
+    DetachedResponseProfile,
+    ESearchEntryItem,
+    ESearchEntryOperator,
+    ESearchEntryParams,
     FilterPager,
     MediaEntry,
+    MediaEntryFilter,
     MultiLingualString,
     Resource,
 )
@@ -99,7 +106,73 @@ def list_ref(ctx: Ctx) -> Any:
     return ctx.client.multirequest().add(ctx.client.media.list())
 
 
+def operator_containing_itself(ctx: Ctx) -> Any:
+    operator = ESearchEntryOperator(search_items=[ESearchEntryItem(search_term="a")])
+    operator.search_items.append(operator)
+    return ctx.client.esearch.search_entry(
+        search_params=ESearchEntryParams(search_operator=operator)
+    )
+
+
+def operator_chain(ctx: Ctx) -> Any:
+    operator = ESearchEntryOperator(search_items=[ESearchEntryItem(search_term="a")])
+    for _ in range(3_000):
+        operator = ESearchEntryOperator(search_items=[operator])
+    return ctx.client.esearch.search_entry(
+        search_params=ESearchEntryParams(search_operator=operator)
+    )
+
+
+def profile_containing_itself(ctx: Ctx) -> Any:
+    profile = DetachedResponseProfile(name="p", related_profiles=[])
+    profile.related_profiles.append(profile)
+    return _get(ctx.client.with_options(response_profile=profile))
+
+
+def dict_containing_itself(ctx: Ctx) -> Any:
+    flt: dict[str, Any] = {"nameLike": "a"}
+    flt["self"] = flt
+    return ctx.client.call("media", "list", filter=flt)
+
+
+def list_containing_itself(ctx: Ctx) -> Any:
+    items: list[Any] = ["a"]
+    items.append(items)
+    return ctx.client.call("media", "list", filter={"items": items})
+
+
+def dict_chain(ctx: Ctx) -> Any:
+    value: dict[str, Any] = {"a": 1}
+    for _ in range(3_000):
+        value = {"a": value}
+    return ctx.client.call("media", "list", filter=value)
+
+
+def batch_dict_containing_itself(ctx: Ctx) -> Any:
+    flt: dict[str, Any] = {"nameLike": "a"}
+    flt["self"] = flt
+    mr = ctx.client.multirequest()
+    mr.add(ctx.client.call("media", "list", filter=flt))
+    return mr.execute()
+
+
+def ref_in_plain_call(ctx: Ctx) -> Any:
+    _, ref = batch_with_get(ctx)
+    return ctx.client.media.get(entry_id=ref.id)
+
+
+def ref_in_plain_model(ctx: Ctx) -> Any:
+    _, ref = batch_with_get(ctx)
+    return ctx.client.media.update(entry_id="0_x", media_entry=MediaEntry(name=ref.name))
+
+
+def ref_in_plain_untyped_call(ctx: Ctx) -> Any:
+    _, ref = batch_with_get(ctx)
+    return ctx.client.call("media", "get", entryId=ref.id)
+
+
 V = KalturaValidationError
+NAIVE = datetime(2024, 1, 1, 12, 0)  # no tzinfo: its Unix time depends on the host's zone
 #: (id, what the user does, expected error, text the message must contain)
 CASES: list[tuple[str, Callable[[Ctx], Any], type[BaseException], str]] = [
     ("str-param-int", lambda c: c.client.media.get(entry_id=123), V, "entryId"),
@@ -256,6 +329,126 @@ CASES: list[tuple[str, Callable[[Ctx], Any], type[BaseException], str]] = [
         "serve",
     ),
     ("batch-other-client", call_of_another_client, V, "another client"),
+    # Strings that cannot be encoded as UTF-8, and NUL in keys.
+    (
+        "lone-surrogate",
+        lambda c: c.client.media.add(entry=MediaEntry(name="a\ud800b")),
+        V,
+        "entry.name",
+    ),
+    (
+        "lone-surrogate-untyped",
+        lambda c: c.client.call("media", "list", filter={"nameLike": "\udfff"}),
+        V,
+        "filter.nameLike",
+    ),
+    (
+        "lone-surrogate-list-item",
+        lambda c: c.client.call("media", "list", tags=["ok", "\ud83d"]),
+        V,
+        "tags[1]",
+    ),
+    (
+        "nul-in-dict-key",
+        lambda c: c.client.call("media", "list", filter={"name\x00Like": "a"}),
+        V,
+        "filter key",
+    ),
+    (
+        "surrogate-in-dict-key",
+        lambda c: c.client.call("media", "list", filter={"\ud800": "a"}),
+        V,
+        "filter key",
+    ),
+    (
+        "int-dict-key",
+        lambda c: c.client.call("media", "list", filter={1: "a"}),
+        V,
+        "filter key",
+    ),
+    (
+        "enum-member-nul",
+        lambda c: c.client.call("media", "list", filter={"orderBy": "+name\x00"}),
+        V,
+        "filter.orderBy",
+    ),
+    # Cycles and excessive depth.
+    ("operator-contains-itself", operator_containing_itself, V, "contains itself"),
+    ("operator-chain-3000", operator_chain, V, "nested more than 64 levels"),
+    ("profile-contains-itself", profile_containing_itself, V, "response_profile"),
+    ("dict-contains-itself", dict_containing_itself, V, "filter.self"),
+    ("list-contains-itself", list_containing_itself, V, "filter.items[1]"),
+    ("dict-chain-3000", dict_chain, V, "nested more than 64 levels"),
+    ("batch-dict-contains-itself", batch_dict_containing_itself, V, "filter.self"),
+    # Schema types: int and bigint ranges, the right enum class.
+    (
+        "page-size-2**70",
+        lambda c: c.client.media.list(pager=FilterPager(page_size=2**70)),
+        V,
+        "pager.page_size",
+    ),
+    (
+        "int-over-32-bits",
+        lambda c: c.client.media.list(pager=FilterPager(page_index=2**31)),
+        V,
+        "pager.page_index",
+    ),
+    ("bigint-over-64-bits", lambda c: c.client.bulk_upload.get(id=2**63), V, "id"),
+    ("untyped-int-over-64-bits", lambda c: c.client.call("media", "list", x=-(2**64)), V, "x"),
+    (
+        "int-enum-of-another-class",
+        lambda c: c.client.media.add(entry=MediaEntry(media_type=SessionType.ADMIN)),
+        V,
+        "entry.media_type",
+    ),
+    (
+        "str-enum-of-another-class",
+        lambda c: c.client.media.add(entry=MediaEntry(source_type=EntryStatus.READY)),
+        V,
+        "entry.source_type",
+    ),
+    (
+        "int-enum-over-32-bits",
+        lambda c: c.client.media.add(entry=MediaEntry(media_type=2**40)),
+        V,
+        "entry.media_type",
+    ),
+    # Naive datetimes.
+    (
+        "naive-datetime",
+        lambda c: c.client.media.list(
+            filter=MediaEntryFilter(created_at_greater_than_or_equal=NAIVE)
+        ),
+        V,
+        "filter.created_at_greater_than_or_equal",
+    ),
+    (
+        "naive-datetime-untyped",
+        lambda c: c.client.call("media", "list", filter={"createdAtLessThanOrEqual": NAIVE}),
+        V,
+        "filter.createdAtLessThanOrEqual",
+    ),
+    # A batch Ref outside its batch.
+    ("ref-in-plain-call", ref_in_plain_call, V, "entryId"),
+    ("ref-in-plain-model", ref_in_plain_model, V, "mediaEntry.name"),
+    ("ref-in-plain-untyped-call", ref_in_plain_untyped_call, V, "entryId"),
+    # Configuration objects: types and ranges when built.
+    ("deadline-text", lambda c: RetryPolicy(deadline="60"), V, "retry.deadline"),
+    ("retry-writes-text", lambda c: RetryPolicy(retry_writes="no"), V, "retry.retry_writes"),
+    (
+        "retry-statuses-text",
+        lambda c: RetryPolicy(retry_statuses={"503"}),
+        V,
+        "retry.retry_statuses",
+    ),
+    ("option-partner-2**40", lambda c: c.client.with_options(partner_id=2**40), V, "partner_id"),
+    ("option-ks-nul", lambda c: c.client.with_options(ks="djJ8\x00"), V, "ks"),
+    (
+        "paginate-2**70",
+        lambda c: c.client.paginate(c.client.media.list(), page_size=2**70),
+        V,
+        "page_size",
+    ),
 ]
 
 

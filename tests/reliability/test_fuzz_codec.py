@@ -41,7 +41,9 @@ def value_for(kind: Kind, depth: int) -> st.SearchStrategy[Any] | None:
     if kind is Kind.STR:
         return TEXT
     if kind is Kind.INT:
-        return st.integers(-(2**53), 2**53)
+        return st.integers(-(2**31), 2**31 - 1)  # the schema's int: 32 bits
+    if kind is Kind.BIGINT:
+        return st.integers(-(2**63), 2**63 - 1)
     if kind is Kind.FLOAT:
         return st.floats(allow_nan=False, allow_infinity=False)
     if kind is Kind.BOOL:
