@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import re
 from collections.abc import Awaitable, Mapping
@@ -11,6 +12,7 @@ from urllib.parse import urlencode, urlsplit
 
 import anyio
 
+from ._answers import without_gc
 from ._call import ActionSpec, Call, is_safe_action
 from ._checks import check_int, check_optional_int
 from ._codec import (
@@ -72,6 +74,26 @@ def normalize_service_url(url: str) -> str:
         )
     text = re.sub(r"/api_v3(/index\.php)?$", "", text, flags=re.IGNORECASE)
     return text.rstrip("/")
+
+
+#: Answers holding more items than this are decoded in a worker thread.
+_THREAD_DECODE_ITEMS = 1_000
+
+
+def _many_items(raw: Any) -> bool:
+    """Whether an answer holds enough items (a list, or a list response's ``objects``) that
+    decoding it would hold the event loop for more than a few milliseconds."""
+    if isinstance(raw, dict):
+        raw = raw.get("objects")
+    return isinstance(raw, list) and len(raw) > _THREAD_DECODE_ITEMS
+
+
+def _decode_owned(kind: Kind, owned: list[Any]) -> Any:
+    """Decode the one answer in ``owned`` and drop it here (in the worker thread)."""
+    raw = owned.pop()
+    result = decode_any(raw) if kind is Kind.UNTYPED else decode(kind, raw)
+    del raw
+    return result
 
 
 class _Shared:
@@ -305,7 +327,8 @@ class KalturaClient(ServiceAccessors):
             params = encode_params(
                 spec.params, call.params, update=spec.update, where=where, required=spec.required
             )
-        if options.partner_id is not None:
+        if options.partner_id is not None and "partnerId" not in params:
+            # An action's own partnerId argument (session.start, partner.get...) wins.
             params["partnerId"] = options.partner_id
         if options.client_tag:
             params["clientTag"] = options.client_tag
@@ -367,6 +390,13 @@ class KalturaClient(ServiceAccessors):
                     ) from None
             else:
                 raise error
+        if _many_items(raw):
+            # Building thousands of objects takes longer than the loop may wait: a worker
+            # thread does it (pure Python, so the loop gets its turn every few ms).
+            # The worker also drops the wire form, so freeing it does not stall the loop.
+            owned = [raw]
+            del raw
+            return await asyncio.to_thread(without_gc, _decode_owned, spec.result, owned)
         if spec.result is Kind.UNTYPED:
             return decode_any(raw)  # type: ignore[no-any-return]
         return decode(spec.result, raw)  # type: ignore[no-any-return]
