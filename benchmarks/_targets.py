@@ -95,6 +95,14 @@ def evaluate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     not math.isnan(ratio) and ratio <= 1.5,
                 )
             )
+        if row["scenario"].startswith("emulator, paginating") and row["unit"] == "items/s":
+            out.append(
+                _verdict(
+                    f"{row['scenario']}: >= 20,000 items/s",
+                    f"{row['median']:,.0f} items/s",
+                    row["median"] >= 20_000,
+                )
+            )
         if row["scenario"].startswith("emulator") and row["contender"] == "media.get":
             out.append(
                 _verdict(

@@ -6,7 +6,9 @@ drift from the code:
 - ``<!-- generated: error-table -->``: Kaltura error codes -> exception classes
   (``kaltura_async._errors.API_ERROR_CLASSES``);
 - ``<!-- generated: services-index -->``: every service and action, with its Python method;
-- ``<!-- generated: types-index -->``: every type and enum.
+- ``<!-- generated: types-index -->``: every type and enum;
+- ``<!-- generated: emulator-coverage -->``: per service, which actions the emulator serves
+  by a hand-written handler, by the generic engine, or not at all (from its registries).
 
 The services and types come from ``kaltura_async/services/_schema_index.json`` (what the
 generator read from the schema) joined with the generated registries for the Python names.
@@ -28,6 +30,7 @@ MARKERS = {
     "<!-- generated: error-table -->": "error_table",
     "<!-- generated: services-index -->": "services_index",
     "<!-- generated: types-index -->": "types_index",
+    "<!-- generated: emulator-coverage -->": "emulator_coverage",
 }
 
 
@@ -148,3 +151,30 @@ def types_index() -> str:
         + f"\n\n## Enums\n\n{len(enum_rows) - 2} enums in `kaltura_async.enums`.\n\n"
         + "\n".join(enum_rows)
     )
+
+
+def emulator_coverage() -> str:
+    """Per service: hand-emulated, generic and not emulated actions, with the totals."""
+    from kaltura_async.testing import coverage
+
+    rows = coverage()
+    hand = sum(len(r["hand"]) for r in rows)
+    generic = sum(len(r["generic"]) for r in rows)
+    missing = sum(len(r["missing"]) for r in rows)
+    total = hand + generic + missing
+    head = (
+        f"**{hand + generic} of {total} actions** answer something other than "
+        f"`ACTION_NOT_EMULATED`: {hand} by hand-written handlers, {generic} by the generic "
+        f"engine; {missing} are not emulated.\n\n"
+    )
+    table = [
+        "| Service | Served | Hand-emulated | Generic engine | Not emulated |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        served = len(r["hand"]) + len(r["generic"])
+        size = served + len(r["missing"])
+        cells = [", ".join(f"`{a}`" for a in r[k]) or "—" for k in ("hand", "generic", "missing")]
+        label = f"`{r['name']}`" if r["name"].lower() == r["service"] else f"`{r['service']}`"
+        table.append(f"| {label} | {served}/{size} | " + " | ".join(cells) + " |")
+    return head + "\n".join(table)

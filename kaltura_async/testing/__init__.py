@@ -12,7 +12,9 @@ schema index shipped in the package.
         ...  # talk to emu.url
 
 Actions that exist in the API but are not emulated answer the API error
-``ACTION_NOT_EMULATED`` (args ``SERVICE_NAME``, ``ACTION_NAME``).
+``ACTION_NOT_EMULATED`` (args ``SERVICE_NAME``, ``ACTION_NAME``); :func:`coverage` lists, per
+service, the actions served by hand-written handlers, by the generic schema-driven engine, and
+not at all.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._coverage import coverage
     from ._emulator import KalturaEmulator
     from ._faults import FaultKind, FaultRule, Faults
     from ._state import ActionCounters
 
-__all__ = ["ActionCounters", "FaultKind", "FaultRule", "Faults", "KalturaEmulator"]
+__all__ = ["ActionCounters", "FaultKind", "FaultRule", "Faults", "KalturaEmulator", "coverage"]
 
 # Loaded on first use: the pytest plugin (``kaltura_async.testing.pytest_plugin``) lives in
 # this package and is imported by every pytest run in an environment that has the SDK, so
@@ -36,6 +39,7 @@ _HOMES = {
     "FaultRule": "._faults",
     "Faults": "._faults",
     "KalturaEmulator": "._emulator",
+    "coverage": "._coverage",
 }
 
 

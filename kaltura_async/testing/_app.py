@@ -32,6 +32,7 @@ from ._schema import schema
 from ._services import (
     HANDLERS,
     Context,
+    account as _account_actions,  # noqa: F401
     catalog as _catalog_actions,  # noqa: F401  (importing registers)
     data as _data_actions,  # noqa: F401
     entries as _entry_actions,  # noqa: F401
@@ -224,7 +225,7 @@ def build_app(state: State, uploads: UploadStore, faults: Faults, tmpdir: str) -
         if isinstance(result, APIError) and result.code == "SERVICE_FORBIDDEN":
             headers["X-Kaltura"] = "error-SERVICE_FORBIDDEN"
         if fmt == "1":
-            body = render_json(result)
+            body = render_json(result, wire=True)
             headers["Content-Type"] = "application/json"
         elif fmt == "2":
             body = render_xml(result, time.perf_counter() - started, multi=requests is not None)

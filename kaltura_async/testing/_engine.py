@@ -27,7 +27,7 @@ from ._schema import ActionInfo, Schema, schema
 if TYPE_CHECKING:
     from ._state import State
 
-__all__ = ["Kind", "kind_of", "not_found"]
+__all__ = ["Kind", "kind_of", "not_found", "prop_for", "store_of"]
 
 _BASE_ENTRY = "KalturaBaseEntry"
 _SCALAR = frozenset({"int", "string", "bigint"})
@@ -162,9 +162,22 @@ def _key_fields(sch: Schema, cls: str, actions: dict[str, ActionInfo]) -> tuple[
         if "id" in props:
             return ("id",)
         return (name,) if name in props else None
-    if all(p.name in props for p in params):
-        return tuple(p.name for p in params)
-    return ("id",) if "id" in props and len(params) == 1 else None
+    names = [prop_for(p.name, props) for p in params]
+    if all(names):
+        return tuple(n for n in names if n)
+    return None
+
+
+def prop_for(param: str, props: dict[str, Any]) -> str | None:
+    """The property an id argument names: itself, or the property its name ends with
+    (``scheduleEventId`` -> ``eventId``)."""
+    if param in props:
+        return param
+    lowered = param.lower()
+    for name in props:
+        if name.endswith("Id") and len(name) > 2 and lowered.endswith(name.lower()):
+            return name
+    return None
 
 
 def _build_kind(sch: Schema, service: str) -> Kind | None:
@@ -181,11 +194,14 @@ def _build_kind(sch: Schema, service: str) -> Kind | None:
     store = _family(sch, cls)
     props = sch.properties(cls)
     id_prop = props.get(keys[0])
-    int_ids = id_prop is not None and id_prop.type == "int"
+    # the class's id property decides; the get argument's type only when the class is silent
+    # (some services take an int id as a string argument, e.g. serverNode.get(serverNodeId))
     probe = actions.get("get") or actions.get("delete") or actions.get("update")
-    if probe is not None and len(keys) == 1:
-        scalars = [p for p in probe.params if p.type in _SCALAR and not p.optional]
-        int_ids = scalars[0].type in ("int", "bigint") if scalars else int_ids
+    if id_prop is not None and id_prop.type in ("int", "string"):
+        int_ids = id_prop.type == "int"
+    else:
+        scalars = [p for p in probe.params if p.type in _SCALAR and not p.optional] if probe else []
+        int_ids = bool(scalars) and scalars[0].type in ("int", "bigint")
     client_ids = len(keys) > 1 or (id_prop is not None and not id_prop.read_only)
     return Kind(
         service=service,

@@ -122,6 +122,7 @@ ERRORS: dict[str, str] = {
         "SYSTEM_NAME;Response profile system-name [@SYSTEM_NAME@] already exists"
     ),
     "RESPONSE_PROFILE_MAX_NESTING_LEVEL": ";Response profile cross maximum nesting level",
+    "INVALID_RANK_VALUE": ";Invalid rank value",
     "INVALID_PLAYLIST_TYPE": ";Invalid playlist type",
     "QUERY_EXCEEDED_MAX_MATCHES_ALLOWED": ";Unable to generate list. max matches value was reached",
 }

@@ -152,6 +152,11 @@ class Schema:
             self._enum_values[name] = found
         return found
 
+    def enum_members(self, name: str) -> dict[str, Any]:
+        """An enum's values by label (``{"ACTIVE": 2, ...}``); empty for an unknown enum."""
+        found = self._enums.get(name)
+        return dict(found["values"]) if found else {}
+
     def action(self, service: str, action: str) -> ActionInfo | None:
         svc = self.services.get(service.lower())
         return None if svc is None else svc.actions.get(action.lower())

@@ -100,6 +100,8 @@ class State:
     objects: dict[str, dict[Any, dict[str, Any]]] = field(default_factory=dict)
     #: per-store int id counters of the generic engine
     id_counters: dict[str, int] = field(default_factory=dict)
+    #: when the emulator started (the partner's ``createdAt``)
+    started_at: int = field(default_factory=lambda: int(time.time()))
     #: moves on every write; list indexes of an older generation are rebuilt (``_query``)
     generation: int = 0
     indexes: dict[Any, Any] = field(default_factory=dict)

@@ -50,8 +50,18 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """The Redis server, emptied: no job or state of an earlier test is left in it."""
+    import redis
+
+    with redis.Redis.from_url(redis_server) as conn:
+        conn.flushdb()
+    return redis_server
+
+
 @pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     binary = _redis_binary()
     port = _free_port()
     workdir = tmp_path_factory.mktemp("redis")
@@ -165,6 +175,10 @@ class Worker:
         """SIGKILL to the worker and its child: no shutdown, no acknowledgement."""
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(30)
+
+    def terminate(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL after 5 s: taskiq 0.13's idle worker child does not always

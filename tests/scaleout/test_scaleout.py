@@ -98,6 +98,8 @@ def workers() -> Iterator[list[Worker]]:
     started: list[Worker] = []
     yield started
     for worker in started:
+        worker.terminate()
+    for worker in started:
         worker.stop()
 
 

@@ -27,7 +27,7 @@ import anyio
 from ..._errors import KalturaAPIError, KalturaError
 from ..._logging import redact_text
 from ._convert import from_plain
-from ._store import JobStore
+from ._store import JobStore, unwrapped
 
 if TYPE_CHECKING:
     from ..._client import KalturaClient
@@ -232,7 +232,7 @@ async def retag_partition(
                 await store.count(name)
 
         try:
-            async with anyio.create_task_group() as tg:
+            async with unwrapped(), anyio.create_task_group() as tg:
                 pages = client.paginate(client.media.list(filter=flt), strategy="cursor")
                 async for entry in pages:
                     counts["listed"] += 1

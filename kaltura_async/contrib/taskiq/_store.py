@@ -40,6 +40,21 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+@contextlib.asynccontextmanager
+async def unwrapped() -> AsyncIterator[None]:
+    """Re-raise the first real error of a task group's exception group by itself, so the
+    callers (and taskiq's logs) see the ``OSError`` or ``KalturaError`` that happened."""
+    try:
+        yield
+    except BaseExceptionGroup as group:
+        from ..._client import _first_error
+
+        first = _first_error(group)
+        if first is not None:
+            raise first from None
+        raise
+
+
 class JobStore:
     """The Redis side of one batch of jobs (``batch`` is its id)."""
 
@@ -176,7 +191,7 @@ class JobStore:
         lock = self.redis.lock(self.lock_key(key), timeout=ttl, blocking=True)
         await lock.acquire()
         try:
-            async with anyio.create_task_group() as tg:
+            async with unwrapped(), anyio.create_task_group() as tg:
 
                 async def keep() -> None:
                     while True:

@@ -21,7 +21,7 @@ from .._schema import schema
 from .._state import State, list_response, mark_ready, select
 from .._uploads import CLOSED, FULL, PARTIAL, PENDING, Token
 from . import Context, action
-from .membership import category_filter, drop_entry_links, link_from_fields
+from .membership import CATEGORY_KEYS, category_filter, drop_entry_links, link_from_fields
 
 __all__ = [
     "DEFAULT_CONVERSION_PROFILE_ID",
@@ -173,10 +173,9 @@ def _extra(state: State, flt: dict[str, Any]) -> Callable[[dict[str, Any]], bool
                 needle in str(e.get(k) or "").lower() for k in ("name", "description", "tags", "id")
             )
         )
-    everything = list(state.entries.values())
-    in_categories = category_filter(state, everything, flt)
-    if len(in_categories) != len(everything):
-        kept = {id(e) for e in in_categories}
+    if any(flt.get(k) for k in CATEGORY_KEYS):
+        everything = list(state.entries.values())
+        kept = {id(e) for e in category_filter(state, everything, flt)}
         tests.append(lambda e: id(e) in kept)
     if not tests:
         return None

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._casting import NULL, apply_update, check_insert, check_update
-from .._engine import ENTRY_TYPES, Kind, kind_of, store_of
+from .._engine import ENTRY_TYPES, Kind, kind_of, prop_for, store_of
 from .._errors import APIError, api_error
 from .._filters import ENTRY_MAX_IN_VALUES, MAX_IN_VALUES, parse_conditions
 from .._query import query
@@ -36,7 +36,8 @@ from .entries import new_entry
 
 __all__ = ["GENERIC_ACTIONS", "generic_spec", "generic_specs"]
 
-#: The action names the engine serves when the schema gives it what it needs.
+#: The CRUD-like action names the engine serves when the schema gives it what it needs (more
+#: in ``generic_verbs``).
 GENERIC_ACTIONS = ("add", "get", "update", "delete", "list", "count", "clone", "updateStatus")
 
 _SCALAR = frozenset({"int", "string", "bigint"})
@@ -48,9 +49,18 @@ Key = Any
 
 
 def _key_params(info: ActionInfo, kind: Kind) -> list[ParamInfo] | None:
+    """The arguments naming the object, in the order of the kind's key fields."""
     scalars = [p for p in info.params if p.type in _SCALAR and not p.optional]
-    need = len(kind.key_fields)
-    return scalars[:need] if len(scalars) >= need else None
+    if len(kind.key_fields) == 1:
+        return scalars[:1] or None
+    props = schema().properties(kind.cls)
+    chosen = []
+    for field in kind.key_fields:
+        param = next((p for p in scalars if prop_for(p.name, props) == field), None)
+        if param is None:
+            return None
+        chosen.append(param)
+    return chosen
 
 
 def _object_param(sch: Schema, info: ActionInfo, kind: Kind) -> ParamInfo | None:
@@ -92,11 +102,22 @@ def _find(ctx: Context, kind: Kind, key: Key, write: bool = False) -> dict[str, 
         ctx.state.settle()
     store = store_of(ctx.state, kind)
     item = store.get(key)
+    if item is None and not isinstance(key, tuple):
+        item = store.get(_other_type(key))
     if item is None or not _visible(ctx, kind, item, write):
         raise kind.not_found(key if not isinstance(key, tuple) else ",".join(map(str, key)))
     if write and kind.entry_like and not ctx.may_edit(item):
         raise api_error("PERMISSION_DENIED_TO_UPDATE_ENTRY")
     return item
+
+
+def _other_type(key: Key) -> Key:
+    """An int id sent as a string argument, or the reverse (the server casts either way)."""
+    if isinstance(key, str) and key.lstrip("-").isdigit():
+        return int(key)
+    if isinstance(key, int) and not isinstance(key, bool):
+        return str(key)
+    return key
 
 
 def _new_key(ctx: Context, kind: Kind, store: dict[Key, Any]) -> Key:
@@ -217,8 +238,9 @@ def _make_delete(sch: Schema, kind: Kind, info: ActionInfo) -> Handler | None:
     returns = info.result_type is not None
 
     async def delete(ctx: Context, args: dict[str, Any]) -> Any:
-        key = _key_from_args(params, args)
-        item = _find(ctx, kind, key, write=True)
+        item = _find(ctx, kind, _key_from_args(params, args), write=True)
+        values = [item.get(f) for f in kind.key_fields]
+        key = values[0] if len(values) == 1 else tuple(values)
         del store_of(ctx.state, kind)[key]
         if kind.entry_like:
             ctx.state.converting.pop(str(key), None)
@@ -379,27 +401,33 @@ _FACTORIES = {
     "clone": _make_clone,
     "updateStatus": _make_update_status,
 }
-_WRITES = frozenset({"add", "update", "delete", "clone", "updateStatus"})
+_READ_ONLY = frozenset(
+    {"get", "list", "count", "index", "listByPartner", "listTemplates", "getJobs", "serve"}
+    | {"getUrl", "getDownloadUrl"}
+)
 
 
 def generic_specs() -> dict[tuple[str, str], HandlerSpec]:
     """Every (service, action) the engine can serve, lowercased, built once."""
     global _SPECS
     if _SPECS is None:
+        from .generic_verbs import VERB_FACTORIES
+
         sch = schema()
         specs: dict[tuple[str, str], HandlerSpec] = {}
+        factories = {**_FACTORIES, **VERB_FACTORIES}
         for service, svc in sch.services.items():
             kind = kind_of(service)
             if kind is None:
                 continue
-            for name, factory in _FACTORIES.items():
+            for name, factory in factories.items():
                 info = svc.actions.get(name.lower())
                 if info is None:
                     continue
                 func = factory(sch, kind, info)
                 if func is None:
                     continue
-                admin = name in _WRITES and not (kind.entry_like or kind.asset_like)
+                admin = name not in _READ_ONLY and not (kind.entry_like or kind.asset_like)
                 specs[(service, name.lower())] = HandlerSpec(func, True, admin)
         _SPECS = specs
     return _SPECS

@@ -18,6 +18,7 @@ from .._errors import api_error
 from .._state import State
 
 __all__ = [
+    "CATEGORY_KEYS",
     "add_link",
     "category_filter",
     "drop_entry_links",
@@ -27,7 +28,7 @@ __all__ = [
 ]
 
 ACTIVE = 2
-_CATEGORY_KEYS = (
+CATEGORY_KEYS = (
     "categoryAncestorIdIn",
     "categoriesFullNameIn",
     "categoriesMatchOr",
@@ -138,7 +139,7 @@ def category_filter(
 ) -> list[dict[str, Any]]:
     """Apply the category filters of an entry filter (those ``select`` cannot: they read
     the category tree)."""
-    if not any(flt.get(k) for k in _CATEGORY_KEYS):
+    if not any(flt.get(k) for k in CATEGORY_KEYS):
         return items
     members = _member_sets(state)
     tests: list[set[int]] = []  # the entry must sit in one category of each set
