@@ -12,9 +12,9 @@ A KS, an admin secret, an app token or a token hash never appears in a log recor
 from __future__ import annotations
 
 import abc
+import copy
 import datetime as _dt
 import hashlib
-import copy
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping

@@ -350,7 +350,9 @@ async def test_a_large_body_is_parsed_off_the_event_loop(
         monkeypatch.setattr(_answers, "INLINE_PARSE_LIMIT", 1 << 62)
         monkeypatch.setattr("kaltura_async._client._THREAD_DECODE_ITEMS", 1 << 62)
         _, on_loop = await _max_loop_lag(client.call("media", "list"))
-    assert off_loop < 0.1 and typed_lag < 0.1, (off_loop, typed_lag)
+    # Ratios against the same answer parsed on the loop, in the same run (a noisy 2-core
+    # machine shifts the absolute figures): the worst stall is a fraction of it.
+    assert max(off_loop, typed_lag) * 4 < on_loop, (off_loop, typed_lag, on_loop)
     figures.record(
         "event loop",
         f"longest loop stall reading a {len(body) / MIB:.0f} MiB answer (untyped / typed)",
