@@ -7,11 +7,15 @@ Run: ``PYTHONPATH=. python -m benchmarks.bench_upload [--quick]``.
   those bytes to this server), then ``client.upload`` sends the same file in chunks at
   parallel 1, 4 and 8; contenders alternate round by round and the ratio is to raw.
 - **Chunk size sweep** (parallel 4): the evidence behind ``DEFAULT_CHUNK_SIZE``.
+- **Emulator CPU per upload** (parallel 1): the emulator process's own CPU time (user +
+  system, ``getrusage``) for one chunked upload against one raw request of the same file,
+  which tells whether the emulator's per-chunk path costs more than moving the bytes once.
 - **Memory.** A fresh subprocess uploads a 512 MB generated stream (an async iterator of
   1 MiB pieces: no size known up front) with the default settings and reports the growth
   of its peak RSS (``VmHWM``) over the peak it had after a warm-up upload.
 
-Targets (issue 7): at least 0.8x raw at parallel 1, and peak RSS growth under 64 MB.
+Targets: at least 0.8x raw at parallel 1 (printed with its verdict at the end), and peak
+RSS growth under 64 MB.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import asyncio
 import json
 import multiprocessing
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -38,23 +43,31 @@ MiB = 1024 * 1024
 
 
 def _serve_emulator(conn: Connection) -> None:
-    """Child process: run an emulator until the parent closes the pipe."""
+    """Child process: run an emulator until the parent closes the pipe; each message from
+    the parent is answered with this process's CPU seconds so far (user + system)."""
     from kaltura_async.testing import KalturaEmulator
 
     async def serve() -> None:
         async with KalturaEmulator(final_chunk_wait=45.0) as emu:
             conn.send((emu.url, emu.admin_ks()))
             loop = asyncio.get_running_loop()
-            await loop.run_in_executor(None, _wait_closed, conn)
+            while await loop.run_in_executor(None, _next_message, conn):
+                conn.send(_cpu_seconds())
 
     asyncio.run(serve())
 
 
-def _wait_closed(conn: Connection) -> None:
+def _next_message(conn: Connection) -> bool:
     try:
         conn.recv()
     except EOFError:
-        pass
+        return False
+    return True
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 class EmulatorProcess:
@@ -70,6 +83,11 @@ class EmulatorProcess:
             raise RuntimeError("the emulator did not start")
         url, ks = self._conn.recv()
         return str(url), str(ks)
+
+    def cpu_seconds(self) -> float:
+        """The emulator process's CPU seconds so far."""
+        self._conn.send("cpu")
+        return float(self._conn.recv())
 
     def __exit__(self, *exc: object) -> None:
         self._conn.close()
@@ -98,6 +116,65 @@ async def _raw_upload(
         raise RuntimeError(f"raw upload did not complete: {done}")
 
 
+P1_TARGET = 0.8
+P1_SCENARIO = "upload {} MiB file (MiB/s)"
+P1_CONTENDER = "client.upload parallel=1"
+RAW = "raw aiohttp, one request"
+CPU_SCENARIO = "emulator CPU per upload of {} MiB, parallel 1 (s)"
+
+
+async def emulator_cpu(
+    emulator: EmulatorProcess, url: str, ks: str, path: Path, size: int, rounds: int
+) -> list[dict[str, Any]]:
+    """The emulator's own CPU time for one upload: one raw request against chunks."""
+    session = aiohttp.ClientSession()
+    client = KalturaClient(url, ks=ks)
+    loop = asyncio.get_running_loop()
+
+    def timed(upload: Any) -> Any:
+        async def run() -> float:
+            before = await loop.run_in_executor(None, emulator.cpu_seconds)
+            await upload()
+            after = await loop.run_in_executor(None, emulator.cpu_seconds)
+            return after - before
+
+        return run
+
+    async def raw() -> None:
+        await _raw_upload(session, url, ks, path, size)
+
+    async def chunked() -> None:
+        await client.upload(path, parallel=1)
+
+    try:
+        scenario = Scenario(
+            CPU_SCENARIO.format(size // MiB),
+            RAW,
+            [
+                Contender(RAW, timed(raw), self_timed=True),
+                Contender(P1_CONTENDER, timed(chunked), self_timed=True),
+            ],
+            unit="time",
+        )
+        return summarize(await measure(scenario, rounds=rounds))
+    finally:
+        await session.close()
+        await client.aclose()
+
+
+def verdicts(rows: list[dict[str, Any]], size: int) -> list[str]:
+    """The parallel-1 target as a markdown table row, from this run's rows."""
+    out = []
+    for row in rows:
+        if row["scenario"] == P1_SCENARIO.format(size // MiB) and row["contender"] == P1_CONTENDER:
+            holds = row["ratio"] >= P1_TARGET
+            out.append(
+                f"| client.upload parallel=1 >= {P1_TARGET}x one raw POST ({size // MiB} MiB) "
+                f"| {row['ratio']:.2f}x | {'yes' if holds else 'NO'} |"
+            )
+    return out
+
+
 async def throughput(url: str, ks: str, path: Path, size: int, rounds: int) -> list[dict[str, Any]]:
     size_mib = size // MiB
     session = aiohttp.ClientSession()
@@ -119,9 +196,9 @@ async def throughput(url: str, ks: str, path: Path, size: int, rounds: int) -> l
     rows: list[dict[str, Any]] = []
     try:
         main = Scenario(
-            f"upload {size_mib} MiB file (MiB/s)",
-            "raw aiohttp, one request",
-            [Contender("raw aiohttp, one request", raw)]
+            P1_SCENARIO.format(size_mib),
+            RAW,
+            [Contender(RAW, raw)]
             + [Contender(f"client.upload parallel={p}", sdk(p)) for p in (1, 4, 8)],
         )
         rows += summarize(await measure(main, rounds=rounds))
@@ -205,12 +282,14 @@ def main(argv: list[str] | None = None) -> int:
     quick = "--quick" in args
     size = (32 if quick else 128) * MiB
     rounds = 3 if quick else 5
-    with tempfile.TemporaryDirectory() as tmp, EmulatorProcess() as (url, ks):
+    emulator = EmulatorProcess()
+    with tempfile.TemporaryDirectory() as tmp, emulator as (url, ks):
         path = Path(tmp) / "bench.mp4"
         with path.open("wb") as fh:
             for _ in range(size // MiB):
                 fh.write(os.urandom(MiB))
         rows = asyncio.run(throughput(url, ks, path, size, rounds))
+        rows += asyncio.run(emulator_cpu(emulator, url, ks, path, size, rounds))
         mem = memory(url, ks, 512 * MiB)
     print(markdown(rows))
     print()
@@ -218,6 +297,11 @@ def main(argv: list[str] | None = None) -> int:
         f"512 MB generated stream, default settings: peak RSS {mem['peak_rss_before_mib']:.1f}"
         f" -> {mem['peak_rss_after_mib']:.1f} MiB, growth {mem['peak_rss_growth_mib']:.1f} MiB"
     )
+    print()
+    print("| target | measured | holds |")
+    print("|---|---:|---|")
+    for line in verdicts(rows, size):
+        print(line)
     write_json("upload", [*rows, {"scenario": "memory", **mem}])
     return 0
 

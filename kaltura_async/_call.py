@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from ._kind import Kind
+from ._pipeline import run
 
 if TYPE_CHECKING:
     from ._client import KalturaClient
@@ -125,7 +126,7 @@ class Call(Generic[T]):
         return Call(self._client, self.spec, self.params, base.merge(**changes))
 
     def __await__(self) -> Generator[Any, None, T]:
-        return self._client._send(self).__await__()
+        return run(self).__await__()
 
     def __repr__(self) -> str:
         names = ", ".join(k for k, v in self.params.items() if v is not None)

@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import re
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import anyio
 
-from ._answers import without_gc
 from ._call import ActionSpec, Call, is_safe_action
 from ._checks import check_int, check_optional_int
-from ._codec import (
-    decode,
-    decode_any,
-    encode_object,
-    encode_params,
-    encode_untyped,
-    flatten,
-    is_api_exception,
-)
 from ._config import Limits, RequestOptions, RetryPolicy, Timeout
-from ._errors import InvalidKSError, KalturaValidationError, api_error_from_payload
+from ._errors import KalturaValidationError
 from ._kind import Kind
 from ._logging import logger
-from ._model import KalturaObject
-from ._transport import FilePart, Transport, file_part
+from ._transport import Transport
 from .regions import DEFAULT_SERVICE_URL, REGIONS
 
 if TYPE_CHECKING:
@@ -74,26 +62,6 @@ def normalize_service_url(url: str) -> str:
         )
     text = re.sub(r"/api_v3(/index\.php)?$", "", text, flags=re.IGNORECASE)
     return text.rstrip("/")
-
-
-#: Answers holding more items than this are decoded in a worker thread.
-_THREAD_DECODE_ITEMS = 1_000
-
-
-def _many_items(raw: Any) -> bool:
-    """Whether an answer holds enough items (a list, or a list response's ``objects``) that
-    decoding it would hold the event loop for more than a few milliseconds."""
-    if isinstance(raw, dict):
-        raw = raw.get("objects")
-    return isinstance(raw, list) and len(raw) > _THREAD_DECODE_ITEMS
-
-
-def _decode_owned(kind: Kind, owned: list[Any]) -> Any:
-    """Decode the one answer in ``owned`` and drop it here (in the worker thread)."""
-    raw = owned.pop()
-    result = decode_any(raw) if kind is Kind.UNTYPED else decode(kind, raw)
-    del raw
-    return result
 
 
 class _Shared:
@@ -310,127 +278,10 @@ class KalturaClient(ServiceAccessors):
 
     # ------------------------------------------------------------------ sending
 
-    def call_options(self, call: Call[Any]) -> RequestOptions:
-        """The effective options of ``call`` on this client."""
-        return call.options.over(self._options) if call.options is not None else self._options
-
-    def encode_call(self, call: Call[Any], options: RequestOptions) -> dict[str, Any]:
-        """The wire parameters of one call (validates everything; no I/O)."""
-        spec = call.spec
-        where = f"{spec.service}.{spec.action}"
-        if spec.result is Kind.UNTYPED:
-            params: dict[str, Any] = {}
-            for name, value in call.params.items():
-                if value is not None:
-                    params[name] = encode_untyped(value, name)
-        else:
-            params = encode_params(
-                spec.params, call.params, update=spec.update, where=where, required=spec.required
-            )
-        if options.partner_id is not None and "partnerId" not in params:
-            # An action's own partnerId argument (session.start, partner.get...) wins.
-            params["partnerId"] = options.partner_id
-        if options.client_tag:
-            params["clientTag"] = options.client_tag
-        if options.language is not None:
-            params["language"] = options.language
-        if options.response_profile is not None:
-            rp = options.response_profile
-            params["responseProfile"] = (
-                encode_object(rp, path="response_profile")
-                if isinstance(rp, KalturaObject)
-                else encode_untyped(rp, "response_profile")
-            )
-        return params
-
-    def file_parts(self, call: Call[Any], prefix: str = "") -> list[FilePart]:
-        """The multipart parts of a call's file arguments (``prefix`` for batches)."""
-        parts = []
-        for name in call.spec.files:
-            value = call.params.get(name)
-            if value is None:
-                continue
-            parts.append(file_part(prefix + name, value))
-        return parts
-
-    async def resolve_ks(self, options: RequestOptions) -> str | None:
-        """The KS a call with these options carries."""
-        if options.ks is not None:
-            return options.ks
-        if self._use_provider and self._shared.ks_provider is not None:
-            return await self._shared.ks_provider.get_ks(self._provider_view())
-        return None
-
-    def uses_provider(self, options: RequestOptions) -> bool:
-        return options.ks is None and self._use_provider and self._shared.ks_provider is not None
-
-    async def _send(self, call: Call[T]) -> T:
-        options = self.call_options(call)
-        spec = call.spec
-        params = self.encode_call(call, options)
-        files = self.file_parts(call)
-        if spec.is_serve:
-            return self._serve_url(spec, params, await self.resolve_ks(options))  # type: ignore[return-value]
-        safe = spec.safe if options.idempotent is None else options.idempotent
-        ks = await self.resolve_ks(options)
-        raw = await self._post(spec, params, files, ks, options, safe)
-        if is_api_exception(raw):
-            error = api_error_from_payload(raw, service=spec.service, action=spec.action)
-            if isinstance(error, InvalidKSError) and ks is not None and self.uses_provider(options):
-                # The server rejected the KS before running the action, so sending the
-                # same call once more with a renewed KS cannot duplicate it.
-                assert self._shared.ks_provider is not None
-                renewed = await self._shared.ks_provider.renew(self._provider_view(), ks)
-                if renewed == ks:  # the provider cannot renew (a fixed KS)
-                    raise error
-                raw = await self._post(spec, params, files, renewed, options, safe)
-                if is_api_exception(raw):
-                    raise api_error_from_payload(
-                        raw, service=spec.service, action=spec.action
-                    ) from None
-            else:
-                raise error
-        if _many_items(raw):
-            # Building thousands of objects takes longer than the loop may wait: a worker
-            # thread does it (pure Python, so the loop gets its turn every few ms).
-            # The worker also drops the wire form, so freeing it does not stall the loop.
-            owned = [raw]
-            del raw
-            return await asyncio.to_thread(without_gc, _decode_owned, spec.result, owned)
-        if spec.result is Kind.UNTYPED:
-            return decode_any(raw)  # type: ignore[no-any-return]
-        return decode(spec.result, raw)  # type: ignore[no-any-return]
-
-    async def _post(
-        self,
-        spec: ActionSpec,
-        params: dict[str, Any],
-        files: list[FilePart],
-        ks: str | None,
-        options: RequestOptions,
-        safe: bool,
-    ) -> Any:
-        body = dict(params)
-        if ks is not None:
-            body["ks"] = ks
-        assert options.retry is not None
-        return await self._shared.transport.post(
-            spec.service,
-            spec.action,
-            body,
-            files=files or None,
-            safe=safe,
-            retry=options.retry,
-            timeout=options.timeout,
-        )
-
-    def _serve_url(self, spec: ActionSpec, params: Mapping[str, Any], ks: str | None) -> str:
-        query = dict(params)
-        if ks is not None:
-            query["ks"] = ks
-        return (
-            f"{self._shared.transport.url(spec.service, spec.action)}?{urlencode(flatten(query))}"
-        )
+    def _active_provider(self) -> KSProvider | None:
+        """The KS provider calls without a KS of their own use (None in a view that was
+        given a fixed KS, and in the view a provider itself talks through)."""
+        return self._shared.ks_provider if self._use_provider else None
 
     # ------------------------------------------------------------------ concurrency
 

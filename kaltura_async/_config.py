@@ -191,15 +191,22 @@ class Timeout:
 
 @attrs.frozen(kw_only=True)
 class RetryPolicy:
-    """How failed attempts are retried.
+    """How failed attempts are retried: the one budget for every HTTP attempt of a call.
+
+    Only the transport sends a request again, and only within this policy: single calls,
+    each multirequest of a batch and each chunk of an upload alike.
 
     Defaults: up to 3 retries (4 attempts), ``base_delay=1`` doubling per attempt with full
     jitter (AWS's "full jitter": a uniform draw in ``[0, min(cap, base * 2**n)]``, which
-    spreads a fleet of workers that failed together), capped at ``max_delay=20`` s;
-    ``Retry-After`` is honoured up to ``max_retry_after=60`` s (a longer wait is not
-    retried: the caller decides); ``deadline=120`` s bounds all attempts of one call.
-    ``retry_writes=False``: a write is re-sent only when it provably never left this
-    process (connect phase), so a lost response never creates a second entry.
+    spreads a fleet of workers that failed together), capped at ``max_delay=20`` s; the
+    waits come from ``backoff.expo`` and ``backoff.full_jitter``. ``Retry-After`` is
+    honoured up to ``max_retry_after=60`` s (a longer wait is not retried: the caller
+    decides). ``deadline=120`` s bounds the whole call, the attempt in flight included (it
+    is cut short when the deadline comes first). ``retry_statuses`` are the HTTP statuses
+    worth another attempt: 408, 429, 500, 502, 503 and 504 (501 Not Implemented and the
+    other 4xx will answer the same again). ``retry_writes=False``: a write is re-sent only
+    when it provably never left this process (connect phase) or the server refused it
+    unread (429), so a lost response never creates a second entry.
     """
 
     max_retries: int = attrs.field(default=3)
@@ -221,7 +228,7 @@ class RetryPolicy:
     )
     retry_writes: bool = attrs.field(default=False, validator=_strict_bool("retry.retry_writes"))
     retry_statuses: frozenset[int] = attrs.field(
-        default=frozenset({429, 500, 502, 503, 504}),
+        default=frozenset({408, 429, 500, 502, 503, 504}),
         converter=_statuses,
         validator=_check_statuses,
     )
@@ -249,7 +256,7 @@ class RetryPolicy:
         ``max_retry_after`` stops retrying. Full jitter: a uniform draw in
         ``[0, ceiling]``, which spreads a fleet of workers that failed together.
         """
-        draw = (rng or random).uniform
+        jitter = backoff.full_jitter if rng is None else (lambda v: rng.uniform(0.0, v))
         ceilings = self.ceilings()
         retry_after = yield None  # primed by the caller with send(None)
         for _ in range(self.max_retries):
@@ -259,7 +266,7 @@ class RetryPolicy:
                     break
                 retry_after = yield max(0.0, retry_after)
             else:
-                retry_after = yield draw(0.0, ceiling)
+                retry_after = yield jitter(ceiling)
         while True:
             yield None
 

@@ -15,7 +15,7 @@ import anyio
 import attrs
 
 from ._call import Call
-from ._codec import decode, decode_any, is_api_exception
+from ._codec import is_api_exception
 from ._config import RequestOptions
 from ._errors import (
     DependencyError,
@@ -25,19 +25,28 @@ from ._errors import (
     api_error_from_payload,
 )
 from ._kind import Kind
+from ._pipeline import (
+    Prepared,
+    call_deadline,
+    outcome_or_error,
+    provider_ks,
+    renew_ks,
+    send,
+)
 from ._refs import (
     PLACEHOLDER,
     Ref,
     coerce,
-    encode_in,
     lookup,
     placeholder_text,
+    prepare_in,
     server_rules,
     walk_params,
 )
 from ._results import CallResult, MultiResponse
 
 if TYPE_CHECKING:
+    from ._client import KalturaClient
     from ._multirequest import MultiRequest
     from ._transport import FilePart
 
@@ -52,7 +61,8 @@ class Entry:
     call: Call[Any]
     deps: frozenset[int]
     options: RequestOptions
-    encoded: dict[str, Any] | None = None
+    #: prepared before any I/O (:meth:`Run.validate`)
+    prepared: Prepared | None = None
 
 
 _Outcome = CallResult[Any]
@@ -88,12 +98,12 @@ class Run:
         return MultiResponse(self.mr._token, [self.outcomes[e.number] for e in self.entries])
 
     def validate(self) -> None:
-        """Encode every call now so that bad input fails before any I/O."""
+        """Prepare every call now so that bad input fails before any I/O."""
         for entry in self.entries:
-            entry.encoded = encode_in(self.mr._token, entry.call, entry.options)
+            entry.prepared = prepare_in(self.mr._token, entry.call, entry.options)
             if self.strategy == "server":
                 where = f"call {entry.number} ({entry.call.service}.{entry.call.action})"
-                server_rules(entry.encoded, where)
+                server_rules(entry.prepared.params, where)
 
     async def run_graph(
         self, groups: list[list[int]], work: Callable[[list[int]], Awaitable[None]]
@@ -183,6 +193,17 @@ class Run:
 
         return walk_params(entry.call, on_ref, on_str)
 
+    def prepared(self, entry: Entry, renumber: Mapping[int, int]) -> Prepared:
+        """The entry ready to send in a request whose numbering is ``renumber`` (the one
+        prepared before any I/O when its refs need no rewriting)."""
+        assert entry.prepared is not None
+        if all(renumber.get(d) == d for d in entry.deps) and renumber.get(entry.number) in (
+            entry.number,
+            None,
+        ):
+            return entry.prepared
+        return prepare_in(self.mr._token, self.rewrite(entry, renumber), entry.options)
+
     # ------------------------------------------------------------------ concurrent
 
     async def run_single(self, numbers: list[int]) -> None:
@@ -191,17 +212,17 @@ class Run:
         if dep is not None:
             self.skip(entry, dep)
             return
-        call = self.rewrite(entry, {}) if entry.deps else entry.call
         try:
-            value = await call
+            prepared = self.prepared(entry, {})
+            self.finish(entry, *outcome_or_error(prepared.spec, await send(prepared)))
         except KalturaError as err:
             self.finish(entry, None, err)
-        else:
-            self.finish(entry, value, None)
 
     # ------------------------------------------------------------------ server
 
-    async def run_chunk(self, numbers: list[int], *, may_renew: bool = True) -> None:
+    async def run_chunk(
+        self, numbers: list[int], *, deadline: float | None = None, may_renew: bool = True
+    ) -> None:
         sent: list[Entry] = []
         for n in numbers:
             entry = self.entry(n)
@@ -212,93 +233,89 @@ class Run:
                 sent.append(entry)
         if not sent:
             return
+        if deadline is None:
+            deadline = call_deadline(self.batch_options)
         renumber = {e.number: i for i, e in enumerate(sent, start=1)}
-        common_ks = await self.client.resolve_ks(self.batch_options)
-        body: dict[str, Any] = {}
-        if common_ks is not None:
-            body["ks"] = common_ks
-        if self.batch_options.partner_id is not None:
-            body["partnerId"] = self.batch_options.partner_id
-        if self.batch_options.client_tag:
-            body["clientTag"] = self.batch_options.client_tag
-        files: list[FilePart] = []
-        provider_ks: dict[int, str] = {}
-        for local, entry in enumerate(sent, start=1):
-            params = (
-                entry.encoded
-                if entry.encoded is not None
-                and entry.deps <= renumber.keys()
-                and all(renumber[d] == d for d in entry.deps)
-                and renumber[entry.number] == entry.number
-                else None
-            )
-            call = entry.call
-            if params is None:
-                call = self.rewrite(entry, renumber)
-                params = encode_in(self.mr._token, call, entry.options)
-            sub: dict[str, Any] = {"service": entry.call.service, "action": entry.call.action}
-            for key, value in params.items():
-                # Inherited from the common level by the server: send once, not per call.
-                if key in ("partnerId", "clientTag") and body.get(key) == value:
-                    continue
-                sub[key] = value
-            ks = await call.client.resolve_ks(entry.options)
-            if ks is not None and ks != common_ks:
-                sub["ks"] = ks
-            if ks is not None and call.client.uses_provider(entry.options):
-                provider_ks[local] = ks
-            body[str(local)] = sub
-            files.extend(call.client.file_parts(call, prefix=f"{local}:"))
-        safe = all(
-            e.call.spec.safe if e.options.idempotent is None else e.options.idempotent for e in sent
-        )
-        if self.batch_options.idempotent is not None:
-            safe = self.batch_options.idempotent
-        assert self.batch_options.retry is not None
         try:
-            raw = await self.client.transport.post(
-                "multirequest",
-                None,
-                body,
-                files=files or None,
-                safe=safe,
-                retry=self.batch_options.retry,
-                timeout=self.batch_options.timeout,
-            )
-            answers = self.split(raw, sent)
+            prepared = [self.prepared(entry, renumber) for entry in sent]
+            keys = [await provider_ks(p.client, p.options) for p in prepared]
+            raw = await self.post(prepared, [ks for ks, _ in keys], deadline)
+            answers = self.split(raw, prepared)
         except KalturaError as err:
             for entry in sent:
                 self.finish(entry, None, err)
             return
-        if may_renew and provider_ks and await self.renewed(answers, provider_ks):
+        renewable = {
+            local: (ks, p.client)
+            for local, ((ks, from_provider), p) in enumerate(zip(keys, prepared, strict=True), 1)
+            if from_provider and ks is not None
+        }
+        if may_renew and renewable and await self.renewed(answers, renewable):
             # Every sub-call that carried the provider's KS was refused with INVALID_KS:
             # the server checks a sub-call's KS before running it, so none of them ran and
             # sending them again with the renewed KS cannot duplicate a write. The others
             # keep their answers; refs to them are resolved here in the second request.
-            again = [sent[local - 1].number for local in sorted(provider_ks)]
+            again = [sent[local - 1].number for local in sorted(renewable)]
             for local, entry in enumerate(sent, start=1):
-                if local not in provider_ks:
+                if local not in renewable:
                     self.finish(entry, *answers[local - 1])
-            await self.run_chunk(again, may_renew=False)
+            await self.run_chunk(again, deadline=deadline, may_renew=False)
             return
         for entry, (value, error) in zip(sent, answers, strict=True):
             self.finish(entry, value, error)
 
+    async def post(
+        self, prepared: list[Prepared], keys: list[str | None], deadline: float | None
+    ) -> Any:
+        """Send prepared calls as one multirequest (sub-call ``N`` is ``prepared[N-1]``)."""
+        options = self.batch_options
+        common_ks, _ = await provider_ks(self.client, options)
+        body: dict[str, Any] = {}
+        if common_ks is not None:
+            body["ks"] = common_ks
+        if options.partner_id is not None:
+            body["partnerId"] = options.partner_id
+        if options.client_tag:
+            body["clientTag"] = options.client_tag
+        files: list[FilePart] = []
+        for local, (p, ks) in enumerate(zip(prepared, keys, strict=True), start=1):
+            sub: dict[str, Any] = {"service": p.spec.service, "action": p.spec.action}
+            for key, value in p.params.items():
+                # Inherited from the common level by the server: send once, not per call.
+                if key in ("partnerId", "clientTag") and body.get(key) == value:
+                    continue
+                sub[key] = value
+            if ks is not None and ks != common_ks:
+                sub["ks"] = ks
+            body[str(local)] = sub
+            files.extend(part.renamed(f"{local}:{part.field}") for part in p.files)
+        safe = all(p.safe for p in prepared) if options.idempotent is None else options.idempotent
+        assert options.retry is not None
+        return await self.client.transport.post(
+            "multirequest",
+            None,
+            body,
+            files=files or None,
+            safe=safe,
+            retry=options.retry,
+            timeout=options.timeout,
+            deadline=deadline,
+        )
+
     async def renewed(
-        self, answers: list[tuple[Any, KalturaError | None]], provider_ks: Mapping[int, str]
+        self,
+        answers: list[tuple[Any, KalturaError | None]],
+        renewable: Mapping[int, tuple[str, KalturaClient]],
     ) -> bool:
-        if not all(isinstance(answers[i - 1][1], InvalidKSError) for i in provider_ks):
+        """Renew the provider's KS if every sub-call that carried it got INVALID_KS."""
+        if not all(isinstance(answers[i - 1][1], InvalidKSError) for i in renewable):
             return False
-        provider = self.client.ks_provider
-        if provider is None:
-            return False
-        view = self.client._provider_view()
         changed = False
-        for ks in set(provider_ks.values()):
-            changed = (await provider.renew(view, ks)) != ks or changed
+        for ks, client in {ks: client for ks, client in renewable.values()}.items():
+            changed = (await renew_ks(client, ks)) is not None or changed
         return changed
 
-    def split(self, raw: Any, sent: list[Entry]) -> list[tuple[Any, KalturaError | None]]:
+    def split(self, raw: Any, sent: list[Prepared]) -> list[tuple[Any, KalturaError | None]]:
         """The multirequest answer as one (value, error) per sent call."""
         if is_api_exception(raw):  # the whole request was refused
             raise api_error_from_payload(raw, service="multirequest")
@@ -311,25 +328,4 @@ class Run:
                 f"a multirequest of {len(sent)} calls answered {len(raw)} results "
                 "(the server stops silently at the first sub-request it cannot read)"
             )
-        out: list[tuple[Any, KalturaError | None]] = []
-        for entry, element in zip(sent, raw, strict=True):
-            spec = entry.call.spec
-            if is_api_exception(element):
-                out.append(
-                    (
-                        None,
-                        api_error_from_payload(element, service=spec.service, action=spec.action),
-                    )
-                )
-                continue
-            try:
-                value = (
-                    decode_any(element)
-                    if spec.result is Kind.UNTYPED
-                    else decode(spec.result, element)
-                )
-            except KalturaProtocolError as err:
-                out.append((None, err))
-            else:
-                out.append((value, None))
-        return out
+        return [outcome_or_error(p.spec, element) for p, element in zip(sent, raw, strict=True)]

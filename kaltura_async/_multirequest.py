@@ -37,6 +37,7 @@ from ._config import RequestOptions
 from ._errors import KalturaValidationError
 from ._executor import Entry, Run, Strategy
 from ._kind import Kind
+from ._pipeline import effective_options
 from ._refs import (
     ANGLE,
     PLACEHOLDER,
@@ -152,7 +153,7 @@ class MultiRequest:
             lambda ref, kind: self._accept_ref(ref, kind, number, where, deps),
             lambda text, kind: self._accept_str(text, kind, number, where, deps),
         )
-        options = call.client.call_options(call)
+        options = effective_options(call)
         self._entries.append(Entry(number, call, frozenset(deps), options))
         return Ref(self._token, number, spec.result)
 

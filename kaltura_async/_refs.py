@@ -24,17 +24,19 @@ from ._codec._encode import MAX_DEPTH
 from ._errors import KalturaValidationError, RefPathError
 from ._kind import Kind
 from ._model import UNSET, KalturaObject
+from ._pipeline import prepare
 
 if TYPE_CHECKING:
     from ._call import Call
     from ._config import RequestOptions
+    from ._pipeline import Prepared
 
 __all__ = [
     "ALL",
     "PLACEHOLDER",
     "Ref",
     "coerce",
-    "encode_in",
+    "prepare_in",
     "encoding_batch",
     "lookup",
     "placeholder_text",
@@ -54,11 +56,11 @@ ALL: Final = "_all"
 encoding_batch: ContextVar[object | None] = ContextVar("kaltura_encoding_batch", default=None)
 
 
-def encode_in(batch: object, call: Call[Any], options: RequestOptions) -> dict[str, Any]:
-    """``call``'s wire parameters, encoded as a call of ``batch`` (its refs as placeholders)."""
+def prepare_in(batch: object, call: Call[Any], options: RequestOptions) -> Prepared:
+    """``call`` prepared as a call of ``batch`` (its refs encoded as placeholders)."""
     token = encoding_batch.set(batch)
     try:
-        return call.client.encode_call(call, options)
+        return prepare(call, options)
     finally:
         encoding_batch.reset(token)
 

@@ -10,6 +10,7 @@ when files are attached. Only a complete ``200`` JSON answer counts as a respons
 from __future__ import annotations
 
 import asyncio
+import copy
 import io
 import os
 import ssl
@@ -65,6 +66,12 @@ class FilePart:
         self.content_type = content_type
         # A file object is replayed from where it stood when the call was made.
         self._start: int | None = source.tell() if _seekable(source) else None
+
+    def renamed(self, field: str) -> FilePart:
+        """This part under another field name (a batch numbers its calls' fields)."""
+        part = copy.copy(self)
+        part.field = field
+        return part
 
     @property
     def replayable(self) -> bool:
@@ -143,23 +150,21 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 class _Attempt:
     """What one failed attempt tells the retry loop."""
 
-    __slots__ = ("error", "final", "refused", "request_sent", "retry_after", "retryable_read")
+    __slots__ = ("error", "final", "request_sent", "retry_after", "status")
 
     def __init__(
         self,
         error: KalturaError,
         *,
         request_sent: bool,
-        retryable_read: bool = True,
+        status: int | None = None,
         final: bool = False,
-        refused: bool = False,
         retry_after: float | None = None,
     ) -> None:
         self.error = error
         self.request_sent = request_sent
-        self.retryable_read = retryable_read
-        #: the server answered that it did not act on the request (429)
-        self.refused = refused
+        #: the HTTP status of a non-200 answer (None: no answer, or a garbled one)
+        self.status = status
         #: no retry can help (a certificate the client does not trust)
         self.final = final
         self.retry_after = retry_after
@@ -268,13 +273,21 @@ class Transport:
         safe: bool,
         retry: RetryPolicy,
         timeout: Timeout | None = None,
+        deadline: float | None = None,
     ) -> Any:
         """POST one request and return its parsed JSON, retrying what may be retried.
 
-        ``safe`` calls (reads) retry on connection errors, timeouts, 429, 5xx and garbled
-        answers. Other calls retry only when the request provably never left (the connect
-        phase) unless the policy says ``retry_writes``. A write whose answer was lost
+        This loop is the only place an HTTP request is sent again: ``retry`` is the whole
+        budget (``max_retries`` attempts after the first, waits from its backoff). ``safe``
+        calls (reads) retry on connection errors, timeouts, garbled answers and the HTTP
+        statuses in ``retry.retry_statuses``. Other calls retry only when the request
+        provably never left (the connect phase) or the server refused it unread (429, when
+        listed), unless the policy says ``retry_writes``. A write whose answer was lost
         raises :class:`KalturaConnectionError` with ``request_sent=True``.
+
+        ``deadline`` (a ``time.monotonic()`` value; default ``retry.deadline`` from now)
+        bounds everything, the attempt in flight included: an attempt gets at most the
+        time left, and no wait runs past it.
         """
         session = self.session()
         url = self._request_url(service, action)
@@ -285,22 +298,36 @@ class Transport:
         may_retry_sent = (safe or retry.retry_writes) and replayable
         client_timeout = self._default_timeout if timeout is None else timeout.to_aiohttp()
         waits: Generator[float | None, float | None, None] | None = None  # made on a failure
-        deadline = None if retry.deadline is None else time.monotonic() + retry.deadline
-        attempt = 0
         started = time.monotonic()
+        if deadline is None and retry.deadline is not None:
+            deadline = started + retry.deadline
+        attempt = 0
         while True:
             attempt += 1
+            attempt_timeout = client_timeout
+            if deadline is not None:
+                attempt_timeout = _capped(client_timeout, deadline - time.monotonic(), name)
             try:
-                result = await self._once(session, url, data, files, client_timeout, name, secrets)
+                result = await self._once(session, url, data, files, attempt_timeout, name, secrets)
             except _AttemptFailed as failed:
                 info = failed.info
-                retry_ok = not info.final and (
-                    (not info.request_sent)
-                    or (may_retry_sent and info.retryable_read)
-                    # 429: the server refused the request without acting on it, so even
-                    # a write may go again (if its body can be sent again).
-                    or (info.refused and replayable)
-                )
+                if info.status is not None:
+                    # 429: the server refused the request without acting on it, so even a
+                    # write may go again (if its body can be sent again).
+                    retry_ok = info.status in retry.retry_statuses and (
+                        may_retry_sent or (info.status == 429 and replayable)
+                    )
+                else:
+                    retry_ok = not info.final and (not info.request_sent or may_retry_sent)
+                if attempt_timeout is not client_timeout and isinstance(
+                    info.error, KalturaTimeoutError
+                ):
+                    info.error = KalturaTimeoutError(
+                        f"{name}: the call's deadline passed during the request",
+                        request_sent=info.request_sent,
+                        service=service,
+                        action=action,
+                    )
                 if retry_ok and waits is None:
                     waits = retry.delays()
                     next(waits)
@@ -373,9 +400,8 @@ class Transport:
                             final=True,
                         )
                     )
-                reader = ResponseReader(self.limits.max_response_size)
                 try:
-                    raw = await reader.read(resp)
+                    raw = await ResponseReader(self.limits.max_response_size).read(resp)
                 except BodyTooLarge:
                     raise _AttemptFailed(
                         _Attempt(
@@ -399,8 +425,7 @@ class Transport:
                                 action=action,
                             ),
                             request_sent=True,
-                            retryable_read=status >= 500 or status in (408, 429),
-                            refused=status == 429,
+                            status=status,
                             retry_after=retry_after,
                         )
                     )
@@ -477,7 +502,7 @@ class Transport:
         suggestion: str | None = None
         if location:
             try:
-                target = URL(self.url(service, action)).join(URL(location))
+                target: URL | None = URL(self.url(service, action)).join(URL(location))
             except ValueError:
                 target = None
             if target is not None and target.host:
@@ -524,6 +549,26 @@ class Transport:
 def _error_position(err: BaseException) -> str:
     pos = getattr(err, "pos", None)
     return str(pos) if isinstance(pos, int) else "?"
+
+
+def _capped(timeout: aiohttp.ClientTimeout, left: float, name: str) -> aiohttp.ClientTimeout:
+    """``timeout`` with its total cut to the ``left`` seconds of the call's deadline."""
+    if left <= 0:
+        service, _, action = name.partition(".")
+        raise KalturaTimeoutError(
+            f"{name}: the call's deadline passed before the request was sent",
+            service=service,
+            action=action or None,
+        )
+    if timeout.total is not None and timeout.total <= left:
+        return timeout
+    return aiohttp.ClientTimeout(
+        total=left,
+        connect=timeout.connect,
+        sock_read=timeout.sock_read,
+        sock_connect=timeout.sock_connect,
+        ceil_threshold=timeout.ceil_threshold,
+    )
 
 
 class _AttemptFailed(Exception):

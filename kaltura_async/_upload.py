@@ -19,12 +19,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
 
 import anyio
+import attrs
 
 from ._checks import check_int
 from ._config import RetryPolicy, Timeout
 from ._errors import (
-    KalturaCommunicationError,
-    KalturaError,
     KalturaValidationError,
     UploadTokenCannotMatchExpectedSizeError,
     UploadTokenInvalidStatusError,
@@ -111,6 +110,15 @@ def _chunk_timeout(base: Timeout | None, chunk_size: int) -> Timeout:
     return Timeout(total=total, connect=base.connect, sock_read=sock_read)
 
 
+def _chunk_retry(base: RetryPolicy | None, timeout: Timeout) -> RetryPolicy:
+    """The client's policy, with a deadline that leaves room for one whole chunk attempt
+    (the deadline caps the attempt in flight, and a chunk may take longer than a call)."""
+    base = base or RetryPolicy()
+    if base.deadline is None or timeout.total is None or base.deadline >= timeout.total:
+        return base
+    return attrs.evolve(base, deadline=timeout.total)
+
+
 class _Upload:
     """One upload to one token: sends the chunks and reports progress."""
 
@@ -133,6 +141,7 @@ class _Upload:
         self.total = total
         self.sent = 0
         self.timeout = _chunk_timeout(client.options.timeout, chunk_size)
+        self.retry = _chunk_retry(client.options.retry, self.timeout)
 
     def _advance(self, n: int) -> None:
         self.sent += n
@@ -142,6 +151,9 @@ class _Upload:
     async def _send(
         self, offset: int, data: bytes, *, resume: bool, final: bool, uploadable: bool = True
     ) -> UploadToken:
+        """Send one chunk. Its HTTP attempts are the transport's, within the client's
+        retry policy (a chunk is idempotent by its offset, so every failure kind may be
+        sent again); nothing here sends the same request again after a failed attempt."""
         part = _ChunkPart("fileData", self.file_name, data)
         call = self.client.upload_token.upload(
             upload_token_id=self.token_id,
@@ -151,41 +163,40 @@ class _Upload:
             resume=resume,
             final_chunk=final,
             resume_at=float(offset) if resume else None,
-        ).with_options(idempotent=True, timeout=self.timeout)
-        waits = (self.client.options.retry or RetryPolicy()).delays()
-        next(waits)
+        ).with_options(idempotent=True, timeout=self.timeout, retry=self.retry)
+        waits = None
         while True:
             try:
                 return await call
-            except UploadTokenCannotMatchExpectedSizeError as err:
+            except UploadTokenCannotMatchExpectedSizeError:
+                # The server answered (so no HTTP attempt failed): it waited for parked
+                # chunks and gave up. The final call may be made again (wire §6), as often
+                # as the policy allows retries, after its waits.
                 if not final:
                     raise
-                error: KalturaError = err
-                retry_after = None
+                if waits is None:
+                    waits = self.retry.delays()
+                    next(waits)
+                wait = waits.send(None)
+                if wait is None:
+                    raise
+                logger.info(
+                    "upload token %s: the server is still appending parked chunks; "
+                    "final call again in %.2fs",
+                    self.token_id,
+                    wait,
+                )
+                await anyio.sleep(wait)
             except UploadTokenInvalidStatusError:
                 # A final chunk whose answer was lost made the token FULL, and the resent
-                # one (here or in the transport) meets a FULL token. Only a token we saw
-                # open, now holding exactly our size, counts as done.
+                # one (by the transport) meets a FULL token. Only a token we saw open, now
+                # holding exactly our size, counts as done.
                 if not (final and uploadable):
                     raise
                 token = await self.client.upload_token.get(self.token_id)
                 if token.status == _FULL and token.uploaded_file_size == offset + len(data):
                     return token
                 raise
-            except KalturaCommunicationError as err:
-                error = err
-                retry_after = getattr(err, "retry_after", None)
-            wait = waits.send(retry_after)
-            if wait is None:
-                raise error
-            logger.info(
-                "upload token %s: resending the chunk at %d in %.2fs after %s",
-                self.token_id,
-                offset,
-                wait,
-                type(error).__name__,
-            )
-            await anyio.sleep(wait)
 
     async def _middle(self, slots: anyio.Semaphore, offset: int, data: bytes) -> None:
         try:

@@ -20,7 +20,9 @@ beyond append-only caches, so a large body can be decoded in a worker thread.
 from __future__ import annotations
 
 import enum
+import gc
 import reprlib
+import threading
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -344,10 +346,44 @@ def _too_deep() -> KalturaProtocolError:
     return KalturaProtocolError("the answer is nested deeper than the decoder's stack")
 
 
+class _GCPause:
+    """Cyclic garbage collection paused while answers decode, then restored.
+
+    A list answer becomes hundreds of models, each tracked by the collector; their
+    allocation alone would set off collections (full ones, in a large process) in the
+    middle of a decode that creates no reference cycles at all. The first decode to enter
+    pauses collection if it was enabled; the last to leave turns it back on. Threads
+    decoding at once share the pause.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._restore = False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._depth == 0:
+                self._restore = gc.isenabled()
+                if self._restore:
+                    gc.disable()
+            self._depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0 and self._restore:
+                gc.enable()
+
+
+_gc_paused: Final = _GCPause()
+
+
 def decode(kind: Kind, data: Any) -> Any:
     """Decode wire ``data`` of ``kind`` (an API exception must be handled by the caller)."""
     try:
-        return decoder_for(kind)(data)
+        with _gc_paused:
+            return decoder_for(kind)(data)
     except RecursionError:
         raise _too_deep() from None
 
@@ -356,7 +392,8 @@ def decode_any(data: Any) -> Any:
     """Decode data of no declared kind (``client.call``): objects of a known objectType
     become models, everything else is returned as the JSON gave it."""
     try:
-        return _decode_any(data)
+        with _gc_paused:
+            return _decode_any(data)
     except RecursionError:
         raise _too_deep() from None
 

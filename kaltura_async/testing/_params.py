@@ -23,7 +23,7 @@ from aiohttp import BodyPartReader, web
 __all__ = ["UploadedFile", "build_tree", "path_params", "read_params", "set_path", "split_key"]
 
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
-_CHUNK = 1 << 16
+_CHUNK = 1 << 20
 
 
 @dataclass(slots=True)
@@ -34,8 +34,16 @@ class UploadedFile:
     filename: str
     size: int
     content_type: str
+    taken: bool = False
+
+    def take(self) -> str:
+        """Hand the file over to a new owner (an upload token): ``discard`` leaves it alone."""
+        self.taken = True
+        return self.path
 
     def discard(self) -> None:
+        if self.taken:
+            return
         try:
             os.unlink(self.path)
         except FileNotFoundError:

@@ -1,10 +1,13 @@
 """Upload tokens and their bytes on disk: replace, append, offset writes, pending chunks (§6).
 
-Every chunk arrives as a temporary file (the request parser streams parts to disk) and is
-copied block by block into the token's file, so no upload is ever held whole in memory. A chunk
-sent ahead of the bytes before it is parked under its offset and written once the file reaches
-it. A final chunk at offset k waits (bounded by ``final_chunk_wait``) for the file to reach
-``k + len(chunk)``, else fails with UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE.
+Every chunk arrives as a temporary file (the request parser streams parts to disk), so no upload
+is ever held whole in memory. The token does not copy it: it adopts the chunk's file as the next
+extent of its content, a list of ``(file, start, length)`` pieces (writing at offset k cuts the
+content to k and appends the chunk), so a chunked upload moves each byte once, as a single
+request does. A chunk sent ahead of the bytes before it is parked under its offset and adopted
+once the content reaches it. A final chunk at offset k waits (bounded by ``final_chunk_wait``)
+for the content to reach ``k + len(chunk)``, else fails with
+UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE.
 """
 
 from __future__ import annotations
@@ -12,10 +15,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-import shutil
-import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,10 +41,20 @@ MAX_PENDING_CHUNKS = 1000
 _BLOCK = 1 << 16
 
 
+@dataclass(slots=True)
+class Extent:
+    """``length`` bytes of the token's content, read from ``path`` at ``start``."""
+
+    path: str
+    start: int
+    length: int
+
+
 @dataclass(eq=False)
 class Token:
     obj: dict[str, Any]
-    path: str | None = None
+    #: the content, in order; None until a first chunk starts it (resume needs one)
+    extents: list[Extent] | None = None
     size: int = 0
     pending: dict[int, tuple[str, int]] = field(default_factory=dict)
     cond: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -67,35 +78,6 @@ def _unlink(path: str) -> None:
         os.unlink(path)
     except FileNotFoundError:
         pass
-
-
-def _copy_into(src: str, dst: str, offset: int | None) -> None:
-    """Copy ``src`` into ``dst`` at ``offset`` (None appends).
-
-    In the kernel where it can (``copy_file_range``: no bytes pass through Python), else
-    in fixed-size blocks; either way memory stays flat whatever the chunk size.
-    """
-    with open(src, "rb") as fin, open(dst, "r+b") as fout:
-        at = os.fstat(fout.fileno()).st_size if offset is None else offset
-        if not _kernel_copy(fin.fileno(), fout.fileno(), at):
-            fin.seek(0)
-            fout.seek(at)
-            shutil.copyfileobj(fin, fout, _BLOCK)
-
-
-def _kernel_copy(src: int, dst: int, at: int) -> bool:
-    copy = getattr(os, "copy_file_range", None)
-    if copy is None:
-        return False
-    done = 0
-    try:
-        while n := copy(src, dst, 1 << 30, done, at + done):
-            done += n
-    except OSError:
-        if done:
-            raise
-        return False  # not supported for these files: the caller copies in blocks
-    return True
 
 
 @dataclass(eq=False)
@@ -145,9 +127,7 @@ class UploadStore:
         body = "".join(rng.choices(_BASE36, k=20))
         ext = os.path.splitext(chunk.filename)[1]
         token = f"{unique}_{body}{ext if ext else '.'}"
-        path = self._new_path()
-        os.replace(chunk.path, path)
-        self.legacy[token] = LegacyUpload(token, path, chunk.size, user_id)
+        self.legacy[token] = LegacyUpload(token, chunk.take(), chunk.size, user_id)
         return token
 
     def take_legacy(self, token: str) -> LegacyUpload | None:
@@ -160,15 +140,13 @@ class UploadStore:
         return upload
 
     def _drop_files(self, token: Token) -> None:
-        paths = [p for p, _ in token.pending.values()]
-        if token.path:
-            paths.append(token.path)
+        paths = {p for p, _ in token.pending.values()}
+        paths.update(e.path for e in token.extents or ())
         for path in paths:
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
+            _unlink(path)
         token.pending.clear()
+        token.extents = None
+        token.size = 0
 
     def add(self, obj: dict[str, Any], user_id: str) -> Token:
         if obj.get("autoFinalize") == 1 and not obj.get("fileSize"):
@@ -198,8 +176,6 @@ class UploadStore:
 
     def delete(self, token: Token) -> None:
         self._drop_files(token)
-        token.path = None
-        token.size = 0
         self._set_status(token, DELETED)
 
     def _set_status(self, token: Token, status: int) -> None:
@@ -209,26 +185,32 @@ class UploadStore:
         if status == PARTIAL and token.partial_since is None:
             token.partial_since = time.monotonic()
 
-    def _new_path(self) -> str:
-        fd, path = tempfile.mkstemp(dir=self.tmpdir, prefix="token-")
-        os.close(fd)
-        return path
-
     def _park(self, token: Token, offset: int, chunk: UploadedFile) -> None:
         if len(token.pending) >= MAX_PENDING_CHUNKS:
             self._set_status(token, ERROR)
             raise api_error("MAX_ALLOWED_CHUNK_COUNT_EXCEEDED")
         old = token.pending.pop(offset, None)
         if old is not None:
-            os.unlink(old[0])
-        path = self._new_path()
-        os.replace(chunk.path, path)
-        token.pending[offset] = (path, chunk.size)
+            _unlink(old[0])
+        token.pending[offset] = (chunk.take(), chunk.size)
 
-    def _write_at(self, token: Token, offset: int, src: str, size: int) -> None:
-        assert token.path is not None
-        _copy_into(src, token.path, offset)
-        token.size = max(token.size, offset + size)
+    def _write_at(self, token: Token, offset: int, path: str, size: int) -> None:
+        """The content becomes its first ``offset`` bytes followed by the file at ``path``."""
+        extents = token.extents if token.extents is not None else []
+        kept: list[Extent] = []
+        at = 0
+        for extent in extents:
+            if at >= offset:
+                if not any(e.path == extent.path for e in kept):
+                    _unlink(extent.path)
+                continue
+            if at + extent.length > offset:
+                extent = Extent(extent.path, extent.start, offset - at)
+            kept.append(extent)
+            at += extent.length
+        kept.append(Extent(path, 0, size))
+        token.extents = kept
+        token.size = offset + size
 
     def _drain(self, token: Token) -> None:
         """Write every parked chunk the file has reached, until none fits."""
@@ -242,7 +224,8 @@ class UploadStore:
                 del token.pending[offset]
                 if offset + size > token.size:
                     self._write_at(token, offset, path, size)
-                os.unlink(path)
+                else:
+                    _unlink(path)
                 progress = True
 
     def _maybe_auto_finalize(self, token: Token) -> bool:
@@ -272,14 +255,12 @@ class UploadStore:
             offset = int(resume_at)
             if not resume:
                 self._drop_files(token)
-                token.path = self._new_path()
-                os.replace(chunk.path, token.path)
-                token.size = chunk.size
+                self._write_at(token, 0, chunk.take(), chunk.size)
                 status = FULL if final_chunk else PARTIAL
-            elif token.path is None:
+            elif token.extents is None:
                 raise api_error("UPLOAD_TOKEN_CANNOT_RESUME")
             elif offset < 0:
-                self._write_at(token, token.size, chunk.path, chunk.size)
+                self._write_at(token, token.size, chunk.take(), chunk.size)
                 self._drain(token)
                 status = FULL if final_chunk else PARTIAL
             elif not final_chunk or offset == 0:
@@ -319,18 +300,20 @@ class UploadStore:
             raise api_error("UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE")
         return FULL
 
+    def _blocks(self, token_id: str) -> Iterator[bytes]:
+        for extent in self.tokens[token_id].extents or ():
+            with open(extent.path, "rb") as fh:
+                fh.seek(extent.start)
+                left = extent.length
+                while left > 0 and (block := fh.read(min(_BLOCK, left))):
+                    left -= len(block)
+                    yield block
+
     def read_bytes(self, token_id: str) -> bytes:
-        token = self.tokens[token_id]
-        if token.path is None:
-            return b""
-        with open(token.path, "rb") as fh:
-            return fh.read()
+        return b"".join(self._blocks(token_id))
 
     def sha256(self, token_id: str) -> str:
-        token = self.tokens[token_id]
         digest = hashlib.sha256()
-        if token.path is not None:
-            with open(token.path, "rb") as fh:
-                while block := fh.read(_BLOCK):
-                    digest.update(block)
+        for block in self._blocks(token_id):
+            digest.update(block)
         return digest.hexdigest()

@@ -94,6 +94,6 @@ def test_good_config_is_kept() -> None:
     assert policy.retry_statuses == frozenset({503, 429})
     assert policy.deadline is None and policy.retry_writes is True
     assert RetryPolicy(deadline=0.5, base_delay=0).deadline == 0.5
-    assert RetryPolicy().retry_statuses == frozenset({429, 500, 502, 503, 504})
+    assert RetryPolicy().retry_statuses == frozenset({408, 429, 500, 502, 503, 504})
     assert RequestOptions(partner_id=-2, client_tag="tag").partner_id == -2
     assert SecretKSProvider(SECRET, 1, type=0, version=1, local=False).type == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import time
 
 import aiohttp
@@ -203,3 +204,33 @@ async def test_image_goes_straight_to_ready_and_add_from_uploaded_file(raw: Raw)
         ),
         "UPLOADED_FILE_NOT_FOUND_BY_TOKEN",
     )
+
+
+def _files_in(directory: str) -> set[str]:
+    return {os.path.join(directory, name) for name in os.listdir(directory)}
+
+
+async def test_chunks_are_adopted_not_copied(raw: Raw, emu: KalturaEmulator) -> None:
+    tid = await _token(raw)
+    await raw.upload(tid, b"aaaa", resume=0, finalChunk=0)
+    # overlapping the end: written at its offset, the tail after it is cut
+    await raw.upload(tid, b"bbbb", resume=1, finalChunk=0, resumeAt=2)
+    assert emu.upload_token_bytes(tid) == b"aabbbb"
+    # entirely inside what the token holds: nothing changes
+    same = await raw.upload(tid, b"x", resume=1, finalChunk=0, resumeAt=1)
+    assert same["uploadedFileSize"] == 6 and emu.upload_token_bytes(tid) == b"aabbbb"
+    await raw.upload(tid, b"cc", resume=1, finalChunk=0, resumeAt=-1)
+    assert emu.upload_token_bytes(tid) == b"aabbbbcc"
+    token = emu._store().tokens[tid]
+    assert token.extents is not None
+    on_disk = {e.path for e in token.extents}
+    # each chunk's own temporary file became part of the token: no copies, no leftovers
+    assert len(on_disk) == 3
+    tmpdir = emu._tmpdir
+    assert tmpdir is not None
+    assert _files_in(tmpdir) == on_disk
+    done = await raw.upload(tid, b"Z", resume=0, finalChunk=1)
+    assert done["status"] == 2 and emu.upload_token_bytes(tid) == b"Z"
+    assert not on_disk & _files_in(tmpdir)
+    await raw.call("uploadToken", "delete", uploadTokenId=tid)
+    assert _files_in(tmpdir) == set()

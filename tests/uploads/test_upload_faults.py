@@ -61,16 +61,20 @@ async def test_chunk_faults_are_retried(
     assert assembled(emu, token) == sha256(data)
 
 
-async def test_failures_beyond_the_transport_retries_are_retried_again(
-    emu: KalturaEmulator,
-) -> None:
-    """The transport gives up after 3 attempts; the upload's own loop sends the chunk again."""
+async def test_a_chunk_gets_the_policys_attempts_and_no_more(emu: KalturaEmulator) -> None:
+    """The retry policy is the chunk's whole budget: no loop of the upload's own around
+    the transport's attempts. Within it, failures are sent again until the chunk is in."""
     rule = emu.faults.add(
         service="uploadToken", action="upload", kind="http_error", status=502, count=5
     )
+    data = random_bytes(3 * CHUNK)
     policy = RetryPolicy(max_retries=2, base_delay=0.001, max_delay=0.001)
     async with KalturaClient(emu.url, ks=emu.admin_ks(), retry=policy) as c:
-        data = random_bytes(3 * CHUNK)
+        with pytest.raises(KalturaHTTPError):
+            await c.upload(data, chunk_size=CHUNK, parallel=1)
+    assert rule.fired == 3
+    policy = RetryPolicy(max_retries=5, base_delay=0.001, max_delay=0.001)
+    async with KalturaClient(emu.url, ks=emu.admin_ks(), retry=policy) as c:
         token = await c.upload(data, chunk_size=CHUNK, parallel=1)
     assert rule.fired == 5
     assert assembled(emu, token) == sha256(data)
@@ -85,7 +89,7 @@ async def test_permanent_chunk_failure_gives_up_after_bounded_attempts(
         with pytest.raises(KalturaHTTPError) as info:
             await c.upload(random_bytes(10), chunk_size=CHUNK)
     assert info.value.status == 500
-    assert rule.fired == 3 * 3
+    assert rule.fired == 2 + 1
 
 
 async def test_lost_answer_to_the_final_chunk_counts_as_done(

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .._state import State
     from .._uploads import UploadStore
 
-__all__ = ["HANDLERS", "Context", "Handler", "HandlerSpec", "action"]
+__all__ = ["HANDLERS", "Context", "Handler", "HandlerSpec", "action", "find_spec"]
 
 Handler = Callable[["Context", dict[str, Any]], Awaitable[Any]]
 
@@ -42,6 +42,17 @@ def action(
         return func
 
     return register
+
+
+def find_spec(service: str, name: str) -> HandlerSpec | None:
+    """The handler serving an action: the hand-written one, else the generic engine's."""
+    key = (service.lower(), name.lower())
+    spec = HANDLERS.get(key)
+    if spec is None:
+        from .generic import generic_spec
+
+        spec = generic_spec(*key)
+    return spec
 
 
 @dataclass(slots=True)

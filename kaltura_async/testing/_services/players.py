@@ -16,7 +16,7 @@ from typing import Any
 
 from .._schema import schema
 from .._state import list_response, select
-from . import HANDLERS, Context, action
+from . import Context, action, find_spec
 
 __all__ = ["TEMPLATE_UI_CONFS"]
 
@@ -61,7 +61,7 @@ async def ui_conf_list_templates(ctx: Context, args: dict[str, Any]) -> Any:
 @action("contentDistribution_distributionProvider", "list")
 async def distribution_provider_list(ctx: Context, args: dict[str, Any]) -> Any:
     providers: list[dict[str, Any]] = []
-    generic = HANDLERS.get(("contentdistribution_genericdistributionprovider", "list"))
+    generic = find_spec("contentDistribution_genericDistributionProvider", "list")
     if generic is not None:
         sub = Context(
             ctx.state,

@@ -29,7 +29,7 @@ from typing import Any
 from .._casting import NULL, build_object
 from .._errors import APIError, api_error
 from .._schema import schema
-from . import HANDLERS, Context
+from . import Context, find_spec
 
 __all__ = ["resolve_response_profile", "shape_result", "validate_nesting"]
 
@@ -77,7 +77,7 @@ async def _stored(ctx: Context, holder: dict[str, Any]) -> dict[str, Any]:
         if not found:
             raise api_error("RESPONSE_PROFILE_NAME_NOT_FOUND", name)
         return dict(found[0])
-    spec = HANDLERS.get(("responseprofile", "get"))
+    spec = find_spec("responseProfile", "get")
     if spec is None:
         raise api_error("RESPONSE_PROFILE_ID_NOT_FOUND", ident)
     try:
@@ -113,9 +113,9 @@ def _list_service_for(filter_class: str) -> str | None:
         if not cls.endswith("Filter"):
             continue
         wanted = cls.removesuffix("Filter").removesuffix("Base") + "ListResponse"
-        for (service, act), _spec in HANDLERS.items():
-            info = sch.action(service, act)
-            if act == "list" and info is not None and info.result_type == wanted:
+        for service, svc in sch.services.items():
+            info = svc.actions.get("list")
+            if info is not None and info.result_type == wanted and find_spec(service, "list"):
                 found = service
                 break
         if found is not None:
@@ -128,7 +128,7 @@ async def _run_list(
     ctx: Context, service: str, flt: dict[str, Any], pager: dict[str, Any] | None
 ) -> Any:
     key = (service.lower(), "list")
-    spec = HANDLERS.get(key)
+    spec = find_spec(*key)
     info = schema().action(*key)
     if spec is None or info is None:
         raise api_error("ACTION_NOT_EMULATED", service, "list")
