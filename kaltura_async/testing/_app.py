@@ -32,6 +32,7 @@ from ._schema import schema
 from ._services import (
     Context,
     account as _account_actions,  # noqa: F401
+    assets as _asset_actions,  # noqa: F401
     catalog as _catalog_actions,  # noqa: F401  (importing registers)
     data as _data_actions,  # noqa: F401
     entries as _entry_actions,  # noqa: F401
