@@ -30,7 +30,14 @@ from .._errors import KalturaProtocolError
 from .._kind import Kind
 from .._model import KalturaObject, KalturaStrEnum
 from ._compile import ClassDecoder, FieldPlan, class_decoder, identity_type
-from ._registry import all_fields, is_a, on_register, resolve_enum, resolve_type
+from ._registry import (
+    MAX_CACHED_NAMES,
+    all_fields,
+    is_a,
+    on_register,
+    resolve_enum,
+    resolve_type,
+)
 
 __all__ = [
     "API_EXCEPTION",
@@ -277,7 +284,8 @@ def _object_decoder(declared: str | None) -> Decoder:
             fn = chosen[object_type]
         except (KeyError, TypeError):
             fn = choose(object_type)
-            if type(object_type) is str:
+            # Bounded: the names are what the server sends (see MAX_CACHED_NAMES).
+            if type(object_type) is str and len(chosen) < MAX_CACHED_NAMES:
                 chosen[object_type] = fn
         return fn(data)
 
