@@ -28,6 +28,7 @@ from typing import Any, Final, TypeVar
 
 from .._errors import KalturaProtocolError
 from .._kind import Kind
+from .._logging import redact_text
 from .._model import KalturaObject, KalturaStrEnum
 from ._compile import ClassDecoder, FieldPlan, class_decoder, identity_type
 from ._registry import (
@@ -67,7 +68,8 @@ _SHORT_REPR.maxstring = _SHORT_REPR.maxother = 40
 
 
 def _protocol(expected: str, data: Any) -> KalturaProtocolError:
-    shown = _SHORT_REPR.repr(data)
+    # Bounded, and without anything shaped like a KS or a secret (an answer may echo one).
+    shown = redact_text(_SHORT_REPR.repr(data))
     if len(shown) > 80:
         shown = shown[:77] + "..."
     return KalturaProtocolError(f"expected {expected}, got {type(data).__name__} {shown}")

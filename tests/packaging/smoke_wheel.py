@@ -5,6 +5,7 @@ Checks, each of which fails loudly: the package imports from site-packages; ``ge
 with its defaults (KS v2) works; the pytest plugin loads in an unrelated pytest run and its
 ``kaltura_emulator`` fixture serves a test; the emulator starts in process and one call
 round-trips through the SDK; ``kaltura-async emulator`` starts and answers ``system.ping``;
+``kaltura-async demo`` runs;
 the generator without a schema fails with one line (the wheel does not ship the schema).
 """
 
@@ -137,6 +138,16 @@ def emulator_command() -> None:
         proc.communicate(timeout=30)
 
 
+def demo_command() -> None:
+    step("kaltura-async demo against its in-process emulator")
+    command = Path(sys.executable).with_name("kaltura-async")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KALTURA_")}
+    run = subprocess.run(
+        [str(command), "demo"], capture_output=True, text=True, timeout=300, env=env
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
 def codegen_without_schema() -> None:
     step("python -m kaltura_async.codegen without a schema: one line, exit 1")
     run = subprocess.run(
@@ -156,6 +167,7 @@ def main() -> int:
     plugin_in_an_unrelated_run()
     asyncio.run(round_trip())
     emulator_command()
+    demo_command()
     codegen_without_schema()
     step("all passed")
     return 0
