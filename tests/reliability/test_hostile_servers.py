@@ -348,7 +348,7 @@ async def test_a_large_body_is_parsed_off_the_event_loop(
         assert len(typed.objects) == 60_000
         # The same answer parsed and decoded on the loop, for comparison.
         monkeypatch.setattr(_answers, "INLINE_PARSE_LIMIT", 1 << 62)
-        monkeypatch.setattr("kaltura_async._client._THREAD_DECODE_ITEMS", 1 << 62)
+        monkeypatch.setattr("kaltura_async._pipeline._THREAD_DECODE_ITEMS", 1 << 62)
         _, on_loop = await _max_loop_lag(client.call("media", "list"))
     # Ratios against the same answer parsed on the loop, in the same run (a noisy 2-core
     # machine shifts the absolute figures): the worst stall is a fraction of it.
