@@ -55,9 +55,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over the whole package, generated code included."""
+    """mypy --strict over the whole package, generated code included, and over
+    tests/typecheck: user code the public API must accept, and mistakes it must reject."""
     _install(session)
-    session.run("mypy", "--strict", "kaltura_async")
+    session.run("mypy", "--strict", "kaltura_async", "tests/typecheck")
 
 
 @nox.session(python=PYTHON)
