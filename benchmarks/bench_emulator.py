@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import time
 
 import aiohttp
+import msgspec
 
 from kaltura_async.testing import KalturaEmulator
 
@@ -56,7 +56,7 @@ async def walk(session: aiohttp.ClientSession, url: str, ks: str) -> int:
             flt["idNotIn"] = ",".join(sorted(boundary))
         body = {"format": 1, "ks": ks, "filter": flt, "pager": {"pageSize": PAGE_SIZE}}
         async with session.post(url, json=body) as resp:
-            page = json.loads(await resp.read())
+            page = msgspec.json.decode(await resp.read())
         fresh = 0
         for item in page["objects"]:
             if item["createdAt"] == since and item["id"] in boundary:

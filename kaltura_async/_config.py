@@ -175,6 +175,9 @@ def _count(name: str) -> Any:
     return check
 
 
+#: See :class:`Limits`: one answer, after decompression.
+DEFAULT_MAX_RESPONSE_SIZE = 128 * 1024 * 1024
+
 #: Kaltura's ``int`` (partner ids among them) is a 32-bit signed integer.
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
@@ -347,6 +350,13 @@ class Limits:
     host, so the per-host cap must not be lower than the total), keep-alive 30 s (below
     the 60 s idle timeout common on load balancers, so we never reuse a socket the far
     side is closing).
+
+    ``max_response_size`` (default 128 MiB, ``0`` for no cap) bounds one answer after
+    decompression, so a never-ending chunked body or a gzip bomb ends in a typed error
+    instead of exhausting memory. The default holds the largest real answers with room to
+    spare: a 500-entry ``media.list`` page is about 1.5 MB, and with a response profile
+    that adds flavors, thumbnails and metadata to every entry rarely more than 50 MB; a
+    multirequest of 100 such pages would need a higher cap, set it then.
     """
 
     max_connections: int = attrs.field(default=100, validator=_count("limits.max_connections"))
@@ -357,6 +367,11 @@ class Limits:
         default=30.0, validator=_positive_or_none("limits.keepalive_timeout")
     )
     ttl_dns_cache: int | None = attrs.field(default=300, validator=_count("limits.ttl_dns_cache"))
+    #: Bytes one answer may hold after decompression, counted while it streams in; past it
+    #: the call raises ``KalturaResponseTooLargeError`` and the connection is dropped.
+    max_response_size: int = attrs.field(
+        default=DEFAULT_MAX_RESPONSE_SIZE, validator=_count("limits.max_response_size")
+    )
 
 
 @attrs.frozen(kw_only=True)

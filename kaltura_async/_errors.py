@@ -59,6 +59,8 @@ __all__ = [
     "KalturaHTTPError",
     "KalturaPaginationError",
     "KalturaProtocolError",
+    "KalturaRedirectError",
+    "KalturaResponseTooLargeError",
     "KalturaTimeoutError",
     "KalturaTransportError",
     "KalturaValidationError",
@@ -156,6 +158,69 @@ class KalturaHTTPError(KalturaCommunicationError):
         self.service = service
         self.action = action
         self.retry_after = retry_after
+
+
+class KalturaRedirectError(KalturaHTTPError):
+    """The server answered a redirect (3xx). API calls never follow one: the request carries
+    the KS (and, for ``session.start``, the admin secret), and re-sending it elsewhere would
+    hand them to another host, or turn a POST into a body-less GET that "succeeds" without
+    writing anything. Nothing further is sent.
+
+    ``location_host`` is the host the redirect points at (None when it gave none);
+    ``suggested_service_url`` is set when it is this very host on https: use it as
+    ``service_url``.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        *,
+        location_host: str | None,
+        suggested_service_url: str | None = None,
+        service: str | None = None,
+        action: str | None = None,
+    ) -> None:
+        where = f" from {service}.{action}" if service else ""
+        target = f"to host {location_host!r}" if location_host else "without a Location"
+        advice = (
+            f"; the same host on https: set service_url={suggested_service_url!r}"
+            if suggested_service_url
+            else "; set service_url to the API's own address"
+        )
+        KalturaCommunicationError.__init__(
+            self,
+            f"HTTP {status}{where}: a redirect {target}, not followed (API calls carry the KS "
+            f"and are never re-sent elsewhere){advice}",
+        )
+        self.status = status
+        self.body_excerpt = ""
+        self.service = service
+        self.action = action
+        self.retry_after = None
+        self.location_host = location_host
+        self.suggested_service_url = suggested_service_url
+
+
+class KalturaResponseTooLargeError(KalturaCommunicationError):
+    """The answer grew past ``Limits.max_response_size`` (counted after decompression, while
+    it streamed in); reading stopped there and the connection was dropped. Not retried."""
+
+    def __init__(
+        self,
+        limit: int,
+        *,
+        service: str | None = None,
+        action: str | None = None,
+    ) -> None:
+        where = f"{service}.{action}" if service else "the server"
+        super().__init__(
+            f"the answer of {where} exceeds limits.max_response_size ({limit:,} bytes after "
+            "decompression); reading stopped there. Raise Limits(max_response_size=...) if "
+            "such an answer is expected"
+        )
+        self.limit = limit
+        self.service = service
+        self.action = action
 
 
 class KalturaProtocolError(KalturaCommunicationError):

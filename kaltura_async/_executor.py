@@ -7,6 +7,7 @@ each call on its own once the calls it refers to have answered.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import anyio
 import attrs
 
+from ._answers import without_gc
 from ._call import Call
 from ._codec import is_api_exception
 from ._config import RequestOptions
@@ -28,6 +30,7 @@ from ._kind import Kind
 from ._pipeline import (
     Prepared,
     call_deadline,
+    many_items,
     outcome_or_error,
     provider_ks,
     renew_ks,
@@ -240,7 +243,13 @@ class Run:
             prepared = [self.prepared(entry, renumber) for entry in sent]
             keys = [await provider_ks(p.client, p.options) for p in prepared]
             raw = await self.post(prepared, [ks for ks, _ in keys], deadline)
-            answers = self.split(raw, prepared)
+            if many_items(raw):
+                # Thousands of objects: built in a worker thread (see the pipeline's run).
+                owned = [raw]
+                del raw
+                answers = await asyncio.to_thread(without_gc, self._split_owned, owned, prepared)
+            else:
+                answers = self.split(raw, prepared)
         except KalturaError as err:
             for entry in sent:
                 self.finish(entry, None, err)
@@ -314,6 +323,14 @@ class Run:
         for ks, client in {ks: client for ks, client in renewable.values()}.items():
             changed = (await renew_ks(client, ks)) is not None or changed
         return changed
+
+    def _split_owned(
+        self, owned: list[Any], sent: list[Prepared]
+    ) -> list[tuple[Any, KalturaError | None]]:
+        raw = owned.pop()
+        answers = self.split(raw, sent)
+        del raw
+        return answers
 
     def split(self, raw: Any, sent: list[Prepared]) -> list[tuple[Any, KalturaError | None]]:
         """The multirequest answer as one (value, error) per sent call."""

@@ -21,10 +21,12 @@ sends each with :func:`send`.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import urlencode
 
+from ._answers import without_gc
 from ._codec import (
     decode,
     decode_any,
@@ -119,7 +121,8 @@ def prepare(call: Call[Any], options: RequestOptions | None = None) -> Prepared:
             where=f"{spec.service}.{spec.action}",
             required=spec.required,
         )
-    if options.partner_id is not None:
+    if options.partner_id is not None and "partnerId" not in params:
+        # An action's own partnerId argument (session.start, partner.get...) wins.
         params["partnerId"] = options.partner_id
     if options.client_tag:
         params["clientTag"] = options.client_tag
@@ -252,4 +255,43 @@ async def run(call: Call[T]) -> T:
     if prepared.spec.is_serve:
         ks, _ = await provider_ks(prepared.client, prepared.options)
         return serve_url(prepared, ks)  # type: ignore[return-value]
-    return outcome(prepared.spec, await send(prepared))  # type: ignore[no-any-return]
+    raw = await send(prepared)
+    if many_items(raw) and not is_api_exception(raw):
+        # Building thousands of objects takes longer than the loop may wait: a worker
+        # thread does it (pure Python, so the loop gets its turn every few ms), and drops
+        # the wire form there too, so freeing it does not stall the loop either.
+        owned = [raw]
+        del raw
+        value: T = await asyncio.to_thread(without_gc, _outcome_owned, prepared.spec, owned)
+        return value
+    return outcome(prepared.spec, raw)  # type: ignore[no-any-return]
+
+
+#: Answers holding more items than this are decoded in a worker thread.
+_THREAD_DECODE_ITEMS = 1_000
+
+
+def many_items(raw: Any) -> bool:
+    """Whether an answer holds enough items (a list response's ``objects``, or those of
+    every answer of a multirequest) that decoding it would hold the event loop for more
+    than a few milliseconds."""
+    if isinstance(raw, dict):
+        raw = raw.get("objects")
+        return isinstance(raw, list) and len(raw) > _THREAD_DECODE_ITEMS
+    if not isinstance(raw, list):
+        return False
+    count = len(raw)
+    for element in raw:
+        if count > _THREAD_DECODE_ITEMS:
+            return True
+        if isinstance(element, dict) and isinstance(element.get("objects"), list):
+            count += len(element["objects"])
+    return count > _THREAD_DECODE_ITEMS
+
+
+def _outcome_owned(spec: ActionSpec, owned: list[Any]) -> Any:
+    """:func:`outcome` of the one answer in ``owned``, dropped here (in the worker)."""
+    raw = owned.pop()
+    result = outcome(spec, raw)
+    del raw
+    return result

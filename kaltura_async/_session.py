@@ -12,6 +12,7 @@ A KS, an admin secret, an app token or a token hash never appears in a log recor
 from __future__ import annotations
 
 import abc
+import copy
 import datetime as _dt
 import hashlib
 import math
@@ -22,7 +23,7 @@ from typing import Any, Protocol, runtime_checkable
 import anyio
 
 from ._checks import check_int, check_str
-from ._errors import KalturaProtocolError, KalturaValidationError
+from ._errors import KalturaError, KalturaProtocolError, KalturaValidationError
 from ._ks import KSInfo, _aes_128_cbc, _partner_id_of, _secrets_of, generate_ks, parse_ks
 from ._logging import logger
 from ._model import UNSET
@@ -100,6 +101,17 @@ class SystemClock:
 
     def time(self) -> float:
         return time.time()
+
+
+def _own_copy(error: Exception) -> Exception:
+    """A fresh exception like ``error`` (same class, message and attributes), untraced."""
+    try:
+        twin = copy.copy(error)
+    except Exception:  # an exception class that cannot be rebuilt from its state
+        return KalturaError(str(error))
+    twin.__traceback__ = None
+    twin.__cause__ = twin.__context__ = None
+    return twin
 
 
 def _session_type(value: object) -> int:
@@ -256,7 +268,10 @@ class _RenewingProvider(abc.ABC):
                 # Someone renewed while we queued: share that outcome rather than
                 # sending one more request per waiter.
                 if self._failure is not None:
-                    raise self._failure
+                    # Each waiter raises its own copy, chained once to the failure: one
+                    # shared exception raised by every waiter would grow its traceback
+                    # by each waiter's frames (a 1,000-frame traceback for 200 tasks).
+                    raise _own_copy(self._failure) from self._failure
                 if self._ks is not None:
                     return self._ks
             self._attempts += 1

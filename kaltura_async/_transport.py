@@ -23,6 +23,14 @@ import aiohttp
 from yarl import URL
 
 from . import _json
+from ._answers import (
+    BodyTooLarge,
+    ResponseReader,
+    excerpt,
+    parse_json,
+    request_secrets,
+    scrub_api_errors,
+)
 from ._config import Limits, RetryPolicy, Timeout
 from ._errors import (
     KalturaClientStateError,
@@ -30,6 +38,8 @@ from ._errors import (
     KalturaError,
     KalturaHTTPError,
     KalturaProtocolError,
+    KalturaRedirectError,
+    KalturaResponseTooLargeError,
     KalturaTimeoutError,
     KalturaValidationError,
 )
@@ -283,6 +293,7 @@ class Transport:
         url = self._request_url(service, action)
         name = f"{service}.{action}" if action else service
         data = _json.dumps(body)
+        secrets = request_secrets(body)
         replayable = all(f.replayable for f in files) if files else True
         may_retry_sent = (safe or retry.retry_writes) and replayable
         client_timeout = self._default_timeout if timeout is None else timeout.to_aiohttp()
@@ -297,7 +308,7 @@ class Transport:
             if deadline is not None:
                 attempt_timeout = _capped(client_timeout, deadline - time.monotonic(), name)
             try:
-                result = await self._once(session, url, data, files, attempt_timeout, name)
+                result = await self._once(session, url, data, files, attempt_timeout, name, secrets)
             except _AttemptFailed as failed:
                 info = failed.info
                 if info.status is not None:
@@ -354,6 +365,7 @@ class Transport:
         files: list[FilePart] | None,
         timeout: aiohttp.ClientTimeout,
         name: str,
+        secrets: frozenset[str],
     ) -> Any:
         service, _, action_name = name.partition(".")
         action = action_name or None
@@ -368,26 +380,46 @@ class Transport:
                         filename=part.filename,
                         content_type=part.content_type,
                     )
-                request: Any = session.post(url, data=form, timeout=timeout)
+                # Never follow a redirect: the request carries the KS (and secrets).
+                request: Any = session.post(url, data=form, timeout=timeout, allow_redirects=False)
             else:
                 request = session.post(
                     url,
                     data=data,
                     headers=_JSON_HEADERS,
                     timeout=timeout,
+                    allow_redirects=False,
                 )
             async with request as resp:
                 status = resp.status
-                raw = await resp.read()
+                if 300 <= status < 400:
+                    raise _AttemptFailed(
+                        _Attempt(
+                            self._redirect(resp, status, service, action),
+                            request_sent=True,
+                            final=True,
+                        )
+                    )
+                try:
+                    raw = await ResponseReader(self.limits.max_response_size).read(resp)
+                except BodyTooLarge:
+                    raise _AttemptFailed(
+                        _Attempt(
+                            KalturaResponseTooLargeError(
+                                self.limits.max_response_size, service=service, action=action
+                            ),
+                            request_sent=True,
+                            final=True,
+                        )
+                    ) from None
                 content_type = resp.headers.get("Content-Type", "")
                 if status != 200:
-                    excerpt = raw[:_EXCERPT].decode("utf-8", "replace")
                     retry_after = _retry_after(resp.headers)
                     raise _AttemptFailed(
                         _Attempt(
                             KalturaHTTPError(
                                 status,
-                                excerpt,
+                                excerpt(raw, secrets, _EXCERPT),
                                 retry_after=retry_after,
                                 service=service,
                                 action=action,
@@ -457,15 +489,45 @@ class Transport:
                     request_sent=True,
                 )
             ) from err
-        return self._parse(raw, content_type, name)
+        result = await self._parse(raw, content_type, name, secrets)
+        del raw
+        return scrub_api_errors(result, secrets)
+
+    def _redirect(
+        self, resp: aiohttp.ClientResponse, status: int, service: str, action: str | None
+    ) -> KalturaRedirectError:
+        """The error for a 3xx: the target host, and the https address when it is ours."""
+        location = resp.headers.get("Location")
+        host: str | None = None
+        suggestion: str | None = None
+        if location:
+            try:
+                target: URL | None = URL(self.url(service, action)).join(URL(location))
+            except ValueError:
+                target = None
+            if target is not None and target.host:
+                host = target.host
+                here = URL(self.service_url)
+                if target.host == here.host and target.scheme == "https" != here.scheme:
+                    port = "" if target.port in (None, 443) else f":{target.port}"
+                    suggestion = f"https://{target.host}{port}{here.path.rstrip('/')}"
+        return KalturaRedirectError(
+            status,
+            location_host=host,
+            suggested_service_url=suggestion,
+            service=service,
+            action=action,
+        )
 
     @staticmethod
-    def _parse(raw: bytes, content_type: str, name: str) -> Any:
+    async def _parse(
+        raw: bytes | bytearray, content_type: str, name: str, secrets: frozenset[str]
+    ) -> Any:
         try:
-            return _json.loads(raw)
+            return await parse_json(raw)
         except (ValueError, RecursionError) as err:
             # RecursionError: arrays or objects nested deeper than the parser's stack.
-            head = raw[:_EXCERPT].decode("utf-8", "replace")
+            head = excerpt(raw, secrets, _EXCERPT)
             kind = (
                 "an HTML page"
                 if "html" in content_type.lower() or head.lstrip().startswith("<")
@@ -473,12 +535,20 @@ class Transport:
                 if isinstance(err, RecursionError)
                 else "invalid JSON"
             )
+            # The parser's own error keeps the whole body (JSONDecodeError.doc): chain a
+            # short account of it instead, so no exception holds the answer.
+            cause = ValueError(f"{type(err).__name__} at byte {_error_position(err)}")
             raise _AttemptFailed(
                 _Attempt(
                     KalturaProtocolError(f"{name} answered {kind}: {head[:80]!r}"),
                     request_sent=True,
                 )
-            ) from err
+            ) from cause
+
+
+def _error_position(err: BaseException) -> str:
+    pos = getattr(err, "pos", None)
+    return str(pos) if isinstance(pos, int) else "?"
 
 
 def _capped(timeout: aiohttp.ClientTimeout, left: float, name: str) -> aiohttp.ClientTimeout:

@@ -60,16 +60,26 @@ def class_decoder(cls: type[KalturaObject], plan: FieldPlan, keep_type: bool) ->
         return generic
     layouts: dict[tuple[str, ...], ClassDecoder] = {}
     pending: dict[tuple[str, ...], bool] = {}
+    # The layout met last: the objects of a list share one, and comparing two tuples of
+    # the same key objects is cheaper than hashing one. Replaced whole, so a thread
+    # decoding beside this one never sees the keys of one layout with another's function.
+    last: tuple[tuple[str, ...], ClassDecoder | None] = ((), None)
 
     def decode_layout(data: dict[str, Any]) -> KalturaObject:
+        nonlocal last
         keys = tuple(data)
+        last_keys, fn = last
+        if fn is not None and keys == last_keys:
+            return fn(data)
         fn = layouts.get(keys)
         if fn is not None:
+            last = (keys, fn)
             return fn(data)
         if len(keys) <= MAX_KEYS and len(layouts) < MAX_LAYOUTS:
             if keys in pending:
                 fn = layouts[keys] = _compile(cls, plan, keys, keep_type, generic)
                 del pending[keys]
+                last = (keys, fn)
                 return fn(data)
             if len(pending) >= _MAX_PENDING:
                 pending.clear()

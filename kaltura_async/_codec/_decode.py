@@ -20,15 +20,25 @@ beyond append-only caches, so a large body can be decoded in a worker thread.
 from __future__ import annotations
 
 import enum
+import gc
 import reprlib
+import threading
 from collections.abc import Callable
 from typing import Any, Final
 
 from .._errors import KalturaProtocolError
 from .._kind import Kind
+from .._logging import redact_text
 from .._model import KalturaObject, KalturaStrEnum
 from ._compile import ClassDecoder, FieldPlan, class_decoder, identity_type
-from ._registry import all_fields, is_a, on_register, resolve_enum, resolve_type
+from ._registry import (
+    MAX_CACHED_NAMES,
+    all_fields,
+    is_a,
+    on_register,
+    resolve_enum,
+    resolve_type,
+)
 
 __all__ = [
     "API_EXCEPTION",
@@ -55,7 +65,8 @@ _SHORT_REPR.maxstring = _SHORT_REPR.maxother = 40
 
 
 def _protocol(expected: str, data: Any) -> KalturaProtocolError:
-    shown = _SHORT_REPR.repr(data)
+    # Bounded, and without anything shaped like a KS or a secret (an answer may echo one).
+    shown = redact_text(_SHORT_REPR.repr(data))
     if len(shown) > 80:
         shown = shown[:77] + "..."
     return KalturaProtocolError(f"expected {expected}, got {type(data).__name__} {shown}")
@@ -275,7 +286,8 @@ def _object_decoder(declared: str | None) -> Decoder:
             fn = chosen[object_type]
         except (KeyError, TypeError):
             fn = choose(object_type)
-            if type(object_type) is str:
+            # Bounded: the names are what the server sends (see MAX_CACHED_NAMES).
+            if type(object_type) is str and len(chosen) < MAX_CACHED_NAMES:
                 chosen[object_type] = fn
         return fn(data)
 
@@ -336,10 +348,44 @@ def _too_deep() -> KalturaProtocolError:
     return KalturaProtocolError("the answer is nested deeper than the decoder's stack")
 
 
+class _GCPause:
+    """Cyclic garbage collection paused while answers decode, then restored.
+
+    A list answer becomes hundreds of models, each tracked by the collector; their
+    allocation alone would set off collections (full ones, in a large process) in the
+    middle of a decode that creates no reference cycles at all. The first decode to enter
+    pauses collection if it was enabled; the last to leave turns it back on. Threads
+    decoding at once share the pause.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._restore = False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._depth == 0:
+                self._restore = gc.isenabled()
+                if self._restore:
+                    gc.disable()
+            self._depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0 and self._restore:
+                gc.enable()
+
+
+_gc_paused: Final = _GCPause()
+
+
 def decode(kind: Kind, data: Any) -> Any:
     """Decode wire ``data`` of ``kind`` (an API exception must be handled by the caller)."""
     try:
-        return decoder_for(kind)(data)
+        with _gc_paused:
+            return decoder_for(kind)(data)
     except RecursionError:
         raise _too_deep() from None
 
@@ -348,7 +394,8 @@ def decode_any(data: Any) -> Any:
     """Decode data of no declared kind (``client.call``): objects of a known objectType
     become models, everything else is returned as the JSON gave it."""
     try:
-        return _decode_any(data)
+        with _gc_paused:
+            return _decode_any(data)
     except RecursionError:
         raise _too_deep() from None
 

@@ -59,6 +59,11 @@ def register_enum(wire_name: str, cls: type[enum.Enum]) -> type[enum.Enum]:
     return cls
 
 
+#: How many wire names a name-keyed cache holds at most beyond the schema's own (1,617
+#: classes, 625 enums): unknown ``objectType`` names are remembered only up to it.
+MAX_CACHED_NAMES = 4096
+
+
 def _generated(registry_module: str, table: str) -> Mapping[str, tuple[str, str]]:
     try:
         module = importlib.import_module(registry_module)
@@ -86,7 +91,10 @@ def _resolve(
         where = _generated(f"{package}._registry", table).get(wire_name)
         if where is not None:
             cls = getattr(importlib.import_module(f"{package}.{where[0]}"), where[1])
-    cache[wire_name] = cls
+    # A miss is cached only while the cache is small: the names come from what a server
+    # sends, and a server sending ever new ones must not grow memory without end.
+    if cls is not None or len(cache) < MAX_CACHED_NAMES:
+        cache[wire_name] = cls
     return cls
 
 

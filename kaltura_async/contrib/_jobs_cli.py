@@ -112,6 +112,7 @@ def _files(root: Path, pattern: str) -> list[Path]:
 
 
 async def _cmd_ingest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from .._model import UNSET
     from ..enums.media_type import MediaType
     from ..types.media_entry import MediaEntry
     from .taskiq._convert import to_plain
@@ -126,9 +127,7 @@ async def _cmd_ingest(args: argparse.Namespace, settings: Settings, out: TextIO)
     jobs: list[dict[str, Any]] = []
     batch = args.batch or _new_batch("ingest")
     for path in files:
-        entry = MediaEntry(name=path.stem, media_type=media_type)
-        if args.tags:
-            entry = MediaEntry(name=path.stem, media_type=media_type, tags=args.tags)
+        entry = MediaEntry(name=path.stem, media_type=media_type, tags=args.tags or UNSET)
         jobs.append(
             {
                 "batch": batch,

@@ -30,19 +30,19 @@ from ._params import UploadedFile, read_params
 from ._render import FileBody, render_json, render_xml, to_wire
 from ._schema import schema
 from ._services import (
-    HANDLERS,
     Context,
     account as _account_actions,  # noqa: F401
+    assets as _asset_actions,  # noqa: F401
     catalog as _catalog_actions,  # noqa: F401  (importing registers)
     data as _data_actions,  # noqa: F401
     entries as _entry_actions,  # noqa: F401
     esearch as _esearch_actions,  # noqa: F401
+    find_spec,
     players as _player_actions,  # noqa: F401
     playlists as _playlist_actions,  # noqa: F401
     sessions as _session_actions,  # noqa: F401
     uploads as _upload_actions,  # noqa: F401
 )
-from ._services.generic import generic_spec
 from ._services.response_profiles import resolve_response_profile, shape_result
 from ._state import State
 from ._uploads import UploadStore
@@ -95,7 +95,7 @@ class Dispatcher:
         info = svc.actions.get(act)
         if info is None:
             raise api_error("ACTION_DOES_NOT_EXISTS", act, service)
-        spec = HANDLERS.get((service, act)) or generic_spec(service, act)
+        spec = find_spec(service, act)
         if spec is None:
             raise api_error("ACTION_NOT_EMULATED", service, act)
         ks = params.get("ks") or params.get("sessionId")

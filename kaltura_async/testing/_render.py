@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
+import msgspec
+
 from ._casting import NULL
 from ._errors import APIError
 from ._schema import schema
@@ -74,8 +76,10 @@ def to_wire(value: Any) -> Any:
         out: dict[str, Any] = {}
         for key in _present_order(cls, order, tuple(value)):
             v = value[key]
-            if v is not None and v is not NULL:
-                out[key] = to_wire(v) if isinstance(v, dict | list) else v
+            if v is None or v is NULL:
+                continue
+            kind = type(v)
+            out[key] = to_wire(v) if kind is dict or kind is list else v
         related = value.get("relatedObjects")
         if related and "relatedObjects" not in order:
             out["relatedObjects"] = to_wire(related)
@@ -90,13 +94,26 @@ def to_wire(value: Any) -> Any:
     return value
 
 
+_encode = msgspec.json.Encoder(enc_hook=to_wire).encode
+
+
 def render_json(value: Any, *, wire: bool = False) -> bytes:
     """The JSON body; ``wire=True`` when ``value`` is already :func:`to_wire`'s output (errors
-    inside it are still converted)."""
-    if wire:
-        text = json.dumps(value, separators=(",", ":"), default=to_wire)
-    else:
-        text = json.dumps(to_wire(value), separators=(",", ":"))
+    inside it are still converted).
+
+    Like PHP's ``json_encode``: compact, ``/`` escaped as ``\\/``, non-ASCII escaped as
+    ``\\uXXXX``. msgspec writes the body when it is pure ASCII (most are, and it is several
+    times faster); anything else goes through ``json.dumps``, which escapes like PHP.
+    """
+    if not wire:
+        value = to_wire(value)
+    try:
+        raw = _encode(value)
+    except (TypeError, ValueError, OverflowError):
+        raw = b"\x80"  # not ASCII: take the json.dumps path
+    if raw.isascii():
+        return raw.replace(b"/", b"\\/")
+    text = json.dumps(value, separators=(",", ":"), default=to_wire)
     return text.replace("/", "\\/").encode()
 
 

@@ -25,10 +25,18 @@ def test_quick_decode_run_prints_a_table_and_writes_json_with_ratios(
     assert code == 0
     assert "| scenario | contender | median | min | max | ratio vs baseline |" in out
     assert "decode 20-entry MediaListResponse" in out
-    assert "| decode 20 entries: kaltura-async <= 3x json.loads alone |" in out
+    assert "| figure | before | goal | this run | holds |" in out
+    assert "| typed decode of a 20-entry list, parse included / json.loads alone | 2.57x |" in out
+    # rows of scenarios this invocation did not run say so
+    assert "| typed media.list / raw aiohttp + json.loads, concurrency 32 |" in out
+    assert "not run in this invocation" in out
 
     rows = json.loads((tmp_path / "decode.json").read_text())["rows"]
-    by_name = {r["contender"]: r for r in rows}
+    by_name = {
+        r["contender"]: r for r in rows if r["scenario"] == "decode 20-entry MediaListResponse"
+    }
+    sweep = {r["scenario"] for r in rows if r["contender"] == bench_decode.SDK}
+    assert sweep == {f"decode {n}-entry MediaListResponse" for n in (1, 10, 20, 100, 500, 2000)}
     assert by_name[bench_decode.BASELINE]["ratio"] == 1.0
     sdk = by_name[bench_decode.SDK]
     assert sdk["baseline"] == bench_decode.BASELINE
@@ -38,7 +46,10 @@ def test_quick_decode_run_prints_a_table_and_writes_json_with_ratios(
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["quick"] is True
     assert summary["machine"]["cpus"] >= 1
-    assert summary["targets"][0]["target"].startswith("decode 20 entries")
+    decode_target = next(t for t in summary["targets"] if "20-entry list" in t["target"])
+    assert decode_target["holds"] is (sdk["ratio"] <= 1.0)
+    per_entry = next(t for t in summary["targets"] if t["target"].startswith("per-entry"))
+    assert per_entry["holds"] is not None and "µs" in per_entry["measured"]
 
 
 def test_unknown_scenario_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -194,3 +194,48 @@ def test_generated_enum_fields_decode_alike_on_both_paths(
     reference = _generic(MediaEntry, plan, keep_type)
     compiled = _compile(MediaEntry, plan, tuple(data), keep_type, reference)
     assert _outcome(compiled, data) == _outcome(reference, data)
+
+
+def test_collection_is_paused_while_decoding_and_restored_after() -> None:
+    import gc
+    import threading
+
+    from kaltura_async._codec import _decode
+
+    seen: list[bool] = []
+
+    def spy(data: Any) -> Any:
+        seen.append(gc.isenabled())
+        return data
+
+    _decode._decoder_cache[Kind.parse("obj:KalturaTestSpy")] = spy
+    try:
+        assert gc.isenabled()
+        decode(Kind.parse("obj:KalturaTestSpy"), {})
+        assert seen == [False] and gc.isenabled()
+        gc.disable()
+        try:
+            decode(Kind.parse("obj:KalturaTestSpy"), {})
+            assert not gc.isenabled()  # an application's own choice is left alone
+        finally:
+            gc.enable()
+        errors: list[BaseException] = []
+
+        def many() -> None:
+            try:
+                for _ in range(2000):
+                    decode(THING, {"objectType": "KalturaTestThing", "name": "n"})
+            except BaseException as err:  # pragma: no cover - reported below
+                errors.append(err)
+
+        threads = [threading.Thread(target=many) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors and gc.isenabled()
+        with pytest.raises(KalturaProtocolError):
+            decode(THING, 5)
+        assert gc.isenabled()
+    finally:
+        del _decode._decoder_cache[Kind.parse("obj:KalturaTestSpy")]

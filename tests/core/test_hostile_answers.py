@@ -43,8 +43,10 @@ def test_error_message_of_a_huge_answer_is_short() -> None:
     assert len(str(info.value)) < 200
 
 
-def test_transport_parse_of_json_nested_too_deep() -> None:
+async def test_transport_parse_of_json_nested_too_deep() -> None:
     with pytest.raises(_AttemptFailed) as info:
-        Transport._parse(b"[" * 100_000 + b"]" * 100_000, "application/json", "media.get")
+        await Transport._parse(
+            b"[" * 100_000 + b"]" * 100_000, "application/json", "media.get", frozenset()
+        )
     assert isinstance(info.value.info.error, KalturaProtocolError)
     assert "nested too deep" in str(info.value.info.error)

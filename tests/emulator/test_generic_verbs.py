@@ -200,3 +200,26 @@ async def test_likes(raw: Raw) -> None:
     assert [(o["entryId"], o["userId"]) for o in listed["objects"]] == [(entry, "fan")]
     assert await raw.call("like_like", "unlike", ks=user, entryId=entry) is True
     assert await raw.call("like_like", "checkLikeExists", entryId=entry, userId="fan") is False
+
+
+async def test_caption_content_from_an_upload_token_is_served(raw: Raw) -> None:
+    entry = (await raw.add_entry("captioned"))["id"]
+    caption = await raw.call(
+        "caption_captionAsset",
+        "add",
+        entryId=entry,
+        captionAsset={"objectType": "KalturaCaptionAsset", "format": "1"},
+    )
+    token = await raw.call("uploadToken", "add", uploadToken={"objectType": "KalturaUploadToken"})
+    srt = b"1\n00:00:00,000 --> 00:00:01,000\nhi\n"
+    await raw.upload(token["id"], srt, filename="a.srt")
+    resource = {"objectType": "KalturaUploadedFileTokenResource", "token": token["id"]}
+    done = await raw.call(
+        "caption_captionAsset", "setContent", id=caption["id"], contentResource=resource
+    )
+    assert done["sizeInBytes"] == len(srt)
+    closed = await raw.call("uploadToken", "get", uploadTokenId=token["id"])
+    assert closed["status"] == 3 and closed["attachedObjectId"] == caption["id"]
+    url = await raw.call("caption_captionAsset", "getUrl", id=caption["id"])
+    async with raw.session.get(url) as resp:
+        assert await resp.read() == srt

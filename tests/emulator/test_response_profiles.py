@@ -239,3 +239,89 @@ async def test_a_holder_needs_an_id_or_a_system_name(raw: Raw, emu: KalturaEmula
         await raw.call("media", "get", entryId=entry_id, responseProfile=empty),
         "PROPERTY_VALIDATION_CANNOT_BE_NULL",
     )
+
+
+def _stored_profile(system_name: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "objectType": "KalturaResponseProfile",
+        "name": "stored",
+        "systemName": system_name,
+        "type": 1,
+        "fields": "id,name",
+        **extra,
+    }
+
+
+async def test_stored_profiles_by_id_and_system_name(raw: Raw, emu: KalturaEmulator) -> None:
+    ids = emu.seed_entries(2, with_content=True)
+    related = _related("fl", "KalturaFlavorAssetFilter", _mapping("id", "entryIdEqual"))
+    added = await raw.call(
+        "responseProfile",
+        "add",
+        addResponseProfile=_stored_profile("slim", relatedProfiles=[related]),
+    )
+    assert (added["status"], added["version"]) == (2, 1)
+    for holder in ({"id": added["id"]}, {"systemName": "slim"}):
+        got = await raw.call(
+            "media",
+            "list",
+            responseProfile={"objectType": "KalturaResponseProfileHolder", **holder},
+        )
+        assert got["totalCount"] == 2
+        for entry in got["objects"]:
+            assert set(entry) == {"id", "name", "relatedObjects", "objectType"}
+            assert entry["relatedObjects"]["fl"]["totalCount"] == 3
+        assert sorted(e["id"] for e in got["objects"]) == sorted(ids)
+    missing_id = {"objectType": "KalturaResponseProfileHolder", "id": 999}
+    api_error(
+        await raw.call("media", "list", responseProfile=missing_id), "RESPONSE_PROFILE_ID_NOT_FOUND"
+    )
+    missing_name = {"objectType": "KalturaResponseProfileHolder", "systemName": "nope"}
+    api_error(
+        await raw.call("media", "list", responseProfile=missing_name),
+        "RESPONSE_PROFILE_NAME_NOT_FOUND",
+    )
+
+
+async def test_response_profile_service_rules(raw: Raw) -> None:
+    first = await raw.call("responseProfile", "add", addResponseProfile=_stored_profile("one"))
+    api_error(
+        await raw.call("responseProfile", "add", addResponseProfile=_stored_profile("one")),
+        "RESPONSE_PROFILE_DUPLICATE_SYSTEM_NAME",
+    )
+    api_error(
+        await raw.call("responseProfile", "add", addResponseProfile=_stored_profile("x")),
+        "PROPERTY_VALIDATION_MIN_LENGTH",
+    )
+    untyped = _stored_profile("typeless")
+    del untyped["type"]
+    api_error(
+        await raw.call("responseProfile", "add", addResponseProfile=untyped),
+        "PROPERTY_VALIDATION_CANNOT_BE_NULL",
+    )
+    leaf = _related("l", "KalturaFlavorAssetFilter", _mapping("id", "entryIdEqual"))
+    deep = {**leaf, "relatedProfiles": [{**leaf, "relatedProfiles": [leaf]}]}
+    api_error(
+        await raw.call(
+            "responseProfile",
+            "add",
+            addResponseProfile=_stored_profile("deep", relatedProfiles=[deep]),
+        ),
+        "RESPONSE_PROFILE_MAX_NESTING_LEVEL",
+    )
+    second = await raw.call("responseProfile", "add", addResponseProfile=_stored_profile("two"))
+    clash = {"objectType": "KalturaResponseProfile", "systemName": "one"}
+    api_error(
+        await raw.call("responseProfile", "update", id=second["id"], updateResponseProfile=clash),
+        "RESPONSE_PROFILE_DUPLICATE_SYSTEM_NAME",
+    )
+    renamed = await raw.call(
+        "responseProfile",
+        "update",
+        id=first["id"],
+        updateResponseProfile={"objectType": "KalturaResponseProfile", "name": "renamed"},
+    )
+    assert (renamed["name"], renamed["version"]) == ("renamed", 2)
+    listed = await raw.call("responseProfile", "list")
+    assert listed["objectType"] == "KalturaResponseProfileListResponse"
+    assert sorted(p["systemName"] for p in listed["objects"]) == ["one", "two"]

@@ -23,6 +23,7 @@ def test_unrelated():
 
 def run_pytest(project: Path, env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
     (project / "test_unrelated.py").write_text(UNRELATED)
+    (project / "pytest.ini").write_text("[pytest]\n")  # its own project, own settings
     env = {**os.environ, **env_extra}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_unrelated.py"],

@@ -478,6 +478,56 @@ async def test_bad_input_fails_before_any_io(
     assert probe.fired == 0 and sum(emulator.counters.values()) == 0
 
 
+#: The kinds of bad input that once reached Python's own errors or the wire, by case id.
+KINDS: dict[str, tuple[str, ...]] = {
+    "strings not encodable as UTF-8 (lone surrogates), NUL, non-str dict keys": (
+        "lone-surrogate",
+        "lone-surrogate-untyped",
+        "lone-surrogate-list-item",
+        "nul-in-dict-key",
+        "surrogate-in-dict-key",
+        "int-dict-key",
+        "enum-member-nul",
+    ),
+    "cycles and excessive depth (3,000-deep chains)": (
+        "operator-contains-itself",
+        "operator-chain-3000",
+        "profile-contains-itself",
+        "dict-contains-itself",
+        "list-contains-itself",
+        "dict-chain-3000",
+        "batch-dict-contains-itself",
+    ),
+    "schema types: int/bigint ranges, another enum class": (
+        "page-size-2**70",
+        "int-over-32-bits",
+        "bigint-over-64-bits",
+        "untyped-int-over-64-bits",
+        "int-enum-of-another-class",
+        "str-enum-of-another-class",
+        "int-enum-over-32-bits",
+        "paginate-2**70",
+    ),
+    "naive datetimes": ("naive-datetime", "naive-datetime-untyped"),
+    "a batch Ref outside its batch": (
+        "ref-in-plain-call",
+        "ref-in-plain-model",
+        "ref-in-plain-untyped-call",
+    ),
+    "config objects checked when built": (
+        "deadline-text",
+        "retry-writes-text",
+        "retry-statuses-text",
+        "option-partner-2**40",
+        "option-ks-nul",
+    ),
+}
+
+
 def test_bad_input_table_size(figures: Figures) -> None:
     assert len(CASES) >= 30
+    ids = {case[0] for case in CASES}
     figures.record("bad input", "cases refused before any I/O, naming the field", len(CASES))
+    for kind, members in KINDS.items():
+        assert set(members) <= ids, set(members) - ids
+        figures.record("bad input", kind, f"{len(members)} cases, 0 requests")

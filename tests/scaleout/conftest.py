@@ -180,13 +180,14 @@ class Worker:
         if self.proc.poll() is None:
             self.proc.terminate()
 
-    def stop(self) -> None:
-        """SIGTERM, then SIGKILL after 5 s: taskiq 0.13's idle worker child does not always
-        exit on SIGTERM, and every job is acknowledged by now, so nothing is lost."""
+    def stop(self, grace: float = 5.0) -> None:
+        """SIGTERM, then SIGKILL after ``grace`` seconds: taskiq 0.13's idle worker child
+        does not always exit on SIGTERM, and every job is acknowledged by now, so nothing
+        is lost."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(5)
+                self.proc.wait(max(grace, 0.01))
             except subprocess.TimeoutExpired:
                 pass
         with contextlib.suppress(ProcessLookupError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import random
 import time
@@ -99,8 +100,9 @@ def workers() -> Iterator[list[Worker]]:
     yield started
     for worker in started:
         worker.terminate()
+    grace_until = time.monotonic() + 5.0  # one grace period for all of them
     for worker in started:
-        worker.stop()
+        worker.stop(grace_until - time.monotonic())
 
 
 async def test_ingest_survives_a_killed_worker_exactly_once(
@@ -164,6 +166,12 @@ async def test_ingest_survives_a_killed_worker_exactly_once(
             attempts.append(int((await store.job(key)).get("attempts", "0")))
     finally:
         await redis.aclose()
+
+    # The operator's view: `jobs status --wait` returns at once on a finished batch.
+    code, out = await _cli(["jobs", "status", "--wait", "--json", "--redis", redis_url])
+    assert code == 0, out
+    status = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+    assert status["batch"] == batch and status["done"] == FILES and status["queued"] == 0
 
     report = emulator_process.ask(cmd="report")
     by_key = Counter(e["referenceId"] for e in report["entries"] if e["referenceId"])

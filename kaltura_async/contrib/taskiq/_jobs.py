@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import anyio
+import attrs
 
 from ..._errors import KalturaAPIError, KalturaError
 from ..._logging import redact_text
@@ -127,8 +128,6 @@ async def ingest_one(
             if found:
                 entry = found[0]
             else:
-                import attrs
-
                 entry = await client.media.add(entry=attrs.evolve(template, reference_id=key))
             assert isinstance(entry.id, str)
             status = _status(entry)
@@ -197,8 +196,6 @@ async def retag_partition(
 ) -> dict[str, int]:
     """Walk one partition (``filter`` as a plain dict, ``from``/``to`` createdAt bounds)
     with the cursor and re-tag each entry; returns the counts of this run."""
-    import attrs
-
     from ..._model import UNSET
     from ...types.media_entry_filter import MediaEntryFilter
 
@@ -216,28 +213,30 @@ async def retag_partition(
     async with store.locked(key, lock_ttl):
         attempts = await store.attempt(key)
         await store.move(key, "running", attempts=attempts, worker=worker_id())
-        limiter = anyio.CapacityLimiter(concurrency)
+        # Taken by the walk before it starts an update, given back when the update ends:
+        # at most ``concurrency`` updates in flight, and the walk waits for a free one.
+        slots = anyio.Semaphore(concurrency)
 
         async def one(entry: MediaEntry) -> None:
-            async with limiter:
-                try:
-                    changed = await retag_one(client, entry, add, remove)
-                except KalturaAPIError as exc:
-                    counts["failed"] += 1
-                    errors.append(_error_text(exc))
-                    await store.count("failed")
-                    return
-                name = "updated" if changed else "unchanged"
-                counts[name] += 1
-                await store.count(name)
+            try:
+                changed = await retag_one(client, entry, add, remove)
+            except KalturaAPIError as exc:
+                counts["failed"] += 1
+                errors.append(_error_text(exc))
+                await store.count("failed")
+                return
+            finally:
+                slots.release()
+            name = "updated" if changed else "unchanged"
+            counts[name] += 1
+            await store.count(name)
 
         try:
             async with unwrapped(), anyio.create_task_group() as tg:
                 pages = client.paginate(client.media.list(filter=flt), strategy="cursor")
                 async for entry in pages:
                     counts["listed"] += 1
-                    await limiter.acquire()  # do not list far ahead of the updates
-                    limiter.release()
+                    await slots.acquire()
                     tg.start_soon(one, entry)
         except (KalturaError, OSError) as exc:
             await store.move(key, "failed", error=_error_text(exc), **_prefixed(counts))

@@ -13,9 +13,9 @@ from .._casting import NULL, apply_update, check_insert, check_update, require
 from .._errors import api_error
 from .._schema import schema
 from .._state import State, list_response, select
-from .._uploads import FULL
 from . import Context, action
 from .entries import find_entry
+from .generic_verbs import read_resource
 from .membership import add_link, drop_link
 
 ACTIVE = 2
@@ -401,24 +401,9 @@ async def caption_list(ctx: Context, args: dict[str, Any]) -> Any:
 @action("caption_captionAsset", "setContent")
 async def caption_set_content(ctx: Context, args: dict[str, Any]) -> Any:
     caption = _caption(ctx, args["id"])
-    resource = args["contentResource"]
-    rtype = resource["objectType"]
-    if rtype == "KalturaStringResource":
-        size = len(str(resource.get("content") or "").encode())
-    elif rtype == "KalturaUploadedFileTokenResource":
-        token = ctx.uploads.tokens.get(str(resource.get("token") or ""))
-        if token is None:
-            raise api_error("UPLOAD_TOKEN_NOT_FOUND")
-        if token.status != FULL:
-            raise api_error("UPLOADED_FILE_NOT_FOUND_BY_TOKEN")
-        size = token.size
-        token.obj.update(
-            status=3, attachedObjectType="captionAsset.Caption", attachedObjectId=caption["id"]
-        )
-    elif rtype == "KalturaUrlResource":
-        size = 0
-    else:
-        raise api_error("RESOURCE_TYPE_NOT_SUPPORTED", rtype)
+    content = read_resource(ctx, args["contentResource"], "captionAsset.Caption", caption["id"])
+    caption["_content"] = content
+    size = len(content)
     caption.update(
         status=2,
         size=max(size // 1024, 1),

@@ -1,15 +1,12 @@
-"""Entries and their assets: media, baseEntry, playlist, flavorAsset, thumbAsset, eSearch.
+"""Entries: media and baseEntry, and the entry helpers the data and playlist services share.
 
-Lifecycle (wire §6): add gives NO_CONTENT (7); addContent with a FULL upload token attaches the
-file (token CLOSED), images go straight to READY, video and audio get a source flavor, derived
-flavors and a thumbnail and sit in PRECONVERT (1) until the transcode delay has passed; a token
-that is not full yet parks the entry in IMPORT (0) until the upload completes. Lists show READY
-entries only unless a status filter or ``idEqual`` is given.
+Lifecycle (wire §6): add gives NO_CONTENT (7); content arrives through ``content`` (upload
+tokens, one-call uploads, URLs). Lists show READY entries only unless a status filter or
+``idEqual`` is given.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,13 +15,15 @@ from .._errors import api_error
 from .._filters import ENTRY_MAX_IN_VALUES, parse_conditions
 from .._query import query
 from .._schema import schema
-from .._state import State, list_response, mark_ready, select
-from .._uploads import CLOSED, FULL, PARTIAL, PENDING, Token
+from .._state import State, list_response
+from .._uploads import FULL
 from . import Context, action
+from .content import add_resource, attach_content, attach_waiting_entry, close_token
 from .membership import CATEGORY_KEYS, category_filter, drop_entry_links, link_from_fields
 
 __all__ = [
     "DEFAULT_CONVERSION_PROFILE_ID",
+    "attach_content",
     "attach_waiting_entry",
     "count_entries",
     "delete_entry",
@@ -38,10 +37,8 @@ __all__ = [
 ]
 
 MEDIA_CLIP, PLAYLIST = 1, 5
-NO_CONTENT, IMPORT, PRECONVERT, READY = 7, 0, 1, 2
-IMAGE = 2
+NO_CONTENT, READY = 7, 2
 _STATUS_KEYS = ("statusEqual", "statusIn", "statusNotEqual", "statusNotIn")
-_DERIVED_FLAVORS = ((487041, 360, 640, 900), (487051, 720, 1280, 2500))
 _entry_fields: set[str] = set()
 # The partner's default conversion profile, which every new entry reports as its
 # ``conversionProfileId`` (KalturaEntryService::prepareEntryForInsert assigns it).
@@ -254,150 +251,6 @@ def delete_entry(ctx: Context, entry_id: str, entry_type: int | None) -> None:
     drop_entry_links(state, entry_id)
 
 
-def _new_asset(
-    state: State, entry: dict[str, Any], object_type: str, **fields: Any
-) -> dict[str, Any]:
-    now = state.now()
-    store = state.thumbs if object_type == "KalturaThumbAsset" else state.flavors
-    asset = {
-        "objectType": object_type,
-        "id": state.short_id(store),
-        "entryId": entry["id"],
-        "partnerId": state.config.partner_id,
-        "version": 1,
-        "createdAt": now,
-        "updatedAt": now,
-        "_seq": state.next_seq(),
-        **fields,
-    }
-    store[asset["id"]] = asset
-    return asset
-
-
-def attach_content(state: State, entry: dict[str, Any], size: int) -> None:
-    """Give an entry its file: flavors, a thumbnail, then PRECONVERT or READY."""
-    kb = max(size // 1024, 1)
-    if entry.get("mediaType") == IMAGE:
-        _new_asset(
-            state,
-            entry,
-            "KalturaFlavorAsset",
-            flavorParamsId=0,
-            isOriginal=True,
-            isWeb=True,
-            status=READY,
-            size=kb,
-            sizeInBytes=size,
-            fileExt="jpg",
-            width=1280,
-            height=720,
-            tags="source",
-        )
-        entry.update(width=1280, height=720, status=READY, updatedAt=state.now())
-        return
-    delay = state.config.transcode_delay
-    flavor_status = READY if delay <= 0 else 1
-    _new_asset(
-        state,
-        entry,
-        "KalturaFlavorAsset",
-        flavorParamsId=0,
-        isOriginal=True,
-        isWeb=False,
-        status=READY,
-        size=kb,
-        sizeInBytes=size,
-        fileExt="mp4",
-        containerFormat="isom",
-        tags="source",
-        bitrate=0,
-        frameRate=25.0,
-        width=1920,
-        height=1080,
-    )
-    for params_id, height, width, bitrate in _DERIVED_FLAVORS:
-        _new_asset(
-            state,
-            entry,
-            "KalturaFlavorAsset",
-            flavorParamsId=params_id,
-            isOriginal=False,
-            isWeb=True,
-            status=flavor_status,
-            size=kb,
-            sizeInBytes=size,
-            fileExt="mp4",
-            containerFormat="mp4",
-            videoCodecId="avc1",
-            tags="mobile,web,mbr,iphone,iphonenew",
-            bitrate=bitrate,
-            frameRate=25.0,
-            width=width,
-            height=height,
-        )
-    _new_asset(
-        state,
-        entry,
-        "KalturaThumbAsset",
-        thumbParamsId=0,
-        status=READY,
-        fileExt="jpg",
-        width=1280,
-        height=720,
-        size=20,
-        tags="default_thumb",
-    )
-    entry.update(
-        duration=10,
-        msDuration=10000,
-        width=1920,
-        height=1080,
-        flavorParamsIds="0," + ",".join(str(f[0]) for f in _DERIVED_FLAVORS),
-        status=PRECONVERT,
-        updatedAt=state.now(),
-    )
-    if delay <= 0:
-        mark_ready(state, entry)
-    else:
-        state.converting[entry["id"]] = time.monotonic() + delay
-
-
-def _close_token(token: Token, entry: dict[str, Any]) -> None:
-    token.obj.update(status=CLOSED, attachedObjectType="1", attachedObjectId=entry["id"])
-
-
-def attach_waiting_entry(state: State, token: Token) -> None:
-    """Called when a token becomes FULL: an entry parked in IMPORT gets its content."""
-    entry = state.entries.get(token.waiting_entry or "")
-    token.waiting_entry = None
-    if entry is not None and entry["status"] == IMPORT:
-        _close_token(token, entry)
-        attach_content(state, entry, token.size)
-
-
-def _add_resource(ctx: Context, entry: dict[str, Any], resource: dict[str, Any] | None) -> None:
-    if resource is None:
-        return
-    rtype = resource["objectType"]
-    if rtype == "KalturaUploadedFileTokenResource":
-        token = ctx.uploads.tokens.get(str(resource.get("token") or ""))
-        if token is None:
-            raise api_error("UPLOAD_TOKEN_NOT_FOUND")
-        if token.status == FULL:
-            _close_token(token, entry)
-            attach_content(ctx.state, entry, token.size)
-        elif token.status in (PENDING, PARTIAL):
-            token.waiting_entry = entry["id"]
-            token.obj.update(attachedObjectType="1", attachedObjectId=entry["id"])
-            entry.update(status=IMPORT, updatedAt=ctx.state.now())
-        else:
-            raise api_error("UPLOADED_FILE_NOT_FOUND_BY_TOKEN")
-    elif rtype == "KalturaUrlResource":
-        attach_content(ctx.state, entry, 0)
-    else:
-        raise api_error("RESOURCE_TYPE_NOT_SUPPORTED", rtype)
-
-
 @action("media", "add")
 async def media_add(ctx: Context, args: dict[str, Any]) -> Any:
     obj = args["entry"]
@@ -410,7 +263,7 @@ async def media_add_content(ctx: Context, args: dict[str, Any]) -> Any:
     entry = _editable(ctx, args["entryId"], MEDIA_CLIP)
     if entry["status"] != NO_CONTENT:
         raise api_error("ENTRY_ALREADY_WITH_CONTENT")
-    _add_resource(ctx, entry, args["resource"])
+    add_resource(ctx, entry, args["resource"])
     return entry
 
 
@@ -427,7 +280,7 @@ async def media_add_from_uploaded_file(ctx: Context, args: dict[str, Any]) -> An
             raise api_error("UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY")
         require(obj, "mediaType")
         entry = new_entry(ctx, obj, MEDIA_CLIP)
-        _close_token(token, entry)
+        close_token(token, entry)
         attach_content(ctx.state, entry, token.size)
         return entry
     upload = ctx.uploads.take_legacy(token_id)
@@ -520,62 +373,3 @@ async def base_list_by_reference_id(ctx: Context, args: dict[str, Any]) -> Any:
     flt = {"referenceIdEqual": args["refId"], "statusIn": "-2,-1,0,1,2,4,5,6,7"}
     items = query_entries(ctx, flt, None)
     return list_response("KalturaBaseEntryListResponse", items, None, args["pager"])
-
-
-def _assets(
-    ctx: Context, store: dict[str, dict[str, Any]], flt: dict[str, Any] | None, object_type: str
-) -> list[dict[str, Any]]:
-    ctx.state.settle()
-    visible = [
-        a
-        for a in store.values()
-        if (e := ctx.state.entries.get(a["entryId"])) is not None and ctx.may_see(e)
-    ]
-    return select(visible, flt, schema().properties(object_type))
-
-
-def _asset(ctx: Context, store: dict[str, dict[str, Any]], asset_id: str, code: str) -> Any:
-    ctx.state.settle()
-    asset = store.get(asset_id)
-    entry = ctx.state.entries.get(asset["entryId"]) if asset else None
-    if asset is None or entry is None or not ctx.may_see(entry):
-        raise api_error(code, asset_id)
-    return asset
-
-
-@action("flavorAsset", "get")
-async def flavor_get(ctx: Context, args: dict[str, Any]) -> Any:
-    return _asset(ctx, ctx.state.flavors, args["id"], "FLAVOR_ASSET_ID_NOT_FOUND")
-
-
-@action("flavorAsset", "list")
-async def flavor_list(ctx: Context, args: dict[str, Any]) -> Any:
-    items = _assets(ctx, ctx.state.flavors, args["filter"], "KalturaFlavorAsset")
-    return list_response(
-        "KalturaFlavorAssetListResponse", items, args["filter"], args["pager"], "+createdAt"
-    )
-
-
-@action("flavorAsset", "getByEntryId")
-async def flavor_by_entry(ctx: Context, args: dict[str, Any]) -> Any:
-    find_entry(ctx, args["entryId"])
-    return _assets(ctx, ctx.state.flavors, {"entryIdEqual": args["entryId"]}, "KalturaFlavorAsset")
-
-
-@action("thumbAsset", "get")
-async def thumb_get(ctx: Context, args: dict[str, Any]) -> Any:
-    return _asset(ctx, ctx.state.thumbs, args["thumbAssetId"], "THUMB_ASSET_ID_NOT_FOUND")
-
-
-@action("thumbAsset", "list")
-async def thumb_list(ctx: Context, args: dict[str, Any]) -> Any:
-    items = _assets(ctx, ctx.state.thumbs, args["filter"], "KalturaThumbAsset")
-    return list_response(
-        "KalturaThumbAssetListResponse", items, args["filter"], args["pager"], "+createdAt"
-    )
-
-
-@action("thumbAsset", "getByEntryId")
-async def thumb_by_entry(ctx: Context, args: dict[str, Any]) -> Any:
-    find_entry(ctx, args["entryId"])
-    return _assets(ctx, ctx.state.thumbs, {"entryIdEqual": args["entryId"]}, "KalturaThumbAsset")

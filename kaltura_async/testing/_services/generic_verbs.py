@@ -32,10 +32,10 @@ from .._engine import Kind, store_of
 from .._errors import api_error
 from .._render import FileBody
 from .._schema import ActionInfo, Schema
-from .._uploads import FULL
+from .._uploads import CLOSED, FULL
 from . import Context, Handler
 
-__all__ = ["VERB_FACTORIES"]
+__all__ = ["VERB_FACTORIES", "read_resource"]
 
 _VERB_LABELS = {
     "activate": ("ACTIVE",),
@@ -159,7 +159,10 @@ def _make_set_as_default(sch: Schema, kind: Kind, info: ActionInfo) -> Handler |
     return set_as_default
 
 
-def _content_of(ctx: Context, resource: dict[str, Any]) -> bytes:
+def read_resource(ctx: Context, resource: dict[str, Any], attach_as: str, object_id: Any) -> bytes:
+    """The bytes a content resource carries: a string resource's text, a full upload token's
+    file (the token is then CLOSED and attached to the object, as the server does), nothing
+    for a URL resource (the emulator fetches nothing)."""
     rtype = resource["objectType"]
     if rtype == "KalturaStringResource":
         return str(resource.get("content") or "").encode()
@@ -170,7 +173,9 @@ def _content_of(ctx: Context, resource: dict[str, Any]) -> bytes:
             raise api_error("UPLOAD_TOKEN_NOT_FOUND")
         if token.status != FULL:
             raise api_error("UPLOADED_FILE_NOT_FOUND_BY_TOKEN")
-        return ctx.uploads.read_bytes(token_id)
+        content = ctx.uploads.read_bytes(token_id)
+        token.obj.update(status=CLOSED, attachedObjectType=attach_as, attachedObjectId=object_id)
+        return content
     if rtype == "KalturaUrlResource":
         return b""
     raise api_error("RESOURCE_TYPE_NOT_SUPPORTED", rtype)
@@ -187,7 +192,9 @@ def _make_set_content(sch: Schema, kind: Kind, info: ActionInfo) -> Handler | No
 
     async def set_content(ctx: Context, args: dict[str, Any]) -> Any:
         item = _find(ctx, kind, _key_from_args(params, args), write=True)
-        content = _content_of(ctx, args[resource.name])
+        attach_as = kind.cls.removeprefix("Kaltura")
+        key = item[kind.key_fields[0]]
+        content = read_resource(ctx, args[resource.name], attach_as, key)
         item["_content"] = content
         changes: dict[str, Any] = {"updatedAt": ctx.state.now()}
         if "status" in props:

@@ -29,7 +29,7 @@ from typing import Any
 from .._casting import NULL, build_object
 from .._errors import APIError, api_error
 from .._schema import schema
-from . import Context, find_spec
+from . import Context, action, find_spec
 
 __all__ = ["resolve_response_profile", "shape_result", "validate_nesting"]
 
@@ -206,3 +206,66 @@ async def shape_result(ctx: Context, profile: dict[str, Any], result: Any) -> An
         shaped_list["objects"] = [await shape_result(ctx, profile, o) for o in objects]
         return shaped_list
     return await _shape_object(ctx, result, profile)
+
+
+# The responseProfile service: storage is the generic engine's; these add the server's rules
+# (ResponseProfileService, KalturaResponseProfile::validateForUsage): name and systemName of
+# at least 2 characters, a type, a system name no other profile of the partner has
+# (RESPONSE_PROFILE_DUPLICATE_SYSTEM_NAME), the nesting limits; a new profile is ENABLED (2)
+# at version 1, and every update moves the version on (``ResponseProfile::preSave``).
+
+ENABLED = 2
+
+
+def _min_length(obj: dict[str, Any], name: str, allow_null: bool) -> None:
+    value = obj.get(name)
+    if value is None or value is NULL:
+        if allow_null:
+            return
+        raise api_error("PROPERTY_VALIDATION_CANNOT_BE_NULL", f"{obj['objectType']}::{name}")
+    if len(str(value)) < 2:
+        raise api_error("PROPERTY_VALIDATION_MIN_LENGTH", f"{obj['objectType']}::{name}", 2)
+
+
+async def _system_name_taken(ctx: Context, name: Any, own_id: Any = None) -> bool:
+    flt = {"objectType": "KalturaResponseProfileFilter", "systemNameEqual": name}
+    listed = await _run_list(ctx, "responseProfile", flt, None)
+    return any(p.get("id") != own_id for p in listed.get("objects") or [])
+
+
+def _generic(name: str) -> Any:
+    from .generic import generic_spec
+
+    spec = generic_spec("responseprofile", name.lower())
+    if spec is None:  # pragma: no cover - the schema always gives the engine this service
+        raise api_error("ACTION_NOT_EMULATED", "responseProfile", name)
+    return spec.func
+
+
+@action("responseProfile", "add", admin=True)
+async def response_profile_add(ctx: Context, args: dict[str, Any]) -> Any:
+    obj = args["addResponseProfile"]
+    _min_length(obj, "name", False)
+    _min_length(obj, "systemName", False)
+    if obj.get("type") is None:
+        raise api_error("PROPERTY_VALIDATION_CANNOT_BE_NULL", f"{obj['objectType']}::type")
+    validate_nesting(obj)
+    if await _system_name_taken(ctx, obj["systemName"]):
+        raise api_error("RESPONSE_PROFILE_DUPLICATE_SYSTEM_NAME", obj["systemName"])
+    stored = await _generic("add")(ctx, args)
+    stored.update(status=ENABLED, version=1)
+    return stored
+
+
+@action("responseProfile", "update", admin=True)
+async def response_profile_update(ctx: Context, args: dict[str, Any]) -> Any:
+    obj = args["updateResponseProfile"]
+    _min_length(obj, "name", True)
+    _min_length(obj, "systemName", True)
+    validate_nesting(obj)
+    name = obj.get("systemName")
+    if name not in (None, NULL) and await _system_name_taken(ctx, name, args["id"]):
+        raise api_error("RESPONSE_PROFILE_DUPLICATE_SYSTEM_NAME", name)
+    stored = await _generic("update")(ctx, args)
+    stored["version"] = int(stored.get("version") or 0) + 1
+    return stored
