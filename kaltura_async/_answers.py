@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import gc
 import json
-import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Final, TypeVar
 
 import aiohttp
 
 from . import _json
+from ._codec import without_gc
 from ._logging import REDACTED, _secret_key, redact_text
 
 T = TypeVar("T")
@@ -159,36 +158,6 @@ async def parse_json(raw: bytes | bytearray) -> Any:
     if len(raw) <= INLINE_PARSE_LIMIT:
         return _json.loads(bytes(raw))
     return await asyncio.to_thread(without_gc, parse_in_steps, raw)
-
-
-_gc_lock = threading.Lock()
-_gc_pausers = 0
-_gc_was_enabled = False
-
-
-def without_gc(fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)`` with the cyclic garbage collector paused (for a worker thread).
-
-    Building hundreds of thousands of objects triggers full collections, each a single
-    pass over every live object that holds the interpreter lock, and so the event loop,
-    for a tenth of a second or more. Pausing the collector while an answer is built
-    keeps the lock changing hands every few milliseconds; nothing built there is garbage
-    that only the collector could free. Nested and concurrent pauses are counted: the
-    collector runs again when the last one ends, if it ran before the first.
-    """
-    global _gc_pausers, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pausers == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pausers += 1
-    try:
-        return fn(*args)
-    finally:
-        with _gc_lock:
-            _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
-                gc.enable()
 
 
 #: Text decoded per step, and the depth down to which containers are walked member by
