@@ -104,17 +104,31 @@ def summarize(scenario: Scenario) -> list[dict[str, Any]]:
 _FORMATS = {"ops/s": "{:,.0f} ops/s", "s": "{:.4f} s", "items/s": "{:,.0f} items/s"}
 
 
+def _seconds(value: float) -> str:
+    if value < 1e-3:
+        return f"{value * 1e6:.2f} µs"
+    if value < 1:
+        return f"{value * 1e3:.2f} ms"
+    return f"{value:.3f} s"
+
+
+def _format(unit: str, value: float) -> str:
+    if unit == "s":
+        return _seconds(value)
+    return _FORMATS.get(unit, "{:,.1f} " + unit).format(value)
+
+
 def markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| scenario | contender | median | min | max | ratio vs baseline |",
         "|---|---|---:|---:|---:|---:|",
     ]
     for r in rows:
-        fmt = _FORMATS.get(r["unit"], "{:,.1f} " + r["unit"])
+        unit = r["unit"]
         ratio = "n/a" if r["ratio"] is None else f"{r['ratio']:.2f}x (vs {r['baseline']})"
         lines.append(
-            f"| {r['scenario']} | {r['contender']} | {fmt.format(r['median'])} | "
-            f"{fmt.format(r['min'])} | {fmt.format(r['max'])} | {ratio} |"
+            f"| {r['scenario']} | {r['contender']} | {_format(unit, r['median'])} | "
+            f"{_format(unit, r['min'])} | {_format(unit, r['max'])} | {ratio} |"
         )
     return "\n".join(lines)
 

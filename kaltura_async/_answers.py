@@ -19,7 +19,6 @@ import asyncio
 import codecs
 import gc
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final, TypeVar
@@ -27,6 +26,7 @@ from typing import Any, Final, TypeVar
 import aiohttp
 
 from . import _json
+from ._codec import without_gc
 from ._logging import REDACTED, _secret_key, redact_text
 
 T = TypeVar("T")
@@ -39,7 +39,7 @@ __all__ = [
     "parse_json",
     "request_secrets",
     "scrub_api_errors",
-    "without_gc",
+    "in_worker",
 ]
 
 #: Bodies up to this size are parsed on the loop (well under a millisecond or two); larger
@@ -159,44 +159,26 @@ async def parse_json(raw: bytes | bytearray) -> Any:
     """
     if len(raw) <= INLINE_PARSE_LIMIT:
         return _json.loads(bytes(raw))
-    return await asyncio.to_thread(without_gc, parse_in_steps, raw)
+    return await asyncio.to_thread(in_worker, parse_in_steps, raw)
 
 
-_gc_lock = threading.Lock()
-_gc_pausers = 0
-_gc_was_enabled = False
+def in_worker(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` for a worker thread building a large answer: with the cyclic collector
+    paused (:func:`kaltura_async._codec.without_gc`), then the objects it built moved to
+    the collector's oldest generation.
 
-
-def without_gc(fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)`` with the cyclic garbage collector paused (for a worker thread).
-
-    Building hundreds of thousands of objects triggers full collections, each a single
-    pass over every live object that holds the interpreter lock, and so the event loop,
-    for a tenth of a second or more. Pausing the collector while an answer is built
-    keeps the lock changing hands every few milliseconds; nothing built there is garbage
-    that only the collector could free. Nested and concurrent pauses are counted: the
-    collector runs again when the last one ends, if it ran before the first.
+    Everything built while the collector was paused sits in its youngest generation, and
+    the next young collection (on whichever thread allocates next: often the event loop's)
+    would walk all of it at once, hundreds of thousands of objects, holding the
+    interpreter lock. ``gc.freeze()`` then ``gc.unfreeze()`` moves them to the oldest
+    generation in constant time instead: they are still collected, by the next full
+    collection, which the collector schedules as usual. Only large answers take this path.
     """
-    global _gc_pausers, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pausers == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pausers += 1
     try:
-        return fn(*args)
+        return without_gc(fn, *args)
     finally:
-        with _gc_lock:
-            _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
-                # Everything built while paused sits in the youngest generation, and the
-                # next collection (on whichever thread allocates next: often the loop's)
-                # would walk all of it at once. freeze + unfreeze moves those objects to
-                # the oldest generation in constant time: they are still collected, by
-                # the next full collection, which the collector schedules as usual.
-                gc.freeze()
-                gc.unfreeze()
-                gc.enable()
+        gc.freeze()
+        gc.unfreeze()
 
 
 #: Text decoded per step, and the depth down to which containers are walked member by

@@ -26,7 +26,7 @@ import time
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import urlencode
 
-from ._answers import without_gc
+from ._answers import in_worker
 from ._codec import (
     all_fields,
     decode,
@@ -263,7 +263,7 @@ async def run(call: Call[T]) -> T:
         # the wire form there too, so freeing it does not stall the loop either.
         owned = [raw]
         del raw
-        value: T = await asyncio.to_thread(without_gc, _outcome_owned, prepared.spec, owned)
+        value: T = await asyncio.to_thread(in_worker, _outcome_owned, prepared.spec, owned)
         return value
     return outcome(prepared.spec, raw)  # type: ignore[no-any-return]
 

@@ -22,6 +22,7 @@ from ._decode import (
     decoder_for,
     is_api_exception,
     structure_object,
+    without_gc,
 )
 from ._encode import encode_object, encode_params, encode_untyped, encode_value, flatten
 from ._registry import (
@@ -52,4 +53,5 @@ __all__ = [
     "resolve_enum",
     "resolve_type",
     "structure_object",
+    "without_gc",
 ]

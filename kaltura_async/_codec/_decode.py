@@ -24,7 +24,7 @@ import gc
 import reprlib
 import threading
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from .._errors import KalturaProtocolError
 from .._kind import Kind
@@ -48,9 +48,12 @@ __all__ = [
     "decoder_for",
     "is_api_exception",
     "structure_object",
+    "without_gc",
 ]
 
 API_EXCEPTION: Final = "KalturaAPIException"
+
+T = TypeVar("T")
 
 
 def is_api_exception(data: Any) -> bool:
@@ -348,44 +351,41 @@ def _too_deep() -> KalturaProtocolError:
     return KalturaProtocolError("the answer is nested deeper than the decoder's stack")
 
 
-class _GCPause:
-    """Cyclic garbage collection paused while answers decode, then restored.
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
 
-    A list answer becomes hundreds of models, each tracked by the collector; their
-    allocation alone would set off collections (full ones, in a large process) in the
-    middle of a decode that creates no reference cycles at all. The first decode to enter
-    pauses collection if it was enabled; the last to leave turns it back on. Threads
-    decoding at once share the pause.
+
+def without_gc(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` with the cyclic garbage collector paused, then restored.
+
+    A list answer becomes hundreds of models (a large one, hundreds of thousands of
+    objects), each tracked by the collector: their allocation alone sets off collections,
+    full ones in a large process, each a pass over every live object holding the
+    interpreter lock, in the middle of work that creates no reference cycles at all.
+    Nested and concurrent pauses (threads decoding at once) are counted: the collector
+    runs again when the last one ends, if it ran before the first, so an application's
+    own ``gc.disable()`` is left alone.
     """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._restore = False
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._depth == 0:
-                self._restore = gc.isenabled()
-                if self._restore:
-                    gc.disable()
-            self._depth += 1
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self._depth -= 1
-            if self._depth == 0 and self._restore:
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        return fn(*args)
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
                 gc.enable()
-
-
-_gc_paused: Final = _GCPause()
 
 
 def decode(kind: Kind, data: Any) -> Any:
     """Decode wire ``data`` of ``kind`` (an API exception must be handled by the caller)."""
     try:
-        with _gc_paused:
-            return decoder_for(kind)(data)
+        return without_gc(decoder_for(kind), data)
     except RecursionError:
         raise _too_deep() from None
 
@@ -394,8 +394,7 @@ def decode_any(data: Any) -> Any:
     """Decode data of no declared kind (``client.call``): objects of a known objectType
     become models, everything else is returned as the JSON gave it."""
     try:
-        with _gc_paused:
-            return _decode_any(data)
+        return without_gc(_decode_any, data)
     except RecursionError:
         raise _too_deep() from None
 

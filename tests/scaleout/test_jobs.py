@@ -305,3 +305,60 @@ async def test_jobs_commands_report_an_unreachable_redis_without_its_password(
     )
     assert code == 1
     assert "cannot reach Redis" in err and "hunter2" not in err
+
+
+async def test_update_entry_delivered_twice_updates_once(
+    kaltura_emulator: KalturaEmulator, kaltura_client: KalturaClient, redis: Redis, redis_url: str
+) -> None:
+    from kaltura_async.contrib.taskiq import update_entry
+
+    (entry_id,) = kaltura_emulator.seed_entries(1, tags="a")
+    settings = WorkerSettings(
+        service_url=kaltura_emulator.url,
+        partner_id=kaltura_emulator.partner_id,
+        app_token_id="unused",
+        app_token="unused",
+        redis_url=redis_url,
+        lock_ttl=5,
+    )
+    job = {"batch": "u1", "key": f"u1-{entry_id}", "entry_id": entry_id, "add_tags": ["b"]}
+    run = update_entry.original_func
+    assert await run(job, kaltura_client, redis, settings) is True
+    assert await run(job, kaltura_client, redis, settings) is False
+    assert kaltura_emulator.entries[entry_id]["tags"] == "a,b"
+    assert kaltura_emulator.counters[("media", "update")] == 1
+    counts = await JobStore(redis, "u1").counts()
+    assert counts["done"] == 1 and counts["updated"] == 1 and counts["unchanged"] == 1
+
+
+async def test_jobs_retag_by_entry_id_queues_one_job_per_entry(
+    redis_url: str, redis: Redis
+) -> None:
+    code, out, err = await anyio.to_thread.run_sync(
+        _cli,
+        [
+            "jobs",
+            "retag",
+            "--add-tags",
+            "x",
+            "--entry-id",
+            "0_a",
+            "--entry-id",
+            "0_b",
+            "--redis",
+            redis_url,
+            "--batch",
+            "cli-2",
+        ],
+    )
+    assert code == 0, err
+    assert "batch cli-2: 2 entry jobs queued" in out
+    assert await redis.xlen("kaltura-async:jobs") == 2
+    assert (await JobStore(redis, "cli-2").counts())["queued"] == 2
+
+
+async def test_jobs_retag_without_tags_is_refused_before_any_io(redis_url: str) -> None:
+    code, _out, err = await anyio.to_thread.run_sync(
+        _cli, ["jobs", "retag", "--redis", redis_url, "--entry-id", "0_a"]
+    )
+    assert code == 1 and "--add-tags" in err

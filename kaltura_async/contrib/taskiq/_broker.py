@@ -102,7 +102,6 @@ def make_broker(
         xread_count=1,
         idle_timeout=max(1, int(redeliver_after * 1000)),
         unacknowledged_batch_size=16,
-        unacknowledged_lock_timeout=30,
     )
 
 
