@@ -116,9 +116,11 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=NEWEST)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over the whole package, generated code included (as Python 3.11)."""
+    """mypy --strict over the whole package, generated code included (as Python 3.11),
+    and over tests/typecheck: user code the public API must accept, and mistakes it must
+    reject."""
     _install(session)
-    session.run("mypy", "--strict", "kaltura_async")
+    session.run("mypy", "--strict", "kaltura_async", "tests/typecheck")
 
 
 @nox.session(python=NEWEST)

@@ -19,10 +19,13 @@ if TYPE_CHECKING:
         KalturaClient as KalturaClient,
     )
     from ._config import (
+        USE_CLIENT_DEFAULT as USE_CLIENT_DEFAULT,
         Limits as Limits,
+        OptionChanges as OptionChanges,
         RequestOptions as RequestOptions,
         RetryPolicy as RetryPolicy,
         Timeout as Timeout,
+        UseClientDefault as UseClientDefault,
     )
     from ._errors import (
         API_ERROR_CLASSES as API_ERROR_CLASSES,
@@ -107,6 +110,9 @@ _EXPORTS: dict[str, str] = {
     "KalturaClient": "._client",
     "Limits": "._config",
     "RequestOptions": "._config",
+    "USE_CLIENT_DEFAULT": "._config",
+    "UseClientDefault": "._config",
+    "OptionChanges": "._config",
     "RetryPolicy": "._config",
     "Timeout": "._config",
     "API_ERROR_CLASSES": "._errors",
@@ -216,6 +222,7 @@ __all__ = [
     "MultiRequest",
     "MultiResponse",
     "ObjectTypeAbstractError",
+    "OptionChanges",
     "Paginator",
     "Partition",
     "PropertyValidationError",
@@ -231,10 +238,12 @@ __all__ = [
     "StaticKS",
     "Timeout",
     "UNSET",
+    "USE_CLIENT_DEFAULT",
     "UnsetType",
     "UploadTokenCannotMatchExpectedSizeError",
     "UploadTokenInvalidStatusError",
     "UploadTokenNotFoundError",
+    "UseClientDefault",
     "UserNotFoundError",
     "__version__",
     "generate_ks",
@@ -242,13 +251,17 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kaltura_async' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:
+    # Hidden from checkers: a module ``__getattr__`` would make every name, a misspelt one
+    # too, importable as ``Any``. They see the explicit imports above instead.
+
+    def __getattr__(name: str) -> Any:
+        module = _EXPORTS.get(name)
+        if module is None:
+            raise AttributeError(f"module 'kaltura_async' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module, __name__), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:

@@ -1,33 +1,54 @@
 """Call[T]: one service action with its arguments, options and declared result type.
 
 Generated services build calls; nothing here does I/O until the call is awaited (or added
-to a batch). A generated service module looks like::
+to a batch). A generated service module (``services/media.py``) looks like::
 
-    _GET = ActionSpec("media", "get", (("entryId", Kind.STR), ("version", Kind.INT)),
-                      Kind.obj("KalturaMediaEntry"), safe=True)
+    _SPEC_GET = ActionSpec(
+        "media",
+        "get",
+        params=(("entryId", Kind.STR), ("version", Kind.INT)),
+        result=Kind.obj("KalturaMediaEntry"),
+        safe=True,
+        multirequest=True,
+        update=False,
+        required=("entryId",),
+    )
 
     class MediaService(Service):
-        def get(self, entry_id: str, version: int | None = None) -> Call[MediaEntry]:
-            return Call(self._client, _GET, {"entryId": entry_id, "version": version})
+        def get(self, entry_id: str, *, version: int | None = None) -> Call[MediaEntry]:
+            return Call(self._client, _SPEC_GET, {"entryId": entry_id, "version": version})
+
+``await call`` runs it through ``_pipeline`` (prepare -> send -> outcome).
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Never, TypeVar
 
 import attrs
 
+from ._config import (
+    USE_CLIENT_DEFAULT,
+    RequestOptions,
+    RetryPolicy,
+    Timeout,
+    UseClientDefault,
+    option_changes,
+)
 from ._kind import Kind
 from ._pipeline import run
 
 if TYPE_CHECKING:
     from ._client import KalturaClient
-    from ._config import RequestOptions
+    from ._model import KalturaObject
 
 __all__ = ["SAFE_VERBS", "ActionSpec", "Call", "Service", "is_safe_action"]
 
 T = TypeVar("T")
+#: Covariant: a ``Call[MediaListResponse]`` is a ``Call[ListResponse]`` (the type is only
+#: ever produced, by ``await``).
+T_co = TypeVar("T_co", covariant=True)
 
 #: The one safe-to-retry rule, used by the generator for every schema action and by
 #: ``client.call`` for untyped ones. An action is safe when it serves a file (its result
@@ -85,7 +106,7 @@ class ActionSpec:
         return self.result is Kind.SERVE
 
 
-class Call(Generic[T]):
+class Call(Generic[T_co]):
     """One Kaltura API call. ``await call`` sends it and returns ``T``.
 
     A call is immutable; :meth:`with_options` returns a copy with per-call options
@@ -118,14 +139,43 @@ class Call(Generic[T]):
     def action(self) -> str:
         return self.spec.action
 
-    def with_options(self, **changes: Any) -> Call[T]:
-        """A copy of this call with per-call options merged over the current ones."""
-        from ._config import RequestOptions
+    def with_options(
+        self,
+        *,
+        ks: str | UseClientDefault = USE_CLIENT_DEFAULT,
+        partner_id: int | UseClientDefault = USE_CLIENT_DEFAULT,
+        client_tag: str | UseClientDefault = USE_CLIENT_DEFAULT,
+        response_profile: KalturaObject | Mapping[str, Any] | UseClientDefault = USE_CLIENT_DEFAULT,
+        language: str | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: Timeout | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        retry: RetryPolicy | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        idempotent: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        **unknown: Never,
+    ) -> Call[T_co]:
+        """A copy of this call with per-call options merged over the current ones.
 
+        Every keyword defaults to :data:`USE_CLIENT_DEFAULT` (keep the current value).
+        ``timeout=None`` means no timeout at all and ``retry=None`` no retries; ``None`` is
+        refused for the others. ``idempotent`` says whether the call may be sent again
+        after it may have reached the server (default: reads yes, writes no).
+        """
+        changes = option_changes(
+            {
+                **unknown,
+                "ks": ks,
+                "partner_id": partner_id,
+                "client_tag": client_tag,
+                "response_profile": response_profile,
+                "language": language,
+                "timeout": timeout,
+                "retry": retry,
+                "idempotent": idempotent,
+            }
+        )
         base = self.options if self.options is not None else RequestOptions()
         return Call(self._client, self.spec, self.params, base.merge(**changes))
 
-    def __await__(self) -> Generator[Any, None, T]:
+    def __await__(self) -> Generator[Any, None, T_co]:
         return run(self).__await__()
 
     def __repr__(self) -> str:

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Never, TypeVar, Unpack
 from urllib.parse import urlsplit
 
 import anyio
 
 from ._call import ActionSpec, Call, is_safe_action
 from ._checks import check_int, check_optional_int
-from ._config import Limits, RequestOptions, RetryPolicy, Timeout
+from ._config import (
+    USE_CLIENT_DEFAULT,
+    Limits,
+    RequestOptions,
+    RetryPolicy,
+    Timeout,
+    UseClientDefault,
+    option_changes,
+)
 from ._errors import KalturaValidationError
 from ._kind import Kind
 from ._logging import logger
@@ -25,7 +33,8 @@ if TYPE_CHECKING:
 
     import aiohttp
 
-    from ._multirequest import MultiRequest, MultiResponse
+    from ._model import KalturaObject
+    from ._multirequest import BatchOptions, MultiRequest, MultiResponse
     from ._pagination import Paginator, Strategy
     from ._partition import Partition
     from ._readers import UploadSource
@@ -154,20 +163,48 @@ class KalturaClient(ServiceAccessors):
             )
         return cls(REGIONS[region.lower()], **kwargs)
 
-    def with_options(self, **changes: Any) -> KalturaClient:
+    def with_options(
+        self,
+        *,
+        ks: str | UseClientDefault = USE_CLIENT_DEFAULT,
+        partner_id: int | UseClientDefault = USE_CLIENT_DEFAULT,
+        client_tag: str | UseClientDefault = USE_CLIENT_DEFAULT,
+        response_profile: KalturaObject | Mapping[str, Any] | UseClientDefault = USE_CLIENT_DEFAULT,
+        language: str | UseClientDefault = USE_CLIENT_DEFAULT,
+        timeout: Timeout | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        retry: RetryPolicy | UseClientDefault | None = USE_CLIENT_DEFAULT,
+        idempotent: bool | UseClientDefault = USE_CLIENT_DEFAULT,
+        **unknown: Never,
+    ) -> KalturaClient:
         """A cheap view of this client with other defaults, sharing its connection pool.
 
-        Accepts ``ks``, ``partner_id``, ``client_tag``, ``response_profile``, ``language``,
-        ``timeout``, ``retry`` and ``idempotent``. A view's ``aclose`` does nothing: the
-        client that opened the pool closes it.
+        Every keyword defaults to :data:`USE_CLIENT_DEFAULT` (keep the current value).
+        ``timeout=None`` means no timeout at all and ``retry=None`` no retries; ``None`` is
+        refused for the others. ``idempotent`` says whether the call may be sent again
+        after it may have reached the server (default: reads yes, writes no).
+        A view given a ``ks`` uses it instead of the client's KS provider. A view's
+        ``aclose`` does nothing: the client that opened the pool closes it.
         """
+        changes = option_changes(
+            {
+                **unknown,
+                "ks": ks,
+                "partner_id": partner_id,
+                "client_tag": client_tag,
+                "response_profile": response_profile,
+                "language": language,
+                "timeout": timeout,
+                "retry": retry,
+                "idempotent": idempotent,
+            }
+        )
         view = object.__new__(type(self))
         view.__dict__.update(
             {k: v for k, v in self.__dict__.items() if k.startswith("_") and not k.startswith("__")}
         )
         view._options = self._options.merge(**changes)
         view._owner = False
-        if changes.get("ks") is not None:
+        if "ks" in changes:
             view._use_provider = False
         return view
 
@@ -322,7 +359,7 @@ class KalturaClient(ServiceAccessors):
 
     # ------------------------------------------------------------------ batches
 
-    def multirequest(self, *calls: Call[Any], **options: Any) -> MultiRequest:
+    def multirequest(self, *calls: Call[Any], **options: Unpack[BatchOptions]) -> MultiRequest:
         """A :class:`MultiRequest` builder, optionally seeded with ``calls``."""
         from ._multirequest import MultiRequest
 
@@ -331,7 +368,7 @@ class KalturaClient(ServiceAccessors):
             mr.add(call)
         return mr
 
-    async def batch(self, *calls: Call[Any], **options: Any) -> MultiResponse:
+    async def batch(self, *calls: Call[Any], **options: Unpack[BatchOptions]) -> MultiResponse:
         """Run ``calls`` as one multirequest and return the per-call results."""
         return await self.multirequest(*calls, **options).execute()
 

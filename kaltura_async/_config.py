@@ -5,10 +5,11 @@ All of these are frozen attrs classes: a policy never mutates, ``evolve`` makes 
 
 from __future__ import annotations
 
+import enum
 import math
 import random
-from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Generator, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 import attrs
 import backoff
@@ -18,7 +19,13 @@ from ._errors import KalturaValidationError
 if TYPE_CHECKING:
     import aiohttp
 
+    from ._model import KalturaObject
+
 __all__ = [
+    "USE_CLIENT_DEFAULT",
+    "OptionChanges",
+    "UseClientDefault",
+    "option_changes",
     "INT32_MAX",
     "INT32_MIN",
     "Limits",
@@ -91,6 +98,56 @@ def _check_statuses(_inst: object, _attr: object, value: frozenset[Any]) -> None
                 f"retry.retry_statuses holds HTTP error statuses (ints 400-599), got {shown}",
                 field="retry.retry_statuses",
             )
+
+
+class UseClientDefault(enum.Enum):
+    """The type of :data:`USE_CLIENT_DEFAULT` (an enum, so a checker narrows ``is``)."""
+
+    USE_CLIENT_DEFAULT = "USE_CLIENT_DEFAULT"
+
+    def __repr__(self) -> str:
+        return "USE_CLIENT_DEFAULT"
+
+
+#: "Use the client's value": the default of every ``with_options`` keyword. It is not
+#: ``None``, because ``None`` has a meaning of its own there (``timeout=None``: no timeout;
+#: ``retry=None``: no retries). Pass it to forward an option you may not have.
+USE_CLIENT_DEFAULT: Final = UseClientDefault.USE_CLIENT_DEFAULT
+
+
+class OptionChanges(TypedDict, total=False):
+    """The ``with_options`` keywords, for ``**options`` of batches (each one optional)."""
+
+    ks: str | UseClientDefault
+    partner_id: int | UseClientDefault
+    client_tag: str | UseClientDefault
+    response_profile: KalturaObject | Mapping[str, Any] | UseClientDefault
+    language: str | UseClientDefault
+    timeout: Timeout | UseClientDefault | None
+    retry: RetryPolicy | UseClientDefault | None
+    idempotent: bool | UseClientDefault
+
+
+def option_changes(given: Mapping[str, object]) -> dict[str, Any]:
+    """``with_options`` keywords as :class:`RequestOptions` fields: ``USE_CLIENT_DEFAULT``
+    dropped, ``timeout=None`` as :meth:`Timeout.none`, ``retry=None`` as
+    :meth:`RetryPolicy.none`. ``None`` for any other option is refused: leave it out."""
+    changes: dict[str, Any] = {}
+    for name, value in given.items():
+        if value is USE_CLIENT_DEFAULT:
+            continue
+        if value is None:
+            if name == "timeout":
+                value = Timeout.none()
+            elif name == "retry":
+                value = RetryPolicy.none()
+            else:
+                raise KalturaValidationError(
+                    f"{name}=None has no meaning; leave {name} out to use the client's value",
+                    field=name,
+                )
+        changes[name] = value
+    return changes
 
 
 def _positive_or_none(name: str) -> Any:
@@ -171,6 +228,9 @@ class Timeout:
     response profile takes seconds, never a minute); ``connect=10`` covers DNS + TCP + TLS
     to a regional endpoint with margin; ``sock_read=30`` catches a stalled server between
     bytes. Uploads use their own, longer totals (see ``client.upload``).
+
+    ``connect`` also bounds the wait for a free connection of the pool (aiohttp counts
+    that wait as part of connecting), so a pool that stays full fails as a connect timeout.
     """
 
     total: float | None = attrs.field(default=60.0, validator=_positive_or_none("timeout.total"))
@@ -180,6 +240,11 @@ class Timeout:
     sock_read: float | None = attrs.field(
         default=30.0, validator=_positive_or_none("timeout.sock_read")
     )
+
+    @classmethod
+    def none(cls) -> Timeout:
+        """No timeout at all (what ``with_options(timeout=None)`` means)."""
+        return cls(total=None, connect=None, sock_read=None)
 
     def to_aiohttp(self) -> aiohttp.ClientTimeout:
         import aiohttp

@@ -20,7 +20,7 @@ codec never has to import a class before it meets it on the wire.
 from __future__ import annotations
 
 import enum
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, Literal
 
 import attrs
 
@@ -46,30 +46,29 @@ INSERT_ONLY: Final = 2
 FieldSpec = tuple[str, str, Kind, int]
 
 
-class UnsetType:
-    """The type of :data:`UNSET`: a field or argument that was never given."""
+class UnsetType(enum.Enum):
+    """The type of :data:`UNSET`: a field that was never given (one-member enum, so that
+    ``value is UNSET`` and ``value is not UNSET`` narrow a field's type for mypy)."""
 
-    __slots__ = ()
-    _instance: ClassVar[UnsetType | None] = None
-
-    def __new__(cls) -> UnsetType:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    UNSET = "UNSET"
 
     def __repr__(self) -> str:
         return "UNSET"
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> Literal[False]:
+        # Literal[False]: ``entry.tags or ""`` narrows away UNSET for mypy too.
         return False
-
-    def __reduce__(self) -> str:
-        return "UNSET"
 
 
 #: A field that was never set: left off the wire. ``None`` instead means "set to null".
-#: Typed ``Any`` so that ``name: str | None = UNSET`` type-checks in generated models.
-UNSET: Final[Any] = UnsetType()
+#:
+#: The rule, checked by mypy: a model field that may be unset is typed so, e.g.
+#: ``name: str | None | UnsetType``. A decoded response holds ``UNSET`` for every field the
+#: server did not send (a response profile may leave fields out), and ``None`` for one it
+#: sent as null; narrow before use (``if entry.name is not UNSET and entry.name is not
+#: None``, or ``isinstance(entry.name, str)``). Sending a fetched object back (``update``)
+#: sends only the fields that are set, so fields the server left out are never cleared.
+UNSET: Final = UnsetType.UNSET
 
 
 def _redacted_repr(value: object) -> str:

@@ -29,11 +29,11 @@ depends on what was imported, and a check that depends on import order is no che
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar, Unpack
 
 from ._call import Call
 from ._checks import check_int, check_optional_int
-from ._config import RequestOptions
+from ._config import OptionChanges, RequestOptions, option_changes
 from ._errors import KalturaValidationError
 from ._executor import Entry, Run, Strategy
 from ._kind import Kind
@@ -50,7 +50,17 @@ from ._results import CallResult, MultiResponse
 if TYPE_CHECKING:
     from ._client import KalturaClient
 
+
+class BatchOptions(OptionChanges, total=False):
+    """``client.multirequest`` / ``client.batch`` keywords: how to run, and the options."""
+
+    strategy: Strategy
+    max_batch: int
+    limit: int | None
+
+
 __all__ = [
+    "BatchOptions",
     "DEFAULT_MAX_BATCH",
     "CallResult",
     "MultiRequest",
@@ -88,8 +98,8 @@ class MultiRequest:
     """A batch of calls with refs between them; see the module docstring.
 
     ``MultiRequest(client, strategy="server", max_batch=100, limit=None, **options)``:
-    ``options`` are request options (``ks``, ``timeout``, ``retry``, ...) for the whole
-    batch; a call's own options win for that call.
+    ``options`` are the ``with_options`` keywords (``ks``, ``timeout``, ``retry``, ...)
+    for the whole batch; a call's own options win for that call.
     """
 
     def __init__(
@@ -99,7 +109,7 @@ class MultiRequest:
         strategy: Strategy = "server",
         max_batch: int = DEFAULT_MAX_BATCH,
         limit: int | None = None,
-        **options: Any,
+        **options: Unpack[OptionChanges],
     ) -> None:
         self._strategy = _check_strategy(strategy)
         check_int(max_batch, "max_batch", low=1)
@@ -107,7 +117,7 @@ class MultiRequest:
         self._client = client
         self._max_batch = max_batch
         self._limit = limit
-        self._overrides = RequestOptions().merge(**options)
+        self._overrides = RequestOptions().merge(**option_changes(options))
         self._entries: list[Entry] = []
         # The identity refs carry to tell their batch apart from any other.
         self._token = object()

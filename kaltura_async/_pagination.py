@@ -26,8 +26,8 @@ cursor also keeps the ids of the entries that share the newest ``createdAt`` sec
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 import attrs
 
@@ -35,7 +35,7 @@ from ._call import Call
 from ._codec import all_fields, resolve_type
 from ._errors import KalturaPaginationError, KalturaProtocolError, KalturaValidationError
 from ._kind import Kind
-from ._model import UNSET, KalturaObject
+from ._model import UNSET, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ._client import KalturaClient
@@ -54,7 +54,17 @@ _ORDER = "orderBy"
 _UNTIL = "createdAtLessThanOrEqual"
 _ASCENDING = "+createdAt"
 
-PageT = TypeVar("PageT")
+PageT = TypeVar("PageT", covariant=True)
+ItemT = TypeVar("ItemT")
+P = TypeVar("P")
+ItemT_co = TypeVar("ItemT_co", covariant=True)
+
+
+class ListPage(Protocol[ItemT_co]):
+    """What a list action answers (``MediaListResponse``...): its items in ``objects``."""
+
+    @property
+    def objects(self) -> Sequence[ItemT_co] | UnsetType | None: ...
 
 
 class Paginator(Generic[PageT]):
@@ -117,7 +127,8 @@ class Paginator(Generic[PageT]):
             f"page_size={self.page_size} strategy={self.strategy!r}>"
         )
 
-    def __aiter__(self) -> AsyncIterator[Any]:
+    def __aiter__(self: Paginator[ListPage[ItemT]]) -> AsyncIterator[ItemT]:
+        """The items of every page: ``MediaEntry`` for a ``media.list`` call."""
         return self._items()
 
     async def _items(self) -> AsyncIterator[Any]:
@@ -457,7 +468,7 @@ def page_total(page: Any) -> int | None:
     return total if isinstance(total, int) and not isinstance(total, bool) else None
 
 
-def _with_objects(page: PageT, objects: list[Any]) -> PageT:
+def _with_objects(page: P, objects: list[Any]) -> P:
     if isinstance(page, list):
         return objects  # type: ignore[return-value]
     if isinstance(page, Mapping):

@@ -119,10 +119,10 @@ class _Window:
     def with_filter(self, changes: Mapping[str, Any]) -> Call[Any]:
         if isinstance(self.filter, KalturaObject):
             # UNSET keeps a bound off the wire (None would send it as null).
-            new: Any = attrs.evolve(
-                self.filter,
-                **{self.attrs[k]: UNSET if v is None else v for k, v in changes.items()},
-            )
+            fields: dict[str, Any] = {
+                self.attrs[k]: UNSET if v is None else v for k, v in changes.items()
+            }
+            new: Any = attrs.evolve(self.filter, **fields)
         else:
             new = {**self.filter, **{k: v for k, v in changes.items() if v is not None}}
             for key, value in changes.items():

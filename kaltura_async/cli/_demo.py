@@ -130,7 +130,7 @@ async def _tour(settings: Settings, report: _Report, *, emulator: Any, fast: boo
                 fetched = mr.add(client.media.get(entry_id=created.id))
                 results = await mr.execute()
                 created_entry = results[created]
-                assert created_entry.id is not None
+                assert isinstance(created_entry.id, str)
                 demo_id = created_entry.id
                 created_id = demo_id
                 entry = results[fetched]
@@ -143,7 +143,7 @@ async def _tour(settings: Settings, report: _Report, *, emulator: Any, fast: boo
                 ids: list[str] = []
                 if emulator is not None:
                     sample = await client.media.list(pager=FilterPager(page_size=100))
-                    ids = [e.id for e in sample.objects or [] if e.id is not None]
+                    ids = [e.id for e in sample.objects or [] if isinstance(e.id, str)]
                 ids = (ids + [demo_id] * 100)[:100]
                 got = await client.gather(*(client.media.get(entry_id=i) for i in ids), limit=32)
                 note(f"{len(got)} media.get calls at once (at most 32 in flight, one pool)")
@@ -163,6 +163,7 @@ async def _tour(settings: Settings, report: _Report, *, emulator: Any, fast: boo
                     )
                 finally:
                     bar.close()
+                assert isinstance(token.id, str)
                 entry = await client.media.add_content(
                     entry_id=demo_id, resource=UploadedFileTokenResource(token=token.id)
                 )

@@ -253,9 +253,13 @@ class Emitter:
             if prop.name.lower() in SECRET_KEYS:
                 # A secret (a KS, an app token, a partner's secret) never shows in a repr.
                 mod.runtime_import(".._model", "secret_field")
-                body.append(f"    {attr}: {mod.annotation(kind)} | None = secret_field()")
+                body.append(
+                    f"    {attr}: {mod.annotation(kind)} | None | UnsetType = secret_field()"
+                )
+                mod.runtime_import(".._model", "UnsetType")
             else:
-                body.append(f"    {attr}: {mod.annotation(kind)} | None = UNSET")
+                body.append(f"    {attr}: {mod.annotation(kind)} | None | UnsetType = UNSET")
+                mod.runtime_import(".._model", "UnsetType")
         if body:
             mod.runtime_import(".._model", "UNSET")
         notes = _plugin_note(cls.plugin)
@@ -350,11 +354,12 @@ class Emitter:
         self, mod: _Module, service: ServiceDef, action: Action, method: str, spec_name: str
     ) -> list[str]:
         args = self.plan.args[(service.id, action.name)]
-        ordered = [p for p in action.params if not p.optional] + [
-            p for p in action.params if p.optional
-        ]
         sig = ["self"]
-        for p in ordered:
+        for i, p in enumerate(action.params):
+            if i == 0 and _positional(p):
+                pass
+            elif i == 0 or (i == 1 and _positional(action.params[0])):
+                sig.append("*")
             ann = mod.annotation(self.param_kind(p))
             sig.append(
                 f"{args[p.name]}: {ann} | None = None" if p.optional else f"{args[p.name]}: {ann}"
@@ -400,6 +405,13 @@ class Emitter:
             lines.append('        """')
         lines.append(f"        return Call(self._client, {spec_name}, {{{mapping}}})")
         return lines
+
+
+def _positional(param: Param) -> bool:
+    """Only a leading required id may be passed by position (``client.media.get(eid)``):
+    every other argument is keyword-only, so a schema release that adds or reorders
+    parameters can never shift a positional call onto the wrong one."""
+    return not param.optional and (param.name == "id" or param.name.endswith("Id"))
 
 
 def _plugin_note(plugin: str | None) -> str:

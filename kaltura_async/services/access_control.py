@@ -74,6 +74,7 @@ class AccessControlService(Service):
 
     def add(
         self,
+        *,
         access_control: AccessControl,
     ) -> Call[AccessControl]:
         """``accessControl.add``: returns ``AccessControl``."""
@@ -95,6 +96,7 @@ class AccessControlService(Service):
 
     def list(
         self,
+        *,
         filter: AccessControlFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[AccessControlListResponse]:
@@ -104,6 +106,7 @@ class AccessControlService(Service):
     def update(
         self,
         id: int,
+        *,
         access_control: AccessControl,
     ) -> Call[AccessControl]:
         """``accessControl.update``: returns ``AccessControl``."""

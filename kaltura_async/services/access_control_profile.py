@@ -74,6 +74,7 @@ class AccessControlProfileService(Service):
 
     def add(
         self,
+        *,
         access_control_profile: AccessControlProfile,
     ) -> Call[AccessControlProfile]:
         """``accessControlProfile.add``: returns ``AccessControlProfile``."""
@@ -95,6 +96,7 @@ class AccessControlProfileService(Service):
 
     def list(
         self,
+        *,
         filter: AccessControlProfileFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[AccessControlProfileListResponse]:
@@ -104,6 +106,7 @@ class AccessControlProfileService(Service):
     def update(
         self,
         id: int,
+        *,
         access_control_profile: AccessControlProfile,
     ) -> Call[AccessControlProfile]:
         """``accessControlProfile.update``: returns ``AccessControlProfile``."""

@@ -63,6 +63,7 @@ class AdminUserService(Service):
 
     def login(
         self,
+        *,
         email: str,
         password: str,
         partner_id: int | None = None,
@@ -72,6 +73,7 @@ class AdminUserService(Service):
 
     def reset_password(
         self,
+        *,
         email: str,
     ) -> Call[None]:
         """``adminUser.resetPassword``: returns nothing."""
@@ -79,6 +81,7 @@ class AdminUserService(Service):
 
     def set_initial_password(
         self,
+        *,
         hash_key: str,
         new_password: str,
     ) -> Call[Authentication]:
@@ -87,6 +90,7 @@ class AdminUserService(Service):
 
     def update_password(
         self,
+        *,
         email: str,
         password: str,
         new_email: str | None = None,

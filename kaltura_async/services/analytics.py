@@ -34,6 +34,7 @@ class AnalyticsService(Service):
 
     def query(
         self,
+        *,
         filter: AnalyticsFilter,
         pager: FilterPager | None = None,
     ) -> Call[ReportResponse]:

@@ -136,6 +136,7 @@ class AnnotationService(Service):
 
     def add(
         self,
+        *,
         annotation: CuePoint,
     ) -> Call[Annotation]:
         """``annotation.add``: returns ``Annotation``."""
@@ -143,6 +144,7 @@ class AnnotationService(Service):
 
     def add_from_bulk(
         self,
+        *,
         file_data: FileData,
     ) -> Call[CuePointListResponse]:
         """``annotation.addFromBulk``: returns ``CuePointListResponse``.
@@ -154,6 +156,7 @@ class AnnotationService(Service):
     def clone(
         self,
         id: str,
+        *,
         entry_id: str,
         parent_id: str | None = None,
     ) -> Call[Annotation]:
@@ -162,6 +165,7 @@ class AnnotationService(Service):
 
     def count(
         self,
+        *,
         filter: CuePointFilter | None = None,
     ) -> Call[int]:
         """``annotation.count``: returns ``int``."""
@@ -183,6 +187,7 @@ class AnnotationService(Service):
 
     def list(
         self,
+        *,
         filter: CuePointFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[AnnotationListResponse]:
@@ -191,6 +196,7 @@ class AnnotationService(Service):
 
     def serve_bulk(
         self,
+        *,
         filter: CuePointFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[str]:
@@ -204,6 +210,7 @@ class AnnotationService(Service):
     def update(
         self,
         id: str,
+        *,
         annotation: CuePoint,
     ) -> Call[Annotation]:
         """``annotation.update``: returns ``Annotation``."""
@@ -212,6 +219,7 @@ class AnnotationService(Service):
     def update_cue_points_times(
         self,
         id: str,
+        *,
         start_time: int,
         end_time: int | None = None,
     ) -> Call[CuePoint]:
@@ -221,6 +229,7 @@ class AnnotationService(Service):
     def update_status(
         self,
         id: str,
+        *,
         status: CuePointStatus,
     ) -> Call[None]:
         """``annotation.updateStatus``: returns nothing."""

@@ -86,6 +86,7 @@ class AppTokenService(Service):
 
     def add(
         self,
+        *,
         app_token: AppToken,
     ) -> Call[AppToken]:
         """``appToken.add``: returns ``AppToken``."""
@@ -107,6 +108,7 @@ class AppTokenService(Service):
 
     def list(
         self,
+        *,
         filter: AppTokenFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[AppTokenListResponse]:
@@ -116,6 +118,7 @@ class AppTokenService(Service):
     def start_session(
         self,
         id: str,
+        *,
         token_hash: str,
         user_id: str | None = None,
         type: SessionType | None = None,
@@ -128,6 +131,7 @@ class AppTokenService(Service):
     def update(
         self,
         id: str,
+        *,
         app_token: AppToken,
     ) -> Call[AppToken]:
         """``appToken.update``: returns ``AppToken``."""

@@ -28,6 +28,7 @@ class AttUverseService(Service):
     def get_feed(
         self,
         distribution_profile_id: int,
+        *,
         hash: str,
     ) -> Call[str]:
         """``attUverse.getFeed``: the URL of this serve action, built without any I/O.

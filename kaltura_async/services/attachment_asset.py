@@ -118,6 +118,7 @@ class AttachmentAssetService(Service):
     def add(
         self,
         entry_id: str,
+        *,
         attachment_asset: AttachmentAsset,
     ) -> Call[AttachmentAsset]:
         """``attachmentAsset.add``: returns ``AttachmentAsset``."""
@@ -147,6 +148,7 @@ class AttachmentAssetService(Service):
     def get_url(
         self,
         id: str,
+        *,
         storage_id: int | None = None,
     ) -> Call[str]:
         """``attachmentAsset.getUrl``: returns ``str``."""
@@ -154,6 +156,7 @@ class AttachmentAssetService(Service):
 
     def list(
         self,
+        *,
         filter: AssetFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[AttachmentAssetListResponse]:
@@ -163,6 +166,7 @@ class AttachmentAssetService(Service):
     def serve(
         self,
         attachment_asset_id: str,
+        *,
         serve_options: AttachmentServeOptions | None = None,
     ) -> Call[str]:
         """``attachmentAsset.serve``: the URL of this serve action, built without any I/O.
@@ -175,6 +179,7 @@ class AttachmentAssetService(Service):
     def set_content(
         self,
         id: str,
+        *,
         content_resource: ContentResource,
     ) -> Call[AttachmentAsset]:
         """``attachmentAsset.setContent``: returns ``AttachmentAsset``."""
@@ -183,6 +188,7 @@ class AttachmentAssetService(Service):
     def update(
         self,
         id: str,
+        *,
         attachment_asset: AttachmentAsset,
     ) -> Call[AttachmentAsset]:
         """``attachmentAsset.update``: returns ``AttachmentAsset``."""

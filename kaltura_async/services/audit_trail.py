@@ -54,6 +54,7 @@ class AuditTrailService(Service):
 
     def add(
         self,
+        *,
         audit_trail: AuditTrail,
     ) -> Call[AuditTrail]:
         """``auditTrail.add``: returns ``AuditTrail``."""
@@ -68,6 +69,7 @@ class AuditTrailService(Service):
 
     def list(
         self,
+        *,
         filter: AuditTrailFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[AuditTrailListResponse]:

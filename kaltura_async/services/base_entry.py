@@ -347,6 +347,7 @@ class BaseEntryService(Service):
 
     def add(
         self,
+        *,
         entry: BaseEntry,
         type: EntryType | None = None,
     ) -> Call[BaseEntry]:
@@ -356,6 +357,7 @@ class BaseEntryService(Service):
     def add_content(
         self,
         entry_id: str,
+        *,
         resource: Resource,
     ) -> Call[BaseEntry]:
         """``baseEntry.addContent``: returns ``BaseEntry``."""
@@ -363,6 +365,7 @@ class BaseEntryService(Service):
 
     def add_from_uploaded_file(
         self,
+        *,
         entry: BaseEntry,
         upload_token_id: str,
         type: EntryType | None = None,
@@ -373,6 +376,7 @@ class BaseEntryService(Service):
     def anonymous_rank(
         self,
         entry_id: str,
+        *,
         rank: int,
     ) -> Call[None]:
         """``baseEntry.anonymousRank``: returns nothing."""
@@ -387,6 +391,7 @@ class BaseEntryService(Service):
 
     def bulk_delete(
         self,
+        *,
         filter: BaseEntryFilter,
     ) -> Call[int]:
         """``baseEntry.bulkDelete``: returns ``int``."""
@@ -395,6 +400,7 @@ class BaseEntryService(Service):
     def clone(
         self,
         entry_id: str,
+        *,
         clone_options: builtins.list[BaseEntryCloneOptionItem] | None = None,
     ) -> Call[BaseEntry]:
         """``baseEntry.clone``: returns ``BaseEntry``."""
@@ -402,6 +408,7 @@ class BaseEntryService(Service):
 
     def count(
         self,
+        *,
         filter: BaseEntryFilter | None = None,
     ) -> Call[int]:
         """``baseEntry.count``: returns ``int``."""
@@ -417,6 +424,7 @@ class BaseEntryService(Service):
     def export(
         self,
         entry_id: str,
+        *,
         storage_profile_id: int,
     ) -> Call[BaseEntry]:
         """``baseEntry.export``: returns ``BaseEntry``."""
@@ -424,6 +432,7 @@ class BaseEntryService(Service):
 
     def export_to_csv(
         self,
+        *,
         filter: BaseEntryFilter | None = None,
         metadata_profile_id: int | None = None,
         additional_fields: builtins.list[KalturaObject] | None = None,
@@ -435,6 +444,7 @@ class BaseEntryService(Service):
 
     def flag(
         self,
+        *,
         moderation_flag: ModerationFlag,
     ) -> Call[None]:
         """``baseEntry.flag``: returns nothing."""
@@ -443,6 +453,7 @@ class BaseEntryService(Service):
     def get(
         self,
         entry_id: str,
+        *,
         version: int | None = None,
     ) -> Call[BaseEntry]:
         """``baseEntry.get``: returns ``BaseEntry``.
@@ -453,6 +464,7 @@ class BaseEntryService(Service):
 
     def get_by_ids(
         self,
+        *,
         entry_ids: str,
     ) -> Call[builtins.list[BaseEntry]]:
         """``baseEntry.getByIds``: returns ``builtins.list[BaseEntry]``."""
@@ -461,6 +473,7 @@ class BaseEntryService(Service):
     def get_context_data(
         self,
         entry_id: str,
+        *,
         context_data_params: EntryContextDataParams,
     ) -> Call[EntryContextDataResult]:
         """``baseEntry.getContextData``: returns ``EntryContextDataResult``."""
@@ -469,6 +482,7 @@ class BaseEntryService(Service):
     def get_playback_context(
         self,
         entry_id: str,
+        *,
         context_data_params: PlaybackContextOptions,
     ) -> Call[PlaybackContext]:
         """``baseEntry.getPlaybackContext``: returns ``PlaybackContext``."""
@@ -484,6 +498,7 @@ class BaseEntryService(Service):
     def index(
         self,
         id: str,
+        *,
         should_update: bool | None = None,
     ) -> Call[int]:
         """``baseEntry.index``: returns ``int``.
@@ -494,6 +509,7 @@ class BaseEntryService(Service):
 
     def list(
         self,
+        *,
         filter: BaseEntryFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[BaseEntryListResponse]:
@@ -503,6 +519,7 @@ class BaseEntryService(Service):
     def list_by_reference_id(
         self,
         ref_id: str,
+        *,
         pager: FilterPager | None = None,
     ) -> Call[BaseEntryListResponse]:
         """``baseEntry.listByReferenceId``: returns ``BaseEntryListResponse``."""
@@ -511,6 +528,7 @@ class BaseEntryService(Service):
     def list_flags(
         self,
         entry_id: str,
+        *,
         pager: FilterPager | None = None,
     ) -> Call[ModerationFlagListResponse]:
         """``baseEntry.listFlags``: returns ``ModerationFlagListResponse``."""
@@ -551,6 +569,7 @@ class BaseEntryService(Service):
     def update(
         self,
         entry_id: str,
+        *,
         base_entry: BaseEntry,
     ) -> Call[BaseEntry]:
         """``baseEntry.update``: returns ``BaseEntry``."""
@@ -559,6 +578,7 @@ class BaseEntryService(Service):
     def update_content(
         self,
         entry_id: str,
+        *,
         resource: Resource,
         conversion_profile_id: int | None = None,
         advanced_options: EntryReplacementOptions | None = None,
@@ -569,6 +589,7 @@ class BaseEntryService(Service):
     def update_thumbnail_from_source_entry(
         self,
         entry_id: str,
+        *,
         source_entry_id: str,
         time_offset: int,
     ) -> Call[BaseEntry]:
@@ -578,6 +599,7 @@ class BaseEntryService(Service):
     def update_thumbnail_from_url(
         self,
         entry_id: str,
+        *,
         url: str,
     ) -> Call[BaseEntry]:
         """``baseEntry.updateThumbnailFromUrl``: returns ``BaseEntry``."""
@@ -586,6 +608,7 @@ class BaseEntryService(Service):
     def update_thumbnail_jpeg(
         self,
         entry_id: str,
+        *,
         file_data: FileData,
     ) -> Call[BaseEntry]:
         """``baseEntry.updateThumbnailJpeg``: returns ``BaseEntry``.
@@ -596,6 +619,7 @@ class BaseEntryService(Service):
 
     def upload(
         self,
+        *,
         file_data: FileData,
     ) -> Call[str]:
         """``baseEntry.upload``: returns ``str``.

@@ -66,6 +66,7 @@ class BeaconService(Service):
 
     def add(
         self,
+        *,
         beacon: Beacon,
         should_log: int | None = None,
     ) -> Call[bool]:
@@ -77,6 +78,7 @@ class BeaconService(Service):
 
     def enhance_search(
         self,
+        *,
         filter: BeaconEnhanceFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[BeaconListResponse]:
@@ -85,6 +87,7 @@ class BeaconService(Service):
 
     def list(
         self,
+        *,
         filter: BeaconFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[BeaconListResponse]:
@@ -93,6 +96,7 @@ class BeaconService(Service):
 
     def search_scheduled_resource(
         self,
+        *,
         search_params: BeaconSearchParams,
         pager: Pager | None = None,
     ) -> Call[BeaconListResponse]:

@@ -88,6 +88,7 @@ class BulkService(Service):
 
     def list(
         self,
+        *,
         bulk_upload_filter: BulkUploadFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[BulkUploadListResponse]:

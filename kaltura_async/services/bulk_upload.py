@@ -93,6 +93,7 @@ class BulkUploadService(Service):
     def add(
         self,
         conversion_profile_id: int,
+        *,
         csv_file_data: FileData,
         bulk_upload_type: BulkUploadType | None = None,
         uploaded_by: str | None = None,
@@ -113,6 +114,7 @@ class BulkUploadService(Service):
 
     def list(
         self,
+        *,
         pager: FilterPager | None = None,
     ) -> Call[BulkUploadListResponse]:
         """``bulkUpload.list``: returns ``BulkUploadListResponse``."""

@@ -63,6 +63,7 @@ class BumperService(Service):
     def add(
         self,
         entry_id: str,
+        *,
         bumper: Bumper,
     ) -> Call[Bumper]:
         """``bumper.add``: returns ``Bumper``."""
@@ -85,6 +86,7 @@ class BumperService(Service):
     def update(
         self,
         entry_id: str,
+        *,
         bumper: Bumper,
     ) -> Call[Bumper]:
         """``bumper.update``: returns ``Bumper``."""

@@ -54,6 +54,7 @@ class BusinessProcessCaseService(Service):
 
     def abort(
         self,
+        *,
         object_type: EventNotificationEventObjectType,
         object_id: str,
         business_process_start_notification_template_id: int,
@@ -63,6 +64,7 @@ class BusinessProcessCaseService(Service):
 
     def list(
         self,
+        *,
         object_type: EventNotificationEventObjectType,
         object_id: str,
     ) -> Call[builtins.list[BusinessProcessCase]]:
@@ -71,6 +73,7 @@ class BusinessProcessCaseService(Service):
 
     def serve_diagram(
         self,
+        *,
         object_type: EventNotificationEventObjectType,
         object_id: str,
         business_process_start_notification_template_id: int,

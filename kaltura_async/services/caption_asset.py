@@ -168,6 +168,7 @@ class CaptionAssetService(Service):
     def add(
         self,
         entry_id: str,
+        *,
         caption_asset: CaptionAsset,
     ) -> Call[CaptionAsset]:
         """``captionAsset.add``: returns ``CaptionAsset``."""
@@ -183,6 +184,7 @@ class CaptionAssetService(Service):
     def export(
         self,
         asset_id: str,
+        *,
         storage_profile_id: int,
     ) -> Call[FlavorAsset]:
         """``captionAsset.export``: returns ``FlavorAsset``."""
@@ -205,6 +207,7 @@ class CaptionAssetService(Service):
     def get_url(
         self,
         id: str,
+        *,
         storage_id: int | None = None,
     ) -> Call[str]:
         """``captionAsset.getUrl``: returns ``str``."""
@@ -212,6 +215,7 @@ class CaptionAssetService(Service):
 
     def list(
         self,
+        *,
         filter: AssetFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[CaptionAssetListResponse]:
@@ -243,6 +247,7 @@ class CaptionAssetService(Service):
     def serve_by_entry_id(
         self,
         entry_id: str,
+        *,
         caption_param_id: int | None = None,
     ) -> Call[str]:
         """``captionAsset.serveByEntryId``: the URL of this serve action, built without any I/O.
@@ -255,6 +260,7 @@ class CaptionAssetService(Service):
     def serve_web_vtt(
         self,
         caption_asset_id: str,
+        *,
         segment_duration: int | None = None,
         segment_index: int | None = None,
         local_timestamp: int | None = None,
@@ -277,6 +283,7 @@ class CaptionAssetService(Service):
     def set_content(
         self,
         id: str,
+        *,
         content_resource: ContentResource,
     ) -> Call[CaptionAsset]:
         """``captionAsset.setContent``: returns ``CaptionAsset``."""
@@ -285,6 +292,7 @@ class CaptionAssetService(Service):
     def update(
         self,
         id: str,
+        *,
         caption_asset: CaptionAsset,
     ) -> Call[CaptionAsset]:
         """``captionAsset.update``: returns ``CaptionAsset``."""

@@ -55,6 +55,7 @@ class CaptionAssetItemService(Service):
     def list(
         self,
         caption_asset_id: str,
+        *,
         caption_asset_item_filter: CaptionAssetItemFilter | None = None,
         caption_asset_item_pager: FilterPager | None = None,
     ) -> Call[CaptionAssetItemListResponse]:
@@ -63,6 +64,7 @@ class CaptionAssetItemService(Service):
 
     def search(
         self,
+        *,
         entry_filter: BaseEntryFilter | None = None,
         caption_asset_item_filter: CaptionAssetItemFilter | None = None,
         caption_asset_item_pager: FilterPager | None = None,
@@ -72,6 +74,7 @@ class CaptionAssetItemService(Service):
 
     def search_entries(
         self,
+        *,
         entry_filter: BaseEntryFilter | None = None,
         caption_asset_item_filter: CaptionAssetItemFilter | None = None,
         caption_asset_item_pager: FilterPager | None = None,

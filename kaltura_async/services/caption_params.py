@@ -74,6 +74,7 @@ class CaptionParamsService(Service):
 
     def add(
         self,
+        *,
         caption_params: CaptionParams,
     ) -> Call[CaptionParams]:
         """``captionParams.add``: returns ``CaptionParams``."""
@@ -95,6 +96,7 @@ class CaptionParamsService(Service):
 
     def list(
         self,
+        *,
         filter: CaptionParamsFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[CaptionParamsListResponse]:
@@ -104,6 +106,7 @@ class CaptionParamsService(Service):
     def update(
         self,
         id: int,
+        *,
         caption_params: CaptionParams,
     ) -> Call[CaptionParams]:
         """``captionParams.update``: returns ``CaptionParams``."""

@@ -140,6 +140,7 @@ class CategoryService(Service):
 
     def add(
         self,
+        *,
         category: Category,
     ) -> Call[Category]:
         """``category.add``: returns ``Category``."""
@@ -147,6 +148,7 @@ class CategoryService(Service):
 
     def add_from_bulk_upload(
         self,
+        *,
         file_data: FileData,
         bulk_upload_data: BulkUploadJobData | None = None,
         bulk_upload_category_data: BulkUploadCategoryData | None = None,
@@ -160,6 +162,7 @@ class CategoryService(Service):
     def clone(
         self,
         category_id: int,
+        *,
         from_partner_id: int,
         parent_category_id: int | None = None,
     ) -> Call[Category]:
@@ -169,6 +172,7 @@ class CategoryService(Service):
     def delete(
         self,
         id: int,
+        *,
         move_entries_to_parent_category: NullableBoolean | None = None,
     ) -> Call[None]:
         """``category.delete``: returns nothing.
@@ -179,6 +183,7 @@ class CategoryService(Service):
 
     def export_to_csv(
         self,
+        *,
         filter: CategoryFilter | None = None,
         metadata_profile_id: int | None = None,
         additional_fields: builtins.list[KalturaObject] | None = None,
@@ -198,6 +203,7 @@ class CategoryService(Service):
     def index(
         self,
         id: int,
+        *,
         should_update: bool | None = None,
     ) -> Call[int]:
         """``category.index``: returns ``int``.
@@ -208,6 +214,7 @@ class CategoryService(Service):
 
     def list(
         self,
+        *,
         filter: CategoryFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[CategoryListResponse]:
@@ -216,6 +223,7 @@ class CategoryService(Service):
 
     def move(
         self,
+        *,
         category_ids: str,
         target_category_parent_id: int,
     ) -> Call[bool]:
@@ -231,6 +239,7 @@ class CategoryService(Service):
     def update(
         self,
         id: int,
+        *,
         category: Category,
     ) -> Call[Category]:
         """``category.update``: returns ``Category``."""

@@ -120,6 +120,7 @@ class CategoryEntryService(Service):
     def activate(
         self,
         entry_id: str,
+        *,
         category_id: int,
     ) -> Call[None]:
         """``categoryEntry.activate``: returns nothing."""
@@ -127,6 +128,7 @@ class CategoryEntryService(Service):
 
     def add(
         self,
+        *,
         category_entry: CategoryEntry,
     ) -> Call[CategoryEntry]:
         """``categoryEntry.add``: returns ``CategoryEntry``."""
@@ -134,6 +136,7 @@ class CategoryEntryService(Service):
 
     def add_from_bulk_upload(
         self,
+        *,
         bulk_upload_data: BulkServiceData,
         bulk_upload_category_entry_data: BulkUploadCategoryEntryData | None = None,
     ) -> Call[BulkUpload]:
@@ -143,6 +146,7 @@ class CategoryEntryService(Service):
     def delete(
         self,
         entry_id: str,
+        *,
         category_id: int,
     ) -> Call[None]:
         """``categoryEntry.delete``: returns nothing."""
@@ -151,6 +155,7 @@ class CategoryEntryService(Service):
     def index(
         self,
         entry_id: str,
+        *,
         category_id: int,
         should_update: bool | None = None,
     ) -> Call[int]:
@@ -162,6 +167,7 @@ class CategoryEntryService(Service):
 
     def list(
         self,
+        *,
         filter: CategoryEntryFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[CategoryEntryListResponse]:
@@ -171,6 +177,7 @@ class CategoryEntryService(Service):
     def reject(
         self,
         entry_id: str,
+        *,
         category_id: int,
     ) -> Call[None]:
         """``categoryEntry.reject``: returns nothing."""
@@ -179,6 +186,7 @@ class CategoryEntryService(Service):
     def sync_privacy_context(
         self,
         entry_id: str,
+        *,
         category_id: int,
     ) -> Call[None]:
         """``categoryEntry.syncPrivacyContext``: returns nothing."""
@@ -186,6 +194,7 @@ class CategoryEntryService(Service):
 
     def update_status_from_bulk(
         self,
+        *,
         file_data: FileData,
         bulk_upload_data: BulkUploadJobData | None = None,
         bulk_upload_category_entry_data: BulkUploadCategoryEntryData | None = None,

@@ -129,6 +129,7 @@ class CategoryUserService(Service):
     def activate(
         self,
         category_id: int,
+        *,
         user_id: str,
     ) -> Call[CategoryUser]:
         """``categoryUser.activate``: returns ``CategoryUser``."""
@@ -136,6 +137,7 @@ class CategoryUserService(Service):
 
     def add(
         self,
+        *,
         category_user: CategoryUser,
     ) -> Call[CategoryUser]:
         """``categoryUser.add``: returns ``CategoryUser``."""
@@ -143,6 +145,7 @@ class CategoryUserService(Service):
 
     def add_from_bulk_upload(
         self,
+        *,
         file_data: FileData,
         bulk_upload_data: BulkUploadJobData | None = None,
         bulk_upload_category_user_data: BulkUploadCategoryUserData | None = None,
@@ -163,6 +166,7 @@ class CategoryUserService(Service):
     def deactivate(
         self,
         category_id: int,
+        *,
         user_id: str,
     ) -> Call[CategoryUser]:
         """``categoryUser.deactivate``: returns ``CategoryUser``."""
@@ -171,6 +175,7 @@ class CategoryUserService(Service):
     def delete(
         self,
         category_id: int,
+        *,
         user_id: str,
     ) -> Call[None]:
         """``categoryUser.delete``: returns nothing."""
@@ -179,6 +184,7 @@ class CategoryUserService(Service):
     def get(
         self,
         category_id: int,
+        *,
         user_id: str,
     ) -> Call[CategoryUser]:
         """``categoryUser.get``: returns ``CategoryUser``."""
@@ -187,6 +193,7 @@ class CategoryUserService(Service):
     def index(
         self,
         user_id: str,
+        *,
         category_id: int,
         should_update: bool | None = None,
     ) -> Call[int]:
@@ -198,6 +205,7 @@ class CategoryUserService(Service):
 
     def list(
         self,
+        *,
         filter: CategoryUserFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[CategoryUserListResponse]:
@@ -207,6 +215,7 @@ class CategoryUserService(Service):
     def update(
         self,
         category_id: int,
+        *,
         user_id: str,
         category_user: CategoryUser,
         override: bool | None = None,

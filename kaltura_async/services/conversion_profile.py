@@ -94,6 +94,7 @@ class ConversionProfileService(Service):
 
     def add(
         self,
+        *,
         conversion_profile: ConversionProfile,
     ) -> Call[ConversionProfile]:
         """``conversionProfile.add``: returns ``ConversionProfile``."""
@@ -115,6 +116,7 @@ class ConversionProfileService(Service):
 
     def get_default(
         self,
+        *,
         type: ConversionProfileType | None = None,
     ) -> Call[ConversionProfile]:
         """``conversionProfile.getDefault``: returns ``ConversionProfile``."""
@@ -122,6 +124,7 @@ class ConversionProfileService(Service):
 
     def list(
         self,
+        *,
         filter: ConversionProfileFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[ConversionProfileListResponse]:
@@ -138,6 +141,7 @@ class ConversionProfileService(Service):
     def update(
         self,
         id: int,
+        *,
         conversion_profile: ConversionProfile,
     ) -> Call[ConversionProfile]:
         """``conversionProfile.update``: returns ``ConversionProfile``."""

@@ -44,6 +44,7 @@ class ConversionProfileAssetParamsService(Service):
 
     def list(
         self,
+        *,
         filter: ConversionProfileAssetParamsFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[ConversionProfileAssetParamsListResponse]:
@@ -53,6 +54,7 @@ class ConversionProfileAssetParamsService(Service):
     def update(
         self,
         conversion_profile_id: int,
+        *,
         asset_params_id: int,
         conversion_profile_asset_params: ConversionProfileAssetParams,
     ) -> Call[ConversionProfileAssetParams]:

@@ -134,6 +134,7 @@ class CuePointService(Service):
 
     def add(
         self,
+        *,
         cue_point: CuePoint,
     ) -> Call[CuePoint]:
         """``cuePoint.add``: returns ``CuePoint``."""
@@ -141,6 +142,7 @@ class CuePointService(Service):
 
     def add_from_bulk(
         self,
+        *,
         file_data: FileData,
     ) -> Call[CuePointListResponse]:
         """``cuePoint.addFromBulk``: returns ``CuePointListResponse``.
@@ -152,6 +154,7 @@ class CuePointService(Service):
     def clone(
         self,
         id: str,
+        *,
         entry_id: str,
     ) -> Call[CuePoint]:
         """``cuePoint.clone``: returns ``CuePoint``."""
@@ -159,6 +162,7 @@ class CuePointService(Service):
 
     def count(
         self,
+        *,
         filter: CuePointFilter | None = None,
     ) -> Call[int]:
         """``cuePoint.count``: returns ``int``."""
@@ -180,6 +184,7 @@ class CuePointService(Service):
 
     def list(
         self,
+        *,
         filter: CuePointFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[CuePointListResponse]:
@@ -188,6 +193,7 @@ class CuePointService(Service):
 
     def serve_bulk(
         self,
+        *,
         filter: CuePointFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[str]:
@@ -201,6 +207,7 @@ class CuePointService(Service):
     def update(
         self,
         id: str,
+        *,
         cue_point: CuePoint,
     ) -> Call[CuePoint]:
         """``cuePoint.update``: returns ``CuePoint``."""
@@ -209,6 +216,7 @@ class CuePointService(Service):
     def update_cue_points_times(
         self,
         id: str,
+        *,
         start_time: int,
         end_time: int | None = None,
     ) -> Call[CuePoint]:
@@ -218,6 +226,7 @@ class CuePointService(Service):
     def update_status(
         self,
         id: str,
+        *,
         status: CuePointStatus,
     ) -> Call[None]:
         """``cuePoint.updateStatus``: returns nothing."""

@@ -95,6 +95,7 @@ class DataService(Service):
 
     def add(
         self,
+        *,
         data_entry: DataEntry,
     ) -> Call[DataEntry]:
         """``data.add``: returns ``DataEntry``."""
@@ -103,6 +104,7 @@ class DataService(Service):
     def add_content(
         self,
         entry_id: str,
+        *,
         resource: GenericDataCenterContentResource,
     ) -> Call[str]:
         """``data.addContent``: returns ``str``."""
@@ -118,6 +120,7 @@ class DataService(Service):
     def get(
         self,
         entry_id: str,
+        *,
         version: int | None = None,
     ) -> Call[DataEntry]:
         """``data.get``: returns ``DataEntry``.
@@ -128,6 +131,7 @@ class DataService(Service):
 
     def list(
         self,
+        *,
         filter: DataEntryFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[DataListResponse]:
@@ -137,6 +141,7 @@ class DataService(Service):
     def serve(
         self,
         entry_id: str,
+        *,
         version: int | None = None,
         force_proxy: bool | None = None,
     ) -> Call[str]:
@@ -151,6 +156,7 @@ class DataService(Service):
     def update(
         self,
         entry_id: str,
+        *,
         document_entry: DataEntry,
     ) -> Call[DataEntry]:
         """``data.update``: returns ``DataEntry``."""

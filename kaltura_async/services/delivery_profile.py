@@ -74,6 +74,7 @@ class DeliveryProfileService(Service):
 
     def add(
         self,
+        *,
         delivery: DeliveryProfile,
     ) -> Call[DeliveryProfile]:
         """``deliveryProfile.add``: returns ``DeliveryProfile``."""
@@ -95,6 +96,7 @@ class DeliveryProfileService(Service):
 
     def list(
         self,
+        *,
         filter: DeliveryProfileFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[DeliveryProfileListResponse]:
@@ -104,6 +106,7 @@ class DeliveryProfileService(Service):
     def update(
         self,
         id: str,
+        *,
         delivery: DeliveryProfile,
     ) -> Call[DeliveryProfile]:
         """``deliveryProfile.update``: returns ``DeliveryProfile``."""

@@ -95,6 +95,7 @@ class DistributionProfileService(Service):
 
     def add(
         self,
+        *,
         distribution_profile: DistributionProfile,
     ) -> Call[DistributionProfile]:
         """``distributionProfile.add``: returns ``DistributionProfile``."""
@@ -116,6 +117,7 @@ class DistributionProfileService(Service):
 
     def list(
         self,
+        *,
         filter: DistributionProfileFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[DistributionProfileListResponse]:
@@ -124,6 +126,7 @@ class DistributionProfileService(Service):
 
     def list_by_partner(
         self,
+        *,
         filter: PartnerFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[DistributionProfileListResponse]:
@@ -133,6 +136,7 @@ class DistributionProfileService(Service):
     def update(
         self,
         id: int,
+        *,
         distribution_profile: DistributionProfile,
     ) -> Call[DistributionProfile]:
         """``distributionProfile.update``: returns ``DistributionProfile``."""
@@ -141,6 +145,7 @@ class DistributionProfileService(Service):
     def update_status(
         self,
         id: int,
+        *,
         status: DistributionProfileStatus,
     ) -> Call[DistributionProfile]:
         """``distributionProfile.updateStatus``: returns ``DistributionProfile``."""

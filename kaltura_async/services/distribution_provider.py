@@ -33,6 +33,7 @@ class DistributionProviderService(Service):
 
     def list(
         self,
+        *,
         filter: DistributionProviderFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[DistributionProviderListResponse]:

@@ -189,6 +189,7 @@ class DocumentsService(Service):
     def add_content(
         self,
         entry_id: str,
+        *,
         resource: Resource | None = None,
     ) -> Call[DocumentEntry]:
         """``documents.addContent``: returns ``DocumentEntry``."""
@@ -197,6 +198,7 @@ class DocumentsService(Service):
     def add_from_entry(
         self,
         source_entry_id: str,
+        *,
         document_entry: DocumentEntry | None = None,
         source_flavor_params_id: int | None = None,
     ) -> Call[DocumentEntry]:
@@ -206,6 +208,7 @@ class DocumentsService(Service):
     def add_from_flavor_asset(
         self,
         source_flavor_asset_id: str,
+        *,
         document_entry: DocumentEntry | None = None,
     ) -> Call[DocumentEntry]:
         """``documents.addFromFlavorAsset``: returns ``DocumentEntry``."""
@@ -213,6 +216,7 @@ class DocumentsService(Service):
 
     def add_from_uploaded_file(
         self,
+        *,
         document_entry: DocumentEntry,
         upload_token_id: str,
     ) -> Call[DocumentEntry]:
@@ -236,6 +240,7 @@ class DocumentsService(Service):
     def convert(
         self,
         entry_id: str,
+        *,
         conversion_profile_id: int | None = None,
         dynamic_conversion_attributes: builtins.list[ConversionAttribute] | None = None,
     ) -> Call[int]:
@@ -259,6 +264,7 @@ class DocumentsService(Service):
     def get(
         self,
         entry_id: str,
+        *,
         version: int | None = None,
     ) -> Call[DocumentEntry]:
         """``documents.get``: returns ``DocumentEntry``.
@@ -269,6 +275,7 @@ class DocumentsService(Service):
 
     def list(
         self,
+        *,
         filter: DocumentEntryFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[DocumentListResponse]:
@@ -278,6 +285,7 @@ class DocumentsService(Service):
     def serve(
         self,
         entry_id: str,
+        *,
         flavor_asset_id: str | None = None,
         force_proxy: bool | None = None,
     ) -> Call[str]:
@@ -292,6 +300,7 @@ class DocumentsService(Service):
     def serve_by_flavor_params_id(
         self,
         entry_id: str,
+        *,
         flavor_params_id: str | None = None,
         force_proxy: bool | None = None,
     ) -> Call[str]:
@@ -306,6 +315,7 @@ class DocumentsService(Service):
     def update(
         self,
         entry_id: str,
+        *,
         document_entry: DocumentEntry,
     ) -> Call[DocumentEntry]:
         """``documents.update``: returns ``DocumentEntry``."""
@@ -314,6 +324,7 @@ class DocumentsService(Service):
     def update_content(
         self,
         entry_id: str,
+        *,
         resource: Resource,
         conversion_profile_id: int | None = None,
     ) -> Call[DocumentEntry]:
@@ -322,6 +333,7 @@ class DocumentsService(Service):
 
     def upload(
         self,
+        *,
         file_data: FileData,
     ) -> Call[str]:
         """``documents.upload``: returns ``str``.

@@ -33,6 +33,7 @@ class DrmLicenseAccessService(Service):
     def get_access(
         self,
         entry_id: str,
+        *,
         flavor_ids: str,
         referrer: str,
     ) -> Call[DrmLicenseAccessDetails]:

@@ -74,6 +74,7 @@ class DrmPolicyService(Service):
 
     def add(
         self,
+        *,
         drm_policy: DrmPolicy,
     ) -> Call[DrmPolicy]:
         """``drmPolicy.add``: returns ``DrmPolicy``."""
@@ -95,6 +96,7 @@ class DrmPolicyService(Service):
 
     def list(
         self,
+        *,
         filter: DrmPolicyFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[DrmPolicyListResponse]:
@@ -104,6 +106,7 @@ class DrmPolicyService(Service):
     def update(
         self,
         drm_policy_id: int,
+        *,
         drm_policy: DrmPolicy,
     ) -> Call[DrmPolicy]:
         """``drmPolicy.update``: returns ``DrmPolicy``."""

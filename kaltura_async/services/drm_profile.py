@@ -85,6 +85,7 @@ class DrmProfileService(Service):
 
     def add(
         self,
+        *,
         drm_profile: DrmProfile,
     ) -> Call[DrmProfile]:
         """``drmProfile.add``: returns ``DrmProfile``."""
@@ -106,6 +107,7 @@ class DrmProfileService(Service):
 
     def get_by_provider(
         self,
+        *,
         provider: DrmProviderType,
     ) -> Call[DrmProfile]:
         """``drmProfile.getByProvider``: returns ``DrmProfile``."""
@@ -113,6 +115,7 @@ class DrmProfileService(Service):
 
     def list(
         self,
+        *,
         filter: DrmProfileFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[DrmProfileListResponse]:
@@ -122,6 +125,7 @@ class DrmProfileService(Service):
     def update(
         self,
         drm_profile_id: int,
+        *,
         drm_profile: DrmProfile,
     ) -> Call[DrmProfile]:
         """``drmProfile.update``: returns ``DrmProfile``."""

@@ -104,6 +104,7 @@ class DropFolderService(Service):
 
     def add(
         self,
+        *,
         drop_folder: DropFolder,
     ) -> Call[DropFolder]:
         """``dropFolder.add``: returns ``DropFolder``."""
@@ -119,6 +120,7 @@ class DropFolderService(Service):
     def free_exclusive_drop_folder(
         self,
         drop_folder_id: int,
+        *,
         error_code: str | None = None,
         error_description: str | None = None,
     ) -> Call[DropFolder]:
@@ -134,6 +136,7 @@ class DropFolderService(Service):
 
     def get_exclusive_drop_folder(
         self,
+        *,
         tag: str,
         max_time: int,
     ) -> Call[DropFolder]:
@@ -142,6 +145,7 @@ class DropFolderService(Service):
 
     def list(
         self,
+        *,
         filter: DropFolderFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[DropFolderListResponse]:
@@ -151,6 +155,7 @@ class DropFolderService(Service):
     def update(
         self,
         drop_folder_id: int,
+        *,
         drop_folder: DropFolder,
     ) -> Call[DropFolder]:
         """``dropFolder.update``: returns ``DropFolder``."""
@@ -159,6 +164,7 @@ class DropFolderService(Service):
     def update_status(
         self,
         drop_folder_id: int,
+        *,
         status: int,
     ) -> Call[None]:
         """``dropFolder.updateStatus``: returns nothing."""

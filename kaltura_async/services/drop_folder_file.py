@@ -95,6 +95,7 @@ class DropFolderFileService(Service):
 
     def add(
         self,
+        *,
         drop_folder_file: DropFolderFile,
     ) -> Call[DropFolderFile]:
         """``dropFolderFile.add``: returns ``DropFolderFile``."""
@@ -123,6 +124,7 @@ class DropFolderFileService(Service):
 
     def list(
         self,
+        *,
         filter: DropFolderFileFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[DropFolderFileListResponse]:
@@ -132,6 +134,7 @@ class DropFolderFileService(Service):
     def update(
         self,
         drop_folder_file_id: int,
+        *,
         drop_folder_file: DropFolderFile,
     ) -> Call[DropFolderFile]:
         """``dropFolderFile.update``: returns ``DropFolderFile``."""
@@ -140,6 +143,7 @@ class DropFolderFileService(Service):
     def update_status(
         self,
         drop_folder_file_id: int,
+        *,
         status: DropFolderFileStatus,
     ) -> Call[DropFolderFile]:
         """``dropFolderFile.updateStatus``: returns ``DropFolderFile``."""

@@ -83,6 +83,7 @@ class EmailIngestionProfileService(Service):
 
     def add(
         self,
+        *,
         email_ip: EmailIngestionProfile,
     ) -> Call[EmailIngestionProfile]:
         """``EmailIngestionProfile.add``: returns ``EmailIngestionProfile``."""
@@ -90,6 +91,7 @@ class EmailIngestionProfileService(Service):
 
     def add_media_entry(
         self,
+        *,
         media_entry: MediaEntry,
         upload_token_id: str,
         email_prof_id: int,
@@ -115,6 +117,7 @@ class EmailIngestionProfileService(Service):
 
     def get_by_email_address(
         self,
+        *,
         email_address: str,
     ) -> Call[EmailIngestionProfile]:
         """``EmailIngestionProfile.getByEmailAddress``: returns ``EmailIngestionProfile``."""
@@ -123,6 +126,7 @@ class EmailIngestionProfileService(Service):
     def update(
         self,
         id: int,
+        *,
         email_ip: EmailIngestionProfile,
     ) -> Call[EmailIngestionProfile]:
         """``EmailIngestionProfile.update``: returns ``EmailIngestionProfile``."""

@@ -155,6 +155,7 @@ class EntryDistributionService(Service):
 
     def add(
         self,
+        *,
         entry_distribution: EntryDistribution,
     ) -> Call[EntryDistribution]:
         """``entryDistribution.add``: returns ``EntryDistribution``."""
@@ -176,6 +177,7 @@ class EntryDistributionService(Service):
 
     def list(
         self,
+        *,
         filter: EntryDistributionFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[EntryDistributionListResponse]:
@@ -192,6 +194,7 @@ class EntryDistributionService(Service):
     def serve_returned_data(
         self,
         id: int,
+        *,
         action_type: DistributionAction,
     ) -> Call[str]:
         """``entryDistribution.serveReturnedData``: the URL of this serve action, built without any I/O.
@@ -204,6 +207,7 @@ class EntryDistributionService(Service):
     def serve_sent_data(
         self,
         id: int,
+        *,
         action_type: DistributionAction,
     ) -> Call[str]:
         """``entryDistribution.serveSentData``: the URL of this serve action, built without any I/O.
@@ -216,6 +220,7 @@ class EntryDistributionService(Service):
     def submit_add(
         self,
         id: int,
+        *,
         submit_when_ready: bool | None = None,
     ) -> Call[EntryDistribution]:
         """``entryDistribution.submitAdd``: returns ``EntryDistribution``.
@@ -248,6 +253,7 @@ class EntryDistributionService(Service):
     def update(
         self,
         id: int,
+        *,
         entry_distribution: EntryDistribution,
     ) -> Call[EntryDistribution]:
         """``entryDistribution.update``: returns ``EntryDistribution``."""

@@ -81,6 +81,7 @@ class EntryServerNodeService(Service):
 
     def list(
         self,
+        *,
         filter: EntryServerNodeFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[EntryServerNodeListResponse]:
@@ -90,6 +91,7 @@ class EntryServerNodeService(Service):
     def update(
         self,
         id: int,
+        *,
         entry_server_node: EntryServerNode,
     ) -> Call[EntryServerNode]:
         """``entryServerNode.update``: returns ``EntryServerNode``."""
@@ -98,6 +100,7 @@ class EntryServerNodeService(Service):
     def update_status(
         self,
         id: str,
+        *,
         status: int,
     ) -> Call[EntryServerNode]:
         """``entryServerNode.updateStatus``: returns ``EntryServerNode``."""

@@ -182,6 +182,7 @@ class EntryVendorTaskService(Service):
     def abort(
         self,
         id: int,
+        *,
         abort_reason: str | None = None,
     ) -> Call[EntryVendorTask]:
         """``entryVendorTask.abort``: returns ``EntryVendorTask``."""
@@ -189,6 +190,7 @@ class EntryVendorTaskService(Service):
 
     def add(
         self,
+        *,
         entry_vendor_task: EntryVendorTask,
     ) -> Call[EntryVendorTask]:
         """``entryVendorTask.add``: returns ``EntryVendorTask``."""
@@ -203,6 +205,7 @@ class EntryVendorTaskService(Service):
 
     def export_to_csv(
         self,
+        *,
         filter: EntryVendorTaskFilter,
     ) -> Call[str]:
         """``entryVendorTask.exportToCsv``: returns ``str``."""
@@ -224,6 +227,7 @@ class EntryVendorTaskService(Service):
 
     def get_jobs(
         self,
+        *,
         filter: EntryVendorTaskFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[EntryVendorTaskListResponse]:
@@ -232,6 +236,7 @@ class EntryVendorTaskService(Service):
 
     def get_serve_url(
         self,
+        *,
         filter_type: str | None = None,
         filter_input: int | None = None,
         status: int | None = None,
@@ -242,6 +247,7 @@ class EntryVendorTaskService(Service):
 
     def list(
         self,
+        *,
         filter: EntryVendorTaskFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[EntryVendorTaskListResponse]:
@@ -251,6 +257,7 @@ class EntryVendorTaskService(Service):
     def reject(
         self,
         id: int,
+        *,
         reject_reason: str | None = None,
     ) -> Call[EntryVendorTask]:
         """``entryVendorTask.reject``: returns ``EntryVendorTask``."""
@@ -259,6 +266,7 @@ class EntryVendorTaskService(Service):
     def replace_output(
         self,
         id: int,
+        *,
         new_output: str,
     ) -> Call[EntryVendorTask]:
         """``entryVendorTask.replaceOutput``: returns ``EntryVendorTask``."""
@@ -267,6 +275,7 @@ class EntryVendorTaskService(Service):
     def reset(
         self,
         id: int,
+        *,
         catalog_item_id: int,
     ) -> Call[EntryVendorTask]:
         """``entryVendorTask.reset``: returns ``EntryVendorTask``."""
@@ -274,6 +283,7 @@ class EntryVendorTaskService(Service):
 
     def serve(
         self,
+        *,
         vendor_partner_id: int | None = None,
         partner_id: int | None = None,
         status: int | None = None,
@@ -296,6 +306,7 @@ class EntryVendorTaskService(Service):
     def update(
         self,
         id: int,
+        *,
         entry_vendor_task: EntryVendorTask,
     ) -> Call[EntryVendorTask]:
         """``entryVendorTask.update``: returns ``EntryVendorTask``."""
@@ -304,6 +315,7 @@ class EntryVendorTaskService(Service):
     def update_job(
         self,
         id: int,
+        *,
         entry_vendor_task: EntryVendorTask,
     ) -> Call[EntryVendorTask]:
         """``entryVendorTask.updateJob``: returns ``EntryVendorTask``."""

@@ -70,6 +70,7 @@ class EsearchService(Service):
 
     def search_category(
         self,
+        *,
         search_params: ESearchCategoryParams,
         pager: Pager | None = None,
     ) -> Call[ESearchCategoryResponse]:
@@ -78,6 +79,7 @@ class EsearchService(Service):
 
     def search_entry(
         self,
+        *,
         search_params: ESearchEntryParams,
         pager: Pager | None = None,
     ) -> Call[ESearchEntryResponse]:
@@ -86,6 +88,7 @@ class EsearchService(Service):
 
     def search_group(
         self,
+        *,
         search_params: ESearchGroupParams,
         pager: Pager | None = None,
     ) -> Call[ESearchGroupResponse]:
@@ -94,6 +97,7 @@ class EsearchService(Service):
 
     def search_user(
         self,
+        *,
         search_params: ESearchUserParams,
         pager: Pager | None = None,
     ) -> Call[ESearchUserResponse]:

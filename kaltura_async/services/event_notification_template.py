@@ -147,6 +147,7 @@ class EventNotificationTemplateService(Service):
 
     def add(
         self,
+        *,
         event_notification_template: EventNotificationTemplate,
     ) -> Call[EventNotificationTemplate]:
         """``eventNotificationTemplate.add``: returns ``EventNotificationTemplate``."""
@@ -155,6 +156,7 @@ class EventNotificationTemplateService(Service):
     def clone(
         self,
         id: int,
+        *,
         event_notification_template: EventNotificationTemplate | None = None,
     ) -> Call[EventNotificationTemplate]:
         """``eventNotificationTemplate.clone``: returns ``EventNotificationTemplate``."""
@@ -170,6 +172,7 @@ class EventNotificationTemplateService(Service):
     def dispatch(
         self,
         id: int,
+        *,
         scope: EventNotificationScope,
     ) -> Call[int]:
         """``eventNotificationTemplate.dispatch``: returns ``int``."""
@@ -184,6 +187,7 @@ class EventNotificationTemplateService(Service):
 
     def list(
         self,
+        *,
         filter: EventNotificationTemplateFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[EventNotificationTemplateListResponse]:
@@ -192,6 +196,7 @@ class EventNotificationTemplateService(Service):
 
     def list_by_partner(
         self,
+        *,
         filter: PartnerFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[EventNotificationTemplateListResponse]:
@@ -200,6 +205,7 @@ class EventNotificationTemplateService(Service):
 
     def list_templates(
         self,
+        *,
         filter: EventNotificationTemplateFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[EventNotificationTemplateListResponse]:
@@ -208,6 +214,7 @@ class EventNotificationTemplateService(Service):
 
     def register(
         self,
+        *,
         notification_template_system_name: str,
         push_notification_params: PushNotificationParams,
     ) -> Call[PushNotificationData]:
@@ -216,6 +223,7 @@ class EventNotificationTemplateService(Service):
 
     def send_command(
         self,
+        *,
         notification_template_system_name: str,
         push_notification_params: PushNotificationParams,
         command: str,
@@ -226,6 +234,7 @@ class EventNotificationTemplateService(Service):
     def update(
         self,
         id: int,
+        *,
         event_notification_template: EventNotificationTemplate,
     ) -> Call[EventNotificationTemplate]:
         """``eventNotificationTemplate.update``: returns ``EventNotificationTemplate``."""
@@ -234,6 +243,7 @@ class EventNotificationTemplateService(Service):
     def update_status(
         self,
         id: int,
+        *,
         status: EventNotificationTemplateStatus,
     ) -> Call[EventNotificationTemplate]:
         """``eventNotificationTemplate.updateStatus``: returns ``EventNotificationTemplate``."""

@@ -83,6 +83,7 @@ class ExternalMediaService(Service):
 
     def add(
         self,
+        *,
         entry: ExternalMediaEntry,
     ) -> Call[ExternalMediaEntry]:
         """``externalMedia.add``: returns ``ExternalMediaEntry``."""
@@ -90,6 +91,7 @@ class ExternalMediaService(Service):
 
     def count(
         self,
+        *,
         filter: ExternalMediaEntryFilter | None = None,
     ) -> Call[int]:
         """``externalMedia.count``: returns ``int``."""
@@ -111,6 +113,7 @@ class ExternalMediaService(Service):
 
     def list(
         self,
+        *,
         filter: ExternalMediaEntryFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[ExternalMediaEntryListResponse]:
@@ -120,6 +123,7 @@ class ExternalMediaService(Service):
     def update(
         self,
         id: str,
+        *,
         entry: ExternalMediaEntry,
     ) -> Call[ExternalMediaEntry]:
         """``externalMedia.update``: returns ``ExternalMediaEntry``."""

@@ -96,6 +96,7 @@ class FileAssetService(Service):
 
     def add(
         self,
+        *,
         file_asset: FileAsset,
     ) -> Call[FileAsset]:
         """``fileAsset.add``: returns ``FileAsset``."""
@@ -117,6 +118,7 @@ class FileAssetService(Service):
 
     def list(
         self,
+        *,
         filter: FileAssetFilter,
         pager: FilterPager | None = None,
     ) -> Call[FileAssetListResponse]:
@@ -137,6 +139,7 @@ class FileAssetService(Service):
     def set_content(
         self,
         id: int,
+        *,
         content_resource: ContentResource,
     ) -> Call[FileAsset]:
         """``fileAsset.setContent``: returns ``FileAsset``."""
@@ -145,6 +148,7 @@ class FileAssetService(Service):
     def update(
         self,
         id: int,
+        *,
         file_asset: FileAsset,
     ) -> Call[FileAsset]:
         """``fileAsset.update``: returns ``FileAsset``."""

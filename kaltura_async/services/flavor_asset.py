@@ -220,6 +220,7 @@ class FlavorAssetService(Service):
     def add(
         self,
         entry_id: str,
+        *,
         flavor_asset: FlavorAsset,
     ) -> Call[FlavorAsset]:
         """``flavorAsset.add``: returns ``FlavorAsset``."""
@@ -228,6 +229,7 @@ class FlavorAssetService(Service):
     def convert(
         self,
         entry_id: str,
+        *,
         flavor_params_id: int,
         priority: int | None = None,
     ) -> Call[None]:
@@ -254,6 +256,7 @@ class FlavorAssetService(Service):
     def export(
         self,
         asset_id: str,
+        *,
         storage_profile_id: int,
     ) -> Call[FlavorAsset]:
         """``flavorAsset.export``: returns ``FlavorAsset``."""
@@ -276,6 +279,7 @@ class FlavorAssetService(Service):
     def get_download_url(
         self,
         id: str,
+        *,
         use_cdn: bool | None = None,
     ) -> Call[str]:
         """``flavorAsset.getDownloadUrl``: returns ``str``.
@@ -301,6 +305,7 @@ class FlavorAssetService(Service):
     def get_url(
         self,
         id: str,
+        *,
         storage_id: int | None = None,
         force_proxy: bool | None = None,
         options: FlavorAssetUrlOptions | None = None,
@@ -331,6 +336,7 @@ class FlavorAssetService(Service):
 
     def list(
         self,
+        *,
         filter: AssetFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[FlavorAssetListResponse]:
@@ -347,6 +353,7 @@ class FlavorAssetService(Service):
     def serve_ad_stitch_cmd(
         self,
         asset_id: str,
+        *,
         ffprobe_json: str | None = None,
         duration: str | None = None,
     ) -> Call[str]:
@@ -363,6 +370,7 @@ class FlavorAssetService(Service):
     def set_content(
         self,
         id: str,
+        *,
         content_resource: ContentResource,
     ) -> Call[FlavorAsset]:
         """``flavorAsset.setContent``: returns ``FlavorAsset``."""
@@ -371,6 +379,7 @@ class FlavorAssetService(Service):
     def update(
         self,
         id: str,
+        *,
         flavor_asset: FlavorAsset,
     ) -> Call[FlavorAsset]:
         """``flavorAsset.update``: returns ``FlavorAsset``."""

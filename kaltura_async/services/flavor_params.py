@@ -85,6 +85,7 @@ class FlavorParamsService(Service):
 
     def add(
         self,
+        *,
         flavor_params: FlavorParams,
     ) -> Call[FlavorParams]:
         """``flavorParams.add``: returns ``FlavorParams``."""
@@ -113,6 +114,7 @@ class FlavorParamsService(Service):
 
     def list(
         self,
+        *,
         filter: FlavorParamsFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[FlavorParamsListResponse]:
@@ -122,6 +124,7 @@ class FlavorParamsService(Service):
     def update(
         self,
         id: int,
+        *,
         flavor_params: FlavorParams,
     ) -> Call[FlavorParams]:
         """``flavorParams.update``: returns ``FlavorParams``."""

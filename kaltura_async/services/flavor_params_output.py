@@ -51,6 +51,7 @@ class FlavorParamsOutputService(Service):
 
     def list(
         self,
+        *,
         filter: FlavorParamsOutputFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[FlavorParamsOutputListResponse]:

@@ -74,6 +74,7 @@ class GenericDistributionProviderService(Service):
 
     def add(
         self,
+        *,
         generic_distribution_provider: GenericDistributionProvider,
     ) -> Call[GenericDistributionProvider]:
         """``genericDistributionProvider.add``: returns ``GenericDistributionProvider``."""
@@ -95,6 +96,7 @@ class GenericDistributionProviderService(Service):
 
     def list(
         self,
+        *,
         filter: GenericDistributionProviderFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[GenericDistributionProviderListResponse]:
@@ -104,6 +106,7 @@ class GenericDistributionProviderService(Service):
     def update(
         self,
         id: int,
+        *,
         generic_distribution_provider: GenericDistributionProvider,
     ) -> Call[GenericDistributionProvider]:
         """``genericDistributionProvider.update``: returns ``GenericDistributionProvider``."""

@@ -166,6 +166,7 @@ class GenericDistributionProviderActionService(Service):
 
     def add(
         self,
+        *,
         generic_distribution_provider_action: GenericDistributionProviderAction,
     ) -> Call[GenericDistributionProviderAction]:
         """``genericDistributionProviderAction.add``: returns ``GenericDistributionProviderAction``."""
@@ -174,6 +175,7 @@ class GenericDistributionProviderActionService(Service):
     def add_mrss_transform(
         self,
         id: int,
+        *,
         xsl_data: str,
     ) -> Call[GenericDistributionProviderAction]:
         """``genericDistributionProviderAction.addMrssTransform``: returns ``GenericDistributionProviderAction``."""
@@ -182,6 +184,7 @@ class GenericDistributionProviderActionService(Service):
     def add_mrss_transform_from_file(
         self,
         id: int,
+        *,
         xsl_file: FileData,
     ) -> Call[GenericDistributionProviderAction]:
         """``genericDistributionProviderAction.addMrssTransformFromFile``: returns ``GenericDistributionProviderAction``.
@@ -193,6 +196,7 @@ class GenericDistributionProviderActionService(Service):
     def add_mrss_validate(
         self,
         id: int,
+        *,
         xsd_data: str,
     ) -> Call[GenericDistributionProviderAction]:
         """``genericDistributionProviderAction.addMrssValidate``: returns ``GenericDistributionProviderAction``."""
@@ -201,6 +205,7 @@ class GenericDistributionProviderActionService(Service):
     def add_mrss_validate_from_file(
         self,
         id: int,
+        *,
         xsd_file: FileData,
     ) -> Call[GenericDistributionProviderAction]:
         """``genericDistributionProviderAction.addMrssValidateFromFile``: returns ``GenericDistributionProviderAction``.
@@ -212,6 +217,7 @@ class GenericDistributionProviderActionService(Service):
     def add_results_transform(
         self,
         id: int,
+        *,
         transform_data: str,
     ) -> Call[GenericDistributionProviderAction]:
         """``genericDistributionProviderAction.addResultsTransform``: returns ``GenericDistributionProviderAction``."""
@@ -220,6 +226,7 @@ class GenericDistributionProviderActionService(Service):
     def add_results_transform_from_file(
         self,
         id: int,
+        *,
         transform_file: FileData,
     ) -> Call[GenericDistributionProviderAction]:
         """``genericDistributionProviderAction.addResultsTransformFromFile``: returns ``GenericDistributionProviderAction``.
@@ -238,6 +245,7 @@ class GenericDistributionProviderActionService(Service):
     def delete_by_provider_id(
         self,
         generic_distribution_provider_id: int,
+        *,
         action_type: DistributionAction,
     ) -> Call[None]:
         """``genericDistributionProviderAction.deleteByProviderId``: returns nothing."""
@@ -253,6 +261,7 @@ class GenericDistributionProviderActionService(Service):
     def get_by_provider_id(
         self,
         generic_distribution_provider_id: int,
+        *,
         action_type: DistributionAction,
     ) -> Call[GenericDistributionProviderAction]:
         """``genericDistributionProviderAction.getByProviderId``: returns ``GenericDistributionProviderAction``."""
@@ -260,6 +269,7 @@ class GenericDistributionProviderActionService(Service):
 
     def list(
         self,
+        *,
         filter: GenericDistributionProviderActionFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[GenericDistributionProviderActionListResponse]:
@@ -269,6 +279,7 @@ class GenericDistributionProviderActionService(Service):
     def update(
         self,
         id: int,
+        *,
         generic_distribution_provider_action: GenericDistributionProviderAction,
     ) -> Call[GenericDistributionProviderAction]:
         """``genericDistributionProviderAction.update``: returns ``GenericDistributionProviderAction``."""
@@ -277,6 +288,7 @@ class GenericDistributionProviderActionService(Service):
     def update_by_provider_id(
         self,
         generic_distribution_provider_id: int,
+        *,
         action_type: DistributionAction,
         generic_distribution_provider_action: GenericDistributionProviderAction,
     ) -> Call[GenericDistributionProviderAction]:

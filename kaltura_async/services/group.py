@@ -84,6 +84,7 @@ class GroupService(Service):
 
     def add(
         self,
+        *,
         group: Group,
     ) -> Call[Group]:
         """``group.add``: returns ``Group``."""
@@ -92,6 +93,7 @@ class GroupService(Service):
     def clone(
         self,
         original_group_id: str,
+        *,
         new_group_id: str,
         new_group_name: str | None = None,
     ) -> Call[Group]:
@@ -114,6 +116,7 @@ class GroupService(Service):
 
     def list(
         self,
+        *,
         filter: GroupFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[GroupListResponse]:
@@ -123,6 +126,7 @@ class GroupService(Service):
     def update(
         self,
         group_id: str,
+        *,
         group: Group,
     ) -> Call[Group]:
         """``group.update``: returns ``Group``."""

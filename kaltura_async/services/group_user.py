@@ -75,6 +75,7 @@ class GroupUserService(Service):
 
     def add(
         self,
+        *,
         group_user: GroupUser,
     ) -> Call[GroupUser]:
         """``groupUser.add``: returns ``GroupUser``."""
@@ -83,6 +84,7 @@ class GroupUserService(Service):
     def delete(
         self,
         user_id: str,
+        *,
         group_id: str,
     ) -> Call[None]:
         """``groupUser.delete``: returns nothing."""
@@ -90,6 +92,7 @@ class GroupUserService(Service):
 
     def list(
         self,
+        *,
         filter: GroupUserFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[GroupUserListResponse]:
@@ -99,6 +102,7 @@ class GroupUserService(Service):
     def sync(
         self,
         user_id: str,
+        *,
         group_ids: str | None = None,
         remove_from_existing_groups: bool | None = None,
         create_new_groups: bool | None = None,
@@ -112,6 +116,7 @@ class GroupUserService(Service):
     def update(
         self,
         group_user_id: str,
+        *,
         group_user: GroupUser,
     ) -> Call[GroupUser]:
         """``groupUser.update``: returns ``GroupUser``."""

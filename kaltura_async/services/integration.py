@@ -43,6 +43,7 @@ class IntegrationService(Service):
 
     def dispatch(
         self,
+        *,
         data: IntegrationJobData,
         object_type: BatchJobObjectType,
         object_id: str,

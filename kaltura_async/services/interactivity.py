@@ -64,6 +64,7 @@ class InteractivityService(Service):
     def add(
         self,
         entry_id: str,
+        *,
         kaltura_interactivity: Interactivity,
     ) -> Call[Interactivity]:
         """``interactivity.add``: returns ``Interactivity``."""
@@ -79,6 +80,7 @@ class InteractivityService(Service):
     def get(
         self,
         entry_id: str,
+        *,
         data_filter: InteractivityDataFilter | None = None,
     ) -> Call[Interactivity]:
         """``interactivity.get``: returns ``Interactivity``."""
@@ -87,6 +89,7 @@ class InteractivityService(Service):
     def update(
         self,
         entry_id: str,
+        *,
         version: int,
         kaltura_interactivity: Interactivity,
     ) -> Call[Interactivity]:

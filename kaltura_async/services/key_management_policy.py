@@ -42,6 +42,7 @@ class KeyManagementPolicyService(Service):
 
     def get(
         self,
+        *,
         object_type: int,
         object_id: str,
     ) -> Call[KeyManagementPolicy]:
@@ -50,6 +51,7 @@ class KeyManagementPolicyService(Service):
 
     def update(
         self,
+        *,
         object_type: int,
         object_id: str,
         key_management_policy: KeyManagementPolicy,

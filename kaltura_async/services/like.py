@@ -64,6 +64,7 @@ class LikeService(Service):
     def check_like_exists(
         self,
         entry_id: str,
+        *,
         user_id: str | None = None,
     ) -> Call[bool]:
         """``like.checkLikeExists``: returns ``bool``."""
@@ -78,6 +79,7 @@ class LikeService(Service):
 
     def list(
         self,
+        *,
         filter: LikeFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[LikeListResponse]:

@@ -146,6 +146,7 @@ class LiveChannelService(Service):
 
     def add(
         self,
+        *,
         live_channel: LiveChannel,
     ) -> Call[LiveChannel]:
         """``liveChannel.add``: returns ``LiveChannel``."""
@@ -154,6 +155,7 @@ class LiveChannelService(Service):
     def append_recording(
         self,
         entry_id: str,
+        *,
         asset_id: str,
         media_server_index: str,
         resource: DataCenterContentResource,
@@ -169,6 +171,7 @@ class LiveChannelService(Service):
     def create_recorded_entry(
         self,
         entry_id: str,
+        *,
         media_server_index: str,
         live_entry_status: int,
     ) -> Call[LiveEntry]:
@@ -198,6 +201,7 @@ class LiveChannelService(Service):
 
     def list(
         self,
+        *,
         filter: LiveChannelFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[LiveChannelListResponse]:
@@ -207,6 +211,7 @@ class LiveChannelService(Service):
     def register_media_server(
         self,
         entry_id: str,
+        *,
         hostname: str,
         media_server_index: str,
         application_name: str | None = None,
@@ -222,6 +227,7 @@ class LiveChannelService(Service):
     def set_recorded_content(
         self,
         entry_id: str,
+        *,
         media_server_index: str,
         resource: DataCenterContentResource,
         duration: float,
@@ -234,6 +240,7 @@ class LiveChannelService(Service):
     def unregister_media_server(
         self,
         entry_id: str,
+        *,
         hostname: str,
         media_server_index: str,
     ) -> Call[LiveEntry]:
@@ -243,6 +250,7 @@ class LiveChannelService(Service):
     def update(
         self,
         id: str,
+        *,
         live_channel: LiveChannel,
     ) -> Call[LiveChannel]:
         """``liveChannel.update``: returns ``LiveChannel``."""

@@ -74,6 +74,7 @@ class LiveChannelSegmentService(Service):
 
     def add(
         self,
+        *,
         live_channel_segment: LiveChannelSegment,
     ) -> Call[LiveChannelSegment]:
         """``liveChannelSegment.add``: returns ``LiveChannelSegment``."""
@@ -95,6 +96,7 @@ class LiveChannelSegmentService(Service):
 
     def list(
         self,
+        *,
         filter: LiveChannelSegmentFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[LiveChannelSegmentListResponse]:
@@ -104,6 +106,7 @@ class LiveChannelSegmentService(Service):
     def update(
         self,
         id: int,
+        *,
         live_channel_segment: LiveChannelSegment,
     ) -> Call[LiveChannelSegment]:
         """``liveChannelSegment.update``: returns ``LiveChannelSegment``."""

@@ -69,6 +69,7 @@ class LiveReportsService(Service):
 
     def export_to_csv(
         self,
+        *,
         report_type: LiveReportExportType,
         params: LiveReportExportParams,
     ) -> Call[LiveReportExportResponse]:
@@ -77,6 +78,7 @@ class LiveReportsService(Service):
 
     def get_events(
         self,
+        *,
         report_type: LiveReportType,
         filter: LiveReportInputFilter | None = None,
         pager: FilterPager | None = None,
@@ -86,6 +88,7 @@ class LiveReportsService(Service):
 
     def get_report(
         self,
+        *,
         report_type: LiveReportType,
         filter: LiveReportInputFilter | None = None,
         pager: FilterPager | None = None,

@@ -32,6 +32,7 @@ class LiveStatsService(Service):
 
     def collect(
         self,
+        *,
         event: LiveStatsEvent,
     ) -> Call[bool]:
         """``liveStats.collect``: returns ``bool``."""

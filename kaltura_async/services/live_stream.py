@@ -283,6 +283,7 @@ class LiveStreamService(Service):
 
     def add(
         self,
+        *,
         live_stream_entry: LiveStreamEntry,
         source_type: SourceType | None = None,
     ) -> Call[LiveStreamEntry]:
@@ -292,6 +293,7 @@ class LiveStreamService(Service):
     def add_live_stream_push_publish_configuration(
         self,
         entry_id: str,
+        *,
         protocol: PlaybackProtocol,
         url: str | None = None,
         live_stream_configuration: LiveStreamConfiguration | None = None,
@@ -302,6 +304,7 @@ class LiveStreamService(Service):
     def allocate_conference_room(
         self,
         entry_id: str,
+        *,
         env: str | None = None,
     ) -> Call[RoomDetails]:
         """``liveStream.allocateConferenceRoom``: returns ``RoomDetails``.
@@ -313,6 +316,7 @@ class LiveStreamService(Service):
     def append_recording(
         self,
         entry_id: str,
+        *,
         asset_id: str,
         media_server_index: str,
         resource: DataCenterContentResource,
@@ -328,6 +332,7 @@ class LiveStreamService(Service):
     def archive(
         self,
         live_entry_id: str,
+        *,
         vod_entry_id: str,
     ) -> Call[bool]:
         """``liveStream.archive``: returns ``bool``."""
@@ -336,6 +341,7 @@ class LiveStreamService(Service):
     def authenticate(
         self,
         entry_id: str,
+        *,
         token: str,
         hostname: str | None = None,
         media_server_index: str | None = None,
@@ -347,6 +353,7 @@ class LiveStreamService(Service):
     def create_periodic_sync_points(
         self,
         entry_id: str,
+        *,
         interval: int,
         duration: int,
     ) -> Call[None]:
@@ -356,6 +363,7 @@ class LiveStreamService(Service):
     def create_recorded_entry(
         self,
         entry_id: str,
+        *,
         media_server_index: str,
         live_entry_status: int,
     ) -> Call[LiveEntry]:
@@ -372,6 +380,7 @@ class LiveStreamService(Service):
     def finish_conf(
         self,
         entry_id: str,
+        *,
         server_node_id: int | None = None,
     ) -> Call[bool]:
         """``liveStream.finishConf``: returns ``bool``."""
@@ -380,6 +389,7 @@ class LiveStreamService(Service):
     def get(
         self,
         entry_id: str,
+        *,
         version: int | None = None,
     ) -> Call[LiveStreamEntry]:
         """``liveStream.get``: returns ``LiveStreamEntry``.
@@ -405,6 +415,7 @@ class LiveStreamService(Service):
     def is_live(
         self,
         id: str,
+        *,
         protocol: PlaybackProtocol | None = None,
     ) -> Call[bool]:
         """``liveStream.isLive``: returns ``bool``."""
@@ -412,6 +423,7 @@ class LiveStreamService(Service):
 
     def list(
         self,
+        *,
         filter: LiveStreamEntryFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[LiveStreamListResponse]:
@@ -435,6 +447,7 @@ class LiveStreamService(Service):
     def register_media_server(
         self,
         entry_id: str,
+        *,
         hostname: str,
         media_server_index: str,
         application_name: str | None = None,
@@ -450,6 +463,7 @@ class LiveStreamService(Service):
     def remove_live_stream_push_publish_configuration(
         self,
         entry_id: str,
+        *,
         protocol: PlaybackProtocol,
     ) -> Call[LiveStreamEntry]:
         """``liveStream.removeLiveStreamPushPublishConfiguration``: returns ``LiveStreamEntry``."""
@@ -458,6 +472,7 @@ class LiveStreamService(Service):
     def set_recorded_content(
         self,
         entry_id: str,
+        *,
         media_server_index: str,
         resource: DataCenterContentResource,
         duration: float,
@@ -470,6 +485,7 @@ class LiveStreamService(Service):
     def unregister_media_server(
         self,
         entry_id: str,
+        *,
         hostname: str,
         media_server_index: str,
     ) -> Call[LiveEntry]:
@@ -479,6 +495,7 @@ class LiveStreamService(Service):
     def update(
         self,
         entry_id: str,
+        *,
         live_stream_entry: LiveStreamEntry,
     ) -> Call[LiveStreamEntry]:
         """``liveStream.update``: returns ``LiveStreamEntry``."""
@@ -487,6 +504,7 @@ class LiveStreamService(Service):
     def update_offline_thumbnail_from_url(
         self,
         entry_id: str,
+        *,
         url: str,
     ) -> Call[LiveStreamEntry]:
         """``liveStream.updateOfflineThumbnailFromUrl``: returns ``LiveStreamEntry``."""
@@ -495,6 +513,7 @@ class LiveStreamService(Service):
     def update_offline_thumbnail_jpeg(
         self,
         entry_id: str,
+        *,
         file_data: FileData,
     ) -> Call[LiveStreamEntry]:
         """``liveStream.updateOfflineThumbnailJpeg``: returns ``LiveStreamEntry``.

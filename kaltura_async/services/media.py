@@ -366,6 +366,7 @@ class MediaService(Service):
 
     def add(
         self,
+        *,
         entry: MediaEntry,
     ) -> Call[MediaEntry]:
         """``media.add``: returns ``MediaEntry``."""
@@ -374,6 +375,7 @@ class MediaService(Service):
     def add_content(
         self,
         entry_id: str,
+        *,
         resource: Resource | None = None,
     ) -> Call[MediaEntry]:
         """``media.addContent``: returns ``MediaEntry``."""
@@ -381,6 +383,7 @@ class MediaService(Service):
 
     def add_from_bulk(
         self,
+        *,
         media_entry: MediaEntry,
         url: str,
         bulk_upload_id: int,
@@ -391,6 +394,7 @@ class MediaService(Service):
     def add_from_entry(
         self,
         source_entry_id: str,
+        *,
         media_entry: MediaEntry | None = None,
         source_flavor_params_id: int | None = None,
     ) -> Call[MediaEntry]:
@@ -400,6 +404,7 @@ class MediaService(Service):
     def add_from_flavor_asset(
         self,
         source_flavor_asset_id: str,
+        *,
         media_entry: MediaEntry | None = None,
     ) -> Call[MediaEntry]:
         """``media.addFromFlavorAsset``: returns ``MediaEntry``."""
@@ -407,6 +412,7 @@ class MediaService(Service):
 
     def add_from_recorded_webcam(
         self,
+        *,
         media_entry: MediaEntry,
         webcam_token_id: str,
     ) -> Call[MediaEntry]:
@@ -415,6 +421,7 @@ class MediaService(Service):
 
     def add_from_search_result(
         self,
+        *,
         media_entry: MediaEntry | None = None,
         search_result: SearchResult | None = None,
     ) -> Call[MediaEntry]:
@@ -423,6 +430,7 @@ class MediaService(Service):
 
     def add_from_uploaded_file(
         self,
+        *,
         media_entry: MediaEntry,
         upload_token_id: str,
     ) -> Call[MediaEntry]:
@@ -431,6 +439,7 @@ class MediaService(Service):
 
     def add_from_url(
         self,
+        *,
         media_entry: MediaEntry,
         url: str,
     ) -> Call[MediaEntry]:
@@ -440,6 +449,7 @@ class MediaService(Service):
     def anonymous_rank(
         self,
         entry_id: str,
+        *,
         rank: int,
     ) -> Call[None]:
         """``media.anonymousRank``: returns nothing."""
@@ -461,6 +471,7 @@ class MediaService(Service):
 
     def bulk_upload_add(
         self,
+        *,
         file_data: FileData,
         bulk_upload_data: BulkUploadJobData | None = None,
         bulk_upload_entry_data: BulkUploadEntryData | None = None,
@@ -481,6 +492,7 @@ class MediaService(Service):
     def convert(
         self,
         entry_id: str,
+        *,
         conversion_profile_id: int | None = None,
         dynamic_conversion_attributes: builtins.list[ConversionAttribute] | None = None,
     ) -> Call[int]:
@@ -489,6 +501,7 @@ class MediaService(Service):
 
     def count(
         self,
+        *,
         filter: MediaEntryFilter | None = None,
     ) -> Call[int]:
         """``media.count``: returns ``int``."""
@@ -503,6 +516,7 @@ class MediaService(Service):
 
     def export_to_csv(
         self,
+        *,
         data: MediaEsearchExportToCsvJobData,
     ) -> Call[str]:
         """``media.exportToCsv``: returns ``str``."""
@@ -510,6 +524,7 @@ class MediaService(Service):
 
     def flag(
         self,
+        *,
         moderation_flag: ModerationFlag,
     ) -> Call[None]:
         """``media.flag``: returns nothing."""
@@ -518,6 +533,7 @@ class MediaService(Service):
     def get(
         self,
         entry_id: str,
+        *,
         version: int | None = None,
     ) -> Call[MediaEntry]:
         """``media.get``: returns ``MediaEntry``.
@@ -529,6 +545,7 @@ class MediaService(Service):
     def get_mrss(
         self,
         entry_id: str,
+        *,
         extending_items_array: builtins.list[ExtendingItemMrssParameter] | None = None,
         features: str | None = None,
     ) -> Call[str]:
@@ -538,6 +555,7 @@ class MediaService(Service):
     def get_volume_map(
         self,
         entry_id: str,
+        *,
         desired_lines: int | None = None,
     ) -> Call[str]:
         """``media.getVolumeMap``: the URL of this serve action, built without any I/O.
@@ -549,6 +567,7 @@ class MediaService(Service):
 
     def list(
         self,
+        *,
         filter: MediaEntryFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[MediaListResponse]:
@@ -558,6 +577,7 @@ class MediaService(Service):
     def list_flags(
         self,
         entry_id: str,
+        *,
         pager: FilterPager | None = None,
     ) -> Call[ModerationFlagListResponse]:
         """``media.listFlags``: returns ``ModerationFlagListResponse``."""
@@ -573,6 +593,7 @@ class MediaService(Service):
     def request_conversion(
         self,
         entry_id: str,
+        *,
         file_format: str,
     ) -> Call[int]:
         """``media.requestConversion``: returns ``int``."""
@@ -581,6 +602,7 @@ class MediaService(Service):
     def update(
         self,
         entry_id: str,
+        *,
         media_entry: MediaEntry,
     ) -> Call[MediaEntry]:
         """``media.update``: returns ``MediaEntry``."""
@@ -589,6 +611,7 @@ class MediaService(Service):
     def update_content(
         self,
         entry_id: str,
+        *,
         resource: Resource,
         conversion_profile_id: int | None = None,
         advanced_options: EntryReplacementOptions | None = None,
@@ -599,6 +622,7 @@ class MediaService(Service):
     def update_thumbnail(
         self,
         entry_id: str,
+        *,
         time_offset: int,
         flavor_params_id: int | None = None,
     ) -> Call[MediaEntry]:
@@ -608,6 +632,7 @@ class MediaService(Service):
     def update_thumbnail_from_source_entry(
         self,
         entry_id: str,
+        *,
         source_entry_id: str,
         time_offset: int,
         flavor_params_id: int | None = None,
@@ -618,6 +643,7 @@ class MediaService(Service):
     def update_thumbnail_from_url(
         self,
         entry_id: str,
+        *,
         url: str,
     ) -> Call[BaseEntry]:
         """``media.updateThumbnailFromUrl``: returns ``BaseEntry``."""
@@ -626,6 +652,7 @@ class MediaService(Service):
     def update_thumbnail_jpeg(
         self,
         entry_id: str,
+        *,
         file_data: FileData,
     ) -> Call[MediaEntry]:
         """``media.updateThumbnailJpeg``: returns ``MediaEntry``.
@@ -636,6 +663,7 @@ class MediaService(Service):
 
     def upload(
         self,
+        *,
         file_data: FileData,
     ) -> Call[str]:
         """``media.upload``: returns ``str``.

@@ -33,6 +33,7 @@ class MediaInfoService(Service):
 
     def list(
         self,
+        *,
         filter: MediaInfoFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[MediaInfoListResponse]:

@@ -157,6 +157,7 @@ class MetadataService(Service):
     def add(
         self,
         metadata_profile_id: int,
+        *,
         object_type: MetadataObjectType,
         object_id: str,
         xml_data: str,
@@ -167,6 +168,7 @@ class MetadataService(Service):
     def add_from_bulk(
         self,
         metadata_profile_id: int,
+        *,
         object_type: MetadataObjectType,
         object_id: str,
         url: str,
@@ -177,6 +179,7 @@ class MetadataService(Service):
     def add_from_file(
         self,
         metadata_profile_id: int,
+        *,
         object_type: MetadataObjectType,
         object_id: str,
         xml_file: FileData,
@@ -190,6 +193,7 @@ class MetadataService(Service):
     def add_from_url(
         self,
         metadata_profile_id: int,
+        *,
         object_type: MetadataObjectType,
         object_id: str,
         url: str,
@@ -214,6 +218,7 @@ class MetadataService(Service):
     def index(
         self,
         id: str,
+        *,
         should_update: bool,
     ) -> Call[int]:
         """``metadata.index``: returns ``int``."""
@@ -222,6 +227,7 @@ class MetadataService(Service):
     def invalidate(
         self,
         id: int,
+        *,
         version: int | None = None,
     ) -> Call[None]:
         """``metadata.invalidate``: returns nothing."""
@@ -229,6 +235,7 @@ class MetadataService(Service):
 
     def list(
         self,
+        *,
         filter: MetadataFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[MetadataListResponse]:
@@ -249,6 +256,7 @@ class MetadataService(Service):
     def update(
         self,
         id: int,
+        *,
         xml_data: str | None = None,
         version: int | None = None,
     ) -> Call[Metadata]:
@@ -258,6 +266,7 @@ class MetadataService(Service):
     def update_from_file(
         self,
         id: int,
+        *,
         xml_file: FileData | None = None,
     ) -> Call[Metadata]:
         """``metadata.updateFromFile``: returns ``Metadata``.
@@ -269,6 +278,7 @@ class MetadataService(Service):
     def update_from_xsl(
         self,
         id: int,
+        *,
         xsl_file: FileData,
     ) -> Call[Metadata]:
         """``metadata.updateFromXSL``: returns ``Metadata``.

@@ -156,6 +156,7 @@ class MetadataProfileService(Service):
 
     def add(
         self,
+        *,
         metadata_profile: MetadataProfile,
         xsd_data: str,
         views_data: str | None = None,
@@ -165,6 +166,7 @@ class MetadataProfileService(Service):
 
     def add_from_file(
         self,
+        *,
         metadata_profile: MetadataProfile,
         xsd_file: FileData,
         views_file: FileData | None = None,
@@ -191,6 +193,7 @@ class MetadataProfileService(Service):
 
     def list(
         self,
+        *,
         filter: MetadataProfileFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[MetadataProfileListResponse]:
@@ -207,6 +210,7 @@ class MetadataProfileService(Service):
     def revert(
         self,
         id: int,
+        *,
         to_version: int,
     ) -> Call[MetadataProfile]:
         """``metadataProfile.revert``: returns ``MetadataProfile``."""
@@ -237,6 +241,7 @@ class MetadataProfileService(Service):
     def update(
         self,
         id: int,
+        *,
         metadata_profile: MetadataProfile,
         xsd_data: str | None = None,
         views_data: str | None = None,
@@ -247,6 +252,7 @@ class MetadataProfileService(Service):
     def update_definition_from_file(
         self,
         id: int,
+        *,
         xsd_file: FileData,
     ) -> Call[MetadataProfile]:
         """``metadataProfile.updateDefinitionFromFile``: returns ``MetadataProfile``.
@@ -258,6 +264,7 @@ class MetadataProfileService(Service):
     def update_transformation_from_file(
         self,
         id: int,
+        *,
         xslt_file: FileData,
     ) -> Call[MetadataProfile]:
         """``metadataProfile.updateTransformationFromFile``: returns ``MetadataProfile``.
@@ -269,6 +276,7 @@ class MetadataProfileService(Service):
     def update_views_from_file(
         self,
         id: int,
+        *,
         views_file: FileData,
     ) -> Call[MetadataProfile]:
         """``metadataProfile.updateViewsFromFile``: returns ``MetadataProfile``.

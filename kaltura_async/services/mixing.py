@@ -136,6 +136,7 @@ class MixingService(Service):
 
     def add(
         self,
+        *,
         mix_entry: MixEntry,
     ) -> Call[MixEntry]:
         """``mixing.add``: returns ``MixEntry``."""
@@ -144,6 +145,7 @@ class MixingService(Service):
     def anonymous_rank(
         self,
         entry_id: str,
+        *,
         rank: int,
     ) -> Call[None]:
         """``mixing.anonymousRank``: returns nothing."""
@@ -152,6 +154,7 @@ class MixingService(Service):
     def append_media_entry(
         self,
         mix_entry_id: str,
+        *,
         media_entry_id: str,
     ) -> Call[MixEntry]:
         """``mixing.appendMediaEntry``: returns ``MixEntry``."""
@@ -166,6 +169,7 @@ class MixingService(Service):
 
     def count(
         self,
+        *,
         filter: MediaEntryFilter | None = None,
     ) -> Call[int]:
         """``mixing.count``: returns ``int``."""
@@ -181,6 +185,7 @@ class MixingService(Service):
     def get(
         self,
         entry_id: str,
+        *,
         version: int | None = None,
     ) -> Call[MixEntry]:
         """``mixing.get``: returns ``MixEntry``.
@@ -199,6 +204,7 @@ class MixingService(Service):
     def get_ready_media_entries(
         self,
         mix_id: str,
+        *,
         version: int | None = None,
     ) -> Call[builtins.list[MediaEntry]]:
         """``mixing.getReadyMediaEntries``: returns ``builtins.list[MediaEntry]``.
@@ -209,6 +215,7 @@ class MixingService(Service):
 
     def list(
         self,
+        *,
         filter: MixEntryFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[MixListResponse]:
@@ -218,6 +225,7 @@ class MixingService(Service):
     def update(
         self,
         entry_id: str,
+        *,
         mix_entry: MixEntry,
     ) -> Call[MixEntry]:
         """``mixing.update``: returns ``MixEntry``."""

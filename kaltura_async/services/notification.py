@@ -34,6 +34,7 @@ class NotificationService(Service):
     def get_client_notification(
         self,
         entry_id: str,
+        *,
         type: NotificationType,
     ) -> Call[ClientNotification]:
         """``notification.getClientNotification``: returns ``ClientNotification``."""

@@ -151,6 +151,7 @@ class PartnerService(Service):
 
     def count(
         self,
+        *,
         filter: PartnerFilter | None = None,
     ) -> Call[int]:
         """``partner.count``: returns ``int``."""
@@ -158,6 +159,7 @@ class PartnerService(Service):
 
     def get(
         self,
+        *,
         id: int | None = None,
     ) -> Call[Partner]:
         """``partner.get``: returns ``Partner``."""
@@ -171,6 +173,7 @@ class PartnerService(Service):
 
     def get_public_info(
         self,
+        *,
         id: int | None = None,
     ) -> Call[PartnerPublicInfo]:
         """``partner.getPublicInfo``: returns ``PartnerPublicInfo``."""
@@ -179,6 +182,7 @@ class PartnerService(Service):
     def get_secrets(
         self,
         partner_id: int,
+        *,
         admin_email: str,
         cms_password: str,
         otp: str | None = None,
@@ -194,6 +198,7 @@ class PartnerService(Service):
 
     def get_usage(
         self,
+        *,
         year: int | None = None,
         month: int | None = None,
         resolution: ReportInterval | None = None,
@@ -206,6 +211,7 @@ class PartnerService(Service):
 
     def list(
         self,
+        *,
         filter: PartnerFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[PartnerListResponse]:
@@ -220,6 +226,7 @@ class PartnerService(Service):
 
     def list_partners_for_user(
         self,
+        *,
         partner_filter: PartnerFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[PartnerListResponse]:
@@ -228,6 +235,7 @@ class PartnerService(Service):
 
     def register(
         self,
+        *,
         partner: Partner,
         cms_password: str | None = None,
         template_partner_id: int | None = None,
@@ -241,6 +249,7 @@ class PartnerService(Service):
 
     def registration_validation(
         self,
+        *,
         partner: Partner,
         cms_password: str | None = None,
         template_partner_id: int | None = None,
@@ -254,6 +263,7 @@ class PartnerService(Service):
 
     def update(
         self,
+        *,
         partner: Partner,
         allow_empty: bool | None = None,
     ) -> Call[Partner]:

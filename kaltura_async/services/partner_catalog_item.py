@@ -43,6 +43,7 @@ class PartnerCatalogItemService(Service):
     def add(
         self,
         id: int,
+        *,
         default_reach_profile_id: int | None = None,
     ) -> Call[VendorCatalogItem]:
         """``PartnerCatalogItem.add``: returns ``VendorCatalogItem``."""

@@ -83,6 +83,7 @@ class PermissionService(Service):
 
     def add(
         self,
+        *,
         permission: Permission,
     ) -> Call[Permission]:
         """``permission.add``: returns ``Permission``."""
@@ -90,6 +91,7 @@ class PermissionService(Service):
 
     def delete(
         self,
+        *,
         permission_name: str,
     ) -> Call[Permission]:
         """``permission.delete``: returns ``Permission``."""
@@ -97,6 +99,7 @@ class PermissionService(Service):
 
     def get(
         self,
+        *,
         permission_name: str,
     ) -> Call[Permission]:
         """``permission.get``: returns ``Permission``."""
@@ -110,6 +113,7 @@ class PermissionService(Service):
 
     def list(
         self,
+        *,
         filter: PermissionFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[PermissionListResponse]:
@@ -118,6 +122,7 @@ class PermissionService(Service):
 
     def update(
         self,
+        *,
         permission_name: str,
         permission: Permission,
     ) -> Call[Permission]:

@@ -74,6 +74,7 @@ class PermissionItemService(Service):
 
     def add(
         self,
+        *,
         permission_item: PermissionItem,
     ) -> Call[PermissionItem]:
         """``permissionItem.add``: returns ``PermissionItem``."""
@@ -95,6 +96,7 @@ class PermissionItemService(Service):
 
     def list(
         self,
+        *,
         filter: PermissionItemFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[PermissionItemListResponse]:
@@ -104,6 +106,7 @@ class PermissionItemService(Service):
     def update(
         self,
         permission_item_id: int,
+        *,
         permission_item: PermissionItem,
     ) -> Call[PermissionItem]:
         """``permissionItem.update``: returns ``PermissionItem``."""

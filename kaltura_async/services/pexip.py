@@ -51,6 +51,7 @@ class PexipService(Service):
     def generate_sip_url(
         self,
         entry_id: str,
+        *,
         regenerate: bool | None = None,
         source_type: int | None = None,
     ) -> Call[str]:
@@ -68,6 +69,7 @@ class PexipService(Service):
 
     def list_rooms(
         self,
+        *,
         offset: int | None = None,
         page_size: int | None = None,
         active_only: bool | None = None,

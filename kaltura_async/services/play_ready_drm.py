@@ -68,6 +68,7 @@ class PlayReadyDrmService(Service):
 
     def get_content_keys(
         self,
+        *,
         key_ids: str,
     ) -> Call[list[PlayReadyContentKey]]:
         """``playReadyDrm.getContentKeys``: returns ``list[PlayReadyContentKey]``."""
@@ -76,6 +77,7 @@ class PlayReadyDrmService(Service):
     def get_entry_content_key(
         self,
         entry_id: str,
+        *,
         create_if_missing: bool | None = None,
     ) -> Call[PlayReadyContentKey]:
         """``playReadyDrm.getEntryContentKey``: returns ``PlayReadyContentKey``.
@@ -87,6 +89,7 @@ class PlayReadyDrmService(Service):
     def get_license_details(
         self,
         key_id: str,
+        *,
         device_id: str,
         device_type: int,
         entry_id: str | None = None,

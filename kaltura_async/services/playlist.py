@@ -129,6 +129,7 @@ class PlaylistService(Service):
 
     def add(
         self,
+        *,
         playlist: Playlist,
         update_stats: bool | None = None,
     ) -> Call[Playlist]:
@@ -141,6 +142,7 @@ class PlaylistService(Service):
     def clone(
         self,
         id: str,
+        *,
         new_playlist: Playlist | None = None,
     ) -> Call[Playlist]:
         """``playlist.clone``: returns ``Playlist``."""
@@ -156,6 +158,7 @@ class PlaylistService(Service):
     def execute(
         self,
         id: str,
+        *,
         detailed: str | None = None,
         playlist_context: Context | None = None,
         filter: MediaEntryFilterForPlaylist | None = None,
@@ -169,6 +172,7 @@ class PlaylistService(Service):
 
     def execute_from_content(
         self,
+        *,
         playlist_type: PlaylistType,
         playlist_content: str,
         detailed: str | None = None,
@@ -182,6 +186,7 @@ class PlaylistService(Service):
 
     def execute_from_filters(
         self,
+        *,
         filters: builtins.list[MediaEntryFilterForPlaylist],
         total_results: int,
         detailed: str | None = None,
@@ -196,6 +201,7 @@ class PlaylistService(Service):
     def get(
         self,
         id: str,
+        *,
         version: int | None = None,
     ) -> Call[Playlist]:
         """``playlist.get``: returns ``Playlist``.
@@ -206,6 +212,7 @@ class PlaylistService(Service):
 
     def get_stats_from_content(
         self,
+        *,
         playlist_type: PlaylistType,
         playlist_content: str,
     ) -> Call[Playlist]:
@@ -214,6 +221,7 @@ class PlaylistService(Service):
 
     def list(
         self,
+        *,
         filter: PlaylistFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[PlaylistListResponse]:
@@ -223,6 +231,7 @@ class PlaylistService(Service):
     def update(
         self,
         id: str,
+        *,
         playlist: Playlist,
         update_stats: bool | None = None,
     ) -> Call[Playlist]:

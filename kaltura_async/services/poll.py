@@ -66,6 +66,7 @@ class PollService(Service):
 
     def add(
         self,
+        *,
         poll_type: str | None = None,
     ) -> Call[str]:
         """``poll.add``: returns ``str``.
@@ -77,6 +78,7 @@ class PollService(Service):
     def get_vote(
         self,
         poll_id: str,
+        *,
         user_id: str,
     ) -> Call[str]:
         """``poll.getVote``: returns ``str``."""
@@ -85,6 +87,7 @@ class PollService(Service):
     def get_votes(
         self,
         poll_id: str,
+        *,
         answer_ids: str,
     ) -> Call[str]:
         """``poll.getVotes``: returns ``str``."""
@@ -100,6 +103,7 @@ class PollService(Service):
     def vote(
         self,
         poll_id: str,
+        *,
         user_id: str,
         answer_ids: str,
     ) -> Call[str]:

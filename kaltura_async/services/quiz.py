@@ -86,6 +86,7 @@ class QuizService(Service):
     def add(
         self,
         entry_id: str,
+        *,
         quiz: Quiz,
     ) -> Call[Quiz]:
         """``quiz.add``: returns ``Quiz``."""
@@ -101,6 +102,7 @@ class QuizService(Service):
     def get_url(
         self,
         entry_id: str,
+        *,
         quiz_output_type: QuizOutputType,
     ) -> Call[str]:
         """``quiz.getUrl``: returns ``str``."""
@@ -108,6 +110,7 @@ class QuizService(Service):
 
     def list(
         self,
+        *,
         filter: QuizFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[QuizListResponse]:
@@ -117,6 +120,7 @@ class QuizService(Service):
     def serve(
         self,
         entry_id: str,
+        *,
         quiz_output_type: QuizOutputType,
     ) -> Call[str]:
         """``quiz.serve``: the URL of this serve action, built without any I/O.
@@ -129,6 +133,7 @@ class QuizService(Service):
     def update(
         self,
         entry_id: str,
+        *,
         quiz: Quiz,
     ) -> Call[Quiz]:
         """``quiz.update``: returns ``Quiz``."""

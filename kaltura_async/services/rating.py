@@ -70,6 +70,7 @@ class RatingService(Service):
 
     def get_rating_counts(
         self,
+        *,
         filter: RatingCountFilter,
     ) -> Call[RatingCountListResponse]:
         """``rating.getRatingCounts``: returns ``RatingCountListResponse``."""
@@ -78,6 +79,7 @@ class RatingService(Service):
     def rate(
         self,
         entry_id: str,
+        *,
         rank: int,
     ) -> Call[int]:
         """``rating.rate``: returns ``int``."""

@@ -94,6 +94,7 @@ class ReachProfileService(Service):
 
     def add(
         self,
+        *,
         reach_profile: ReachProfile,
     ) -> Call[ReachProfile]:
         """``reachProfile.add``: returns ``ReachProfile``."""
@@ -115,6 +116,7 @@ class ReachProfileService(Service):
 
     def list(
         self,
+        *,
         filter: ReachProfileFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[ReachProfileListResponse]:
@@ -131,6 +133,7 @@ class ReachProfileService(Service):
     def update(
         self,
         id: int,
+        *,
         reach_profile: ReachProfile,
     ) -> Call[ReachProfile]:
         """``reachProfile.update``: returns ``ReachProfile``."""
@@ -139,6 +142,7 @@ class ReachProfileService(Service):
     def update_status(
         self,
         id: int,
+        *,
         status: int,
     ) -> Call[ReachProfile]:
         """``reachProfile.updateStatus``: returns ``ReachProfile``."""

@@ -134,6 +134,7 @@ class ReportService(Service):
     def execute(
         self,
         id: int,
+        *,
         params: list[KeyValue] | None = None,
     ) -> Call[ReportResponse]:
         """``report.execute``: returns ``ReportResponse``."""
@@ -141,6 +142,7 @@ class ReportService(Service):
 
     def export_to_csv(
         self,
+        *,
         params: ReportExportParams,
     ) -> Call[ReportExportResponse]:
         """``report.exportToCsv``: returns ``ReportExportResponse``."""
@@ -148,6 +150,7 @@ class ReportService(Service):
 
     def get_base_total(
         self,
+        *,
         report_type: ReportType,
         report_input_filter: ReportInputFilter,
         object_ids: str | None = None,
@@ -159,6 +162,7 @@ class ReportService(Service):
     def get_csv(
         self,
         id: int,
+        *,
         params: list[KeyValue] | None = None,
         excluded_fields: str | None = None,
     ) -> Call[str]:
@@ -172,6 +176,7 @@ class ReportService(Service):
     def get_csv_from_string_params(
         self,
         id: int,
+        *,
         params: str | None = None,
         excluded_fields: str | None = None,
     ) -> Call[str]:
@@ -184,6 +189,7 @@ class ReportService(Service):
 
     def get_graphs(
         self,
+        *,
         report_type: ReportType,
         report_input_filter: ReportInputFilter,
         dimension: str | None = None,
@@ -195,6 +201,7 @@ class ReportService(Service):
 
     def get_table(
         self,
+        *,
         report_type: ReportType,
         report_input_filter: ReportInputFilter,
         pager: FilterPager,
@@ -207,6 +214,7 @@ class ReportService(Service):
 
     def get_total(
         self,
+        *,
         report_type: ReportType,
         report_input_filter: ReportInputFilter,
         object_ids: str | None = None,
@@ -217,6 +225,7 @@ class ReportService(Service):
 
     def get_url_for_report_as_csv(
         self,
+        *,
         report_title: str,
         report_text: str,
         headers: str,

@@ -107,6 +107,7 @@ class ResponseProfileService(Service):
 
     def add(
         self,
+        *,
         add_response_profile: ResponseProfile,
     ) -> Call[ResponseProfile]:
         """``responseProfile.add``: returns ``ResponseProfile``."""
@@ -115,6 +116,7 @@ class ResponseProfileService(Service):
     def clone(
         self,
         id: int,
+        *,
         profile: ResponseProfile,
     ) -> Call[ResponseProfile]:
         """``responseProfile.clone``: returns ``ResponseProfile``."""
@@ -136,6 +138,7 @@ class ResponseProfileService(Service):
 
     def list(
         self,
+        *,
         filter: ResponseProfileFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[ResponseProfileListResponse]:
@@ -144,6 +147,7 @@ class ResponseProfileService(Service):
 
     def recalculate(
         self,
+        *,
         options: ResponseProfileCacheRecalculateOptions,
     ) -> Call[ResponseProfileCacheRecalculateResults]:
         """``responseProfile.recalculate``: returns ``ResponseProfileCacheRecalculateResults``."""
@@ -152,6 +156,7 @@ class ResponseProfileService(Service):
     def update(
         self,
         id: int,
+        *,
         update_response_profile: ResponseProfile,
     ) -> Call[ResponseProfile]:
         """``responseProfile.update``: returns ``ResponseProfile``."""
@@ -160,6 +165,7 @@ class ResponseProfileService(Service):
     def update_status(
         self,
         id: int,
+        *,
         status: ResponseProfileStatus,
     ) -> Call[ResponseProfile]:
         """``responseProfile.updateStatus``: returns ``ResponseProfile``."""

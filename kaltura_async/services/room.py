@@ -85,6 +85,7 @@ class RoomService(Service):
 
     def add(
         self,
+        *,
         entry: RoomEntry,
     ) -> Call[RoomEntry]:
         """``room.add``: returns ``RoomEntry``."""
@@ -93,6 +94,7 @@ class RoomService(Service):
     def attach_recorded_entry(
         self,
         room_entry_id: str,
+        *,
         media_entry_id: str,
     ) -> Call[MediaEntry]:
         """``room.attachRecordedEntry``: returns ``MediaEntry``."""
@@ -114,6 +116,7 @@ class RoomService(Service):
 
     def list(
         self,
+        *,
         filter: RoomEntryFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[RoomEntryListResponse]:
@@ -123,6 +126,7 @@ class RoomService(Service):
     def update(
         self,
         room_id: str,
+        *,
         room: RoomEntry,
     ) -> Call[RoomEntry]:
         """``room.update``: returns ``RoomEntry``."""

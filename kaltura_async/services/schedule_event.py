@@ -119,6 +119,7 @@ class ScheduleEventService(Service):
 
     def add(
         self,
+        *,
         schedule_event: ScheduleEvent,
     ) -> Call[ScheduleEvent]:
         """``scheduleEvent.add``: returns ``ScheduleEvent``."""
@@ -126,6 +127,7 @@ class ScheduleEventService(Service):
 
     def add_from_bulk_upload(
         self,
+        *,
         file_data: FileData,
         bulk_upload_data: BulkUploadScheduleEventJobData | None = None,
     ) -> Call[BulkUpload]:
@@ -158,6 +160,7 @@ class ScheduleEventService(Service):
 
     def get_conflicts(
         self,
+        *,
         resource_ids: str,
         schedule_event: ScheduleEvent,
         schedule_event_id_to_ignore: str | None = None,
@@ -171,6 +174,7 @@ class ScheduleEventService(Service):
 
     def list(
         self,
+        *,
         filter: ScheduleEventFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[ScheduleEventListResponse]:
@@ -180,6 +184,7 @@ class ScheduleEventService(Service):
     def update(
         self,
         schedule_event_id: int,
+        *,
         schedule_event: ScheduleEvent,
     ) -> Call[ScheduleEvent]:
         """``scheduleEvent.update``: returns ``ScheduleEvent``."""
@@ -188,6 +193,7 @@ class ScheduleEventService(Service):
     def update_live_feature(
         self,
         scheduled_event_id: int,
+        *,
         feature_name: str,
         live_feature: LiveFeature,
     ) -> Call[LiveStreamScheduleEvent]:

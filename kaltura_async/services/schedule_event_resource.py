@@ -74,6 +74,7 @@ class ScheduleEventResourceService(Service):
 
     def add(
         self,
+        *,
         schedule_event_resource: ScheduleEventResource,
     ) -> Call[ScheduleEventResource]:
         """``scheduleEventResource.add``: returns ``ScheduleEventResource``."""
@@ -82,6 +83,7 @@ class ScheduleEventResourceService(Service):
     def delete(
         self,
         schedule_event_id: int,
+        *,
         schedule_resource_id: int,
     ) -> Call[None]:
         """``scheduleEventResource.delete``: returns nothing."""
@@ -90,6 +92,7 @@ class ScheduleEventResourceService(Service):
     def get(
         self,
         schedule_event_id: int,
+        *,
         schedule_resource_id: int,
     ) -> Call[ScheduleEventResource]:
         """``scheduleEventResource.get``: returns ``ScheduleEventResource``."""
@@ -97,6 +100,7 @@ class ScheduleEventResourceService(Service):
 
     def list(
         self,
+        *,
         filter: ScheduleEventResourceFilter | None = None,
         pager: FilterPager | None = None,
         filter_blackout_conflicts: bool | None = None,
@@ -110,6 +114,7 @@ class ScheduleEventResourceService(Service):
     def update(
         self,
         schedule_event_id: int,
+        *,
         schedule_resource_id: int,
         schedule_event_resource: ScheduleEventResource,
     ) -> Call[ScheduleEventResource]:

@@ -87,6 +87,7 @@ class ScheduleResourceService(Service):
 
     def add(
         self,
+        *,
         schedule_resource: ScheduleResource,
     ) -> Call[ScheduleResource]:
         """``scheduleResource.add``: returns ``ScheduleResource``."""
@@ -94,6 +95,7 @@ class ScheduleResourceService(Service):
 
     def add_from_bulk_upload(
         self,
+        *,
         file_data: FileData,
         bulk_upload_data: BulkUploadCsvJobData | None = None,
     ) -> Call[BulkUpload]:
@@ -119,6 +121,7 @@ class ScheduleResourceService(Service):
 
     def list(
         self,
+        *,
         filter: ScheduleResourceFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[ScheduleResourceListResponse]:
@@ -128,6 +131,7 @@ class ScheduleResourceService(Service):
     def update(
         self,
         schedule_resource_id: int,
+        *,
         schedule_resource: ScheduleResource,
     ) -> Call[ScheduleResource]:
         """``scheduleResource.update``: returns ``ScheduleResource``."""

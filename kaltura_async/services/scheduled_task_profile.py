@@ -105,6 +105,7 @@ class ScheduledTaskProfileService(Service):
 
     def add(
         self,
+        *,
         scheduled_task_profile: ScheduledTaskProfile,
     ) -> Call[ScheduledTaskProfile]:
         """``scheduledTaskProfile.add``: returns ``ScheduledTaskProfile``."""
@@ -133,6 +134,7 @@ class ScheduledTaskProfileService(Service):
 
     def list(
         self,
+        *,
         filter: ScheduledTaskProfileFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[ScheduledTaskProfileListResponse]:
@@ -142,6 +144,7 @@ class ScheduledTaskProfileService(Service):
     def request_dry_run(
         self,
         scheduled_task_profile_id: int,
+        *,
         max_results: int | None = None,
     ) -> Call[int]:
         """``scheduledTaskProfile.requestDryRun``: returns ``int``.
@@ -164,6 +167,7 @@ class ScheduledTaskProfileService(Service):
     def update(
         self,
         id: int,
+        *,
         scheduled_task_profile: ScheduledTaskProfile,
     ) -> Call[ScheduledTaskProfile]:
         """``scheduledTaskProfile.update``: returns ``ScheduledTaskProfile``."""

@@ -32,6 +32,7 @@ class SchemaService(Service):
 
     def serve(
         self,
+        *,
         type: SchemaType,
     ) -> Call[str]:
         """``schema.serve``: the URL of this serve action, built without any I/O.

@@ -68,6 +68,7 @@ class SearchService(Service):
 
     def external_login(
         self,
+        *,
         search_source: SearchProviderType,
         user_name: str,
         password: str,
@@ -77,6 +78,7 @@ class SearchService(Service):
 
     def get_media_info(
         self,
+        *,
         search_result: SearchResult,
     ) -> Call[SearchResult]:
         """``search.getMediaInfo``: returns ``SearchResult``."""
@@ -84,6 +86,7 @@ class SearchService(Service):
 
     def search(
         self,
+        *,
         search: Search,
         pager: FilterPager | None = None,
     ) -> Call[SearchResultResponse]:
@@ -92,6 +95,7 @@ class SearchService(Service):
 
     def search_url(
         self,
+        *,
         media_type: MediaType,
         url: str,
     ) -> Call[SearchResult]:

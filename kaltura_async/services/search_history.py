@@ -52,6 +52,7 @@ class SearchHistoryService(Service):
 
     def delete(
         self,
+        *,
         search_term: str,
     ) -> Call[None]:
         """``searchHistory.delete``: returns nothing."""
@@ -59,6 +60,7 @@ class SearchHistoryService(Service):
 
     def export_to_csv(
         self,
+        *,
         filter: ESearchHistoryFilter,
     ) -> Call[str]:
         """``searchHistory.exportToCsv``: returns ``str``."""
@@ -66,6 +68,7 @@ class SearchHistoryService(Service):
 
     def list(
         self,
+        *,
         filter: ESearchHistoryFilter | None = None,
     ) -> Call[ESearchHistoryListResponse]:
         """``searchHistory.list``: returns ``ESearchHistoryListResponse``."""

@@ -124,6 +124,7 @@ class ServerNodeService(Service):
 
     def add(
         self,
+        *,
         server_node: ServerNode,
     ) -> Call[ServerNode]:
         """``serverNode.add``: returns ``ServerNode``."""
@@ -159,6 +160,7 @@ class ServerNodeService(Service):
 
     def get_full_path(
         self,
+        *,
         host_name: str,
         protocol: str | None = None,
         delivery_format: str | None = None,
@@ -172,6 +174,7 @@ class ServerNodeService(Service):
 
     def list(
         self,
+        *,
         filter: ServerNodeFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[ServerNodeListResponse]:
@@ -187,6 +190,7 @@ class ServerNodeService(Service):
 
     def report_status(
         self,
+        *,
         host_name: str,
         server_node: ServerNode | None = None,
         server_node_status: int | None = None,
@@ -200,6 +204,7 @@ class ServerNodeService(Service):
     def update(
         self,
         server_node_id: int,
+        *,
         server_node: ServerNode,
     ) -> Call[ServerNode]:
         """``serverNode.update``: returns ``ServerNode``."""

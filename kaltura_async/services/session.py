@@ -88,6 +88,7 @@ class SessionService(Service):
 
     def get(
         self,
+        *,
         session: str | None = None,
     ) -> Call[SessionInfo]:
         """``session.get``: returns ``SessionInfo``."""
@@ -95,6 +96,7 @@ class SessionService(Service):
 
     def impersonate(
         self,
+        *,
         secret: str,
         impersonated_partner_id: int,
         user_id: str | None = None,
@@ -111,6 +113,7 @@ class SessionService(Service):
 
     def impersonate_by_ks(
         self,
+        *,
         session: str,
         type: SessionType | None = None,
         expiry: int | None = None,
@@ -121,6 +124,7 @@ class SessionService(Service):
 
     def start(
         self,
+        *,
         secret: str,
         user_id: str | None = None,
         type: SessionType | None = None,
@@ -137,6 +141,7 @@ class SessionService(Service):
     def start_widget_session(
         self,
         widget_id: str,
+        *,
         expiry: int | None = None,
     ) -> Call[StartWidgetSessionResponse]:
         """``session.startWidgetSession``: returns ``StartWidgetSessionResponse``.

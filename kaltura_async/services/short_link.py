@@ -84,6 +84,7 @@ class ShortLinkService(Service):
 
     def add(
         self,
+        *,
         short_link: ShortLink,
     ) -> Call[ShortLink]:
         """``shortLink.add``: returns ``ShortLink``."""
@@ -106,6 +107,7 @@ class ShortLinkService(Service):
     def goto(
         self,
         id: str,
+        *,
         proxy: bool | None = None,
     ) -> Call[str]:
         """``shortLink.goto``: the URL of this serve action, built without any I/O.
@@ -118,6 +120,7 @@ class ShortLinkService(Service):
 
     def list(
         self,
+        *,
         filter: ShortLinkFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[ShortLinkListResponse]:
@@ -127,6 +130,7 @@ class ShortLinkService(Service):
     def update(
         self,
         id: str,
+        *,
         short_link: ShortLink,
     ) -> Call[ShortLink]:
         """``shortLink.update``: returns ``ShortLink``."""

@@ -84,6 +84,7 @@ class SsoService(Service):
 
     def add(
         self,
+        *,
         sso: Sso,
     ) -> Call[Sso]:
         """``sso.add``: returns ``Sso``."""
@@ -105,6 +106,7 @@ class SsoService(Service):
 
     def list(
         self,
+        *,
         filter: SsoFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[SsoListResponse]:
@@ -114,6 +116,7 @@ class SsoService(Service):
     def login(
         self,
         user_id: str,
+        *,
         application_type: str,
         partner_id: int | None = None,
     ) -> Call[str]:
@@ -123,6 +126,7 @@ class SsoService(Service):
     def update(
         self,
         sso_id: int,
+        *,
         sso: Sso,
     ) -> Call[Sso]:
         """``sso.update``: returns ``Sso``."""

@@ -74,6 +74,7 @@ class StatsService(Service):
 
     def collect(
         self,
+        *,
         event: StatsEvent,
     ) -> Call[bool]:
         """``stats.collect``: returns ``bool``."""
@@ -81,6 +82,7 @@ class StatsService(Service):
 
     def kmc_collect(
         self,
+        *,
         kmc_event: StatsKmcEvent,
     ) -> Call[None]:
         """``stats.kmcCollect``: returns nothing."""
@@ -88,6 +90,7 @@ class StatsService(Service):
 
     def report_device_capabilities(
         self,
+        *,
         data: str,
     ) -> Call[None]:
         """``stats.reportDeviceCapabilities``: returns nothing."""
@@ -95,6 +98,7 @@ class StatsService(Service):
 
     def report_error(
         self,
+        *,
         error_code: str,
         error_message: str,
     ) -> Call[None]:
@@ -103,6 +107,7 @@ class StatsService(Service):
 
     def report_kce_error(
         self,
+        *,
         kaltura_ce_error: CEError,
     ) -> Call[CEError]:
         """``stats.reportKceError``: returns ``CEError``."""

@@ -75,6 +75,7 @@ class StorageProfileService(Service):
 
     def add(
         self,
+        *,
         storage_profile: StorageProfile,
     ) -> Call[StorageProfile]:
         """``storageProfile.add``: returns ``StorageProfile``."""
@@ -89,6 +90,7 @@ class StorageProfileService(Service):
 
     def list(
         self,
+        *,
         filter: StorageProfileFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[StorageProfileListResponse]:
@@ -98,6 +100,7 @@ class StorageProfileService(Service):
     def update(
         self,
         storage_profile_id: int,
+        *,
         storage_profile: StorageProfile,
     ) -> Call[StorageProfile]:
         """``storageProfile.update``: returns ``StorageProfile``."""
@@ -106,6 +109,7 @@ class StorageProfileService(Service):
     def update_status(
         self,
         storage_id: int,
+        *,
         status: StorageProfileStatus,
     ) -> Call[None]:
         """``storageProfile.updateStatus``: returns nothing."""

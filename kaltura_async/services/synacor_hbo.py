@@ -28,6 +28,7 @@ class SynacorHboService(Service):
     def get_feed(
         self,
         distribution_profile_id: int,
+        *,
         hash: str,
     ) -> Call[str]:
         """``synacorHbo.getFeed``: the URL of this serve action, built without any I/O.

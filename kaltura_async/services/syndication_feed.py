@@ -95,6 +95,7 @@ class SyndicationFeedService(Service):
 
     def add(
         self,
+        *,
         syndication_feed: BaseSyndicationFeed,
     ) -> Call[BaseSyndicationFeed]:
         """``syndicationFeed.add``: returns ``BaseSyndicationFeed``."""
@@ -123,6 +124,7 @@ class SyndicationFeedService(Service):
 
     def list(
         self,
+        *,
         filter: BaseSyndicationFeedFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[BaseSyndicationFeedListResponse]:
@@ -139,6 +141,7 @@ class SyndicationFeedService(Service):
     def update(
         self,
         id: str,
+        *,
         syndication_feed: BaseSyndicationFeed,
     ) -> Call[BaseSyndicationFeed]:
         """``syndicationFeed.update``: returns ``BaseSyndicationFeed``."""

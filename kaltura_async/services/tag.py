@@ -60,6 +60,7 @@ class TagService(Service):
     def index_category_entry_tags(
         self,
         category_id: int,
+        *,
         pc_to_decrement: str,
         pc_to_increment: str,
     ) -> Call[None]:
@@ -68,6 +69,7 @@ class TagService(Service):
 
     def search(
         self,
+        *,
         tag_filter: TagFilter,
         pager: FilterPager | None = None,
     ) -> Call[TagListResponse]:

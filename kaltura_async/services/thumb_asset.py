@@ -212,6 +212,7 @@ class ThumbAssetService(Service):
     def add(
         self,
         entry_id: str,
+        *,
         thumb_asset: ThumbAsset,
     ) -> Call[ThumbAsset]:
         """``thumbAsset.add``: returns ``ThumbAsset``."""
@@ -220,6 +221,7 @@ class ThumbAssetService(Service):
     def add_from_image(
         self,
         entry_id: str,
+        *,
         file_data: FileData,
     ) -> Call[ThumbAsset]:
         """``thumbAsset.addFromImage``: returns ``ThumbAsset``.
@@ -231,6 +233,7 @@ class ThumbAssetService(Service):
     def add_from_url(
         self,
         entry_id: str,
+        *,
         url: str,
     ) -> Call[ThumbAsset]:
         """``thumbAsset.addFromUrl``: returns ``ThumbAsset``."""
@@ -246,6 +249,7 @@ class ThumbAssetService(Service):
     def export(
         self,
         asset_id: str,
+        *,
         storage_profile_id: int,
     ) -> Call[FlavorAsset]:
         """``thumbAsset.export``: returns ``FlavorAsset``."""
@@ -254,6 +258,7 @@ class ThumbAssetService(Service):
     def generate(
         self,
         entry_id: str,
+        *,
         thumb_params: ThumbParams,
         source_asset_id: str | None = None,
     ) -> Call[ThumbAsset]:
@@ -263,6 +268,7 @@ class ThumbAssetService(Service):
     def generate_by_entry_id(
         self,
         entry_id: str,
+        *,
         dest_thumb_params_id: int,
     ) -> Call[ThumbAsset]:
         """``thumbAsset.generateByEntryId``: returns ``ThumbAsset``."""
@@ -292,6 +298,7 @@ class ThumbAssetService(Service):
     def get_url(
         self,
         id: str,
+        *,
         storage_id: int | None = None,
         thumb_params: ThumbParams | None = None,
     ) -> Call[str]:
@@ -300,6 +307,7 @@ class ThumbAssetService(Service):
 
     def list(
         self,
+        *,
         filter: AssetFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[ThumbAssetListResponse]:
@@ -316,6 +324,7 @@ class ThumbAssetService(Service):
     def serve(
         self,
         thumb_asset_id: str,
+        *,
         version: int | None = None,
         thumb_params: ThumbParams | None = None,
         options: ThumbnailServeOptions | None = None,
@@ -330,6 +339,7 @@ class ThumbAssetService(Service):
     def serve_by_entry_id(
         self,
         entry_id: str,
+        *,
         thumb_param_id: int | None = None,
     ) -> Call[str]:
         """``thumbAsset.serveByEntryId``: the URL of this serve action, built without any I/O.
@@ -349,6 +359,7 @@ class ThumbAssetService(Service):
     def set_content(
         self,
         id: str,
+        *,
         content_resource: ContentResource,
     ) -> Call[ThumbAsset]:
         """``thumbAsset.setContent``: returns ``ThumbAsset``."""
@@ -357,6 +368,7 @@ class ThumbAssetService(Service):
     def update(
         self,
         id: str,
+        *,
         thumb_asset: ThumbAsset,
     ) -> Call[ThumbAsset]:
         """``thumbAsset.update``: returns ``ThumbAsset``."""

@@ -85,6 +85,7 @@ class ThumbParamsService(Service):
 
     def add(
         self,
+        *,
         thumb_params: ThumbParams,
     ) -> Call[ThumbParams]:
         """``thumbParams.add``: returns ``ThumbParams``."""
@@ -113,6 +114,7 @@ class ThumbParamsService(Service):
 
     def list(
         self,
+        *,
         filter: ThumbParamsFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[ThumbParamsListResponse]:
@@ -122,6 +124,7 @@ class ThumbParamsService(Service):
     def update(
         self,
         id: int,
+        *,
         thumb_params: ThumbParams,
     ) -> Call[ThumbParams]:
         """``thumbParams.update``: returns ``ThumbParams``."""

@@ -51,6 +51,7 @@ class ThumbParamsOutputService(Service):
 
     def list(
         self,
+        *,
         filter: ThumbParamsOutputFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[ThumbParamsOutputListResponse]:

@@ -27,6 +27,7 @@ class ThumbnailService(Service):
 
     def transform(
         self,
+        *,
         transform_string: str,
     ) -> Call[None]:
         """``thumbnail.transform``: returns nothing."""

@@ -104,6 +104,7 @@ class UiConfService(Service):
 
     def add(
         self,
+        *,
         ui_conf: UiConf,
     ) -> Call[UiConf]:
         """``uiConf.add``: returns ``UiConf``."""
@@ -138,6 +139,7 @@ class UiConfService(Service):
 
     def list(
         self,
+        *,
         filter: UiConfFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[UiConfListResponse]:
@@ -146,6 +148,7 @@ class UiConfService(Service):
 
     def list_templates(
         self,
+        *,
         filter: UiConfFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[UiConfListResponse]:
@@ -155,6 +158,7 @@ class UiConfService(Service):
     def update(
         self,
         id: int,
+        *,
         ui_conf: UiConf,
     ) -> Call[UiConf]:
         """``uiConf.update``: returns ``UiConf``."""

@@ -43,6 +43,7 @@ class UploadService(Service):
 
     def get_uploaded_file_token_by_file_name(
         self,
+        *,
         file_name: str,
     ) -> Call[UploadResponse]:
         """``upload.getUploadedFileTokenByFileName``: returns ``UploadResponse``."""
@@ -50,6 +51,7 @@ class UploadService(Service):
 
     def upload(
         self,
+        *,
         file_data: FileData,
     ) -> Call[str]:
         """``upload.upload``: returns ``str``.

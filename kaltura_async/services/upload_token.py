@@ -74,6 +74,7 @@ class UploadTokenService(Service):
 
     def add(
         self,
+        *,
         upload_token: UploadToken | None = None,
     ) -> Call[UploadToken]:
         """``uploadToken.add``: returns ``UploadToken``."""
@@ -95,6 +96,7 @@ class UploadTokenService(Service):
 
     def list(
         self,
+        *,
         filter: UploadTokenFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[UploadTokenListResponse]:
@@ -104,6 +106,7 @@ class UploadTokenService(Service):
     def upload(
         self,
         upload_token_id: str,
+        *,
         file_data: FileData,
         resume: bool | None = None,
         final_chunk: bool | None = None,

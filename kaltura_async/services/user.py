@@ -281,6 +281,7 @@ class UserService(Service):
 
     def add(
         self,
+        *,
         user: User,
     ) -> Call[User]:
         """``user.add``: returns ``User``."""
@@ -288,6 +289,7 @@ class UserService(Service):
 
     def add_from_bulk_upload(
         self,
+        *,
         file_data: FileData,
         bulk_upload_data: BulkUploadJobData | None = None,
         bulk_upload_user_data: BulkUploadUserData | None = None,
@@ -300,6 +302,7 @@ class UserService(Service):
 
     def check_login_data_exists(
         self,
+        *,
         filter: UserLoginDataFilter,
     ) -> Call[bool]:
         """``user.checkLoginDataExists``: returns ``bool``."""
@@ -321,6 +324,7 @@ class UserService(Service):
 
     def disable_login(
         self,
+        *,
         user_id: str | None = None,
         login_id: str | None = None,
     ) -> Call[User]:
@@ -330,6 +334,7 @@ class UserService(Service):
     def enable_login(
         self,
         user_id: str,
+        *,
         login_id: str,
         password: str | None = None,
     ) -> Call[User]:
@@ -338,6 +343,7 @@ class UserService(Service):
 
     def export_to_csv(
         self,
+        *,
         filter: UserFilter | None = None,
         metadata_profile_id: int | None = None,
         additional_fields: builtins.list[KalturaObject] | None = None,
@@ -349,6 +355,7 @@ class UserService(Service):
 
     def generate_qr_code(
         self,
+        *,
         hash_key: str,
     ) -> Call[str]:
         """``user.generateQrCode``: returns ``str``."""
@@ -356,6 +363,7 @@ class UserService(Service):
 
     def get(
         self,
+        *,
         user_id: str | None = None,
     ) -> Call[User]:
         """``user.get``: returns ``User``."""
@@ -371,6 +379,7 @@ class UserService(Service):
     def index(
         self,
         id: str,
+        *,
         should_update: bool | None = None,
     ) -> Call[str]:
         """``user.index``: returns ``str``.
@@ -381,6 +390,7 @@ class UserService(Service):
 
     def list(
         self,
+        *,
         filter: UserFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[UserListResponse]:
@@ -390,6 +400,7 @@ class UserService(Service):
     def login(
         self,
         partner_id: int,
+        *,
         user_id: str,
         password: str,
         expiry: int | None = None,
@@ -411,6 +422,7 @@ class UserService(Service):
     def login_by_login_id(
         self,
         login_id: str,
+        *,
         password: str,
         partner_id: int | None = None,
         expiry: int | None = None,
@@ -426,6 +438,7 @@ class UserService(Service):
     def login_data_reset_password(
         self,
         login_data_id: str,
+        *,
         new_password: str,
     ) -> Call[User]:
         """``user.loginDataResetPassword``: returns ``User``."""
@@ -441,6 +454,7 @@ class UserService(Service):
     def replace_user_login_data(
         self,
         user_id: str,
+        *,
         new_login_id: str,
         existing_login_id: str | None = None,
     ) -> Call[User]:
@@ -449,6 +463,7 @@ class UserService(Service):
 
     def reset_password(
         self,
+        *,
         email: str,
         link_type: str | None = None,
     ) -> Call[None]:
@@ -464,6 +479,7 @@ class UserService(Service):
 
     def set_initial_password(
         self,
+        *,
         hash_key: str,
         new_password: str,
     ) -> Call[Authentication]:
@@ -473,6 +489,7 @@ class UserService(Service):
     def update(
         self,
         user_id: str,
+        *,
         user: User,
     ) -> Call[User]:
         """``user.update``: returns ``User``."""
@@ -481,6 +498,7 @@ class UserService(Service):
     def update_login_data(
         self,
         old_login_id: str,
+        *,
         password: str,
         new_login_id: str | None = None,
         new_password: str | None = None,
@@ -496,6 +514,7 @@ class UserService(Service):
 
     def validate_hash_key(
         self,
+        *,
         hash_key: str,
     ) -> Call[Authentication]:
         """``user.validateHashKey``: returns ``Authentication``."""

@@ -74,6 +74,7 @@ class UserAppRoleService(Service):
 
     def add(
         self,
+        *,
         user_app_role: UserAppRole,
     ) -> Call[UserAppRole]:
         """``userAppRole.add``: returns ``UserAppRole``."""
@@ -82,6 +83,7 @@ class UserAppRoleService(Service):
     def delete(
         self,
         user_id: str,
+        *,
         app_guid: str,
     ) -> Call[bool]:
         """``userAppRole.delete``: returns ``bool``."""
@@ -90,6 +92,7 @@ class UserAppRoleService(Service):
     def get(
         self,
         user_id: str,
+        *,
         app_guid: str,
     ) -> Call[UserAppRole]:
         """``userAppRole.get``: returns ``UserAppRole``."""
@@ -97,6 +100,7 @@ class UserAppRoleService(Service):
 
     def list(
         self,
+        *,
         filter: UserAppRoleFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[UserAppRoleListResponse]:
@@ -106,6 +110,7 @@ class UserAppRoleService(Service):
     def update(
         self,
         user_id: str,
+        *,
         app_guid: str,
         user_app_role: UserAppRole,
     ) -> Call[UserAppRole]:

@@ -95,6 +95,7 @@ class UserEntryService(Service):
 
     def add(
         self,
+        *,
         user_entry: UserEntry,
     ) -> Call[UserEntry]:
         """``userEntry.add``: returns ``UserEntry``."""
@@ -102,6 +103,7 @@ class UserEntryService(Service):
 
     def bulk_delete(
         self,
+        *,
         filter: UserEntryFilter,
     ) -> Call[int]:
         """``userEntry.bulkDelete``: returns ``int``."""
@@ -123,6 +125,7 @@ class UserEntryService(Service):
 
     def list(
         self,
+        *,
         filter: UserEntryFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[UserEntryListResponse]:
@@ -139,6 +142,7 @@ class UserEntryService(Service):
     def update(
         self,
         id: int,
+        *,
         user_entry: UserEntry,
     ) -> Call[UserEntry]:
         """``userEntry.update``: returns ``UserEntry``."""

@@ -84,6 +84,7 @@ class UserRoleService(Service):
 
     def add(
         self,
+        *,
         user_role: UserRole,
     ) -> Call[UserRole]:
         """``userRole.add``: returns ``UserRole``."""
@@ -112,6 +113,7 @@ class UserRoleService(Service):
 
     def list(
         self,
+        *,
         filter: UserRoleFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[UserRoleListResponse]:
@@ -121,6 +123,7 @@ class UserRoleService(Service):
     def update(
         self,
         user_role_id: int,
+        *,
         user_role: UserRole,
     ) -> Call[UserRole]:
         """``userRole.update``: returns ``UserRole``."""

@@ -55,6 +55,7 @@ class UserScoreService(Service):
     def delete(
         self,
         game_object_id: str,
+        *,
         game_object_type: str,
         user_id: str,
     ) -> Call[UserScorePropertiesResponse]:
@@ -63,6 +64,7 @@ class UserScoreService(Service):
 
     def list(
         self,
+        *,
         filter: UserScorePropertiesFilter,
         pager: FilterPager | None = None,
     ) -> Call[UserScorePropertiesResponse]:
@@ -72,6 +74,7 @@ class UserScoreService(Service):
     def update(
         self,
         game_object_id: str,
+        *,
         game_object_type: str,
         user_id: str,
         score: int,

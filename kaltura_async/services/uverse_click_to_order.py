@@ -28,6 +28,7 @@ class UverseClickToOrderService(Service):
     def get_feed(
         self,
         distribution_profile_id: int,
+        *,
         hash: str,
     ) -> Call[str]:
         """``uverseClickToOrder.getFeed``: the URL of this serve action, built without any I/O.

@@ -45,6 +45,7 @@ class VarConsoleService(Service):
 
     def get_partner_usage(
         self,
+        *,
         partner_filter: PartnerFilter | None = None,
         usage_filter: ReportInputFilter | None = None,
         pager: FilterPager | None = None,
@@ -55,6 +56,7 @@ class VarConsoleService(Service):
     def update_status(
         self,
         id: int,
+        *,
         status: PartnerStatus,
     ) -> Call[None]:
         """``varConsole.updateStatus``: returns nothing."""

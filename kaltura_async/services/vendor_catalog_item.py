@@ -116,6 +116,7 @@ class VendorCatalogItemService(Service):
 
     def add(
         self,
+        *,
         vendor_catalog_item: VendorCatalogItem,
     ) -> Call[VendorCatalogItem]:
         """``vendorCatalogItem.add``: returns ``VendorCatalogItem``."""
@@ -123,6 +124,7 @@ class VendorCatalogItemService(Service):
 
     def add_from_bulk_upload(
         self,
+        *,
         file_data: FileData,
         bulk_upload_data: BulkUploadJobData | None = None,
         bulk_upload_vendor_catalog_item_data: BulkUploadVendorCatalogItemData | None = None,
@@ -149,6 +151,7 @@ class VendorCatalogItemService(Service):
 
     def get_serve_url(
         self,
+        *,
         vendor_partner_id: int | None = None,
     ) -> Call[str]:
         """``vendorCatalogItem.getServeUrl``: returns ``str``."""
@@ -156,6 +159,7 @@ class VendorCatalogItemService(Service):
 
     def list(
         self,
+        *,
         filter: VendorCatalogItemFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[VendorCatalogItemListResponse]:
@@ -164,6 +168,7 @@ class VendorCatalogItemService(Service):
 
     def serve(
         self,
+        *,
         vendor_partner_id: int | None = None,
         filter: VendorCatalogItemFilter | None = None,
     ) -> Call[str]:
@@ -177,6 +182,7 @@ class VendorCatalogItemService(Service):
     def update(
         self,
         id: int,
+        *,
         vendor_catalog_item: VendorCatalogItem,
     ) -> Call[VendorCatalogItem]:
         """``vendorCatalogItem.update``: returns ``VendorCatalogItem``."""
@@ -185,6 +191,7 @@ class VendorCatalogItemService(Service):
     def update_status(
         self,
         id: int,
+        *,
         status: int,
     ) -> Call[VendorCatalogItem]:
         """``vendorCatalogItem.updateStatus``: returns ``VendorCatalogItem``."""

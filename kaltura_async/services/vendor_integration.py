@@ -72,6 +72,7 @@ class VendorIntegrationService(Service):
 
     def add(
         self,
+        *,
         integration: IntegrationSetting,
         remote_id: str,
     ) -> Call[IntegrationSetting]:
@@ -95,6 +96,7 @@ class VendorIntegrationService(Service):
     def update(
         self,
         id: int,
+        *,
         integration_setting: IntegrationSetting,
     ) -> Call[IntegrationSetting]:
         """``vendorIntegration.update``: returns ``IntegrationSetting``."""
@@ -103,6 +105,7 @@ class VendorIntegrationService(Service):
     def update_status(
         self,
         id: int,
+        *,
         status: int,
     ) -> Call[IntegrationSetting]:
         """``vendorIntegration.updateStatus``: returns ``IntegrationSetting``."""

@@ -74,6 +74,7 @@ class VirtualEventService(Service):
 
     def add(
         self,
+        *,
         virtual_event: VirtualEvent,
     ) -> Call[VirtualEvent]:
         """``virtualEvent.add``: returns ``VirtualEvent``."""
@@ -95,6 +96,7 @@ class VirtualEventService(Service):
 
     def list(
         self,
+        *,
         filter: VirtualEventFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[VirtualEventListResponse]:
@@ -104,6 +106,7 @@ class VirtualEventService(Service):
     def update(
         self,
         id: int,
+        *,
         virtual_event: VirtualEvent,
     ) -> Call[VirtualEvent]:
         """``virtualEvent.update``: returns ``VirtualEvent``."""

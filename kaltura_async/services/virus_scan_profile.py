@@ -84,6 +84,7 @@ class VirusScanProfileService(Service):
 
     def add(
         self,
+        *,
         virus_scan_profile: VirusScanProfile,
     ) -> Call[VirusScanProfile]:
         """``virusScanProfile.add``: returns ``VirusScanProfile``."""
@@ -105,6 +106,7 @@ class VirusScanProfileService(Service):
 
     def list(
         self,
+        *,
         filter: VirusScanProfileFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[VirusScanProfileListResponse]:
@@ -114,6 +116,7 @@ class VirusScanProfileService(Service):
     def scan(
         self,
         flavor_asset_id: str,
+        *,
         virus_scan_profile_id: int | None = None,
     ) -> Call[int]:
         """``virusScanProfile.scan``: returns ``int``."""
@@ -122,6 +125,7 @@ class VirusScanProfileService(Service):
     def update(
         self,
         virus_scan_profile_id: int,
+        *,
         virus_scan_profile: VirusScanProfile,
     ) -> Call[VirusScanProfile]:
         """``virusScanProfile.update``: returns ``VirusScanProfile``."""

@@ -63,6 +63,7 @@ class VolatileInteractivityService(Service):
     def add(
         self,
         entry_id: str,
+        *,
         kaltura_volatile_interactivity: VolatileInteractivity,
     ) -> Call[VolatileInteractivity]:
         """``volatileInteractivity.add``: returns ``VolatileInteractivity``."""
@@ -85,6 +86,7 @@ class VolatileInteractivityService(Service):
     def update(
         self,
         entry_id: str,
+        *,
         version: int,
         kaltura_volatile_interactivity: VolatileInteractivity,
     ) -> Call[VolatileInteractivity]:

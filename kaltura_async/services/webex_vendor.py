@@ -71,6 +71,7 @@ class WebexVendorService(Service):
 
     def fetch_registration_page(
         self,
+        *,
         tokens_data: str,
         iv: str,
     ) -> Call[None]:
@@ -79,6 +80,7 @@ class WebexVendorService(Service):
 
     def list(
         self,
+        *,
         pager: FilterPager | None = None,
     ) -> Call[WebexAPIIntegrationSettingResponse]:
         """``webexVendor.list``: returns ``WebexAPIIntegrationSettingResponse``."""
@@ -99,6 +101,7 @@ class WebexVendorService(Service):
     def submit_registration(
         self,
         account_id: str,
+        *,
         integration_setting: WebexAPIIntegrationSetting,
     ) -> Call[str]:
         """``webexVendor.submitRegistration``: returns ``str``."""

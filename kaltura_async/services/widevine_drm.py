@@ -28,6 +28,7 @@ class WidevineDrmService(Service):
     def get_license(
         self,
         flavor_asset_id: str,
+        *,
         referrer: str | None = None,
     ) -> Call[str]:
         """``widevineDrm.getLicense``: returns ``str``."""

@@ -74,6 +74,7 @@ class WidgetService(Service):
 
     def add(
         self,
+        *,
         widget: Widget,
     ) -> Call[Widget]:
         """``widget.add``: returns ``Widget``."""
@@ -81,6 +82,7 @@ class WidgetService(Service):
 
     def clone(
         self,
+        *,
         widget: Widget,
     ) -> Call[Widget]:
         """``widget.clone``: returns ``Widget``."""
@@ -95,6 +97,7 @@ class WidgetService(Service):
 
     def list(
         self,
+        *,
         filter: WidgetFilter | None = None,
         pager: FilterPager | None = None,
     ) -> Call[WidgetListResponse]:
@@ -104,6 +107,7 @@ class WidgetService(Service):
     def update(
         self,
         id: str,
+        *,
         widget: Widget,
     ) -> Call[Widget]:
         """``widget.update``: returns ``Widget``."""

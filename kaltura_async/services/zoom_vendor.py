@@ -116,6 +116,7 @@ class ZoomVendorService(Service):
 
     def fetch_registration_page(
         self,
+        *,
         tokens_data: str,
         iv: str,
     ) -> Call[None]:
@@ -131,6 +132,7 @@ class ZoomVendorService(Service):
 
     def list(
         self,
+        *,
         pager: FilterPager | None = None,
     ) -> Call[ZoomIntegrationSettingResponse]:
         """``zoomVendor.list``: returns ``ZoomIntegrationSettingResponse``."""
@@ -164,6 +166,7 @@ class ZoomVendorService(Service):
     def submit_registration(
         self,
         account_id: str,
+        *,
         integration_setting: ZoomIntegrationSetting,
     ) -> Call[str]:
         """``zoomVendor.submitRegistration``: returns ``str``."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.nullable_boolean import NullableBoolean
@@ -35,12 +35,12 @@ class AccessControl(KalturaObject):
         ("contains_unsuported_restrictions", "containsUnsuportedRestrictions", Kind.BOOL, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    description: str | None = UNSET
-    created_at: int | None = UNSET
-    is_default: NullableBoolean | None = UNSET
-    restrictions: list[BaseRestriction] | None = UNSET
-    contains_unsuported_restrictions: bool | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    is_default: NullableBoolean | None | UnsetType = UNSET
+    restrictions: list[BaseRestriction] | None | UnsetType = UNSET
+    contains_unsuported_restrictions: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .rule_action import RuleAction
 
 __all__ = ["AccessControlDrmPolicyAction"]
@@ -24,4 +24,4 @@ class AccessControlDrmPolicyAction(RuleAction):
         ("policy_id", "policyId", Kind.INT, 0),
     )
 
-    policy_id: int | None = UNSET
+    policy_id: int | None | UnsetType = UNSET

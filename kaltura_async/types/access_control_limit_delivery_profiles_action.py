@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .rule_action import RuleAction
 
 __all__ = ["AccessControlLimitDeliveryProfilesAction"]
@@ -25,5 +25,5 @@ class AccessControlLimitDeliveryProfilesAction(RuleAction):
         ("is_blocked_list", "isBlockedList", Kind.BOOL, 0),
     )
 
-    delivery_profile_ids: str | None = UNSET
-    is_blocked_list: bool | None = UNSET
+    delivery_profile_ids: str | None | UnsetType = UNSET
+    is_blocked_list: bool | None | UnsetType = UNSET

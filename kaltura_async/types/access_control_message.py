@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["AccessControlMessage"]
 
@@ -24,5 +24,5 @@ class AccessControlMessage(KalturaObject):
         ("code", "code", Kind.STR, 0),
     )
 
-    message: str | None = UNSET
-    code: str | None = UNSET
+    message: str | None | UnsetType = UNSET
+    code: str | None | UnsetType = UNSET

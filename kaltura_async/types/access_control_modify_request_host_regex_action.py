@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .rule_action import RuleAction
 
 __all__ = ["AccessControlModifyRequestHostRegexAction"]
@@ -27,7 +27,7 @@ class AccessControlModifyRequestHostRegexAction(RuleAction):
         ("check_alive_timeout_ms", "checkAliveTimeoutMs", Kind.INT, 0),
     )
 
-    pattern: str | None = UNSET
-    replacement: str | None = UNSET
-    replacmen_server_node_id: int | None = UNSET
-    check_alive_timeout_ms: int | None = UNSET
+    pattern: str | None | UnsetType = UNSET
+    replacement: str | None | UnsetType = UNSET
+    replacmen_server_node_id: int | None | UnsetType = UNSET
+    check_alive_timeout_ms: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .rule_action import RuleAction
 
 __all__ = ["AccessControlPreviewAction"]
@@ -24,4 +24,4 @@ class AccessControlPreviewAction(RuleAction):
         ("limit", "limit", Kind.INT, 0),
     )
 
-    limit: int | None = UNSET
+    limit: int | None | UnsetType = UNSET

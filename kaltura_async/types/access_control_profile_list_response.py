@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .list_response import ListResponse
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class AccessControlProfileListResponse(ListResponse):
         ("objects", "objects", Kind.list_of("KalturaAccessControlProfile"), READ_ONLY),
     )
 
-    objects: list[AccessControlProfile] | None = UNSET
+    objects: list[AccessControlProfile] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject, secret_field
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType, secret_field
 
 if TYPE_CHECKING:
     from .access_control_context_type_holder import AccessControlContextTypeHolder
@@ -33,10 +33,10 @@ class AccessControlScope(KalturaObject):
         ("hashes", "hashes", Kind.list_of("KalturaKeyValue"), 0),
     )
 
-    referrer: str | None = UNSET
-    ip: str | None = UNSET
-    ks: str | None = secret_field()
-    user_agent: str | None = UNSET
-    time: int | None = UNSET
-    contexts: list[AccessControlContextTypeHolder] | None = UNSET
-    hashes: list[KeyValue] | None = UNSET
+    referrer: str | None | UnsetType = UNSET
+    ip: str | None | UnsetType = UNSET
+    ks: str | None | UnsetType = secret_field()
+    user_agent: str | None | UnsetType = UNSET
+    time: int | None | UnsetType = UNSET
+    contexts: list[AccessControlContextTypeHolder] | None | UnsetType = UNSET
+    hashes: list[KeyValue] | None | UnsetType = UNSET

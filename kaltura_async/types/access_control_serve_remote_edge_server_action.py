@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .rule_action import RuleAction
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class AccessControlServeRemoteEdgeServerAction(RuleAction):
         ("seamless_fallback_enabled", "seamlessFallbackEnabled", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    edge_server_ids: str | None = UNSET
-    seamless_fallback_enabled: NullableBoolean | None = UNSET
+    edge_server_ids: str | None | UnsetType = UNSET
+    seamless_fallback_enabled: NullableBoolean | None | UnsetType = UNSET

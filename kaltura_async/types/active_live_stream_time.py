@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ActiveLiveStreamTime"]
 
@@ -24,5 +24,5 @@ class ActiveLiveStreamTime(KalturaObject):
         ("end_time", "endTime", Kind.INT, 0),
     )
 
-    start_time: int | None = UNSET
-    end_time: int | None = UNSET
+    start_time: int | None | UnsetType = UNSET
+    end_time: int | None | UnsetType = UNSET

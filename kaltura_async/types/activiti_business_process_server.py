@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .business_process_server import BusinessProcessServer
 
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ class ActivitiBusinessProcessServer(BusinessProcessServer):
         ("password", "password", Kind.STR, 0),
     )
 
-    host: str | None = UNSET
-    port: int | None = UNSET
-    protocol: ActivitiBusinessProcessServerProtocol | None = UNSET
-    username: str | None = UNSET
-    password: str | None = secret_field()
+    host: str | None | UnsetType = UNSET
+    port: int | None | UnsetType = UNSET
+    protocol: ActivitiBusinessProcessServerProtocol | None | UnsetType = UNSET
+    username: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()

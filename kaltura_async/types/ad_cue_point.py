@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .cue_point import CuePoint
 
 if TYPE_CHECKING:
@@ -33,9 +33,9 @@ class AdCuePoint(CuePoint):
         ("duration", "duration", Kind.INT, 0),
     )
 
-    protocol_type: AdProtocolType | None = UNSET
-    source_url: str | None = UNSET
-    ad_type: AdType | None = UNSET
-    title: str | None = UNSET
-    end_time: int | None = UNSET
-    duration: int | None = UNSET
+    protocol_type: AdProtocolType | None | UnsetType = UNSET
+    source_url: str | None | UnsetType = UNSET
+    ad_type: AdType | None | UnsetType = UNSET
+    title: str | None | UnsetType = UNSET
+    end_time: int | None | UnsetType = UNSET
+    duration: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .cue_point_filter import CuePointFilter
 
 if TYPE_CHECKING:
@@ -35,12 +35,12 @@ class AdCuePointBaseFilter(CuePointFilter):
         ("duration_less_than_or_equal", "durationLessThanOrEqual", Kind.INT, 0),
     )
 
-    protocol_type_equal: AdProtocolType | None = UNSET
-    protocol_type_in: str | None = UNSET
-    title_like: str | None = UNSET
-    title_multi_like_or: str | None = UNSET
-    title_multi_like_and: str | None = UNSET
-    end_time_greater_than_or_equal: int | None = UNSET
-    end_time_less_than_or_equal: int | None = UNSET
-    duration_greater_than_or_equal: int | None = UNSET
-    duration_less_than_or_equal: int | None = UNSET
+    protocol_type_equal: AdProtocolType | None | UnsetType = UNSET
+    protocol_type_in: str | None | UnsetType = UNSET
+    title_like: str | None | UnsetType = UNSET
+    title_multi_like_or: str | None | UnsetType = UNSET
+    title_multi_like_and: str | None | UnsetType = UNSET
+    end_time_greater_than_or_equal: int | None | UnsetType = UNSET
+    end_time_less_than_or_equal: int | None | UnsetType = UNSET
+    duration_greater_than_or_equal: int | None | UnsetType = UNSET
+    duration_less_than_or_equal: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .rule_action import RuleAction
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class AddEntryVendorTaskAction(RuleAction):
         ("entry_object_type", "entryObjectType", Kind.enum("KalturaEntryObjectType"), 0),
     )
 
-    catalog_item_ids: str | None = UNSET
-    entry_object_type: EntryObjectType | None = UNSET
+    catalog_item_ids: str | None | UnsetType = UNSET
+    entry_object_type: EntryObjectType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .provision_job_data import ProvisionJobData
 
 __all__ = ["AkamaiProvisionJobData"]
@@ -29,9 +29,9 @@ class AkamaiProvisionJobData(ProvisionJobData):
         ("secondary_contact", "secondaryContact", Kind.STR, 0),
     )
 
-    wsdl_username: str | None = UNSET
-    wsdl_password: str | None = UNSET
-    cpcode: str | None = UNSET
-    email_id: str | None = UNSET
-    primary_contact: str | None = UNSET
-    secondary_contact: str | None = UNSET
+    wsdl_username: str | None | UnsetType = UNSET
+    wsdl_password: str | None | UnsetType = UNSET
+    cpcode: str | None | UnsetType = UNSET
+    email_id: str | None | UnsetType = UNSET
+    primary_contact: str | None | UnsetType = UNSET
+    secondary_contact: str | None | UnsetType = UNSET

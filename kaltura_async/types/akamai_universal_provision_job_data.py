@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .provision_job_data import ProvisionJobData
 
 if TYPE_CHECKING:
@@ -37,13 +37,13 @@ class AkamaiUniversalProvisionJobData(ProvisionJobData):
         ("notification_email", "notificationEmail", Kind.STR, 0),
     )
 
-    stream_id_2: int | None = UNSET
-    system_user_name: str | None = UNSET
-    system_password: str | None = UNSET
-    domain_name: str | None = UNSET
-    dvr_enabled: DVRStatus | None = UNSET
-    dvr_window: int | None = UNSET
-    primary_contact: str | None = UNSET
-    secondary_contact: str | None = UNSET
-    stream_type: AkamaiUniversalStreamType | None = UNSET
-    notification_email: str | None = UNSET
+    stream_id_2: int | None | UnsetType = UNSET
+    system_user_name: str | None | UnsetType = UNSET
+    system_password: str | None | UnsetType = UNSET
+    domain_name: str | None | UnsetType = UNSET
+    dvr_enabled: DVRStatus | None | UnsetType = UNSET
+    dvr_window: int | None | UnsetType = UNSET
+    primary_contact: str | None | UnsetType = UNSET
+    secondary_contact: str | None | UnsetType = UNSET
+    stream_type: AkamaiUniversalStreamType | None | UnsetType = UNSET
+    notification_email: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .vendor_task_data_caption_asset import VendorTaskDataCaptionAsset
 
 __all__ = ["AlignmentVendorTaskData"]
@@ -25,5 +25,5 @@ class AlignmentVendorTaskData(VendorTaskDataCaptionAsset):
         ("json_transcript_asset_id", "jsonTranscriptAssetId", Kind.STR, INSERT_ONLY),
     )
 
-    text_transcript_asset_id: str | None = UNSET
-    json_transcript_asset_id: str | None = UNSET
+    text_transcript_asset_id: str | None | UnsetType = UNSET
+    json_transcript_asset_id: str | None | UnsetType = UNSET

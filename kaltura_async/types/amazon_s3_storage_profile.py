@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .storage_profile import StorageProfile
 
 if TYPE_CHECKING:
@@ -32,9 +32,9 @@ class AmazonS3StorageProfile(StorageProfile):
         ("end_point", "endPoint", Kind.STR, 0),
     )
 
-    files_permission_in_s3: AmazonS3StorageProfileFilesPermissionLevel | None = UNSET
-    s3_region: str | None = UNSET
-    sse_type: str | None = UNSET
-    sse_kms_key_id: str | None = UNSET
-    signature_type: str | None = UNSET
-    end_point: str | None = UNSET
+    files_permission_in_s3: AmazonS3StorageProfileFilesPermissionLevel | None | UnsetType = UNSET
+    s3_region: str | None | UnsetType = UNSET
+    sse_type: str | None | UnsetType = UNSET
+    sse_kms_key_id: str | None | UnsetType = UNSET
+    signature_type: str | None | UnsetType = UNSET
+    end_point: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .report_filter import ReportFilter
@@ -32,10 +32,10 @@ class AnalyticsFilter(KalturaObject):
         ("order_by", "orderBy", Kind.STR, 0),
     )
 
-    from_time: str | None = UNSET
-    to_time: str | None = UNSET
-    metrics: str | None = UNSET
-    utc_offset: float | None = UNSET
-    dimensions: str | None = UNSET
-    filters: list[ReportFilter] | None = UNSET
-    order_by: str | None = UNSET
+    from_time: str | None | UnsetType = UNSET
+    to_time: str | None | UnsetType = UNSET
+    metrics: str | None | UnsetType = UNSET
+    utc_offset: float | None | UnsetType = UNSET
+    dimensions: str | None | UnsetType = UNSET
+    filters: list[ReportFilter] | None | UnsetType = UNSET
+    order_by: str | None | UnsetType = UNSET

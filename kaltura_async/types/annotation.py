@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, UnsetType
 from .cue_point import CuePoint
 
 if TYPE_CHECKING:
@@ -36,13 +36,13 @@ class Annotation(CuePoint):
         ("original_cue_point_create_at", "originalCuePointCreateAt", Kind.INT, 0),
     )
 
-    parent_id: str | None = UNSET
-    text: str | None = UNSET
-    end_time: int | None = UNSET
-    duration: int | None = UNSET
-    depth: int | None = UNSET
-    children_count: int | None = UNSET
-    direct_children_count: int | None = UNSET
-    is_public: NullableBoolean | None = UNSET
-    searchable_on_entry: NullableBoolean | None = UNSET
-    original_cue_point_create_at: int | None = UNSET
+    parent_id: str | None | UnsetType = UNSET
+    text: str | None | UnsetType = UNSET
+    end_time: int | None | UnsetType = UNSET
+    duration: int | None | UnsetType = UNSET
+    depth: int | None | UnsetType = UNSET
+    children_count: int | None | UnsetType = UNSET
+    direct_children_count: int | None | UnsetType = UNSET
+    is_public: NullableBoolean | None | UnsetType = UNSET
+    searchable_on_entry: NullableBoolean | None | UnsetType = UNSET
+    original_cue_point_create_at: int | None | UnsetType = UNSET

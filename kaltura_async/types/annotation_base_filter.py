@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .cue_point_filter import CuePointFilter
 
 if TYPE_CHECKING:
@@ -36,13 +36,13 @@ class AnnotationBaseFilter(CuePointFilter):
         ("is_public_equal", "isPublicEqual", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    parent_id_equal: str | None = UNSET
-    parent_id_in: str | None = UNSET
-    text_like: str | None = UNSET
-    text_multi_like_or: str | None = UNSET
-    text_multi_like_and: str | None = UNSET
-    end_time_greater_than_or_equal: int | None = UNSET
-    end_time_less_than_or_equal: int | None = UNSET
-    duration_greater_than_or_equal: int | None = UNSET
-    duration_less_than_or_equal: int | None = UNSET
-    is_public_equal: NullableBoolean | None = UNSET
+    parent_id_equal: str | None | UnsetType = UNSET
+    parent_id_in: str | None | UnsetType = UNSET
+    text_like: str | None | UnsetType = UNSET
+    text_multi_like_or: str | None | UnsetType = UNSET
+    text_multi_like_and: str | None | UnsetType = UNSET
+    end_time_greater_than_or_equal: int | None | UnsetType = UNSET
+    end_time_less_than_or_equal: int | None | UnsetType = UNSET
+    duration_greater_than_or_equal: int | None | UnsetType = UNSET
+    duration_less_than_or_equal: int | None | UnsetType = UNSET
+    is_public_equal: NullableBoolean | None | UnsetType = UNSET

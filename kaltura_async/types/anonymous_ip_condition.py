@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .match_condition import MatchCondition
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class AnonymousIPCondition(MatchCondition):
         ("geo_coder_type", "geoCoderType", Kind.enum("KalturaGeoCoderType"), 0),
     )
 
-    geo_coder_type: GeoCoderType | None = UNSET
+    geo_coder_type: GeoCoderType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .string_field import StringField
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class AnonymousIPContextField(StringField):
         ("geo_coder_type", "geoCoderType", Kind.enum("KalturaGeoCoderType"), 0),
     )
 
-    geo_coder_type: GeoCoderType | None = UNSET
+    geo_coder_type: GeoCoderType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, UnsetType
 from .cue_point import CuePoint
 
 if TYPE_CHECKING:
@@ -35,11 +35,11 @@ class AnswerCuePoint(CuePoint):
         ("feedback", "feedback", Kind.STR, 0),
     )
 
-    parent_id: str | None = UNSET
-    quiz_user_entry_id: str | None = UNSET
-    answer_key: str | None = UNSET
-    open_answer: str | None = UNSET
-    is_correct: NullableBoolean | None = UNSET
-    correct_answer_keys: list[String] | None = UNSET
-    explanation: str | None = UNSET
-    feedback: str | None = UNSET
+    parent_id: str | None | UnsetType = UNSET
+    quiz_user_entry_id: str | None | UnsetType = UNSET
+    answer_key: str | None | UnsetType = UNSET
+    open_answer: str | None | UnsetType = UNSET
+    is_correct: NullableBoolean | None | UnsetType = UNSET
+    correct_answer_keys: list[String] | None | UnsetType = UNSET
+    explanation: str | None | UnsetType = UNSET
+    feedback: str | None | UnsetType = UNSET

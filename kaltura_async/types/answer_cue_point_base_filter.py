@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .cue_point_filter import CuePointFilter
 
 __all__ = ["AnswerCuePointBaseFilter"]
@@ -27,7 +27,7 @@ class AnswerCuePointBaseFilter(CuePointFilter):
         ("quiz_user_entry_id_in", "quizUserEntryIdIn", Kind.STR, 0),
     )
 
-    parent_id_equal: str | None = UNSET
-    parent_id_in: str | None = UNSET
-    quiz_user_entry_id_equal: str | None = UNSET
-    quiz_user_entry_id_in: str | None = UNSET
+    parent_id_equal: str | None | UnsetType = UNSET
+    parent_id_in: str | None | UnsetType = UNSET
+    quiz_user_entry_id_equal: str | None | UnsetType = UNSET
+    quiz_user_entry_id_in: str | None | UnsetType = UNSET

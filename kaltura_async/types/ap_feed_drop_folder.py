@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .feed_drop_folder import FeedDropFolder
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class ApFeedDropFolder(FeedDropFolder):
         ("items_to_expand", "itemsToExpand", Kind.list_of("KalturaStringValue"), 0),
     )
 
-    ap_api_key: str | None = UNSET
-    items_to_expand: list[StringValue] | None = UNSET
+    ap_api_key: str | None | UnsetType = UNSET
+    items_to_expand: list[StringValue] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .permission_item import PermissionItem
 
 __all__ = ["ApiActionPermissionItem"]
@@ -25,5 +25,5 @@ class ApiActionPermissionItem(PermissionItem):
         ("action", "action", Kind.STR, 0),
     )
 
-    service: str | None = UNSET
-    action: str | None = UNSET
+    service: str | None | UnsetType = UNSET
+    action: str | None | UnsetType = UNSET

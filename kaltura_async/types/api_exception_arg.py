@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ApiExceptionArg"]
 
@@ -24,5 +24,5 @@ class ApiExceptionArg(KalturaObject):
         ("value", "value", Kind.STR, 0),
     )
 
-    name: str | None = UNSET
-    value: str | None = UNSET
+    name: str | None | UnsetType = UNSET
+    value: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .permission_item import PermissionItem
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class ApiParameterPermissionItem(PermissionItem):
         ("action", "action", Kind.enum("KalturaApiParameterPermissionItemAction"), 0),
     )
 
-    object: str | None = UNSET
-    parameter: str | None = UNSET
-    action: ApiParameterPermissionItemAction | None = UNSET
+    object: str | None | UnsetType = UNSET
+    parameter: str | None | UnsetType = UNSET
+    action: ApiParameterPermissionItemAction | None | UnsetType = UNSET

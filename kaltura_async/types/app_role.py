@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["AppRole"]
 
@@ -26,7 +26,7 @@ class AppRole(KalturaObject):
         ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
-    app_guid: str | None = UNSET
-    user_role_id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
+    app_guid: str | None | UnsetType = UNSET
+    user_role_id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET

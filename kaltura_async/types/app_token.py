@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType, secret_field
 
 if TYPE_CHECKING:
     from ..enums.app_token_hash_type import AppTokenHashType
@@ -40,16 +40,16 @@ class AppToken(KalturaObject):
         ("description", "description", Kind.STR, 0),
     )
 
-    id: str | None = UNSET
-    token: str | None = secret_field()
-    partner_id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    status: AppTokenStatus | None = UNSET
-    expiry: int | None = UNSET
-    session_type: SessionType | None = UNSET
-    session_user_id: str | None = UNSET
-    session_duration: int | None = UNSET
-    session_privileges: str | None = UNSET
-    hash_type: AppTokenHashType | None = UNSET
-    description: str | None = UNSET
+    id: str | None | UnsetType = UNSET
+    token: str | None | UnsetType = secret_field()
+    partner_id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    status: AppTokenStatus | None | UnsetType = UNSET
+    expiry: int | None | UnsetType = UNSET
+    session_type: SessionType | None | UnsetType = UNSET
+    session_user_id: str | None | UnsetType = UNSET
+    session_duration: int | None | UnsetType = UNSET
+    session_privileges: str | None | UnsetType = UNSET
+    hash_type: AppTokenHashType | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -35,12 +35,12 @@ class AppTokenBaseFilter(Filter):
         ("session_user_id_equal", "sessionUserIdEqual", Kind.STR, 0),
     )
 
-    id_equal: str | None = UNSET
-    id_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    status_equal: AppTokenStatus | None = UNSET
-    status_in: str | None = UNSET
-    session_user_id_equal: str | None = UNSET
+    id_equal: str | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    status_equal: AppTokenStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    session_user_id_equal: str | None | UnsetType = UNSET

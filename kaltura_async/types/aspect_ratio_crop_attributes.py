@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .dimensions_attributes import DimensionsAttributes
 
 __all__ = ["AspectRatioCropAttributes"]
@@ -24,4 +24,4 @@ class AspectRatioCropAttributes(DimensionsAttributes):
         ("aspect_ratio", "aspectRatio", Kind.FLOAT, 0),
     )
 
-    aspect_ratio: float | None = UNSET
+    aspect_ratio: float | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["Asset"]
 
@@ -37,18 +37,18 @@ class Asset(KalturaObject):
         ("size_in_bytes", "sizeInBytes", Kind.INT, READ_ONLY),
     )
 
-    id: str | None = UNSET
-    entry_id: str | None = UNSET
-    partner_id: int | None = UNSET
-    version: int | None = UNSET
-    size: int | None = UNSET
-    tags: str | None = UNSET
-    file_ext: str | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    deleted_at: int | None = UNSET
-    description: str | None = UNSET
-    partner_data: str | None = UNSET
-    partner_description: str | None = UNSET
-    actual_source_asset_params_ids: str | None = UNSET
-    size_in_bytes: int | None = UNSET
+    id: str | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    version: int | None | UnsetType = UNSET
+    size: int | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    file_ext: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    deleted_at: int | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    partner_data: str | None | UnsetType = UNSET
+    partner_description: str | None | UnsetType = UNSET
+    actual_source_asset_params_ids: str | None | UnsetType = UNSET
+    size_in_bytes: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 __all__ = ["AssetBaseFilter"]
@@ -40,20 +40,20 @@ class AssetBaseFilter(RelatedFilter):
         ("deleted_at_less_than_or_equal", "deletedAtLessThanOrEqual", Kind.INT, 0),
     )
 
-    id_equal: str | None = UNSET
-    id_in: str | None = UNSET
-    entry_id_equal: str | None = UNSET
-    entry_id_in: str | None = UNSET
-    partner_id_equal: int | None = UNSET
-    partner_id_in: str | None = UNSET
-    size_greater_than_or_equal: int | None = UNSET
-    size_less_than_or_equal: int | None = UNSET
-    tags_like: str | None = UNSET
-    tags_multi_like_or: str | None = UNSET
-    tags_multi_like_and: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    deleted_at_greater_than_or_equal: int | None = UNSET
-    deleted_at_less_than_or_equal: int | None = UNSET
+    id_equal: str | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    entry_id_equal: str | None | UnsetType = UNSET
+    entry_id_in: str | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    partner_id_in: str | None | UnsetType = UNSET
+    size_greater_than_or_equal: int | None | UnsetType = UNSET
+    size_less_than_or_equal: int | None | UnsetType = UNSET
+    tags_like: str | None | UnsetType = UNSET
+    tags_multi_like_or: str | None | UnsetType = UNSET
+    tags_multi_like_and: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    deleted_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    deleted_at_less_than_or_equal: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .asset_distribution_condition import AssetDistributionCondition
 
 __all__ = ["AssetDistributionPropertyCondition"]
@@ -25,5 +25,5 @@ class AssetDistributionPropertyCondition(AssetDistributionCondition):
         ("property_value", "propertyValue", Kind.STR, 0),
     )
 
-    property_name: str | None = UNSET
-    property_value: str | None = UNSET
+    property_name: str | None | UnsetType = UNSET
+    property_value: str | None | UnsetType = UNSET

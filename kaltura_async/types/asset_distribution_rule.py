@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .asset_distribution_condition import AssetDistributionCondition
@@ -27,5 +27,5 @@ class AssetDistributionRule(KalturaObject):
         ("asset_distribution_conditions", "assetDistributionConditions", Kind.list_of("KalturaAssetDistributionCondition"), 0),
     )
 
-    validation_error: str | None = UNSET
-    asset_distribution_conditions: list[AssetDistributionCondition] | None = UNSET
+    validation_error: str | None | UnsetType = UNSET
+    asset_distribution_conditions: list[AssetDistributionCondition] | None | UnsetType = UNSET

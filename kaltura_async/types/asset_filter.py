@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .asset_base_filter import AssetBaseFilter
 
 __all__ = ["AssetFilter"]
@@ -24,4 +24,4 @@ class AssetFilter(AssetBaseFilter):
         ("type_in", "typeIn", Kind.STR, 0),
     )
 
-    type_in: str | None = UNSET
+    type_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.media_parser_type import MediaParserType
@@ -40,16 +40,16 @@ class AssetParams(KalturaObject):
         ("source_asset_params_ids", "sourceAssetParamsIds", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    description: str | None = UNSET
-    created_at: int | None = UNSET
-    is_system_default: NullableBoolean | None = UNSET
-    tags: str | None = UNSET
-    required_permissions: list[String] | None = UNSET
-    source_remote_storage_profile_id: int | None = UNSET
-    remote_storage_profile_ids: int | None = UNSET
-    media_parser_type: MediaParserType | None = UNSET
-    source_asset_params_ids: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    is_system_default: NullableBoolean | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    required_permissions: list[String] | None | UnsetType = UNSET
+    source_remote_storage_profile_id: int | None | UnsetType = UNSET
+    remote_storage_profile_ids: int | None | UnsetType = UNSET
+    media_parser_type: MediaParserType | None | UnsetType = UNSET
+    source_asset_params_ids: str | None | UnsetType = UNSET

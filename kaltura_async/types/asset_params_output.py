@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .asset_params import AssetParams
 
 if TYPE_CHECKING:
@@ -32,9 +32,9 @@ class AssetParamsOutput(AssetParams):
         ("format", "format", Kind.enum("KalturaContainerFormat"), 0),
     )
 
-    asset_params_id: int | None = UNSET
-    asset_params_version: str | None = UNSET
-    asset_id: str | None = UNSET
-    asset_version: str | None = UNSET
-    ready_behavior: int | None = UNSET
-    format: ContainerFormat | None = UNSET
+    asset_params_id: int | None | UnsetType = UNSET
+    asset_params_version: str | None | UnsetType = UNSET
+    asset_id: str | None | UnsetType = UNSET
+    asset_version: str | None | UnsetType = UNSET
+    ready_behavior: int | None | UnsetType = UNSET
+    format: ContainerFormat | None | UnsetType = UNSET

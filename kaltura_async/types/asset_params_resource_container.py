@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .resource import Resource
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class AssetParamsResourceContainer(Resource):
         ("asset_params_id", "assetParamsId", Kind.INT, 0),
     )
 
-    resource: ContentResource | None = UNSET
-    asset_params_id: int | None = UNSET
+    resource: ContentResource | None | UnsetType = UNSET
+    asset_params_id: int | None | UnsetType = UNSET

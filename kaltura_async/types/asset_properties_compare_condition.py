@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class AssetPropertiesCompareCondition(Condition):
         ("properties", "properties", Kind.list_of("KalturaKeyValue"), 0),
     )
 
-    properties: list[KeyValue] | None = UNSET
+    properties: list[KeyValue] | None | UnsetType = UNSET

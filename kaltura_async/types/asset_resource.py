@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .content_resource import ContentResource
 
 __all__ = ["AssetResource"]
@@ -24,4 +24,4 @@ class AssetResource(ContentResource):
         ("asset_id", "assetId", Kind.STR, 0),
     )
 
-    asset_id: str | None = UNSET
+    asset_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["AssetServeOptions"]
 
@@ -24,5 +24,5 @@ class AssetServeOptions(KalturaObject):
         ("referrer", "referrer", Kind.STR, 0),
     )
 
-    download: bool | None = UNSET
-    referrer: str | None = UNSET
+    download: bool | None | UnsetType = UNSET
+    referrer: str | None | UnsetType = UNSET

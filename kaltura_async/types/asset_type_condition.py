@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 __all__ = ["AssetTypeCondition"]
@@ -24,4 +24,4 @@ class AssetTypeCondition(Condition):
         ("asset_types", "assetTypes", Kind.STR, 0),
     )
 
-    asset_types: str | None = UNSET
+    asset_types: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .resource import Resource
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class AssetsParamsResourceContainers(Resource):
         ("resources", "resources", Kind.list_of("KalturaAssetParamsResourceContainer"), 0),
     )
 
-    resources: list[AssetParamsResourceContainer] | None = UNSET
+    resources: list[AssetParamsResourceContainer] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.asset_type import AssetType
@@ -29,7 +29,7 @@ class AttUverseDistributionFile(KalturaObject):
         ("asset_id", "assetId", Kind.STR, 0),
     )
 
-    remote_filename: str | None = UNSET
-    local_file_path: str | None = UNSET
-    asset_type: AssetType | None = UNSET
-    asset_id: str | None = UNSET
+    remote_filename: str | None | UnsetType = UNSET
+    local_file_path: str | None | UnsetType = UNSET
+    asset_type: AssetType | None | UnsetType = UNSET
+    asset_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class AttUverseDistributionJobProviderData(ConfigurableDistributionJobProviderDa
         ("remote_caption_file_urls", "remoteCaptionFileUrls", Kind.STR, 0),
     )
 
-    files_for_distribution: list[AttUverseDistributionFile] | None = UNSET
-    remote_asset_file_urls: str | None = UNSET
-    remote_thumbnail_file_urls: str | None = UNSET
-    remote_caption_file_urls: str | None = UNSET
+    files_for_distribution: list[AttUverseDistributionFile] | None | UnsetType = UNSET
+    remote_asset_file_urls: str | None | UnsetType = UNSET
+    remote_thumbnail_file_urls: str | None | UnsetType = UNSET
+    remote_caption_file_urls: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["AttUverseDistributionProfile"]
@@ -32,12 +32,12 @@ class AttUverseDistributionProfile(ConfigurableDistributionProfile):
         ("asset_filename_xslt", "assetFilenameXslt", Kind.STR, 0),
     )
 
-    feed_url: str | None = UNSET
-    ftp_host: str | None = UNSET
-    ftp_username: str | None = UNSET
-    ftp_password: str | None = UNSET
-    ftp_path: str | None = UNSET
-    channel_title: str | None = UNSET
-    flavor_asset_filename_xslt: str | None = UNSET
-    thumbnail_asset_filename_xslt: str | None = UNSET
-    asset_filename_xslt: str | None = UNSET
+    feed_url: str | None | UnsetType = UNSET
+    ftp_host: str | None | UnsetType = UNSET
+    ftp_username: str | None | UnsetType = UNSET
+    ftp_password: str | None | UnsetType = UNSET
+    ftp_path: str | None | UnsetType = UNSET
+    channel_title: str | None | UnsetType = UNSET
+    flavor_asset_filename_xslt: str | None | UnsetType = UNSET
+    thumbnail_asset_filename_xslt: str | None | UnsetType = UNSET
+    asset_filename_xslt: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .asset import Asset
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class AttachmentAsset(Asset):
         ("status", "status", Kind.enum("KalturaAttachmentAssetStatus"), READ_ONLY),
     )
 
-    filename: str | None = UNSET
-    title: str | None = UNSET
-    format: AttachmentType | None = UNSET
-    status: AttachmentAssetStatus | None = UNSET
+    filename: str | None | UnsetType = UNSET
+    title: str | None | UnsetType = UNSET
+    format: AttachmentType | None | UnsetType = UNSET
+    status: AttachmentAssetStatus | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .asset_filter import AssetFilter
 
 if TYPE_CHECKING:
@@ -32,8 +32,8 @@ class AttachmentAssetBaseFilter(AssetFilter):
         ("status_not_in", "statusNotIn", Kind.STR, 0),
     )
 
-    format_equal: AttachmentType | None = UNSET
-    format_in: str | None = UNSET
-    status_equal: AttachmentAssetStatus | None = UNSET
-    status_in: str | None = UNSET
-    status_not_in: str | None = UNSET
+    format_equal: AttachmentType | None | UnsetType = UNSET
+    format_in: str | None | UnsetType = UNSET
+    status_equal: AttachmentAssetStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    status_not_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_item import SearchItem
 
 __all__ = ["AttributeCondition"]
@@ -24,4 +24,4 @@ class AttributeCondition(SearchItem):
         ("value", "value", Kind.STR, 0),
     )
 
-    value: str | None = UNSET
+    value: str | None | UnsetType = UNSET

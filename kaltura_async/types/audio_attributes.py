@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["AudioAttributes"]
 
@@ -23,4 +23,4 @@ class AudioAttributes(KalturaObject):
         ("volume", "volume", Kind.FLOAT, 0),
     )
 
-    volume: float | None = UNSET
+    volume: float | None | UnsetType = UNSET

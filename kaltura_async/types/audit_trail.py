@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType, secret_field
 
 if TYPE_CHECKING:
     from ..enums.audit_trail_action import AuditTrailAction
@@ -53,27 +53,27 @@ class AuditTrail(KalturaObject):
         ("error_description", "errorDescription", Kind.STR, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    created_at: int | None = UNSET
-    parsed_at: int | None = UNSET
-    status: AuditTrailStatus | None = UNSET
-    audit_object_type: AuditTrailObjectType | None = UNSET
-    object_id: str | None = UNSET
-    related_object_id: str | None = UNSET
-    related_object_type: AuditTrailObjectType | None = UNSET
-    entry_id: str | None = UNSET
-    master_partner_id: int | None = UNSET
-    partner_id: int | None = UNSET
-    request_id: str | None = UNSET
-    user_id: str | None = UNSET
-    action: AuditTrailAction | None = UNSET
-    data: AuditTrailInfo | None = UNSET
-    ks: str | None = secret_field()
-    context: AuditTrailContext | None = UNSET
-    entry_point: str | None = UNSET
-    server_name: str | None = UNSET
-    ip_address: str | None = UNSET
-    user_agent: str | None = UNSET
-    client_tag: str | None = UNSET
-    description: str | None = UNSET
-    error_description: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    parsed_at: int | None | UnsetType = UNSET
+    status: AuditTrailStatus | None | UnsetType = UNSET
+    audit_object_type: AuditTrailObjectType | None | UnsetType = UNSET
+    object_id: str | None | UnsetType = UNSET
+    related_object_id: str | None | UnsetType = UNSET
+    related_object_type: AuditTrailObjectType | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    master_partner_id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    request_id: str | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    action: AuditTrailAction | None | UnsetType = UNSET
+    data: AuditTrailInfo | None | UnsetType = UNSET
+    ks: str | None | UnsetType = secret_field()
+    context: AuditTrailContext | None | UnsetType = UNSET
+    entry_point: str | None | UnsetType = UNSET
+    server_name: str | None | UnsetType = UNSET
+    ip_address: str | None | UnsetType = UNSET
+    user_agent: str | None | UnsetType = UNSET
+    client_tag: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    error_description: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -66,40 +66,40 @@ class AuditTrailBaseFilter(RelatedFilter):
         ("client_tag_equal", "clientTagEqual", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    parsed_at_greater_than_or_equal: int | None = UNSET
-    parsed_at_less_than_or_equal: int | None = UNSET
-    status_equal: AuditTrailStatus | None = UNSET
-    status_in: str | None = UNSET
-    audit_object_type_equal: AuditTrailObjectType | None = UNSET
-    audit_object_type_in: str | None = UNSET
-    object_id_equal: str | None = UNSET
-    object_id_in: str | None = UNSET
-    related_object_id_equal: str | None = UNSET
-    related_object_id_in: str | None = UNSET
-    related_object_type_equal: AuditTrailObjectType | None = UNSET
-    related_object_type_in: str | None = UNSET
-    entry_id_equal: str | None = UNSET
-    entry_id_in: str | None = UNSET
-    master_partner_id_equal: int | None = UNSET
-    master_partner_id_in: str | None = UNSET
-    partner_id_equal: int | None = UNSET
-    partner_id_in: str | None = UNSET
-    request_id_equal: str | None = UNSET
-    request_id_in: str | None = UNSET
-    user_id_equal: str | None = UNSET
-    user_id_in: str | None = UNSET
-    action_equal: AuditTrailAction | None = UNSET
-    action_in: str | None = UNSET
-    ks_equal: str | None = UNSET
-    context_equal: AuditTrailContext | None = UNSET
-    context_in: str | None = UNSET
-    entry_point_equal: str | None = UNSET
-    entry_point_in: str | None = UNSET
-    server_name_equal: str | None = UNSET
-    server_name_in: str | None = UNSET
-    ip_address_equal: str | None = UNSET
-    ip_address_in: str | None = UNSET
-    client_tag_equal: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    parsed_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    parsed_at_less_than_or_equal: int | None | UnsetType = UNSET
+    status_equal: AuditTrailStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    audit_object_type_equal: AuditTrailObjectType | None | UnsetType = UNSET
+    audit_object_type_in: str | None | UnsetType = UNSET
+    object_id_equal: str | None | UnsetType = UNSET
+    object_id_in: str | None | UnsetType = UNSET
+    related_object_id_equal: str | None | UnsetType = UNSET
+    related_object_id_in: str | None | UnsetType = UNSET
+    related_object_type_equal: AuditTrailObjectType | None | UnsetType = UNSET
+    related_object_type_in: str | None | UnsetType = UNSET
+    entry_id_equal: str | None | UnsetType = UNSET
+    entry_id_in: str | None | UnsetType = UNSET
+    master_partner_id_equal: int | None | UnsetType = UNSET
+    master_partner_id_in: str | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    partner_id_in: str | None | UnsetType = UNSET
+    request_id_equal: str | None | UnsetType = UNSET
+    request_id_in: str | None | UnsetType = UNSET
+    user_id_equal: str | None | UnsetType = UNSET
+    user_id_in: str | None | UnsetType = UNSET
+    action_equal: AuditTrailAction | None | UnsetType = UNSET
+    action_in: str | None | UnsetType = UNSET
+    ks_equal: str | None | UnsetType = UNSET
+    context_equal: AuditTrailContext | None | UnsetType = UNSET
+    context_in: str | None | UnsetType = UNSET
+    entry_point_equal: str | None | UnsetType = UNSET
+    entry_point_in: str | None | UnsetType = UNSET
+    server_name_equal: str | None | UnsetType = UNSET
+    server_name_in: str | None | UnsetType = UNSET
+    ip_address_equal: str | None | UnsetType = UNSET
+    ip_address_in: str | None | UnsetType = UNSET
+    client_tag_equal: str | None | UnsetType = UNSET

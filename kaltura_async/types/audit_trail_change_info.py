@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .audit_trail_info import AuditTrailInfo
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class AuditTrailChangeInfo(AuditTrailInfo):
         ("changed_items", "changedItems", Kind.list_of("KalturaAuditTrailChangeItem"), 0),
     )
 
-    changed_items: list[AuditTrailChangeItem] | None = UNSET
+    changed_items: list[AuditTrailChangeItem] | None | UnsetType = UNSET

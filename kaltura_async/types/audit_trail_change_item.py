@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["AuditTrailChangeItem"]
 
@@ -25,6 +25,6 @@ class AuditTrailChangeItem(KalturaObject):
         ("new_value", "newValue", Kind.STR, 0),
     )
 
-    descriptor: str | None = UNSET
-    old_value: str | None = UNSET
-    new_value: str | None = UNSET
+    descriptor: str | None | UnsetType = UNSET
+    old_value: str | None | UnsetType = UNSET
+    new_value: str | None | UnsetType = UNSET

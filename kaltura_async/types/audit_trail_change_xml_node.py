@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .audit_trail_change_item import AuditTrailChangeItem
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class AuditTrailChangeXmlNode(AuditTrailChangeItem):
         ("type", "type", Kind.enum("KalturaAuditTrailChangeXmlNodeType"), 0),
     )
 
-    type: AuditTrailChangeXmlNodeType | None = UNSET
+    type: AuditTrailChangeXmlNodeType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .audit_trail_info import AuditTrailInfo
 
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ class AuditTrailFileSyncCreateInfo(AuditTrailInfo):
         ("file_type", "fileType", Kind.enum("KalturaAuditTrailFileSyncType"), 0),
     )
 
-    version: str | None = UNSET
-    object_sub_type: int | None = UNSET
-    dc: int | None = UNSET
-    original: bool | None = UNSET
-    file_type: AuditTrailFileSyncType | None = UNSET
+    version: str | None | UnsetType = UNSET
+    object_sub_type: int | None | UnsetType = UNSET
+    dc: int | None | UnsetType = UNSET
+    original: bool | None | UnsetType = UNSET
+    file_type: AuditTrailFileSyncType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .audit_trail_info import AuditTrailInfo
 
 __all__ = ["AuditTrailTextInfo"]
@@ -24,4 +24,4 @@ class AuditTrailTextInfo(AuditTrailInfo):
         ("info", "info", Kind.STR, 0),
     )
 
-    info: str | None = UNSET
+    info: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class AuthenticatedCondition(Condition):
         ("privileges", "privileges", Kind.list_of("KalturaStringValue"), 0),
     )
 
-    privileges: list[StringValue] | None = UNSET
+    privileges: list[StringValue] | None | UnsetType = UNSET

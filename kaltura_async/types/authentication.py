@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["Authentication"]
 
@@ -23,4 +23,4 @@ class Authentication(KalturaObject):
         ("qr_code", "qrCode", Kind.STR, 0),
     )
 
-    qr_code: str | None = UNSET
+    qr_code: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["AvnDistributionProfile"]
@@ -25,5 +25,5 @@ class AvnDistributionProfile(ConfigurableDistributionProfile):
         ("feed_title", "feedTitle", Kind.STR, 0),
     )
 
-    feed_url: str | None = UNSET
-    feed_title: str | None = UNSET
+    feed_url: str | None | UnsetType = UNSET
+    feed_title: str | None | UnsetType = UNSET

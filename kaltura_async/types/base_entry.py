@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.entry_application import EntryApplication
@@ -86,56 +86,56 @@ class BaseEntry(KalturaObject):
         ("response_language", "responseLanguage", Kind.STR, READ_ONLY),
     )
 
-    id: str | None = UNSET
-    name: str | None = UNSET
-    multi_lingual_name: list[MultiLingualString] | None = UNSET
-    description: str | None = UNSET
-    multi_lingual_description: list[MultiLingualString] | None = UNSET
-    partner_id: int | None = UNSET
-    user_id: str | None = UNSET
-    creator_id: str | None = UNSET
-    tags: str | None = UNSET
-    multi_lingual_tags: list[MultiLingualString] | None = UNSET
-    admin_tags: str | None = UNSET
-    categories: str | None = UNSET
-    categories_ids: str | None = UNSET
-    status: EntryStatus | None = UNSET
-    moderation_status: EntryModerationStatus | None = UNSET
-    moderation_count: int | None = UNSET
-    type: EntryType | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    rank: float | None = UNSET
-    total_rank: int | None = UNSET
-    votes: int | None = UNSET
-    group_id: int | None = UNSET
-    partner_data: str | None = UNSET
-    download_url: str | None = UNSET
-    search_text: str | None = UNSET
-    license_type: LicenseType | None = UNSET
-    version: int | None = UNSET
-    thumbnail_url: str | None = UNSET
-    access_control_id: int | None = UNSET
-    start_date: int | None = UNSET
-    end_date: int | None = UNSET
-    reference_id: str | None = UNSET
-    replacing_entry_id: str | None = UNSET
-    replaced_entry_id: str | None = UNSET
-    replacement_status: EntryReplacementStatus | None = UNSET
-    partner_sort_value: int | None = UNSET
-    conversion_profile_id: int | None = UNSET
-    redirect_entry_id: str | None = UNSET
-    root_entry_id: str | None = UNSET
-    parent_entry_id: str | None = UNSET
-    operation_attributes: list[OperationAttributes] | None = UNSET
-    entitled_users_edit: str | None = UNSET
-    entitled_users_publish: str | None = UNSET
-    entitled_users_view: str | None = UNSET
-    capabilities: str | None = UNSET
-    template_entry_id: str | None = UNSET
-    display_in_search: EntryDisplayInSearchType | None = UNSET
-    application: EntryApplication | None = UNSET
-    application_version: str | None = UNSET
-    block_auto_transcript: bool | None = UNSET
-    default_language: str | None = UNSET
-    response_language: str | None = UNSET
+    id: str | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    multi_lingual_name: list[MultiLingualString] | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    multi_lingual_description: list[MultiLingualString] | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    creator_id: str | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    multi_lingual_tags: list[MultiLingualString] | None | UnsetType = UNSET
+    admin_tags: str | None | UnsetType = UNSET
+    categories: str | None | UnsetType = UNSET
+    categories_ids: str | None | UnsetType = UNSET
+    status: EntryStatus | None | UnsetType = UNSET
+    moderation_status: EntryModerationStatus | None | UnsetType = UNSET
+    moderation_count: int | None | UnsetType = UNSET
+    type: EntryType | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    rank: float | None | UnsetType = UNSET
+    total_rank: int | None | UnsetType = UNSET
+    votes: int | None | UnsetType = UNSET
+    group_id: int | None | UnsetType = UNSET
+    partner_data: str | None | UnsetType = UNSET
+    download_url: str | None | UnsetType = UNSET
+    search_text: str | None | UnsetType = UNSET
+    license_type: LicenseType | None | UnsetType = UNSET
+    version: int | None | UnsetType = UNSET
+    thumbnail_url: str | None | UnsetType = UNSET
+    access_control_id: int | None | UnsetType = UNSET
+    start_date: int | None | UnsetType = UNSET
+    end_date: int | None | UnsetType = UNSET
+    reference_id: str | None | UnsetType = UNSET
+    replacing_entry_id: str | None | UnsetType = UNSET
+    replaced_entry_id: str | None | UnsetType = UNSET
+    replacement_status: EntryReplacementStatus | None | UnsetType = UNSET
+    partner_sort_value: int | None | UnsetType = UNSET
+    conversion_profile_id: int | None | UnsetType = UNSET
+    redirect_entry_id: str | None | UnsetType = UNSET
+    root_entry_id: str | None | UnsetType = UNSET
+    parent_entry_id: str | None | UnsetType = UNSET
+    operation_attributes: list[OperationAttributes] | None | UnsetType = UNSET
+    entitled_users_edit: str | None | UnsetType = UNSET
+    entitled_users_publish: str | None | UnsetType = UNSET
+    entitled_users_view: str | None | UnsetType = UNSET
+    capabilities: str | None | UnsetType = UNSET
+    template_entry_id: str | None | UnsetType = UNSET
+    display_in_search: EntryDisplayInSearchType | None | UnsetType = UNSET
+    application: EntryApplication | None | UnsetType = UNSET
+    application_version: str | None | UnsetType = UNSET
+    block_auto_transcript: bool | None | UnsetType = UNSET
+    default_language: str | None | UnsetType = UNSET
+    response_language: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_entry_clone_option_item import BaseEntryCloneOptionItem
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class BaseEntryCloneOptionComponent(BaseEntryCloneOptionItem):
         ("rule", "rule", Kind.enum("KalturaCloneComponentSelectorType"), 0),
     )
 
-    item_type: BaseEntryCloneOptions | None = UNSET
-    rule: CloneComponentSelectorType | None = UNSET
+    item_type: BaseEntryCloneOptions | None | UnsetType = UNSET
+    rule: CloneComponentSelectorType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_entry_base_filter import BaseEntryBaseFilter
 
 if TYPE_CHECKING:
@@ -34,11 +34,11 @@ class BaseEntryFilter(BaseEntryBaseFilter):
         ("conversion_profile_id_equal", "conversionProfileIdEqual", Kind.INT, 0),
     )
 
-    free_text: str | None = UNSET
-    excluded_free_text_groups: str | None = UNSET
-    description_like: str | None = UNSET
-    is_root: NullableBoolean | None = UNSET
-    categories_full_name_in: str | None = UNSET
-    category_ancestor_id_in: str | None = UNSET
-    redirect_from_entry_id: str | None = UNSET
-    conversion_profile_id_equal: int | None = UNSET
+    free_text: str | None | UnsetType = UNSET
+    excluded_free_text_groups: str | None | UnsetType = UNSET
+    description_like: str | None | UnsetType = UNSET
+    is_root: NullableBoolean | None | UnsetType = UNSET
+    categories_full_name_in: str | None | UnsetType = UNSET
+    category_ancestor_id_in: str | None | UnsetType = UNSET
+    redirect_from_entry_id: str | None | UnsetType = UNSET
+    conversion_profile_id_equal: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["BaseInteractivity"]
 
@@ -26,7 +26,7 @@ class BaseInteractivity(KalturaObject):
         ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
-    data: str | None = UNSET
-    version: int | None = UNSET
-    entry_id: str | None = UNSET
-    updated_at: int | None = UNSET
+    data: str | None | UnsetType = UNSET
+    version: int | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET

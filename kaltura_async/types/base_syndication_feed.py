@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.syndication_feed_entries_order_by import SyndicationFeedEntriesOrderBy
@@ -49,25 +49,25 @@ class BaseSyndicationFeed(KalturaObject):
         ("feed_content_type_header", "feedContentTypeHeader", Kind.STR, 0),
     )
 
-    id: str | None = UNSET
-    feed_url: str | None = UNSET
-    partner_id: int | None = UNSET
-    playlist_id: str | None = UNSET
-    name: str | None = UNSET
-    status: SyndicationFeedStatus | None = UNSET
-    type: SyndicationFeedType | None = UNSET
-    landing_page: str | None = UNSET
-    created_at: int | None = UNSET
-    allow_embed: bool | None = UNSET
-    player_uiconf_id: int | None = UNSET
-    flavor_param_id: int | None = UNSET
-    transcode_existing_content: bool | None = UNSET
-    add_to_default_conversion_profile: bool | None = UNSET
-    categories: str | None = UNSET
-    storage_id: int | None = UNSET
-    entries_order_by: SyndicationFeedEntriesOrderBy | None = UNSET
-    enforce_entitlement: bool | None = UNSET
-    privacy_context: str | None = UNSET
-    updated_at: int | None = UNSET
-    use_category_entries: bool | None = UNSET
-    feed_content_type_header: str | None = UNSET
+    id: str | None | UnsetType = UNSET
+    feed_url: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    playlist_id: str | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    status: SyndicationFeedStatus | None | UnsetType = UNSET
+    type: SyndicationFeedType | None | UnsetType = UNSET
+    landing_page: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    allow_embed: bool | None | UnsetType = UNSET
+    player_uiconf_id: int | None | UnsetType = UNSET
+    flavor_param_id: int | None | UnsetType = UNSET
+    transcode_existing_content: bool | None | UnsetType = UNSET
+    add_to_default_conversion_profile: bool | None | UnsetType = UNSET
+    categories: str | None | UnsetType = UNSET
+    storage_id: int | None | UnsetType = UNSET
+    entries_order_by: SyndicationFeedEntriesOrderBy | None | UnsetType = UNSET
+    enforce_entitlement: bool | None | UnsetType = UNSET
+    privacy_context: str | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    use_category_entries: bool | None | UnsetType = UNSET
+    feed_content_type_header: str | None | UnsetType = UNSET

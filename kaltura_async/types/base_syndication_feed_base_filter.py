@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 __all__ = ["BaseSyndicationFeedBaseFilter"]
@@ -25,5 +25,5 @@ class BaseSyndicationFeedBaseFilter(Filter):
         ("id_in", "idIn", Kind.STR, 0),
     )
 
-    id_equal: str | None = UNSET
-    id_in: str | None = UNSET
+    id_equal: str | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET

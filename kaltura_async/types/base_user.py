@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.language_code import LanguageCode
@@ -56,31 +56,31 @@ class BaseUser(KalturaObject):
         ("capabilities", "capabilities", Kind.list_of("KalturaUserCapability"), 0),
     )
 
-    id: str | None = UNSET
-    partner_id: int | None = UNSET
-    screen_name: str | None = UNSET
-    full_name: str | None = UNSET
-    email: str | None = UNSET
-    country: str | None = UNSET
-    state: str | None = UNSET
-    city: str | None = UNSET
-    zip: str | None = UNSET
-    thumbnail_url: str | None = UNSET
-    description: str | None = UNSET
-    tags: str | None = UNSET
-    admin_tags: str | None = UNSET
-    status: UserStatus | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    partner_data: str | None = UNSET
-    indexed_partner_data_int: int | None = UNSET
-    indexed_partner_data_string: str | None = UNSET
-    storage_size: int | None = UNSET
-    language: LanguageCode | None = UNSET
-    last_login_time: int | None = UNSET
-    status_updated_at: int | None = UNSET
-    deleted_at: int | None = UNSET
-    allowed_partner_ids: str | None = UNSET
-    allowed_partner_packages: str | None = UNSET
-    user_mode: UserMode | None = UNSET
-    capabilities: list[UserCapability] | None = UNSET
+    id: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    screen_name: str | None | UnsetType = UNSET
+    full_name: str | None | UnsetType = UNSET
+    email: str | None | UnsetType = UNSET
+    country: str | None | UnsetType = UNSET
+    state: str | None | UnsetType = UNSET
+    city: str | None | UnsetType = UNSET
+    zip: str | None | UnsetType = UNSET
+    thumbnail_url: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    admin_tags: str | None | UnsetType = UNSET
+    status: UserStatus | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    partner_data: str | None | UnsetType = UNSET
+    indexed_partner_data_int: int | None | UnsetType = UNSET
+    indexed_partner_data_string: str | None | UnsetType = UNSET
+    storage_size: int | None | UnsetType = UNSET
+    language: LanguageCode | None | UnsetType = UNSET
+    last_login_time: int | None | UnsetType = UNSET
+    status_updated_at: int | None | UnsetType = UNSET
+    deleted_at: int | None | UnsetType = UNSET
+    allowed_partner_ids: str | None | UnsetType = UNSET
+    allowed_partner_packages: str | None | UnsetType = UNSET
+    user_mode: UserMode | None | UnsetType = UNSET
+    capabilities: list[UserCapability] | None | UnsetType = UNSET

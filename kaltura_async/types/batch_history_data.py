@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject, secret_field
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType, secret_field
 
 __all__ = ["BatchHistoryData"]
 
@@ -32,13 +32,13 @@ class BatchHistoryData(KalturaObject):
         ("scheduler_name", "schedulerName", Kind.STR, 0),
     )
 
-    scheduler_id: int | None = UNSET
-    worker_id: int | None = UNSET
-    batch_index: int | None = UNSET
-    time_stamp: int | None = UNSET
-    message: str | None = UNSET
-    err_type: int | None = UNSET
-    err_number: int | None = UNSET
-    host_name: str | None = UNSET
-    session_id: str | None = secret_field()
-    scheduler_name: str | None = UNSET
+    scheduler_id: int | None | UnsetType = UNSET
+    worker_id: int | None | UnsetType = UNSET
+    batch_index: int | None | UnsetType = UNSET
+    time_stamp: int | None | UnsetType = UNSET
+    message: str | None | UnsetType = UNSET
+    err_type: int | None | UnsetType = UNSET
+    err_number: int | None | UnsetType = UNSET
+    host_name: str | None | UnsetType = UNSET
+    session_id: str | None | UnsetType = secret_field()
+    scheduler_name: str | None | UnsetType = UNSET

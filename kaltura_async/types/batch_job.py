@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.batch_job_error_types import BatchJobErrorTypes
@@ -67,41 +67,41 @@ class BatchJob(KalturaObject):
         ("job_object_type", "jobObjectType", Kind.INT, 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    deleted_at: int | None = UNSET
-    lock_expiration: int | None = UNSET
-    execution_attempts: int | None = UNSET
-    lock_version: int | None = UNSET
-    entry_id: str | None = UNSET
-    entry_name: str | None = UNSET
-    job_type: BatchJobType | None = UNSET
-    job_sub_type: int | None = UNSET
-    data: JobData | None = UNSET
-    status: BatchJobStatus | None = UNSET
-    abort: int | None = UNSET
-    check_again_timeout: int | None = UNSET
-    message: str | None = UNSET
-    description: str | None = UNSET
-    priority: int | None = UNSET
-    history: list[BatchHistoryData] | None = UNSET
-    bulk_job_id: int | None = UNSET
-    batch_version: int | None = UNSET
-    parent_job_id: int | None = UNSET
-    root_job_id: int | None = UNSET
-    queue_time: int | None = UNSET
-    finish_time: int | None = UNSET
-    err_type: BatchJobErrorTypes | None = UNSET
-    err_number: int | None = UNSET
-    estimated_effort: int | None = UNSET
-    urgency: int | None = UNSET
-    scheduler_id: int | None = UNSET
-    worker_id: int | None = UNSET
-    batch_index: int | None = UNSET
-    last_scheduler_id: int | None = UNSET
-    last_worker_id: int | None = UNSET
-    dc: int | None = UNSET
-    job_object_id: str | None = UNSET
-    job_object_type: int | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    deleted_at: int | None | UnsetType = UNSET
+    lock_expiration: int | None | UnsetType = UNSET
+    execution_attempts: int | None | UnsetType = UNSET
+    lock_version: int | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    entry_name: str | None | UnsetType = UNSET
+    job_type: BatchJobType | None | UnsetType = UNSET
+    job_sub_type: int | None | UnsetType = UNSET
+    data: JobData | None | UnsetType = UNSET
+    status: BatchJobStatus | None | UnsetType = UNSET
+    abort: int | None | UnsetType = UNSET
+    check_again_timeout: int | None | UnsetType = UNSET
+    message: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    priority: int | None | UnsetType = UNSET
+    history: list[BatchHistoryData] | None | UnsetType = UNSET
+    bulk_job_id: int | None | UnsetType = UNSET
+    batch_version: int | None | UnsetType = UNSET
+    parent_job_id: int | None | UnsetType = UNSET
+    root_job_id: int | None | UnsetType = UNSET
+    queue_time: int | None | UnsetType = UNSET
+    finish_time: int | None | UnsetType = UNSET
+    err_type: BatchJobErrorTypes | None | UnsetType = UNSET
+    err_number: int | None | UnsetType = UNSET
+    estimated_effort: int | None | UnsetType = UNSET
+    urgency: int | None | UnsetType = UNSET
+    scheduler_id: int | None | UnsetType = UNSET
+    worker_id: int | None | UnsetType = UNSET
+    batch_index: int | None | UnsetType = UNSET
+    last_scheduler_id: int | None | UnsetType = UNSET
+    last_worker_id: int | None | UnsetType = UNSET
+    dc: int | None | UnsetType = UNSET
+    job_object_id: str | None | UnsetType = UNSET
+    job_object_type: int | None | UnsetType = UNSET

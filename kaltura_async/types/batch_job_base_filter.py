@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -73,48 +73,48 @@ class BatchJobBaseFilter(Filter):
         ("urgency_greater_than_or_equal", "urgencyGreaterThanOrEqual", Kind.INT, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_greater_than_or_equal: int | None = UNSET
-    partner_id_equal: int | None = UNSET
-    partner_id_in: str | None = UNSET
-    partner_id_not_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    execution_attempts_greater_than_or_equal: int | None = UNSET
-    execution_attempts_less_than_or_equal: int | None = UNSET
-    lock_version_greater_than_or_equal: int | None = UNSET
-    lock_version_less_than_or_equal: int | None = UNSET
-    entry_id_equal: str | None = UNSET
-    job_type_equal: BatchJobType | None = UNSET
-    job_type_in: str | None = UNSET
-    job_type_not_in: str | None = UNSET
-    job_sub_type_equal: int | None = UNSET
-    job_sub_type_in: str | None = UNSET
-    job_sub_type_not_in: str | None = UNSET
-    status_equal: BatchJobStatus | None = UNSET
-    status_in: str | None = UNSET
-    status_not_in: str | None = UNSET
-    priority_greater_than_or_equal: int | None = UNSET
-    priority_less_than_or_equal: int | None = UNSET
-    priority_equal: int | None = UNSET
-    priority_in: str | None = UNSET
-    priority_not_in: str | None = UNSET
-    batch_version_greater_than_or_equal: int | None = UNSET
-    batch_version_less_than_or_equal: int | None = UNSET
-    batch_version_equal: int | None = UNSET
-    queue_time_greater_than_or_equal: int | None = UNSET
-    queue_time_less_than_or_equal: int | None = UNSET
-    finish_time_greater_than_or_equal: int | None = UNSET
-    finish_time_less_than_or_equal: int | None = UNSET
-    err_type_equal: BatchJobErrorTypes | None = UNSET
-    err_type_in: str | None = UNSET
-    err_type_not_in: str | None = UNSET
-    err_number_equal: int | None = UNSET
-    err_number_in: str | None = UNSET
-    err_number_not_in: str | None = UNSET
-    estimated_effort_less_than: int | None = UNSET
-    estimated_effort_greater_than: int | None = UNSET
-    urgency_less_than_or_equal: int | None = UNSET
-    urgency_greater_than_or_equal: int | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_greater_than_or_equal: int | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    partner_id_in: str | None | UnsetType = UNSET
+    partner_id_not_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    execution_attempts_greater_than_or_equal: int | None | UnsetType = UNSET
+    execution_attempts_less_than_or_equal: int | None | UnsetType = UNSET
+    lock_version_greater_than_or_equal: int | None | UnsetType = UNSET
+    lock_version_less_than_or_equal: int | None | UnsetType = UNSET
+    entry_id_equal: str | None | UnsetType = UNSET
+    job_type_equal: BatchJobType | None | UnsetType = UNSET
+    job_type_in: str | None | UnsetType = UNSET
+    job_type_not_in: str | None | UnsetType = UNSET
+    job_sub_type_equal: int | None | UnsetType = UNSET
+    job_sub_type_in: str | None | UnsetType = UNSET
+    job_sub_type_not_in: str | None | UnsetType = UNSET
+    status_equal: BatchJobStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    status_not_in: str | None | UnsetType = UNSET
+    priority_greater_than_or_equal: int | None | UnsetType = UNSET
+    priority_less_than_or_equal: int | None | UnsetType = UNSET
+    priority_equal: int | None | UnsetType = UNSET
+    priority_in: str | None | UnsetType = UNSET
+    priority_not_in: str | None | UnsetType = UNSET
+    batch_version_greater_than_or_equal: int | None | UnsetType = UNSET
+    batch_version_less_than_or_equal: int | None | UnsetType = UNSET
+    batch_version_equal: int | None | UnsetType = UNSET
+    queue_time_greater_than_or_equal: int | None | UnsetType = UNSET
+    queue_time_less_than_or_equal: int | None | UnsetType = UNSET
+    finish_time_greater_than_or_equal: int | None | UnsetType = UNSET
+    finish_time_less_than_or_equal: int | None | UnsetType = UNSET
+    err_type_equal: BatchJobErrorTypes | None | UnsetType = UNSET
+    err_type_in: str | None | UnsetType = UNSET
+    err_type_not_in: str | None | UnsetType = UNSET
+    err_number_equal: int | None | UnsetType = UNSET
+    err_number_in: str | None | UnsetType = UNSET
+    err_number_not_in: str | None | UnsetType = UNSET
+    estimated_effort_less_than: int | None | UnsetType = UNSET
+    estimated_effort_greater_than: int | None | UnsetType = UNSET
+    urgency_less_than_or_equal: int | None | UnsetType = UNSET
+    urgency_greater_than_or_equal: int | None | UnsetType = UNSET

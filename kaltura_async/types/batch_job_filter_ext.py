@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .batch_job_filter import BatchJobFilter
 
 __all__ = ["BatchJobFilterExt"]
@@ -24,4 +24,4 @@ class BatchJobFilterExt(BatchJobFilter):
         ("job_type_and_sub_type_in", "jobTypeAndSubTypeIn", Kind.STR, 0),
     )
 
-    job_type_and_sub_type_in: str | None = UNSET
+    job_type_and_sub_type_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.beacon_object_types import BeaconObjectTypes
@@ -33,11 +33,11 @@ class Beacon(KalturaObject):
         ("raw_data", "rawData", Kind.STR, 0),
     )
 
-    id: str | None = UNSET
-    index_type: str | None = UNSET
-    updated_at: int | None = UNSET
-    related_object_type: BeaconObjectTypes | None = UNSET
-    event_type: str | None = UNSET
-    object_id: str | None = UNSET
-    private_data: str | None = UNSET
-    raw_data: str | None = UNSET
+    id: str | None | UnsetType = UNSET
+    index_type: str | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    related_object_type: BeaconObjectTypes | None | UnsetType = UNSET
+    event_type: str | None | UnsetType = UNSET
+    object_id: str | None | UnsetType = UNSET
+    private_data: str | None | UnsetType = UNSET
+    raw_data: str | None | UnsetType = UNSET

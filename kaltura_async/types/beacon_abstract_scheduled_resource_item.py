@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .beacon_scheduled_resource_base_item import BeaconScheduledResourceBaseItem
 
 if TYPE_CHECKING:
@@ -30,6 +30,6 @@ class BeaconAbstractScheduledResourceItem(BeaconScheduledResourceBaseItem):
         ("range", "range", Kind.obj("KalturaESearchRange"), 0),
     )
 
-    search_term: str | None = UNSET
-    item_type: ESearchItemType | None = UNSET
-    range: ESearchRange | None = UNSET
+    search_term: str | None | UnsetType = UNSET
+    item_type: ESearchItemType | None | UnsetType = UNSET
+    range: ESearchRange | None | UnsetType = UNSET

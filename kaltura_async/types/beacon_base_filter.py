@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -32,9 +32,9 @@ class BeaconBaseFilter(Filter):
         ("object_id_in", "objectIdIn", Kind.STR, 0),
     )
 
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    related_object_type_in: str | None = UNSET
-    related_object_type_equal: BeaconObjectTypes | None = UNSET
-    event_type_in: str | None = UNSET
-    object_id_in: str | None = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    related_object_type_in: str | None | UnsetType = UNSET
+    related_object_type_equal: BeaconObjectTypes | None | UnsetType = UNSET
+    event_type_in: str | None | UnsetType = UNSET
+    object_id_in: str | None | UnsetType = UNSET

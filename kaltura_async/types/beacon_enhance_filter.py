@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class BeaconEnhanceFilter(Filter):
         ("index_type_equal", "indexTypeEqual", Kind.enum("KalturaBeaconIndexType"), 0),
     )
 
-    external_elastic_query_object: str | None = UNSET
-    index_type_equal: BeaconIndexType | None = UNSET
+    external_elastic_query_object: str | None | UnsetType = UNSET
+    index_type_equal: BeaconIndexType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .beacon_base_filter import BeaconBaseFilter
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class BeaconFilter(BeaconBaseFilter):
         ("index_type_equal", "indexTypeEqual", Kind.enum("KalturaBeaconIndexType"), 0),
     )
 
-    index_type_equal: BeaconIndexType | None = UNSET
+    index_type_equal: BeaconIndexType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .beacon_abstract_scheduled_resource_item import BeaconAbstractScheduledResourceItem
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class BeaconScheduledResourceItem(BeaconAbstractScheduledResourceItem):
         ("field_name", "fieldName", Kind.enum("KalturaBeaconScheduledResourceFieldName"), 0),
     )
 
-    field_name: BeaconScheduledResourceFieldName | None = UNSET
+    field_name: BeaconScheduledResourceFieldName | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .beacon_scheduled_resource_base_item import BeaconScheduledResourceBaseItem
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class BeaconScheduledResourceOperator(BeaconScheduledResourceBaseItem):
         ("search_items", "searchItems", Kind.list_of("KalturaBeaconScheduledResourceBaseItem"), 0),
     )
 
-    operator: ESearchOperatorType | None = UNSET
-    search_items: list[BeaconScheduledResourceBaseItem] | None = UNSET
+    operator: ESearchOperatorType | None | UnsetType = UNSET
+    search_items: list[BeaconScheduledResourceBaseItem] | None | UnsetType = UNSET

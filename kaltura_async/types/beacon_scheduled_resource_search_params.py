@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .beacon_search_params import BeaconSearchParams
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class BeaconScheduledResourceSearchParams(BeaconSearchParams):
         ("order_by", "orderBy", Kind.obj("KalturaBeaconSearchScheduledResourceOrderBy"), 0),
     )
 
-    search_operator: BeaconScheduledResourceOperator | None = UNSET
-    order_by: BeaconSearchScheduledResourceOrderBy | None = UNSET
+    search_operator: BeaconScheduledResourceOperator | None | UnsetType = UNSET
+    order_by: BeaconSearchScheduledResourceOrderBy | None | UnsetType = UNSET

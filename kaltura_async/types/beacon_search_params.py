@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["BeaconSearchParams"]
 
@@ -23,4 +23,4 @@ class BeaconSearchParams(KalturaObject):
         ("object_id", "objectId", Kind.STR, 0),
     )
 
-    object_id: str | None = UNSET
+    object_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .beacon_search_scheduled_resource_order_by_item import BeaconSearchScheduledResourceOrderByItem
@@ -26,4 +26,4 @@ class BeaconSearchScheduledResourceOrderBy(KalturaObject):
         ("order_items", "orderItems", Kind.list_of("KalturaBeaconSearchScheduledResourceOrderByItem"), 0),
     )
 
-    order_items: list[BeaconSearchScheduledResourceOrderByItem] | None = UNSET
+    order_items: list[BeaconSearchScheduledResourceOrderByItem] | None | UnsetType = UNSET

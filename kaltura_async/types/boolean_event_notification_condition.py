@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 __all__ = ["BooleanEventNotificationCondition"]
@@ -24,4 +24,4 @@ class BooleanEventNotificationCondition(Condition):
         ("boolean_event_notification_ids", "booleanEventNotificationIds", Kind.STR, 0),
     )
 
-    boolean_event_notification_ids: str | None = UNSET
+    boolean_event_notification_ids: str | None | UnsetType = UNSET

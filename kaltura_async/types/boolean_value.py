@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .value import Value
 
 __all__ = ["BooleanValue"]
@@ -24,4 +24,4 @@ class BooleanValue(Value):
         ("value", "value", Kind.BOOL, 0),
     )
 
-    value: bool | None = UNSET
+    value: bool | None | UnsetType = UNSET

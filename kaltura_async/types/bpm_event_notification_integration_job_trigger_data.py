@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .integration_job_trigger_data import IntegrationJobTriggerData
 
 __all__ = ["BpmEventNotificationIntegrationJobTriggerData"]
@@ -26,6 +26,6 @@ class BpmEventNotificationIntegrationJobTriggerData(IntegrationJobTriggerData):
         ("case_id", "caseId", Kind.STR, 0),
     )
 
-    template_id: int | None = UNSET
-    business_process_id: str | None = UNSET
-    case_id: str | None = UNSET
+    template_id: int | None | UnsetType = UNSET
+    business_process_id: str | None | UnsetType = UNSET
+    case_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["BulkDownloadJobData"]
@@ -26,6 +26,6 @@ class BulkDownloadJobData(JobData):
         ("puser_id", "puserId", Kind.STR, 0),
     )
 
-    entry_ids: str | None = UNSET
-    flavor_params_id: int | None = UNSET
-    puser_id: str | None = UNSET
+    entry_ids: str | None | UnsetType = UNSET
+    flavor_params_id: int | None | UnsetType = UNSET
+    puser_id: str | None | UnsetType = UNSET

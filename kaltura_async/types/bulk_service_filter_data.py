@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 from .bulk_service_filter_data_base import BulkServiceFilterDataBase
 
 __all__ = ["BulkServiceFilterData"]
@@ -24,4 +24,4 @@ class BulkServiceFilterData(BulkServiceFilterDataBase):
         ("template_object", "templateObject", Kind.ANY, 0),
     )
 
-    template_object: KalturaObject | None = UNSET
+    template_object: KalturaObject | None | UnsetType = UNSET

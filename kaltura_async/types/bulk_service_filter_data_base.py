@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .bulk_service_data import BulkServiceData
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class BulkServiceFilterDataBase(BulkServiceData):
         ("filter", "filter", Kind.obj("KalturaFilter"), 0),
     )
 
-    filter: Filter | None = UNSET
+    filter: Filter | None | UnsetType = UNSET

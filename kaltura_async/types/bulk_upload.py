@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.batch_job_error_types import BatchJobErrorTypes
@@ -47,21 +47,21 @@ class BulkUpload(KalturaObject):
         ("bulk_upload_object_type", "bulkUploadObjectType", Kind.enum("KalturaBulkUploadObjectType"), 0),
     )
 
-    id: int | None = UNSET
-    uploaded_by: str | None = UNSET
-    uploaded_by_user_id: str | None = UNSET
-    uploaded_on: int | None = UNSET
-    num_of_entries: int | None = UNSET
-    status: BatchJobStatus | None = UNSET
-    log_file_url: str | None = UNSET
-    csv_file_url: str | None = UNSET
-    bulk_file_url: str | None = UNSET
-    bulk_upload_type: BulkUploadType | None = UNSET
-    results: list[BulkUploadResult] | None = UNSET
-    error: str | None = UNSET
-    error_type: BatchJobErrorTypes | None = UNSET
-    error_number: int | None = UNSET
-    file_name: str | None = UNSET
-    description: str | None = UNSET
-    num_of_objects: int | None = UNSET
-    bulk_upload_object_type: BulkUploadObjectType | None = UNSET
+    id: int | None | UnsetType = UNSET
+    uploaded_by: str | None | UnsetType = UNSET
+    uploaded_by_user_id: str | None | UnsetType = UNSET
+    uploaded_on: int | None | UnsetType = UNSET
+    num_of_entries: int | None | UnsetType = UNSET
+    status: BatchJobStatus | None | UnsetType = UNSET
+    log_file_url: str | None | UnsetType = UNSET
+    csv_file_url: str | None | UnsetType = UNSET
+    bulk_file_url: str | None | UnsetType = UNSET
+    bulk_upload_type: BulkUploadType | None | UnsetType = UNSET
+    results: list[BulkUploadResult] | None | UnsetType = UNSET
+    error: str | None | UnsetType = UNSET
+    error_type: BatchJobErrorTypes | None | UnsetType = UNSET
+    error_number: int | None | UnsetType = UNSET
+    file_name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    num_of_objects: int | None | UnsetType = UNSET
+    bulk_upload_object_type: BulkUploadObjectType | None | UnsetType = UNSET

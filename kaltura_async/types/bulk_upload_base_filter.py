@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -34,10 +34,10 @@ class BulkUploadBaseFilter(Filter):
         ("bulk_upload_object_type_in", "bulkUploadObjectTypeIn", Kind.STR, 0),
     )
 
-    uploaded_on_greater_than_or_equal: int | None = UNSET
-    uploaded_on_less_than_or_equal: int | None = UNSET
-    uploaded_on_equal: int | None = UNSET
-    status_in: str | None = UNSET
-    status_equal: BatchJobStatus | None = UNSET
-    bulk_upload_object_type_equal: BulkUploadObjectType | None = UNSET
-    bulk_upload_object_type_in: str | None = UNSET
+    uploaded_on_greater_than_or_equal: int | None | UnsetType = UNSET
+    uploaded_on_less_than_or_equal: int | None | UnsetType = UNSET
+    uploaded_on_equal: int | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    status_equal: BatchJobStatus | None | UnsetType = UNSET
+    bulk_upload_object_type_equal: BulkUploadObjectType | None | UnsetType = UNSET
+    bulk_upload_object_type_in: str | None | UnsetType = UNSET

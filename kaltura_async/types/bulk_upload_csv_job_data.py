@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .bulk_upload_job_data import BulkUploadJobData
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class BulkUploadCsvJobData(BulkUploadJobData):
         ("process_object_type", "processObjectType", Kind.STR, 0),
     )
 
-    csv_version: BulkUploadCsvVersion | None = UNSET
-    columns: list[String] | None = UNSET
-    process_object_id: str | None = UNSET
-    process_object_type: str | None = UNSET
+    csv_version: BulkUploadCsvVersion | None | UnsetType = UNSET
+    columns: list[String] | None | UnsetType = UNSET
+    process_object_id: str | None | UnsetType = UNSET
+    process_object_type: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .bulk_upload_object_data import BulkUploadObjectData
 
 __all__ = ["BulkUploadEntryData"]
@@ -24,4 +24,4 @@ class BulkUploadEntryData(BulkUploadObjectData):
         ("conversion_profile_id", "conversionProfileId", Kind.INT, 0),
     )
 
-    conversion_profile_id: int | None = UNSET
+    conversion_profile_id: int | None | UnsetType = UNSET

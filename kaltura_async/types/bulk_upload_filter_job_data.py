@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 from .bulk_upload_job_data import BulkUploadJobData
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class BulkUploadFilterJobData(BulkUploadJobData):
         ("template_object", "templateObject", Kind.ANY, 0),
     )
 
-    filter: Filter | None = UNSET
-    template_object: KalturaObject | None = UNSET
+    filter: Filter | None | UnsetType = UNSET
+    template_object: KalturaObject | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -43,18 +43,18 @@ class BulkUploadJobData(JobData):
         ("privileges", "privileges", Kind.STR, 0),
     )
 
-    user_id: str | None = UNSET
-    uploaded_by: str | None = UNSET
-    conversion_profile_id: int | None = UNSET
-    results_file_local_path: str | None = UNSET
-    results_file_url: str | None = UNSET
-    num_of_entries: int | None = UNSET
-    num_of_objects: int | None = UNSET
-    file_path: str | None = UNSET
-    bulk_upload_object_type: BulkUploadObjectType | None = UNSET
-    file_name: str | None = UNSET
-    object_data: BulkUploadObjectData | None = UNSET
-    type: BulkUploadType | None = UNSET
-    email_recipients: str | None = UNSET
-    num_of_error_objects: int | None = UNSET
-    privileges: str | None = UNSET
+    user_id: str | None | UnsetType = UNSET
+    uploaded_by: str | None | UnsetType = UNSET
+    conversion_profile_id: int | None | UnsetType = UNSET
+    results_file_local_path: str | None | UnsetType = UNSET
+    results_file_url: str | None | UnsetType = UNSET
+    num_of_entries: int | None | UnsetType = UNSET
+    num_of_objects: int | None | UnsetType = UNSET
+    file_path: str | None | UnsetType = UNSET
+    bulk_upload_object_type: BulkUploadObjectType | None | UnsetType = UNSET
+    file_name: str | None | UnsetType = UNSET
+    object_data: BulkUploadObjectData | None | UnsetType = UNSET
+    type: BulkUploadType | None | UnsetType = UNSET
+    email_recipients: str | None | UnsetType = UNSET
+    num_of_error_objects: int | None | UnsetType = UNSET
+    privileges: str | None | UnsetType = UNSET

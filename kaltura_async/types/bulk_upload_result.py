@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.bulk_upload_action import BulkUploadAction
@@ -44,19 +44,19 @@ class BulkUploadResult(KalturaObject):
         ("error_type", "errorType", Kind.INT, 0),
     )
 
-    id: int | None = UNSET
-    bulk_upload_job_id: int | None = UNSET
-    line_index: int | None = UNSET
-    partner_id: int | None = UNSET
-    status: BulkUploadResultStatus | None = UNSET
-    action: BulkUploadAction | None = UNSET
-    object_id: str | None = UNSET
-    object_status: int | None = UNSET
-    bulk_upload_result_object_type: BulkUploadObjectType | None = UNSET
-    row_data: str | None = UNSET
-    partner_data: str | None = UNSET
-    object_error_description: str | None = UNSET
-    plugins_data: list[BulkUploadPluginData] | None = UNSET
-    error_description: str | None = UNSET
-    error_code: str | None = UNSET
-    error_type: int | None = UNSET
+    id: int | None | UnsetType = UNSET
+    bulk_upload_job_id: int | None | UnsetType = UNSET
+    line_index: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    status: BulkUploadResultStatus | None | UnsetType = UNSET
+    action: BulkUploadAction | None | UnsetType = UNSET
+    object_id: str | None | UnsetType = UNSET
+    object_status: int | None | UnsetType = UNSET
+    bulk_upload_result_object_type: BulkUploadObjectType | None | UnsetType = UNSET
+    row_data: str | None | UnsetType = UNSET
+    partner_data: str | None | UnsetType = UNSET
+    object_error_description: str | None | UnsetType = UNSET
+    plugins_data: list[BulkUploadPluginData] | None | UnsetType = UNSET
+    error_description: str | None | UnsetType = UNSET
+    error_code: str | None | UnsetType = UNSET
+    error_type: int | None | UnsetType = UNSET

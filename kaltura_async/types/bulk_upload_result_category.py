@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .bulk_upload_result import BulkUploadResult
 
 __all__ = ["BulkUploadResultCategory"]
@@ -38,18 +38,18 @@ class BulkUploadResultCategory(BulkUploadResult):
         ("admin_tags", "adminTags", Kind.STR, 0),
     )
 
-    relative_path: str | None = UNSET
-    name: str | None = UNSET
-    reference_id: str | None = UNSET
-    description: str | None = UNSET
-    tags: str | None = UNSET
-    appear_in_list: int | None = UNSET
-    privacy: int | None = UNSET
-    inheritance_type: int | None = UNSET
-    user_join_policy: int | None = UNSET
-    default_permission_level: int | None = UNSET
-    owner: str | None = UNSET
-    contribution_policy: int | None = UNSET
-    partner_sort_value: int | None = UNSET
-    moderation: bool | None = UNSET
-    admin_tags: str | None = UNSET
+    relative_path: str | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    reference_id: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    appear_in_list: int | None | UnsetType = UNSET
+    privacy: int | None | UnsetType = UNSET
+    inheritance_type: int | None | UnsetType = UNSET
+    user_join_policy: int | None | UnsetType = UNSET
+    default_permission_level: int | None | UnsetType = UNSET
+    owner: str | None | UnsetType = UNSET
+    contribution_policy: int | None | UnsetType = UNSET
+    partner_sort_value: int | None | UnsetType = UNSET
+    moderation: bool | None | UnsetType = UNSET
+    admin_tags: str | None | UnsetType = UNSET

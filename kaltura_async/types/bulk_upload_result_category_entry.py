@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .bulk_upload_result import BulkUploadResult
 
 __all__ = ["BulkUploadResultCategoryEntry"]
@@ -25,5 +25,5 @@ class BulkUploadResultCategoryEntry(BulkUploadResult):
         ("entry_id", "entryId", Kind.STR, 0),
     )
 
-    category_id: int | None = UNSET
-    entry_id: str | None = UNSET
+    category_id: int | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET

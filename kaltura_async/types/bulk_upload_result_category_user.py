@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .bulk_upload_result import BulkUploadResult
 
 __all__ = ["BulkUploadResultCategoryUser"]
@@ -29,9 +29,9 @@ class BulkUploadResultCategoryUser(BulkUploadResult):
         ("required_object_status", "requiredObjectStatus", Kind.INT, 0),
     )
 
-    category_id: int | None = UNSET
-    category_reference_id: str | None = UNSET
-    user_id: str | None = UNSET
-    permission_level: int | None = UNSET
-    update_method: int | None = UNSET
-    required_object_status: int | None = UNSET
+    category_id: int | None | UnsetType = UNSET
+    category_reference_id: str | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    permission_level: int | None | UnsetType = UNSET
+    update_method: int | None | UnsetType = UNSET
+    required_object_status: int | None | UnsetType = UNSET

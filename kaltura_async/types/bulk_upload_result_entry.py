@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .bulk_upload_result import BulkUploadResult
 
 __all__ = ["BulkUploadResultEntry"]
@@ -47,27 +47,27 @@ class BulkUploadResultEntry(BulkUploadResult):
         ("template_entry_id", "templateEntryId", Kind.STR, 0),
     )
 
-    entry_id: str | None = UNSET
-    title: str | None = UNSET
-    description: str | None = UNSET
-    tags: str | None = UNSET
-    url: str | None = UNSET
-    content_type: str | None = UNSET
-    conversion_profile_id: int | None = UNSET
-    access_control_profile_id: int | None = UNSET
-    category: str | None = UNSET
-    schedule_start_date: int | None = UNSET
-    schedule_end_date: int | None = UNSET
-    entry_status: int | None = UNSET
-    thumbnail_url: str | None = UNSET
-    thumbnail_saved: bool | None = UNSET
-    ssh_private_key: str | None = UNSET
-    ssh_public_key: str | None = UNSET
-    ssh_key_passphrase: str | None = UNSET
-    creator_id: str | None = UNSET
-    entitled_users_edit: str | None = UNSET
-    entitled_users_publish: str | None = UNSET
-    entitled_users_view: str | None = UNSET
-    owner_id: str | None = UNSET
-    reference_id: str | None = UNSET
-    template_entry_id: str | None = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    title: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    url: str | None | UnsetType = UNSET
+    content_type: str | None | UnsetType = UNSET
+    conversion_profile_id: int | None | UnsetType = UNSET
+    access_control_profile_id: int | None | UnsetType = UNSET
+    category: str | None | UnsetType = UNSET
+    schedule_start_date: int | None | UnsetType = UNSET
+    schedule_end_date: int | None | UnsetType = UNSET
+    entry_status: int | None | UnsetType = UNSET
+    thumbnail_url: str | None | UnsetType = UNSET
+    thumbnail_saved: bool | None | UnsetType = UNSET
+    ssh_private_key: str | None | UnsetType = UNSET
+    ssh_public_key: str | None | UnsetType = UNSET
+    ssh_key_passphrase: str | None | UnsetType = UNSET
+    creator_id: str | None | UnsetType = UNSET
+    entitled_users_edit: str | None | UnsetType = UNSET
+    entitled_users_publish: str | None | UnsetType = UNSET
+    entitled_users_view: str | None | UnsetType = UNSET
+    owner_id: str | None | UnsetType = UNSET
+    reference_id: str | None | UnsetType = UNSET
+    template_entry_id: str | None | UnsetType = UNSET

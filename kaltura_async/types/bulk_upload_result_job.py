@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .bulk_upload_result import BulkUploadResult
 
 __all__ = ["BulkUploadResultJob"]
@@ -24,4 +24,4 @@ class BulkUploadResultJob(BulkUploadResult):
         ("job_object_id", "jobObjectId", Kind.INT, 0),
     )
 
-    job_object_id: int | None = UNSET
+    job_object_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .bulk_upload_result import BulkUploadResult
 
 __all__ = ["BulkUploadResultScheduleEvent"]
@@ -40,20 +40,20 @@ class BulkUploadResultScheduleEvent(BulkUploadResult):
         ("template_entry_type", "templateEntryType", Kind.STR, 0),
     )
 
-    reference_id: str | None = UNSET
-    template_entry_id: str | None = UNSET
-    event_type: int | None = UNSET
-    title: str | None = UNSET
-    description: str | None = UNSET
-    tags: str | None = UNSET
-    category_ids: str | None = UNSET
-    resource_id: str | None = UNSET
-    start_time: int | None = UNSET
-    duration: int | None = UNSET
-    end_time: int | None = UNSET
-    recurrence: str | None = UNSET
-    co_editors: str | None = UNSET
-    co_publishers: str | None = UNSET
-    event_organizer_id: str | None = UNSET
-    content_owner_id: str | None = UNSET
-    template_entry_type: str | None = UNSET
+    reference_id: str | None | UnsetType = UNSET
+    template_entry_id: str | None | UnsetType = UNSET
+    event_type: int | None | UnsetType = UNSET
+    title: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    category_ids: str | None | UnsetType = UNSET
+    resource_id: str | None | UnsetType = UNSET
+    start_time: int | None | UnsetType = UNSET
+    duration: int | None | UnsetType = UNSET
+    end_time: int | None | UnsetType = UNSET
+    recurrence: str | None | UnsetType = UNSET
+    co_editors: str | None | UnsetType = UNSET
+    co_publishers: str | None | UnsetType = UNSET
+    event_organizer_id: str | None | UnsetType = UNSET
+    content_owner_id: str | None | UnsetType = UNSET
+    template_entry_type: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .bulk_upload_result import BulkUploadResult
 
 __all__ = ["BulkUploadResultScheduleResource"]
@@ -31,11 +31,11 @@ class BulkUploadResultScheduleResource(BulkUploadResult):
         ("parent_system_name", "parentSystemName", Kind.STR, 0),
     )
 
-    resource_id: str | None = UNSET
-    name: str | None = UNSET
-    type: str | None = UNSET
-    system_name: str | None = UNSET
-    description: str | None = UNSET
-    tags: str | None = UNSET
-    parent_type: str | None = UNSET
-    parent_system_name: str | None = UNSET
+    resource_id: str | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    type: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    parent_type: str | None | UnsetType = UNSET
+    parent_system_name: str | None | UnsetType = UNSET

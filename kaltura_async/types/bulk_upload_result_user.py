@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .bulk_upload_result import BulkUploadResult
 
 __all__ = ["BulkUploadResultUser"]
@@ -40,20 +40,20 @@ class BulkUploadResultUser(BulkUploadResult):
         ("group_user_creation_mode", "groupUserCreationMode", Kind.INT, 0),
     )
 
-    user_id: str | None = UNSET
-    screen_name: str | None = UNSET
-    email: str | None = UNSET
-    description: str | None = UNSET
-    tags: str | None = UNSET
-    date_of_birth: int | None = UNSET
-    country: str | None = UNSET
-    state: str | None = UNSET
-    city: str | None = UNSET
-    zip: str | None = UNSET
-    gender: int | None = UNSET
-    first_name: str | None = UNSET
-    last_name: str | None = UNSET
-    group: str | None = UNSET
-    external_id: str | None = UNSET
-    capabilities: str | None = UNSET
-    group_user_creation_mode: int | None = UNSET
+    user_id: str | None | UnsetType = UNSET
+    screen_name: str | None | UnsetType = UNSET
+    email: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    date_of_birth: int | None | UnsetType = UNSET
+    country: str | None | UnsetType = UNSET
+    state: str | None | UnsetType = UNSET
+    city: str | None | UnsetType = UNSET
+    zip: str | None | UnsetType = UNSET
+    gender: int | None | UnsetType = UNSET
+    first_name: str | None | UnsetType = UNSET
+    last_name: str | None | UnsetType = UNSET
+    group: str | None | UnsetType = UNSET
+    external_id: str | None | UnsetType = UNSET
+    capabilities: str | None | UnsetType = UNSET
+    group_user_creation_mode: int | None | UnsetType = UNSET

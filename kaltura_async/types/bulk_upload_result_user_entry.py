@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .bulk_upload_result import BulkUploadResult
 
 __all__ = ["BulkUploadResultUserEntry"]
@@ -24,4 +24,4 @@ class BulkUploadResultUserEntry(BulkUploadResult):
         ("user_entry_id", "userEntryId", Kind.INT, 0),
     )
 
-    user_entry_id: int | None = UNSET
+    user_entry_id: int | None | UnsetType = UNSET

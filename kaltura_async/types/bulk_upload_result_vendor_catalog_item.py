@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .bulk_upload_result import BulkUploadResult
 
 if TYPE_CHECKING:
@@ -50,20 +50,20 @@ class BulkUploadResultVendorCatalogItem(BulkUploadResult):
         ("vendor_data", "vendorData", Kind.STR, 0),
     )
 
-    vendor_catalog_item_id: int | None = UNSET
-    vendor_partner_id: int | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    service_feature: VendorServiceFeature | None = UNSET
-    service_type: VendorServiceType | None = UNSET
-    turn_around_time: VendorServiceTurnAroundTime | None = UNSET
-    source_language: CatalogItemLanguage | None = UNSET
-    target_language: CatalogItemLanguage | None = UNSET
-    output_format: VendorCatalogItemOutputFormat | None = UNSET
-    enable_speaker_id: NullableBoolean | None = UNSET
-    fixed_price_addons: int | None = UNSET
-    pricing: VendorCatalogItemPricing | None = UNSET
-    pricing_array: list[VendorCatalogItemUnitPricing] | None = UNSET
-    flavor_params_id: int | None = UNSET
-    clear_audio_flavor_params_id: int | None = UNSET
-    vendor_data: str | None = UNSET
+    vendor_catalog_item_id: int | None | UnsetType = UNSET
+    vendor_partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    service_feature: VendorServiceFeature | None | UnsetType = UNSET
+    service_type: VendorServiceType | None | UnsetType = UNSET
+    turn_around_time: VendorServiceTurnAroundTime | None | UnsetType = UNSET
+    source_language: CatalogItemLanguage | None | UnsetType = UNSET
+    target_language: CatalogItemLanguage | None | UnsetType = UNSET
+    output_format: VendorCatalogItemOutputFormat | None | UnsetType = UNSET
+    enable_speaker_id: NullableBoolean | None | UnsetType = UNSET
+    fixed_price_addons: int | None | UnsetType = UNSET
+    pricing: VendorCatalogItemPricing | None | UnsetType = UNSET
+    pricing_array: list[VendorCatalogItemUnitPricing] | None | UnsetType = UNSET
+    flavor_params_id: int | None | UnsetType = UNSET
+    clear_audio_flavor_params_id: int | None | UnsetType = UNSET
+    vendor_data: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .bulk_upload_schedule_event_job_data import BulkUploadScheduleEventJobData
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class BulkUploadScheduleEventCsvJobData(BulkUploadScheduleEventJobData):
         ("columns", "columns", Kind.list_of("KalturaString"), 0),
     )
 
-    csv_version: BulkUploadCsvVersion | None = UNSET
-    columns: list[String] | None = UNSET
+    csv_version: BulkUploadCsvVersion | None | UnsetType = UNSET
+    columns: list[String] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .playback_source import PlaybackSource
@@ -28,6 +28,6 @@ class Bumper(KalturaObject):
         ("sources", "sources", Kind.list_of("KalturaPlaybackSource"), READ_ONLY),
     )
 
-    entry_id: str | None = UNSET
-    url: str | None = UNSET
-    sources: list[PlaybackSource] | None = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    url: str | None | UnsetType = UNSET
+    sources: list[PlaybackSource] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["BusinessProcessCase"]
 
@@ -27,8 +27,8 @@ class BusinessProcessCase(KalturaObject):
         ("activity_id", "activityId", Kind.STR, 0),
     )
 
-    id: str | None = UNSET
-    business_process_id: str | None = UNSET
-    business_process_start_notification_template_id: int | None = UNSET
-    suspended: bool | None = UNSET
-    activity_id: str | None = UNSET
+    id: str | None | UnsetType = UNSET
+    business_process_id: str | None | UnsetType = UNSET
+    business_process_start_notification_template_id: int | None | UnsetType = UNSET
+    suspended: bool | None | UnsetType = UNSET
+    activity_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .event_notification_dispatch_job_data import EventNotificationDispatchJobData
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class BusinessProcessNotificationDispatchJobData(EventNotificationDispatchJobDat
         ("case_id", "caseId", Kind.STR, 0),
     )
 
-    server: BusinessProcessServer | None = UNSET
-    case_id: str | None = UNSET
+    server: BusinessProcessServer | None | UnsetType = UNSET
+    case_id: str | None | UnsetType = UNSET

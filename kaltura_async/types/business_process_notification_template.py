@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .event_notification_template import EventNotificationTemplate
 
 __all__ = ["BusinessProcessNotificationTemplate"]
@@ -26,6 +26,6 @@ class BusinessProcessNotificationTemplate(EventNotificationTemplate):
         ("main_object_code", "mainObjectCode", Kind.STR, 0),
     )
 
-    server_id: int | None = UNSET
-    process_id: str | None = UNSET
-    main_object_code: str | None = UNSET
+    server_id: int | None | UnsetType = UNSET
+    process_id: str | None | UnsetType = UNSET
+    main_object_code: str | None | UnsetType = UNSET

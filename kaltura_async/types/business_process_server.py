@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.business_process_provider import BusinessProcessProvider
@@ -36,13 +36,13 @@ class BusinessProcessServer(KalturaObject):
         ("dc", "dc", Kind.INT, 0),
     )
 
-    id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    partner_id: int | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    description: str | None = UNSET
-    status: BusinessProcessServerStatus | None = UNSET
-    type: BusinessProcessProvider | None = UNSET
-    dc: int | None = UNSET
+    id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    status: BusinessProcessServerStatus | None | UnsetType = UNSET
+    type: BusinessProcessProvider | None | UnsetType = UNSET
+    dc: int | None | UnsetType = UNSET

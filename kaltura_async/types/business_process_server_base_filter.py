@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -44,20 +44,20 @@ class BusinessProcessServerBaseFilter(Filter):
         ("dc_eq_or_null", "dcEqOrNull", Kind.INT, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    id_not_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    partner_id_equal: int | None = UNSET
-    partner_id_in: str | None = UNSET
-    status_equal: BusinessProcessServerStatus | None = UNSET
-    status_not_equal: BusinessProcessServerStatus | None = UNSET
-    status_in: str | None = UNSET
-    status_not_in: str | None = UNSET
-    type_equal: BusinessProcessProvider | None = UNSET
-    type_in: str | None = UNSET
-    dc_equal: int | None = UNSET
-    dc_eq_or_null: int | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    id_not_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    partner_id_in: str | None | UnsetType = UNSET
+    status_equal: BusinessProcessServerStatus | None | UnsetType = UNSET
+    status_not_equal: BusinessProcessServerStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    status_not_in: str | None | UnsetType = UNSET
+    type_equal: BusinessProcessProvider | None | UnsetType = UNSET
+    type_in: str | None | UnsetType = UNSET
+    dc_equal: int | None | UnsetType = UNSET
+    dc_eq_or_null: int | None | UnsetType = UNSET

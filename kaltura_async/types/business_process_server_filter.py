@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .business_process_server_base_filter import BusinessProcessServerBaseFilter
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class BusinessProcessServerFilter(BusinessProcessServerBaseFilter):
         ("current_dc", "currentDc", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    current_dc_or_external: NullableBoolean | None = UNSET
-    current_dc: NullableBoolean | None = UNSET
+    current_dc_or_external: NullableBoolean | None | UnsetType = UNSET
+    current_dc: NullableBoolean | None | UnsetType = UNSET

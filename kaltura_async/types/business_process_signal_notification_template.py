@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .business_process_notification_template import BusinessProcessNotificationTemplate
 
 __all__ = ["BusinessProcessSignalNotificationTemplate"]
@@ -25,5 +25,5 @@ class BusinessProcessSignalNotificationTemplate(BusinessProcessNotificationTempl
         ("event_id", "eventId", Kind.STR, 0),
     )
 
-    message: str | None = UNSET
-    event_id: str | None = UNSET
+    message: str | None | UnsetType = UNSET
+    event_id: str | None | UnsetType = UNSET

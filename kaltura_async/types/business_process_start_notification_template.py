@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .business_process_notification_template import BusinessProcessNotificationTemplate
 
 __all__ = ["BusinessProcessStartNotificationTemplate"]
@@ -24,4 +24,4 @@ class BusinessProcessStartNotificationTemplate(BusinessProcessNotificationTempla
         ("abort_on_deletion", "abortOnDeletion", Kind.BOOL, 0),
     )
 
-    abort_on_deletion: bool | None = UNSET
+    abort_on_deletion: bool | None | UnsetType = UNSET

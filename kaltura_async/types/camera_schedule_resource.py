@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .schedule_resource import ScheduleResource
 
 __all__ = ["CameraScheduleResource"]
@@ -24,4 +24,4 @@ class CameraScheduleResource(ScheduleResource):
         ("stream_url", "streamUrl", Kind.STR, 0),
     )
 
-    stream_url: str | None = UNSET
+    stream_url: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, UnsetType
 from .asset import Asset
 
 if TYPE_CHECKING:
@@ -45,16 +45,16 @@ class CaptionAsset(Asset):
         ("usage", "usage", Kind.enum("KalturaCaptionAssetUsage"), 0),
     )
 
-    caption_params_id: int | None = UNSET
-    language: Language | None = UNSET
-    language_code: LanguageCode | None = UNSET
-    is_default: NullableBoolean | None = UNSET
-    label: str | None = UNSET
-    format: CaptionType | None = UNSET
-    source: CaptionSource | None = UNSET
-    status: CaptionAssetStatus | None = UNSET
-    parent_id: str | None = UNSET
-    accuracy: int | None = UNSET
-    display_on_player: bool | None = UNSET
-    associated_transcript_ids: str | None = UNSET
-    usage: CaptionAssetUsage | None = UNSET
+    caption_params_id: int | None | UnsetType = UNSET
+    language: Language | None | UnsetType = UNSET
+    language_code: LanguageCode | None | UnsetType = UNSET
+    is_default: NullableBoolean | None | UnsetType = UNSET
+    label: str | None | UnsetType = UNSET
+    format: CaptionType | None | UnsetType = UNSET
+    source: CaptionSource | None | UnsetType = UNSET
+    status: CaptionAssetStatus | None | UnsetType = UNSET
+    parent_id: str | None | UnsetType = UNSET
+    accuracy: int | None | UnsetType = UNSET
+    display_on_player: bool | None | UnsetType = UNSET
+    associated_transcript_ids: str | None | UnsetType = UNSET
+    usage: CaptionAssetUsage | None | UnsetType = UNSET

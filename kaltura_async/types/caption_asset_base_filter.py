@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .asset_filter import AssetFilter
 
 if TYPE_CHECKING:
@@ -34,10 +34,10 @@ class CaptionAssetBaseFilter(AssetFilter):
         ("status_not_in", "statusNotIn", Kind.STR, 0),
     )
 
-    caption_params_id_equal: int | None = UNSET
-    caption_params_id_in: str | None = UNSET
-    format_equal: CaptionType | None = UNSET
-    format_in: str | None = UNSET
-    status_equal: CaptionAssetStatus | None = UNSET
-    status_in: str | None = UNSET
-    status_not_in: str | None = UNSET
+    caption_params_id_equal: int | None | UnsetType = UNSET
+    caption_params_id_in: str | None | UnsetType = UNSET
+    format_equal: CaptionType | None | UnsetType = UNSET
+    format_in: str | None | UnsetType = UNSET
+    status_equal: CaptionAssetStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    status_not_in: str | None | UnsetType = UNSET

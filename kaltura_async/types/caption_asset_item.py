@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .base_entry import BaseEntry
@@ -31,8 +31,8 @@ class CaptionAssetItem(KalturaObject):
         ("content", "content", Kind.STR, 0),
     )
 
-    asset: CaptionAsset | None = UNSET
-    entry: BaseEntry | None = UNSET
-    start_time: int | None = UNSET
-    end_time: int | None = UNSET
-    content: str | None = UNSET
+    asset: CaptionAsset | None | UnsetType = UNSET
+    entry: BaseEntry | None | UnsetType = UNSET
+    start_time: int | None | UnsetType = UNSET
+    end_time: int | None | UnsetType = UNSET
+    content: str | None | UnsetType = UNSET

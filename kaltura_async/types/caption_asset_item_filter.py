@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .caption_asset_filter import CaptionAssetFilter
 
 if TYPE_CHECKING:
@@ -40,17 +40,17 @@ class CaptionAssetItemFilter(CaptionAssetFilter):
         ("end_time_less_than_or_equal", "endTimeLessThanOrEqual", Kind.INT, 0),
     )
 
-    content_like: str | None = UNSET
-    content_multi_like_or: str | None = UNSET
-    content_multi_like_and: str | None = UNSET
-    partner_description_like: str | None = UNSET
-    partner_description_multi_like_or: str | None = UNSET
-    partner_description_multi_like_and: str | None = UNSET
-    language_equal: Language | None = UNSET
-    language_in: str | None = UNSET
-    label_equal: str | None = UNSET
-    label_in: str | None = UNSET
-    start_time_greater_than_or_equal: int | None = UNSET
-    start_time_less_than_or_equal: int | None = UNSET
-    end_time_greater_than_or_equal: int | None = UNSET
-    end_time_less_than_or_equal: int | None = UNSET
+    content_like: str | None | UnsetType = UNSET
+    content_multi_like_or: str | None | UnsetType = UNSET
+    content_multi_like_and: str | None | UnsetType = UNSET
+    partner_description_like: str | None | UnsetType = UNSET
+    partner_description_multi_like_or: str | None | UnsetType = UNSET
+    partner_description_multi_like_and: str | None | UnsetType = UNSET
+    language_equal: Language | None | UnsetType = UNSET
+    language_in: str | None | UnsetType = UNSET
+    label_equal: str | None | UnsetType = UNSET
+    label_in: str | None | UnsetType = UNSET
+    start_time_greater_than_or_equal: int | None | UnsetType = UNSET
+    start_time_less_than_or_equal: int | None | UnsetType = UNSET
+    end_time_greater_than_or_equal: int | None | UnsetType = UNSET
+    end_time_less_than_or_equal: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .asset_params import AssetParams
 
 if TYPE_CHECKING:
@@ -33,8 +33,8 @@ class CaptionParams(AssetParams):
         ("source_params_id", "sourceParamsId", Kind.INT, 0),
     )
 
-    language: Language | None = UNSET
-    is_default: NullableBoolean | None = UNSET
-    label: str | None = UNSET
-    format: CaptionType | None = UNSET
-    source_params_id: int | None = UNSET
+    language: Language | None | UnsetType = UNSET
+    is_default: NullableBoolean | None | UnsetType = UNSET
+    label: str | None | UnsetType = UNSET
+    format: CaptionType | None | UnsetType = UNSET
+    source_params_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .asset_params_filter import AssetParamsFilter
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class CaptionParamsBaseFilter(AssetParamsFilter):
         ("format_in", "formatIn", Kind.STR, 0),
     )
 
-    format_equal: CaptionType | None = UNSET
-    format_in: str | None = UNSET
+    format_equal: CaptionType | None | UnsetType = UNSET
+    format_in: str | None | UnsetType = UNSET

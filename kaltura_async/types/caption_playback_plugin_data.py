@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["CaptionPlaybackPluginData"]
 
@@ -29,10 +29,10 @@ class CaptionPlaybackPluginData(KalturaObject):
         ("language_code", "languageCode", Kind.STR, 0),
     )
 
-    label: str | None = UNSET
-    format: str | None = UNSET
-    language: str | None = UNSET
-    web_vtt_url: str | None = UNSET
-    url: str | None = UNSET
-    is_default: bool | None = UNSET
-    language_code: str | None = UNSET
+    label: str | None | UnsetType = UNSET
+    format: str | None | UnsetType = UNSET
+    language: str | None | UnsetType = UNSET
+    web_vtt_url: str | None | UnsetType = UNSET
+    url: str | None | UnsetType = UNSET
+    is_default: bool | None | UnsetType = UNSET
+    language_code: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -36,12 +36,12 @@ class CaptureThumbJobData(JobData):
         ("thumb_path", "thumbPath", Kind.STR, 0),
     )
 
-    file_container: FileContainer | None = UNSET
-    actual_src_file_sync_local_path: str | None = UNSET
-    src_file_sync_remote_url: str | None = UNSET
-    thumb_params_output_id: int | None = UNSET
-    thumb_asset_id: str | None = UNSET
-    src_asset_id: str | None = UNSET
-    src_asset_encryption_key: str | None = UNSET
-    src_asset_type: AssetType | None = UNSET
-    thumb_path: str | None = UNSET
+    file_container: FileContainer | None | UnsetType = UNSET
+    actual_src_file_sync_local_path: str | None | UnsetType = UNSET
+    src_file_sync_remote_url: str | None | UnsetType = UNSET
+    thumb_params_output_id: int | None | UnsetType = UNSET
+    thumb_asset_id: str | None | UnsetType = UNSET
+    src_asset_id: str | None | UnsetType = UNSET
+    src_asset_encryption_key: str | None | UnsetType = UNSET
+    src_asset_type: AssetType | None | UnsetType = UNSET
+    thumb_path: str | None | UnsetType = UNSET

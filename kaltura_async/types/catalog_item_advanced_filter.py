@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_item import SearchItem
 
 if TYPE_CHECKING:
@@ -37,11 +37,11 @@ class CatalogItemAdvancedFilter(SearchItem):
         ("target_language_equal", "targetLanguageEqual", Kind.enum("KalturaCatalogItemLanguage"), 0),
     )
 
-    service_type_equal: VendorServiceType | None = UNSET
-    service_type_in: str | None = UNSET
-    service_feature_equal: VendorServiceFeature | None = UNSET
-    service_feature_in: str | None = UNSET
-    turn_around_time_equal: VendorServiceTurnAroundTime | None = UNSET
-    turn_around_time_in: str | None = UNSET
-    source_language_equal: CatalogItemLanguage | None = UNSET
-    target_language_equal: CatalogItemLanguage | None = UNSET
+    service_type_equal: VendorServiceType | None | UnsetType = UNSET
+    service_type_in: str | None | UnsetType = UNSET
+    service_feature_equal: VendorServiceFeature | None | UnsetType = UNSET
+    service_feature_in: str | None | UnsetType = UNSET
+    turn_around_time_equal: VendorServiceTurnAroundTime | None | UnsetType = UNSET
+    turn_around_time_in: str | None | UnsetType = UNSET
+    source_language_equal: CatalogItemLanguage | None | UnsetType = UNSET
+    target_language_equal: CatalogItemLanguage | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.appear_in_list_type import AppearInListType
@@ -69,39 +69,39 @@ class Category(KalturaObject):
         ("admin_tags", "adminTags", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    parent_id: int | None = UNSET
-    depth: int | None = UNSET
-    partner_id: int | None = UNSET
-    name: str | None = UNSET
-    full_name: str | None = UNSET
-    full_ids: str | None = UNSET
-    entries_count: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    description: str | None = UNSET
-    tags: str | None = UNSET
-    appear_in_list: AppearInListType | None = UNSET
-    privacy: PrivacyType | None = UNSET
-    inheritance_type: InheritanceType | None = UNSET
-    user_join_policy: UserJoinPolicyType | None = UNSET
-    default_permission_level: CategoryUserPermissionLevel | None = UNSET
-    owner: str | None = UNSET
-    direct_entries_count: int | None = UNSET
-    reference_id: str | None = UNSET
-    contribution_policy: ContributionPolicyType | None = UNSET
-    members_count: int | None = UNSET
-    pending_members_count: int | None = UNSET
-    privacy_context: str | None = UNSET
-    privacy_contexts: str | None = UNSET
-    status: CategoryStatus | None = UNSET
-    inherited_parent_id: int | None = UNSET
-    partner_sort_value: int | None = UNSET
-    partner_data: str | None = UNSET
-    default_order_by: CategoryOrderBy | None = UNSET
-    direct_sub_categories_count: int | None = UNSET
-    moderation: NullableBoolean | None = UNSET
-    pending_entries_count: int | None = UNSET
-    is_aggregation_category: NullableBoolean | None = UNSET
-    aggregation_categories: str | None = UNSET
-    admin_tags: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    parent_id: int | None | UnsetType = UNSET
+    depth: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    full_name: str | None | UnsetType = UNSET
+    full_ids: str | None | UnsetType = UNSET
+    entries_count: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    appear_in_list: AppearInListType | None | UnsetType = UNSET
+    privacy: PrivacyType | None | UnsetType = UNSET
+    inheritance_type: InheritanceType | None | UnsetType = UNSET
+    user_join_policy: UserJoinPolicyType | None | UnsetType = UNSET
+    default_permission_level: CategoryUserPermissionLevel | None | UnsetType = UNSET
+    owner: str | None | UnsetType = UNSET
+    direct_entries_count: int | None | UnsetType = UNSET
+    reference_id: str | None | UnsetType = UNSET
+    contribution_policy: ContributionPolicyType | None | UnsetType = UNSET
+    members_count: int | None | UnsetType = UNSET
+    pending_members_count: int | None | UnsetType = UNSET
+    privacy_context: str | None | UnsetType = UNSET
+    privacy_contexts: str | None | UnsetType = UNSET
+    status: CategoryStatus | None | UnsetType = UNSET
+    inherited_parent_id: int | None | UnsetType = UNSET
+    partner_sort_value: int | None | UnsetType = UNSET
+    partner_data: str | None | UnsetType = UNSET
+    default_order_by: CategoryOrderBy | None | UnsetType = UNSET
+    direct_sub_categories_count: int | None | UnsetType = UNSET
+    moderation: NullableBoolean | None | UnsetType = UNSET
+    pending_entries_count: int | None | UnsetType = UNSET
+    is_aggregation_category: NullableBoolean | None | UnsetType = UNSET
+    aggregation_categories: str | None | UnsetType = UNSET
+    admin_tags: str | None | UnsetType = UNSET

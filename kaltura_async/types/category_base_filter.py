@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -71,43 +71,43 @@ class CategoryBaseFilter(RelatedFilter):
         ("aggregation_categories_multi_like_and", "aggregationCategoriesMultiLikeAnd", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    id_not_in: str | None = UNSET
-    parent_id_equal: int | None = UNSET
-    parent_id_in: str | None = UNSET
-    depth_equal: int | None = UNSET
-    full_name_equal: str | None = UNSET
-    full_name_starts_with: str | None = UNSET
-    full_name_in: str | None = UNSET
-    full_ids_equal: str | None = UNSET
-    full_ids_starts_with: str | None = UNSET
-    full_ids_match_or: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    tags_like: str | None = UNSET
-    tags_multi_like_or: str | None = UNSET
-    tags_multi_like_and: str | None = UNSET
-    appear_in_list_equal: AppearInListType | None = UNSET
-    privacy_equal: PrivacyType | None = UNSET
-    privacy_in: str | None = UNSET
-    inheritance_type_equal: InheritanceType | None = UNSET
-    inheritance_type_in: str | None = UNSET
-    reference_id_equal: str | None = UNSET
-    reference_id_empty: NullableBoolean | None = UNSET
-    contribution_policy_equal: ContributionPolicyType | None = UNSET
-    members_count_greater_than_or_equal: int | None = UNSET
-    members_count_less_than_or_equal: int | None = UNSET
-    pending_members_count_greater_than_or_equal: int | None = UNSET
-    pending_members_count_less_than_or_equal: int | None = UNSET
-    privacy_context_equal: str | None = UNSET
-    status_equal: CategoryStatus | None = UNSET
-    status_in: str | None = UNSET
-    inherited_parent_id_equal: int | None = UNSET
-    inherited_parent_id_in: str | None = UNSET
-    partner_sort_value_greater_than_or_equal: int | None = UNSET
-    partner_sort_value_less_than_or_equal: int | None = UNSET
-    aggregation_categories_multi_like_or: str | None = UNSET
-    aggregation_categories_multi_like_and: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    id_not_in: str | None | UnsetType = UNSET
+    parent_id_equal: int | None | UnsetType = UNSET
+    parent_id_in: str | None | UnsetType = UNSET
+    depth_equal: int | None | UnsetType = UNSET
+    full_name_equal: str | None | UnsetType = UNSET
+    full_name_starts_with: str | None | UnsetType = UNSET
+    full_name_in: str | None | UnsetType = UNSET
+    full_ids_equal: str | None | UnsetType = UNSET
+    full_ids_starts_with: str | None | UnsetType = UNSET
+    full_ids_match_or: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    tags_like: str | None | UnsetType = UNSET
+    tags_multi_like_or: str | None | UnsetType = UNSET
+    tags_multi_like_and: str | None | UnsetType = UNSET
+    appear_in_list_equal: AppearInListType | None | UnsetType = UNSET
+    privacy_equal: PrivacyType | None | UnsetType = UNSET
+    privacy_in: str | None | UnsetType = UNSET
+    inheritance_type_equal: InheritanceType | None | UnsetType = UNSET
+    inheritance_type_in: str | None | UnsetType = UNSET
+    reference_id_equal: str | None | UnsetType = UNSET
+    reference_id_empty: NullableBoolean | None | UnsetType = UNSET
+    contribution_policy_equal: ContributionPolicyType | None | UnsetType = UNSET
+    members_count_greater_than_or_equal: int | None | UnsetType = UNSET
+    members_count_less_than_or_equal: int | None | UnsetType = UNSET
+    pending_members_count_greater_than_or_equal: int | None | UnsetType = UNSET
+    pending_members_count_less_than_or_equal: int | None | UnsetType = UNSET
+    privacy_context_equal: str | None | UnsetType = UNSET
+    status_equal: CategoryStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    inherited_parent_id_equal: int | None | UnsetType = UNSET
+    inherited_parent_id_in: str | None | UnsetType = UNSET
+    partner_sort_value_greater_than_or_equal: int | None | UnsetType = UNSET
+    partner_sort_value_less_than_or_equal: int | None | UnsetType = UNSET
+    aggregation_categories_multi_like_or: str | None | UnsetType = UNSET
+    aggregation_categories_multi_like_and: str | None | UnsetType = UNSET

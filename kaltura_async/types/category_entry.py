@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.category_entry_status import CategoryEntryStatus
@@ -31,9 +31,9 @@ class CategoryEntry(KalturaObject):
         ("creator_user_id", "creatorUserId", Kind.STR, READ_ONLY),
     )
 
-    category_id: int | None = UNSET
-    entry_id: str | None = UNSET
-    created_at: int | None = UNSET
-    category_full_ids: str | None = UNSET
-    status: CategoryEntryStatus | None = UNSET
-    creator_user_id: str | None = UNSET
+    category_id: int | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    category_full_ids: str | None | UnsetType = UNSET
+    status: CategoryEntryStatus | None | UnsetType = UNSET
+    creator_user_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_item import SearchItem
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class CategoryEntryAdvancedFilter(SearchItem):
         ("category_id_equal", "categoryIdEqual", Kind.INT, 0),
     )
 
-    categories_match_or: str | None = UNSET
-    category_entry_status_in: str | None = UNSET
-    order_by: CategoryEntryAdvancedOrderBy | None = UNSET
-    category_id_equal: int | None = UNSET
+    categories_match_or: str | None | UnsetType = UNSET
+    category_entry_status_in: str | None | UnsetType = UNSET
+    order_by: CategoryEntryAdvancedOrderBy | None | UnsetType = UNSET
+    category_id_equal: int | None | UnsetType = UNSET

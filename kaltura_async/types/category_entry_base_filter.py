@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -37,14 +37,14 @@ class CategoryEntryBaseFilter(RelatedFilter):
         ("creator_user_id_in", "creatorUserIdIn", Kind.STR, 0),
     )
 
-    category_id_equal: int | None = UNSET
-    category_id_in: str | None = UNSET
-    entry_id_equal: str | None = UNSET
-    entry_id_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    category_full_ids_starts_with: str | None = UNSET
-    status_equal: CategoryEntryStatus | None = UNSET
-    status_in: str | None = UNSET
-    creator_user_id_equal: str | None = UNSET
-    creator_user_id_in: str | None = UNSET
+    category_id_equal: int | None | UnsetType = UNSET
+    category_id_in: str | None | UnsetType = UNSET
+    entry_id_equal: str | None | UnsetType = UNSET
+    entry_id_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    category_full_ids_starts_with: str | None | UnsetType = UNSET
+    status_equal: CategoryEntryStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    creator_user_id_equal: str | None | UnsetType = UNSET
+    creator_user_id_in: str | None | UnsetType = UNSET

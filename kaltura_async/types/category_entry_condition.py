@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class CategoryEntryCondition(Condition):
         ("comparison", "comparison", Kind.enum("KalturaSearchConditionComparison"), 0),
     )
 
-    category_id: int | None = UNSET
-    category_ids: str | None = UNSET
-    category_user_permission: CategoryUserPermissionLevel | None = UNSET
-    comparison: SearchConditionComparison | None = UNSET
+    category_id: int | None | UnsetType = UNSET
+    category_ids: str | None | UnsetType = UNSET
+    category_user_permission: CategoryUserPermissionLevel | None | UnsetType = UNSET
+    comparison: SearchConditionComparison | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .category_base_filter import CategoryBaseFilter
 
 __all__ = ["CategoryFilter"]
@@ -31,11 +31,11 @@ class CategoryFilter(CategoryBaseFilter):
         ("id_or_inherited_parent_id_in", "idOrInheritedParentIdIn", Kind.STR, 0),
     )
 
-    free_text: str | None = UNSET
-    members_in: str | None = UNSET
-    name_or_reference_id_starts_with: str | None = UNSET
-    manager_equal: str | None = UNSET
-    member_equal: str | None = UNSET
-    full_name_starts_with_in: str | None = UNSET
-    ancestor_id_in: str | None = UNSET
-    id_or_inherited_parent_id_in: str | None = UNSET
+    free_text: str | None | UnsetType = UNSET
+    members_in: str | None | UnsetType = UNSET
+    name_or_reference_id_starts_with: str | None | UnsetType = UNSET
+    manager_equal: str | None | UnsetType = UNSET
+    member_equal: str | None | UnsetType = UNSET
+    full_name_starts_with_in: str | None | UnsetType = UNSET
+    ancestor_id_in: str | None | UnsetType = UNSET
+    id_or_inherited_parent_id_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .object_identifier import ObjectIdentifier
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class CategoryIdentifier(ObjectIdentifier):
         ("identifier", "identifier", Kind.enum("KalturaCategoryIdentifierField"), 0),
     )
 
-    identifier: CategoryIdentifierField | None = UNSET
+    identifier: CategoryIdentifierField | None | UnsetType = UNSET

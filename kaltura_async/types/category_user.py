@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.category_user_permission_level import CategoryUserPermissionLevel
@@ -37,13 +37,13 @@ class CategoryUser(KalturaObject):
         ("permission_names", "permissionNames", Kind.STR, 0),
     )
 
-    category_id: int | None = UNSET
-    user_id: str | None = UNSET
-    partner_id: int | None = UNSET
-    permission_level: CategoryUserPermissionLevel | None = UNSET
-    status: CategoryUserStatus | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    update_method: UpdateMethodType | None = UNSET
-    category_full_ids: str | None = UNSET
-    permission_names: str | None = UNSET
+    category_id: int | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    permission_level: CategoryUserPermissionLevel | None | UnsetType = UNSET
+    status: CategoryUserStatus | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    update_method: UpdateMethodType | None | UnsetType = UNSET
+    category_full_ids: str | None | UnsetType = UNSET
+    permission_names: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_item import SearchItem
 
 __all__ = ["CategoryUserAdvancedFilter"]
@@ -27,7 +27,7 @@ class CategoryUserAdvancedFilter(SearchItem):
         ("member_permissions_match_and", "memberPermissionsMatchAnd", Kind.STR, 0),
     )
 
-    member_id_eq: str | None = UNSET
-    member_id_in: str | None = UNSET
-    member_permissions_match_or: str | None = UNSET
-    member_permissions_match_and: str | None = UNSET
+    member_id_eq: str | None | UnsetType = UNSET
+    member_id_in: str | None | UnsetType = UNSET
+    member_permissions_match_or: str | None | UnsetType = UNSET
+    member_permissions_match_and: str | None | UnsetType = UNSET

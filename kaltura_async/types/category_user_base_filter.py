@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -47,22 +47,22 @@ class CategoryUserBaseFilter(RelatedFilter):
         ("permission_names_not_contains", "permissionNamesNotContains", Kind.STR, 0),
     )
 
-    category_id_equal: int | None = UNSET
-    category_id_in: str | None = UNSET
-    user_id_equal: str | None = UNSET
-    user_id_in: str | None = UNSET
-    permission_level_equal: CategoryUserPermissionLevel | None = UNSET
-    permission_level_in: str | None = UNSET
-    status_equal: CategoryUserStatus | None = UNSET
-    status_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    update_method_equal: UpdateMethodType | None = UNSET
-    update_method_in: str | None = UNSET
-    category_full_ids_starts_with: str | None = UNSET
-    category_full_ids_equal: str | None = UNSET
-    permission_names_match_and: str | None = UNSET
-    permission_names_match_or: str | None = UNSET
-    permission_names_not_contains: str | None = UNSET
+    category_id_equal: int | None | UnsetType = UNSET
+    category_id_in: str | None | UnsetType = UNSET
+    user_id_equal: str | None | UnsetType = UNSET
+    user_id_in: str | None | UnsetType = UNSET
+    permission_level_equal: CategoryUserPermissionLevel | None | UnsetType = UNSET
+    permission_level_in: str | None | UnsetType = UNSET
+    status_equal: CategoryUserStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    update_method_equal: UpdateMethodType | None | UnsetType = UNSET
+    update_method_in: str | None | UnsetType = UNSET
+    category_full_ids_starts_with: str | None | UnsetType = UNSET
+    category_full_ids_equal: str | None | UnsetType = UNSET
+    permission_names_match_and: str | None | UnsetType = UNSET
+    permission_names_match_or: str | None | UnsetType = UNSET
+    permission_names_not_contains: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .category_user_base_filter import CategoryUserBaseFilter
 
 __all__ = ["CategoryUserFilter"]
@@ -26,6 +26,6 @@ class CategoryUserFilter(CategoryUserBaseFilter):
         ("related_groups_by_user_id", "relatedGroupsByUserId", Kind.STR, 0),
     )
 
-    category_direct_members: bool | None = UNSET
-    free_text: str | None = UNSET
-    related_groups_by_user_id: str | None = UNSET
+    category_direct_members: bool | None | UnsetType = UNSET
+    free_text: str | None | UnsetType = UNSET
+    related_groups_by_user_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -39,15 +39,15 @@ class CategoryUserProviderFilter(Filter):
         ("permission_names_match_or", "permissionNamesMatchOr", Kind.STR, 0),
     )
 
-    user_id_equal: str | None = UNSET
-    user_id_in: str | None = UNSET
-    status_equal: CategoryUserStatus | None = UNSET
-    status_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    update_method_equal: UpdateMethodType | None = UNSET
-    update_method_in: str | None = UNSET
-    permission_names_match_and: str | None = UNSET
-    permission_names_match_or: str | None = UNSET
+    user_id_equal: str | None | UnsetType = UNSET
+    user_id_in: str | None | UnsetType = UNSET
+    status_equal: CategoryUserStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    update_method_equal: UpdateMethodType | None | UnsetType = UNSET
+    update_method_in: str | None | UnsetType = UNSET
+    permission_names_match_and: str | None | UnsetType = UNSET
+    permission_names_match_or: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["CEError"]
 
@@ -32,13 +32,13 @@ class CEError(KalturaObject):
         ("data", "data", Kind.STR, 0),
     )
 
-    id: str | None = UNSET
-    partner_id: int | None = UNSET
-    browser: str | None = UNSET
-    server_ip: str | None = UNSET
-    server_os: str | None = UNSET
-    php_version: str | None = UNSET
-    ce_admin_email: str | None = UNSET
-    type: str | None = UNSET
-    description: str | None = UNSET
-    data: str | None = UNSET
+    id: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    browser: str | None | UnsetType = UNSET
+    server_ip: str | None | UnsetType = UNSET
+    server_os: str | None | UnsetType = UNSET
+    php_version: str | None | UnsetType = UNSET
+    ce_admin_email: str | None | UnsetType = UNSET
+    type: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    data: str | None | UnsetType = UNSET

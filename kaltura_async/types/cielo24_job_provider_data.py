@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, secret_field
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType, secret_field
 from .integration_job_provider_data import IntegrationJobProviderData
 
 if TYPE_CHECKING:
@@ -39,14 +39,14 @@ class Cielo24JobProviderData(IntegrationJobProviderData):
         ("additional_parameters", "additionalParameters", Kind.STR, 0),
     )
 
-    entry_id: str | None = UNSET
-    flavor_asset_id: str | None = UNSET
-    caption_asset_formats: str | None = UNSET
-    priority: Cielo24Priority | None = UNSET
-    fidelity: Cielo24Fidelity | None = UNSET
-    username: str | None = UNSET
-    password: str | None = secret_field()
-    base_url: str | None = UNSET
-    spoken_language: Language | None = UNSET
-    replace_media_content: bool | None = UNSET
-    additional_parameters: str | None = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    flavor_asset_id: str | None | UnsetType = UNSET
+    caption_asset_formats: str | None | UnsetType = UNSET
+    priority: Cielo24Priority | None | UnsetType = UNSET
+    fidelity: Cielo24Fidelity | None | UnsetType = UNSET
+    username: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()
+    base_url: str | None | UnsetType = UNSET
+    spoken_language: Language | None | UnsetType = UNSET
+    replace_media_content: bool | None | UnsetType = UNSET
+    additional_parameters: str | None | UnsetType = UNSET

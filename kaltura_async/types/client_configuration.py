@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ClientConfiguration"]
 
@@ -24,5 +24,5 @@ class ClientConfiguration(KalturaObject):
         ("api_version", "apiVersion", Kind.STR, 0),
     )
 
-    client_tag: str | None = UNSET
-    api_version: str | None = UNSET
+    client_tag: str | None | UnsetType = UNSET
+    api_version: str | None | UnsetType = UNSET

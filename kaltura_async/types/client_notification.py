@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ClientNotification"]
 
@@ -24,5 +24,5 @@ class ClientNotification(KalturaObject):
         ("data", "data", Kind.STR, 0),
     )
 
-    url: str | None = UNSET
-    data: str | None = UNSET
+    url: str | None | UnsetType = UNSET
+    data: str | None | UnsetType = UNSET

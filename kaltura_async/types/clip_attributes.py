@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .operation_attributes import OperationAttributes
 
 if TYPE_CHECKING:
@@ -35,10 +35,10 @@ class ClipAttributes(OperationAttributes):
         ("media_composition_attributes_array", "mediaCompositionAttributesArray", Kind.list_of("KalturaMediaCompositionAttributes"), 0),
     )
 
-    offset: int | None = UNSET
-    duration: int | None = UNSET
-    global_offset_in_destination: int | None = UNSET
-    effect_array: list[Effect] | None = UNSET
-    crop_alignment: int | None = UNSET
-    caption_attributes: list[CaptionAttributes] | None = UNSET
-    media_composition_attributes_array: list[MediaCompositionAttributes] | None = UNSET
+    offset: int | None | UnsetType = UNSET
+    duration: int | None | UnsetType = UNSET
+    global_offset_in_destination: int | None | UnsetType = UNSET
+    effect_array: list[Effect] | None | UnsetType = UNSET
+    crop_alignment: int | None | UnsetType = UNSET
+    caption_attributes: list[CaptionAttributes] | None | UnsetType = UNSET
+    media_composition_attributes_array: list[MediaCompositionAttributes] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -35,12 +35,12 @@ class ClipConcatJobData(JobData):
         ("conversion_params", "conversionParams", Kind.STR, 0),
     )
 
-    dest_entry_id: str | None = UNSET
-    temp_entry_id: str | None = UNSET
-    source_entry_id: str | None = UNSET
-    import_url: str | None = UNSET
-    partner_id: int | None = UNSET
-    priority: int | None = UNSET
-    operation_attributes: list[OperationAttributes] | None = UNSET
-    resource_order: int | None = UNSET
-    conversion_params: str | None = UNSET
+    dest_entry_id: str | None | UnsetType = UNSET
+    temp_entry_id: str | None | UnsetType = UNSET
+    source_entry_id: str | None | UnsetType = UNSET
+    import_url: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    priority: int | None | UnsetType = UNSET
+    operation_attributes: list[OperationAttributes] | None | UnsetType = UNSET
+    resource_order: int | None | UnsetType = UNSET
+    conversion_params: str | None | UnsetType = UNSET

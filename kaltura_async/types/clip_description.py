@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ClipDescription"]
 
@@ -26,7 +26,7 @@ class ClipDescription(KalturaObject):
         ("offset_in_destination", "offsetInDestination", Kind.INT, 0),
     )
 
-    source_entry_id: str | None = UNSET
-    start_time: int | None = UNSET
-    duration: int | None = UNSET
-    offset_in_destination: int | None = UNSET
+    source_entry_id: str | None | UnsetType = UNSET
+    start_time: int | None | UnsetType = UNSET
+    duration: int | None | UnsetType = UNSET
+    offset_in_destination: int | None | UnsetType = UNSET

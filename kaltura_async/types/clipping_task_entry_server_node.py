@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .task_entry_server_node import TaskEntryServerNode
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class ClippingTaskEntryServerNode(TaskEntryServerNode):
         ("live_entry_id", "liveEntryId", Kind.STR, 0),
     )
 
-    clip_attributes: ClipAttributes | None = UNSET
-    clipped_entry_id: str | None = UNSET
-    live_entry_id: str | None = UNSET
+    clip_attributes: ClipAttributes | None | UnsetType = UNSET
+    clipped_entry_id: str | None | UnsetType = UNSET
+    live_entry_id: str | None | UnsetType = UNSET

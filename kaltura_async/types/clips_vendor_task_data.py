@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .localized_vendor_task_data import LocalizedVendorTaskData
 
 __all__ = ["ClipsVendorTaskData"]
@@ -27,7 +27,7 @@ class ClipsVendorTaskData(LocalizedVendorTaskData):
         ("clips_output_json", "clipsOutputJson", Kind.STR, 0),
     )
 
-    clips_duration: int | None = UNSET
-    event_session_context_id: str | None = UNSET
-    instruction: str | None = UNSET
-    clips_output_json: str | None = UNSET
+    clips_duration: int | None | UnsetType = UNSET
+    event_session_context_id: str | None | UnsetType = UNSET
+    instruction: str | None | UnsetType = UNSET
+    clips_output_json: str | None | UnsetType = UNSET

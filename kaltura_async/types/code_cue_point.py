@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .cue_point import CuePoint
 
 __all__ = ["CodeCuePoint"]
@@ -27,7 +27,7 @@ class CodeCuePoint(CuePoint):
         ("duration", "duration", Kind.INT, READ_ONLY),
     )
 
-    code: str | None = UNSET
-    description: str | None = UNSET
-    end_time: int | None = UNSET
-    duration: int | None = UNSET
+    code: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    end_time: int | None | UnsetType = UNSET
+    duration: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .cue_point_filter import CuePointFilter
 
 __all__ = ["CodeCuePointBaseFilter"]
@@ -35,15 +35,15 @@ class CodeCuePointBaseFilter(CuePointFilter):
         ("duration_less_than_or_equal", "durationLessThanOrEqual", Kind.INT, 0),
     )
 
-    code_like: str | None = UNSET
-    code_multi_like_or: str | None = UNSET
-    code_multi_like_and: str | None = UNSET
-    code_equal: str | None = UNSET
-    code_in: str | None = UNSET
-    description_like: str | None = UNSET
-    description_multi_like_or: str | None = UNSET
-    description_multi_like_and: str | None = UNSET
-    end_time_greater_than_or_equal: int | None = UNSET
-    end_time_less_than_or_equal: int | None = UNSET
-    duration_greater_than_or_equal: int | None = UNSET
-    duration_less_than_or_equal: int | None = UNSET
+    code_like: str | None | UnsetType = UNSET
+    code_multi_like_or: str | None | UnsetType = UNSET
+    code_multi_like_and: str | None | UnsetType = UNSET
+    code_equal: str | None | UnsetType = UNSET
+    code_in: str | None | UnsetType = UNSET
+    description_like: str | None | UnsetType = UNSET
+    description_multi_like_or: str | None | UnsetType = UNSET
+    description_multi_like_and: str | None | UnsetType = UNSET
+    end_time_greater_than_or_equal: int | None | UnsetType = UNSET
+    end_time_less_than_or_equal: int | None | UnsetType = UNSET
+    duration_greater_than_or_equal: int | None | UnsetType = UNSET
+    duration_less_than_or_equal: int | None | UnsetType = UNSET

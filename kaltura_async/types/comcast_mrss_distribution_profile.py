@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 if TYPE_CHECKING:
@@ -38,15 +38,15 @@ class ComcastMrssDistributionProfile(ConfigurableDistributionProfile):
         ("should_add_thumb_extension", "shouldAddThumbExtension", Kind.BOOL, 0),
     )
 
-    metadata_profile_id: int | None = UNSET
-    feed_url: str | None = UNSET
-    feed_title: str | None = UNSET
-    feed_link: str | None = UNSET
-    feed_description: str | None = UNSET
-    feed_last_build_date: str | None = UNSET
-    item_link: str | None = UNSET
-    cplatform_tv_series: list[KeyValue] | None = UNSET
-    cplatform_tv_series_field: str | None = UNSET
-    should_include_cue_points: bool | None = UNSET
-    should_include_captions: bool | None = UNSET
-    should_add_thumb_extension: bool | None = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET
+    feed_url: str | None | UnsetType = UNSET
+    feed_title: str | None | UnsetType = UNSET
+    feed_link: str | None | UnsetType = UNSET
+    feed_description: str | None | UnsetType = UNSET
+    feed_last_build_date: str | None | UnsetType = UNSET
+    item_link: str | None | UnsetType = UNSET
+    cplatform_tv_series: list[KeyValue] | None | UnsetType = UNSET
+    cplatform_tv_series_field: str | None | UnsetType = UNSET
+    should_include_cue_points: bool | None | UnsetType = UNSET
+    should_include_captions: bool | None | UnsetType = UNSET
+    should_add_thumb_extension: bool | None | UnsetType = UNSET

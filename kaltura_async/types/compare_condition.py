@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class CompareCondition(Condition):
         ("comparison", "comparison", Kind.enum("KalturaSearchConditionComparison"), 0),
     )
 
-    value: IntegerValue | None = UNSET
-    comparison: SearchConditionComparison | None = UNSET
+    value: IntegerValue | None | UnsetType = UNSET
+    comparison: SearchConditionComparison | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .operation_attributes import OperationAttributes
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class ConcatAttributes(OperationAttributes):
         ("resource", "resource", Kind.obj("KalturaDataCenterContentResource"), 0),
     )
 
-    resource: DataCenterContentResource | None = UNSET
+    resource: DataCenterContentResource | None | UnsetType = UNSET

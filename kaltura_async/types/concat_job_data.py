@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -37,13 +37,13 @@ class ConcatJobData(JobData):
         ("multi_source", "multiSource", Kind.BOOL, 0),
     )
 
-    src_files: list[String] | None = UNSET
-    input_files: list[StringArrayObject] | None = UNSET
-    dest_file_path: str | None = UNSET
-    flavor_asset_id: str | None = UNSET
-    offset: float | None = UNSET
-    duration: float | None = UNSET
-    concatenated_duration: float | None = UNSET
-    should_sort: bool | None = UNSET
-    conversion_commands: list[String] | None = UNSET
-    multi_source: bool | None = UNSET
+    src_files: list[String] | None | UnsetType = UNSET
+    input_files: list[StringArrayObject] | None | UnsetType = UNSET
+    dest_file_path: str | None | UnsetType = UNSET
+    flavor_asset_id: str | None | UnsetType = UNSET
+    offset: float | None | UnsetType = UNSET
+    duration: float | None | UnsetType = UNSET
+    concatenated_duration: float | None | UnsetType = UNSET
+    should_sort: bool | None | UnsetType = UNSET
+    conversion_commands: list[String] | None | UnsetType = UNSET
+    multi_source: bool | None | UnsetType = UNSET

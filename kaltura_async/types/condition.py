@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.condition_type import ConditionType
@@ -28,6 +28,6 @@ class Condition(KalturaObject):
         ("not_", "not", Kind.BOOL, 0),
     )
 
-    type: ConditionType | None = UNSET
-    description: str | None = UNSET
-    not_: bool | None = UNSET
+    type: ConditionType | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    not_: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.conf_maps_source_location import ConfMapsSourceLocation
@@ -38,15 +38,15 @@ class ConfMaps(KalturaObject):
         ("change_description", "changeDescription", Kind.STR, 0),
     )
 
-    name: str | None = UNSET
-    content: str | None = UNSET
-    raw_data: str | None = UNSET
-    user_id: str | None = UNSET
-    is_editable: bool | None = UNSET
-    created_at: int | None = UNSET
-    related_host: str | None = UNSET
-    version: int | None = UNSET
-    source_location: ConfMapsSourceLocation | None = UNSET
-    remarks: str | None = UNSET
-    status: ConfMapsStatus | None = UNSET
-    change_description: str | None = UNSET
+    name: str | None | UnsetType = UNSET
+    content: str | None | UnsetType = UNSET
+    raw_data: str | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    is_editable: bool | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    related_host: str | None | UnsetType = UNSET
+    version: int | None | UnsetType = UNSET
+    source_location: ConfMapsSourceLocation | None | UnsetType = UNSET
+    remarks: str | None | UnsetType = UNSET
+    status: ConfMapsStatus | None | UnsetType = UNSET
+    change_description: str | None | UnsetType = UNSET

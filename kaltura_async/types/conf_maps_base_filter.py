@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 __all__ = ["ConfMapsBaseFilter"]
@@ -26,6 +26,6 @@ class ConfMapsBaseFilter(RelatedFilter):
         ("version_equal", "versionEqual", Kind.INT, 0),
     )
 
-    name_equal: str | None = UNSET
-    related_host_equal: str | None = UNSET
-    version_equal: int | None = UNSET
+    name_equal: str | None | UnsetType = UNSET
+    related_host_equal: str | None | UnsetType = UNSET
+    version_equal: int | None | UnsetType = UNSET

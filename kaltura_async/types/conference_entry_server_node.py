@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .entry_server_node import EntryServerNode
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class ConferenceEntryServerNode(EntryServerNode):
         ("registered", "registered", Kind.INT, READ_ONLY),
     )
 
-    conf_room_status: ConferenceRoomStatus | None = UNSET
-    registered: int | None = UNSET
+    conf_room_status: ConferenceRoomStatus | None | UnsetType = UNSET
+    registered: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .server_node import ServerNode
 
 __all__ = ["ConferenceServerNode"]
@@ -24,4 +24,4 @@ class ConferenceServerNode(ServerNode):
         ("service_base_url", "serviceBaseUrl", Kind.STR, 0),
     )
 
-    service_base_url: str | None = UNSET
+    service_base_url: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_job_provider_data import DistributionJobProviderData
 
 __all__ = ["ConfigurableDistributionJobProviderData"]
@@ -24,4 +24,4 @@ class ConfigurableDistributionJobProviderData(DistributionJobProviderData):
         ("field_values", "fieldValues", Kind.STR, 0),
     )
 
-    field_values: str | None = UNSET
+    field_values: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_profile import DistributionProfile
 
 if TYPE_CHECKING:
@@ -30,6 +30,6 @@ class ConfigurableDistributionProfile(DistributionProfile):
         ("use_category_entries", "useCategoryEntries", Kind.BOOL, 0),
     )
 
-    field_config_array: list[DistributionFieldConfig] | None = UNSET
-    item_xpaths_to_extend: list[ExtendingItemMrssParameter] | None = UNSET
-    use_category_entries: bool | None = UNSET
+    field_config_array: list[DistributionFieldConfig] | None | UnsetType = UNSET
+    item_xpaths_to_extend: list[ExtendingItemMrssParameter] | None | UnsetType = UNSET
+    use_category_entries: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_item import SearchItem
 
 if TYPE_CHECKING:
@@ -35,10 +35,10 @@ class ContentDistributionSearchItem(SearchItem):
         ("entry_distribution_validation_errors", "entryDistributionValidationErrors", Kind.STR, 0),
     )
 
-    no_distribution_profiles: bool | None = UNSET
-    distribution_profile_id: int | None = UNSET
-    distribution_sun_status: EntryDistributionSunStatus | None = UNSET
-    entry_distribution_flag: EntryDistributionFlag | None = UNSET
-    entry_distribution_status: EntryDistributionStatus | None = UNSET
-    has_entry_distribution_validation_errors: bool | None = UNSET
-    entry_distribution_validation_errors: str | None = UNSET
+    no_distribution_profiles: bool | None | UnsetType = UNSET
+    distribution_profile_id: int | None | UnsetType = UNSET
+    distribution_sun_status: EntryDistributionSunStatus | None | UnsetType = UNSET
+    entry_distribution_flag: EntryDistributionFlag | None | UnsetType = UNSET
+    entry_distribution_status: EntryDistributionStatus | None | UnsetType = UNSET
+    has_entry_distribution_validation_errors: bool | None | UnsetType = UNSET
+    entry_distribution_validation_errors: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .rule_action import RuleAction
@@ -28,5 +28,5 @@ class ContextDataResult(KalturaObject):
         ("actions", "actions", Kind.list_of("KalturaRuleAction"), 0),
     )
 
-    messages: list[String] | None = UNSET
-    actions: list[RuleAction] | None = UNSET
+    messages: list[String] | None | UnsetType = UNSET
+    actions: list[RuleAction] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.context_type import ContextType
@@ -26,4 +26,4 @@ class ContextTypeHolder(KalturaObject):
         ("type", "type", Kind.enum("KalturaContextType"), 0),
     )
 
-    type: ContextType | None = UNSET
+    type: ContextType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.control_panel_command_status import ControlPanelCommandStatus
@@ -44,20 +44,20 @@ class ControlPanelCommand(KalturaObject):
         ("error_description", "errorDescription", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    created_at: int | None = UNSET
-    created_by: str | None = UNSET
-    updated_at: int | None = UNSET
-    updated_by: str | None = UNSET
-    created_by_id: int | None = UNSET
-    scheduler_id: int | None = UNSET
-    worker_id: int | None = UNSET
-    worker_configured_id: int | None = UNSET
-    worker_name: int | None = UNSET
-    batch_index: int | None = UNSET
-    type: ControlPanelCommandType | None = UNSET
-    target_type: ControlPanelCommandTargetType | None = UNSET
-    status: ControlPanelCommandStatus | None = UNSET
-    cause: str | None = UNSET
-    description: str | None = UNSET
-    error_description: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    created_by: str | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    updated_by: str | None | UnsetType = UNSET
+    created_by_id: int | None | UnsetType = UNSET
+    scheduler_id: int | None | UnsetType = UNSET
+    worker_id: int | None | UnsetType = UNSET
+    worker_configured_id: int | None | UnsetType = UNSET
+    worker_name: int | None | UnsetType = UNSET
+    batch_index: int | None | UnsetType = UNSET
+    type: ControlPanelCommandType | None | UnsetType = UNSET
+    target_type: ControlPanelCommandTargetType | None | UnsetType = UNSET
+    status: ControlPanelCommandStatus | None | UnsetType = UNSET
+    cause: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    error_description: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -39,14 +39,14 @@ class ControlPanelCommandBaseFilter(Filter):
         ("status_in", "statusIn", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    created_by_id_equal: int | None = UNSET
-    type_equal: ControlPanelCommandType | None = UNSET
-    type_in: str | None = UNSET
-    target_type_equal: ControlPanelCommandTargetType | None = UNSET
-    target_type_in: str | None = UNSET
-    status_equal: ControlPanelCommandStatus | None = UNSET
-    status_in: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    created_by_id_equal: int | None | UnsetType = UNSET
+    type_equal: ControlPanelCommandType | None | UnsetType = UNSET
+    type_in: str | None | UnsetType = UNSET
+    target_type_equal: ControlPanelCommandTargetType | None | UnsetType = UNSET
+    target_type_in: str | None | UnsetType = UNSET
+    status_equal: ControlPanelCommandStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -39,14 +39,14 @@ class ConvartableJobData(JobData):
         ("plugin_data", "pluginData", Kind.list_of("KalturaKeyValue"), 0),
     )
 
-    src_file_sync_local_path: str | None = UNSET
-    actual_src_file_sync_local_path: str | None = UNSET
-    src_file_sync_remote_url: str | None = UNSET
-    src_file_syncs: list[SourceFileSyncDescriptor] | None = UNSET
-    engine_version: int | None = UNSET
-    flavor_params_output_id: int | None = UNSET
-    flavor_params_output: FlavorParamsOutput | None = UNSET
-    media_info_id: int | None = UNSET
-    current_operation_set: int | None = UNSET
-    current_operation_index: int | None = UNSET
-    plugin_data: list[KeyValue] | None = UNSET
+    src_file_sync_local_path: str | None | UnsetType = UNSET
+    actual_src_file_sync_local_path: str | None | UnsetType = UNSET
+    src_file_sync_remote_url: str | None | UnsetType = UNSET
+    src_file_syncs: list[SourceFileSyncDescriptor] | None | UnsetType = UNSET
+    engine_version: int | None | UnsetType = UNSET
+    flavor_params_output_id: int | None | UnsetType = UNSET
+    flavor_params_output: FlavorParamsOutput | None | UnsetType = UNSET
+    media_info_id: int | None | UnsetType = UNSET
+    current_operation_set: int | None | UnsetType = UNSET
+    current_operation_index: int | None | UnsetType = UNSET
+    plugin_data: list[KeyValue] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ConversionAttribute"]
 
@@ -25,6 +25,6 @@ class ConversionAttribute(KalturaObject):
         ("value", "value", Kind.STR, 0),
     )
 
-    flavor_params_id: int | None = UNSET
-    name: str | None = UNSET
-    value: str | None = UNSET
+    flavor_params_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    value: str | None | UnsetType = UNSET

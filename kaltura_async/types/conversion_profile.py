@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.conversion_profile_status import ConversionProfileStatus
@@ -58,30 +58,30 @@ class ConversionProfile(KalturaObject):
         ("delivery_tag", "deliveryTag", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    status: ConversionProfileStatus | None = UNSET
-    type: ConversionProfileType | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    tags: str | None = UNSET
-    description: str | None = UNSET
-    default_entry_id: str | None = UNSET
-    created_at: int | None = UNSET
-    flavor_params_ids: str | None = UNSET
-    is_default: NullableBoolean | None = UNSET
-    is_partner_default: bool | None = UNSET
-    crop_dimensions: CropDimensions | None = UNSET
-    clip_start: int | None = UNSET
-    clip_duration: int | None = UNSET
-    xsl_transformation: str | None = UNSET
-    storage_profile_id: int | None = UNSET
-    media_parser_type: MediaParserType | None = UNSET
-    calculate_complexity: NullableBoolean | None = UNSET
-    collection_tags: str | None = UNSET
-    conditional_profiles: str | None = UNSET
-    detect_gop: int | None = UNSET
-    media_info_xsl_transformation: str | None = UNSET
-    default_replacement_options: EntryReplacementOptions | None = UNSET
-    default_audio_lang: Language | None = UNSET
-    delivery_tag: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    status: ConversionProfileStatus | None | UnsetType = UNSET
+    type: ConversionProfileType | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    default_entry_id: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    flavor_params_ids: str | None | UnsetType = UNSET
+    is_default: NullableBoolean | None | UnsetType = UNSET
+    is_partner_default: bool | None | UnsetType = UNSET
+    crop_dimensions: CropDimensions | None | UnsetType = UNSET
+    clip_start: int | None | UnsetType = UNSET
+    clip_duration: int | None | UnsetType = UNSET
+    xsl_transformation: str | None | UnsetType = UNSET
+    storage_profile_id: int | None | UnsetType = UNSET
+    media_parser_type: MediaParserType | None | UnsetType = UNSET
+    calculate_complexity: NullableBoolean | None | UnsetType = UNSET
+    collection_tags: str | None | UnsetType = UNSET
+    conditional_profiles: str | None | UnsetType = UNSET
+    detect_gop: int | None | UnsetType = UNSET
+    media_info_xsl_transformation: str | None | UnsetType = UNSET
+    default_replacement_options: EntryReplacementOptions | None | UnsetType = UNSET
+    default_audio_lang: Language | None | UnsetType = UNSET
+    delivery_tag: str | None | UnsetType = UNSET

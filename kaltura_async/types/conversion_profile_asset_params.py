@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.asset_params_delete_policy import AssetParamsDeletePolicy
@@ -41,16 +41,16 @@ class ConversionProfileAssetParams(KalturaObject):
         ("overload_params", "overloadParams", Kind.STR, 0),
     )
 
-    conversion_profile_id: int | None = UNSET
-    asset_params_id: int | None = UNSET
-    ready_behavior: FlavorReadyBehaviorType | None = UNSET
-    origin: AssetParamsOrigin | None = UNSET
-    system_name: str | None = UNSET
-    force_none_complied: NullableBoolean | None = UNSET
-    delete_policy: AssetParamsDeletePolicy | None = UNSET
-    is_encrypted: NullableBoolean | None = UNSET
-    content_awareness: float | None = UNSET
-    chunked_encode_mode: int | None = UNSET
-    two_pass: NullableBoolean | None = UNSET
-    tags: str | None = UNSET
-    overload_params: str | None = UNSET
+    conversion_profile_id: int | None | UnsetType = UNSET
+    asset_params_id: int | None | UnsetType = UNSET
+    ready_behavior: FlavorReadyBehaviorType | None | UnsetType = UNSET
+    origin: AssetParamsOrigin | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    force_none_complied: NullableBoolean | None | UnsetType = UNSET
+    delete_policy: AssetParamsDeletePolicy | None | UnsetType = UNSET
+    is_encrypted: NullableBoolean | None | UnsetType = UNSET
+    content_awareness: float | None | UnsetType = UNSET
+    chunked_encode_mode: int | None | UnsetType = UNSET
+    two_pass: NullableBoolean | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    overload_params: str | None | UnsetType = UNSET

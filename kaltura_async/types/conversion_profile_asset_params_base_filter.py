@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -37,13 +37,13 @@ class ConversionProfileAssetParamsBaseFilter(RelatedFilter):
         ("system_name_in", "systemNameIn", Kind.STR, 0),
     )
 
-    conversion_profile_id_equal: int | None = UNSET
-    conversion_profile_id_in: str | None = UNSET
-    asset_params_id_equal: int | None = UNSET
-    asset_params_id_in: str | None = UNSET
-    ready_behavior_equal: FlavorReadyBehaviorType | None = UNSET
-    ready_behavior_in: str | None = UNSET
-    origin_equal: AssetParamsOrigin | None = UNSET
-    origin_in: str | None = UNSET
-    system_name_equal: str | None = UNSET
-    system_name_in: str | None = UNSET
+    conversion_profile_id_equal: int | None | UnsetType = UNSET
+    conversion_profile_id_in: str | None | UnsetType = UNSET
+    asset_params_id_equal: int | None | UnsetType = UNSET
+    asset_params_id_in: str | None | UnsetType = UNSET
+    ready_behavior_equal: FlavorReadyBehaviorType | None | UnsetType = UNSET
+    ready_behavior_in: str | None | UnsetType = UNSET
+    origin_equal: AssetParamsOrigin | None | UnsetType = UNSET
+    origin_in: str | None | UnsetType = UNSET
+    system_name_equal: str | None | UnsetType = UNSET
+    system_name_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .conversion_profile_asset_params_base_filter import ConversionProfileAssetParamsBaseFilter
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class ConversionProfileAssetParamsFilter(ConversionProfileAssetParamsBaseFilter)
         ("asset_params_id_filter", "assetParamsIdFilter", Kind.obj("KalturaAssetParamsFilter"), 0),
     )
 
-    conversion_profile_id_filter: ConversionProfileFilter | None = UNSET
-    asset_params_id_filter: AssetParamsFilter | None = UNSET
+    conversion_profile_id_filter: ConversionProfileFilter | None | UnsetType = UNSET
+    asset_params_id_filter: AssetParamsFilter | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -40,16 +40,16 @@ class ConversionProfileBaseFilter(RelatedFilter):
         ("default_entry_id_in", "defaultEntryIdIn", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    status_equal: ConversionProfileStatus | None = UNSET
-    status_in: str | None = UNSET
-    type_equal: ConversionProfileType | None = UNSET
-    type_in: str | None = UNSET
-    name_equal: str | None = UNSET
-    system_name_equal: str | None = UNSET
-    system_name_in: str | None = UNSET
-    tags_multi_like_or: str | None = UNSET
-    tags_multi_like_and: str | None = UNSET
-    default_entry_id_equal: str | None = UNSET
-    default_entry_id_in: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    status_equal: ConversionProfileStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    type_equal: ConversionProfileType | None | UnsetType = UNSET
+    type_in: str | None | UnsetType = UNSET
+    name_equal: str | None | UnsetType = UNSET
+    system_name_equal: str | None | UnsetType = UNSET
+    system_name_in: str | None | UnsetType = UNSET
+    tags_multi_like_or: str | None | UnsetType = UNSET
+    tags_multi_like_and: str | None | UnsetType = UNSET
+    default_entry_id_equal: str | None | UnsetType = UNSET
+    default_entry_id_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["ConvertCaptionAssetJobData"]
@@ -28,8 +28,8 @@ class ConvertCaptionAssetJobData(JobData):
         ("to_type", "toType", Kind.STR, 0),
     )
 
-    caption_asset_id: str | None = UNSET
-    file_location: str | None = UNSET
-    file_encryption_key: str | None = UNSET
-    from_type: str | None = UNSET
-    to_type: str | None = UNSET
+    caption_asset_id: str | None | UnsetType = UNSET
+    file_location: str | None | UnsetType = UNSET
+    file_encryption_key: str | None | UnsetType = UNSET
+    from_type: str | None | UnsetType = UNSET
+    to_type: str | None | UnsetType = UNSET

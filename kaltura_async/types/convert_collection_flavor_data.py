@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ConvertCollectionFlavorData"]
 
@@ -29,10 +29,10 @@ class ConvertCollectionFlavorData(KalturaObject):
         ("dest_file_sync_remote_url", "destFileSyncRemoteUrl", Kind.STR, 0),
     )
 
-    flavor_asset_id: str | None = UNSET
-    flavor_params_output_id: int | None = UNSET
-    ready_behavior: int | None = UNSET
-    video_bitrate: int | None = UNSET
-    audio_bitrate: int | None = UNSET
-    dest_file_sync_local_path: str | None = UNSET
-    dest_file_sync_remote_url: str | None = UNSET
+    flavor_asset_id: str | None | UnsetType = UNSET
+    flavor_params_output_id: int | None | UnsetType = UNSET
+    ready_behavior: int | None | UnsetType = UNSET
+    video_bitrate: int | None | UnsetType = UNSET
+    audio_bitrate: int | None | UnsetType = UNSET
+    dest_file_sync_local_path: str | None | UnsetType = UNSET
+    dest_file_sync_remote_url: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .convartable_job_data import ConvartableJobData
 
 if TYPE_CHECKING:
@@ -33,10 +33,10 @@ class ConvertCollectionJobData(ConvartableJobData):
         ("flavors", "flavors", Kind.list_of("KalturaConvertCollectionFlavorData"), 0),
     )
 
-    dest_dir_local_path: str | None = UNSET
-    dest_dir_remote_url: str | None = UNSET
-    dest_file_name: str | None = UNSET
-    input_xml_local_path: str | None = UNSET
-    input_xml_remote_url: str | None = UNSET
-    command_lines_str: str | None = UNSET
-    flavors: list[ConvertCollectionFlavorData] | None = UNSET
+    dest_dir_local_path: str | None | UnsetType = UNSET
+    dest_dir_remote_url: str | None | UnsetType = UNSET
+    dest_file_name: str | None | UnsetType = UNSET
+    input_xml_local_path: str | None | UnsetType = UNSET
+    input_xml_remote_url: str | None | UnsetType = UNSET
+    command_lines_str: str | None | UnsetType = UNSET
+    flavors: list[ConvertCollectionFlavorData] | None | UnsetType = UNSET

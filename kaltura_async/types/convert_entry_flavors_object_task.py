@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .object_task import ObjectTask
 
 __all__ = ["ConvertEntryFlavorsObjectTask"]
@@ -25,5 +25,5 @@ class ConvertEntryFlavorsObjectTask(ObjectTask):
         ("reconvert", "reconvert", Kind.BOOL, 0),
     )
 
-    flavor_params_ids: str | None = UNSET
-    reconvert: bool | None = UNSET
+    flavor_params_ids: str | None | UnsetType = UNSET
+    reconvert: bool | None | UnsetType = UNSET

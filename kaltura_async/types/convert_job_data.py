@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .convartable_job_data import ConvartableJobData
 
 if TYPE_CHECKING:
@@ -38,15 +38,15 @@ class ConvertJobData(ConvartableJobData):
         ("estimated_effort", "estimatedEffort", Kind.INT, 0),
     )
 
-    dest_file_sync_local_path: str | None = UNSET
-    dest_file_sync_remote_url: str | None = UNSET
-    log_file_sync_local_path: str | None = UNSET
-    log_file_sync_remote_url: str | None = UNSET
-    flavor_asset_id: str | None = UNSET
-    remote_media_id: str | None = UNSET
-    custom_data: str | None = UNSET
-    extra_dest_file_syncs: list[DestFileSyncDescriptor] | None = UNSET
-    engine_message: str | None = UNSET
-    dest_file_sync_shared_path: str | None = UNSET
-    user_cpu: int | None = UNSET
-    estimated_effort: int | None = UNSET
+    dest_file_sync_local_path: str | None | UnsetType = UNSET
+    dest_file_sync_remote_url: str | None | UnsetType = UNSET
+    log_file_sync_local_path: str | None | UnsetType = UNSET
+    log_file_sync_remote_url: str | None | UnsetType = UNSET
+    flavor_asset_id: str | None | UnsetType = UNSET
+    remote_media_id: str | None | UnsetType = UNSET
+    custom_data: str | None | UnsetType = UNSET
+    extra_dest_file_syncs: list[DestFileSyncDescriptor] | None | UnsetType = UNSET
+    engine_message: str | None | UnsetType = UNSET
+    dest_file_sync_shared_path: str | None | UnsetType = UNSET
+    user_cpu: int | None | UnsetType = UNSET
+    estimated_effort: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -34,11 +34,11 @@ class ConvertLiveSegmentJobData(JobData):
         ("dest_data_file_path", "destDataFilePath", Kind.STR, 0),
     )
 
-    entry_id: str | None = UNSET
-    asset_id: str | None = UNSET
-    media_server_index: EntryServerNodeType | None = UNSET
-    file_index: int | None = UNSET
-    src_file_path: str | None = UNSET
-    dest_file_path: str | None = UNSET
-    end_time: float | None = UNSET
-    dest_data_file_path: str | None = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    asset_id: str | None | UnsetType = UNSET
+    media_server_index: EntryServerNodeType | None | UnsetType = UNSET
+    file_index: int | None | UnsetType = UNSET
+    src_file_path: str | None | UnsetType = UNSET
+    dest_file_path: str | None | UnsetType = UNSET
+    end_time: float | None | UnsetType = UNSET
+    dest_data_file_path: str | None | UnsetType = UNSET

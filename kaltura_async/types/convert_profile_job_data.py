@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["ConvertProfileJobData"]
@@ -26,6 +26,6 @@ class ConvertProfileJobData(JobData):
         ("thumb_bitrate", "thumbBitrate", Kind.INT, 0),
     )
 
-    input_file_sync_local_path: str | None = UNSET
-    thumb_height: int | None = UNSET
-    thumb_bitrate: int | None = UNSET
+    input_file_sync_local_path: str | None | UnsetType = UNSET
+    thumb_height: int | None | UnsetType = UNSET
+    thumb_bitrate: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["Coordinate"]
 
@@ -25,6 +25,6 @@ class Coordinate(KalturaObject):
         ("name", "name", Kind.STR, 0),
     )
 
-    latitude: float | None = UNSET
-    longitude: float | None = UNSET
-    name: str | None = UNSET
+    latitude: float | None | UnsetType = UNSET
+    longitude: float | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET

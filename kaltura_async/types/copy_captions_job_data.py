@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class CopyCaptionsJobData(JobData):
         ("full_copy", "fullCopy", Kind.BOOL, 0),
     )
 
-    entry_id: str | None = UNSET
-    clips_description_array: list[ClipDescription] | None = UNSET
-    full_copy: bool | None = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    clips_description_array: list[ClipDescription] | None | UnsetType = UNSET
+    full_copy: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["CopyPartnerJobData"]
@@ -25,5 +25,5 @@ class CopyPartnerJobData(JobData):
         ("to_partner_id", "toPartnerId", Kind.INT, 0),
     )
 
-    from_partner_id: int | None = UNSET
-    to_partner_id: int | None = UNSET
+    from_partner_id: int | None | UnsetType = UNSET
+    to_partner_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.cortex_api_distribution_caption_action import CortexApiDistributionCaptionAction
@@ -33,11 +33,11 @@ class CortexApiCaptionDistributionInfo(KalturaObject):
         ("file_ext", "fileExt", Kind.STR, 0),
     )
 
-    language: str | None = UNSET
-    label: str | None = UNSET
-    file_path: str | None = UNSET
-    remote_id: str | None = UNSET
-    action: CortexApiDistributionCaptionAction | None = UNSET
-    version: str | None = UNSET
-    asset_id: str | None = UNSET
-    file_ext: str | None = UNSET
+    language: str | None | UnsetType = UNSET
+    label: str | None | UnsetType = UNSET
+    file_path: str | None | UnsetType = UNSET
+    remote_id: str | None | UnsetType = UNSET
+    action: CortexApiDistributionCaptionAction | None | UnsetType = UNSET
+    version: str | None | UnsetType = UNSET
+    asset_id: str | None | UnsetType = UNSET
+    file_ext: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["CortexApiDistributionProfile"]
@@ -29,9 +29,9 @@ class CortexApiDistributionProfile(ConfigurableDistributionProfile):
         ("metadataprofileidpushing", "metadataprofileidpushing", Kind.STR, 0),
     )
 
-    username: str | None = UNSET
-    host: str | None = UNSET
-    password: str | None = secret_field()
-    folderrecordid: str | None = UNSET
-    metadataprofileid: str | None = UNSET
-    metadataprofileidpushing: str | None = UNSET
+    username: str | None | UnsetType = UNSET
+    host: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()
+    folderrecordid: str | None | UnsetType = UNSET
+    metadataprofileid: str | None | UnsetType = UNSET
+    metadataprofileidpushing: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_restriction import BaseRestriction
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class CountryRestriction(BaseRestriction):
         ("country_list", "countryList", Kind.STR, 0),
     )
 
-    country_restriction_type: CountryRestrictionType | None = UNSET
-    country_list: str | None = UNSET
+    country_restriction_type: CountryRestrictionType | None | UnsetType = UNSET
+    country_list: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["CropAspectRatio"]
 
@@ -24,5 +24,5 @@ class CropAspectRatio(KalturaObject):
         ("aspect_ratio", "aspectRatio", Kind.FLOAT, 0),
     )
 
-    crop: bool | None = UNSET
-    aspect_ratio: float | None = UNSET
+    crop: bool | None | UnsetType = UNSET
+    aspect_ratio: float | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["CropDimensions"]
 
@@ -26,7 +26,7 @@ class CropDimensions(KalturaObject):
         ("height", "height", Kind.INT, 0),
     )
 
-    left: int | None = UNSET
-    top: int | None = UNSET
-    width: int | None = UNSET
-    height: int | None = UNSET
+    left: int | None | UnsetType = UNSET
+    top: int | None | UnsetType = UNSET
+    width: int | None | UnsetType = UNSET
+    height: int | None | UnsetType = UNSET

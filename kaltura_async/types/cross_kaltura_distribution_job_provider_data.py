@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 __all__ = ["CrossKalturaDistributionJobProviderData"]
@@ -30,10 +30,10 @@ class CrossKalturaDistributionJobProviderData(ConfigurableDistributionJobProvide
         ("distributed_timed_thumb_assets", "distributedTimedThumbAssets", Kind.STR, 0),
     )
 
-    distributed_flavor_assets: str | None = UNSET
-    distributed_thumb_assets: str | None = UNSET
-    distributed_metadata: str | None = UNSET
-    distributed_caption_assets: str | None = UNSET
-    distributed_cue_points: str | None = UNSET
-    distributed_thumb_cue_points: str | None = UNSET
-    distributed_timed_thumb_assets: str | None = UNSET
+    distributed_flavor_assets: str | None | UnsetType = UNSET
+    distributed_thumb_assets: str | None | UnsetType = UNSET
+    distributed_metadata: str | None | UnsetType = UNSET
+    distributed_caption_assets: str | None | UnsetType = UNSET
+    distributed_cue_points: str | None | UnsetType = UNSET
+    distributed_thumb_cue_points: str | None | UnsetType = UNSET
+    distributed_timed_thumb_assets: str | None | UnsetType = UNSET

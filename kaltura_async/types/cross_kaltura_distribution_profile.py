@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 if TYPE_CHECKING:
@@ -45,21 +45,21 @@ class CrossKalturaDistributionProfile(ConfigurableDistributionProfile):
         ("map_caption_params_ids", "mapCaptionParamsIds", Kind.list_of("KalturaKeyValue"), 0),
     )
 
-    target_service_url: str | None = UNSET
-    target_account_id: int | None = UNSET
-    target_login_id: str | None = UNSET
-    target_login_password: str | None = UNSET
-    metadata_xslt: str | None = UNSET
-    metadata_xpaths_trigger_update: list[StringValue] | None = UNSET
-    distribute_captions: bool | None = UNSET
-    distribute_cue_points: bool | None = UNSET
-    distribute_remote_flavor_asset_content: bool | None = UNSET
-    distribute_remote_thumb_asset_content: bool | None = UNSET
-    distribute_remote_caption_asset_content: bool | None = UNSET
-    map_access_control_profile_ids: list[KeyValue] | None = UNSET
-    map_conversion_profile_ids: list[KeyValue] | None = UNSET
-    map_metadata_profile_ids: list[KeyValue] | None = UNSET
-    map_storage_profile_ids: list[KeyValue] | None = UNSET
-    map_flavor_params_ids: list[KeyValue] | None = UNSET
-    map_thumb_params_ids: list[KeyValue] | None = UNSET
-    map_caption_params_ids: list[KeyValue] | None = UNSET
+    target_service_url: str | None | UnsetType = UNSET
+    target_account_id: int | None | UnsetType = UNSET
+    target_login_id: str | None | UnsetType = UNSET
+    target_login_password: str | None | UnsetType = UNSET
+    metadata_xslt: str | None | UnsetType = UNSET
+    metadata_xpaths_trigger_update: list[StringValue] | None | UnsetType = UNSET
+    distribute_captions: bool | None | UnsetType = UNSET
+    distribute_cue_points: bool | None | UnsetType = UNSET
+    distribute_remote_flavor_asset_content: bool | None | UnsetType = UNSET
+    distribute_remote_thumb_asset_content: bool | None | UnsetType = UNSET
+    distribute_remote_caption_asset_content: bool | None | UnsetType = UNSET
+    map_access_control_profile_ids: list[KeyValue] | None | UnsetType = UNSET
+    map_conversion_profile_ids: list[KeyValue] | None | UnsetType = UNSET
+    map_metadata_profile_ids: list[KeyValue] | None | UnsetType = UNSET
+    map_storage_profile_ids: list[KeyValue] | None | UnsetType = UNSET
+    map_flavor_params_ids: list[KeyValue] | None | UnsetType = UNSET
+    map_thumb_params_ids: list[KeyValue] | None | UnsetType = UNSET
+    map_caption_params_ids: list[KeyValue] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["CsvAdditionalFieldInfo"]
 
@@ -24,5 +24,5 @@ class CsvAdditionalFieldInfo(KalturaObject):
         ("xpath", "xpath", Kind.STR, 0),
     )
 
-    field_name: str | None = UNSET
-    xpath: str | None = UNSET
+    field_name: str | None | UnsetType = UNSET
+    xpath: str | None | UnsetType = UNSET

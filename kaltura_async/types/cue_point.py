@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.cue_point_status import CuePointStatus
@@ -46,22 +46,22 @@ class CuePoint(KalturaObject):
         ("copied_from", "copiedFrom", Kind.STR, READ_ONLY),
     )
 
-    id: str | None = UNSET
-    int_id: int | None = UNSET
-    cue_point_type: CuePointType | None = UNSET
-    status: CuePointStatus | None = UNSET
-    entry_id: str | None = UNSET
-    partner_id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    triggered_at: int | None = UNSET
-    tags: str | None = UNSET
-    start_time: int | None = UNSET
-    user_id: str | None = UNSET
-    partner_data: str | None = UNSET
-    partner_sort_value: int | None = UNSET
-    force_stop: NullableBoolean | None = UNSET
-    thumb_offset: int | None = UNSET
-    system_name: str | None = UNSET
-    is_momentary: bool | None = UNSET
-    copied_from: str | None = UNSET
+    id: str | None | UnsetType = UNSET
+    int_id: int | None | UnsetType = UNSET
+    cue_point_type: CuePointType | None | UnsetType = UNSET
+    status: CuePointStatus | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    triggered_at: int | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    start_time: int | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    partner_data: str | None | UnsetType = UNSET
+    partner_sort_value: int | None | UnsetType = UNSET
+    force_stop: NullableBoolean | None | UnsetType = UNSET
+    thumb_offset: int | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    is_momentary: bool | None | UnsetType = UNSET
+    copied_from: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -56,31 +56,31 @@ class CuePointBaseFilter(RelatedFilter):
         ("system_name_in", "systemNameIn", Kind.STR, 0),
     )
 
-    id_equal: str | None = UNSET
-    id_in: str | None = UNSET
-    cue_point_type_equal: CuePointType | None = UNSET
-    cue_point_type_in: str | None = UNSET
-    status_equal: CuePointStatus | None = UNSET
-    status_in: str | None = UNSET
-    entry_id_equal: str | None = UNSET
-    entry_id_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    triggered_at_greater_than_or_equal: int | None = UNSET
-    triggered_at_less_than_or_equal: int | None = UNSET
-    tags_like: str | None = UNSET
-    tags_multi_like_or: str | None = UNSET
-    tags_multi_like_and: str | None = UNSET
-    start_time_greater_than_or_equal: int | None = UNSET
-    start_time_less_than_or_equal: int | None = UNSET
-    user_id_equal: str | None = UNSET
-    user_id_in: str | None = UNSET
-    partner_sort_value_equal: int | None = UNSET
-    partner_sort_value_in: str | None = UNSET
-    partner_sort_value_greater_than_or_equal: int | None = UNSET
-    partner_sort_value_less_than_or_equal: int | None = UNSET
-    force_stop_equal: NullableBoolean | None = UNSET
-    system_name_equal: str | None = UNSET
-    system_name_in: str | None = UNSET
+    id_equal: str | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    cue_point_type_equal: CuePointType | None | UnsetType = UNSET
+    cue_point_type_in: str | None | UnsetType = UNSET
+    status_equal: CuePointStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    entry_id_equal: str | None | UnsetType = UNSET
+    entry_id_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    triggered_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    triggered_at_less_than_or_equal: int | None | UnsetType = UNSET
+    tags_like: str | None | UnsetType = UNSET
+    tags_multi_like_or: str | None | UnsetType = UNSET
+    tags_multi_like_and: str | None | UnsetType = UNSET
+    start_time_greater_than_or_equal: int | None | UnsetType = UNSET
+    start_time_less_than_or_equal: int | None | UnsetType = UNSET
+    user_id_equal: str | None | UnsetType = UNSET
+    user_id_in: str | None | UnsetType = UNSET
+    partner_sort_value_equal: int | None | UnsetType = UNSET
+    partner_sort_value_in: str | None | UnsetType = UNSET
+    partner_sort_value_greater_than_or_equal: int | None | UnsetType = UNSET
+    partner_sort_value_less_than_or_equal: int | None | UnsetType = UNSET
+    force_stop_equal: NullableBoolean | None | UnsetType = UNSET
+    system_name_equal: str | None | UnsetType = UNSET
+    system_name_in: str | None | UnsetType = UNSET

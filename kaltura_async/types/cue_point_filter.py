@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .cue_point_base_filter import CuePointBaseFilter
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class CuePointFilter(CuePointBaseFilter):
         ("user_id_current", "userIdCurrent", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    free_text: str | None = UNSET
-    user_id_equal_current: NullableBoolean | None = UNSET
-    user_id_current: NullableBoolean | None = UNSET
+    free_text: str | None | UnsetType = UNSET
+    user_id_equal_current: NullableBoolean | None | UnsetType = UNSET
+    user_id_current: NullableBoolean | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.dailymotion_distribution_caption_action import DailymotionDistributionCaptionAction
@@ -33,10 +33,10 @@ class DailymotionDistributionCaptionInfo(KalturaObject):
         ("format", "format", Kind.enum("KalturaDailymotionDistributionCaptionFormat"), 0),
     )
 
-    language: str | None = UNSET
-    file_path: str | None = UNSET
-    remote_id: str | None = UNSET
-    action: DailymotionDistributionCaptionAction | None = UNSET
-    version: str | None = UNSET
-    asset_id: str | None = UNSET
-    format: DailymotionDistributionCaptionFormat | None = UNSET
+    language: str | None | UnsetType = UNSET
+    file_path: str | None | UnsetType = UNSET
+    remote_id: str | None | UnsetType = UNSET
+    action: DailymotionDistributionCaptionAction | None | UnsetType = UNSET
+    version: str | None | UnsetType = UNSET
+    asset_id: str | None | UnsetType = UNSET
+    format: DailymotionDistributionCaptionFormat | None | UnsetType = UNSET

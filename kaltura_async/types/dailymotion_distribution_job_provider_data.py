@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class DailymotionDistributionJobProviderData(ConfigurableDistributionJobProvider
         ("captions_info", "captionsInfo", Kind.list_of("KalturaDailymotionDistributionCaptionInfo"), 0),
     )
 
-    video_asset_file_path: str | None = UNSET
-    access_control_geo_blocking_operation: str | None = UNSET
-    access_control_geo_blocking_country_list: str | None = UNSET
-    captions_info: list[DailymotionDistributionCaptionInfo] | None = UNSET
+    video_asset_file_path: str | None | UnsetType = UNSET
+    access_control_geo_blocking_operation: str | None | UnsetType = UNSET
+    access_control_geo_blocking_country_list: str | None | UnsetType = UNSET
+    captions_info: list[DailymotionDistributionCaptionInfo] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class DailymotionDistributionProfile(ConfigurableDistributionProfile):
         ("geo_blocking_mapping", "geoBlockingMapping", Kind.enum("KalturaDailymotionGeoBlockingMapping"), 0),
     )
 
-    user: str | None = UNSET
-    password: str | None = secret_field()
-    geo_blocking_mapping: DailymotionGeoBlockingMapping | None = UNSET
+    user: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()
+    geo_blocking_mapping: DailymotionGeoBlockingMapping | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .base_entry import BaseEntry
 
 __all__ = ["DataEntry"]
@@ -25,5 +25,5 @@ class DataEntry(BaseEntry):
         ("retrieve_data_content_by_get", "retrieveDataContentByGet", Kind.BOOL, INSERT_ONLY),
     )
 
-    data_content: str | None = UNSET
-    retrieve_data_content_by_get: bool | None = UNSET
+    data_content: str | None | UnsetType = UNSET
+    retrieve_data_content_by_get: bool | None | UnsetType = UNSET

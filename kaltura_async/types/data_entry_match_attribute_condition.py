@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_match_attribute_condition import SearchMatchAttributeCondition
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class DataEntryMatchAttributeCondition(SearchMatchAttributeCondition):
         ("attribute", "attribute", Kind.enum("KalturaDataEntryMatchAttribute"), 0),
     )
 
-    attribute: DataEntryMatchAttribute | None = UNSET
+    attribute: DataEntryMatchAttribute | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .object_task import ObjectTask
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class DeleteEntryFlavorsObjectTask(ObjectTask):
         ("flavor_params_ids", "flavorParamsIds", Kind.STR, 0),
     )
 
-    delete_type: DeleteFlavorsLogicType | None = UNSET
-    flavor_params_ids: str | None = UNSET
+    delete_type: DeleteFlavorsLogicType | None | UnsetType = UNSET
+    flavor_params_ids: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["DeleteFileJobData"]
@@ -24,4 +24,4 @@ class DeleteFileJobData(JobData):
         ("local_file_sync_path", "localFileSyncPath", Kind.STR, 0),
     )
 
-    local_file_sync_path: str | None = UNSET
+    local_file_sync_path: str | None | UnsetType = UNSET

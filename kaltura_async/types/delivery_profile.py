@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.delivery_profile_type import DeliveryProfileType
@@ -52,24 +52,24 @@ class DeliveryProfile(KalturaObject):
         ("enforce_deliveries_support", "enforceDeliveriesSupport", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    name: str | None = UNSET
-    type: DeliveryProfileType | None = UNSET
-    system_name: str | None = UNSET
-    description: str | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    streamer_type: PlaybackProtocol | None = UNSET
-    url: str | None = UNSET
-    host_name: str | None = UNSET
-    status: DeliveryStatus | None = UNSET
-    recognizer: UrlRecognizer | None = UNSET
-    tokenizer: UrlTokenizer | None = UNSET
-    is_default: NullableBoolean | None = UNSET
-    parent_id: int | None = UNSET
-    media_protocols: str | None = UNSET
-    priority: int | None = UNSET
-    extra_params: str | None = UNSET
-    supplementary_assets_filter: AssetFilter | None = UNSET
-    enforce_deliveries_support: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    type: DeliveryProfileType | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    streamer_type: PlaybackProtocol | None | UnsetType = UNSET
+    url: str | None | UnsetType = UNSET
+    host_name: str | None | UnsetType = UNSET
+    status: DeliveryStatus | None | UnsetType = UNSET
+    recognizer: UrlRecognizer | None | UnsetType = UNSET
+    tokenizer: UrlTokenizer | None | UnsetType = UNSET
+    is_default: NullableBoolean | None | UnsetType = UNSET
+    parent_id: int | None | UnsetType = UNSET
+    media_protocols: str | None | UnsetType = UNSET
+    priority: int | None | UnsetType = UNSET
+    extra_params: str | None | UnsetType = UNSET
+    supplementary_assets_filter: AssetFilter | None | UnsetType = UNSET
+    enforce_deliveries_support: str | None | UnsetType = UNSET

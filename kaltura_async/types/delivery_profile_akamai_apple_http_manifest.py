@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_profile import DeliveryProfile
 
 __all__ = ["DeliveryProfileAkamaiAppleHttpManifest"]
@@ -24,4 +24,4 @@ class DeliveryProfileAkamaiAppleHttpManifest(DeliveryProfile):
         ("support_clipping", "supportClipping", Kind.BOOL, 0),
     )
 
-    support_clipping: bool | None = UNSET
+    support_clipping: bool | None | UnsetType = UNSET

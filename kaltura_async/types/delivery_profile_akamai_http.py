@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_profile_http import DeliveryProfileHttp
 
 __all__ = ["DeliveryProfileAkamaiHttp"]
@@ -24,4 +24,4 @@ class DeliveryProfileAkamaiHttp(DeliveryProfileHttp):
         ("use_intelliseek", "useIntelliseek", Kind.BOOL, 0),
     )
 
-    use_intelliseek: bool | None = UNSET
+    use_intelliseek: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -40,16 +40,16 @@ class DeliveryProfileBaseFilter(Filter):
         ("status_in", "statusIn", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    partner_id_equal: int | None = UNSET
-    partner_id_in: str | None = UNSET
-    system_name_equal: str | None = UNSET
-    system_name_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    streamer_type_equal: PlaybackProtocol | None = UNSET
-    status_equal: DeliveryStatus | None = UNSET
-    status_in: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    partner_id_in: str | None | UnsetType = UNSET
+    system_name_equal: str | None | UnsetType = UNSET
+    system_name_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    streamer_type_equal: PlaybackProtocol | None | UnsetType = UNSET
+    status_equal: DeliveryStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class DeliveryProfileCondition(Condition):
         ("delivery_profile_ids", "deliveryProfileIds", Kind.list_of("KalturaIntegerValue"), 0),
     )
 
-    delivery_profile_ids: list[IntegerValue] | None = UNSET
+    delivery_profile_ids: list[IntegerValue] | None | UnsetType = UNSET

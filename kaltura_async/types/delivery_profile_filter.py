@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_profile_base_filter import DeliveryProfileBaseFilter
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class DeliveryProfileFilter(DeliveryProfileBaseFilter):
         ("is_live", "isLive", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    is_live: NullableBoolean | None = UNSET
+    is_live: NullableBoolean | None | UnsetType = UNSET

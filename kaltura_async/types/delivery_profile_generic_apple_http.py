@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_profile import DeliveryProfile
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class DeliveryProfileGenericAppleHttp(DeliveryProfile):
         ("manifest_redirect", "manifestRedirect", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    pattern: str | None = UNSET
-    renderer_class: str | None = UNSET
-    manifest_redirect: NullableBoolean | None = UNSET
+    pattern: str | None | UnsetType = UNSET
+    renderer_class: str | None | UnsetType = UNSET
+    manifest_redirect: NullableBoolean | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_profile_rtmp import DeliveryProfileRtmp
 
 __all__ = ["DeliveryProfileGenericRtmp"]
@@ -25,5 +25,5 @@ class DeliveryProfileGenericRtmp(DeliveryProfileRtmp):
         ("renderer_class", "rendererClass", Kind.STR, 0),
     )
 
-    pattern: str | None = UNSET
-    renderer_class: str | None = UNSET
+    pattern: str | None | UnsetType = UNSET
+    renderer_class: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_profile import DeliveryProfile
 
 __all__ = ["DeliveryProfileGenericSilverLight"]
@@ -24,4 +24,4 @@ class DeliveryProfileGenericSilverLight(DeliveryProfile):
         ("pattern", "pattern", Kind.STR, 0),
     )
 
-    pattern: str | None = UNSET
+    pattern: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_profile import DeliveryProfile
 
 __all__ = ["DeliveryProfileHttp"]
@@ -24,4 +24,4 @@ class DeliveryProfileHttp(DeliveryProfile):
         ("max_size", "maxSize", Kind.INT, 0),
     )
 
-    max_size: int | None = UNSET
+    max_size: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_profile import DeliveryProfile
 
 __all__ = ["DeliveryProfileLivePackager"]
@@ -25,5 +25,5 @@ class DeliveryProfileLivePackager(DeliveryProfile):
         ("should_redirect", "shouldRedirect", Kind.BOOL, 0),
     )
 
-    live_packager_signing_domain: str | None = UNSET
-    should_redirect: bool | None = UNSET
+    live_packager_signing_domain: str | None | UnsetType = UNSET
+    should_redirect: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_profile_live_packager import DeliveryProfileLivePackager
 
 __all__ = ["DeliveryProfileLivePackagerHls"]
@@ -25,5 +25,5 @@ class DeliveryProfileLivePackagerHls(DeliveryProfileLivePackager):
         ("force_proxy", "forceProxy", Kind.BOOL, 0),
     )
 
-    disable_extra_attributes: bool | None = UNSET
-    force_proxy: bool | None = UNSET
+    disable_extra_attributes: bool | None | UnsetType = UNSET
+    force_proxy: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_profile import DeliveryProfile
 
 __all__ = ["DeliveryProfileRtmp"]
@@ -25,5 +25,5 @@ class DeliveryProfileRtmp(DeliveryProfile):
         ("prefix", "prefix", Kind.STR, 0),
     )
 
-    enforce_rtmpe: bool | None = UNSET
-    prefix: str | None = UNSET
+    enforce_rtmpe: bool | None | UnsetType = UNSET
+    prefix: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_profile import DeliveryProfile
 
 __all__ = ["DeliveryProfileVod"]
@@ -24,4 +24,4 @@ class DeliveryProfileVod(DeliveryProfile):
         ("simulive_support", "simuliveSupport", Kind.BOOL, 0),
     )
 
-    simulive_support: bool | None = UNSET
+    simulive_support: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_profile_vod_packager_play_server import DeliveryProfileVodPackagerPlayServer
 
 __all__ = ["DeliveryProfileVodPackagerHls"]
@@ -25,5 +25,5 @@ class DeliveryProfileVodPackagerHls(DeliveryProfileVodPackagerPlayServer):
         ("support_fmp4", "supportFmp4", Kind.BOOL, 0),
     )
 
-    allow_fairplay_offline: bool | None = UNSET
-    support_fmp4: bool | None = UNSET
+    allow_fairplay_offline: bool | None | UnsetType = UNSET
+    support_fmp4: bool | None | UnsetType = UNSET

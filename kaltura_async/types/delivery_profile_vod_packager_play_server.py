@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_profile_vod import DeliveryProfileVod
 
 __all__ = ["DeliveryProfileVodPackagerPlayServer"]
@@ -24,4 +24,4 @@ class DeliveryProfileVodPackagerPlayServer(DeliveryProfileVod):
         ("ad_stitching_enabled", "adStitchingEnabled", Kind.BOOL, 0),
     )
 
-    ad_stitching_enabled: bool | None = UNSET
+    ad_stitching_enabled: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .server_node import ServerNode
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class DeliveryServerNode(ServerNode):
         ("config", "config", Kind.STR, 0),
     )
 
-    delivery_profile_ids: list[KeyValue] | None = UNSET
-    config: str | None = UNSET
+    delivery_profile_ids: list[KeyValue] | None | UnsetType = UNSET
+    config: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_response_profile import BaseResponseProfile
 
 if TYPE_CHECKING:
@@ -36,10 +36,10 @@ class DetachedResponseProfile(BaseResponseProfile):
         ("mappings", "mappings", Kind.list_of("KalturaResponseProfileMapping"), 0),
     )
 
-    name: str | None = UNSET
-    type: ResponseProfileType | None = UNSET
-    fields: str | None = UNSET
-    filter: RelatedFilter | None = UNSET
-    pager: FilterPager | None = UNSET
-    related_profiles: list[DetachedResponseProfile] | None = UNSET
-    mappings: list[ResponseProfileMapping] | None = UNSET
+    name: str | None | UnsetType = UNSET
+    type: ResponseProfileType | None | UnsetType = UNSET
+    fields: str | None | UnsetType = UNSET
+    filter: RelatedFilter | None | UnsetType = UNSET
+    pager: FilterPager | None | UnsetType = UNSET
+    related_profiles: list[DetachedResponseProfile] | None | UnsetType = UNSET
+    mappings: list[ResponseProfileMapping] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.catalog_item_language import CatalogItemLanguage
@@ -27,5 +27,5 @@ class Dictionary(KalturaObject):
         ("data", "data", Kind.STR, 0),
     )
 
-    language: CatalogItemLanguage | None = UNSET
-    data: str | None = UNSET
+    language: CatalogItemLanguage | None | UnsetType = UNSET
+    data: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["DimensionsPercentage"]
 
@@ -24,5 +24,5 @@ class DimensionsPercentage(KalturaObject):
         ("width_percentage", "widthPercentage", Kind.FLOAT, 0),
     )
 
-    height_percentage: float | None = UNSET
-    width_percentage: float | None = UNSET
+    height_percentage: float | None | UnsetType = UNSET
+    width_percentage: float | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_restriction import BaseRestriction
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class DirectoryRestriction(BaseRestriction):
         ("directory_restriction_type", "directoryRestrictionType", Kind.enum("KalturaDirectoryRestrictionType"), 0),
     )
 
-    directory_restriction_type: DirectoryRestrictionType | None = UNSET
+    directory_restriction_type: DirectoryRestrictionType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .object_task import ObjectTask
 
 __all__ = ["DispatchEventNotificationObjectTask"]
@@ -24,4 +24,4 @@ class DispatchEventNotificationObjectTask(ObjectTask):
         ("event_notification_template_id", "eventNotificationTemplateId", Kind.INT, 0),
     )
 
-    event_notification_template_id: int | None = UNSET
+    event_notification_template_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .object_task import ObjectTask
 
 __all__ = ["DistributeObjectTask"]
@@ -24,4 +24,4 @@ class DistributeObjectTask(ObjectTask):
         ("distribution_profile_id", "distributionProfileId", Kind.STR, 0),
     )
 
-    distribution_profile_id: str | None = UNSET
+    distribution_profile_id: str | None | UnsetType = UNSET

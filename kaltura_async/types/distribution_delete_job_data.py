@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_job_data import DistributionJobData
 
 __all__ = ["DistributionDeleteJobData"]
@@ -24,4 +24,4 @@ class DistributionDeleteJobData(DistributionJobData):
         ("keep_distribution_item", "keepDistributionItem", Kind.BOOL, 0),
     )
 
-    keep_distribution_item: bool | None = UNSET
+    keep_distribution_item: bool | None | UnsetType = UNSET

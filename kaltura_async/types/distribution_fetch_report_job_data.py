@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_job_data import DistributionJobData
 
 __all__ = ["DistributionFetchReportJobData"]
@@ -25,5 +25,5 @@ class DistributionFetchReportJobData(DistributionJobData):
         ("views", "views", Kind.INT, 0),
     )
 
-    plays: int | None = UNSET
-    views: int | None = UNSET
+    plays: int | None | UnsetType = UNSET
+    views: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.distribution_field_required_status import DistributionFieldRequiredStatus
@@ -35,12 +35,12 @@ class DistributionFieldConfig(KalturaObject):
         ("trigger_delete_on_error", "triggerDeleteOnError", Kind.BOOL, 0),
     )
 
-    field_name: str | None = UNSET
-    user_friendly_field_name: str | None = UNSET
-    entry_mrss_xslt: str | None = UNSET
-    is_required: DistributionFieldRequiredStatus | None = UNSET
-    type: str | None = UNSET
-    update_on_change: bool | None = UNSET
-    update_params: list[String] | None = UNSET
-    is_default: bool | None = UNSET
-    trigger_delete_on_error: bool | None = UNSET
+    field_name: str | None | UnsetType = UNSET
+    user_friendly_field_name: str | None | UnsetType = UNSET
+    entry_mrss_xslt: str | None | UnsetType = UNSET
+    is_required: DistributionFieldRequiredStatus | None | UnsetType = UNSET
+    type: str | None | UnsetType = UNSET
+    update_on_change: bool | None | UnsetType = UNSET
+    update_params: list[String] | None | UnsetType = UNSET
+    is_default: bool | None | UnsetType = UNSET
+    trigger_delete_on_error: bool | None | UnsetType = UNSET

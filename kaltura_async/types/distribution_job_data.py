@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -40,13 +40,13 @@ class DistributionJobData(JobData):
         ("media_files", "mediaFiles", Kind.list_of("KalturaDistributionRemoteMediaFile"), 0),
     )
 
-    distribution_profile_id: int | None = UNSET
-    distribution_profile: DistributionProfile | None = UNSET
-    entry_distribution_id: int | None = UNSET
-    entry_distribution: EntryDistribution | None = UNSET
-    remote_id: str | None = UNSET
-    provider_type: DistributionProviderType | None = UNSET
-    provider_data: DistributionJobProviderData | None = UNSET
-    results: str | None = UNSET
-    sent_data: str | None = UNSET
-    media_files: list[DistributionRemoteMediaFile] | None = UNSET
+    distribution_profile_id: int | None | UnsetType = UNSET
+    distribution_profile: DistributionProfile | None | UnsetType = UNSET
+    entry_distribution_id: int | None | UnsetType = UNSET
+    entry_distribution: EntryDistribution | None | UnsetType = UNSET
+    remote_id: str | None | UnsetType = UNSET
+    provider_type: DistributionProviderType | None | UnsetType = UNSET
+    provider_data: DistributionJobProviderData | None | UnsetType = UNSET
+    results: str | None | UnsetType = UNSET
+    sent_data: str | None | UnsetType = UNSET
+    media_files: list[DistributionRemoteMediaFile] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.distribute_trigger import DistributeTrigger
@@ -56,29 +56,29 @@ class DistributionProfile(KalturaObject):
         ("support_image_entry", "supportImageEntry", Kind.BOOL, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    partner_id: int | None = UNSET
-    provider_type: DistributionProviderType | None = UNSET
-    name: str | None = UNSET
-    status: DistributionProfileStatus | None = UNSET
-    submit_enabled: DistributionProfileActionStatus | None = UNSET
-    update_enabled: DistributionProfileActionStatus | None = UNSET
-    delete_enabled: DistributionProfileActionStatus | None = UNSET
-    report_enabled: DistributionProfileActionStatus | None = UNSET
-    auto_create_flavors: str | None = UNSET
-    auto_create_thumb: str | None = UNSET
-    optional_flavor_params_ids: str | None = UNSET
-    required_flavor_params_ids: str | None = UNSET
-    optional_thumb_dimensions: list[DistributionThumbDimensions] | None = UNSET
-    required_thumb_dimensions: list[DistributionThumbDimensions] | None = UNSET
-    optional_asset_distribution_rules: list[AssetDistributionRule] | None = UNSET
-    required_asset_distribution_rules: list[AssetDistributionRule] | None = UNSET
-    sunrise_default_offset: int | None = UNSET
-    sunset_default_offset: int | None = UNSET
-    recommended_storage_profile_for_download: int | None = UNSET
-    recommended_dc_for_download: int | None = UNSET
-    recommended_dc_for_execute: int | None = UNSET
-    distribute_trigger: DistributeTrigger | None = UNSET
-    support_image_entry: bool | None = UNSET
+    id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    provider_type: DistributionProviderType | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    status: DistributionProfileStatus | None | UnsetType = UNSET
+    submit_enabled: DistributionProfileActionStatus | None | UnsetType = UNSET
+    update_enabled: DistributionProfileActionStatus | None | UnsetType = UNSET
+    delete_enabled: DistributionProfileActionStatus | None | UnsetType = UNSET
+    report_enabled: DistributionProfileActionStatus | None | UnsetType = UNSET
+    auto_create_flavors: str | None | UnsetType = UNSET
+    auto_create_thumb: str | None | UnsetType = UNSET
+    optional_flavor_params_ids: str | None | UnsetType = UNSET
+    required_flavor_params_ids: str | None | UnsetType = UNSET
+    optional_thumb_dimensions: list[DistributionThumbDimensions] | None | UnsetType = UNSET
+    required_thumb_dimensions: list[DistributionThumbDimensions] | None | UnsetType = UNSET
+    optional_asset_distribution_rules: list[AssetDistributionRule] | None | UnsetType = UNSET
+    required_asset_distribution_rules: list[AssetDistributionRule] | None | UnsetType = UNSET
+    sunrise_default_offset: int | None | UnsetType = UNSET
+    sunset_default_offset: int | None | UnsetType = UNSET
+    recommended_storage_profile_for_download: int | None | UnsetType = UNSET
+    recommended_dc_for_download: int | None | UnsetType = UNSET
+    recommended_dc_for_execute: int | None | UnsetType = UNSET
+    distribute_trigger: DistributeTrigger | None | UnsetType = UNSET
+    support_image_entry: bool | None | UnsetType = UNSET

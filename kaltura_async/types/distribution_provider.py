@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.distribution_provider_type import DistributionProviderType
@@ -34,12 +34,12 @@ class DistributionProvider(KalturaObject):
         ("update_required_metadata_x_paths", "updateRequiredMetadataXPaths", Kind.STR, 0),
     )
 
-    type: DistributionProviderType | None = UNSET
-    name: str | None = UNSET
-    schedule_update_enabled: bool | None = UNSET
-    availability_update_enabled: bool | None = UNSET
-    delete_instead_update: bool | None = UNSET
-    interval_before_sunrise: int | None = UNSET
-    interval_before_sunset: int | None = UNSET
-    update_required_entry_fields: str | None = UNSET
-    update_required_metadata_x_paths: str | None = UNSET
+    type: DistributionProviderType | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    schedule_update_enabled: bool | None | UnsetType = UNSET
+    availability_update_enabled: bool | None | UnsetType = UNSET
+    delete_instead_update: bool | None | UnsetType = UNSET
+    interval_before_sunrise: int | None | UnsetType = UNSET
+    interval_before_sunset: int | None | UnsetType = UNSET
+    update_required_entry_fields: str | None | UnsetType = UNSET
+    update_required_metadata_x_paths: str | None | UnsetType = UNSET

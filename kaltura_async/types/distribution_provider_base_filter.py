@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class DistributionProviderBaseFilter(Filter):
         ("type_in", "typeIn", Kind.STR, 0),
     )
 
-    type_equal: DistributionProviderType | None = UNSET
-    type_in: str | None = UNSET
+    type_equal: DistributionProviderType | None | UnsetType = UNSET
+    type_in: str | None | UnsetType = UNSET

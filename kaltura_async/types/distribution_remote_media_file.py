@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["DistributionRemoteMediaFile"]
 
@@ -25,6 +25,6 @@ class DistributionRemoteMediaFile(KalturaObject):
         ("remote_id", "remoteId", Kind.STR, 0),
     )
 
-    version: str | None = UNSET
-    asset_id: str | None = UNSET
-    remote_id: str | None = UNSET
+    version: str | None | UnsetType = UNSET
+    asset_id: str | None | UnsetType = UNSET
+    remote_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["DistributionThumbDimensions"]
 
@@ -24,5 +24,5 @@ class DistributionThumbDimensions(KalturaObject):
         ("height", "height", Kind.INT, 0),
     )
 
-    width: int | None = UNSET
-    height: int | None = UNSET
+    width: int | None | UnsetType = UNSET
+    height: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.distribution_action import DistributionAction
@@ -29,6 +29,6 @@ class DistributionValidationError(KalturaObject):
         ("description", "description", Kind.STR, 0),
     )
 
-    action: DistributionAction | None = UNSET
-    error_type: DistributionErrorType | None = UNSET
-    description: str | None = UNSET
+    action: DistributionAction | None | UnsetType = UNSET
+    error_type: DistributionErrorType | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_validation_error import DistributionValidationError
 
 __all__ = ["DistributionValidationErrorConditionNotMet"]
@@ -24,4 +24,4 @@ class DistributionValidationErrorConditionNotMet(DistributionValidationError):
         ("condition_name", "conditionName", Kind.STR, 0),
     )
 
-    condition_name: str | None = UNSET
+    condition_name: str | None | UnsetType = UNSET

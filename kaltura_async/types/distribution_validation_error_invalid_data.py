@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_validation_error import DistributionValidationError
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class DistributionValidationErrorInvalidData(DistributionValidationError):
         ("validation_error_param", "validationErrorParam", Kind.STR, 0),
     )
 
-    field_name: str | None = UNSET
-    validation_error_type: DistributionValidationErrorType | None = UNSET
-    validation_error_param: str | None = UNSET
+    field_name: str | None | UnsetType = UNSET
+    validation_error_type: DistributionValidationErrorType | None | UnsetType = UNSET
+    validation_error_param: str | None | UnsetType = UNSET

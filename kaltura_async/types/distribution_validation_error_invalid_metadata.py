@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_validation_error_invalid_data import DistributionValidationErrorInvalidData
 
 __all__ = ["DistributionValidationErrorInvalidMetadata"]
@@ -24,4 +24,4 @@ class DistributionValidationErrorInvalidMetadata(DistributionValidationErrorInva
         ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
     )
 
-    metadata_profile_id: int | None = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_validation_error import DistributionValidationError
 
 __all__ = ["DistributionValidationErrorMissingAsset"]
@@ -24,4 +24,4 @@ class DistributionValidationErrorMissingAsset(DistributionValidationError):
         ("data", "data", Kind.STR, 0),
     )
 
-    data: str | None = UNSET
+    data: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_validation_error import DistributionValidationError
 
 __all__ = ["DistributionValidationErrorMissingFlavor"]
@@ -24,4 +24,4 @@ class DistributionValidationErrorMissingFlavor(DistributionValidationError):
         ("flavor_params_id", "flavorParamsId", Kind.STR, 0),
     )
 
-    flavor_params_id: str | None = UNSET
+    flavor_params_id: str | None | UnsetType = UNSET

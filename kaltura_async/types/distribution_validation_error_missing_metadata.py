@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_validation_error import DistributionValidationError
 
 __all__ = ["DistributionValidationErrorMissingMetadata"]
@@ -24,4 +24,4 @@ class DistributionValidationErrorMissingMetadata(DistributionValidationError):
         ("field_name", "fieldName", Kind.STR, 0),
     )
 
-    field_name: str | None = UNSET
+    field_name: str | None | UnsetType = UNSET

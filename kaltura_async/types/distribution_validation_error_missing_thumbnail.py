@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_validation_error import DistributionValidationError
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class DistributionValidationErrorMissingThumbnail(DistributionValidationError):
         ("dimensions", "dimensions", Kind.obj("KalturaDistributionThumbDimensions"), 0),
     )
 
-    dimensions: DistributionThumbDimensions | None = UNSET
+    dimensions: DistributionThumbDimensions | None | UnsetType = UNSET

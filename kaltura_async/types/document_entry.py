@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, UnsetType
 from .base_entry import BaseEntry
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class DocumentEntry(BaseEntry):
         ("views", "views", Kind.INT, READ_ONLY),
     )
 
-    document_type: DocumentType | None = UNSET
-    asset_params_ids: str | None = UNSET
-    views: int | None = UNSET
+    document_type: DocumentType | None | UnsetType = UNSET
+    asset_params_ids: str | None | UnsetType = UNSET
+    views: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_entry_filter import BaseEntryFilter
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class DocumentEntryBaseFilter(BaseEntryFilter):
         ("asset_params_ids_match_and", "assetParamsIdsMatchAnd", Kind.STR, 0),
     )
 
-    document_type_equal: DocumentType | None = UNSET
-    document_type_in: str | None = UNSET
-    asset_params_ids_match_or: str | None = UNSET
-    asset_params_ids_match_and: str | None = UNSET
+    document_type_equal: DocumentType | None | UnsetType = UNSET
+    document_type_in: str | None | UnsetType = UNSET
+    asset_params_ids_match_or: str | None | UnsetType = UNSET
+    asset_params_ids_match_and: str | None | UnsetType = UNSET

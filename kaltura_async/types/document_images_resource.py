@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .content_resource import ContentResource
 
 __all__ = ["DocumentImagesResource"]
@@ -25,5 +25,5 @@ class DocumentImagesResource(ContentResource):
         ("index", "index", Kind.INT, 0),
     )
 
-    flavor_asset_id: str | None = UNSET
-    index: int | None = UNSET
+    flavor_asset_id: str | None | UnsetType = UNSET
+    index: int | None | UnsetType = UNSET

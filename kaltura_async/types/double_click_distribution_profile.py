@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["DoubleClickDistributionProfile"]
@@ -30,10 +30,10 @@ class DoubleClickDistributionProfile(ConfigurableDistributionProfile):
         ("ignore_scheduling_in_feed", "ignoreSchedulingInFeed", Kind.BOOL, 0),
     )
 
-    channel_title: str | None = UNSET
-    channel_link: str | None = UNSET
-    channel_description: str | None = UNSET
-    feed_url: str | None = UNSET
-    cue_points_provider: str | None = UNSET
-    items_per_page: str | None = UNSET
-    ignore_scheduling_in_feed: bool | None = UNSET
+    channel_title: str | None | UnsetType = UNSET
+    channel_link: str | None | UnsetType = UNSET
+    channel_description: str | None | UnsetType = UNSET
+    feed_url: str | None | UnsetType = UNSET
+    cue_points_provider: str | None | UnsetType = UNSET
+    items_per_page: str | None | UnsetType = UNSET
+    ignore_scheduling_in_feed: bool | None | UnsetType = UNSET

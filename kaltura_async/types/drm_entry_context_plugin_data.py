@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .plugin_data import PluginData
 
 __all__ = ["DrmEntryContextPluginData"]
@@ -24,4 +24,4 @@ class DrmEntryContextPluginData(PluginData):
         ("flavor_data", "flavorData", Kind.STR, 0),
     )
 
-    flavor_data: str | None = UNSET
+    flavor_data: str | None | UnsetType = UNSET

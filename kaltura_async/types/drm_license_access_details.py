@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .key_value import KeyValue
@@ -29,7 +29,7 @@ class DrmLicenseAccessDetails(KalturaObject):
         ("license_params", "licenseParams", Kind.list_of("KalturaKeyValue"), 0),
     )
 
-    policy: str | None = UNSET
-    duration: int | None = UNSET
-    absolute_duration: int | None = UNSET
-    license_params: list[KeyValue] | None = UNSET
+    policy: str | None | UnsetType = UNSET
+    duration: int | None | UnsetType = UNSET
+    absolute_duration: int | None | UnsetType = UNSET
+    license_params: list[KeyValue] | None | UnsetType = UNSET

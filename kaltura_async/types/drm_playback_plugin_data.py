@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .plugin_data import PluginData
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class DrmPlaybackPluginData(PluginData):
         ("license_url", "licenseURL", Kind.STR, 0),
     )
 
-    scheme: DrmSchemeName | None = UNSET
-    license_url: str | None = UNSET
+    scheme: DrmSchemeName | None | UnsetType = UNSET
+    license_url: str | None | UnsetType = UNSET

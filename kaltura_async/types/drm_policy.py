@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.drm_license_expiration_policy import DrmLicenseExpirationPolicy
@@ -44,17 +44,17 @@ class DrmPolicy(KalturaObject):
         ("license_params", "licenseParams", Kind.list_of("KalturaKeyValue"), 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    description: str | None = UNSET
-    provider: DrmProviderType | None = UNSET
-    status: DrmPolicyStatus | None = UNSET
-    scenario: DrmLicenseScenario | None = UNSET
-    license_type: DrmLicenseType | None = UNSET
-    license_expiration_policy: DrmLicenseExpirationPolicy | None = UNSET
-    duration: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    license_params: list[KeyValue] | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    provider: DrmProviderType | None | UnsetType = UNSET
+    status: DrmPolicyStatus | None | UnsetType = UNSET
+    scenario: DrmLicenseScenario | None | UnsetType = UNSET
+    license_type: DrmLicenseType | None | UnsetType = UNSET
+    license_expiration_policy: DrmLicenseExpirationPolicy | None | UnsetType = UNSET
+    duration: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    license_params: list[KeyValue] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -38,13 +38,13 @@ class DrmPolicyBaseFilter(Filter):
         ("scenario_in", "scenarioIn", Kind.STR, 0),
     )
 
-    partner_id_equal: int | None = UNSET
-    partner_id_in: str | None = UNSET
-    name_like: str | None = UNSET
-    system_name_like: str | None = UNSET
-    provider_equal: DrmProviderType | None = UNSET
-    provider_in: str | None = UNSET
-    status_equal: DrmPolicyStatus | None = UNSET
-    status_in: str | None = UNSET
-    scenario_equal: DrmLicenseScenario | None = UNSET
-    scenario_in: str | None = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    partner_id_in: str | None | UnsetType = UNSET
+    name_like: str | None | UnsetType = UNSET
+    system_name_like: str | None | UnsetType = UNSET
+    provider_equal: DrmProviderType | None | UnsetType = UNSET
+    provider_in: str | None | UnsetType = UNSET
+    status_equal: DrmPolicyStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    scenario_equal: DrmLicenseScenario | None | UnsetType = UNSET
+    scenario_in: str | None | UnsetType = UNSET

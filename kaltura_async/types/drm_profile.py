@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.drm_profile_status import DrmProfileStatus
@@ -37,14 +37,14 @@ class DrmProfile(KalturaObject):
         ("signing_key", "signingKey", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    name: str | None = UNSET
-    description: str | None = UNSET
-    provider: DrmProviderType | None = UNSET
-    status: DrmProfileStatus | None = UNSET
-    license_server_url: str | None = UNSET
-    default_policy: str | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    signing_key: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    provider: DrmProviderType | None | UnsetType = UNSET
+    status: DrmProfileStatus | None | UnsetType = UNSET
+    license_server_url: str | None | UnsetType = UNSET
+    default_policy: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    signing_key: str | None | UnsetType = UNSET

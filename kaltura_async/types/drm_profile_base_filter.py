@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -36,12 +36,12 @@ class DrmProfileBaseFilter(Filter):
         ("status_in", "statusIn", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    partner_id_equal: int | None = UNSET
-    partner_id_in: str | None = UNSET
-    name_like: str | None = UNSET
-    provider_equal: DrmProviderType | None = UNSET
-    provider_in: str | None = UNSET
-    status_equal: DrmProfileStatus | None = UNSET
-    status_in: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    partner_id_in: str | None | UnsetType = UNSET
+    name_like: str | None | UnsetType = UNSET
+    provider_equal: DrmProviderType | None | UnsetType = UNSET
+    provider_in: str | None | UnsetType = UNSET
+    status_equal: DrmProfileStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET

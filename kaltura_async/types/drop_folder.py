@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.drop_folder_error_code import DropFolderErrorCode
@@ -59,32 +59,32 @@ class DropFolder(KalturaObject):
         ("should_validate_ks", "shouldValidateKS", Kind.BOOL, 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    name: str | None = UNSET
-    description: str | None = UNSET
-    type: DropFolderType | None = UNSET
-    status: DropFolderStatus | None = UNSET
-    conversion_profile_id: int | None = UNSET
-    dc: int | None = UNSET
-    path: str | None = UNSET
-    file_size_check_interval: int | None = UNSET
-    file_delete_policy: DropFolderFileDeletePolicy | None = UNSET
-    file_delete_regex: str | None = UNSET
-    auto_file_delete_days: int | None = UNSET
-    file_handler_type: DropFolderFileHandlerType | None = UNSET
-    file_name_patterns: str | None = UNSET
-    file_handler_config: DropFolderFileHandlerConfig | None = UNSET
-    tags: str | None = UNSET
-    error_code: DropFolderErrorCode | None = UNSET
-    error_description: str | None = UNSET
-    ignore_file_name_patterns: str | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    last_accessed_at: int | None = UNSET
-    incremental: bool | None = UNSET
-    last_file_timestamp: int | None = UNSET
-    metadata_profile_id: int | None = UNSET
-    categories_metadata_field_name: str | None = UNSET
-    enforce_entitlement: bool | None = UNSET
-    should_validate_ks: bool | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    type: DropFolderType | None | UnsetType = UNSET
+    status: DropFolderStatus | None | UnsetType = UNSET
+    conversion_profile_id: int | None | UnsetType = UNSET
+    dc: int | None | UnsetType = UNSET
+    path: str | None | UnsetType = UNSET
+    file_size_check_interval: int | None | UnsetType = UNSET
+    file_delete_policy: DropFolderFileDeletePolicy | None | UnsetType = UNSET
+    file_delete_regex: str | None | UnsetType = UNSET
+    auto_file_delete_days: int | None | UnsetType = UNSET
+    file_handler_type: DropFolderFileHandlerType | None | UnsetType = UNSET
+    file_name_patterns: str | None | UnsetType = UNSET
+    file_handler_config: DropFolderFileHandlerConfig | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    error_code: DropFolderErrorCode | None | UnsetType = UNSET
+    error_description: str | None | UnsetType = UNSET
+    ignore_file_name_patterns: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    last_accessed_at: int | None | UnsetType = UNSET
+    incremental: bool | None | UnsetType = UNSET
+    last_file_timestamp: int | None | UnsetType = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET
+    categories_metadata_field_name: str | None | UnsetType = UNSET
+    enforce_entitlement: bool | None | UnsetType = UNSET
+    should_validate_ks: bool | None | UnsetType = UNSET

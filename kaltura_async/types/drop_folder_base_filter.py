@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -58,32 +58,32 @@ class DropFolderBaseFilter(Filter):
         ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    partner_id_equal: int | None = UNSET
-    partner_id_in: str | None = UNSET
-    name_like: str | None = UNSET
-    type_equal: DropFolderType | None = UNSET
-    type_in: str | None = UNSET
-    status_equal: DropFolderStatus | None = UNSET
-    status_in: str | None = UNSET
-    conversion_profile_id_equal: int | None = UNSET
-    conversion_profile_id_in: str | None = UNSET
-    dc_equal: int | None = UNSET
-    dc_in: str | None = UNSET
-    path_equal: str | None = UNSET
-    path_like: str | None = UNSET
-    file_handler_type_equal: DropFolderFileHandlerType | None = UNSET
-    file_handler_type_in: str | None = UNSET
-    file_name_patterns_like: str | None = UNSET
-    file_name_patterns_multi_like_or: str | None = UNSET
-    file_name_patterns_multi_like_and: str | None = UNSET
-    tags_like: str | None = UNSET
-    tags_multi_like_or: str | None = UNSET
-    tags_multi_like_and: str | None = UNSET
-    error_code_equal: DropFolderErrorCode | None = UNSET
-    error_code_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    partner_id_in: str | None | UnsetType = UNSET
+    name_like: str | None | UnsetType = UNSET
+    type_equal: DropFolderType | None | UnsetType = UNSET
+    type_in: str | None | UnsetType = UNSET
+    status_equal: DropFolderStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    conversion_profile_id_equal: int | None | UnsetType = UNSET
+    conversion_profile_id_in: str | None | UnsetType = UNSET
+    dc_equal: int | None | UnsetType = UNSET
+    dc_in: str | None | UnsetType = UNSET
+    path_equal: str | None | UnsetType = UNSET
+    path_like: str | None | UnsetType = UNSET
+    file_handler_type_equal: DropFolderFileHandlerType | None | UnsetType = UNSET
+    file_handler_type_in: str | None | UnsetType = UNSET
+    file_name_patterns_like: str | None | UnsetType = UNSET
+    file_name_patterns_multi_like_or: str | None | UnsetType = UNSET
+    file_name_patterns_multi_like_and: str | None | UnsetType = UNSET
+    tags_like: str | None | UnsetType = UNSET
+    tags_multi_like_or: str | None | UnsetType = UNSET
+    tags_multi_like_and: str | None | UnsetType = UNSET
+    error_code_equal: DropFolderErrorCode | None | UnsetType = UNSET
+    error_code_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET

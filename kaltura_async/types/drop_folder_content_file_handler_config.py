@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drop_folder_file_handler_config import DropFolderFileHandlerConfig
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class DropFolderContentFileHandlerConfig(DropFolderFileHandlerConfig):
         ("slug_regex", "slugRegex", Kind.STR, 0),
     )
 
-    content_match_policy: DropFolderContentFileHandlerMatchPolicy | None = UNSET
-    slug_regex: str | None = UNSET
+    content_match_policy: DropFolderContentFileHandlerMatchPolicy | None | UnsetType = UNSET
+    slug_regex: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -32,9 +32,9 @@ class DropFolderContentProcessorJobData(JobData):
         ("parsed_user_id", "parsedUserId", Kind.STR, 0),
     )
 
-    drop_folder_id: int | None = UNSET
-    drop_folder_file_ids: str | None = UNSET
-    parsed_slug: str | None = UNSET
-    content_match_policy: DropFolderContentFileHandlerMatchPolicy | None = UNSET
-    conversion_profile_id: int | None = UNSET
-    parsed_user_id: str | None = UNSET
+    drop_folder_id: int | None | UnsetType = UNSET
+    drop_folder_file_ids: str | None | UnsetType = UNSET
+    parsed_slug: str | None | UnsetType = UNSET
+    content_match_policy: DropFolderContentFileHandlerMatchPolicy | None | UnsetType = UNSET
+    conversion_profile_id: int | None | UnsetType = UNSET
+    parsed_user_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.drop_folder_file_error_code import DropFolderFileErrorCode
@@ -51,27 +51,27 @@ class DropFolderFile(KalturaObject):
         ("batch_job_id", "batchJobId", Kind.INT, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    drop_folder_id: int | None = UNSET
-    file_name: str | None = UNSET
-    file_size: float | None = UNSET
-    file_size_last_set_at: int | None = UNSET
-    status: DropFolderFileStatus | None = UNSET
-    type: DropFolderType | None = UNSET
-    parsed_slug: str | None = UNSET
-    parsed_flavor: str | None = UNSET
-    parsed_user_id: str | None = UNSET
-    lead_drop_folder_file_id: int | None = UNSET
-    deleted_drop_folder_file_id: int | None = UNSET
-    entry_id: str | None = UNSET
-    error_code: DropFolderFileErrorCode | None = UNSET
-    error_description: str | None = UNSET
-    last_modification_time: str | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    upload_start_detected_at: int | None = UNSET
-    upload_end_detected_at: int | None = UNSET
-    import_started_at: int | None = UNSET
-    import_ended_at: int | None = UNSET
-    batch_job_id: int | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    drop_folder_id: int | None | UnsetType = UNSET
+    file_name: str | None | UnsetType = UNSET
+    file_size: float | None | UnsetType = UNSET
+    file_size_last_set_at: int | None | UnsetType = UNSET
+    status: DropFolderFileStatus | None | UnsetType = UNSET
+    type: DropFolderType | None | UnsetType = UNSET
+    parsed_slug: str | None | UnsetType = UNSET
+    parsed_flavor: str | None | UnsetType = UNSET
+    parsed_user_id: str | None | UnsetType = UNSET
+    lead_drop_folder_file_id: int | None | UnsetType = UNSET
+    deleted_drop_folder_file_id: int | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    error_code: DropFolderFileErrorCode | None | UnsetType = UNSET
+    error_description: str | None | UnsetType = UNSET
+    last_modification_time: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    upload_start_detected_at: int | None | UnsetType = UNSET
+    upload_end_detected_at: int | None | UnsetType = UNSET
+    import_started_at: int | None | UnsetType = UNSET
+    import_ended_at: int | None | UnsetType = UNSET
+    batch_job_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -55,31 +55,31 @@ class DropFolderFileBaseFilter(Filter):
         ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    id_greater_than_or_equal: int | None = UNSET
-    partner_id_equal: int | None = UNSET
-    partner_id_in: str | None = UNSET
-    drop_folder_id_equal: int | None = UNSET
-    drop_folder_id_in: str | None = UNSET
-    file_name_equal: str | None = UNSET
-    file_name_in: str | None = UNSET
-    file_name_like: str | None = UNSET
-    status_equal: DropFolderFileStatus | None = UNSET
-    status_in: str | None = UNSET
-    status_not_in: str | None = UNSET
-    parsed_slug_equal: str | None = UNSET
-    parsed_slug_in: str | None = UNSET
-    parsed_slug_like: str | None = UNSET
-    parsed_flavor_equal: str | None = UNSET
-    parsed_flavor_in: str | None = UNSET
-    parsed_flavor_like: str | None = UNSET
-    lead_drop_folder_file_id_equal: int | None = UNSET
-    deleted_drop_folder_file_id_equal: int | None = UNSET
-    entry_id_equal: str | None = UNSET
-    error_code_equal: DropFolderFileErrorCode | None = UNSET
-    error_code_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    id_greater_than_or_equal: int | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    partner_id_in: str | None | UnsetType = UNSET
+    drop_folder_id_equal: int | None | UnsetType = UNSET
+    drop_folder_id_in: str | None | UnsetType = UNSET
+    file_name_equal: str | None | UnsetType = UNSET
+    file_name_in: str | None | UnsetType = UNSET
+    file_name_like: str | None | UnsetType = UNSET
+    status_equal: DropFolderFileStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    status_not_in: str | None | UnsetType = UNSET
+    parsed_slug_equal: str | None | UnsetType = UNSET
+    parsed_slug_in: str | None | UnsetType = UNSET
+    parsed_slug_like: str | None | UnsetType = UNSET
+    parsed_flavor_equal: str | None | UnsetType = UNSET
+    parsed_flavor_in: str | None | UnsetType = UNSET
+    parsed_flavor_like: str | None | UnsetType = UNSET
+    lead_drop_folder_file_id_equal: int | None | UnsetType = UNSET
+    deleted_drop_folder_file_id_equal: int | None | UnsetType = UNSET
+    entry_id_equal: str | None | UnsetType = UNSET
+    error_code_equal: DropFolderFileErrorCode | None | UnsetType = UNSET
+    error_code_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.drop_folder_file_handler_type import DropFolderFileHandlerType
@@ -26,4 +26,4 @@ class DropFolderFileHandlerConfig(KalturaObject):
         ("handler_type", "handlerType", Kind.enum("KalturaDropFolderFileHandlerType"), READ_ONLY),
     )
 
-    handler_type: DropFolderFileHandlerType | None = UNSET
+    handler_type: DropFolderFileHandlerType | None | UnsetType = UNSET

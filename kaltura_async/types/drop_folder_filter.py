@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drop_folder_base_filter import DropFolderBaseFilter
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class DropFolderFilter(DropFolderBaseFilter):
         ("current_dc", "currentDc", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    current_dc: NullableBoolean | None = UNSET
+    current_dc: NullableBoolean | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drop_folder_file_handler_config import DropFolderFileHandlerConfig
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class DropFolderICalBulkUploadFileHandlerConfig(DropFolderFileHandlerConfig):
         ("events_type", "eventsType", Kind.enum("KalturaScheduleEventType"), 0),
     )
 
-    events_type: ScheduleEventType | None = UNSET
+    events_type: ScheduleEventType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .ssh_import_job_data import SshImportJobData
 
 __all__ = ["DropFolderImportJobData"]
@@ -24,4 +24,4 @@ class DropFolderImportJobData(SshImportJobData):
         ("drop_folder_file_id", "dropFolderFileId", Kind.INT, 0),
     )
 
-    drop_folder_file_id: int | None = UNSET
+    drop_folder_file_id: int | None | UnsetType = UNSET

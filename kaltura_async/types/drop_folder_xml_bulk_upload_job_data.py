@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .bulk_upload_xml_job_data import BulkUploadXmlJobData
 
 __all__ = ["DropFolderXmlBulkUploadJobData"]
@@ -24,4 +24,4 @@ class DropFolderXmlBulkUploadJobData(BulkUploadXmlJobData):
         ("drop_folder_id", "dropFolderId", Kind.INT, 0),
     )
 
-    drop_folder_id: int | None = UNSET
+    drop_folder_id: int | None | UnsetType = UNSET

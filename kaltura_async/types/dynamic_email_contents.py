@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["DynamicEmailContents"]
 
@@ -24,5 +24,5 @@ class DynamicEmailContents(KalturaObject):
         ("email_body", "emailBody", Kind.STR, 0),
     )
 
-    email_subject: str | None = UNSET
-    email_body: str | None = UNSET
+    email_subject: str | None | UnsetType = UNSET
+    email_body: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_operator import SearchOperator
 
 __all__ = ["DynamicObjectSearchItem"]
@@ -24,4 +24,4 @@ class DynamicObjectSearchItem(SearchOperator):
         ("field", "field", Kind.STR, 0),
     )
 
-    field: str | None = UNSET
+    field: str | None | UnsetType = UNSET

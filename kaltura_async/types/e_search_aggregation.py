@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .e_search_aggregation_item import ESearchAggregationItem
@@ -26,4 +26,4 @@ class ESearchAggregation(KalturaObject):
         ("aggregations", "aggregations", Kind.list_of("KalturaESearchAggregationItem"), 0),
     )
 
-    aggregations: list[ESearchAggregationItem] | None = UNSET
+    aggregations: list[ESearchAggregationItem] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ESearchAggregationBucket"]
 
@@ -24,5 +24,5 @@ class ESearchAggregationBucket(KalturaObject):
         ("count", "count", Kind.INT, 0),
     )
 
-    value: str | None = UNSET
-    count: int | None = UNSET
+    value: str | None | UnsetType = UNSET
+    count: int | None | UnsetType = UNSET

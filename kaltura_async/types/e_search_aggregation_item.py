@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ESearchAggregationItem"]
 
@@ -23,4 +23,4 @@ class ESearchAggregationItem(KalturaObject):
         ("size", "size", Kind.INT, 0),
     )
 
-    size: int | None = UNSET
+    size: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .e_search_aggregation_bucket import ESearchAggregationBucket
@@ -28,6 +28,6 @@ class ESearchAggregationResponseItem(KalturaObject):
         ("buckets", "buckets", Kind.list_of("KalturaESearchAggregationBucket"), 0),
     )
 
-    name: str | None = UNSET
-    field_name: str | None = UNSET
-    buckets: list[ESearchAggregationBucket] | None = UNSET
+    name: str | None | UnsetType = UNSET
+    field_name: str | None | UnsetType = UNSET
+    buckets: list[ESearchAggregationBucket] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_item_data import ESearchItemData
 
 __all__ = ["ESearchCaptionItemData"]
@@ -31,11 +31,11 @@ class ESearchCaptionItemData(ESearchItemData):
         ("usage", "usage", Kind.INT, 0),
     )
 
-    line: str | None = UNSET
-    starts_at: int | None = UNSET
-    ends_at: int | None = UNSET
-    language: str | None = UNSET
-    caption_asset_id: str | None = UNSET
-    label: str | None = UNSET
-    accuracy: int | None = UNSET
-    usage: int | None = UNSET
+    line: str | None | UnsetType = UNSET
+    starts_at: int | None | UnsetType = UNSET
+    ends_at: int | None | UnsetType = UNSET
+    language: str | None | UnsetType = UNSET
+    caption_asset_id: str | None | UnsetType = UNSET
+    label: str | None | UnsetType = UNSET
+    accuracy: int | None | UnsetType = UNSET
+    usage: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_abstract_entry_item import ESearchAbstractEntryItem
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class ESearchCategoryEntryItem(ESearchAbstractEntryItem):
         ("category_entry_status", "categoryEntryStatus", Kind.enum("KalturaCategoryEntryStatus"), 0),
     )
 
-    field_name: ESearchCategoryEntryFieldName | None = UNSET
-    category_entry_status: CategoryEntryStatus | None = UNSET
+    field_name: ESearchCategoryEntryFieldName | None | UnsetType = UNSET
+    category_entry_status: CategoryEntryStatus | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_abstract_category_item import ESearchAbstractCategoryItem
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class ESearchCategoryItem(ESearchAbstractCategoryItem):
         ("field_name", "fieldName", Kind.enum("KalturaESearchCategoryFieldName"), 0),
     )
 
-    field_name: ESearchCategoryFieldName | None = UNSET
+    field_name: ESearchCategoryFieldName | None | UnsetType = UNSET

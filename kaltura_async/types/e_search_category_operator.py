@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_category_base_item import ESearchCategoryBaseItem
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class ESearchCategoryOperator(ESearchCategoryBaseItem):
         ("search_items", "searchItems", Kind.list_of("KalturaESearchCategoryBaseItem"), 0),
     )
 
-    operator: ESearchOperatorType | None = UNSET
-    search_items: list[ESearchCategoryBaseItem] | None = UNSET
+    operator: ESearchOperatorType | None | UnsetType = UNSET
+    search_items: list[ESearchCategoryBaseItem] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_result import ESearchResult
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class ESearchCategoryResult(ESearchResult):
         ("object", "object", Kind.obj("KalturaCategory"), 0),
     )
 
-    object: Category | None = UNSET
+    object: Category | None | UnsetType = UNSET

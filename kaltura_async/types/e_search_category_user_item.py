@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_abstract_category_item import ESearchAbstractCategoryItem
 
 if TYPE_CHECKING:
@@ -30,6 +30,6 @@ class ESearchCategoryUserItem(ESearchAbstractCategoryItem):
         ("permission_name", "permissionName", Kind.STR, 0),
     )
 
-    field_name: ESearchCategoryUserFieldName | None = UNSET
-    permission_level: CategoryUserPermissionLevel | None = UNSET
-    permission_name: str | None = UNSET
+    field_name: ESearchCategoryUserFieldName | None | UnsetType = UNSET
+    permission_level: CategoryUserPermissionLevel | None | UnsetType = UNSET
+    permission_name: str | None | UnsetType = UNSET

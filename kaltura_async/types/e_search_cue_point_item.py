@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_entry_abstract_nested_item import ESearchEntryAbstractNestedItem
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class ESearchCuePointItem(ESearchEntryAbstractNestedItem):
         ("field_name", "fieldName", Kind.enum("KalturaESearchCuePointFieldName"), 0),
     )
 
-    field_name: ESearchCuePointFieldName | None = UNSET
+    field_name: ESearchCuePointFieldName | None | UnsetType = UNSET

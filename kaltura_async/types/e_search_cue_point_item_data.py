@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_item_data import ESearchItemData
 
 if TYPE_CHECKING:
@@ -39,16 +39,16 @@ class ESearchCuePointItemData(ESearchItemData):
         ("asset_id", "assetId", Kind.STR, 0),
     )
 
-    cue_point_type: str | None = UNSET
-    id: str | None = UNSET
-    name: str | None = UNSET
-    text: str | None = UNSET
-    tags: list[String] | None = UNSET
-    start_time: str | None = UNSET
-    end_time: str | None = UNSET
-    sub_type: str | None = UNSET
-    question: str | None = UNSET
-    answers: list[String] | None = UNSET
-    hint: str | None = UNSET
-    explanation: str | None = UNSET
-    asset_id: str | None = UNSET
+    cue_point_type: str | None | UnsetType = UNSET
+    id: str | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    text: str | None | UnsetType = UNSET
+    tags: list[String] | None | UnsetType = UNSET
+    start_time: str | None | UnsetType = UNSET
+    end_time: str | None | UnsetType = UNSET
+    sub_type: str | None | UnsetType = UNSET
+    question: str | None | UnsetType = UNSET
+    answers: list[String] | None | UnsetType = UNSET
+    hint: str | None | UnsetType = UNSET
+    explanation: str | None | UnsetType = UNSET
+    asset_id: str | None | UnsetType = UNSET

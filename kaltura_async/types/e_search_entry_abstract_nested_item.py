@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_entry_nested_base_item import ESearchEntryNestedBaseItem
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class ESearchEntryAbstractNestedItem(ESearchEntryNestedBaseItem):
         ("add_highlight", "addHighlight", Kind.BOOL, 0),
     )
 
-    search_term: str | None = UNSET
-    item_type: ESearchItemType | None = UNSET
-    range: ESearchRange | None = UNSET
-    add_highlight: bool | None = UNSET
+    search_term: str | None | UnsetType = UNSET
+    item_type: ESearchItemType | None | UnsetType = UNSET
+    range: ESearchRange | None | UnsetType = UNSET
+    add_highlight: bool | None | UnsetType = UNSET

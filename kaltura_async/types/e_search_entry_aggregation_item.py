@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_aggregation_item import ESearchAggregationItem
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class ESearchEntryAggregationItem(ESearchAggregationItem):
         ("field_name", "fieldName", Kind.enum("KalturaESearchEntryAggregateByFieldName"), 0),
     )
 
-    field_name: ESearchEntryAggregateByFieldName | None = UNSET
+    field_name: ESearchEntryAggregateByFieldName | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_abstract_entry_item import ESearchAbstractEntryItem
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class ESearchEntryItem(ESearchAbstractEntryItem):
         ("field_name", "fieldName", Kind.enum("KalturaESearchEntryFieldName"), 0),
     )
 
-    field_name: ESearchEntryFieldName | None = UNSET
+    field_name: ESearchEntryFieldName | None | UnsetType = UNSET

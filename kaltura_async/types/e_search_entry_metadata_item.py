@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_entry_abstract_nested_item import ESearchEntryAbstractNestedItem
 
 __all__ = ["ESearchEntryMetadataItem"]
@@ -26,6 +26,6 @@ class ESearchEntryMetadataItem(ESearchEntryAbstractNestedItem):
         ("metadata_field_id", "metadataFieldId", Kind.INT, 0),
     )
 
-    xpath: str | None = UNSET
-    metadata_profile_id: int | None = UNSET
-    metadata_field_id: int | None = UNSET
+    xpath: str | None | UnsetType = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET
+    metadata_field_id: int | None | UnsetType = UNSET

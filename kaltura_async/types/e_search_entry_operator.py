@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_entry_base_item import ESearchEntryBaseItem
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class ESearchEntryOperator(ESearchEntryBaseItem):
         ("search_items", "searchItems", Kind.list_of("KalturaESearchEntryBaseItem"), 0),
     )
 
-    operator: ESearchOperatorType | None = UNSET
-    search_items: list[ESearchEntryBaseItem] | None = UNSET
+    operator: ESearchOperatorType | None | UnsetType = UNSET
+    search_items: list[ESearchEntryBaseItem] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_params import ESearchParams
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class ESearchEntryParams(ESearchParams):
         ("aggregations", "aggregations", Kind.obj("KalturaESearchAggregation"), 0),
     )
 
-    search_operator: ESearchEntryOperator | None = UNSET
-    aggregations: ESearchAggregation | None = UNSET
+    search_operator: ESearchEntryOperator | None | UnsetType = UNSET
+    aggregations: ESearchAggregation | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_abstract_group_item import ESearchAbstractGroupItem
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class ESearchGroupItem(ESearchAbstractGroupItem):
         ("field_name", "fieldName", Kind.enum("KalturaESearchGroupFieldName"), 0),
     )
 
-    field_name: ESearchGroupFieldName | None = UNSET
+    field_name: ESearchGroupFieldName | None | UnsetType = UNSET

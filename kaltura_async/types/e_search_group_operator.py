@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_group_base_item import ESearchGroupBaseItem
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class ESearchGroupOperator(ESearchGroupBaseItem):
         ("search_items", "searchItems", Kind.list_of("KalturaESearchGroupBaseItem"), 0),
     )
 
-    operator: ESearchOperatorType | None = UNSET
-    search_items: list[ESearchGroupBaseItem] | None = UNSET
+    operator: ESearchOperatorType | None | UnsetType = UNSET
+    search_items: list[ESearchGroupBaseItem] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_order_by_item import ESearchOrderByItem
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class ESearchGroupOrderByItem(ESearchOrderByItem):
         ("sort_field", "sortField", Kind.enum("KalturaESearchGroupOrderByFieldName"), 0),
     )
 
-    sort_field: ESearchGroupOrderByFieldName | None = UNSET
+    sort_field: ESearchGroupOrderByFieldName | None | UnsetType = UNSET

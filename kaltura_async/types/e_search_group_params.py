@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_params import ESearchParams
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class ESearchGroupParams(ESearchParams):
         ("search_operator", "searchOperator", Kind.obj("KalturaESearchGroupOperator"), 0),
     )
 
-    search_operator: ESearchGroupOperator | None = UNSET
+    search_operator: ESearchGroupOperator | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_abstract_user_item import ESearchAbstractUserItem
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class ESearchGroupUserItem(ESearchAbstractUserItem):
         ("creation_mode", "creationMode", Kind.enum("KalturaGroupUserCreationMode"), 0),
     )
 
-    field_name: EsearchGroupUserFieldName | None = UNSET
-    creation_mode: GroupUserCreationMode | None = UNSET
+    field_name: EsearchGroupUserFieldName | None | UnsetType = UNSET
+    creation_mode: GroupUserCreationMode | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .string import String
@@ -27,5 +27,5 @@ class ESearchHighlight(KalturaObject):
         ("hits", "hits", Kind.list_of("KalturaString"), 0),
     )
 
-    field_name: str | None = UNSET
-    hits: list[String] | None = UNSET
+    field_name: str | None | UnsetType = UNSET
+    hits: list[String] | None | UnsetType = UNSET

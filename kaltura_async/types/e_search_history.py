@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ESearchHistory"]
 
@@ -25,6 +25,6 @@ class ESearchHistory(KalturaObject):
         ("timestamp", "timestamp", Kind.INT, READ_ONLY),
     )
 
-    search_term: str | None = UNSET
-    searched_object: str | None = UNSET
-    timestamp: int | None = UNSET
+    search_term: str | None | UnsetType = UNSET
+    searched_object: str | None | UnsetType = UNSET
+    timestamp: int | None | UnsetType = UNSET

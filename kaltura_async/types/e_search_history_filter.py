@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_base_filter import ESearchBaseFilter
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class ESearchHistoryFilter(ESearchBaseFilter):
         ("aggregation", "aggregation", Kind.obj("KalturaESearchHistoryAggregationItem"), 0),
     )
 
-    search_term_starts_with: str | None = UNSET
-    searched_object_in: str | None = UNSET
-    timestamp_range: ESearchRange | None = UNSET
-    aggregation: ESearchHistoryAggregationItem | None = UNSET
+    search_term_starts_with: str | None | UnsetType = UNSET
+    searched_object_in: str | None | UnsetType = UNSET
+    timestamp_range: ESearchRange | None | UnsetType = UNSET
+    aggregation: ESearchHistoryAggregationItem | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .list_response import ListResponse
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class ESearchHistoryListResponse(ListResponse):
         ("aggregations", "aggregations", Kind.list_of("KalturaESearchAggregationResponseItem"), READ_ONLY),
     )
 
-    objects: list[ESearchHistory] | None = UNSET
-    aggregations: list[ESearchAggregationResponseItem] | None = UNSET
+    objects: list[ESearchHistory] | None | UnsetType = UNSET
+    aggregations: list[ESearchAggregationResponseItem] | None | UnsetType = UNSET

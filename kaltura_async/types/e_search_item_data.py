@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .e_search_highlight import ESearchHighlight
@@ -26,4 +26,4 @@ class ESearchItemData(KalturaObject):
         ("highlight", "highlight", Kind.list_of("KalturaESearchHighlight"), 0),
     )
 
-    highlight: list[ESearchHighlight] | None = UNSET
+    highlight: list[ESearchHighlight] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .e_search_item_data import ESearchItemData
@@ -28,6 +28,6 @@ class ESearchItemDataResult(KalturaObject):
         ("items_type", "itemsType", Kind.STR, 0),
     )
 
-    total_count: int | None = UNSET
-    items: list[ESearchItemData] | None = UNSET
-    items_type: str | None = UNSET
+    total_count: int | None | UnsetType = UNSET
+    items: list[ESearchItemData] | None | UnsetType = UNSET
+    items_type: str | None | UnsetType = UNSET

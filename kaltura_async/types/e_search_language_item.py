@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.e_search_language import ESearchLanguage
@@ -26,4 +26,4 @@ class ESearchLanguageItem(KalturaObject):
         ("eserach_language", "eSerachLanguage", Kind.enum("KalturaESearchLanguage"), 0),
     )
 
-    eserach_language: ESearchLanguage | None = UNSET
+    eserach_language: ESearchLanguage | None | UnsetType = UNSET

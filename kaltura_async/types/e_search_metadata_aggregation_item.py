@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_aggregation_item import ESearchAggregationItem
 
 __all__ = ["ESearchMetadataAggregationItem"]
@@ -24,4 +24,4 @@ class ESearchMetadataAggregationItem(ESearchAggregationItem):
         ("field_name", "fieldName", Kind.STR, 0),
     )
 
-    field_name: str | None = UNSET
+    field_name: str | None | UnsetType = UNSET

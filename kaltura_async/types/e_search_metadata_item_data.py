@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_item_data import ESearchItemData
 
 __all__ = ["ESearchMetadataItemData"]
@@ -28,8 +28,8 @@ class ESearchMetadataItemData(ESearchItemData):
         ("value_int", "valueInt", Kind.INT, 0),
     )
 
-    xpath: str | None = UNSET
-    metadata_profile_id: int | None = UNSET
-    metadata_field_id: int | None = UNSET
-    value_text: str | None = UNSET
-    value_int: int | None = UNSET
+    xpath: str | None | UnsetType = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET
+    metadata_field_id: int | None | UnsetType = UNSET
+    value_text: str | None | UnsetType = UNSET
+    value_int: int | None | UnsetType = UNSET

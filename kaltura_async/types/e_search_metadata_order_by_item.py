@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_order_by_item import ESearchOrderByItem
 
 __all__ = ["ESearchMetadataOrderByItem"]
@@ -25,5 +25,5 @@ class ESearchMetadataOrderByItem(ESearchOrderByItem):
         ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
     )
 
-    xpath: str | None = UNSET
-    metadata_profile_id: int | None = UNSET
+    xpath: str | None | UnsetType = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_entry_nested_base_item import ESearchEntryNestedBaseItem
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class ESearchNestedOperator(ESearchEntryNestedBaseItem):
         ("search_items", "searchItems", Kind.list_of("KalturaESearchEntryNestedBaseItem"), 0),
     )
 
-    operator: ESearchOperatorType | None = UNSET
-    search_items: list[ESearchEntryNestedBaseItem] | None = UNSET
+    operator: ESearchOperatorType | None | UnsetType = UNSET
+    search_items: list[ESearchEntryNestedBaseItem] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .e_search_order_by_item import ESearchOrderByItem
@@ -26,4 +26,4 @@ class ESearchOrderBy(KalturaObject):
         ("order_items", "orderItems", Kind.list_of("KalturaESearchOrderByItem"), 0),
     )
 
-    order_items: list[ESearchOrderByItem] | None = UNSET
+    order_items: list[ESearchOrderByItem] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.e_search_sort_order import ESearchSortOrder
@@ -26,4 +26,4 @@ class ESearchOrderByItem(KalturaObject):
         ("sort_order", "sortOrder", Kind.enum("KalturaESearchSortOrder"), 0),
     )
 
-    sort_order: ESearchSortOrder | None = UNSET
+    sort_order: ESearchSortOrder | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.nullable_boolean import NullableBoolean
@@ -34,10 +34,10 @@ class ESearchParams(KalturaObject):
         ("score_function_params", "scoreFunctionParams", Kind.obj("KalturaESearchScoreFunctionParams"), 0),
     )
 
-    object_statuses: str | None = UNSET
-    object_id: str | None = UNSET
-    order_by: ESearchOrderBy | None = UNSET
-    ignore_synonym: bool | None = UNSET
-    object_ids: str | None = UNSET
-    object_ids_not_in: NullableBoolean | None = UNSET
-    score_function_params: ESearchScoreFunctionParams | None = UNSET
+    object_statuses: str | None | UnsetType = UNSET
+    object_id: str | None | UnsetType = UNSET
+    order_by: ESearchOrderBy | None | UnsetType = UNSET
+    ignore_synonym: bool | None | UnsetType = UNSET
+    object_ids: str | None | UnsetType = UNSET
+    object_ids_not_in: NullableBoolean | None | UnsetType = UNSET
+    score_function_params: ESearchScoreFunctionParams | None | UnsetType = UNSET

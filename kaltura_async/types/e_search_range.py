@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ESearchRange"]
 
@@ -26,7 +26,7 @@ class ESearchRange(KalturaObject):
         ("less_than", "lessThan", Kind.INT, 0),
     )
 
-    greater_than_or_equal: int | None = UNSET
-    less_than_or_equal: int | None = UNSET
-    greater_than: int | None = UNSET
-    less_than: int | None = UNSET
+    greater_than_or_equal: int | None | UnsetType = UNSET
+    less_than_or_equal: int | None | UnsetType = UNSET
+    greater_than: int | None | UnsetType = UNSET
+    less_than: int | None | UnsetType = UNSET

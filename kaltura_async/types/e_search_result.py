@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .e_search_highlight import ESearchHighlight
@@ -28,5 +28,5 @@ class ESearchResult(KalturaObject):
         ("items_data", "itemsData", Kind.list_of("KalturaESearchItemDataResult"), 0),
     )
 
-    highlight: list[ESearchHighlight] | None = UNSET
-    items_data: list[ESearchItemDataResult] | None = UNSET
+    highlight: list[ESearchHighlight] | None | UnsetType = UNSET
+    items_data: list[ESearchItemDataResult] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.e_search_score_function_boost_mode import ESearchScoreFunctionBoostMode
@@ -35,10 +35,10 @@ class ESearchScoreFunctionParams(KalturaObject):
         ("decay", "decay", Kind.FLOAT, 0),
     )
 
-    decay_algorithm: ESearchScoreFunctionDecayAlgorithm | None = UNSET
-    function_field: ESearchScoreFunctionField | None = UNSET
-    boost_mode: ESearchScoreFunctionBoostMode | None = UNSET
-    origin: ESearchScoreFunctionOrigin | None = UNSET
-    weight: float | None = UNSET
-    scale: str | None = UNSET
-    decay: float | None = UNSET
+    decay_algorithm: ESearchScoreFunctionDecayAlgorithm | None | UnsetType = UNSET
+    function_field: ESearchScoreFunctionField | None | UnsetType = UNSET
+    boost_mode: ESearchScoreFunctionBoostMode | None | UnsetType = UNSET
+    origin: ESearchScoreFunctionOrigin | None | UnsetType = UNSET
+    weight: float | None | UnsetType = UNSET
+    scale: str | None | UnsetType = UNSET
+    decay: float | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_abstract_user_item import ESearchAbstractUserItem
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class ESearchUserItem(ESearchAbstractUserItem):
         ("field_name", "fieldName", Kind.enum("KalturaESearchUserFieldName"), 0),
     )
 
-    field_name: ESearchUserFieldName | None = UNSET
+    field_name: ESearchUserFieldName | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_user_base_item import ESearchUserBaseItem
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class ESearchUserOperator(ESearchUserBaseItem):
         ("search_items", "searchItems", Kind.list_of("KalturaESearchUserBaseItem"), 0),
     )
 
-    operator: ESearchOperatorType | None = UNSET
-    search_items: list[ESearchUserBaseItem] | None = UNSET
+    operator: ESearchOperatorType | None | UnsetType = UNSET
+    search_items: list[ESearchUserBaseItem] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .e_search_params import ESearchParams
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class ESearchUserParams(ESearchParams):
         ("search_operator", "searchOperator", Kind.obj("KalturaESearchUserOperator"), 0),
     )
 
-    search_operator: ESearchUserOperator | None = UNSET
+    search_operator: ESearchUserOperator | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .e_search_response import ESearchResponse
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class ESearchUserResponse(ESearchResponse):
         ("objects", "objects", Kind.list_of("KalturaESearchUserResult"), READ_ONLY),
     )
 
-    objects: list[ESearchUserResult] | None = UNSET
+    objects: list[ESearchUserResult] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_server_node import DeliveryServerNode
 
 __all__ = ["EdgeServerNode"]
@@ -24,4 +24,4 @@ class EdgeServerNode(DeliveryServerNode):
         ("playback_domain", "playbackDomain", Kind.STR, 0),
     )
 
-    playback_domain: str | None = UNSET
+    playback_domain: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_server_node_filter import DeliveryServerNodeFilter
 
 __all__ = ["EdgeServerNodeBaseFilter"]
@@ -26,6 +26,6 @@ class EdgeServerNodeBaseFilter(DeliveryServerNodeFilter):
         ("playback_domain_multi_like_and", "playbackDomainMultiLikeAnd", Kind.STR, 0),
     )
 
-    playback_domain_like: str | None = UNSET
-    playback_domain_multi_like_or: str | None = UNSET
-    playback_domain_multi_like_and: str | None = UNSET
+    playback_domain_like: str | None | UnsetType = UNSET
+    playback_domain_multi_like_or: str | None | UnsetType = UNSET
+    playback_domain_multi_like_and: str | None | UnsetType = UNSET

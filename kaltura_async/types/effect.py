@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.effect_type import EffectType
@@ -27,5 +27,5 @@ class Effect(KalturaObject):
         ("value", "value", Kind.STR, 0),
     )
 
-    effect_type: EffectType | None = UNSET
-    value: str | None = UNSET
+    effect_type: EffectType | None | UnsetType = UNSET
+    value: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.email_ingestion_profile_status import EmailIngestionProfileStatus
@@ -42,19 +42,19 @@ class EmailIngestionProfile(KalturaObject):
         ("max_attachments_per_mail", "maxAttachmentsPerMail", Kind.INT, 0),
     )
 
-    id: int | None = UNSET
-    name: str | None = UNSET
-    description: str | None = UNSET
-    email_address: str | None = UNSET
-    mailbox_id: str | None = UNSET
-    partner_id: int | None = UNSET
-    conversion_profile2_id: int | None = UNSET
-    moderation_status: EntryModerationStatus | None = UNSET
-    status: EmailIngestionProfileStatus | None = UNSET
-    created_at: str | None = UNSET
-    default_category: str | None = UNSET
-    default_user_id: str | None = UNSET
-    default_tags: str | None = UNSET
-    default_admin_tags: str | None = UNSET
-    max_attachment_size_kbytes: int | None = UNSET
-    max_attachments_per_mail: int | None = UNSET
+    id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    email_address: str | None | UnsetType = UNSET
+    mailbox_id: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    conversion_profile2_id: int | None | UnsetType = UNSET
+    moderation_status: EntryModerationStatus | None | UnsetType = UNSET
+    status: EmailIngestionProfileStatus | None | UnsetType = UNSET
+    created_at: str | None | UnsetType = UNSET
+    default_category: str | None | UnsetType = UNSET
+    default_user_id: str | None | UnsetType = UNSET
+    default_tags: str | None | UnsetType = UNSET
+    default_admin_tags: str | None | UnsetType = UNSET
+    max_attachment_size_kbytes: int | None | UnsetType = UNSET
+    max_attachments_per_mail: int | None | UnsetType = UNSET

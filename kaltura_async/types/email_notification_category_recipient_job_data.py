@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .email_notification_recipient_job_data import EmailNotificationRecipientJobData
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class EmailNotificationCategoryRecipientJobData(EmailNotificationRecipientJobDat
         ("category_user_filter", "categoryUserFilter", Kind.obj("KalturaCategoryUserFilter"), 0),
     )
 
-    category_user_filter: CategoryUserFilter | None = UNSET
+    category_user_filter: CategoryUserFilter | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .email_notification_recipient_provider import EmailNotificationRecipientProvider
 
 if TYPE_CHECKING:
@@ -30,6 +30,6 @@ class EmailNotificationCategoryRecipientProvider(EmailNotificationRecipientProvi
         ("category_user_filter", "categoryUserFilter", Kind.obj("KalturaCategoryUserProviderFilter"), 0),
     )
 
-    category_id: StringValue | None = UNSET
-    category_ids: StringValue | None = UNSET
-    category_user_filter: CategoryUserProviderFilter | None = UNSET
+    category_id: StringValue | None | UnsetType = UNSET
+    category_ids: StringValue | None | UnsetType = UNSET
+    category_user_filter: CategoryUserProviderFilter | None | UnsetType = UNSET

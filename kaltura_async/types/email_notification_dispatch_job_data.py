@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .event_notification_dispatch_job_data import EventNotificationDispatchJobData
 
 if TYPE_CHECKING:
@@ -39,14 +39,14 @@ class EmailNotificationDispatchJobData(EventNotificationDispatchJobData):
         ("custom_headers", "customHeaders", Kind.list_of("KalturaKeyValue"), 0),
     )
 
-    from_email: str | None = UNSET
-    from_name: str | None = UNSET
-    to: EmailNotificationRecipientJobData | None = UNSET
-    cc: EmailNotificationRecipientJobData | None = UNSET
-    bcc: EmailNotificationRecipientJobData | None = UNSET
-    reply_to: EmailNotificationRecipientJobData | None = UNSET
-    priority: EmailNotificationTemplatePriority | None = UNSET
-    confirm_reading_to: str | None = UNSET
-    hostname: str | None = UNSET
-    message_id: str | None = UNSET
-    custom_headers: list[KeyValue] | None = UNSET
+    from_email: str | None | UnsetType = UNSET
+    from_name: str | None | UnsetType = UNSET
+    to: EmailNotificationRecipientJobData | None | UnsetType = UNSET
+    cc: EmailNotificationRecipientJobData | None | UnsetType = UNSET
+    bcc: EmailNotificationRecipientJobData | None | UnsetType = UNSET
+    reply_to: EmailNotificationRecipientJobData | None | UnsetType = UNSET
+    priority: EmailNotificationTemplatePriority | None | UnsetType = UNSET
+    confirm_reading_to: str | None | UnsetType = UNSET
+    hostname: str | None | UnsetType = UNSET
+    message_id: str | None | UnsetType = UNSET
+    custom_headers: list[KeyValue] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .email_notification_recipient_job_data import EmailNotificationRecipientJobData
 
 __all__ = ["EmailNotificationGroupRecipientJobData"]
@@ -24,4 +24,4 @@ class EmailNotificationGroupRecipientJobData(EmailNotificationRecipientJobData):
         ("group_id", "groupId", Kind.STR, 0),
     )
 
-    group_id: str | None = UNSET
+    group_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .email_notification_recipient_provider import EmailNotificationRecipientProvider
 
 __all__ = ["EmailNotificationGroupRecipientProvider"]
@@ -24,4 +24,4 @@ class EmailNotificationGroupRecipientProvider(EmailNotificationRecipientProvider
         ("group_id", "groupId", Kind.STR, 0),
     )
 
-    group_id: str | None = UNSET
+    group_id: str | None | UnsetType = UNSET

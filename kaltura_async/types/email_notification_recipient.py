@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .string_value import StringValue
@@ -27,5 +27,5 @@ class EmailNotificationRecipient(KalturaObject):
         ("name", "name", Kind.obj("KalturaStringValue"), 0),
     )
 
-    email: StringValue | None = UNSET
-    name: StringValue | None = UNSET
+    email: StringValue | None | UnsetType = UNSET
+    name: StringValue | None | UnsetType = UNSET

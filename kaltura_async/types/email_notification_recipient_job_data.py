@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.email_notification_recipient_provider_type import EmailNotificationRecipientProviderType
@@ -26,4 +26,4 @@ class EmailNotificationRecipientJobData(KalturaObject):
         ("provider_type", "providerType", Kind.enum("KalturaEmailNotificationRecipientProviderType"), READ_ONLY),
     )
 
-    provider_type: EmailNotificationRecipientProviderType | None = UNSET
+    provider_type: EmailNotificationRecipientProviderType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .email_notification_recipient_job_data import EmailNotificationRecipientJobData
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class EmailNotificationStaticRecipientJobData(EmailNotificationRecipientJobData)
         ("email_recipients", "emailRecipients", Kind.list_of("KalturaKeyValue"), 0),
     )
 
-    email_recipients: list[KeyValue] | None = UNSET
+    email_recipients: list[KeyValue] | None | UnsetType = UNSET

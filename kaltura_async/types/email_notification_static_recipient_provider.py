@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .email_notification_recipient_provider import EmailNotificationRecipientProvider
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class EmailNotificationStaticRecipientProvider(EmailNotificationRecipientProvide
         ("email_recipients", "emailRecipients", Kind.list_of("KalturaEmailNotificationRecipient"), 0),
     )
 
-    email_recipients: list[EmailNotificationRecipient] | None = UNSET
+    email_recipients: list[EmailNotificationRecipient] | None | UnsetType = UNSET

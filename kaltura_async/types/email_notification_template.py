@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .event_notification_template import EventNotificationTemplate
 
 if TYPE_CHECKING:
@@ -43,17 +43,17 @@ class EmailNotificationTemplate(EventNotificationTemplate):
         ("custom_headers", "customHeaders", Kind.list_of("KalturaKeyValue"), 0),
     )
 
-    format: EmailNotificationFormat | None = UNSET
-    subject: str | None = UNSET
-    body: str | None = UNSET
-    from_email: str | None = UNSET
-    from_name: str | None = UNSET
-    to: EmailNotificationRecipientProvider | None = UNSET
-    cc: EmailNotificationRecipientProvider | None = UNSET
-    bcc: EmailNotificationRecipientProvider | None = UNSET
-    reply_to: EmailNotificationRecipientProvider | None = UNSET
-    priority: EmailNotificationTemplatePriority | None = UNSET
-    confirm_reading_to: str | None = UNSET
-    hostname: str | None = UNSET
-    message_id: str | None = UNSET
-    custom_headers: list[KeyValue] | None = UNSET
+    format: EmailNotificationFormat | None | UnsetType = UNSET
+    subject: str | None | UnsetType = UNSET
+    body: str | None | UnsetType = UNSET
+    from_email: str | None | UnsetType = UNSET
+    from_name: str | None | UnsetType = UNSET
+    to: EmailNotificationRecipientProvider | None | UnsetType = UNSET
+    cc: EmailNotificationRecipientProvider | None | UnsetType = UNSET
+    bcc: EmailNotificationRecipientProvider | None | UnsetType = UNSET
+    reply_to: EmailNotificationRecipientProvider | None | UnsetType = UNSET
+    priority: EmailNotificationTemplatePriority | None | UnsetType = UNSET
+    confirm_reading_to: str | None | UnsetType = UNSET
+    hostname: str | None | UnsetType = UNSET
+    message_id: str | None | UnsetType = UNSET
+    custom_headers: list[KeyValue] | None | UnsetType = UNSET

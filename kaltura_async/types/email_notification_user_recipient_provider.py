@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .email_notification_recipient_provider import EmailNotificationRecipientProvider
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class EmailNotificationUserRecipientProvider(EmailNotificationRecipientProvider)
         ("filter", "filter", Kind.obj("KalturaUserFilter"), 0),
     )
 
-    filter: UserFilter | None = UNSET
+    filter: UserFilter | None | UnsetType = UNSET

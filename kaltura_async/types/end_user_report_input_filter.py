@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .report_input_filter import ReportInputFilter
 
 __all__ = ["EndUserReportInputFilter"]
@@ -27,7 +27,7 @@ class EndUserReportInputFilter(ReportInputFilter):
         ("ancestor_playback_context", "ancestorPlaybackContext", Kind.STR, 0),
     )
 
-    application: str | None = UNSET
-    user_ids: str | None = UNSET
-    playback_context: str | None = UNSET
-    ancestor_playback_context: str | None = UNSET
+    application: str | None | UnsetType = UNSET
+    user_ids: str | None | UnsetType = UNSET
+    playback_context: str | None | UnsetType = UNSET
+    ancestor_playback_context: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["EndpointValidationResponse"]
 
@@ -24,5 +24,5 @@ class EndpointValidationResponse(KalturaObject):
         ("encrypted_token", "encryptedToken", Kind.STR, 0),
     )
 
-    plain_token: str | None = UNSET
-    encrypted_token: str | None = UNSET
+    plain_token: str | None | UnsetType = UNSET
+    encrypted_token: str | None | UnsetType = UNSET

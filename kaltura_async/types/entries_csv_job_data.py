@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .mapped_objects_csv_job_data import MappedObjectsCsvJobData
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class EntriesCsvJobData(MappedObjectsCsvJobData):
         ("filter", "filter", Kind.obj("KalturaBaseEntryFilter"), 0),
     )
 
-    filter: BaseEntryFilter | None = UNSET
+    filter: BaseEntryFilter | None | UnsetType = UNSET

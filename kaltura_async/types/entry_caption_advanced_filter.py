@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_item import SearchItem
 
 if TYPE_CHECKING:
@@ -35,10 +35,10 @@ class EntryCaptionAdvancedFilter(SearchItem):
         ("usage", "usage", Kind.enum("KalturaCaptionAssetUsage"), 0),
     )
 
-    has_caption: NullableBoolean | None = UNSET
-    language: Language | None = UNSET
-    accuracy_greater_than_or_equal: int | None = UNSET
-    accuracy_less_than_or_equal: int | None = UNSET
-    accuracy_greater_than: int | None = UNSET
-    accuracy_less_than: int | None = UNSET
-    usage: CaptionAssetUsage | None = UNSET
+    has_caption: NullableBoolean | None | UnsetType = UNSET
+    language: Language | None | UnsetType = UNSET
+    accuracy_greater_than_or_equal: int | None | UnsetType = UNSET
+    accuracy_less_than_or_equal: int | None | UnsetType = UNSET
+    accuracy_greater_than: int | None | UnsetType = UNSET
+    accuracy_less_than: int | None | UnsetType = UNSET
+    usage: CaptionAssetUsage | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .context import Context
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class EntryContext(Context):
         ("follow_entry_redirect", "followEntryRedirect", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    entry_id: str | None = UNSET
-    follow_entry_redirect: NullableBoolean | None = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    follow_entry_redirect: NullableBoolean | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .access_control_scope import AccessControlScope
 
 __all__ = ["EntryContextDataParams"]
@@ -27,7 +27,7 @@ class EntryContextDataParams(AccessControlScope):
         ("media_protocol", "mediaProtocol", Kind.STR, 0),
     )
 
-    flavor_asset_id: str | None = UNSET
-    flavor_tags: str | None = UNSET
-    streamer_type: str | None = UNSET
-    media_protocol: str | None = UNSET
+    flavor_asset_id: str | None | UnsetType = UNSET
+    flavor_tags: str | None | UnsetType = UNSET
+    streamer_type: str | None | UnsetType = UNSET
+    media_protocol: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .context_data_result import ContextDataResult
 
 if TYPE_CHECKING:
@@ -45,19 +45,19 @@ class EntryContextDataResult(ContextDataResult):
         ("plugin_data", "pluginData", Kind.map_of("KalturaPluginData"), 0),
     )
 
-    is_site_restricted: bool | None = UNSET
-    is_country_restricted: bool | None = UNSET
-    is_session_restricted: bool | None = UNSET
-    is_ip_address_restricted: bool | None = UNSET
-    is_user_agent_restricted: bool | None = UNSET
-    preview_length: int | None = UNSET
-    is_scheduled_now: bool | None = UNSET
-    is_admin: bool | None = UNSET
-    streamer_type: str | None = UNSET
-    media_protocol: str | None = UNSET
-    storage_profiles_xml: str | None = UNSET
-    access_control_messages: list[String] | None = UNSET
-    access_control_actions: list[RuleAction] | None = UNSET
-    flavor_assets: list[FlavorAsset] | None = UNSET
-    ms_duration: int | None = UNSET
-    plugin_data: dict[str, PluginData] | None = UNSET
+    is_site_restricted: bool | None | UnsetType = UNSET
+    is_country_restricted: bool | None | UnsetType = UNSET
+    is_session_restricted: bool | None | UnsetType = UNSET
+    is_ip_address_restricted: bool | None | UnsetType = UNSET
+    is_user_agent_restricted: bool | None | UnsetType = UNSET
+    preview_length: int | None | UnsetType = UNSET
+    is_scheduled_now: bool | None | UnsetType = UNSET
+    is_admin: bool | None | UnsetType = UNSET
+    streamer_type: str | None | UnsetType = UNSET
+    media_protocol: str | None | UnsetType = UNSET
+    storage_profiles_xml: str | None | UnsetType = UNSET
+    access_control_messages: list[String] | None | UnsetType = UNSET
+    access_control_actions: list[RuleAction] | None | UnsetType = UNSET
+    flavor_assets: list[FlavorAsset] | None | UnsetType = UNSET
+    ms_duration: int | None | UnsetType = UNSET
+    plugin_data: dict[str, PluginData] | None | UnsetType = UNSET

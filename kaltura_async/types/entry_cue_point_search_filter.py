@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_item import SearchItem
 
 __all__ = ["EntryCuePointSearchFilter"]
@@ -26,6 +26,6 @@ class EntryCuePointSearchFilter(SearchItem):
         ("cue_point_sub_type_equal", "cuePointSubTypeEqual", Kind.INT, 0),
     )
 
-    cue_points_free_text: str | None = UNSET
-    cue_point_type_in: str | None = UNSET
-    cue_point_sub_type_equal: int | None = UNSET
+    cue_points_free_text: str | None | UnsetType = UNSET
+    cue_point_type_in: str | None | UnsetType = UNSET
+    cue_point_sub_type_equal: int | None | UnsetType = UNSET

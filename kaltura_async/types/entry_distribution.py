@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.batch_job_error_types import BatchJobErrorTypes
@@ -58,31 +58,31 @@ class EntryDistribution(KalturaObject):
         ("has_delete_sent_data_log", "hasDeleteSentDataLog", Kind.enum("KalturaNullableBoolean"), READ_ONLY),
     )
 
-    id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    submitted_at: int | None = UNSET
-    entry_id: str | None = UNSET
-    partner_id: int | None = UNSET
-    distribution_profile_id: int | None = UNSET
-    status: EntryDistributionStatus | None = UNSET
-    sun_status: EntryDistributionSunStatus | None = UNSET
-    dirty_status: EntryDistributionFlag | None = UNSET
-    thumb_asset_ids: str | None = UNSET
-    flavor_asset_ids: str | None = UNSET
-    asset_ids: str | None = UNSET
-    sunrise: int | None = UNSET
-    sunset: int | None = UNSET
-    remote_id: str | None = UNSET
-    plays: int | None = UNSET
-    views: int | None = UNSET
-    validation_errors: list[DistributionValidationError] | None = UNSET
-    error_type: BatchJobErrorTypes | None = UNSET
-    error_number: int | None = UNSET
-    error_description: str | None = UNSET
-    has_submit_results_log: NullableBoolean | None = UNSET
-    has_submit_sent_data_log: NullableBoolean | None = UNSET
-    has_update_results_log: NullableBoolean | None = UNSET
-    has_update_sent_data_log: NullableBoolean | None = UNSET
-    has_delete_results_log: NullableBoolean | None = UNSET
-    has_delete_sent_data_log: NullableBoolean | None = UNSET
+    id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    submitted_at: int | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    distribution_profile_id: int | None | UnsetType = UNSET
+    status: EntryDistributionStatus | None | UnsetType = UNSET
+    sun_status: EntryDistributionSunStatus | None | UnsetType = UNSET
+    dirty_status: EntryDistributionFlag | None | UnsetType = UNSET
+    thumb_asset_ids: str | None | UnsetType = UNSET
+    flavor_asset_ids: str | None | UnsetType = UNSET
+    asset_ids: str | None | UnsetType = UNSET
+    sunrise: int | None | UnsetType = UNSET
+    sunset: int | None | UnsetType = UNSET
+    remote_id: str | None | UnsetType = UNSET
+    plays: int | None | UnsetType = UNSET
+    views: int | None | UnsetType = UNSET
+    validation_errors: list[DistributionValidationError] | None | UnsetType = UNSET
+    error_type: BatchJobErrorTypes | None | UnsetType = UNSET
+    error_number: int | None | UnsetType = UNSET
+    error_description: str | None | UnsetType = UNSET
+    has_submit_results_log: NullableBoolean | None | UnsetType = UNSET
+    has_submit_sent_data_log: NullableBoolean | None | UnsetType = UNSET
+    has_update_results_log: NullableBoolean | None | UnsetType = UNSET
+    has_update_sent_data_log: NullableBoolean | None | UnsetType = UNSET
+    has_delete_results_log: NullableBoolean | None | UnsetType = UNSET
+    has_delete_sent_data_log: NullableBoolean | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -47,23 +47,23 @@ class EntryDistributionBaseFilter(RelatedFilter):
         ("sunset_less_than_or_equal", "sunsetLessThanOrEqual", Kind.INT, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    submitted_at_greater_than_or_equal: int | None = UNSET
-    submitted_at_less_than_or_equal: int | None = UNSET
-    entry_id_equal: str | None = UNSET
-    entry_id_in: str | None = UNSET
-    distribution_profile_id_equal: int | None = UNSET
-    distribution_profile_id_in: str | None = UNSET
-    status_equal: EntryDistributionStatus | None = UNSET
-    status_in: str | None = UNSET
-    dirty_status_equal: EntryDistributionFlag | None = UNSET
-    dirty_status_in: str | None = UNSET
-    sunrise_greater_than_or_equal: int | None = UNSET
-    sunrise_less_than_or_equal: int | None = UNSET
-    sunset_greater_than_or_equal: int | None = UNSET
-    sunset_less_than_or_equal: int | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    submitted_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    submitted_at_less_than_or_equal: int | None | UnsetType = UNSET
+    entry_id_equal: str | None | UnsetType = UNSET
+    entry_id_in: str | None | UnsetType = UNSET
+    distribution_profile_id_equal: int | None | UnsetType = UNSET
+    distribution_profile_id_in: str | None | UnsetType = UNSET
+    status_equal: EntryDistributionStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    dirty_status_equal: EntryDistributionFlag | None | UnsetType = UNSET
+    dirty_status_in: str | None | UnsetType = UNSET
+    sunrise_greater_than_or_equal: int | None | UnsetType = UNSET
+    sunrise_less_than_or_equal: int | None | UnsetType = UNSET
+    sunset_greater_than_or_equal: int | None | UnsetType = UNSET
+    sunset_less_than_or_equal: int | None | UnsetType = UNSET

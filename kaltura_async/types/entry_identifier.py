@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .object_identifier import ObjectIdentifier
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class EntryIdentifier(ObjectIdentifier):
         ("identifier", "identifier", Kind.enum("KalturaEntryIdentifierField"), 0),
     )
 
-    identifier: EntryIdentifierField | None = UNSET
+    identifier: EntryIdentifierField | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .live_stats import LiveStats
 
 __all__ = ["EntryLiveStats"]
@@ -26,6 +26,6 @@ class EntryLiveStats(LiveStats):
         ("peak_dvr_audience", "peakDvrAudience", Kind.INT, 0),
     )
 
-    entry_id: str | None = UNSET
-    peak_audience: int | None = UNSET
-    peak_dvr_audience: int | None = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    peak_audience: int | None | UnsetType = UNSET
+    peak_dvr_audience: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .entry_live_stats import EntryLiveStats
 
 __all__ = ["EntryReferrerLiveStats"]
@@ -24,4 +24,4 @@ class EntryReferrerLiveStats(EntryLiveStats):
         ("referrer", "referrer", Kind.STR, 0),
     )
 
-    referrer: str | None = UNSET
+    referrer: str | None | UnsetType = UNSET

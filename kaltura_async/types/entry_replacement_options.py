@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .plugin_replacement_options_item import PluginReplacementOptionsItem
@@ -27,5 +27,5 @@ class EntryReplacementOptions(KalturaObject):
         ("plugin_option_items", "pluginOptionItems", Kind.list_of("KalturaPluginReplacementOptionsItem"), 0),
     )
 
-    keep_manual_thumbnails: int | None = UNSET
-    plugin_option_items: list[PluginReplacementOptionsItem] | None = UNSET
+    keep_manual_thumbnails: int | None | UnsetType = UNSET
+    plugin_option_items: list[PluginReplacementOptionsItem] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .content_resource import ContentResource
 
 __all__ = ["EntryResource"]
@@ -25,5 +25,5 @@ class EntryResource(ContentResource):
         ("flavor_params_id", "flavorParamsId", Kind.INT, 0),
     )
 
-    entry_id: str | None = UNSET
-    flavor_params_id: int | None = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    flavor_params_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .schedule_event import ScheduleEvent
 
 __all__ = ["EntryScheduleEvent"]
@@ -27,7 +27,7 @@ class EntryScheduleEvent(ScheduleEvent):
         ("blackout_conflicts", "blackoutConflicts", Kind.list_of("KalturaScheduleEvent"), READ_ONLY),
     )
 
-    template_entry_id: str | None = UNSET
-    entry_ids: str | None = UNSET
-    category_ids: str | None = UNSET
-    blackout_conflicts: list[ScheduleEvent] | None = UNSET
+    template_entry_id: str | None | UnsetType = UNSET
+    entry_ids: str | None | UnsetType = UNSET
+    category_ids: str | None | UnsetType = UNSET
+    blackout_conflicts: list[ScheduleEvent] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .schedule_event_filter import ScheduleEventFilter
 
 __all__ = ["EntryScheduleEventBaseFilter"]
@@ -30,10 +30,10 @@ class EntryScheduleEventBaseFilter(ScheduleEventFilter):
         ("category_ids_multi_like_and", "categoryIdsMultiLikeAnd", Kind.STR, 0),
     )
 
-    template_entry_id_equal: str | None = UNSET
-    entry_ids_like: str | None = UNSET
-    entry_ids_multi_like_or: str | None = UNSET
-    entry_ids_multi_like_and: str | None = UNSET
-    category_ids_like: str | None = UNSET
-    category_ids_multi_like_or: str | None = UNSET
-    category_ids_multi_like_and: str | None = UNSET
+    template_entry_id_equal: str | None | UnsetType = UNSET
+    entry_ids_like: str | None | UnsetType = UNSET
+    entry_ids_multi_like_or: str | None | UnsetType = UNSET
+    entry_ids_multi_like_and: str | None | UnsetType = UNSET
+    category_ids_like: str | None | UnsetType = UNSET
+    category_ids_multi_like_or: str | None | UnsetType = UNSET
+    category_ids_multi_like_and: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .entry_schedule_event_base_filter import EntryScheduleEventBaseFilter
 
 __all__ = ["EntryScheduleEventFilter"]
@@ -26,6 +26,6 @@ class EntryScheduleEventFilter(EntryScheduleEventBaseFilter):
         ("parent_category_ids_multi_like_and", "parentCategoryIdsMultiLikeAnd", Kind.STR, 0),
     )
 
-    parent_category_ids_like: str | None = UNSET
-    parent_category_ids_multi_like_or: str | None = UNSET
-    parent_category_ids_multi_like_and: str | None = UNSET
+    parent_category_ids_like: str | None | UnsetType = UNSET
+    parent_category_ids_multi_like_or: str | None | UnsetType = UNSET
+    parent_category_ids_multi_like_and: str | None | UnsetType = UNSET

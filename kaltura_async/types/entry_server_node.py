@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.entry_server_node_status import EntryServerNodeStatus
@@ -34,11 +34,11 @@ class EntryServerNode(KalturaObject):
         ("server_type", "serverType", Kind.enum("KalturaEntryServerNodeType"), READ_ONLY),
     )
 
-    id: int | None = UNSET
-    entry_id: str | None = UNSET
-    server_node_id: int | None = UNSET
-    partner_id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    status: EntryServerNodeStatus | None = UNSET
-    server_type: EntryServerNodeType | None = UNSET
+    id: int | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    server_node_id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    status: EntryServerNodeStatus | None | UnsetType = UNSET
+    server_type: EntryServerNodeType | None | UnsetType = UNSET

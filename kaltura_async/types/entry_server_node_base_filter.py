@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -41,17 +41,17 @@ class EntryServerNodeBaseFilter(Filter):
         ("server_type_not_in", "serverTypeNotIn", Kind.STR, 0),
     )
 
-    entry_id_equal: str | None = UNSET
-    entry_id_in: str | None = UNSET
-    server_node_id_equal: int | None = UNSET
-    server_node_id_in: str | None = UNSET
-    server_node_id_not_in: str | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    status_equal: EntryServerNodeStatus | None = UNSET
-    status_in: str | None = UNSET
-    server_type_equal: EntryServerNodeType | None = UNSET
-    server_type_in: str | None = UNSET
-    server_type_not_in: str | None = UNSET
+    entry_id_equal: str | None | UnsetType = UNSET
+    entry_id_in: str | None | UnsetType = UNSET
+    server_node_id_equal: int | None | UnsetType = UNSET
+    server_node_id_in: str | None | UnsetType = UNSET
+    server_node_id_not_in: str | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    status_equal: EntryServerNodeStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    server_type_equal: EntryServerNodeType | None | UnsetType = UNSET
+    server_type_in: str | None | UnsetType = UNSET
+    server_type_not_in: str | None | UnsetType = UNSET

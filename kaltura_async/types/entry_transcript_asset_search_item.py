@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_item import SearchItem
 
 __all__ = ["EntryTranscriptAssetSearchItem"]
@@ -26,6 +26,6 @@ class EntryTranscriptAssetSearchItem(SearchItem):
         ("content_multi_like_and", "contentMultiLikeAnd", Kind.STR, 0),
     )
 
-    content_like: str | None = UNSET
-    content_multi_like_or: str | None = UNSET
-    content_multi_like_and: str | None = UNSET
+    content_like: str | None | UnsetType = UNSET
+    content_multi_like_or: str | None | UnsetType = UNSET
+    content_multi_like_and: str | None | UnsetType = UNSET

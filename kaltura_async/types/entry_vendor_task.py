@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.entry_object_type import EntryObjectType
@@ -66,37 +66,37 @@ class EntryVendorTask(KalturaObject):
         ("external_object_id", "externalObjectId", Kind.STR, INSERT_ONLY),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    vendor_partner_id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    queue_time: int | None = UNSET
-    finish_time: int | None = UNSET
-    entry_id: str | None = UNSET
-    status: EntryVendorTaskStatus | None = UNSET
-    reach_profile_id: int | None = UNSET
-    catalog_item_id: int | None = UNSET
-    price: float | None = UNSET
-    user_id: str | None = UNSET
-    entry_object_type: EntryObjectType | None = UNSET
-    units_used: int | None = UNSET
-    units_used_array: list[EntryVendorTaskUnit] | None = UNSET
-    moderating_user: str | None = UNSET
-    err_description: str | None = UNSET
-    access_key: str | None = UNSET
-    version: str | None = UNSET
-    notes: str | None = UNSET
-    dictionary: str | None = UNSET
-    context: str | None = UNSET
-    accuracy: int | None = UNSET
-    output_object_id: str | None = UNSET
-    partner_data: str | None = UNSET
-    creation_mode: EntryVendorTaskCreationMode | None = UNSET
-    task_job_data: VendorTaskData | None = UNSET
-    expected_finish_time: int | None = UNSET
-    service_type: VendorServiceType | None = UNSET
-    service_feature: VendorServiceFeature | None = UNSET
-    turn_around_time: VendorServiceTurnAroundTime | None = UNSET
-    external_task_id: str | None = UNSET
-    external_object_id: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    vendor_partner_id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    queue_time: int | None | UnsetType = UNSET
+    finish_time: int | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    status: EntryVendorTaskStatus | None | UnsetType = UNSET
+    reach_profile_id: int | None | UnsetType = UNSET
+    catalog_item_id: int | None | UnsetType = UNSET
+    price: float | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    entry_object_type: EntryObjectType | None | UnsetType = UNSET
+    units_used: int | None | UnsetType = UNSET
+    units_used_array: list[EntryVendorTaskUnit] | None | UnsetType = UNSET
+    moderating_user: str | None | UnsetType = UNSET
+    err_description: str | None | UnsetType = UNSET
+    access_key: str | None | UnsetType = UNSET
+    version: str | None | UnsetType = UNSET
+    notes: str | None | UnsetType = UNSET
+    dictionary: str | None | UnsetType = UNSET
+    context: str | None | UnsetType = UNSET
+    accuracy: int | None | UnsetType = UNSET
+    output_object_id: str | None | UnsetType = UNSET
+    partner_data: str | None | UnsetType = UNSET
+    creation_mode: EntryVendorTaskCreationMode | None | UnsetType = UNSET
+    task_job_data: VendorTaskData | None | UnsetType = UNSET
+    expected_finish_time: int | None | UnsetType = UNSET
+    service_type: VendorServiceType | None | UnsetType = UNSET
+    service_feature: VendorServiceFeature | None | UnsetType = UNSET
+    turn_around_time: VendorServiceTurnAroundTime | None | UnsetType = UNSET
+    external_task_id: str | None | UnsetType = UNSET
+    external_object_id: str | None | UnsetType = UNSET

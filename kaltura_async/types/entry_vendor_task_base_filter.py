@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -54,30 +54,30 @@ class EntryVendorTaskBaseFilter(RelatedFilter):
         ("entry_object_type_not_in", "entryObjectTypeNotIn", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    id_not_in: str | None = UNSET
-    vendor_partner_id_equal: int | None = UNSET
-    vendor_partner_id_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    queue_time_greater_than_or_equal: int | None = UNSET
-    queue_time_less_than_or_equal: int | None = UNSET
-    finish_time_greater_than_or_equal: int | None = UNSET
-    finish_time_less_than_or_equal: int | None = UNSET
-    entry_id_equal: str | None = UNSET
-    status_equal: EntryVendorTaskStatus | None = UNSET
-    status_in: str | None = UNSET
-    reach_profile_id_equal: int | None = UNSET
-    reach_profile_id_in: str | None = UNSET
-    catalog_item_id_equal: int | None = UNSET
-    catalog_item_id_in: str | None = UNSET
-    user_id_equal: str | None = UNSET
-    context_equal: str | None = UNSET
-    expected_finish_time_greater_than_or_equal: int | None = UNSET
-    expected_finish_time_less_than_or_equal: int | None = UNSET
-    entry_object_type_equal: EntryObjectType | None = UNSET
-    entry_object_type_in: str | None = UNSET
-    entry_object_type_not_in: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    id_not_in: str | None | UnsetType = UNSET
+    vendor_partner_id_equal: int | None | UnsetType = UNSET
+    vendor_partner_id_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    queue_time_greater_than_or_equal: int | None | UnsetType = UNSET
+    queue_time_less_than_or_equal: int | None | UnsetType = UNSET
+    finish_time_greater_than_or_equal: int | None | UnsetType = UNSET
+    finish_time_less_than_or_equal: int | None | UnsetType = UNSET
+    entry_id_equal: str | None | UnsetType = UNSET
+    status_equal: EntryVendorTaskStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    reach_profile_id_equal: int | None | UnsetType = UNSET
+    reach_profile_id_in: str | None | UnsetType = UNSET
+    catalog_item_id_equal: int | None | UnsetType = UNSET
+    catalog_item_id_in: str | None | UnsetType = UNSET
+    user_id_equal: str | None | UnsetType = UNSET
+    context_equal: str | None | UnsetType = UNSET
+    expected_finish_time_greater_than_or_equal: int | None | UnsetType = UNSET
+    expected_finish_time_less_than_or_equal: int | None | UnsetType = UNSET
+    entry_object_type_equal: EntryObjectType | None | UnsetType = UNSET
+    entry_object_type_in: str | None | UnsetType = UNSET
+    entry_object_type_not_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .entry_vendor_task_base_filter import EntryVendorTaskBaseFilter
 
 __all__ = ["EntryVendorTaskFilter"]
@@ -24,4 +24,4 @@ class EntryVendorTaskFilter(EntryVendorTaskBaseFilter):
         ("free_text", "freeText", Kind.STR, 0),
     )
 
-    free_text: str | None = UNSET
+    free_text: str | None | UnsetType = UNSET

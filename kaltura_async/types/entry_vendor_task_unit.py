@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["EntryVendorTaskUnit"]
 
@@ -24,5 +24,5 @@ class EntryVendorTaskUnit(KalturaObject):
         ("service_name", "serviceName", Kind.STR, 0),
     )
 
-    units_used: float | None = UNSET
-    service_name: str | None = UNSET
+    units_used: float | None | UnsetType = UNSET
+    service_name: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .boolean_field import BooleanField
 
 __all__ = ["EvalBooleanField"]
@@ -24,4 +24,4 @@ class EvalBooleanField(BooleanField):
         ("code", "code", Kind.STR, 0),
     )
 
-    code: str | None = UNSET
+    code: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .cue_point import CuePoint
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class EventCuePoint(CuePoint):
         ("event_type", "eventType", Kind.enum("KalturaEventType"), 0),
     )
 
-    event_type: EventType | None = UNSET
+    event_type: EventType | None | UnsetType = UNSET

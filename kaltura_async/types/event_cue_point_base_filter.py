@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .cue_point_filter import CuePointFilter
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class EventCuePointBaseFilter(CuePointFilter):
         ("event_type_in", "eventTypeIn", Kind.STR, 0),
     )
 
-    event_type_equal: EventType | None = UNSET
-    event_type_in: str | None = UNSET
+    event_type_equal: EventType | None | UnsetType = UNSET
+    event_type_in: str | None | UnsetType = UNSET

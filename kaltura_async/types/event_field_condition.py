@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class EventFieldCondition(Condition):
         ("field", "field", Kind.obj("KalturaBooleanField"), 0),
     )
 
-    field: BooleanField | None = UNSET
+    field: BooleanField | None | UnsetType = UNSET

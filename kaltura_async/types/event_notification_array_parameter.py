@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .event_notification_parameter import EventNotificationParameter
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class EventNotificationArrayParameter(EventNotificationParameter):
         ("allowed_values", "allowedValues", Kind.list_of("KalturaStringValue"), 0),
     )
 
-    values: list[String] | None = UNSET
-    allowed_values: list[StringValue] | None = UNSET
+    values: list[String] | None | UnsetType = UNSET
+    allowed_values: list[StringValue] | None | UnsetType = UNSET

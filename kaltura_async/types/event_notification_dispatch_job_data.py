@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class EventNotificationDispatchJobData(JobData):
         ("content_parameters", "contentParameters", Kind.list_of("KalturaKeyValue"), 0),
     )
 
-    template_id: int | None = UNSET
-    content_parameters: list[KeyValue] | None = UNSET
+    template_id: int | None | UnsetType = UNSET
+    content_parameters: list[KeyValue] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .event_notification_scope import EventNotificationScope
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class EventNotificationDispatchScope(EventNotificationScope):
         ("dynamic_values", "dynamicValues", Kind.list_of("KalturaKeyValue"), 0),
     )
 
-    dynamic_values: list[KeyValue] | None = UNSET
+    dynamic_values: list[KeyValue] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .string_value import StringValue
@@ -28,6 +28,6 @@ class EventNotificationParameter(KalturaObject):
         ("value", "value", Kind.obj("KalturaStringValue"), 0),
     )
 
-    key: str | None = UNSET
-    description: str | None = UNSET
-    value: StringValue | None = UNSET
+    key: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    value: StringValue | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .scope import Scope
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class EventNotificationScope(Scope):
         ("scope_object_type", "scopeObjectType", Kind.enum("KalturaEventNotificationEventObjectType"), 0),
     )
 
-    object_id: str | None = UNSET
-    scope_object_type: EventNotificationEventObjectType | None = UNSET
+    object_id: str | None | UnsetType = UNSET
+    scope_object_type: EventNotificationEventObjectType | None | UnsetType = UNSET

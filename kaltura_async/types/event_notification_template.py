@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.event_notification_delayed_condition import EventNotificationDelayedCondition
@@ -48,20 +48,20 @@ class EventNotificationTemplate(KalturaObject):
         ("event_delayed_condition", "eventDelayedCondition", Kind.enum("KalturaEventNotificationDelayedCondition"), 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    description: str | None = UNSET
-    type: EventNotificationTemplateType | None = UNSET
-    status: EventNotificationTemplateStatus | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    manual_dispatch_enabled: bool | None = UNSET
-    automatic_dispatch_enabled: bool | None = UNSET
-    event_type: EventNotificationEventType | None = UNSET
-    event_object_type: EventNotificationEventObjectType | None = UNSET
-    event_conditions: list[Condition] | None = UNSET
-    content_parameters: list[EventNotificationParameter] | None = UNSET
-    user_parameters: list[EventNotificationParameter] | None = UNSET
-    event_delayed_condition: EventNotificationDelayedCondition | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    type: EventNotificationTemplateType | None | UnsetType = UNSET
+    status: EventNotificationTemplateStatus | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    manual_dispatch_enabled: bool | None | UnsetType = UNSET
+    automatic_dispatch_enabled: bool | None | UnsetType = UNSET
+    event_type: EventNotificationEventType | None | UnsetType = UNSET
+    event_object_type: EventNotificationEventObjectType | None | UnsetType = UNSET
+    event_conditions: list[Condition] | None | UnsetType = UNSET
+    content_parameters: list[EventNotificationParameter] | None | UnsetType = UNSET
+    user_parameters: list[EventNotificationParameter] | None | UnsetType = UNSET
+    event_delayed_condition: EventNotificationDelayedCondition | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 __all__ = ["EventObjectChangedCondition"]
@@ -24,4 +24,4 @@ class EventObjectChangedCondition(Condition):
         ("modified_columns", "modifiedColumns", Kind.STR, 0),
     )
 
-    modified_columns: str | None = UNSET
+    modified_columns: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .integration_job_provider_data import IntegrationJobProviderData
 
 __all__ = ["ExampleIntegrationJobProviderData"]
@@ -24,4 +24,4 @@ class ExampleIntegrationJobProviderData(IntegrationJobProviderData):
         ("example_url", "exampleUrl", Kind.STR, 0),
     )
 
-    example_url: str | None = UNSET
+    example_url: str | None | UnsetType = UNSET

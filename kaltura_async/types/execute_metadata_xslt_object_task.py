@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .object_task import ObjectTask
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class ExecuteMetadataXsltObjectTask(ObjectTask):
         ("xslt", "xslt", Kind.STR, 0),
     )
 
-    metadata_profile_id: int | None = UNSET
-    metadata_object_type: MetadataObjectType | None = UNSET
-    xslt: str | None = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET
+    metadata_object_type: MetadataObjectType | None | UnsetType = UNSET
+    xslt: str | None | UnsetType = UNSET

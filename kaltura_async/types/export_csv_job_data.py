@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["ExportCsvJobData"]
@@ -27,7 +27,7 @@ class ExportCsvJobData(JobData):
         ("shared_output_path", "sharedOutputPath", Kind.STR, 0),
     )
 
-    user_name: str | None = UNSET
-    user_mail: str | None = UNSET
-    output_path: str | None = UNSET
-    shared_output_path: str | None = UNSET
+    user_name: str | None | UnsetType = UNSET
+    user_mail: str | None | UnsetType = UNSET
+    output_path: str | None | UnsetType = UNSET
+    shared_output_path: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.entry_type import EntryType
@@ -29,6 +29,6 @@ class ExportToCsvOptions(KalturaObject):
         ("default_header", "defaultHeader", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    format: str | None = UNSET
-    type_equal: EntryType | None = UNSET
-    default_header: NullableBoolean | None = UNSET
+    format: str | None | UnsetType = UNSET
+    type_equal: EntryType | None | UnsetType = UNSET
+    default_header: NullableBoolean | None | UnsetType = UNSET

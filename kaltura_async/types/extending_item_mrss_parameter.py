@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.mrss_extension_mode import MrssExtensionMode
@@ -29,6 +29,6 @@ class ExtendingItemMrssParameter(KalturaObject):
         ("extension_mode", "extensionMode", Kind.enum("KalturaMrssExtensionMode"), 0),
     )
 
-    xpath: str | None = UNSET
-    identifier: ObjectIdentifier | None = UNSET
-    extension_mode: MrssExtensionMode | None = UNSET
+    xpath: str | None | UnsetType = UNSET
+    identifier: ObjectIdentifier | None | UnsetType = UNSET
+    extension_mode: MrssExtensionMode | None | UnsetType = UNSET

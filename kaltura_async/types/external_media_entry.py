@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, UnsetType
 from .media_entry import MediaEntry
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class ExternalMediaEntry(MediaEntry):
         ("asset_params_ids", "assetParamsIds", Kind.STR, READ_ONLY),
     )
 
-    external_source_type: ExternalMediaSourceType | None = UNSET
-    asset_params_ids: str | None = UNSET
+    external_source_type: ExternalMediaSourceType | None | UnsetType = UNSET
+    asset_params_ids: str | None | UnsetType = UNSET

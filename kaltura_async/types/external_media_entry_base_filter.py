@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .media_entry_filter import MediaEntryFilter
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class ExternalMediaEntryBaseFilter(MediaEntryFilter):
         ("asset_params_ids_match_and", "assetParamsIdsMatchAnd", Kind.STR, 0),
     )
 
-    external_source_type_equal: ExternalMediaSourceType | None = UNSET
-    external_source_type_in: str | None = UNSET
-    asset_params_ids_match_or: str | None = UNSET
-    asset_params_ids_match_and: str | None = UNSET
+    external_source_type_equal: ExternalMediaSourceType | None | UnsetType = UNSET
+    external_source_type_in: str | None | UnsetType = UNSET
+    asset_params_ids_match_or: str | None | UnsetType = UNSET
+    asset_params_ids_match_and: str | None | UnsetType = UNSET

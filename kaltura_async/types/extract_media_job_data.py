@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .convartable_job_data import ConvartableJobData
 
 __all__ = ["ExtractMediaJobData"]
@@ -28,8 +28,8 @@ class ExtractMediaJobData(ConvartableJobData):
         ("detect_gop", "detectGOP", Kind.INT, 0),
     )
 
-    flavor_asset_id: str | None = UNSET
-    calculate_complexity: bool | None = UNSET
-    extract_id3_tags: bool | None = UNSET
-    dest_data_file_path: str | None = UNSET
-    detect_gop: int | None = UNSET
+    flavor_asset_id: str | None | UnsetType = UNSET
+    calculate_complexity: bool | None | UnsetType = UNSET
+    extract_id3_tags: bool | None | UnsetType = UNSET
+    dest_data_file_path: str | None | UnsetType = UNSET
+    detect_gop: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["FacebookCaptionDistributionInfo"]
 
@@ -28,9 +28,9 @@ class FacebookCaptionDistributionInfo(KalturaObject):
         ("asset_id", "assetId", Kind.STR, 0),
     )
 
-    language: str | None = UNSET
-    label: str | None = UNSET
-    file_path: str | None = UNSET
-    remote_id: str | None = UNSET
-    version: str | None = UNSET
-    asset_id: str | None = UNSET
+    language: str | None | UnsetType = UNSET
+    label: str | None | UnsetType = UNSET
+    file_path: str | None | UnsetType = UNSET
+    remote_id: str | None | UnsetType = UNSET
+    version: str | None | UnsetType = UNSET
+    asset_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class FacebookDistributionJobProviderData(ConfigurableDistributionJobProviderDat
         ("captions_info", "captionsInfo", Kind.list_of("KalturaFacebookCaptionDistributionInfo"), 0),
     )
 
-    video_asset_file_path: str | None = UNSET
-    thumb_asset_id: str | None = UNSET
-    captions_info: list[FacebookCaptionDistributionInfo] | None = UNSET
+    video_asset_file_path: str | None | UnsetType = UNSET
+    thumb_asset_id: str | None | UnsetType = UNSET
+    captions_info: list[FacebookCaptionDistributionInfo] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["FacebookDistributionProfile"]
@@ -30,10 +30,10 @@ class FacebookDistributionProfile(ConfigurableDistributionProfile):
         ("re_request_permissions", "reRequestPermissions", Kind.INT, 0),
     )
 
-    api_authorize_url: str | None = UNSET
-    page_id: str | None = UNSET
-    page_access_token: str | None = UNSET
-    user_access_token: str | None = UNSET
-    state: str | None = UNSET
-    permissions: str | None = UNSET
-    re_request_permissions: int | None = UNSET
+    api_authorize_url: str | None | UnsetType = UNSET
+    page_id: str | None | UnsetType = UNSET
+    page_access_token: str | None | UnsetType = UNSET
+    user_access_token: str | None | UnsetType = UNSET
+    state: str | None | UnsetType = UNSET
+    permissions: str | None | UnsetType = UNSET
+    re_request_permissions: int | None | UnsetType = UNSET

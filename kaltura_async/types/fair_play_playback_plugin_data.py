@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drm_playback_plugin_data import DrmPlaybackPluginData
 
 __all__ = ["FairPlayPlaybackPluginData"]
@@ -24,4 +24,4 @@ class FairPlayPlaybackPluginData(DrmPlaybackPluginData):
         ("certificate", "certificate", Kind.STR, 0),
     )
 
-    certificate: str | None = UNSET
+    certificate: str | None | UnsetType = UNSET

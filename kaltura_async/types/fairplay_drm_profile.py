@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drm_profile import DrmProfile
 
 __all__ = ["FairplayDrmProfile"]
@@ -24,4 +24,4 @@ class FairplayDrmProfile(DrmProfile):
         ("public_certificate", "publicCertificate", Kind.STR, 0),
     )
 
-    public_certificate: str | None = UNSET
+    public_certificate: str | None | UnsetType = UNSET

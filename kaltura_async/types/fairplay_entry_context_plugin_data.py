@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .plugin_data import PluginData
 
 __all__ = ["FairplayEntryContextPluginData"]
@@ -24,4 +24,4 @@ class FairplayEntryContextPluginData(PluginData):
         ("public_certificate", "publicCertificate", Kind.STR, 0),
     )
 
-    public_certificate: str | None = UNSET
+    public_certificate: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.feature_status_type import FeatureStatusType
@@ -27,5 +27,5 @@ class FeatureStatus(KalturaObject):
         ("value", "value", Kind.INT, 0),
     )
 
-    type: FeatureStatusType | None = UNSET
-    value: int | None = UNSET
+    type: FeatureStatusType | None | UnsetType = UNSET
+    value: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .list_response import ListResponse
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class FeatureStatusListResponse(ListResponse):
         ("objects", "objects", Kind.list_of("KalturaFeatureStatus"), READ_ONLY),
     )
 
-    objects: list[FeatureStatus] | None = UNSET
+    objects: list[FeatureStatus] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drop_folder import DropFolder
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class FeedDropFolder(DropFolder):
         ("feed_item_info", "feedItemInfo", Kind.obj("KalturaFeedItemInfo"), 0),
     )
 
-    item_handling_limit: int | None = UNSET
-    feed_item_info: FeedItemInfo | None = UNSET
+    item_handling_limit: int | None | UnsetType = UNSET
+    feed_item_info: FeedItemInfo | None | UnsetType = UNSET

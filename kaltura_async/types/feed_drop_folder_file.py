@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drop_folder_file import DropFolderFile
 
 __all__ = ["FeedDropFolderFile"]
@@ -25,5 +25,5 @@ class FeedDropFolderFile(DropFolderFile):
         ("feed_xml_path", "feedXmlPath", Kind.STR, 0),
     )
 
-    hash: str | None = UNSET
-    feed_xml_path: str | None = UNSET
+    hash: str | None | UnsetType = UNSET
+    feed_xml_path: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["FeedItemInfo"]
 
@@ -31,12 +31,12 @@ class FeedItemInfo(KalturaObject):
         ("content_bitrate_attribute_name", "contentBitrateAttributeName", Kind.STR, 0),
     )
 
-    item_x_path: str | None = UNSET
-    item_publish_date_x_path: str | None = UNSET
-    item_unique_identifier_x_path: str | None = UNSET
-    item_content_file_size_x_path: str | None = UNSET
-    item_content_url_x_path: str | None = UNSET
-    item_content_bitrate_x_path: str | None = UNSET
-    item_hash_x_path: str | None = UNSET
-    item_content_xpath: str | None = UNSET
-    content_bitrate_attribute_name: str | None = UNSET
+    item_x_path: str | None | UnsetType = UNSET
+    item_publish_date_x_path: str | None | UnsetType = UNSET
+    item_unique_identifier_x_path: str | None | UnsetType = UNSET
+    item_content_file_size_x_path: str | None | UnsetType = UNSET
+    item_content_url_x_path: str | None | UnsetType = UNSET
+    item_content_bitrate_x_path: str | None | UnsetType = UNSET
+    item_hash_x_path: str | None | UnsetType = UNSET
+    item_content_xpath: str | None | UnsetType = UNSET
+    content_bitrate_attribute_name: str | None | UnsetType = UNSET

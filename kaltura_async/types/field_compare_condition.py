@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .compare_condition import CompareCondition
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class FieldCompareCondition(CompareCondition):
         ("field", "field", Kind.obj("KalturaIntegerField"), 0),
     )
 
-    field: IntegerField | None = UNSET
+    field: IntegerField | None | UnsetType = UNSET

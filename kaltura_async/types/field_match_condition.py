@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .match_condition import MatchCondition
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class FieldMatchCondition(MatchCondition):
         ("field", "field", Kind.obj("KalturaStringField"), 0),
     )
 
-    field: StringField | None = UNSET
+    field: StringField | None | UnsetType = UNSET

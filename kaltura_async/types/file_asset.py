@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.file_asset_object_type import FileAssetObjectType
@@ -37,14 +37,14 @@ class FileAsset(KalturaObject):
         ("status", "status", Kind.enum("KalturaFileAssetStatus"), READ_ONLY),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    file_asset_object_type: FileAssetObjectType | None = UNSET
-    object_id: str | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    file_ext: str | None = UNSET
-    version: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    status: FileAssetStatus | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    file_asset_object_type: FileAssetObjectType | None | UnsetType = UNSET
+    object_id: str | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    file_ext: str | None | UnsetType = UNSET
+    version: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    status: FileAssetStatus | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["FileContainer"]
 
@@ -25,6 +25,6 @@ class FileContainer(KalturaObject):
         ("file_size", "fileSize", Kind.INT, 0),
     )
 
-    file_path: str | None = UNSET
-    encryption_key: str | None = UNSET
-    file_size: int | None = UNSET
+    file_path: str | None | UnsetType = UNSET
+    encryption_key: str | None | UnsetType = UNSET
+    file_size: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.file_sync_object_type import FileSyncObjectType
@@ -55,31 +55,31 @@ class FileSync(KalturaObject):
         ("storage_class", "storageClass", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    file_object_type: FileSyncObjectType | None = UNSET
-    object_id: str | None = UNSET
-    version: str | None = UNSET
-    object_sub_type: int | None = UNSET
-    dc: str | None = UNSET
-    original: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    ready_at: int | None = UNSET
-    sync_time: int | None = UNSET
-    status: FileSyncStatus | None = UNSET
-    file_type: FileSyncType | None = UNSET
-    linked_id: int | None = UNSET
-    link_count: int | None = UNSET
-    file_root: str | None = UNSET
-    file_path: str | None = UNSET
-    file_size: float | None = UNSET
-    file_url: str | None = UNSET
-    file_content: str | None = UNSET
-    file_disc_size: float | None = UNSET
-    is_current_dc: bool | None = UNSET
-    is_dir: bool | None = UNSET
-    original_id: int | None = UNSET
-    src_path: str | None = UNSET
-    src_enc_key: str | None = UNSET
-    storage_class: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    file_object_type: FileSyncObjectType | None | UnsetType = UNSET
+    object_id: str | None | UnsetType = UNSET
+    version: str | None | UnsetType = UNSET
+    object_sub_type: int | None | UnsetType = UNSET
+    dc: str | None | UnsetType = UNSET
+    original: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    ready_at: int | None | UnsetType = UNSET
+    sync_time: int | None | UnsetType = UNSET
+    status: FileSyncStatus | None | UnsetType = UNSET
+    file_type: FileSyncType | None | UnsetType = UNSET
+    linked_id: int | None | UnsetType = UNSET
+    link_count: int | None | UnsetType = UNSET
+    file_root: str | None | UnsetType = UNSET
+    file_path: str | None | UnsetType = UNSET
+    file_size: float | None | UnsetType = UNSET
+    file_url: str | None | UnsetType = UNSET
+    file_content: str | None | UnsetType = UNSET
+    file_disc_size: float | None | UnsetType = UNSET
+    is_current_dc: bool | None | UnsetType = UNSET
+    is_dir: bool | None | UnsetType = UNSET
+    original_id: int | None | UnsetType = UNSET
+    src_path: str | None | UnsetType = UNSET
+    src_enc_key: str | None | UnsetType = UNSET
+    storage_class: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -57,32 +57,32 @@ class FileSyncBaseFilter(Filter):
         ("file_size_less_than_or_equal", "fileSizeLessThanOrEqual", Kind.FLOAT, 0),
     )
 
-    partner_id_equal: int | None = UNSET
-    file_object_type_equal: FileSyncObjectType | None = UNSET
-    file_object_type_in: str | None = UNSET
-    object_id_equal: str | None = UNSET
-    object_id_in: str | None = UNSET
-    version_equal: str | None = UNSET
-    version_in: str | None = UNSET
-    object_sub_type_equal: int | None = UNSET
-    object_sub_type_in: str | None = UNSET
-    dc_equal: str | None = UNSET
-    dc_in: str | None = UNSET
-    original_equal: int | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    ready_at_greater_than_or_equal: int | None = UNSET
-    ready_at_less_than_or_equal: int | None = UNSET
-    sync_time_greater_than_or_equal: int | None = UNSET
-    sync_time_less_than_or_equal: int | None = UNSET
-    status_equal: FileSyncStatus | None = UNSET
-    status_in: str | None = UNSET
-    file_type_equal: FileSyncType | None = UNSET
-    file_type_in: str | None = UNSET
-    linked_id_equal: int | None = UNSET
-    link_count_greater_than_or_equal: int | None = UNSET
-    link_count_less_than_or_equal: int | None = UNSET
-    file_size_greater_than_or_equal: float | None = UNSET
-    file_size_less_than_or_equal: float | None = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    file_object_type_equal: FileSyncObjectType | None | UnsetType = UNSET
+    file_object_type_in: str | None | UnsetType = UNSET
+    object_id_equal: str | None | UnsetType = UNSET
+    object_id_in: str | None | UnsetType = UNSET
+    version_equal: str | None | UnsetType = UNSET
+    version_in: str | None | UnsetType = UNSET
+    object_sub_type_equal: int | None | UnsetType = UNSET
+    object_sub_type_in: str | None | UnsetType = UNSET
+    dc_equal: str | None | UnsetType = UNSET
+    dc_in: str | None | UnsetType = UNSET
+    original_equal: int | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    ready_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    ready_at_less_than_or_equal: int | None | UnsetType = UNSET
+    sync_time_greater_than_or_equal: int | None | UnsetType = UNSET
+    sync_time_less_than_or_equal: int | None | UnsetType = UNSET
+    status_equal: FileSyncStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    file_type_equal: FileSyncType | None | UnsetType = UNSET
+    file_type_in: str | None | UnsetType = UNSET
+    linked_id_equal: int | None | UnsetType = UNSET
+    link_count_greater_than_or_equal: int | None | UnsetType = UNSET
+    link_count_less_than_or_equal: int | None | UnsetType = UNSET
+    file_size_greater_than_or_equal: float | None | UnsetType = UNSET
+    file_size_less_than_or_equal: float | None | UnsetType = UNSET

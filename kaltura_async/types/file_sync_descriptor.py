@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["FileSyncDescriptor"]
 
@@ -26,7 +26,7 @@ class FileSyncDescriptor(KalturaObject):
         ("file_sync_object_sub_type", "fileSyncObjectSubType", Kind.INT, 0),
     )
 
-    file_sync_local_path: str | None = UNSET
-    file_encryption_key: str | None = UNSET
-    file_sync_remote_url: str | None = UNSET
-    file_sync_object_sub_type: int | None = UNSET
+    file_sync_local_path: str | None | UnsetType = UNSET
+    file_encryption_key: str | None | UnsetType = UNSET
+    file_sync_remote_url: str | None | UnsetType = UNSET
+    file_sync_object_sub_type: int | None | UnsetType = UNSET

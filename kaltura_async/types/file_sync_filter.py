@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .file_sync_base_filter import FileSyncBaseFilter
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class FileSyncFilter(FileSyncBaseFilter):
         ("current_dc", "currentDc", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    current_dc: NullableBoolean | None = UNSET
+    current_dc: NullableBoolean | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .content_resource import ContentResource
 
 __all__ = ["FileSyncResource"]
@@ -28,8 +28,8 @@ class FileSyncResource(ContentResource):
         ("origin_entry_id", "originEntryId", Kind.STR, 0),
     )
 
-    file_sync_object_type: int | None = UNSET
-    object_sub_type: int | None = UNSET
-    object_id: str | None = UNSET
-    version: str | None = UNSET
-    origin_entry_id: str | None = UNSET
+    file_sync_object_type: int | None | UnsetType = UNSET
+    object_sub_type: int | None | UnsetType = UNSET
+    object_id: str | None | UnsetType = UNSET
+    version: str | None | UnsetType = UNSET
+    origin_entry_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .search_item import SearchItem
@@ -27,5 +27,5 @@ class Filter(KalturaObject):
         ("advanced_search", "advancedSearch", Kind.obj("KalturaSearchItem"), 0),
     )
 
-    order_by: str | None = UNSET
-    advanced_search: SearchItem | None = UNSET
+    order_by: str | None | UnsetType = UNSET
+    advanced_search: SearchItem | None | UnsetType = UNSET

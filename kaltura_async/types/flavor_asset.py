@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, UnsetType
 from .asset import Asset
 
 if TYPE_CHECKING:
@@ -41,16 +41,16 @@ class FlavorAsset(Asset):
         ("is_default", "isDefault", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    flavor_params_id: int | None = UNSET
-    width: int | None = UNSET
-    height: int | None = UNSET
-    bitrate: int | None = UNSET
-    frame_rate: float | None = UNSET
-    is_original: bool | None = UNSET
-    is_web: bool | None = UNSET
-    container_format: str | None = UNSET
-    video_codec_id: str | None = UNSET
-    status: FlavorAssetStatus | None = UNSET
-    language: Language | None = UNSET
-    label: str | None = UNSET
-    is_default: NullableBoolean | None = UNSET
+    flavor_params_id: int | None | UnsetType = UNSET
+    width: int | None | UnsetType = UNSET
+    height: int | None | UnsetType = UNSET
+    bitrate: int | None | UnsetType = UNSET
+    frame_rate: float | None | UnsetType = UNSET
+    is_original: bool | None | UnsetType = UNSET
+    is_web: bool | None | UnsetType = UNSET
+    container_format: str | None | UnsetType = UNSET
+    video_codec_id: str | None | UnsetType = UNSET
+    status: FlavorAssetStatus | None | UnsetType = UNSET
+    language: Language | None | UnsetType = UNSET
+    label: str | None | UnsetType = UNSET
+    is_default: NullableBoolean | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .asset_filter import AssetFilter
 
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ class FlavorAssetBaseFilter(AssetFilter):
         ("status_not_in", "statusNotIn", Kind.STR, 0),
     )
 
-    flavor_params_id_equal: int | None = UNSET
-    flavor_params_id_in: str | None = UNSET
-    status_equal: FlavorAssetStatus | None = UNSET
-    status_in: str | None = UNSET
-    status_not_in: str | None = UNSET
+    flavor_params_id_equal: int | None | UnsetType = UNSET
+    flavor_params_id_in: str | None | UnsetType = UNSET
+    status_equal: FlavorAssetStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    status_not_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["FlavorAssetUrlOptions"]
 
@@ -24,5 +24,5 @@ class FlavorAssetUrlOptions(KalturaObject):
         ("referrer", "referrer", Kind.STR, 0),
     )
 
-    file_name: str | None = UNSET
-    referrer: str | None = UNSET
+    file_name: str | None | UnsetType = UNSET
+    referrer: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .flavor_asset import FlavorAsset
@@ -29,6 +29,6 @@ class FlavorAssetWithParams(KalturaObject):
         ("entry_id", "entryId", Kind.STR, 0),
     )
 
-    flavor_asset: FlavorAsset | None = UNSET
-    flavor_params: FlavorParams | None = UNSET
-    entry_id: str | None = UNSET
+    flavor_asset: FlavorAsset | None | UnsetType = UNSET
+    flavor_params: FlavorParams | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .asset_params import AssetParams
 
 if TYPE_CHECKING:
@@ -71,45 +71,45 @@ class FlavorParams(AssetParams):
         ("audio_languages", "audioLanguages", Kind.list_of("KalturaString"), READ_ONLY),
     )
 
-    video_codec: VideoCodec | None = UNSET
-    video_bitrate: int | None = UNSET
-    audio_codec: AudioCodec | None = UNSET
-    audio_bitrate: int | None = UNSET
-    audio_channels: int | None = UNSET
-    audio_sample_rate: int | None = UNSET
-    width: int | None = UNSET
-    height: int | None = UNSET
-    frame_rate: float | None = UNSET
-    gop_size: int | None = UNSET
-    conversion_engines: str | None = UNSET
-    conversion_engines_extra_params: str | None = UNSET
-    two_pass: bool | None = UNSET
-    deinterlice: int | None = UNSET
-    rotate: int | None = UNSET
-    operators: str | None = UNSET
-    engine_version: int | None = UNSET
-    format: ContainerFormat | None = UNSET
-    aspect_ratio_processing_mode: int | None = UNSET
-    force_frame_to_multiplication16: int | None = UNSET
-    is_gop_in_sec: int | None = UNSET
-    is_avoid_video_shrink_framesize_to_source: int | None = UNSET
-    is_avoid_video_shrink_bitrate_to_source: int | None = UNSET
-    is_video_frame_rate_for_low_br_apple_hls: int | None = UNSET
-    multi_stream: str | None = UNSET
-    anamorphic_pixels: float | None = UNSET
-    is_avoid_forced_key_frames: int | None = UNSET
-    forced_key_frames_mode: int | None = UNSET
-    is_crop_imx: int | None = UNSET
-    optimization_policy: int | None = UNSET
-    max_frame_rate: int | None = UNSET
-    video_constant_bitrate: int | None = UNSET
-    video_bitrate_tolerance: int | None = UNSET
-    watermark_data: str | None = UNSET
-    subtitles_data: str | None = UNSET
-    crop_data: str | None = UNSET
-    is_encrypted: int | None = UNSET
-    content_awareness: float | None = UNSET
-    chunked_encode_mode: int | None = UNSET
-    clip_offset: int | None = UNSET
-    clip_duration: int | None = UNSET
-    audio_languages: list[String] | None = UNSET
+    video_codec: VideoCodec | None | UnsetType = UNSET
+    video_bitrate: int | None | UnsetType = UNSET
+    audio_codec: AudioCodec | None | UnsetType = UNSET
+    audio_bitrate: int | None | UnsetType = UNSET
+    audio_channels: int | None | UnsetType = UNSET
+    audio_sample_rate: int | None | UnsetType = UNSET
+    width: int | None | UnsetType = UNSET
+    height: int | None | UnsetType = UNSET
+    frame_rate: float | None | UnsetType = UNSET
+    gop_size: int | None | UnsetType = UNSET
+    conversion_engines: str | None | UnsetType = UNSET
+    conversion_engines_extra_params: str | None | UnsetType = UNSET
+    two_pass: bool | None | UnsetType = UNSET
+    deinterlice: int | None | UnsetType = UNSET
+    rotate: int | None | UnsetType = UNSET
+    operators: str | None | UnsetType = UNSET
+    engine_version: int | None | UnsetType = UNSET
+    format: ContainerFormat | None | UnsetType = UNSET
+    aspect_ratio_processing_mode: int | None | UnsetType = UNSET
+    force_frame_to_multiplication16: int | None | UnsetType = UNSET
+    is_gop_in_sec: int | None | UnsetType = UNSET
+    is_avoid_video_shrink_framesize_to_source: int | None | UnsetType = UNSET
+    is_avoid_video_shrink_bitrate_to_source: int | None | UnsetType = UNSET
+    is_video_frame_rate_for_low_br_apple_hls: int | None | UnsetType = UNSET
+    multi_stream: str | None | UnsetType = UNSET
+    anamorphic_pixels: float | None | UnsetType = UNSET
+    is_avoid_forced_key_frames: int | None | UnsetType = UNSET
+    forced_key_frames_mode: int | None | UnsetType = UNSET
+    is_crop_imx: int | None | UnsetType = UNSET
+    optimization_policy: int | None | UnsetType = UNSET
+    max_frame_rate: int | None | UnsetType = UNSET
+    video_constant_bitrate: int | None | UnsetType = UNSET
+    video_bitrate_tolerance: int | None | UnsetType = UNSET
+    watermark_data: str | None | UnsetType = UNSET
+    subtitles_data: str | None | UnsetType = UNSET
+    crop_data: str | None | UnsetType = UNSET
+    is_encrypted: int | None | UnsetType = UNSET
+    content_awareness: float | None | UnsetType = UNSET
+    chunked_encode_mode: int | None | UnsetType = UNSET
+    clip_offset: int | None | UnsetType = UNSET
+    clip_duration: int | None | UnsetType = UNSET
+    audio_languages: list[String] | None | UnsetType = UNSET

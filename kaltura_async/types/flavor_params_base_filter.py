@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .asset_params_filter import AssetParamsFilter
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class FlavorParamsBaseFilter(AssetParamsFilter):
         ("format_equal", "formatEqual", Kind.enum("KalturaContainerFormat"), 0),
     )
 
-    format_equal: ContainerFormat | None = UNSET
+    format_equal: ContainerFormat | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .flavor_params import FlavorParams
 
 __all__ = ["FlavorParamsOutput"]
@@ -29,9 +29,9 @@ class FlavorParamsOutput(FlavorParams):
         ("ready_behavior", "readyBehavior", Kind.INT, 0),
     )
 
-    flavor_params_id: int | None = UNSET
-    command_lines_str: str | None = UNSET
-    flavor_params_version: str | None = UNSET
-    flavor_asset_id: str | None = UNSET
-    flavor_asset_version: str | None = UNSET
-    ready_behavior: int | None = UNSET
+    flavor_params_id: int | None | UnsetType = UNSET
+    command_lines_str: str | None | UnsetType = UNSET
+    flavor_params_version: str | None | UnsetType = UNSET
+    flavor_asset_id: str | None | UnsetType = UNSET
+    flavor_asset_version: str | None | UnsetType = UNSET
+    ready_behavior: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .flavor_params_filter import FlavorParamsFilter
 
 __all__ = ["FlavorParamsOutputBaseFilter"]
@@ -27,7 +27,7 @@ class FlavorParamsOutputBaseFilter(FlavorParamsFilter):
         ("flavor_asset_version_equal", "flavorAssetVersionEqual", Kind.STR, 0),
     )
 
-    flavor_params_id_equal: int | None = UNSET
-    flavor_params_version_equal: str | None = UNSET
-    flavor_asset_id_equal: str | None = UNSET
-    flavor_asset_version_equal: str | None = UNSET
+    flavor_params_id_equal: int | None | UnsetType = UNSET
+    flavor_params_version_equal: str | None | UnsetType = UNSET
+    flavor_asset_id_equal: str | None | UnsetType = UNSET
+    flavor_asset_version_equal: str | None | UnsetType = UNSET

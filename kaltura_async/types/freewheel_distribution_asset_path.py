@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_job_provider_data import DistributionJobProviderData
 
 __all__ = ["FreewheelDistributionAssetPath"]
@@ -24,4 +24,4 @@ class FreewheelDistributionAssetPath(DistributionJobProviderData):
         ("path", "path", Kind.STR, 0),
     )
 
-    path: str | None = UNSET
+    path: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_job_provider_data import DistributionJobProviderData
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class FreewheelDistributionJobProviderData(DistributionJobProviderData):
         ("thumb_asset_file_path", "thumbAssetFilePath", Kind.STR, 0),
     )
 
-    video_asset_file_paths: list[FreewheelDistributionAssetPath] | None = UNSET
-    thumb_asset_file_path: str | None = UNSET
+    video_asset_file_paths: list[FreewheelDistributionAssetPath] | None | UnsetType = UNSET
+    thumb_asset_file_path: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_profile import DistributionProfile
 
 __all__ = ["FreewheelDistributionProfile"]
@@ -29,9 +29,9 @@ class FreewheelDistributionProfile(DistributionProfile):
         ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
     )
 
-    apikey: str | None = UNSET
-    email: str | None = UNSET
-    sftp_pass: str | None = UNSET
-    sftp_login: str | None = UNSET
-    account_id: str | None = UNSET
-    metadata_profile_id: int | None = UNSET
+    apikey: str | None | UnsetType = UNSET
+    email: str | None | UnsetType = UNSET
+    sftp_pass: str | None | UnsetType = UNSET
+    sftp_login: str | None | UnsetType = UNSET
+    account_id: str | None | UnsetType = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET

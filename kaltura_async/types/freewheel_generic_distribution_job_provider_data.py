@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 if TYPE_CHECKING:
@@ -30,6 +30,6 @@ class FreewheelGenericDistributionJobProviderData(ConfigurableDistributionJobPro
         ("cue_points", "cuePoints", Kind.list_of("KalturaCuePoint"), 0),
     )
 
-    video_asset_file_paths: list[String] | None = UNSET
-    thumb_asset_file_path: str | None = UNSET
-    cue_points: list[CuePoint] | None = UNSET
+    video_asset_file_paths: list[String] | None | UnsetType = UNSET
+    thumb_asset_file_path: str | None | UnsetType = UNSET
+    cue_points: list[CuePoint] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["FreewheelGenericDistributionProfile"]
@@ -34,14 +34,14 @@ class FreewheelGenericDistributionProfile(ConfigurableDistributionProfile):
         ("replace_air_dates", "replaceAirDates", Kind.BOOL, 0),
     )
 
-    apikey: str | None = UNSET
-    email: str | None = UNSET
-    sftp_pass: str | None = UNSET
-    sftp_login: str | None = UNSET
-    content_owner: str | None = UNSET
-    upstream_video_id: str | None = UNSET
-    upstream_network_name: str | None = UNSET
-    upstream_network_id: str | None = UNSET
-    category_id: str | None = UNSET
-    replace_group: bool | None = UNSET
-    replace_air_dates: bool | None = UNSET
+    apikey: str | None | UnsetType = UNSET
+    email: str | None | UnsetType = UNSET
+    sftp_pass: str | None | UnsetType = UNSET
+    sftp_login: str | None | UnsetType = UNSET
+    content_owner: str | None | UnsetType = UNSET
+    upstream_video_id: str | None | UnsetType = UNSET
+    upstream_network_name: str | None | UnsetType = UNSET
+    upstream_network_id: str | None | UnsetType = UNSET
+    category_id: str | None | UnsetType = UNSET
+    replace_group: bool | None | UnsetType = UNSET
+    replace_air_dates: bool | None | UnsetType = UNSET

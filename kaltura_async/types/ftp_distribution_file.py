@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["FtpDistributionFile"]
 
@@ -28,9 +28,9 @@ class FtpDistributionFile(KalturaObject):
         ("hash", "hash", Kind.STR, 0),
     )
 
-    asset_id: str | None = UNSET
-    filename: str | None = UNSET
-    contents: str | None = UNSET
-    local_file_path: str | None = UNSET
-    version: str | None = UNSET
-    hash: str | None = UNSET
+    asset_id: str | None | UnsetType = UNSET
+    filename: str | None | UnsetType = UNSET
+    contents: str | None | UnsetType = UNSET
+    local_file_path: str | None | UnsetType = UNSET
+    version: str | None | UnsetType = UNSET
+    hash: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class FtpDistributionJobProviderData(ConfigurableDistributionJobProviderData):
         ("files_for_distribution", "filesForDistribution", Kind.list_of("KalturaFtpDistributionFile"), 0),
     )
 
-    files_for_distribution: list[FtpDistributionFile] | None = UNSET
+    files_for_distribution: list[FtpDistributionFile] | None | UnsetType = UNSET

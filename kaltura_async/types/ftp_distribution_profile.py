@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec, secret_field
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 if TYPE_CHECKING:
@@ -45,22 +45,22 @@ class FtpDistributionProfile(ConfigurableDistributionProfile):
         ("send_metadata_after_assets", "sendMetadataAfterAssets", Kind.BOOL, 0),
     )
 
-    protocol: DistributionProtocol | None = UNSET
-    host: str | None = UNSET
-    port: int | None = UNSET
-    base_path: str | None = UNSET
-    username: str | None = UNSET
-    password: str | None = secret_field()
-    passphrase: str | None = UNSET
-    sftp_public_key: str | None = UNSET
-    sftp_private_key: str | None = UNSET
-    disable_metadata: bool | None = UNSET
-    metadata_xslt: str | None = UNSET
-    metadata_filename_xslt: str | None = UNSET
-    flavor_asset_filename_xslt: str | None = UNSET
-    thumbnail_asset_filename_xslt: str | None = UNSET
-    asset_filename_xslt: str | None = UNSET
-    data_content_filename_xslt: str | None = UNSET
-    aspera_public_key: str | None = UNSET
-    aspera_private_key: str | None = UNSET
-    send_metadata_after_assets: bool | None = UNSET
+    protocol: DistributionProtocol | None | UnsetType = UNSET
+    host: str | None | UnsetType = UNSET
+    port: int | None | UnsetType = UNSET
+    base_path: str | None | UnsetType = UNSET
+    username: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()
+    passphrase: str | None | UnsetType = UNSET
+    sftp_public_key: str | None | UnsetType = UNSET
+    sftp_private_key: str | None | UnsetType = UNSET
+    disable_metadata: bool | None | UnsetType = UNSET
+    metadata_xslt: str | None | UnsetType = UNSET
+    metadata_filename_xslt: str | None | UnsetType = UNSET
+    flavor_asset_filename_xslt: str | None | UnsetType = UNSET
+    thumbnail_asset_filename_xslt: str | None | UnsetType = UNSET
+    asset_filename_xslt: str | None | UnsetType = UNSET
+    data_content_filename_xslt: str | None | UnsetType = UNSET
+    aspera_public_key: str | None | UnsetType = UNSET
+    aspera_private_key: str | None | UnsetType = UNSET
+    send_metadata_after_assets: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .remote_drop_folder import RemoteDropFolder
 
 __all__ = ["FtpDropFolder"]
@@ -27,7 +27,7 @@ class FtpDropFolder(RemoteDropFolder):
         ("password", "password", Kind.STR, 0),
     )
 
-    host: str | None = UNSET
-    port: int | None = UNSET
-    username: str | None = UNSET
-    password: str | None = secret_field()
+    host: str | None | UnsetType = UNSET
+    port: int | None | UnsetType = UNSET
+    username: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_job_provider_data import DistributionJobProviderData
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class GenericDistributionJobProviderData(DistributionJobProviderData):
         ("result_parser_type", "resultParserType", Kind.enum("KalturaGenericDistributionProviderParser"), 0),
     )
 
-    xml: str | None = UNSET
-    result_parse_data: str | None = UNSET
-    result_parser_type: GenericDistributionProviderParser | None = UNSET
+    xml: str | None | UnsetType = UNSET
+    result_parse_data: str | None | UnsetType = UNSET
+    result_parser_type: GenericDistributionProviderParser | None | UnsetType = UNSET

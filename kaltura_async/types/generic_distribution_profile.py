@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .distribution_profile import DistributionProfile
 
 if TYPE_CHECKING:
@@ -33,10 +33,10 @@ class GenericDistributionProfile(DistributionProfile):
         ("update_required_metadata_x_paths", "updateRequiredMetadataXPaths", Kind.STR, 0),
     )
 
-    generic_provider_id: int | None = UNSET
-    submit_action: GenericDistributionProfileAction | None = UNSET
-    update_action: GenericDistributionProfileAction | None = UNSET
-    delete_action: GenericDistributionProfileAction | None = UNSET
-    fetch_report_action: GenericDistributionProfileAction | None = UNSET
-    update_required_entry_fields: str | None = UNSET
-    update_required_metadata_x_paths: str | None = UNSET
+    generic_provider_id: int | None | UnsetType = UNSET
+    submit_action: GenericDistributionProfileAction | None | UnsetType = UNSET
+    update_action: GenericDistributionProfileAction | None | UnsetType = UNSET
+    delete_action: GenericDistributionProfileAction | None | UnsetType = UNSET
+    fetch_report_action: GenericDistributionProfileAction | None | UnsetType = UNSET
+    update_required_entry_fields: str | None | UnsetType = UNSET
+    update_required_metadata_x_paths: str | None | UnsetType = UNSET

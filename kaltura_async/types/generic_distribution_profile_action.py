@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject, secret_field
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType, secret_field
 
 if TYPE_CHECKING:
     from ..enums.distribution_protocol import DistributionProtocol
@@ -33,11 +33,11 @@ class GenericDistributionProfileAction(KalturaObject):
         ("http_file_name", "httpFileName", Kind.STR, 0),
     )
 
-    protocol: DistributionProtocol | None = UNSET
-    server_url: str | None = UNSET
-    server_path: str | None = UNSET
-    username: str | None = UNSET
-    password: str | None = secret_field()
-    ftp_passive_mode: bool | None = UNSET
-    http_field_name: str | None = UNSET
-    http_file_name: str | None = UNSET
+    protocol: DistributionProtocol | None | UnsetType = UNSET
+    server_url: str | None | UnsetType = UNSET
+    server_path: str | None | UnsetType = UNSET
+    username: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()
+    ftp_passive_mode: bool | None | UnsetType = UNSET
+    http_field_name: str | None | UnsetType = UNSET
+    http_file_name: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .distribution_provider import DistributionProvider
 
 if TYPE_CHECKING:
@@ -39,15 +39,15 @@ class GenericDistributionProvider(DistributionProvider):
         ("mandatory_fields", "mandatoryFields", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    partner_id: int | None = UNSET
-    is_default: bool | None = UNSET
-    status: GenericDistributionProviderStatus | None = UNSET
-    optional_flavor_params_ids: str | None = UNSET
-    required_flavor_params_ids: str | None = UNSET
-    optional_thumb_dimensions: list[DistributionThumbDimensions] | None = UNSET
-    required_thumb_dimensions: list[DistributionThumbDimensions] | None = UNSET
-    editable_fields: str | None = UNSET
-    mandatory_fields: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    is_default: bool | None | UnsetType = UNSET
+    status: GenericDistributionProviderStatus | None | UnsetType = UNSET
+    optional_flavor_params_ids: str | None | UnsetType = UNSET
+    required_flavor_params_ids: str | None | UnsetType = UNSET
+    optional_thumb_dimensions: list[DistributionThumbDimensions] | None | UnsetType = UNSET
+    required_thumb_dimensions: list[DistributionThumbDimensions] | None | UnsetType = UNSET
+    editable_fields: str | None | UnsetType = UNSET
+    mandatory_fields: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.distribution_action import DistributionAction
@@ -45,20 +45,20 @@ class GenericDistributionProviderAction(KalturaObject):
         ("results_transformer", "resultsTransformer", Kind.STR, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    generic_distribution_provider_id: int | None = UNSET
-    action: DistributionAction | None = UNSET
-    status: GenericDistributionProviderStatus | None = UNSET
-    results_parser: GenericDistributionProviderParser | None = UNSET
-    protocol: DistributionProtocol | None = UNSET
-    server_address: str | None = UNSET
-    remote_path: str | None = UNSET
-    remote_username: str | None = UNSET
-    remote_password: str | None = UNSET
-    editable_fields: str | None = UNSET
-    mandatory_fields: str | None = UNSET
-    mrss_transformer: str | None = UNSET
-    mrss_validator: str | None = UNSET
-    results_transformer: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    generic_distribution_provider_id: int | None | UnsetType = UNSET
+    action: DistributionAction | None | UnsetType = UNSET
+    status: GenericDistributionProviderStatus | None | UnsetType = UNSET
+    results_parser: GenericDistributionProviderParser | None | UnsetType = UNSET
+    protocol: DistributionProtocol | None | UnsetType = UNSET
+    server_address: str | None | UnsetType = UNSET
+    remote_path: str | None | UnsetType = UNSET
+    remote_username: str | None | UnsetType = UNSET
+    remote_password: str | None | UnsetType = UNSET
+    editable_fields: str | None | UnsetType = UNSET
+    mandatory_fields: str | None | UnsetType = UNSET
+    mrss_transformer: str | None | UnsetType = UNSET
+    mrss_validator: str | None | UnsetType = UNSET
+    results_transformer: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -36,13 +36,13 @@ class GenericDistributionProviderActionBaseFilter(Filter):
         ("action_in", "actionIn", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    generic_distribution_provider_id_equal: int | None = UNSET
-    generic_distribution_provider_id_in: str | None = UNSET
-    action_equal: DistributionAction | None = UNSET
-    action_in: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    generic_distribution_provider_id_equal: int | None | UnsetType = UNSET
+    generic_distribution_provider_id_in: str | None | UnsetType = UNSET
+    action_equal: DistributionAction | None | UnsetType = UNSET
+    action_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_provider_filter import DistributionProviderFilter
 
 if TYPE_CHECKING:
@@ -39,15 +39,15 @@ class GenericDistributionProviderBaseFilter(DistributionProviderFilter):
         ("status_in", "statusIn", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    partner_id_equal: int | None = UNSET
-    partner_id_in: str | None = UNSET
-    is_default_equal: NullableBoolean | None = UNSET
-    is_default_in: str | None = UNSET
-    status_equal: GenericDistributionProviderStatus | None = UNSET
-    status_in: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    partner_id_in: str | None | UnsetType = UNSET
+    is_default_equal: NullableBoolean | None | UnsetType = UNSET
+    is_default_in: str | None | UnsetType = UNSET
+    status_equal: GenericDistributionProviderStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_syndication_feed import BaseSyndicationFeed
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class GenericSyndicationFeed(BaseSyndicationFeed):
         ("page_size", "pageSize", Kind.INT, 0),
     )
 
-    feed_description: str | None = UNSET
-    feed_landing_page: str | None = UNSET
-    entry_filter: BaseEntryFilter | None = UNSET
-    page_size: int | None = UNSET
+    feed_description: str | None | UnsetType = UNSET
+    feed_landing_page: str | None | UnsetType = UNSET
+    entry_filter: BaseEntryFilter | None | UnsetType = UNSET
+    page_size: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .generic_syndication_feed import GenericSyndicationFeed
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class GenericXsltSyndicationFeed(GenericSyndicationFeed):
         ("item_xpaths_to_extend", "itemXpathsToExtend", Kind.list_of("KalturaExtendingItemMrssParameter"), 0),
     )
 
-    xslt: str | None = UNSET
-    item_xpaths_to_extend: list[ExtendingItemMrssParameter] | None = UNSET
+    xslt: str | None | UnsetType = UNSET
+    item_xpaths_to_extend: list[ExtendingItemMrssParameter] | None | UnsetType = UNSET

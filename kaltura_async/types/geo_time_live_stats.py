@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .entry_live_stats import EntryLiveStats
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class GeoTimeLiveStats(EntryLiveStats):
         ("country", "country", Kind.obj("KalturaCoordinate"), 0),
     )
 
-    city: Coordinate | None = UNSET
-    country: Coordinate | None = UNSET
+    city: Coordinate | None | UnsetType = UNSET
+    country: Coordinate | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_syndication_feed import BaseSyndicationFeed
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class GoogleVideoSyndicationFeed(BaseSyndicationFeed):
         ("adult_content", "adultContent", Kind.enum("KalturaGoogleSyndicationFeedAdultValues"), 0),
     )
 
-    adult_content: GoogleSyndicationFeedAdultValues | None = UNSET
+    adult_content: GoogleSyndicationFeedAdultValues | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .base_user import BaseUser
 
 if TYPE_CHECKING:
@@ -30,6 +30,6 @@ class Group(BaseUser):
         ("group_type", "groupType", Kind.enum("KalturaGroupType"), 0),
     )
 
-    members_count: int | None = UNSET
-    process_status: GroupProcessStatus | None = UNSET
-    group_type: GroupType | None = UNSET
+    members_count: int | None | UnsetType = UNSET
+    process_status: GroupProcessStatus | None | UnsetType = UNSET
+    group_type: GroupType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .user_filter import UserFilter
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class GroupFilter(UserFilter):
         ("group_type", "groupType", Kind.enum("KalturaGroupType"), 0),
     )
 
-    group_type: GroupType | None = UNSET
+    group_type: GroupType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.group_type import GroupType
@@ -38,13 +38,13 @@ class GroupUser(KalturaObject):
         ("group_type", "groupType", Kind.enum("KalturaGroupType"), READ_ONLY),
     )
 
-    id: str | None = UNSET
-    user_id: str | None = UNSET
-    group_id: str | None = UNSET
-    status: GroupUserStatus | None = UNSET
-    partner_id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    creation_mode: GroupUserCreationMode | None = UNSET
-    user_role: GroupUserRole | None = UNSET
-    group_type: GroupType | None = UNSET
+    id: str | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    group_id: str | None | UnsetType = UNSET
+    status: GroupUserStatus | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    creation_mode: GroupUserCreationMode | None | UnsetType = UNSET
+    user_role: GroupUserRole | None | UnsetType = UNSET
+    group_type: GroupType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -36,13 +36,13 @@ class GroupUserBaseFilter(RelatedFilter):
         ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
     )
 
-    user_id_equal: str | None = UNSET
-    user_id_in: str | None = UNSET
-    group_id_equal: str | None = UNSET
-    group_id_in: str | None = UNSET
-    status_equal: GroupUserStatus | None = UNSET
-    status_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
+    user_id_equal: str | None | UnsetType = UNSET
+    user_id_in: str | None | UnsetType = UNSET
+    group_id_equal: str | None | UnsetType = UNSET
+    group_id_in: str | None | UnsetType = UNSET
+    status_equal: GroupUserStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .group_user_base_filter import GroupUserBaseFilter
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class GroupUserFilter(GroupUserBaseFilter):
         ("group_type", "groupType", Kind.enum("KalturaGroupType"), 0),
     )
 
-    group_type: GroupType | None = UNSET
+    group_type: GroupType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 __all__ = ["HashCondition"]
@@ -25,5 +25,5 @@ class HashCondition(Condition):
         ("hash_secret", "hashSecret", Kind.STR, 0),
     )
 
-    hash_name: str | None = UNSET
-    hash_secret: str | None = UNSET
+    hash_name: str | None | UnsetType = UNSET
+    hash_secret: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .regex_condition import RegexCondition
 
 __all__ = ["HttpHeaderCondition"]
@@ -24,4 +24,4 @@ class HttpHeaderCondition(RegexCondition):
         ("header_name", "headerName", Kind.STR, 0),
     )
 
-    header_name: str | None = UNSET
+    header_name: str | None | UnsetType = UNSET

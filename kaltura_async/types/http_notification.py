@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.event_notification_event_object_type import EventNotificationEventObjectType
@@ -33,10 +33,10 @@ class HttpNotification(KalturaObject):
         ("event_type", "eventType", Kind.enum("KalturaEventNotificationEventType"), 0),
     )
 
-    object: KalturaObject | None = UNSET
-    event_object_type: EventNotificationEventObjectType | None = UNSET
-    event_notification_job_id: int | None = UNSET
-    template_id: int | None = UNSET
-    template_name: str | None = UNSET
-    template_system_name: str | None = UNSET
-    event_type: EventNotificationEventType | None = UNSET
+    object: KalturaObject | None | UnsetType = UNSET
+    event_object_type: EventNotificationEventObjectType | None | UnsetType = UNSET
+    event_notification_job_id: int | None | UnsetType = UNSET
+    template_id: int | None | UnsetType = UNSET
+    template_name: str | None | UnsetType = UNSET
+    template_system_name: str | None | UnsetType = UNSET
+    event_type: EventNotificationEventType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .http_notification_data import HttpNotificationData
 
 __all__ = ["HttpNotificationDataFields"]
@@ -24,4 +24,4 @@ class HttpNotificationDataFields(HttpNotificationData):
         ("content_type", "contentType", Kind.STR, 0),
     )
 
-    content_type: str | None = UNSET
+    content_type: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .http_notification_data import HttpNotificationData
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class HttpNotificationDataText(HttpNotificationData):
         ("content_type", "contentType", Kind.STR, 0),
     )
 
-    content: StringValue | None = UNSET
-    content_type: str | None = UNSET
+    content: StringValue | None | UnsetType = UNSET
+    content_type: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .event_notification_dispatch_job_data import EventNotificationDispatchJobData
 
 if TYPE_CHECKING:
@@ -51,23 +51,23 @@ class HttpNotificationDispatchJobData(EventNotificationDispatchJobData):
         ("sign_secret", "signSecret", Kind.STR, 0),
     )
 
-    url: str | None = UNSET
-    method: HttpNotificationMethod | None = UNSET
-    content_type: str | None = UNSET
-    data: str | None = UNSET
-    timeout: int | None = UNSET
-    connect_timeout: int | None = UNSET
-    username: str | None = UNSET
-    password: str | None = secret_field()
-    authentication_method: HttpNotificationAuthenticationMethod | None = UNSET
-    ssl_version: HttpNotificationSslVersion | None = UNSET
-    ssl_certificate: str | None = UNSET
-    ssl_certificate_type: HttpNotificationCertificateType | None = UNSET
-    ssl_certificate_password: str | None = UNSET
-    ssl_engine: str | None = UNSET
-    ssl_engine_default: str | None = UNSET
-    ssl_key_type: HttpNotificationSslKeyType | None = UNSET
-    ssl_key: str | None = UNSET
-    ssl_key_password: str | None = UNSET
-    custom_headers: list[KeyValue] | None = UNSET
-    sign_secret: str | None = UNSET
+    url: str | None | UnsetType = UNSET
+    method: HttpNotificationMethod | None | UnsetType = UNSET
+    content_type: str | None | UnsetType = UNSET
+    data: str | None | UnsetType = UNSET
+    timeout: int | None | UnsetType = UNSET
+    connect_timeout: int | None | UnsetType = UNSET
+    username: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()
+    authentication_method: HttpNotificationAuthenticationMethod | None | UnsetType = UNSET
+    ssl_version: HttpNotificationSslVersion | None | UnsetType = UNSET
+    ssl_certificate: str | None | UnsetType = UNSET
+    ssl_certificate_type: HttpNotificationCertificateType | None | UnsetType = UNSET
+    ssl_certificate_password: str | None | UnsetType = UNSET
+    ssl_engine: str | None | UnsetType = UNSET
+    ssl_engine_default: str | None | UnsetType = UNSET
+    ssl_key_type: HttpNotificationSslKeyType | None | UnsetType = UNSET
+    ssl_key: str | None | UnsetType = UNSET
+    ssl_key_password: str | None | UnsetType = UNSET
+    custom_headers: list[KeyValue] | None | UnsetType = UNSET
+    sign_secret: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .http_notification_data import HttpNotificationData
 
 if TYPE_CHECKING:
@@ -33,9 +33,9 @@ class HttpNotificationObjectData(HttpNotificationData):
         ("response_profile_id", "responseProfileId", Kind.INT, 0),
     )
 
-    api_object_type: str | None = UNSET
-    format: ResponseType | None = UNSET
-    ignore_null: bool | None = UNSET
-    code: str | None = UNSET
-    data_string_replacements: list[KeyValue] | None = UNSET
-    response_profile_id: int | None = UNSET
+    api_object_type: str | None | UnsetType = UNSET
+    format: ResponseType | None | UnsetType = UNSET
+    ignore_null: bool | None | UnsetType = UNSET
+    code: str | None | UnsetType = UNSET
+    data_string_replacements: list[KeyValue] | None | UnsetType = UNSET
+    response_profile_id: int | None | UnsetType = UNSET

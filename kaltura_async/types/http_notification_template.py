@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .event_notification_template import EventNotificationTemplate
 
 if TYPE_CHECKING:
@@ -52,22 +52,22 @@ class HttpNotificationTemplate(EventNotificationTemplate):
         ("secure_hashing_algo", "secureHashingAlgo", Kind.enum("KalturaSecureHashingAlgo"), 0),
     )
 
-    url: str | None = UNSET
-    method: HttpNotificationMethod | None = UNSET
-    data: HttpNotificationData | None = UNSET
-    timeout: int | None = UNSET
-    connect_timeout: int | None = UNSET
-    username: str | None = UNSET
-    password: str | None = secret_field()
-    authentication_method: HttpNotificationAuthenticationMethod | None = UNSET
-    ssl_version: HttpNotificationSslVersion | None = UNSET
-    ssl_certificate: str | None = UNSET
-    ssl_certificate_type: HttpNotificationCertificateType | None = UNSET
-    ssl_certificate_password: str | None = UNSET
-    ssl_engine: str | None = UNSET
-    ssl_engine_default: str | None = UNSET
-    ssl_key_type: HttpNotificationSslKeyType | None = UNSET
-    ssl_key: str | None = UNSET
-    ssl_key_password: str | None = UNSET
-    custom_headers: list[KeyValue] | None = UNSET
-    secure_hashing_algo: SecureHashingAlgo | None = UNSET
+    url: str | None | UnsetType = UNSET
+    method: HttpNotificationMethod | None | UnsetType = UNSET
+    data: HttpNotificationData | None | UnsetType = UNSET
+    timeout: int | None | UnsetType = UNSET
+    connect_timeout: int | None | UnsetType = UNSET
+    username: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()
+    authentication_method: HttpNotificationAuthenticationMethod | None | UnsetType = UNSET
+    ssl_version: HttpNotificationSslVersion | None | UnsetType = UNSET
+    ssl_certificate: str | None | UnsetType = UNSET
+    ssl_certificate_type: HttpNotificationCertificateType | None | UnsetType = UNSET
+    ssl_certificate_password: str | None | UnsetType = UNSET
+    ssl_engine: str | None | UnsetType = UNSET
+    ssl_engine_default: str | None | UnsetType = UNSET
+    ssl_key_type: HttpNotificationSslKeyType | None | UnsetType = UNSET
+    ssl_key: str | None | UnsetType = UNSET
+    ssl_key_password: str | None | UnsetType = UNSET
+    custom_headers: list[KeyValue] | None | UnsetType = UNSET
+    secure_hashing_algo: SecureHashingAlgo | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 if TYPE_CHECKING:
@@ -32,8 +32,8 @@ class HuluDistributionJobProviderData(ConfigurableDistributionJobProviderData):
         ("caption_local_paths", "captionLocalPaths", Kind.list_of("KalturaString"), 0),
     )
 
-    video_asset_file_path: str | None = UNSET
-    thumb_asset_file_path: str | None = UNSET
-    cue_points: list[CuePoint] | None = UNSET
-    file_base_name: str | None = UNSET
-    caption_local_paths: list[String] | None = UNSET
+    video_asset_file_path: str | None | UnsetType = UNSET
+    thumb_asset_file_path: str | None | UnsetType = UNSET
+    cue_points: list[CuePoint] | None | UnsetType = UNSET
+    file_base_name: str | None | UnsetType = UNSET
+    caption_local_paths: list[String] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 if TYPE_CHECKING:
@@ -46,22 +46,22 @@ class HuluDistributionProfile(ConfigurableDistributionProfile):
         ("aspera_private_key", "asperaPrivateKey", Kind.STR, 0),
     )
 
-    sftp_host: str | None = UNSET
-    sftp_login: str | None = UNSET
-    sftp_pass: str | None = UNSET
-    series_channel: str | None = UNSET
-    series_primary_category: str | None = UNSET
-    series_additional_categories: list[String] | None = UNSET
-    season_number: str | None = UNSET
-    season_synopsis: str | None = UNSET
-    season_tune_in_information: str | None = UNSET
-    video_media_type: str | None = UNSET
-    disable_episode_number_custom_validation: bool | None = UNSET
-    protocol: DistributionProtocol | None = UNSET
-    aspera_host: str | None = UNSET
-    aspera_login: str | None = UNSET
-    aspera_pass: str | None = UNSET
-    port: int | None = UNSET
-    passphrase: str | None = UNSET
-    aspera_public_key: str | None = UNSET
-    aspera_private_key: str | None = UNSET
+    sftp_host: str | None | UnsetType = UNSET
+    sftp_login: str | None | UnsetType = UNSET
+    sftp_pass: str | None | UnsetType = UNSET
+    series_channel: str | None | UnsetType = UNSET
+    series_primary_category: str | None | UnsetType = UNSET
+    series_additional_categories: list[String] | None | UnsetType = UNSET
+    season_number: str | None | UnsetType = UNSET
+    season_synopsis: str | None | UnsetType = UNSET
+    season_tune_in_information: str | None | UnsetType = UNSET
+    video_media_type: str | None | UnsetType = UNSET
+    disable_episode_number_custom_validation: bool | None | UnsetType = UNSET
+    protocol: DistributionProtocol | None | UnsetType = UNSET
+    aspera_host: str | None | UnsetType = UNSET
+    aspera_login: str | None | UnsetType = UNSET
+    aspera_pass: str | None | UnsetType = UNSET
+    port: int | None | UnsetType = UNSET
+    passphrase: str | None | UnsetType = UNSET
+    aspera_public_key: str | None | UnsetType = UNSET
+    aspera_private_key: str | None | UnsetType = UNSET

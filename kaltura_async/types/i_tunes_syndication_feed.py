@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .base_syndication_feed import BaseSyndicationFeed
 
 if TYPE_CHECKING:
@@ -39,14 +39,14 @@ class ITunesSyndicationFeed(BaseSyndicationFeed):
         ("enforce_order", "enforceOrder", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    feed_description: str | None = UNSET
-    language: str | None = UNSET
-    feed_landing_page: str | None = UNSET
-    owner_name: str | None = UNSET
-    owner_email: str | None = UNSET
-    feed_image_url: str | None = UNSET
-    category: ITunesSyndicationFeedCategories | None = UNSET
-    adult_content: ITunesSyndicationFeedAdultValues | None = UNSET
-    feed_author: str | None = UNSET
-    enforce_feed_author: bool | None = UNSET
-    enforce_order: NullableBoolean | None = UNSET
+    feed_description: str | None | UnsetType = UNSET
+    language: str | None | UnsetType = UNSET
+    feed_landing_page: str | None | UnsetType = UNSET
+    owner_name: str | None | UnsetType = UNSET
+    owner_email: str | None | UnsetType = UNSET
+    feed_image_url: str | None | UnsetType = UNSET
+    category: ITunesSyndicationFeedCategories | None | UnsetType = UNSET
+    adult_content: ITunesSyndicationFeedAdultValues | None | UnsetType = UNSET
+    feed_author: str | None | UnsetType = UNSET
+    enforce_feed_author: bool | None | UnsetType = UNSET
+    enforce_order: NullableBoolean | None | UnsetType = UNSET

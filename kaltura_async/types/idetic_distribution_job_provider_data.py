@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 __all__ = ["IdeticDistributionJobProviderData"]
@@ -25,5 +25,5 @@ class IdeticDistributionJobProviderData(ConfigurableDistributionJobProviderData)
         ("flavor_asset_url", "flavorAssetUrl", Kind.STR, 0),
     )
 
-    thumbnail_url: str | None = UNSET
-    flavor_asset_url: str | None = UNSET
+    thumbnail_url: str | None | UnsetType = UNSET
+    flavor_asset_url: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["IdeticDistributionProfile"]
@@ -27,7 +27,7 @@ class IdeticDistributionProfile(ConfigurableDistributionProfile):
         ("domain", "domain", Kind.STR, 0),
     )
 
-    ftp_path: str | None = UNSET
-    username: str | None = UNSET
-    password: str | None = secret_field()
-    domain: str | None = UNSET
+    ftp_path: str | None | UnsetType = UNSET
+    username: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()
+    domain: str | None | UnsetType = UNSET

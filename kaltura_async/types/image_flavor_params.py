@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .flavor_params import FlavorParams
 
 __all__ = ["ImageFlavorParams"]
@@ -28,8 +28,8 @@ class ImageFlavorParams(FlavorParams):
         ("depth", "depth", Kind.INT, 0),
     )
 
-    density_width: int | None = UNSET
-    density_height: int | None = UNSET
-    size_width: int | None = UNSET
-    size_height: int | None = UNSET
-    depth: int | None = UNSET
+    density_width: int | None | UnsetType = UNSET
+    density_height: int | None | UnsetType = UNSET
+    size_width: int | None | UnsetType = UNSET
+    size_height: int | None | UnsetType = UNSET
+    depth: int | None | UnsetType = UNSET

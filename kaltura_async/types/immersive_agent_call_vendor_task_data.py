@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_task_data import VendorTaskData
 
 __all__ = ["ImmersiveAgentCallVendorTaskData"]
@@ -24,4 +24,4 @@ class ImmersiveAgentCallVendorTaskData(VendorTaskData):
         ("call_id", "callId", Kind.STR, 0),
     )
 
-    call_id: str | None = UNSET
+    call_id: str | None | UnsetType = UNSET

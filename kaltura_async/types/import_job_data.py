@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -33,10 +33,10 @@ class ImportJobData(JobData):
         ("should_redirect", "shouldRedirect", Kind.BOOL, 0),
     )
 
-    src_file_url: str | None = UNSET
-    dest_file_local_path: str | None = UNSET
-    flavor_asset_id: str | None = UNSET
-    file_size: int | None = UNSET
-    dest_file_shared_path: str | None = UNSET
-    url_headers: list[String] | None = UNSET
-    should_redirect: bool | None = UNSET
+    src_file_url: str | None | UnsetType = UNSET
+    dest_file_local_path: str | None | UnsetType = UNSET
+    flavor_asset_id: str | None | UnsetType = UNSET
+    file_size: int | None | UnsetType = UNSET
+    dest_file_shared_path: str | None | UnsetType = UNSET
+    url_headers: list[String] | None | UnsetType = UNSET
+    should_redirect: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["ImportMetadataJobData"]
@@ -26,6 +26,6 @@ class ImportMetadataJobData(JobData):
         ("metadata_id", "metadataId", Kind.INT, 0),
     )
 
-    src_file_url: str | None = UNSET
-    dest_file_local_path: str | None = UNSET
-    metadata_id: int | None = UNSET
+    src_file_url: str | None | UnsetType = UNSET
+    dest_file_local_path: str | None | UnsetType = UNSET
+    metadata_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_item import SearchItem
 
 __all__ = ["IndexAdvancedFilter"]
@@ -25,5 +25,5 @@ class IndexAdvancedFilter(SearchItem):
         ("depth_greater_than_equal", "depthGreaterThanEqual", Kind.INT, 0),
     )
 
-    index_id_greater_than: int | None = UNSET
-    depth_greater_than_equal: int | None = UNSET
+    index_id_greater_than: int | None | UnsetType = UNSET
+    depth_greater_than_equal: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class IndexJobData(JobData):
         ("should_update", "shouldUpdate", Kind.BOOL, 0),
     )
 
-    filter: Filter | None = UNSET
-    last_index_id: int | None = UNSET
-    last_index_depth: int | None = UNSET
-    should_update: bool | None = UNSET
+    filter: Filter | None | UnsetType = UNSET
+    last_index_id: int | None | UnsetType = UNSET
+    last_index_depth: int | None | UnsetType = UNSET
+    should_update: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["IndexTagsByPrivacyContextJobData"]
@@ -26,6 +26,6 @@ class IndexTagsByPrivacyContextJobData(JobData):
         ("added_privacy_contexts", "addedPrivacyContexts", Kind.STR, 0),
     )
 
-    changed_category_id: int | None = UNSET
-    deleted_privacy_contexts: str | None = UNSET
-    added_privacy_contexts: str | None = UNSET
+    changed_category_id: int | None | UnsetType = UNSET
+    deleted_privacy_contexts: str | None | UnsetType = UNSET
+    added_privacy_contexts: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .value import Value
 
 __all__ = ["IntegerValue"]
@@ -24,4 +24,4 @@ class IntegerValue(Value):
         ("value", "value", Kind.INT, 0),
     )
 
-    value: int | None = UNSET
+    value: int | None | UnsetType = UNSET

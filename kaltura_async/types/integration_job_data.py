@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -34,8 +34,8 @@ class IntegrationJobData(JobData):
         ("trigger_data", "triggerData", Kind.obj("KalturaIntegrationJobTriggerData"), 0),
     )
 
-    callback_notification_url: str | None = UNSET
-    provider_type: IntegrationProviderType | None = UNSET
-    provider_data: IntegrationJobProviderData | None = UNSET
-    trigger_type: IntegrationTriggerType | None = UNSET
-    trigger_data: IntegrationJobTriggerData | None = UNSET
+    callback_notification_url: str | None | UnsetType = UNSET
+    provider_type: IntegrationProviderType | None | UnsetType = UNSET
+    provider_data: IntegrationJobProviderData | None | UnsetType = UNSET
+    trigger_type: IntegrationTriggerType | None | UnsetType = UNSET
+    trigger_data: IntegrationJobTriggerData | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.handle_participants_mode import HandleParticipantsMode
@@ -40,16 +40,16 @@ class IntegrationSetting(KalturaObject):
         ("enable_meeting_chat", "enableMeetingChat", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    id: int | None = UNSET
-    status: VendorIntegrationStatus | None = UNSET
-    default_user_id: str | None = UNSET
-    account_id: str | None = UNSET
-    create_user_if_not_exist: NullableBoolean | None = UNSET
-    conversion_profile_id: int | None = UNSET
-    handle_participants_mode: HandleParticipantsMode | None = UNSET
-    deletion_policy: NullableBoolean | None = UNSET
-    created_at: str | None = UNSET
-    updated_at: str | None = UNSET
-    partner_id: int | None = UNSET
-    enable_meeting_upload: NullableBoolean | None = UNSET
-    enable_meeting_chat: NullableBoolean | None = UNSET
+    id: int | None | UnsetType = UNSET
+    status: VendorIntegrationStatus | None | UnsetType = UNSET
+    default_user_id: str | None | UnsetType = UNSET
+    account_id: str | None | UnsetType = UNSET
+    create_user_if_not_exist: NullableBoolean | None | UnsetType = UNSET
+    conversion_profile_id: int | None | UnsetType = UNSET
+    handle_participants_mode: HandleParticipantsMode | None | UnsetType = UNSET
+    deletion_policy: NullableBoolean | None | UnsetType = UNSET
+    created_at: str | None | UnsetType = UNSET
+    updated_at: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    enable_meeting_upload: NullableBoolean | None | UnsetType = UNSET
+    enable_meeting_chat: NullableBoolean | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["InteractivityDataFieldsFilter"]
 
@@ -23,4 +23,4 @@ class InteractivityDataFieldsFilter(KalturaObject):
         ("fields", "fields", Kind.STR, 0),
     )
 
-    fields: str | None = UNSET
+    fields: str | None | UnsetType = UNSET

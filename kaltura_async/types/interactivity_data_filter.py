@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .interactivity_interaction_filter import InteractivityInteractionFilter
@@ -30,6 +30,6 @@ class InteractivityDataFilter(KalturaObject):
         ("interaction_filter", "interactionFilter", Kind.obj("KalturaInteractivityInteractionFilter"), 0),
     )
 
-    root_filter: InteractivityRootFilter | None = UNSET
-    node_filter: InteractivityNodeFilter | None = UNSET
-    interaction_filter: InteractivityInteractionFilter | None = UNSET
+    root_filter: InteractivityRootFilter | None | UnsetType = UNSET
+    node_filter: InteractivityNodeFilter | None | UnsetType = UNSET
+    interaction_filter: InteractivityInteractionFilter | None | UnsetType = UNSET

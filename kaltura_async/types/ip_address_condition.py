@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .match_condition import MatchCondition
 
 __all__ = ["IpAddressCondition"]
@@ -25,5 +25,5 @@ class IpAddressCondition(MatchCondition):
         ("http_header", "httpHeader", Kind.STR, 0),
     )
 
-    accept_internal_ips: bool | None = UNSET
-    http_header: str | None = UNSET
+    accept_internal_ips: bool | None | UnsetType = UNSET
+    http_header: str | None | UnsetType = UNSET

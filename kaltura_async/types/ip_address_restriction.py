@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_restriction import BaseRestriction
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class IpAddressRestriction(BaseRestriction):
         ("ip_address_list", "ipAddressList", Kind.STR, 0),
     )
 
-    ip_address_restriction_type: IpAddressRestrictionType | None = UNSET
-    ip_address_list: str | None = UNSET
+    ip_address_restriction_type: IpAddressRestrictionType | None | UnsetType = UNSET
+    ip_address_list: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .event_notification_template import EventNotificationTemplate
 
 if TYPE_CHECKING:
@@ -32,9 +32,9 @@ class KafkaNotificationTemplate(EventNotificationTemplate):
         ("requires_permissions", "requiresPermissions", Kind.STR, 0),
     )
 
-    topic_name: str | None = UNSET
-    partition_key: str | None = UNSET
-    message_format: KafkaNotificationFormat | None = UNSET
-    api_object_type: str | None = UNSET
-    response_profile_system_name: str | None = UNSET
-    requires_permissions: str | None = UNSET
+    topic_name: str | None | UnsetType = UNSET
+    partition_key: str | None | UnsetType = UNSET
+    message_format: KafkaNotificationFormat | None | UnsetType = UNSET
+    api_object_type: str | None | UnsetType = UNSET
+    response_profile_system_name: str | None | UnsetType = UNSET
+    requires_permissions: str | None | UnsetType = UNSET

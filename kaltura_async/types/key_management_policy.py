@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.drm_key_management_policy import DrmKeyManagementPolicy
@@ -26,4 +26,4 @@ class KeyManagementPolicy(KalturaObject):
         ("key_management_policy", "keyManagementPolicy", Kind.enum("KalturaDrmKeyManagementPolicy"), 0),
     )
 
-    key_management_policy: DrmKeyManagementPolicy | None = UNSET
+    key_management_policy: DrmKeyManagementPolicy | None | UnsetType = UNSET

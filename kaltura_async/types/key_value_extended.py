@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .key_value import KeyValue
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class KeyValueExtended(KeyValue):
         ("predefined_format", "predefinedFormat", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    predefined_format: NullableBoolean | None = UNSET
+    predefined_format: NullableBoolean | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .storage_delete_job_data import StorageDeleteJobData
 
 __all__ = ["KontikiStorageDeleteJobData"]
@@ -25,5 +25,5 @@ class KontikiStorageDeleteJobData(StorageDeleteJobData):
         ("service_token", "serviceToken", Kind.STR, 0),
     )
 
-    content_moid: str | None = UNSET
-    service_token: str | None = UNSET
+    content_moid: str | None | UnsetType = UNSET
+    service_token: str | None | UnsetType = UNSET

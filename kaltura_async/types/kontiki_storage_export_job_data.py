@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .storage_export_job_data import StorageExportJobData
 
 __all__ = ["KontikiStorageExportJobData"]
@@ -26,6 +26,6 @@ class KontikiStorageExportJobData(StorageExportJobData):
         ("service_token", "serviceToken", Kind.STR, 0),
     )
 
-    flavor_asset_id: str | None = UNSET
-    content_moid: str | None = UNSET
-    service_token: str | None = UNSET
+    flavor_asset_id: str | None | UnsetType = UNSET
+    content_moid: str | None | UnsetType = UNSET
+    service_token: str | None | UnsetType = UNSET

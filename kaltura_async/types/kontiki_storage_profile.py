@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .storage_profile import StorageProfile
 
 __all__ = ["KontikiStorageProfile"]
@@ -24,4 +24,4 @@ class KontikiStorageProfile(StorageProfile):
         ("service_token", "serviceToken", Kind.STR, 0),
     )
 
-    service_token: str | None = UNSET
+    service_token: str | None | UnsetType = UNSET

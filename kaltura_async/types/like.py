@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["Like"]
 
@@ -25,6 +25,6 @@ class Like(KalturaObject):
         ("created_at", "createdAt", Kind.INT, 0),
     )
 
-    entry_id: str | None = UNSET
-    user_id: str | None = UNSET
-    created_at: int | None = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET

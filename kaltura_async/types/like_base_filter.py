@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 __all__ = ["LikeBaseFilter"]
@@ -28,8 +28,8 @@ class LikeBaseFilter(RelatedFilter):
         ("created_at_less_than_or_equal", "createdAtLessThanOrEqual", Kind.INT, 0),
     )
 
-    entry_id_equal: str | None = UNSET
-    entry_id_in: str | None = UNSET
-    user_id_equal: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
+    entry_id_equal: str | None | UnsetType = UNSET
+    entry_id_in: str | None | UnsetType = UNSET
+    user_id_equal: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_restriction import BaseRestriction
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class LimitFlavorsRestriction(BaseRestriction):
         ("flavor_params_ids", "flavorParamsIds", Kind.STR, 0),
     )
 
-    limit_flavors_restriction_type: LimitFlavorsRestrictionType | None = UNSET
-    flavor_params_ids: str | None = UNSET
+    limit_flavors_restriction_type: LimitFlavorsRestrictionType | None | UnsetType = UNSET
+    flavor_params_ids: str | None | UnsetType = UNSET

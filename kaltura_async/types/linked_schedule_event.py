@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["LinkedScheduleEvent"]
 
@@ -24,5 +24,5 @@ class LinkedScheduleEvent(KalturaObject):
         ("event_id", "eventId", Kind.INT, 0),
     )
 
-    offset: int | None = UNSET
-    event_id: int | None = UNSET
+    offset: int | None | UnsetType = UNSET
+    event_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ListResponse"]
 
@@ -23,4 +23,4 @@ class ListResponse(KalturaObject):
         ("total_count", "totalCount", Kind.INT, READ_ONLY),
     )
 
-    total_count: int | None = UNSET
+    total_count: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .flavor_asset import FlavorAsset
 
 __all__ = ["LiveAsset"]
@@ -25,5 +25,5 @@ class LiveAsset(FlavorAsset):
         ("multicast_port", "multicastPort", Kind.INT, 0),
     )
 
-    multicast_ip: str | None = UNSET
-    multicast_port: int | None = UNSET
+    multicast_ip: str | None | UnsetType = UNSET
+    multicast_port: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .live_feature import LiveFeature
 
 __all__ = ["LiveCaptionFeature"]
@@ -30,10 +30,10 @@ class LiveCaptionFeature(LiveFeature):
         ("language", "language", Kind.STR, 0),
     )
 
-    media_url: str | None = UNSET
-    media_key: str | None = UNSET
-    caption_url: str | None = UNSET
-    caption_token: str | None = UNSET
-    input_delay: int | None = UNSET
-    caption_format: str | None = UNSET
-    language: str | None = UNSET
+    media_url: str | None | UnsetType = UNSET
+    media_key: str | None | UnsetType = UNSET
+    caption_url: str | None | UnsetType = UNSET
+    caption_token: str | None | UnsetType = UNSET
+    input_delay: int | None | UnsetType = UNSET
+    caption_format: str | None | UnsetType = UNSET
+    language: str | None | UnsetType = UNSET

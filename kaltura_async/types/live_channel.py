@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .live_entry import LiveEntry
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class LiveChannel(LiveEntry):
         ("repeat", "repeat", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    playlist_id: str | None = UNSET
-    repeat: NullableBoolean | None = UNSET
+    playlist_id: str | None | UnsetType = UNSET
+    repeat: NullableBoolean | None | UnsetType = UNSET

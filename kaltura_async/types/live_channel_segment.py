@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.live_channel_segment_status import LiveChannelSegmentStatus
@@ -42,18 +42,18 @@ class LiveChannelSegment(KalturaObject):
         ("duration", "duration", Kind.FLOAT, 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    name: str | None = UNSET
-    description: str | None = UNSET
-    tags: str | None = UNSET
-    type: LiveChannelSegmentType | None = UNSET
-    status: LiveChannelSegmentStatus | None = UNSET
-    channel_id: str | None = UNSET
-    entry_id: str | None = UNSET
-    trigger_type: LiveChannelSegmentTriggerType | None = UNSET
-    trigger_segment_id: int | None = UNSET
-    start_time: float | None = UNSET
-    duration: float | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    type: LiveChannelSegmentType | None | UnsetType = UNSET
+    status: LiveChannelSegmentStatus | None | UnsetType = UNSET
+    channel_id: str | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    trigger_type: LiveChannelSegmentTriggerType | None | UnsetType = UNSET
+    trigger_segment_id: int | None | UnsetType = UNSET
+    start_time: float | None | UnsetType = UNSET
+    duration: float | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -36,13 +36,13 @@ class LiveChannelSegmentBaseFilter(RelatedFilter):
         ("start_time_less_than_or_equal", "startTimeLessThanOrEqual", Kind.FLOAT, 0),
     )
 
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    status_equal: LiveChannelSegmentStatus | None = UNSET
-    status_in: str | None = UNSET
-    channel_id_equal: str | None = UNSET
-    channel_id_in: str | None = UNSET
-    start_time_greater_than_or_equal: float | None = UNSET
-    start_time_less_than_or_equal: float | None = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    status_equal: LiveChannelSegmentStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    channel_id_equal: str | None | UnsetType = UNSET
+    channel_id_in: str | None | UnsetType = UNSET
+    start_time_greater_than_or_equal: float | None | UnsetType = UNSET
+    start_time_less_than_or_equal: float | None | UnsetType = UNSET

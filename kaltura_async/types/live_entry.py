@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .media_entry import MediaEntry
 
 if TYPE_CHECKING:
@@ -55,23 +55,23 @@ class LiveEntry(MediaEntry):
         ("broadcast_time", "broadcastTime", Kind.INT, 0),
     )
 
-    offline_message: str | None = UNSET
-    record_status: RecordStatus | None = UNSET
-    dvr_status: DVRStatus | None = UNSET
-    dvr_window: int | None = UNSET
-    last_elapsed_recording_time: int | None = UNSET
-    live_stream_configurations: list[LiveStreamConfiguration] | None = UNSET
-    recorded_entry_id: str | None = UNSET
-    push_publish_enabled: LivePublishStatus | None = UNSET
-    publish_configurations: list[LiveStreamPushPublishConfiguration] | None = UNSET
-    first_broadcast: int | None = UNSET
-    last_broadcast: int | None = UNSET
-    current_broadcast_start_time: float | None = UNSET
-    recording_options: LiveEntryRecordingOptions | None = UNSET
-    live_status: EntryServerNodeStatus | None = UNSET
-    segment_duration: int | None = UNSET
-    explicit_live: NullableBoolean | None = UNSET
-    view_mode: ViewMode | None = UNSET
-    recording_status: RecordingStatus | None = UNSET
-    last_broadcast_end_time: int | None = UNSET
-    broadcast_time: int | None = UNSET
+    offline_message: str | None | UnsetType = UNSET
+    record_status: RecordStatus | None | UnsetType = UNSET
+    dvr_status: DVRStatus | None | UnsetType = UNSET
+    dvr_window: int | None | UnsetType = UNSET
+    last_elapsed_recording_time: int | None | UnsetType = UNSET
+    live_stream_configurations: list[LiveStreamConfiguration] | None | UnsetType = UNSET
+    recorded_entry_id: str | None | UnsetType = UNSET
+    push_publish_enabled: LivePublishStatus | None | UnsetType = UNSET
+    publish_configurations: list[LiveStreamPushPublishConfiguration] | None | UnsetType = UNSET
+    first_broadcast: int | None | UnsetType = UNSET
+    last_broadcast: int | None | UnsetType = UNSET
+    current_broadcast_start_time: float | None | UnsetType = UNSET
+    recording_options: LiveEntryRecordingOptions | None | UnsetType = UNSET
+    live_status: EntryServerNodeStatus | None | UnsetType = UNSET
+    segment_duration: int | None | UnsetType = UNSET
+    explicit_live: NullableBoolean | None | UnsetType = UNSET
+    view_mode: ViewMode | None | UnsetType = UNSET
+    recording_status: RecordingStatus | None | UnsetType = UNSET
+    last_broadcast_end_time: int | None | UnsetType = UNSET
+    broadcast_time: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["LiveEntryArchiveJobData"]
@@ -25,5 +25,5 @@ class LiveEntryArchiveJobData(JobData):
         ("vod_entry_id", "vodEntryId", Kind.STR, 0),
     )
 
-    live_entry_id: str | None = UNSET
-    vod_entry_id: str | None = UNSET
+    live_entry_id: str | None | UnsetType = UNSET
+    vod_entry_id: str | None | UnsetType = UNSET

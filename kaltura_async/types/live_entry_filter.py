@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .live_entry_base_filter import LiveEntryBaseFilter
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class LiveEntryFilter(LiveEntryBaseFilter):
         ("has_media_server_hostname", "hasMediaServerHostname", Kind.STR, 0),
     )
 
-    is_live: NullableBoolean | None = UNSET
-    is_recorded_entry_id_empty: NullableBoolean | None = UNSET
-    has_media_server_hostname: str | None = UNSET
+    is_live: NullableBoolean | None | UnsetType = UNSET
+    is_recorded_entry_id_empty: NullableBoolean | None | UnsetType = UNSET
+    has_media_server_hostname: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.nullable_boolean import NullableBoolean
@@ -32,10 +32,10 @@ class LiveEntryRecordingOptions(KalturaObject):
         ("archive_vod_suffix_timezone", "archiveVodSuffixTimezone", Kind.STR, 0),
     )
 
-    should_copy_entitlement: NullableBoolean | None = UNSET
-    should_copy_scheduling: NullableBoolean | None = UNSET
-    should_copy_thumbnail: NullableBoolean | None = UNSET
-    should_make_hidden: NullableBoolean | None = UNSET
-    should_auto_archive: NullableBoolean | None = UNSET
-    non_deleted_cue_points_tags: str | None = UNSET
-    archive_vod_suffix_timezone: str | None = UNSET
+    should_copy_entitlement: NullableBoolean | None | UnsetType = UNSET
+    should_copy_scheduling: NullableBoolean | None | UnsetType = UNSET
+    should_copy_thumbnail: NullableBoolean | None | UnsetType = UNSET
+    should_make_hidden: NullableBoolean | None | UnsetType = UNSET
+    should_auto_archive: NullableBoolean | None | UnsetType = UNSET
+    non_deleted_cue_points_tags: str | None | UnsetType = UNSET
+    archive_vod_suffix_timezone: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .schedule_resource import ScheduleResource
 
 __all__ = ["LiveEntryScheduleResource"]
@@ -24,4 +24,4 @@ class LiveEntryScheduleResource(ScheduleResource):
         ("entry_id", "entryId", Kind.STR, 0),
     )
 
-    entry_id: str | None = UNSET
+    entry_id: str | None | UnsetType = UNSET

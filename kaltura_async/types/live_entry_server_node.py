@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .entry_server_node import EntryServerNode
 
 if TYPE_CHECKING:
@@ -34,9 +34,9 @@ class LiveEntryServerNode(EntryServerNode):
         ("view_mode_updated_at", "viewModeUpdatedAt", Kind.INT, 0),
     )
 
-    streams: list[LiveStreamParams] | None = UNSET
-    recording_info: list[LiveEntryServerNodeRecordingInfo] | None = UNSET
-    is_playable_user: bool | None = UNSET
-    view_mode: ViewMode | None = UNSET
-    features_updated_at: int | None = UNSET
-    view_mode_updated_at: int | None = UNSET
+    streams: list[LiveStreamParams] | None | UnsetType = UNSET
+    recording_info: list[LiveEntryServerNodeRecordingInfo] | None | UnsetType = UNSET
+    is_playable_user: bool | None | UnsetType = UNSET
+    view_mode: ViewMode | None | UnsetType = UNSET
+    features_updated_at: int | None | UnsetType = UNSET
+    view_mode_updated_at: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.entry_server_node_recording_status import EntryServerNodeRecordingStatus
@@ -28,6 +28,6 @@ class LiveEntryServerNodeRecordingInfo(KalturaObject):
         ("recording_status", "recordingStatus", Kind.enum("KalturaEntryServerNodeRecordingStatus"), 0),
     )
 
-    recorded_entry_id: str | None = UNSET
-    duration: int | None = UNSET
-    recording_status: EntryServerNodeRecordingStatus | None = UNSET
+    recorded_entry_id: str | None | UnsetType = UNSET
+    duration: int | None | UnsetType = UNSET
+    recording_status: EntryServerNodeRecordingStatus | None | UnsetType = UNSET

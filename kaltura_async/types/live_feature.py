@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["LiveFeature"]
 
@@ -25,6 +25,6 @@ class LiveFeature(KalturaObject):
         ("post_end_time", "postEndTime", Kind.INT, 0),
     )
 
-    system_name: str | None = UNSET
-    pre_start_time: int | None = UNSET
-    post_end_time: int | None = UNSET
+    system_name: str | None | UnsetType = UNSET
+    pre_start_time: int | None | UnsetType = UNSET
+    post_end_time: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .flavor_params import FlavorParams
 
 __all__ = ["LiveParams"]
@@ -24,4 +24,4 @@ class LiveParams(FlavorParams):
         ("stream_suffix", "streamSuffix", Kind.STR, 0),
     )
 
-    stream_suffix: str | None = UNSET
+    stream_suffix: str | None | UnsetType = UNSET

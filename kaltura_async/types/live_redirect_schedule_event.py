@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_live_schedule_event import BaseLiveScheduleEvent
 
 __all__ = ["LiveRedirectScheduleEvent"]
@@ -24,4 +24,4 @@ class LiveRedirectScheduleEvent(BaseLiveScheduleEvent):
         ("redirect_entry_id", "redirectEntryId", Kind.STR, 0),
     )
 
-    redirect_entry_id: str | None = UNSET
+    redirect_entry_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["LiveReportExportJobData"]
@@ -28,8 +28,8 @@ class LiveReportExportJobData(JobData):
         ("recipient_email", "recipientEmail", Kind.STR, 0),
     )
 
-    time_reference: int | None = UNSET
-    time_zone_offset: int | None = UNSET
-    entry_ids: str | None = UNSET
-    output_path: str | None = UNSET
-    recipient_email: str | None = UNSET
+    time_reference: int | None | UnsetType = UNSET
+    time_zone_offset: int | None | UnsetType = UNSET
+    entry_ids: str | None | UnsetType = UNSET
+    output_path: str | None | UnsetType = UNSET
+    recipient_email: str | None | UnsetType = UNSET

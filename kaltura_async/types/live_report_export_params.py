@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["LiveReportExportParams"]
 
@@ -26,7 +26,7 @@ class LiveReportExportParams(KalturaObject):
         ("application_url_template", "applicationUrlTemplate", Kind.STR, 0),
     )
 
-    entry_ids: str | None = UNSET
-    recpient_email: str | None = UNSET
-    time_zone_offset: int | None = UNSET
-    application_url_template: str | None = UNSET
+    entry_ids: str | None | UnsetType = UNSET
+    recpient_email: str | None | UnsetType = UNSET
+    time_zone_offset: int | None | UnsetType = UNSET
+    application_url_template: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["LiveReportExportResponse"]
 
@@ -24,5 +24,5 @@ class LiveReportExportResponse(KalturaObject):
         ("report_email", "reportEmail", Kind.STR, 0),
     )
 
-    reference_job_id: int | None = UNSET
-    report_email: str | None = UNSET
+    reference_job_id: int | None | UnsetType = UNSET
+    report_email: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.live_report_order_by import LiveReportOrderBy
@@ -31,8 +31,8 @@ class LiveReportInputFilter(KalturaObject):
         ("order_by", "orderBy", Kind.enum("KalturaLiveReportOrderBy"), 0),
     )
 
-    entry_ids: str | None = UNSET
-    from_time: int | None = UNSET
-    to_time: int | None = UNSET
-    live: NullableBoolean | None = UNSET
-    order_by: LiveReportOrderBy | None = UNSET
+    entry_ids: str | None | UnsetType = UNSET
+    from_time: int | None | UnsetType = UNSET
+    to_time: int | None | UnsetType = UNSET
+    live: NullableBoolean | None | UnsetType = UNSET
+    order_by: LiveReportOrderBy | None | UnsetType = UNSET

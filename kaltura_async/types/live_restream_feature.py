@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .live_feature import LiveFeature
 
 __all__ = ["LiveRestreamFeature"]
@@ -27,7 +27,7 @@ class LiveRestreamFeature(LiveFeature):
         ("stream_key", "streamKey", Kind.STR, 0),
     )
 
-    primary_url: str | None = UNSET
-    secondary_url: str | None = UNSET
-    playback_url: str | None = UNSET
-    stream_key: str | None = UNSET
+    primary_url: str | None | UnsetType = UNSET
+    secondary_url: str | None | UnsetType = UNSET
+    playback_url: str | None | UnsetType = UNSET
+    stream_key: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["LiveStats"]
 
@@ -30,11 +30,11 @@ class LiveStats(KalturaObject):
         ("timestamp", "timestamp", Kind.INT, 0),
     )
 
-    audience: int | None = UNSET
-    dvr_audience: int | None = UNSET
-    avg_bitrate: float | None = UNSET
-    buffer_time: int | None = UNSET
-    plays: int | None = UNSET
-    seconds_viewed: int | None = UNSET
-    start_event: int | None = UNSET
-    timestamp: int | None = UNSET
+    audience: int | None | UnsetType = UNSET
+    dvr_audience: int | None | UnsetType = UNSET
+    avg_bitrate: float | None | UnsetType = UNSET
+    buffer_time: int | None | UnsetType = UNSET
+    plays: int | None | UnsetType = UNSET
+    seconds_viewed: int | None | UnsetType = UNSET
+    start_event: int | None | UnsetType = UNSET
+    timestamp: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject, secret_field
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType, secret_field
 
 if TYPE_CHECKING:
     from ..enums.live_stats_event_type import LiveStatsEventType
@@ -37,14 +37,14 @@ class LiveStatsEvent(KalturaObject):
         ("delivery_type", "deliveryType", Kind.enum("KalturaPlaybackProtocol"), 0),
     )
 
-    partner_id: int | None = UNSET
-    entry_id: str | None = UNSET
-    event_type: LiveStatsEventType | None = UNSET
-    session_id: str | None = secret_field()
-    event_index: int | None = UNSET
-    buffer_time: int | None = UNSET
-    bitrate: int | None = UNSET
-    referrer: str | None = UNSET
-    is_live: bool | None = UNSET
-    start_time: str | None = UNSET
-    delivery_type: PlaybackProtocol | None = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    event_type: LiveStatsEventType | None | UnsetType = UNSET
+    session_id: str | None | UnsetType = secret_field()
+    event_index: int | None | UnsetType = UNSET
+    buffer_time: int | None | UnsetType = UNSET
+    bitrate: int | None | UnsetType = UNSET
+    referrer: str | None | UnsetType = UNSET
+    is_live: bool | None | UnsetType = UNSET
+    start_time: str | None | UnsetType = UNSET
+    delivery_type: PlaybackProtocol | None | UnsetType = UNSET

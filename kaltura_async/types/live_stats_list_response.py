@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .list_response import ListResponse
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class LiveStatsListResponse(ListResponse):
         ("objects", "objects", Kind.obj("KalturaLiveStats"), 0),
     )
 
-    objects: LiveStats | None = UNSET
+    objects: LiveStats | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["LiveStreamBitrate"]
 
@@ -26,7 +26,7 @@ class LiveStreamBitrate(KalturaObject):
         ("tags", "tags", Kind.STR, 0),
     )
 
-    bitrate: int | None = UNSET
-    width: int | None = UNSET
-    height: int | None = UNSET
-    tags: str | None = UNSET
+    bitrate: int | None | UnsetType = UNSET
+    width: int | None | UnsetType = UNSET
+    height: int | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET

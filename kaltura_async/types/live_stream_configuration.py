@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.playback_protocol import PlaybackProtocol
@@ -30,8 +30,8 @@ class LiveStreamConfiguration(KalturaObject):
         ("stream_name", "streamName", Kind.STR, 0),
     )
 
-    protocol: PlaybackProtocol | None = UNSET
-    url: str | None = UNSET
-    publish_url: str | None = UNSET
-    backup_url: str | None = UNSET
-    stream_name: str | None = UNSET
+    protocol: PlaybackProtocol | None | UnsetType = UNSET
+    url: str | None | UnsetType = UNSET
+    publish_url: str | None | UnsetType = UNSET
+    backup_url: str | None | UnsetType = UNSET
+    stream_name: str | None | UnsetType = UNSET

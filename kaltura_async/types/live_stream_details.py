@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.entry_server_node_status import EntryServerNodeStatus
@@ -32,8 +32,8 @@ class LiveStreamDetails(KalturaObject):
         ("broadcast_status", "broadcastStatus", Kind.enum("KalturaLiveStreamBroadcastStatus"), 0),
     )
 
-    primary_stream_status: EntryServerNodeStatus | None = UNSET
-    secondary_stream_status: EntryServerNodeStatus | None = UNSET
-    view_mode: ViewMode | None = UNSET
-    was_broadcast: bool | None = UNSET
-    broadcast_status: LiveStreamBroadcastStatus | None = UNSET
+    primary_stream_status: EntryServerNodeStatus | None | UnsetType = UNSET
+    secondary_stream_status: EntryServerNodeStatus | None | UnsetType = UNSET
+    view_mode: ViewMode | None | UnsetType = UNSET
+    was_broadcast: bool | None | UnsetType = UNSET
+    broadcast_status: LiveStreamBroadcastStatus | None | UnsetType = UNSET

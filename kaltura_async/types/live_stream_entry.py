@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .live_entry import LiveEntry
 
 if TYPE_CHECKING:
@@ -53,29 +53,29 @@ class LiveStreamEntry(LiveEntry):
         ("sip_source_type", "sipSourceType", Kind.enum("KalturaSipSourceType"), READ_ONLY),
     )
 
-    stream_remote_id: str | None = UNSET
-    stream_remote_backup_id: str | None = UNSET
-    bitrates: list[LiveStreamBitrate] | None = UNSET
-    primary_broadcasting_url: str | None = UNSET
-    secondary_broadcasting_url: str | None = UNSET
-    primary_secured_broadcasting_url: str | None = UNSET
-    secondary_secured_broadcasting_url: str | None = UNSET
-    primary_rtsp_broadcasting_url: str | None = UNSET
-    secondary_rtsp_broadcasting_url: str | None = UNSET
-    primary_srt_broadcasting_url: str | None = UNSET
-    primary_srt_stream_id: str | None = UNSET
-    secondary_srt_broadcasting_url: str | None = UNSET
-    secondary_srt_stream_id: str | None = UNSET
-    stream_name: str | None = UNSET
-    stream_url: str | None = UNSET
-    hls_stream_url: str | None = UNSET
-    ready_for_deletion: bool | None = UNSET
-    url_manager: str | None = UNSET
-    encoding_ip1: str | None = UNSET
-    encoding_ip2: str | None = UNSET
-    stream_password: str | None = UNSET
-    stream_username: str | None = UNSET
-    srt_pass: str | None = UNSET
-    primary_server_node_id: int | None = UNSET
-    sip_token: str | None = UNSET
-    sip_source_type: SipSourceType | None = UNSET
+    stream_remote_id: str | None | UnsetType = UNSET
+    stream_remote_backup_id: str | None | UnsetType = UNSET
+    bitrates: list[LiveStreamBitrate] | None | UnsetType = UNSET
+    primary_broadcasting_url: str | None | UnsetType = UNSET
+    secondary_broadcasting_url: str | None | UnsetType = UNSET
+    primary_secured_broadcasting_url: str | None | UnsetType = UNSET
+    secondary_secured_broadcasting_url: str | None | UnsetType = UNSET
+    primary_rtsp_broadcasting_url: str | None | UnsetType = UNSET
+    secondary_rtsp_broadcasting_url: str | None | UnsetType = UNSET
+    primary_srt_broadcasting_url: str | None | UnsetType = UNSET
+    primary_srt_stream_id: str | None | UnsetType = UNSET
+    secondary_srt_broadcasting_url: str | None | UnsetType = UNSET
+    secondary_srt_stream_id: str | None | UnsetType = UNSET
+    stream_name: str | None | UnsetType = UNSET
+    stream_url: str | None | UnsetType = UNSET
+    hls_stream_url: str | None | UnsetType = UNSET
+    ready_for_deletion: bool | None | UnsetType = UNSET
+    url_manager: str | None | UnsetType = UNSET
+    encoding_ip1: str | None | UnsetType = UNSET
+    encoding_ip2: str | None | UnsetType = UNSET
+    stream_password: str | None | UnsetType = UNSET
+    stream_username: str | None | UnsetType = UNSET
+    srt_pass: str | None | UnsetType = UNSET
+    primary_server_node_id: int | None | UnsetType = UNSET
+    sip_token: str | None | UnsetType = UNSET
+    sip_source_type: SipSourceType | None | UnsetType = UNSET

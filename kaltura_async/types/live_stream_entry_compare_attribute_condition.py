@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_comparable_attribute_condition import SearchComparableAttributeCondition
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class LiveStreamEntryCompareAttributeCondition(SearchComparableAttributeConditio
         ("attribute", "attribute", Kind.enum("KalturaLiveStreamEntryCompareAttribute"), 0),
     )
 
-    attribute: LiveStreamEntryCompareAttribute | None = UNSET
+    attribute: LiveStreamEntryCompareAttribute | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["LiveStreamParams"]
 
@@ -30,11 +30,11 @@ class LiveStreamParams(KalturaObject):
         ("language", "language", Kind.STR, 0),
     )
 
-    bitrate: int | None = UNSET
-    flavor_id: str | None = UNSET
-    width: int | None = UNSET
-    height: int | None = UNSET
-    codec: str | None = UNSET
-    frame_rate: int | None = UNSET
-    key_frame_interval: float | None = UNSET
-    language: str | None = UNSET
+    bitrate: int | None | UnsetType = UNSET
+    flavor_id: str | None | UnsetType = UNSET
+    width: int | None | UnsetType = UNSET
+    height: int | None | UnsetType = UNSET
+    codec: str | None | UnsetType = UNSET
+    frame_rate: int | None | UnsetType = UNSET
+    key_frame_interval: float | None | UnsetType = UNSET
+    language: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["LiveStreamPushPublishConfiguration"]
 
@@ -25,6 +25,6 @@ class LiveStreamPushPublishConfiguration(KalturaObject):
         ("port", "port", Kind.STR, 0),
     )
 
-    publish_url: str | None = UNSET
-    backup_publish_url: str | None = UNSET
-    port: str | None = UNSET
+    publish_url: str | None | UnsetType = UNSET
+    backup_publish_url: str | None | UnsetType = UNSET
+    port: str | None | UnsetType = UNSET

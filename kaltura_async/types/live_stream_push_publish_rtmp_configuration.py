@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .live_stream_push_publish_configuration import LiveStreamPushPublishConfiguration
 
 __all__ = ["LiveStreamPushPublishRTMPConfiguration"]
@@ -27,7 +27,7 @@ class LiveStreamPushPublishRTMPConfiguration(LiveStreamPushPublishConfiguration)
         ("application_name", "applicationName", Kind.STR, 0),
     )
 
-    user_id: str | None = UNSET
-    password: str | None = secret_field()
-    stream_name: str | None = UNSET
-    application_name: str | None = UNSET
+    user_id: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()
+    stream_name: str | None | UnsetType = UNSET
+    application_name: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_live_schedule_event import BaseLiveScheduleEvent
 
 if TYPE_CHECKING:
@@ -34,11 +34,11 @@ class LiveStreamScheduleEvent(BaseLiveScheduleEvent):
         ("live_features", "liveFeatures", Kind.list_of("KalturaLiveFeature"), 0),
     )
 
-    source_entry_id: str | None = UNSET
-    projected_audience: int | None = UNSET
-    pre_start_time: int | None = UNSET
-    post_end_time: int | None = UNSET
-    pre_start_entry_id: str | None = UNSET
-    post_end_entry_id: str | None = UNSET
-    is_content_interruptible: bool | None = UNSET
-    live_features: list[LiveFeature] | None = UNSET
+    source_entry_id: str | None | UnsetType = UNSET
+    projected_audience: int | None | UnsetType = UNSET
+    pre_start_time: int | None | UnsetType = UNSET
+    post_end_time: int | None | UnsetType = UNSET
+    pre_start_entry_id: str | None | UnsetType = UNSET
+    post_end_entry_id: str | None | UnsetType = UNSET
+    is_content_interruptible: bool | None | UnsetType = UNSET
+    live_features: list[LiveFeature] | None | UnsetType = UNSET

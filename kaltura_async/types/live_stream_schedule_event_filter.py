@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .live_stream_schedule_event_base_filter import LiveStreamScheduleEventBaseFilter
 
 __all__ = ["LiveStreamScheduleEventFilter"]
@@ -24,4 +24,4 @@ class LiveStreamScheduleEventFilter(LiveStreamScheduleEventBaseFilter):
         ("source_entry_id_equal", "sourceEntryIdEqual", Kind.STR, 0),
     )
 
-    source_entry_id_equal: str | None = UNSET
+    source_entry_id_equal: str | None | UnsetType = UNSET

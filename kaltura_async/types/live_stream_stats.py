@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["LiveStreamStats"]
 
@@ -23,4 +23,4 @@ class LiveStreamStats(KalturaObject):
         ("live_viewers", "liveViewers", Kind.INT, 0),
     )
 
-    live_viewers: int | None = UNSET
+    live_viewers: int | None | UnsetType = UNSET

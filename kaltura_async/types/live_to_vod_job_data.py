@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["LiveToVodJobData"]
@@ -30,10 +30,10 @@ class LiveToVodJobData(JobData):
         ("last_segment_drift", "lastSegmentDrift", Kind.INT, 0),
     )
 
-    vod_entry_id: str | None = UNSET
-    live_entry_id: str | None = UNSET
-    total_vod_duration: float | None = UNSET
-    last_segment_duration: float | None = UNSET
-    amf_array: str | None = UNSET
-    last_cue_point_sync_time: int | None = UNSET
-    last_segment_drift: int | None = UNSET
+    vod_entry_id: str | None | UnsetType = UNSET
+    live_entry_id: str | None | UnsetType = UNSET
+    total_vod_duration: float | None | UnsetType = UNSET
+    last_segment_duration: float | None | UnsetType = UNSET
+    amf_array: str | None | UnsetType = UNSET
+    last_cue_point_sync_time: int | None | UnsetType = UNSET
+    last_segment_drift: int | None | UnsetType = UNSET

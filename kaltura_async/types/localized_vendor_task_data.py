@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_task_data import VendorTaskData
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class LocalizedVendorTaskData(VendorTaskData):
         ("output_json", "outputJson", Kind.STR, 0),
     )
 
-    output_language: Language | None = UNSET
-    output_json: str | None = UNSET
+    output_language: Language | None | UnsetType = UNSET
+    output_json: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -46,20 +46,20 @@ class MailJobData(JobData):
         ("separator", "separator", Kind.STR, 0),
     )
 
-    mail_type: MailType | None = UNSET
-    mail_priority: int | None = UNSET
-    status: MailJobStatus | None = UNSET
-    recipient_name: str | None = UNSET
-    recipient_email: str | None = UNSET
-    recipient_id: int | None = UNSET
-    from_name: str | None = UNSET
-    from_email: str | None = UNSET
-    body_params: str | None = UNSET
-    subject_params: str | None = UNSET
-    dynamic_email_contents: DynamicEmailContents | None = UNSET
-    template_path: str | None = UNSET
-    language: LanguageCode | None = UNSET
-    campaign_id: int | None = UNSET
-    min_send_date: int | None = UNSET
-    is_html: bool | None = UNSET
-    separator: str | None = UNSET
+    mail_type: MailType | None | UnsetType = UNSET
+    mail_priority: int | None | UnsetType = UNSET
+    status: MailJobStatus | None | UnsetType = UNSET
+    recipient_name: str | None | UnsetType = UNSET
+    recipient_email: str | None | UnsetType = UNSET
+    recipient_id: int | None | UnsetType = UNSET
+    from_name: str | None | UnsetType = UNSET
+    from_email: str | None | UnsetType = UNSET
+    body_params: str | None | UnsetType = UNSET
+    subject_params: str | None | UnsetType = UNSET
+    dynamic_email_contents: DynamicEmailContents | None | UnsetType = UNSET
+    template_path: str | None | UnsetType = UNSET
+    language: LanguageCode | None | UnsetType = UNSET
+    campaign_id: int | None | UnsetType = UNSET
+    min_send_date: int | None | UnsetType = UNSET
+    is_html: bool | None | UnsetType = UNSET
+    separator: str | None | UnsetType = UNSET

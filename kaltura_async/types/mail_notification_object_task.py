@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .object_task import ObjectTask
 
 __all__ = ["MailNotificationObjectTask"]
@@ -30,10 +30,10 @@ class MailNotificationObjectTask(ObjectTask):
         ("send_to_users", "sendToUsers", Kind.BOOL, 0),
     )
 
-    mail_to: str | None = UNSET
-    sender: str | None = UNSET
-    subject: str | None = UNSET
-    message: str | None = UNSET
-    footer: str | None = UNSET
-    link: str | None = UNSET
-    send_to_users: bool | None = UNSET
+    mail_to: str | None | UnsetType = UNSET
+    sender: str | None | UnsetType = UNSET
+    subject: str | None | UnsetType = UNSET
+    message: str | None | UnsetType = UNSET
+    footer: str | None | UnsetType = UNSET
+    link: str | None | UnsetType = UNSET
+    send_to_users: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .export_csv_job_data import ExportCsvJobData
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class MappedObjectsCsvJobData(ExportCsvJobData):
         ("options", "options", Kind.obj("KalturaExportToCsvOptions"), 0),
     )
 
-    metadata_profile_id: int | None = UNSET
-    additional_fields: list[CsvAdditionalFieldInfo] | None = UNSET
-    mapped_fields: list[KeyValue] | None = UNSET
-    options: ExportToCsvOptions | None = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET
+    additional_fields: list[CsvAdditionalFieldInfo] | None | UnsetType = UNSET
+    mapped_fields: list[KeyValue] | None | UnsetType = UNSET
+    options: ExportToCsvOptions | None | UnsetType = UNSET

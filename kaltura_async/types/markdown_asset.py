@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .attachment_asset import AttachmentAsset
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class MarkdownAsset(AttachmentAsset):
         ("provider_type", "providerType", Kind.enum("KalturaMarkdownProviderType"), 0),
     )
 
-    accuracy: int | None = UNSET
-    provider_type: MarkdownProviderType | None = UNSET
+    accuracy: int | None | UnsetType = UNSET
+    provider_type: MarkdownProviderType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class MatchCondition(Condition):
         ("match_type", "matchType", Kind.enum("KalturaMatchConditionType"), 0),
     )
 
-    values: list[StringValue] | None = UNSET
-    match_type: MatchConditionType | None = UNSET
+    values: list[StringValue] | None | UnsetType = UNSET
+    match_type: MatchConditionType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .match_condition import MatchCondition
 
 __all__ = ["MatchMetadataCondition"]
@@ -26,6 +26,6 @@ class MatchMetadataCondition(MatchCondition):
         ("profile_system_name", "profileSystemName", Kind.STR, 0),
     )
 
-    xpath: str | None = UNSET
-    profile_id: int | None = UNSET
-    profile_system_name: str | None = UNSET
+    xpath: str | None | UnsetType = UNSET
+    profile_id: int | None | UnsetType = UNSET
+    profile_system_name: str | None | UnsetType = UNSET

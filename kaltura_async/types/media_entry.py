@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, UnsetType
 from .playable_entry import PlayableEntry
 
 if TYPE_CHECKING:
@@ -43,16 +43,16 @@ class MediaEntry(PlayableEntry):
         ("streams", "streams", Kind.list_of("KalturaStreamContainer"), 0),
     )
 
-    media_type: MediaType | None = UNSET
-    conversion_quality: str | None = UNSET
-    source_type: SourceType | None = UNSET
-    source_version: str | None = UNSET
-    search_provider_type: SearchProviderType | None = UNSET
-    search_provider_id: str | None = UNSET
-    credit_user_name: str | None = UNSET
-    credit_url: str | None = UNSET
-    media_date: int | None = UNSET
-    data_url: str | None = UNSET
-    flavor_params_ids: str | None = UNSET
-    is_trim_disabled: NullableBoolean | None = UNSET
-    streams: list[StreamContainer] | None = UNSET
+    media_type: MediaType | None | UnsetType = UNSET
+    conversion_quality: str | None | UnsetType = UNSET
+    source_type: SourceType | None | UnsetType = UNSET
+    source_version: str | None | UnsetType = UNSET
+    search_provider_type: SearchProviderType | None | UnsetType = UNSET
+    search_provider_id: str | None | UnsetType = UNSET
+    credit_user_name: str | None | UnsetType = UNSET
+    credit_url: str | None | UnsetType = UNSET
+    media_date: int | None | UnsetType = UNSET
+    data_url: str | None | UnsetType = UNSET
+    flavor_params_ids: str | None | UnsetType = UNSET
+    is_trim_disabled: NullableBoolean | None | UnsetType = UNSET
+    streams: list[StreamContainer] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .playable_entry_filter import PlayableEntryFilter
 
 if TYPE_CHECKING:
@@ -37,13 +37,13 @@ class MediaEntryBaseFilter(PlayableEntryFilter):
         ("flavor_params_ids_match_and", "flavorParamsIdsMatchAnd", Kind.STR, 0),
     )
 
-    media_type_equal: MediaType | None = UNSET
-    media_type_in: str | None = UNSET
-    source_type_equal: SourceType | None = UNSET
-    source_type_not_equal: SourceType | None = UNSET
-    source_type_in: str | None = UNSET
-    source_type_not_in: str | None = UNSET
-    media_date_greater_than_or_equal: int | None = UNSET
-    media_date_less_than_or_equal: int | None = UNSET
-    flavor_params_ids_match_or: str | None = UNSET
-    flavor_params_ids_match_and: str | None = UNSET
+    media_type_equal: MediaType | None | UnsetType = UNSET
+    media_type_in: str | None | UnsetType = UNSET
+    source_type_equal: SourceType | None | UnsetType = UNSET
+    source_type_not_equal: SourceType | None | UnsetType = UNSET
+    source_type_in: str | None | UnsetType = UNSET
+    source_type_not_in: str | None | UnsetType = UNSET
+    media_date_greater_than_or_equal: int | None | UnsetType = UNSET
+    media_date_less_than_or_equal: int | None | UnsetType = UNSET
+    flavor_params_ids_match_or: str | None | UnsetType = UNSET
+    flavor_params_ids_match_and: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_comparable_attribute_condition import SearchComparableAttributeCondition
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class MediaEntryCompareAttributeCondition(SearchComparableAttributeCondition):
         ("attribute", "attribute", Kind.enum("KalturaMediaEntryCompareAttribute"), 0),
     )
 
-    attribute: MediaEntryCompareAttribute | None = UNSET
+    attribute: MediaEntryCompareAttribute | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .media_entry_filter import MediaEntryFilter
 
 __all__ = ["MediaEntryFilterForPlaylist"]
@@ -25,5 +25,5 @@ class MediaEntryFilterForPlaylist(MediaEntryFilter):
         ("name", "name", Kind.STR, 0),
     )
 
-    limit: int | None = UNSET
-    name: str | None = UNSET
+    limit: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET

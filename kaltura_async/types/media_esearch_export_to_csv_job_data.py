@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .export_csv_job_data import ExportCsvJobData
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class MediaEsearchExportToCsvJobData(ExportCsvJobData):
         ("options", "options", Kind.list_of("KalturaExportToCsvOptions"), 0),
     )
 
-    search_params: ESearchEntryParams | None = UNSET
-    options: list[ExportToCsvOptions] | None = UNSET
+    search_params: ESearchEntryParams | None | UnsetType = UNSET
+    options: list[ExportToCsvOptions] | None | UnsetType = UNSET

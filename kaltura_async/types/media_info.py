@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.bit_rate_mode import BitRateMode
@@ -67,45 +67,45 @@ class MediaInfo(KalturaObject):
         ("bits_depth", "bitsDepth", Kind.INT, 0),
     )
 
-    id: int | None = UNSET
-    flavor_asset_id: str | None = UNSET
-    file_size: int | None = UNSET
-    container_format: str | None = UNSET
-    container_id: str | None = UNSET
-    container_profile: str | None = UNSET
-    container_duration: int | None = UNSET
-    container_bit_rate: int | None = UNSET
-    video_format: str | None = UNSET
-    video_codec_id: str | None = UNSET
-    video_duration: int | None = UNSET
-    video_bit_rate: int | None = UNSET
-    video_bit_rate_mode: BitRateMode | None = UNSET
-    video_width: int | None = UNSET
-    video_height: int | None = UNSET
-    video_frame_rate: float | None = UNSET
-    video_dar: float | None = UNSET
-    video_rotation: int | None = UNSET
-    audio_format: str | None = UNSET
-    audio_codec_id: str | None = UNSET
-    audio_duration: int | None = UNSET
-    audio_bit_rate: int | None = UNSET
-    audio_bit_rate_mode: BitRateMode | None = UNSET
-    audio_channels: int | None = UNSET
-    audio_sampling_rate: int | None = UNSET
-    audio_resolution: int | None = UNSET
-    writing_lib: str | None = UNSET
-    raw_data: str | None = UNSET
-    multi_stream_info: str | None = UNSET
-    scan_type: int | None = UNSET
-    multi_stream: str | None = UNSET
-    is_fast_start: int | None = UNSET
-    content_streams: str | None = UNSET
-    complexity_value: int | None = UNSET
-    max_gop: float | None = UNSET
-    matrix_coefficients: str | None = UNSET
-    color_transfer: str | None = UNSET
-    color_primaries: str | None = UNSET
-    pixel_format: str | None = UNSET
-    color_space: str | None = UNSET
-    chroma_subsampling: str | None = UNSET
-    bits_depth: int | None = UNSET
+    id: int | None | UnsetType = UNSET
+    flavor_asset_id: str | None | UnsetType = UNSET
+    file_size: int | None | UnsetType = UNSET
+    container_format: str | None | UnsetType = UNSET
+    container_id: str | None | UnsetType = UNSET
+    container_profile: str | None | UnsetType = UNSET
+    container_duration: int | None | UnsetType = UNSET
+    container_bit_rate: int | None | UnsetType = UNSET
+    video_format: str | None | UnsetType = UNSET
+    video_codec_id: str | None | UnsetType = UNSET
+    video_duration: int | None | UnsetType = UNSET
+    video_bit_rate: int | None | UnsetType = UNSET
+    video_bit_rate_mode: BitRateMode | None | UnsetType = UNSET
+    video_width: int | None | UnsetType = UNSET
+    video_height: int | None | UnsetType = UNSET
+    video_frame_rate: float | None | UnsetType = UNSET
+    video_dar: float | None | UnsetType = UNSET
+    video_rotation: int | None | UnsetType = UNSET
+    audio_format: str | None | UnsetType = UNSET
+    audio_codec_id: str | None | UnsetType = UNSET
+    audio_duration: int | None | UnsetType = UNSET
+    audio_bit_rate: int | None | UnsetType = UNSET
+    audio_bit_rate_mode: BitRateMode | None | UnsetType = UNSET
+    audio_channels: int | None | UnsetType = UNSET
+    audio_sampling_rate: int | None | UnsetType = UNSET
+    audio_resolution: int | None | UnsetType = UNSET
+    writing_lib: str | None | UnsetType = UNSET
+    raw_data: str | None | UnsetType = UNSET
+    multi_stream_info: str | None | UnsetType = UNSET
+    scan_type: int | None | UnsetType = UNSET
+    multi_stream: str | None | UnsetType = UNSET
+    is_fast_start: int | None | UnsetType = UNSET
+    content_streams: str | None | UnsetType = UNSET
+    complexity_value: int | None | UnsetType = UNSET
+    max_gop: float | None | UnsetType = UNSET
+    matrix_coefficients: str | None | UnsetType = UNSET
+    color_transfer: str | None | UnsetType = UNSET
+    color_primaries: str | None | UnsetType = UNSET
+    pixel_format: str | None | UnsetType = UNSET
+    color_space: str | None | UnsetType = UNSET
+    chroma_subsampling: str | None | UnsetType = UNSET
+    bits_depth: int | None | UnsetType = UNSET

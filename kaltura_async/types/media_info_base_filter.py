@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 __all__ = ["MediaInfoBaseFilter"]
@@ -24,4 +24,4 @@ class MediaInfoBaseFilter(Filter):
         ("flavor_asset_id_equal", "flavorAssetIdEqual", Kind.STR, 0),
     )
 
-    flavor_asset_id_equal: str | None = UNSET
+    flavor_asset_id_equal: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .delivery_server_node import DeliveryServerNode
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class MediaServerNode(DeliveryServerNode):
         ("media_server_playback_domain_config", "mediaServerPlaybackDomainConfig", Kind.list_of("KalturaKeyValue"), 0),
     )
 
-    application_name: str | None = UNSET
-    media_server_port_config: list[KeyValue] | None = UNSET
-    media_server_playback_domain_config: list[KeyValue] | None = UNSET
+    application_name: str | None | UnsetType = UNSET
+    media_server_port_config: list[KeyValue] | None | UnsetType = UNSET
+    media_server_playback_domain_config: list[KeyValue] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .entry_schedule_event import EntryScheduleEvent
 
 __all__ = ["MeetingScheduleEvent"]
@@ -24,4 +24,4 @@ class MeetingScheduleEvent(EntryScheduleEvent):
         ("pre_start_time", "preStartTime", Kind.INT, 0),
     )
 
-    pre_start_time: int | None = UNSET
+    pre_start_time: int | None | UnsetType = UNSET

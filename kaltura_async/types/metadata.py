@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.metadata_object_type import MetadataObjectType
@@ -37,14 +37,14 @@ class Metadata(KalturaObject):
         ("xml", "xml", Kind.STR, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    metadata_profile_id: int | None = UNSET
-    metadata_profile_version: int | None = UNSET
-    metadata_object_type: MetadataObjectType | None = UNSET
-    object_id: str | None = UNSET
-    version: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    status: MetadataStatus | None = UNSET
-    xml: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET
+    metadata_profile_version: int | None | UnsetType = UNSET
+    metadata_object_type: MetadataObjectType | None | UnsetType = UNSET
+    object_id: str | None | UnsetType = UNSET
+    version: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    status: MetadataStatus | None | UnsetType = UNSET
+    xml: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -45,21 +45,21 @@ class MetadataBaseFilter(RelatedFilter):
         ("status_in", "statusIn", Kind.STR, 0),
     )
 
-    partner_id_equal: int | None = UNSET
-    metadata_profile_id_equal: int | None = UNSET
-    metadata_profile_id_in: str | None = UNSET
-    metadata_profile_version_equal: int | None = UNSET
-    metadata_profile_version_greater_than_or_equal: int | None = UNSET
-    metadata_profile_version_less_than_or_equal: int | None = UNSET
-    metadata_object_type_equal: MetadataObjectType | None = UNSET
-    object_id_equal: str | None = UNSET
-    object_id_in: str | None = UNSET
-    version_equal: int | None = UNSET
-    version_greater_than_or_equal: int | None = UNSET
-    version_less_than_or_equal: int | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    status_equal: MetadataStatus | None = UNSET
-    status_in: str | None = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    metadata_profile_id_equal: int | None | UnsetType = UNSET
+    metadata_profile_id_in: str | None | UnsetType = UNSET
+    metadata_profile_version_equal: int | None | UnsetType = UNSET
+    metadata_profile_version_greater_than_or_equal: int | None | UnsetType = UNSET
+    metadata_profile_version_less_than_or_equal: int | None | UnsetType = UNSET
+    metadata_object_type_equal: MetadataObjectType | None | UnsetType = UNSET
+    object_id_equal: str | None | UnsetType = UNSET
+    object_id_in: str | None | UnsetType = UNSET
+    version_equal: int | None | UnsetType = UNSET
+    version_greater_than_or_equal: int | None | UnsetType = UNSET
+    version_less_than_or_equal: int | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    status_equal: MetadataStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .localized_vendor_task_data import LocalizedVendorTaskData
 
 if TYPE_CHECKING:
@@ -32,8 +32,8 @@ class MetadataEnrichmentVendorTaskData(LocalizedVendorTaskData):
         ("override_fields", "overrideFields", Kind.list_of("KalturaString"), 0),
     )
 
-    detail_level: str | None = UNSET
-    instruction: str | None = UNSET
-    should_apply: bool | None = UNSET
-    apply_mode: MetadataEnrichmentApplyMode | None = UNSET
-    override_fields: list[String] | None = UNSET
+    detail_level: str | None | UnsetType = UNSET
+    instruction: str | None | UnsetType = UNSET
+    should_apply: bool | None | UnsetType = UNSET
+    apply_mode: MetadataEnrichmentApplyMode | None | UnsetType = UNSET
+    override_fields: list[String] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .match_condition import MatchCondition
 
 __all__ = ["MetadataFieldChangedCondition"]
@@ -28,8 +28,8 @@ class MetadataFieldChangedCondition(MatchCondition):
         ("version_b", "versionB", Kind.STR, 0),
     )
 
-    xpath: str | None = UNSET
-    profile_id: int | None = UNSET
-    profile_system_name: str | None = UNSET
-    version_a: str | None = UNSET
-    version_b: str | None = UNSET
+    xpath: str | None | UnsetType = UNSET
+    profile_id: int | None | UnsetType = UNSET
+    profile_system_name: str | None | UnsetType = UNSET
+    version_a: str | None | UnsetType = UNSET
+    version_b: str | None | UnsetType = UNSET

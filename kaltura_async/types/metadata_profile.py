@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.metadata_object_type import MetadataObjectType
@@ -42,18 +42,18 @@ class MetadataProfile(KalturaObject):
         ("disable_re_indexing", "disableReIndexing", Kind.BOOL, 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    metadata_object_type: MetadataObjectType | None = UNSET
-    version: int | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    description: str | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    status: MetadataProfileStatus | None = UNSET
-    xsd: str | None = UNSET
-    views: str | None = UNSET
-    xslt: str | None = UNSET
-    create_mode: MetadataProfileCreateMode | None = UNSET
-    disable_re_indexing: bool | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    metadata_object_type: MetadataObjectType | None | UnsetType = UNSET
+    version: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    status: MetadataProfileStatus | None | UnsetType = UNSET
+    xsd: str | None | UnsetType = UNSET
+    views: str | None | UnsetType = UNSET
+    xslt: str | None | UnsetType = UNSET
+    create_mode: MetadataProfileCreateMode | None | UnsetType = UNSET
+    disable_re_indexing: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -46,21 +46,21 @@ class MetadataProfileBaseFilter(Filter):
         ("create_mode_not_in", "createModeNotIn", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    partner_id_equal: int | None = UNSET
-    metadata_object_type_equal: MetadataObjectType | None = UNSET
-    metadata_object_type_in: str | None = UNSET
-    version_equal: int | None = UNSET
-    name_equal: str | None = UNSET
-    system_name_equal: str | None = UNSET
-    system_name_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    status_equal: MetadataProfileStatus | None = UNSET
-    status_in: str | None = UNSET
-    create_mode_equal: MetadataProfileCreateMode | None = UNSET
-    create_mode_not_equal: MetadataProfileCreateMode | None = UNSET
-    create_mode_in: str | None = UNSET
-    create_mode_not_in: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    metadata_object_type_equal: MetadataObjectType | None | UnsetType = UNSET
+    metadata_object_type_in: str | None | UnsetType = UNSET
+    version_equal: int | None | UnsetType = UNSET
+    name_equal: str | None | UnsetType = UNSET
+    system_name_equal: str | None | UnsetType = UNSET
+    system_name_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    status_equal: MetadataProfileStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    create_mode_equal: MetadataProfileCreateMode | None | UnsetType = UNSET
+    create_mode_not_equal: MetadataProfileCreateMode | None | UnsetType = UNSET
+    create_mode_in: str | None | UnsetType = UNSET
+    create_mode_not_in: str | None | UnsetType = UNSET

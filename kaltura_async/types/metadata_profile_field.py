@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["MetadataProfileField"]
 
@@ -26,7 +26,7 @@ class MetadataProfileField(KalturaObject):
         ("label", "label", Kind.STR, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    xpath: str | None = UNSET
-    key: str | None = UNSET
-    label: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    xpath: str | None | UnsetType = UNSET
+    key: str | None | UnsetType = UNSET
+    label: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .plugin_replacement_options_item import PluginReplacementOptionsItem
 
 __all__ = ["MetadataReplacementOptionsItem"]
@@ -24,4 +24,4 @@ class MetadataReplacementOptionsItem(PluginReplacementOptionsItem):
         ("should_copy_metadata", "shouldCopyMetadata", Kind.BOOL, 0),
     )
 
-    should_copy_metadata: bool | None = UNSET
+    should_copy_metadata: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_operator import SearchOperator
 
 __all__ = ["MetadataSearchItem"]
@@ -25,5 +25,5 @@ class MetadataSearchItem(SearchOperator):
         ("order_by", "orderBy", Kind.STR, 0),
     )
 
-    metadata_profile_id: int | None = UNSET
-    order_by: str | None = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET
+    order_by: str | None | UnsetType = UNSET

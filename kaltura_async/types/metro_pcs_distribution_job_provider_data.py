@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 __all__ = ["MetroPcsDistributionJobProviderData"]
@@ -25,5 +25,5 @@ class MetroPcsDistributionJobProviderData(ConfigurableDistributionJobProviderDat
         ("thumb_urls", "thumbUrls", Kind.STR, 0),
     )
 
-    asset_local_paths: str | None = UNSET
-    thumb_urls: str | None = UNSET
+    asset_local_paths: str | None | UnsetType = UNSET
+    thumb_urls: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["MetroPcsDistributionProfile"]
@@ -33,13 +33,13 @@ class MetroPcsDistributionProfile(ConfigurableDistributionProfile):
         ("item_type", "itemType", Kind.STR, 0),
     )
 
-    ftp_host: str | None = UNSET
-    ftp_login: str | None = UNSET
-    ftp_pass: str | None = UNSET
-    ftp_path: str | None = UNSET
-    provider_name: str | None = UNSET
-    provider_id: str | None = UNSET
-    copyright: str | None = UNSET
-    entitlements: str | None = UNSET
-    rating: str | None = UNSET
-    item_type: str | None = UNSET
+    ftp_host: str | None | UnsetType = UNSET
+    ftp_login: str | None | UnsetType = UNSET
+    ftp_pass: str | None | UnsetType = UNSET
+    ftp_path: str | None | UnsetType = UNSET
+    provider_name: str | None | UnsetType = UNSET
+    provider_id: str | None | UnsetType = UNSET
+    copyright: str | None | UnsetType = UNSET
+    entitlements: str | None | UnsetType = UNSET
+    rating: str | None | UnsetType = UNSET
+    item_type: str | None | UnsetType = UNSET

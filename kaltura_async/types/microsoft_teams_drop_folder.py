@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .remote_drop_folder import RemoteDropFolder
 
 __all__ = ["MicrosoftTeamsDropFolder"]
@@ -27,7 +27,7 @@ class MicrosoftTeamsDropFolder(RemoteDropFolder):
         ("client_id", "clientId", Kind.STR, READ_ONLY),
     )
 
-    integration_id: int | None = UNSET
-    tenant_id: str | None = UNSET
-    client_secret: str | None = UNSET
-    client_id: str | None = UNSET
+    integration_id: int | None | UnsetType = UNSET
+    tenant_id: str | None | UnsetType = UNSET
+    client_secret: str | None | UnsetType = UNSET
+    client_id: str | None | UnsetType = UNSET

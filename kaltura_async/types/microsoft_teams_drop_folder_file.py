@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drop_folder_file import DropFolderFile
 
 __all__ = ["MicrosoftTeamsDropFolderFile"]
@@ -30,10 +30,10 @@ class MicrosoftTeamsDropFolderFile(DropFolderFile):
         ("content_url", "contentUrl", Kind.STR, 0),
     )
 
-    remote_id: str | None = UNSET
-    owner_id: str | None = UNSET
-    additional_user_ids: str | None = UNSET
-    description: str | None = UNSET
-    target_category_ids: str | None = UNSET
-    name: str | None = UNSET
-    content_url: str | None = UNSET
+    remote_id: str | None | UnsetType = UNSET
+    owner_id: str | None | UnsetType = UNSET
+    additional_user_ids: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    target_category_ids: str | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    content_url: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .integration_setting import IntegrationSetting
 
 __all__ = ["MicrosoftTeamsIntegrationSetting"]
@@ -28,8 +28,8 @@ class MicrosoftTeamsIntegrationSetting(IntegrationSetting):
         ("encryption_key", "encryptionKey", Kind.STR, READ_ONLY),
     )
 
-    client_secret: str | None = UNSET
-    client_id: str | None = UNSET
-    user_metadata_profile_id: int | None = UNSET
-    scopes: str | None = UNSET
-    encryption_key: str | None = UNSET
+    client_secret: str | None | UnsetType = UNSET
+    client_id: str | None | UnsetType = UNSET
+    user_metadata_profile_id: int | None | UnsetType = UNSET
+    scopes: str | None | UnsetType = UNSET
+    encryption_key: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .playable_entry import PlayableEntry
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class MixEntry(PlayableEntry):
         ("data_content", "dataContent", Kind.STR, 0),
     )
 
-    has_real_thumbnail: bool | None = UNSET
-    editor_type: EditorType | None = UNSET
-    data_content: str | None = UNSET
+    has_real_thumbnail: bool | None | UnsetType = UNSET
+    editor_type: EditorType | None | UnsetType = UNSET
+    data_content: str | None | UnsetType = UNSET

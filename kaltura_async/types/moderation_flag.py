@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.moderation_flag_status import ModerationFlagStatus
@@ -38,14 +38,14 @@ class ModerationFlag(KalturaObject):
         ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    user_id: str | None = UNSET
-    moderation_object_type: ModerationObjectType | None = UNSET
-    flagged_entry_id: str | None = UNSET
-    flagged_user_id: str | None = UNSET
-    status: ModerationFlagStatus | None = UNSET
-    comments: str | None = UNSET
-    flag_type: ModerationFlagType | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    moderation_object_type: ModerationObjectType | None | UnsetType = UNSET
+    flagged_entry_id: str | None | UnsetType = UNSET
+    flagged_user_id: str | None | UnsetType = UNSET
+    status: ModerationFlagStatus | None | UnsetType = UNSET
+    comments: str | None | UnsetType = UNSET
+    flag_type: ModerationFlagType | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET

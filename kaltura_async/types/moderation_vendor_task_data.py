@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_task_data import VendorTaskData
 
 __all__ = ["ModerationVendorTaskData"]
@@ -27,7 +27,7 @@ class ModerationVendorTaskData(VendorTaskData):
         ("moderation_output_json", "moderationOutputJson", Kind.STR, 0),
     )
 
-    rule_ids: str | None = UNSET
-    policy_ids: str | None = UNSET
-    category_ids: str | None = UNSET
-    moderation_output_json: str | None = UNSET
+    rule_ids: str | None | UnsetType = UNSET
+    policy_ids: str | None | UnsetType = UNSET
+    category_ids: str | None | UnsetType = UNSET
+    moderation_output_json: str | None | UnsetType = UNSET

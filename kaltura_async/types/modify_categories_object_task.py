@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .object_task import ObjectTask
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class ModifyCategoriesObjectTask(ObjectTask):
         ("category_ids", "categoryIds", Kind.list_of("KalturaIntegerValue"), 0),
     )
 
-    add_remove_type: ScheduledTaskAddOrRemoveType | None = UNSET
-    category_ids: list[IntegerValue] | None = UNSET
+    add_remove_type: ScheduledTaskAddOrRemoveType | None | UnsetType = UNSET
+    category_ids: list[IntegerValue] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .object_task import ObjectTask
 
 if TYPE_CHECKING:
@@ -35,12 +35,12 @@ class ModifyEntryObjectTask(ObjectTask):
         ("reset_media_repurposing_process", "resetMediaRepurposingProcess", Kind.BOOL, 0),
     )
 
-    input_metadata_profile_id: int | None = UNSET
-    input_metadata: list[KeyValue] | None = UNSET
-    output_metadata_profile_id: int | None = UNSET
-    output_metadata: list[KeyValue] | None = UNSET
-    input_user_id: str | None = UNSET
-    input_entitled_users_edit: str | None = UNSET
-    input_entitled_users_publish: str | None = UNSET
-    input_entitled_users_view: str | None = UNSET
-    reset_media_repurposing_process: bool | None = UNSET
+    input_metadata_profile_id: int | None | UnsetType = UNSET
+    input_metadata: list[KeyValue] | None | UnsetType = UNSET
+    output_metadata_profile_id: int | None | UnsetType = UNSET
+    output_metadata: list[KeyValue] | None | UnsetType = UNSET
+    input_user_id: str | None | UnsetType = UNSET
+    input_entitled_users_edit: str | None | UnsetType = UNSET
+    input_entitled_users_publish: str | None | UnsetType = UNSET
+    input_entitled_users_view: str | None | UnsetType = UNSET
+    reset_media_repurposing_process: bool | None | UnsetType = UNSET

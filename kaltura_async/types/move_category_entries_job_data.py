@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["MoveCategoryEntriesJobData"]
@@ -30,10 +30,10 @@ class MoveCategoryEntriesJobData(JobData):
         ("dest_category_full_ids", "destCategoryFullIds", Kind.STR, 0),
     )
 
-    src_category_id: int | None = UNSET
-    dest_category_id: int | None = UNSET
-    last_moved_category_id: int | None = UNSET
-    last_moved_category_page_index: int | None = UNSET
-    last_moved_category_entry_page_index: int | None = UNSET
-    move_from_children: bool | None = UNSET
-    dest_category_full_ids: str | None = UNSET
+    src_category_id: int | None | UnsetType = UNSET
+    dest_category_id: int | None | UnsetType = UNSET
+    last_moved_category_id: int | None | UnsetType = UNSET
+    last_moved_category_page_index: int | None | UnsetType = UNSET
+    last_moved_category_entry_page_index: int | None | UnsetType = UNSET
+    move_from_children: bool | None | UnsetType = UNSET
+    dest_category_full_ids: str | None | UnsetType = UNSET

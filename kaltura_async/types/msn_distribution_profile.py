@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["MsnDistributionProfile"]
@@ -38,18 +38,18 @@ class MsnDistributionProfile(ConfigurableDistributionProfile):
         ("msnvideo_top_cat", "msnvideoTopCat", Kind.STR, 0),
     )
 
-    username: str | None = UNSET
-    password: str | None = secret_field()
-    domain: str | None = UNSET
-    cs_id: str | None = UNSET
-    source: str | None = UNSET
-    source_friendly_name: str | None = UNSET
-    page_group: str | None = UNSET
-    source_flavor_params_id: int | None = UNSET
-    wmv_flavor_params_id: int | None = UNSET
-    flv_flavor_params_id: int | None = UNSET
-    sl_flavor_params_id: int | None = UNSET
-    sl_hd_flavor_params_id: int | None = UNSET
-    msnvideo_cat: str | None = UNSET
-    msnvideo_top: str | None = UNSET
-    msnvideo_top_cat: str | None = UNSET
+    username: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()
+    domain: str | None | UnsetType = UNSET
+    cs_id: str | None | UnsetType = UNSET
+    source: str | None | UnsetType = UNSET
+    source_friendly_name: str | None | UnsetType = UNSET
+    page_group: str | None | UnsetType = UNSET
+    source_flavor_params_id: int | None | UnsetType = UNSET
+    wmv_flavor_params_id: int | None | UnsetType = UNSET
+    flv_flavor_params_id: int | None | UnsetType = UNSET
+    sl_flavor_params_id: int | None | UnsetType = UNSET
+    sl_hd_flavor_params_id: int | None | UnsetType = UNSET
+    msnvideo_cat: str | None | UnsetType = UNSET
+    msnvideo_top: str | None | UnsetType = UNSET
+    msnvideo_top_cat: str | None | UnsetType = UNSET

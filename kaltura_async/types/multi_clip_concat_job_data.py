@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -35,10 +35,10 @@ class MultiClipConcatJobData(JobData):
         ("operation_resources", "operationResources", Kind.list_of("KalturaOperationResource"), 0),
     )
 
-    dest_entry_id: str | None = UNSET
-    multi_temp_entry_id: str | None = UNSET
-    partner_id: int | None = UNSET
-    priority: int | None = UNSET
-    chapter_name_policy: ChapterNamePolicy | None = UNSET
-    aspect_ratio: CropAspectRatio | None = UNSET
-    operation_resources: list[OperationResource] | None = UNSET
+    dest_entry_id: str | None | UnsetType = UNSET
+    multi_temp_entry_id: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    priority: int | None | UnsetType = UNSET
+    chapter_name_policy: ChapterNamePolicy | None | UnsetType = UNSET
+    aspect_ratio: CropAspectRatio | None | UnsetType = UNSET
+    operation_resources: list[OperationResource] | None | UnsetType = UNSET

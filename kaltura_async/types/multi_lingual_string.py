@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["MultiLingualString"]
 
@@ -24,5 +24,5 @@ class MultiLingualString(KalturaObject):
         ("value", "value", Kind.STR, 0),
     )
 
-    language: str | None = UNSET
-    value: str | None = UNSET
+    language: str | None | UnsetType = UNSET
+    value: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -37,12 +37,12 @@ class NotificationJobData(JobData):
         ("obj_type", "objType", Kind.enum("KalturaNotificationObjectType"), 0),
     )
 
-    user_id: str | None = UNSET
-    type: NotificationType | None = UNSET
-    type_as_string: str | None = UNSET
-    object_id: str | None = UNSET
-    status: NotificationStatus | None = UNSET
-    data: str | None = UNSET
-    number_of_attempts: int | None = UNSET
-    notification_result: str | None = UNSET
-    obj_type: NotificationObjectType | None = UNSET
+    user_id: str | None | UnsetType = UNSET
+    type: NotificationType | None | UnsetType = UNSET
+    type_as_string: str | None | UnsetType = UNSET
+    object_id: str | None | UnsetType = UNSET
+    status: NotificationStatus | None | UnsetType = UNSET
+    data: str | None | UnsetType = UNSET
+    number_of_attempts: int | None | UnsetType = UNSET
+    notification_result: str | None | UnsetType = UNSET
+    obj_type: NotificationObjectType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .list_response import ListResponse
@@ -26,4 +26,4 @@ class Object(KalturaObject):
         ("related_objects", "relatedObjects", Kind.map_of("KalturaListResponse"), READ_ONLY),
     )
 
-    related_objects: dict[str, ListResponse] | None = UNSET
+    related_objects: dict[str, ListResponse] | None | UnsetType = UNSET

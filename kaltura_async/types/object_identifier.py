@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ObjectIdentifier"]
 
@@ -23,4 +23,4 @@ class ObjectIdentifier(KalturaObject):
         ("extended_features", "extendedFeatures", Kind.STR, 0),
     )
 
-    extended_features: str | None = UNSET
+    extended_features: str | None | UnsetType = UNSET

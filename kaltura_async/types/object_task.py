@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.object_task_type import ObjectTaskType
@@ -27,5 +27,5 @@ class ObjectTask(KalturaObject):
         ("stop_processing_on_error", "stopProcessingOnError", Kind.BOOL, 0),
     )
 
-    type: ObjectTaskType | None = UNSET
-    stop_processing_on_error: bool | None = UNSET
+    type: ObjectTaskType | None | UnsetType = UNSET
+    stop_processing_on_error: bool | None | UnsetType = UNSET

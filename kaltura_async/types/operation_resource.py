@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .content_resource import ContentResource
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class OperationResource(ContentResource):
         ("asset_params_id", "assetParamsId", Kind.INT, 0),
     )
 
-    resource: ContentResource | None = UNSET
-    operation_attributes: list[OperationAttributes] | None = UNSET
-    asset_params_id: int | None = UNSET
+    resource: ContentResource | None | UnsetType = UNSET
+    operation_attributes: list[OperationAttributes] | None | UnsetType = UNSET
+    asset_params_id: int | None | UnsetType = UNSET

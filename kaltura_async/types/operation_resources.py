@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .content_resource import ContentResource
 
 if TYPE_CHECKING:
@@ -31,6 +31,6 @@ class OperationResources(ContentResource):
         ("dimensions_attributes", "dimensionsAttributes", Kind.list_of("KalturaDimensionsAttributes"), 0),
     )
 
-    resources: list[OperationResource] | None = UNSET
-    chapter_name_policy: ChapterNamePolicy | None = UNSET
-    dimensions_attributes: list[DimensionsAttributes] | None = UNSET
+    resources: list[OperationResource] | None | UnsetType = UNSET
+    chapter_name_policy: ChapterNamePolicy | None | UnsetType = UNSET
+    dimensions_attributes: list[DimensionsAttributes] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.nullable_boolean import NullableBoolean
@@ -29,7 +29,7 @@ class OptionalAnswer(KalturaObject):
         ("is_correct", "isCorrect", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    key: str | None = UNSET
-    text: str | None = UNSET
-    weight: float | None = UNSET
-    is_correct: NullableBoolean | None = UNSET
+    key: str | None | UnsetType = UNSET
+    text: str | None | UnsetType = UNSET
+    weight: float | None | UnsetType = UNSET
+    is_correct: NullableBoolean | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 __all__ = ["OrCondition"]
@@ -24,4 +24,4 @@ class OrCondition(Condition):
         ("conditions", "conditions", Kind.list_of("KalturaCondition"), 0),
     )
 
-    conditions: list[Condition] | None = UNSET
+    conditions: list[Condition] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .media_composition_attributes import MediaCompositionAttributes
 
 if TYPE_CHECKING:
@@ -38,10 +38,10 @@ class OverlayAttributes(MediaCompositionAttributes):
         ("audio_attributes", "audioAttributes", Kind.obj("KalturaAudioAttributes"), 0),
     )
 
-    resource: ContentResource | None = UNSET
-    resource_media_composition_attributes_array: list[MediaCompositionAttributes] | None = UNSET
-    margins_percentage: DimensionsPercentage | None = UNSET
-    overlay_scale_attribute: OverlayScaleAttribute | None = UNSET
-    overlay_placement: MediaCompositionAlignment | None = UNSET
-    overlay_shape: OverlayShape | None = UNSET
-    audio_attributes: AudioAttributes | None = UNSET
+    resource: ContentResource | None | UnsetType = UNSET
+    resource_media_composition_attributes_array: list[MediaCompositionAttributes] | None | UnsetType = UNSET
+    margins_percentage: DimensionsPercentage | None | UnsetType = UNSET
+    overlay_scale_attribute: OverlayScaleAttribute | None | UnsetType = UNSET
+    overlay_placement: MediaCompositionAlignment | None | UnsetType = UNSET
+    overlay_shape: OverlayShape | None | UnsetType = UNSET
+    audio_attributes: AudioAttributes | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.overlay_scale_behavior import OverlayScaleBehavior
@@ -28,5 +28,5 @@ class OverlayScaleAttribute(KalturaObject):
         ("scale_behavior", "scaleBehavior", Kind.enum("KalturaOverlayScaleBehavior"), 0),
     )
 
-    scale_percentage: DimensionsPercentage | None = UNSET
-    scale_behavior: OverlayScaleBehavior | None = UNSET
+    scale_percentage: DimensionsPercentage | None | UnsetType = UNSET
+    scale_behavior: OverlayScaleBehavior | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["Pager"]
 
@@ -24,5 +24,5 @@ class Pager(KalturaObject):
         ("page_index", "pageIndex", Kind.INT, 0),
     )
 
-    page_size: int | None = UNSET
-    page_index: int | None = UNSET
+    page_size: int | None | UnsetType = UNSET
+    page_index: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["ParseCaptionAssetJobData"]
@@ -24,4 +24,4 @@ class ParseCaptionAssetJobData(JobData):
         ("caption_asset_id", "captionAssetId", Kind.STR, 0),
     )
 
-    caption_asset_id: str | None = UNSET
+    caption_asset_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["ParseMultiLanguageCaptionAssetJobData"]
@@ -27,7 +27,7 @@ class ParseMultiLanguageCaptionAssetJobData(JobData):
         ("file_encryption_key", "fileEncryptionKey", Kind.STR, 0),
     )
 
-    multi_lanaguage_caption_asset_id: str | None = UNSET
-    entry_id: str | None = UNSET
-    file_location: str | None = UNSET
-    file_encryption_key: str | None = UNSET
+    multi_lanaguage_caption_asset_id: str | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    file_location: str | None | UnsetType = UNSET
+    file_encryption_key: str | None | UnsetType = UNSET

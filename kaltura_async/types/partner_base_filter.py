@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -45,21 +45,21 @@ class PartnerBaseFilter(Filter):
         ("monitor_usage_equal", "monitorUsageEqual", Kind.INT, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    id_not_in: str | None = UNSET
-    name_like: str | None = UNSET
-    name_multi_like_or: str | None = UNSET
-    name_multi_like_and: str | None = UNSET
-    name_equal: str | None = UNSET
-    status_equal: PartnerStatus | None = UNSET
-    status_in: str | None = UNSET
-    partner_package_equal: int | None = UNSET
-    partner_package_greater_than_or_equal: int | None = UNSET
-    partner_package_less_than_or_equal: int | None = UNSET
-    partner_package_in: str | None = UNSET
-    partner_group_type_equal: PartnerGroupType | None = UNSET
-    partner_name_description_website_admin_name_admin_email_like: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    id_greater_than: int | None = UNSET
-    monitor_usage_equal: int | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    id_not_in: str | None | UnsetType = UNSET
+    name_like: str | None | UnsetType = UNSET
+    name_multi_like_or: str | None | UnsetType = UNSET
+    name_multi_like_and: str | None | UnsetType = UNSET
+    name_equal: str | None | UnsetType = UNSET
+    status_equal: PartnerStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    partner_package_equal: int | None | UnsetType = UNSET
+    partner_package_greater_than_or_equal: int | None | UnsetType = UNSET
+    partner_package_less_than_or_equal: int | None | UnsetType = UNSET
+    partner_package_in: str | None | UnsetType = UNSET
+    partner_group_type_equal: PartnerGroupType | None | UnsetType = UNSET
+    partner_name_description_website_admin_name_admin_email_like: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    id_greater_than: int | None | UnsetType = UNSET
+    monitor_usage_equal: int | None | UnsetType = UNSET

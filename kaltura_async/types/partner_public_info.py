@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["PartnerPublicInfo"]
 
@@ -25,6 +25,6 @@ class PartnerPublicInfo(KalturaObject):
         ("analytics_persistent_session_id", "analyticsPersistentSessionId", Kind.BOOL, 0),
     )
 
-    analytics_url: str | None = UNSET
-    ott_environment_url: str | None = UNSET
-    analytics_persistent_session_id: bool | None = UNSET
+    analytics_url: str | None | UnsetType = UNSET
+    ott_environment_url: str | None | UnsetType = UNSET
+    analytics_persistent_session_id: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["PartnerStatistics"]
 
@@ -28,9 +28,9 @@ class PartnerStatistics(KalturaObject):
         ("reached_limit_date", "reachedLimitDate", Kind.INT, READ_ONLY),
     )
 
-    package_bandwidth_and_storage: int | None = UNSET
-    hosting: float | None = UNSET
-    bandwidth: float | None = UNSET
-    usage: int | None = UNSET
-    usage_percent: float | None = UNSET
-    reached_limit_date: int | None = UNSET
+    package_bandwidth_and_storage: int | None | UnsetType = UNSET
+    hosting: float | None | UnsetType = UNSET
+    bandwidth: float | None | UnsetType = UNSET
+    usage: int | None | UnsetType = UNSET
+    usage_percent: float | None | UnsetType = UNSET
+    reached_limit_date: int | None | UnsetType = UNSET

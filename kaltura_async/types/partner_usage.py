@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["PartnerUsage"]
 
@@ -28,9 +28,9 @@ class PartnerUsage(KalturaObject):
         ("usage_graph", "usageGraph", Kind.STR, READ_ONLY),
     )
 
-    hosting_gb: float | None = UNSET
-    percent: float | None = UNSET
-    package_bw: int | None = UNSET
-    usage_gb: float | None = UNSET
-    reached_limit_date: int | None = UNSET
-    usage_graph: str | None = UNSET
+    hosting_gb: float | None | UnsetType = UNSET
+    percent: float | None | UnsetType = UNSET
+    package_bw: int | None | UnsetType = UNSET
+    usage_gb: float | None | UnsetType = UNSET
+    reached_limit_date: int | None | UnsetType = UNSET
+    usage_graph: str | None | UnsetType = UNSET

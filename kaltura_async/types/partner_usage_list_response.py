@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .list_response import ListResponse
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class PartnerUsageListResponse(ListResponse):
         ("objects", "objects", Kind.list_of("KalturaVarPartnerUsageItem"), 0),
     )
 
-    total: VarPartnerUsageItem | None = UNSET
-    objects: list[VarPartnerUsageItem] | None = UNSET
+    total: VarPartnerUsageItem | None | UnsetType = UNSET
+    objects: list[VarPartnerUsageItem] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .flavor_params import FlavorParams
 
 __all__ = ["PdfFlavorParams"]
@@ -24,4 +24,4 @@ class PdfFlavorParams(FlavorParams):
         ("readonly", "readonly", Kind.BOOL, 0),
     )
 
-    readonly: bool | None = UNSET
+    readonly: bool | None | UnsetType = UNSET

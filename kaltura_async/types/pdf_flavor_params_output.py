@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .flavor_params_output import FlavorParamsOutput
 
 __all__ = ["PdfFlavorParamsOutput"]
@@ -24,4 +24,4 @@ class PdfFlavorParamsOutput(FlavorParamsOutput):
         ("readonly", "readonly", Kind.BOOL, 0),
     )
 
-    readonly: bool | None = UNSET
+    readonly: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.permission_status import PermissionStatus
@@ -39,16 +39,16 @@ class Permission(KalturaObject):
         ("partner_group", "partnerGroup", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    type: PermissionType | None = UNSET
-    name: str | None = UNSET
-    friendly_name: str | None = UNSET
-    description: str | None = UNSET
-    status: PermissionStatus | None = UNSET
-    partner_id: int | None = UNSET
-    depends_on_permission_names: str | None = UNSET
-    tags: str | None = UNSET
-    permission_items_ids: str | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    partner_group: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    type: PermissionType | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    friendly_name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    status: PermissionStatus | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    depends_on_permission_names: str | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    permission_items_ids: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    partner_group: str | None | UnsetType = UNSET

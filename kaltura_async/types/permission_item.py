@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.permission_item_type import PermissionItemType
@@ -31,9 +31,9 @@ class PermissionItem(KalturaObject):
         ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    type: PermissionItemType | None = UNSET
-    partner_id: int | None = UNSET
-    tags: str | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
+    id: int | None | UnsetType = UNSET
+    type: PermissionItemType | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET

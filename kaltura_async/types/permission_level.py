@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.user_entry_permission_level import UserEntryPermissionLevel
@@ -26,4 +26,4 @@ class PermissionLevel(KalturaObject):
         ("permission_level", "permissionLevel", Kind.enum("KalturaUserEntryPermissionLevel"), 0),
     )
 
-    permission_level: UserEntryPermissionLevel | None = UNSET
+    permission_level: UserEntryPermissionLevel | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .user_entry import UserEntry
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class PermissionLevelUserEntry(UserEntry):
         ("permission_order", "permissionOrder", Kind.INT, 0),
     )
 
-    permission_levels: list[PermissionLevel] | None = UNSET
-    permission_order: int | None = UNSET
+    permission_levels: list[PermissionLevel] | None | UnsetType = UNSET
+    permission_order: int | None | UnsetType = UNSET

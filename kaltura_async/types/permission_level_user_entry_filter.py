@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .user_entry_filter import UserEntryFilter
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class PermissionLevelUserEntryFilter(UserEntryFilter):
         ("permission_levels", "permissionLevels", Kind.list_of("KalturaPermissionLevel"), 0),
     )
 
-    permission_levels: list[PermissionLevel] | None = UNSET
+    permission_levels: list[PermissionLevel] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.play_ready_analog_video_op_id import PlayReadyAnalogVideoOPId
@@ -26,4 +26,4 @@ class PlayReadyAnalogVideoOPIdHolder(KalturaObject):
         ("type", "type", Kind.enum("KalturaPlayReadyAnalogVideoOPId"), 0),
     )
 
-    type: PlayReadyAnalogVideoOPId | None = UNSET
+    type: PlayReadyAnalogVideoOPId | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["PlayReadyContentKey"]
 
@@ -24,5 +24,5 @@ class PlayReadyContentKey(KalturaObject):
         ("content_key", "contentKey", Kind.STR, 0),
     )
 
-    key_id: str | None = UNSET
-    content_key: str | None = UNSET
+    key_id: str | None | UnsetType = UNSET
+    content_key: str | None | UnsetType = UNSET

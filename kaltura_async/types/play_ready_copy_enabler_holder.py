@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.play_ready_copy_enabler_type import PlayReadyCopyEnablerType
@@ -26,4 +26,4 @@ class PlayReadyCopyEnablerHolder(KalturaObject):
         ("type", "type", Kind.enum("KalturaPlayReadyCopyEnablerType"), 0),
     )
 
-    type: PlayReadyCopyEnablerType | None = UNSET
+    type: PlayReadyCopyEnablerType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .play_ready_right import PlayReadyRight
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class PlayReadyCopyRight(PlayReadyRight):
         ("copy_enablers", "copyEnablers", Kind.list_of("KalturaPlayReadyCopyEnablerHolder"), 0),
     )
 
-    copy_count: int | None = UNSET
-    copy_enablers: list[PlayReadyCopyEnablerHolder] | None = UNSET
+    copy_count: int | None | UnsetType = UNSET
+    copy_enablers: list[PlayReadyCopyEnablerHolder] | None | UnsetType = UNSET

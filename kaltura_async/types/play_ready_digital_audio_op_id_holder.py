@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.play_ready_digital_audio_op_id import PlayReadyDigitalAudioOPId
@@ -26,4 +26,4 @@ class PlayReadyDigitalAudioOPIdHolder(KalturaObject):
         ("type", "type", Kind.enum("KalturaPlayReadyDigitalAudioOPId"), 0),
     )
 
-    type: PlayReadyDigitalAudioOPId | None = UNSET
+    type: PlayReadyDigitalAudioOPId | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .play_ready_policy import PlayReadyPolicy
@@ -29,7 +29,7 @@ class PlayReadyLicenseDetails(KalturaObject):
         ("removal_date", "removalDate", Kind.INT, 0),
     )
 
-    policy: PlayReadyPolicy | None = UNSET
-    begin_date: int | None = UNSET
-    expiration_date: int | None = UNSET
-    removal_date: int | None = UNSET
+    policy: PlayReadyPolicy | None | UnsetType = UNSET
+    begin_date: int | None | UnsetType = UNSET
+    expiration_date: int | None | UnsetType = UNSET
+    removal_date: int | None | UnsetType = UNSET

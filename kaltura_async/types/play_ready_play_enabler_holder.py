@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.play_ready_play_enabler_type import PlayReadyPlayEnablerType
@@ -26,4 +26,4 @@ class PlayReadyPlayEnablerHolder(KalturaObject):
         ("type", "type", Kind.enum("KalturaPlayReadyPlayEnablerType"), 0),
     )
 
-    type: PlayReadyPlayEnablerType | None = UNSET
+    type: PlayReadyPlayEnablerType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .play_ready_right import PlayReadyRight
 
 if TYPE_CHECKING:
@@ -41,12 +41,12 @@ class PlayReadyPlayRight(PlayReadyRight):
         ("play_enablers", "playEnablers", Kind.list_of("KalturaPlayReadyPlayEnablerHolder"), 0),
     )
 
-    analog_video_opl: PlayReadyAnalogVideoOPL | None = UNSET
-    analog_video_output_protection_list: list[PlayReadyAnalogVideoOPIdHolder] | None = UNSET
-    compressed_digital_audio_opl: PlayReadyDigitalAudioOPL | None = UNSET
-    compressed_digital_video_opl: PlayReadyCompressedDigitalVideoOPL | None = UNSET
-    digital_audio_output_protection_list: list[PlayReadyDigitalAudioOPIdHolder] | None = UNSET
-    uncompressed_digital_audio_opl: PlayReadyDigitalAudioOPL | None = UNSET
-    uncompressed_digital_video_opl: PlayReadyUncompressedDigitalVideoOPL | None = UNSET
-    first_play_expiration: int | None = UNSET
-    play_enablers: list[PlayReadyPlayEnablerHolder] | None = UNSET
+    analog_video_opl: PlayReadyAnalogVideoOPL | None | UnsetType = UNSET
+    analog_video_output_protection_list: list[PlayReadyAnalogVideoOPIdHolder] | None | UnsetType = UNSET
+    compressed_digital_audio_opl: PlayReadyDigitalAudioOPL | None | UnsetType = UNSET
+    compressed_digital_video_opl: PlayReadyCompressedDigitalVideoOPL | None | UnsetType = UNSET
+    digital_audio_output_protection_list: list[PlayReadyDigitalAudioOPIdHolder] | None | UnsetType = UNSET
+    uncompressed_digital_audio_opl: PlayReadyDigitalAudioOPL | None | UnsetType = UNSET
+    uncompressed_digital_video_opl: PlayReadyUncompressedDigitalVideoOPL | None | UnsetType = UNSET
+    first_play_expiration: int | None | UnsetType = UNSET
+    play_enablers: list[PlayReadyPlayEnablerHolder] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drm_policy import DrmPolicy
 
 if TYPE_CHECKING:
@@ -33,8 +33,8 @@ class PlayReadyPolicy(DrmPolicy):
         ("rights", "rights", Kind.list_of("KalturaPlayReadyRight"), 0),
     )
 
-    grace_period: int | None = UNSET
-    license_removal_policy: PlayReadyLicenseRemovalPolicy | None = UNSET
-    license_removal_duration: int | None = UNSET
-    min_security_level: PlayReadyMinimumLicenseSecurityLevel | None = UNSET
-    rights: list[PlayReadyRight] | None = UNSET
+    grace_period: int | None | UnsetType = UNSET
+    license_removal_policy: PlayReadyLicenseRemovalPolicy | None | UnsetType = UNSET
+    license_removal_duration: int | None | UnsetType = UNSET
+    min_security_level: PlayReadyMinimumLicenseSecurityLevel | None | UnsetType = UNSET
+    rights: list[PlayReadyRight] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drm_profile import DrmProfile
 
 __all__ = ["PlayReadyProfile"]
@@ -24,4 +24,4 @@ class PlayReadyProfile(DrmProfile):
         ("key_seed", "keySeed", Kind.STR, 0),
     )
 
-    key_seed: str | None = UNSET
+    key_seed: str | None | UnsetType = UNSET

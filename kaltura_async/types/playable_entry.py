@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .base_entry import BaseEntry
 
 if TYPE_CHECKING:
@@ -34,11 +34,11 @@ class PlayableEntry(BaseEntry):
         ("duration_type", "durationType", Kind.enum("KalturaDurationType"), READ_ONLY),
     )
 
-    plays: int | None = UNSET
-    views: int | None = UNSET
-    last_played_at: int | None = UNSET
-    width: int | None = UNSET
-    height: int | None = UNSET
-    duration: int | None = UNSET
-    ms_duration: int | None = UNSET
-    duration_type: DurationType | None = UNSET
+    plays: int | None | UnsetType = UNSET
+    views: int | None | UnsetType = UNSET
+    last_played_at: int | None | UnsetType = UNSET
+    width: int | None | UnsetType = UNSET
+    height: int | None | UnsetType = UNSET
+    duration: int | None | UnsetType = UNSET
+    ms_duration: int | None | UnsetType = UNSET
+    duration_type: DurationType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_entry_filter import BaseEntryFilter
 
 __all__ = ["PlayableEntryBaseFilter"]
@@ -31,11 +31,11 @@ class PlayableEntryBaseFilter(BaseEntryFilter):
         ("duration_type_match_or", "durationTypeMatchOr", Kind.STR, 0),
     )
 
-    last_played_at_greater_than_or_equal: int | None = UNSET
-    last_played_at_less_than_or_equal: int | None = UNSET
-    last_played_at_less_than_or_equal_or_null: int | None = UNSET
-    duration_less_than: int | None = UNSET
-    duration_greater_than: int | None = UNSET
-    duration_less_than_or_equal: int | None = UNSET
-    duration_greater_than_or_equal: int | None = UNSET
-    duration_type_match_or: str | None = UNSET
+    last_played_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    last_played_at_less_than_or_equal: int | None | UnsetType = UNSET
+    last_played_at_less_than_or_equal_or_null: int | None | UnsetType = UNSET
+    duration_less_than: int | None | UnsetType = UNSET
+    duration_greater_than: int | None | UnsetType = UNSET
+    duration_less_than_or_equal: int | None | UnsetType = UNSET
+    duration_greater_than_or_equal: int | None | UnsetType = UNSET
+    duration_type_match_or: str | None | UnsetType = UNSET

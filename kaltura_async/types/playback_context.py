@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .access_control_message import AccessControlMessage
@@ -38,10 +38,10 @@ class PlaybackContext(KalturaObject):
         ("active_live_stream_time", "activeLiveStreamTime", Kind.obj("KalturaActiveLiveStreamTime"), 0),
     )
 
-    sources: list[PlaybackSource] | None = UNSET
-    playback_captions: list[CaptionPlaybackPluginData] | None = UNSET
-    flavor_assets: list[FlavorAsset] | None = UNSET
-    actions: list[RuleAction] | None = UNSET
-    messages: list[AccessControlMessage] | None = UNSET
-    bumper_data: list[Object] | None = UNSET
-    active_live_stream_time: ActiveLiveStreamTime | None = UNSET
+    sources: list[PlaybackSource] | None | UnsetType = UNSET
+    playback_captions: list[CaptionPlaybackPluginData] | None | UnsetType = UNSET
+    flavor_assets: list[FlavorAsset] | None | UnsetType = UNSET
+    actions: list[RuleAction] | None | UnsetType = UNSET
+    messages: list[AccessControlMessage] | None | UnsetType = UNSET
+    bumper_data: list[Object] | None | UnsetType = UNSET
+    active_live_stream_time: ActiveLiveStreamTime | None | UnsetType = UNSET

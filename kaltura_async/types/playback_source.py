@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .drm_playback_plugin_data import DrmPlaybackPluginData
@@ -31,9 +31,9 @@ class PlaybackSource(KalturaObject):
         ("drm", "drm", Kind.list_of("KalturaDrmPlaybackPluginData"), 0),
     )
 
-    delivery_profile_id: str | None = UNSET
-    format: str | None = UNSET
-    protocols: str | None = UNSET
-    flavor_ids: str | None = UNSET
-    url: str | None = UNSET
-    drm: list[DrmPlaybackPluginData] | None = UNSET
+    delivery_profile_id: str | None | UnsetType = UNSET
+    format: str | None | UnsetType = UNSET
+    protocols: str | None | UnsetType = UNSET
+    flavor_ids: str | None | UnsetType = UNSET
+    url: str | None | UnsetType = UNSET
+    drm: list[DrmPlaybackPluginData] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .key_value import KeyValue
@@ -30,8 +30,8 @@ class PlayerDeliveryType(KalturaObject):
         ("enabled_by_default", "enabledByDefault", Kind.BOOL, 0),
     )
 
-    id: str | None = UNSET
-    label: str | None = UNSET
-    flashvars: list[KeyValue] | None = UNSET
-    min_version: str | None = UNSET
-    enabled_by_default: bool | None = UNSET
+    id: str | None | UnsetType = UNSET
+    label: str | None | UnsetType = UNSET
+    flashvars: list[KeyValue] | None | UnsetType = UNSET
+    min_version: str | None | UnsetType = UNSET
+    enabled_by_default: bool | None | UnsetType = UNSET

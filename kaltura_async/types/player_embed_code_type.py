@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["PlayerEmbedCodeType"]
 
@@ -26,7 +26,7 @@ class PlayerEmbedCodeType(KalturaObject):
         ("min_version", "minVersion", Kind.STR, 0),
     )
 
-    id: str | None = UNSET
-    label: str | None = UNSET
-    entry_only: bool | None = UNSET
-    min_version: str | None = UNSET
+    id: str | None | UnsetType = UNSET
+    label: str | None | UnsetType = UNSET
+    entry_only: bool | None | UnsetType = UNSET
+    min_version: str | None | UnsetType = UNSET

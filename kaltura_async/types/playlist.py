@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, UnsetType
 from .base_entry import BaseEntry
 
 if TYPE_CHECKING:
@@ -35,11 +35,11 @@ class Playlist(BaseEntry):
         ("execute_url", "executeUrl", Kind.STR, READ_ONLY),
     )
 
-    playlist_content: str | None = UNSET
-    filters: list[MediaEntryFilterForPlaylist] | None = UNSET
-    total_results: int | None = UNSET
-    playlist_type: PlaylistType | None = UNSET
-    plays: int | None = UNSET
-    views: int | None = UNSET
-    duration: int | None = UNSET
-    execute_url: str | None = UNSET
+    playlist_content: str | None | UnsetType = UNSET
+    filters: list[MediaEntryFilterForPlaylist] | None | UnsetType = UNSET
+    total_results: int | None | UnsetType = UNSET
+    playlist_type: PlaylistType | None | UnsetType = UNSET
+    plays: int | None | UnsetType = UNSET
+    views: int | None | UnsetType = UNSET
+    duration: int | None | UnsetType = UNSET
+    execute_url: str | None | UnsetType = UNSET

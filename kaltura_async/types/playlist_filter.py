@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .playlist_base_filter import PlaylistBaseFilter
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class PlaylistFilter(PlaylistBaseFilter):
         ("play_list_type_in", "playListTypeIn", Kind.STR, 0),
     )
 
-    play_list_type_equal: PlaylistType | None = UNSET
-    play_list_type_in: str | None = UNSET
+    play_list_type_equal: PlaylistType | None | UnsetType = UNSET
+    play_list_type_in: str | None | UnsetType = UNSET

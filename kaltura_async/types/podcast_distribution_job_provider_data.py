@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .distribution_job_provider_data import DistributionJobProviderData
 
 __all__ = ["PodcastDistributionJobProviderData"]
@@ -26,6 +26,6 @@ class PodcastDistributionJobProviderData(DistributionJobProviderData):
         ("distribution_profile_id", "distributionProfileId", Kind.INT, 0),
     )
 
-    xml: str | None = UNSET
-    metadata_profile_id: int | None = UNSET
-    distribution_profile_id: int | None = UNSET
+    xml: str | None | UnsetType = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET
+    distribution_profile_id: int | None | UnsetType = UNSET

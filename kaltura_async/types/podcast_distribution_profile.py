@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .distribution_profile import DistributionProfile
 
 __all__ = ["PodcastDistributionProfile"]
@@ -26,6 +26,6 @@ class PodcastDistributionProfile(DistributionProfile):
         ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
     )
 
-    xsl: str | None = UNSET
-    feed_id: str | None = UNSET
-    metadata_profile_id: int | None = UNSET
+    xsl: str | None | UnsetType = UNSET
+    feed_id: str | None | UnsetType = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["Position"]
 
@@ -24,5 +24,5 @@ class Position(KalturaObject):
         ("y", "y", Kind.FLOAT, 0),
     )
 
-    x: float | None = UNSET
-    y: float | None = UNSET
+    x: float | None | UnsetType = UNSET
+    y: float | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .convartable_job_data import ConvartableJobData
 
 __all__ = ["PostConvertJobData"]
@@ -31,11 +31,11 @@ class PostConvertJobData(ConvartableJobData):
         ("custom_data", "customData", Kind.STR, 0),
     )
 
-    flavor_asset_id: str | None = UNSET
-    flavor_asset_encryption_key: str | None = UNSET
-    create_thumb: bool | None = UNSET
-    thumb_path: str | None = UNSET
-    thumb_offset: int | None = UNSET
-    thumb_height: int | None = UNSET
-    thumb_bitrate: int | None = UNSET
-    custom_data: str | None = UNSET
+    flavor_asset_id: str | None | UnsetType = UNSET
+    flavor_asset_encryption_key: str | None | UnsetType = UNSET
+    create_thumb: bool | None | UnsetType = UNSET
+    thumb_path: str | None | UnsetType = UNSET
+    thumb_offset: int | None | UnsetType = UNSET
+    thumb_height: int | None | UnsetType = UNSET
+    thumb_bitrate: int | None | UnsetType = UNSET
+    custom_data: str | None | UnsetType = UNSET

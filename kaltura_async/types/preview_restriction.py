@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .session_restriction import SessionRestriction
 
 __all__ = ["PreviewRestriction"]
@@ -24,4 +24,4 @@ class PreviewRestriction(SessionRestriction):
         ("preview_length", "previewLength", Kind.INT, 0),
     )
 
-    preview_length: int | None = UNSET
+    preview_length: int | None | UnsetType = UNSET

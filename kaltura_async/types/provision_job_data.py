@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["ProvisionJobData"]
@@ -36,16 +36,16 @@ class ProvisionJobData(JobData):
         ("stream_name", "streamName", Kind.STR, 0),
     )
 
-    stream_id: str | None = UNSET
-    backup_stream_id: str | None = UNSET
-    rtmp: str | None = UNSET
-    encoder_ip: str | None = UNSET
-    backup_encoder_ip: str | None = UNSET
-    encoder_password: str | None = UNSET
-    encoder_username: str | None = UNSET
-    end_date: int | None = UNSET
-    return_val: str | None = UNSET
-    media_type: int | None = UNSET
-    primary_broadcasting_url: str | None = UNSET
-    secondary_broadcasting_url: str | None = UNSET
-    stream_name: str | None = UNSET
+    stream_id: str | None | UnsetType = UNSET
+    backup_stream_id: str | None | UnsetType = UNSET
+    rtmp: str | None | UnsetType = UNSET
+    encoder_ip: str | None | UnsetType = UNSET
+    backup_encoder_ip: str | None | UnsetType = UNSET
+    encoder_password: str | None | UnsetType = UNSET
+    encoder_username: str | None | UnsetType = UNSET
+    end_date: int | None | UnsetType = UNSET
+    return_val: str | None | UnsetType = UNSET
+    media_type: int | None | UnsetType = UNSET
+    primary_broadcasting_url: str | None | UnsetType = UNSET
+    secondary_broadcasting_url: str | None | UnsetType = UNSET
+    stream_name: str | None | UnsetType = UNSET

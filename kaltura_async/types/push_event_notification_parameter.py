@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .event_notification_parameter import EventNotificationParameter
 
 __all__ = ["PushEventNotificationParameter"]
@@ -24,4 +24,4 @@ class PushEventNotificationParameter(EventNotificationParameter):
         ("queue_key_token", "queueKeyToken", Kind.STR, 0),
     )
 
-    queue_key_token: str | None = UNSET
+    queue_key_token: str | None | UnsetType = UNSET

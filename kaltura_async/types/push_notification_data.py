@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["PushNotificationData"]
 
@@ -25,6 +25,6 @@ class PushNotificationData(KalturaObject):
         ("url", "url", Kind.STR, READ_ONLY),
     )
 
-    queue_name: str | None = UNSET
-    queue_key: str | None = UNSET
-    url: str | None = UNSET
+    queue_name: str | None | UnsetType = UNSET
+    queue_key: str | None | UnsetType = UNSET
+    url: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .push_event_notification_parameter import PushEventNotificationParameter
@@ -26,4 +26,4 @@ class PushNotificationParams(KalturaObject):
         ("user_params", "userParams", Kind.list_of("KalturaPushEventNotificationParameter"), 0),
     )
 
-    user_params: list[PushEventNotificationParameter] | None = UNSET
+    user_params: list[PushEventNotificationParameter] | None | UnsetType = UNSET

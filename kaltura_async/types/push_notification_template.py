@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .event_notification_template import EventNotificationTemplate
 
 if TYPE_CHECKING:
@@ -32,8 +32,8 @@ class PushNotificationTemplate(EventNotificationTemplate):
         ("response_profile_id", "responseProfileId", Kind.INT, 0),
     )
 
-    queue_name_parameters: list[PushEventNotificationParameter] | None = UNSET
-    queue_key_parameters: list[PushEventNotificationParameter] | None = UNSET
-    api_object_type: str | None = UNSET
-    object_format: ResponseType | None = UNSET
-    response_profile_id: int | None = UNSET
+    queue_name_parameters: list[PushEventNotificationParameter] | None | UnsetType = UNSET
+    queue_key_parameters: list[PushEventNotificationParameter] | None | UnsetType = UNSET
+    api_object_type: str | None | UnsetType = UNSET
+    object_format: ResponseType | None | UnsetType = UNSET
+    response_profile_id: int | None | UnsetType = UNSET

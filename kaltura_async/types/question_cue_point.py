@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .cue_point import CuePoint
 
 if TYPE_CHECKING:
@@ -35,10 +35,10 @@ class QuestionCuePoint(CuePoint):
         ("exclude_from_score", "excludeFromScore", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    optional_answers: list[OptionalAnswer] | None = UNSET
-    hint: str | None = UNSET
-    question: str | None = UNSET
-    explanation: str | None = UNSET
-    question_type: QuestionType | None = UNSET
-    presentation_order: int | None = UNSET
-    exclude_from_score: NullableBoolean | None = UNSET
+    optional_answers: list[OptionalAnswer] | None | UnsetType = UNSET
+    hint: str | None | UnsetType = UNSET
+    question: str | None | UnsetType = UNSET
+    explanation: str | None | UnsetType = UNSET
+    question_type: QuestionType | None | UnsetType = UNSET
+    presentation_order: int | None | UnsetType = UNSET
+    exclude_from_score: NullableBoolean | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .cue_point_filter import CuePointFilter
 
 __all__ = ["QuestionCuePointBaseFilter"]
@@ -26,6 +26,6 @@ class QuestionCuePointBaseFilter(CuePointFilter):
         ("question_multi_like_and", "questionMultiLikeAnd", Kind.STR, 0),
     )
 
-    question_like: str | None = UNSET
-    question_multi_like_or: str | None = UNSET
-    question_multi_like_and: str | None = UNSET
+    question_like: str | None | UnsetType = UNSET
+    question_multi_like_or: str | None | UnsetType = UNSET
+    question_multi_like_and: str | None | UnsetType = UNSET

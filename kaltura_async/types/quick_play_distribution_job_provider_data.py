@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class QuickPlayDistributionJobProviderData(ConfigurableDistributionJobProviderDa
         ("thumbnail_file_paths", "thumbnailFilePaths", Kind.list_of("KalturaString"), 0),
     )
 
-    xml: str | None = UNSET
-    video_file_paths: list[String] | None = UNSET
-    thumbnail_file_paths: list[String] | None = UNSET
+    xml: str | None | UnsetType = UNSET
+    video_file_paths: list[String] | None | UnsetType = UNSET
+    thumbnail_file_paths: list[String] | None | UnsetType = UNSET

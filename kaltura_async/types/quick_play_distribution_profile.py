@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["QuickPlayDistributionProfile"]
@@ -40,20 +40,20 @@ class QuickPlayDistributionProfile(ConfigurableDistributionProfile):
         ("channel_rating", "channelRating", Kind.STR, 0),
     )
 
-    sftp_host: str | None = UNSET
-    sftp_login: str | None = UNSET
-    sftp_pass: str | None = UNSET
-    sftp_base_path: str | None = UNSET
-    channel_title: str | None = UNSET
-    channel_link: str | None = UNSET
-    channel_description: str | None = UNSET
-    channel_managing_editor: str | None = UNSET
-    channel_language: str | None = UNSET
-    channel_image_title: str | None = UNSET
-    channel_image_width: str | None = UNSET
-    channel_image_height: str | None = UNSET
-    channel_image_link: str | None = UNSET
-    channel_image_url: str | None = UNSET
-    channel_copyright: str | None = UNSET
-    channel_generator: str | None = UNSET
-    channel_rating: str | None = UNSET
+    sftp_host: str | None | UnsetType = UNSET
+    sftp_login: str | None | UnsetType = UNSET
+    sftp_pass: str | None | UnsetType = UNSET
+    sftp_base_path: str | None | UnsetType = UNSET
+    channel_title: str | None | UnsetType = UNSET
+    channel_link: str | None | UnsetType = UNSET
+    channel_description: str | None | UnsetType = UNSET
+    channel_managing_editor: str | None | UnsetType = UNSET
+    channel_language: str | None | UnsetType = UNSET
+    channel_image_title: str | None | UnsetType = UNSET
+    channel_image_width: str | None | UnsetType = UNSET
+    channel_image_height: str | None | UnsetType = UNSET
+    channel_image_link: str | None | UnsetType = UNSET
+    channel_image_url: str | None | UnsetType = UNSET
+    channel_copyright: str | None | UnsetType = UNSET
+    channel_generator: str | None | UnsetType = UNSET
+    channel_rating: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.nullable_boolean import NullableBoolean
@@ -37,13 +37,13 @@ class Quiz(KalturaObject):
         ("score_type", "scoreType", Kind.enum("KalturaScoreType"), 0),
     )
 
-    version: int | None = UNSET
-    ui_attributes: list[KeyValue] | None = UNSET
-    show_result_on_answer: NullableBoolean | None = UNSET
-    show_correct_key_on_answer: NullableBoolean | None = UNSET
-    allow_answer_update: NullableBoolean | None = UNSET
-    show_correct_after_submission: NullableBoolean | None = UNSET
-    allow_download: NullableBoolean | None = UNSET
-    show_grade_after_submission: NullableBoolean | None = UNSET
-    attempts_allowed: int | None = UNSET
-    score_type: ScoreType | None = UNSET
+    version: int | None | UnsetType = UNSET
+    ui_attributes: list[KeyValue] | None | UnsetType = UNSET
+    show_result_on_answer: NullableBoolean | None | UnsetType = UNSET
+    show_correct_key_on_answer: NullableBoolean | None | UnsetType = UNSET
+    allow_answer_update: NullableBoolean | None | UnsetType = UNSET
+    show_correct_after_submission: NullableBoolean | None | UnsetType = UNSET
+    allow_download: NullableBoolean | None | UnsetType = UNSET
+    show_grade_after_submission: NullableBoolean | None | UnsetType = UNSET
+    attempts_allowed: int | None | UnsetType = UNSET
+    score_type: ScoreType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_item import SearchItem
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class QuizAdvancedFilter(SearchItem):
         ("is_quiz", "isQuiz", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    is_quiz: NullableBoolean | None = UNSET
+    is_quiz: NullableBoolean | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 __all__ = ["QuizFilter"]
@@ -25,5 +25,5 @@ class QuizFilter(RelatedFilter):
         ("entry_id_in", "entryIdIn", Kind.STR, 0),
     )
 
-    entry_id_equal: str | None = UNSET
-    entry_id_in: str | None = UNSET
+    entry_id_equal: str | None | UnsetType = UNSET
+    entry_id_in: str | None | UnsetType = UNSET

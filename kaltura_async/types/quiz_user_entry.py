@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .user_entry import UserEntry
 
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ class QuizUserEntry(UserEntry):
         ("extended_status", "extendedStatus", Kind.enum("KalturaUserEntryExtendedStatus"), 0),
     )
 
-    score: float | None = UNSET
-    calculated_score: float | None = UNSET
-    feedback: str | None = UNSET
-    version: int | None = UNSET
-    extended_status: UserEntryExtendedStatus | None = UNSET
+    score: float | None | UnsetType = UNSET
+    calculated_score: float | None | UnsetType = UNSET
+    feedback: str | None | UnsetType = UNSET
+    version: int | None | UnsetType = UNSET
+    extended_status: UserEntryExtendedStatus | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .quiz_user_entry_base_filter import QuizUserEntryBaseFilter
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class QuizUserEntryFilter(QuizUserEntryBaseFilter):
         ("extended_status_not_in", "extendedStatusNotIn", Kind.STR, 0),
     )
 
-    extended_status_equal: UserEntryExtendedStatus | None = UNSET
-    extended_status_in: str | None = UNSET
-    extended_status_not_in: str | None = UNSET
+    extended_status_equal: UserEntryExtendedStatus | None | UnsetType = UNSET
+    extended_status_in: str | None | UnsetType = UNSET
+    extended_status_not_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .localized_vendor_task_data import LocalizedVendorTaskData
 
 __all__ = ["QuizVendorTaskData"]
@@ -30,10 +30,10 @@ class QuizVendorTaskData(LocalizedVendorTaskData):
         ("instruction", "instruction", Kind.STR, INSERT_ONLY),
     )
 
-    number_of_questions: int | None = UNSET
-    questions_type: str | None = UNSET
-    context: str | None = UNSET
-    formal_style: str | None = UNSET
-    create_quiz: bool | None = UNSET
-    quiz_output: str | None = UNSET
-    instruction: str | None = UNSET
+    number_of_questions: int | None | UnsetType = UNSET
+    questions_type: str | None | UnsetType = UNSET
+    context: str | None | UnsetType = UNSET
+    formal_style: str | None | UnsetType = UNSET
+    create_quiz: bool | None | UnsetType = UNSET
+    quiz_output: str | None | UnsetType = UNSET
+    instruction: str | None | UnsetType = UNSET

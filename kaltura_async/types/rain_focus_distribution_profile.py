@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["RainFocusDistributionProfile"]
@@ -34,14 +34,14 @@ class RainFocusDistributionProfile(ConfigurableDistributionProfile):
         ("metadata_field_names", "metadataFieldNames", Kind.STR, 0),
     )
 
-    oauth_token_url: str | None = UNSET
-    video_publish_endpoint_url: str | None = UNSET
-    oauth_scope: str | None = UNSET
-    client_id: str | None = UNSET
-    client_secret_primary: str | None = UNSET
-    client_secret_secondary: str | None = UNSET
-    active_secret: str | None = UNSET
-    media_type: int | None = UNSET
-    player_id: str | None = UNSET
-    metadata_profile_id: str | None = UNSET
-    metadata_field_names: str | None = UNSET
+    oauth_token_url: str | None | UnsetType = UNSET
+    video_publish_endpoint_url: str | None | UnsetType = UNSET
+    oauth_scope: str | None | UnsetType = UNSET
+    client_id: str | None | UnsetType = UNSET
+    client_secret_primary: str | None | UnsetType = UNSET
+    client_secret_secondary: str | None | UnsetType = UNSET
+    active_secret: str | None | UnsetType = UNSET
+    media_type: int | None | UnsetType = UNSET
+    player_id: str | None | UnsetType = UNSET
+    metadata_profile_id: str | None | UnsetType = UNSET
+    metadata_field_names: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["RatingCount"]
 
@@ -25,6 +25,6 @@ class RatingCount(KalturaObject):
         ("count", "count", Kind.INT, 0),
     )
 
-    entry_id: str | None = UNSET
-    rank: int | None = UNSET
-    count: int | None = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    rank: int | None | UnsetType = UNSET
+    count: int | None | UnsetType = UNSET

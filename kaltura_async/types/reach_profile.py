@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.nullable_boolean import NullableBoolean
@@ -63,33 +63,33 @@ class ReachProfile(KalturaObject):
         ("allowed_catalog_item_ids", "allowedCatalogItemIds", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    name: str | None = UNSET
-    partner_id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    status: ReachProfileStatus | None = UNSET
-    profile_type: ReachProfileType | None = UNSET
-    default_output_format: VendorCatalogItemOutputFormat | None = UNSET
-    enable_machine_moderation: NullableBoolean | None = UNSET
-    enable_human_moderation: NullableBoolean | None = UNSET
-    enable_hybrid_moderation: NullableBoolean | None = UNSET
-    auto_display_machine_captions_on_player: NullableBoolean | None = UNSET
-    auto_display_human_captions_on_player: NullableBoolean | None = UNSET
-    auto_display_hybrid_captions_on_player: NullableBoolean | None = UNSET
-    enable_metadata_extraction: NullableBoolean | None = UNSET
-    enable_speaker_change_indication: NullableBoolean | None = UNSET
-    enable_audio_tags: NullableBoolean | None = UNSET
-    enable_profanity_removal: NullableBoolean | None = UNSET
-    max_characters_per_caption_line: int | None = UNSET
-    label_addition_for_machine_service_type: str | None = UNSET
-    label_addition_for_human_service_type: str | None = UNSET
-    label_addition_for_hybrid_service_type: str | None = UNSET
-    content_deletion_policy: ReachProfileContentDeletionPolicy | None = UNSET
-    rules: list[Rule] | None = UNSET
-    credit: BaseVendorCredit | None = UNSET
-    used_credit: float | None = UNSET
-    dictionaries: list[Dictionary] | None = UNSET
-    flavor_params_ids: str | None = UNSET
-    vendor_task_processing_region: VendorTaskProcessingRegion | None = UNSET
-    allowed_catalog_item_ids: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    status: ReachProfileStatus | None | UnsetType = UNSET
+    profile_type: ReachProfileType | None | UnsetType = UNSET
+    default_output_format: VendorCatalogItemOutputFormat | None | UnsetType = UNSET
+    enable_machine_moderation: NullableBoolean | None | UnsetType = UNSET
+    enable_human_moderation: NullableBoolean | None | UnsetType = UNSET
+    enable_hybrid_moderation: NullableBoolean | None | UnsetType = UNSET
+    auto_display_machine_captions_on_player: NullableBoolean | None | UnsetType = UNSET
+    auto_display_human_captions_on_player: NullableBoolean | None | UnsetType = UNSET
+    auto_display_hybrid_captions_on_player: NullableBoolean | None | UnsetType = UNSET
+    enable_metadata_extraction: NullableBoolean | None | UnsetType = UNSET
+    enable_speaker_change_indication: NullableBoolean | None | UnsetType = UNSET
+    enable_audio_tags: NullableBoolean | None | UnsetType = UNSET
+    enable_profanity_removal: NullableBoolean | None | UnsetType = UNSET
+    max_characters_per_caption_line: int | None | UnsetType = UNSET
+    label_addition_for_machine_service_type: str | None | UnsetType = UNSET
+    label_addition_for_human_service_type: str | None | UnsetType = UNSET
+    label_addition_for_hybrid_service_type: str | None | UnsetType = UNSET
+    content_deletion_policy: ReachProfileContentDeletionPolicy | None | UnsetType = UNSET
+    rules: list[Rule] | None | UnsetType = UNSET
+    credit: BaseVendorCredit | None | UnsetType = UNSET
+    used_credit: float | None | UnsetType = UNSET
+    dictionaries: list[Dictionary] | None | UnsetType = UNSET
+    flavor_params_ids: str | None | UnsetType = UNSET
+    vendor_task_processing_region: VendorTaskProcessingRegion | None | UnsetType = UNSET
+    allowed_catalog_item_ids: str | None | UnsetType = UNSET

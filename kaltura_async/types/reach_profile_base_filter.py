@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -37,13 +37,13 @@ class ReachProfileBaseFilter(RelatedFilter):
         ("profile_type_in", "profileTypeIn", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    status_equal: ReachProfileStatus | None = UNSET
-    status_in: str | None = UNSET
-    profile_type_equal: ReachProfileType | None = UNSET
-    profile_type_in: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    status_equal: ReachProfileStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    profile_type_equal: ReachProfileType | None | UnsetType = UNSET
+    profile_type_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .report_input_filter import ReportInputFilter
 
 if TYPE_CHECKING:
@@ -31,6 +31,6 @@ class ReachReportInputFilter(ReportInputFilter):
         ("turn_around_time", "turnAroundTime", Kind.enum("KalturaVendorServiceTurnAroundTime"), 0),
     )
 
-    service_type: VendorServiceType | None = UNSET
-    service_feature: VendorServiceFeature | None = UNSET
-    turn_around_time: VendorServiceTurnAroundTime | None = UNSET
+    service_type: VendorServiceType | None | UnsetType = UNSET
+    service_feature: VendorServiceFeature | None | UnsetType = UNSET
+    turn_around_time: VendorServiceTurnAroundTime | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .recalculate_cache_job_data import RecalculateCacheJobData
 
 if TYPE_CHECKING:
@@ -34,10 +34,10 @@ class RecalculateResponseProfileCacheJobData(RecalculateCacheJobData):
         ("end_object_key", "endObjectKey", Kind.STR, 0),
     )
 
-    protocol: str | None = UNSET
-    ks_type: SessionType | None = UNSET
-    user_roles: list[IntegerValue] | None = UNSET
-    cached_object_type: str | None = UNSET
-    object_id: str | None = UNSET
-    start_object_key: str | None = UNSET
-    end_object_key: str | None = UNSET
+    protocol: str | None | UnsetType = UNSET
+    ks_type: SessionType | None | UnsetType = UNSET
+    user_roles: list[IntegerValue] | None | UnsetType = UNSET
+    cached_object_type: str | None | UnsetType = UNSET
+    object_id: str | None | UnsetType = UNSET
+    start_object_key: str | None | UnsetType = UNSET
+    end_object_key: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["RegexItem"]
 
@@ -24,5 +24,5 @@ class RegexItem(KalturaObject):
         ("description", "description", Kind.STR, 0),
     )
 
-    regex: str | None = UNSET
-    description: str | None = UNSET
+    regex: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET

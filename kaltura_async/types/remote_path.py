@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["RemotePath"]
 
@@ -24,5 +24,5 @@ class RemotePath(KalturaObject):
         ("uri", "uri", Kind.STR, READ_ONLY),
     )
 
-    storage_profile_id: int | None = UNSET
-    uri: str | None = UNSET
+    storage_profile_id: int | None | UnsetType = UNSET
+    uri: str | None | UnsetType = UNSET

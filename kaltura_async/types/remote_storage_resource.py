@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_resource import UrlResource
 
 __all__ = ["RemoteStorageResource"]
@@ -24,4 +24,4 @@ class RemoteStorageResource(UrlResource):
         ("storage_profile_id", "storageProfileId", Kind.INT, 0),
     )
 
-    storage_profile_id: int | None = UNSET
+    storage_profile_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .content_resource import ContentResource
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class RemoteStorageResources(ContentResource):
         ("resources", "resources", Kind.list_of("KalturaRemoteStorageResource"), 0),
     )
 
-    resources: list[RemoteStorageResource] | None = UNSET
+    resources: list[RemoteStorageResource] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .caption_attributes import CaptionAttributes
 
 if TYPE_CHECKING:
@@ -39,15 +39,15 @@ class RenderCaptionAttributes(CaptionAttributes):
         ("caption_asset_id", "captionAssetId", Kind.STR, 0),
     )
 
-    font_name: str | None = UNSET
-    font_size: int | None = UNSET
-    primary_colour: str | None = UNSET
-    border_style: BorderStyle | None = UNSET
-    back_colour: str | None = UNSET
-    outline_colour: str | None = UNSET
-    shadow: int | None = UNSET
-    bold: bool | None = UNSET
-    italic: bool | None = UNSET
-    underline: bool | None = UNSET
-    alignment: CaptionsAlignment | None = UNSET
-    caption_asset_id: str | None = UNSET
+    font_name: str | None | UnsetType = UNSET
+    font_size: int | None | UnsetType = UNSET
+    primary_colour: str | None | UnsetType = UNSET
+    border_style: BorderStyle | None | UnsetType = UNSET
+    back_colour: str | None | UnsetType = UNSET
+    outline_colour: str | None | UnsetType = UNSET
+    shadow: int | None | UnsetType = UNSET
+    bold: bool | None | UnsetType = UNSET
+    italic: bool | None | UnsetType = UNSET
+    underline: bool | None | UnsetType = UNSET
+    alignment: CaptionsAlignment | None | UnsetType = UNSET
+    caption_asset_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .time_range_vendor_credit import TimeRangeVendorCredit
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class ReoccurringVendorCredit(TimeRangeVendorCredit):
         ("frequency", "frequency", Kind.enum("KalturaVendorCreditRecurrenceFrequency"), 0),
     )
 
-    frequency: VendorCreditRecurrenceFrequency | None = UNSET
+    frequency: VendorCreditRecurrenceFrequency | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .media_composition_attributes import MediaCompositionAttributes
 
 if TYPE_CHECKING:
@@ -33,8 +33,8 @@ class ReplaceBackgroundAttributes(MediaCompositionAttributes):
         ("audio_attributes", "audioAttributes", Kind.obj("KalturaAudioAttributes"), 0),
     )
 
-    resource: ContentResource | None = UNSET
-    background_color_code: str | None = UNSET
-    foreground_scale_percentage: float | None = UNSET
-    foreground_position_percentage: Position | None = UNSET
-    audio_attributes: AudioAttributes | None = UNSET
+    resource: ContentResource | None | UnsetType = UNSET
+    background_color_code: str | None | UnsetType = UNSET
+    foreground_scale_percentage: float | None | UnsetType = UNSET
+    foreground_position_percentage: Position | None | UnsetType = UNSET
+    audio_attributes: AudioAttributes | None | UnsetType = UNSET

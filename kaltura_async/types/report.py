@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["Report"]
 
@@ -30,11 +30,11 @@ class Report(KalturaObject):
         ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    description: str | None = UNSET
-    query: str | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    query: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET

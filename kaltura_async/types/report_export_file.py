@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ReportExportFile"]
 
@@ -24,5 +24,5 @@ class ReportExportFile(KalturaObject):
         ("file_name", "fileName", Kind.STR, 0),
     )
 
-    file_id: str | None = UNSET
-    file_name: str | None = UNSET
+    file_id: str | None | UnsetType = UNSET
+    file_name: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.report_export_item_type import ReportExportItemType
@@ -35,10 +35,10 @@ class ReportExportItem(KalturaObject):
         ("response_options", "responseOptions", Kind.obj("KalturaReportResponseOptions"), 0),
     )
 
-    report_title: str | None = UNSET
-    action: ReportExportItemType | None = UNSET
-    report_type: ReportType | None = UNSET
-    filter: ReportInputFilter | None = UNSET
-    order: str | None = UNSET
-    object_ids: str | None = UNSET
-    response_options: ReportResponseOptions | None = UNSET
+    report_title: str | None | UnsetType = UNSET
+    action: ReportExportItemType | None | UnsetType = UNSET
+    report_type: ReportType | None | UnsetType = UNSET
+    filter: ReportInputFilter | None | UnsetType = UNSET
+    order: str | None | UnsetType = UNSET
+    object_ids: str | None | UnsetType = UNSET
+    response_options: ReportResponseOptions | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -34,10 +34,10 @@ class ReportExportJobData(JobData):
         ("base_url", "baseUrl", Kind.STR, 0),
     )
 
-    recipient_email: str | None = UNSET
-    recipient_name: str | None = UNSET
-    report_items: list[ReportExportItem] | None = UNSET
-    file_paths: str | None = UNSET
-    reports_group: str | None = UNSET
-    files: list[ReportExportFile] | None = UNSET
-    base_url: str | None = UNSET
+    recipient_email: str | None | UnsetType = UNSET
+    recipient_name: str | None | UnsetType = UNSET
+    report_items: list[ReportExportItem] | None | UnsetType = UNSET
+    file_paths: str | None | UnsetType = UNSET
+    reports_group: str | None | UnsetType = UNSET
+    files: list[ReportExportFile] | None | UnsetType = UNSET
+    base_url: str | None | UnsetType = UNSET

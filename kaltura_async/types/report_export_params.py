@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .report_export_item import ReportExportItem
@@ -31,9 +31,9 @@ class ReportExportParams(KalturaObject):
         ("base_url", "baseUrl", Kind.STR, 0),
     )
 
-    recipient_email: str | None = UNSET
-    recipient_name: str | None = UNSET
-    time_zone_offset: int | None = UNSET
-    report_items: list[ReportExportItem] | None = UNSET
-    reports_items_group: str | None = UNSET
-    base_url: str | None = UNSET
+    recipient_email: str | None | UnsetType = UNSET
+    recipient_name: str | None | UnsetType = UNSET
+    time_zone_offset: int | None | UnsetType = UNSET
+    report_items: list[ReportExportItem] | None | UnsetType = UNSET
+    reports_items_group: str | None | UnsetType = UNSET
+    base_url: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ReportExportResponse"]
 
@@ -24,5 +24,5 @@ class ReportExportResponse(KalturaObject):
         ("report_email", "reportEmail", Kind.STR, 0),
     )
 
-    reference_job_id: int | None = UNSET
-    report_email: str | None = UNSET
+    reference_job_id: int | None | UnsetType = UNSET
+    report_email: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ReportFilter"]
 
@@ -24,5 +24,5 @@ class ReportFilter(KalturaObject):
         ("values", "values", Kind.STR, 0),
     )
 
-    dimension: str | None = UNSET
-    values: str | None = UNSET
+    dimension: str | None | UnsetType = UNSET
+    values: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ReportInputBaseFilter"]
 
@@ -26,7 +26,7 @@ class ReportInputBaseFilter(KalturaObject):
         ("to_day", "toDay", Kind.STR, 0),
     )
 
-    from_date: int | None = UNSET
-    to_date: int | None = UNSET
-    from_day: str | None = UNSET
-    to_day: str | None = UNSET
+    from_date: int | None | UnsetType = UNSET
+    to_date: int | None | UnsetType = UNSET
+    from_day: str | None | UnsetType = UNSET
+    to_day: str | None | UnsetType = UNSET

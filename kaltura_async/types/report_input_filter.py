@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .report_input_base_filter import ReportInputBaseFilter
 
 if TYPE_CHECKING:
@@ -83,59 +83,59 @@ class ReportInputFilter(ReportInputBaseFilter):
         ("reach_catalog_item_id_in", "reachCatalogItemIdIn", Kind.STR, 0),
     )
 
-    keywords: str | None = UNSET
-    search_in_tags: bool | None = UNSET
-    search_in_admin_tags: bool | None = UNSET
-    categories: str | None = UNSET
-    categories_ids_in: str | None = UNSET
-    custom_var1_in: str | None = UNSET
-    custom_var2_in: str | None = UNSET
-    custom_var3_in: str | None = UNSET
-    device_in: str | None = UNSET
-    country_in: str | None = UNSET
-    region_in: str | None = UNSET
-    cities_in: str | None = UNSET
-    operating_system_family_in: str | None = UNSET
-    operating_system_in: str | None = UNSET
-    browser_family_in: str | None = UNSET
-    browser_in: str | None = UNSET
-    time_zone_offset: int | None = UNSET
-    interval: ReportInterval | None = UNSET
-    media_type_in: str | None = UNSET
-    source_type_in: str | None = UNSET
-    owner_ids_in: str | None = UNSET
-    entry_operator: ESearchEntryOperator | None = UNSET
-    entry_created_at_greater_than_or_equal: int | None = UNSET
-    entry_created_at_less_than_or_equal: int | None = UNSET
-    entry_id_in: str | None = UNSET
-    playback_type_in: str | None = UNSET
-    playback_context_ids_in: str | None = UNSET
-    root_entry_id_in: str | None = UNSET
-    error_code_in: str | None = UNSET
-    player_version_in: str | None = UNSET
-    isp_in: str | None = UNSET
-    application_version_in: str | None = UNSET
-    node_ids_in: str | None = UNSET
-    categories_ancestor_id_in: str | None = UNSET
-    hotspot_id_in: str | None = UNSET
-    crm_id_in: str | None = UNSET
-    playlist_id_in: str | None = UNSET
-    domain_in: str | None = UNSET
-    canonical_url_in: str | None = UNSET
-    virtual_event_id_in: str | None = UNSET
-    origin_in: str | None = UNSET
-    ui_conf_id_in: str | None = UNSET
-    cue_point_id_in: str | None = UNSET
-    context_id_in: str | None = UNSET
-    role_in: str | None = UNSET
-    industry_in: str | None = UNSET
-    playback_mode_in: str | None = UNSET
-    company_in: str | None = UNSET
-    event_session_context_id_in: str | None = UNSET
-    video_codec_in: str | None = UNSET
-    agent_id_in: str | None = UNSET
-    genie_id_in: str | None = UNSET
-    reach_profile_id_in: str | None = UNSET
-    is_preview: bool | None = UNSET
-    stream_type_in: str | None = UNSET
-    reach_catalog_item_id_in: str | None = UNSET
+    keywords: str | None | UnsetType = UNSET
+    search_in_tags: bool | None | UnsetType = UNSET
+    search_in_admin_tags: bool | None | UnsetType = UNSET
+    categories: str | None | UnsetType = UNSET
+    categories_ids_in: str | None | UnsetType = UNSET
+    custom_var1_in: str | None | UnsetType = UNSET
+    custom_var2_in: str | None | UnsetType = UNSET
+    custom_var3_in: str | None | UnsetType = UNSET
+    device_in: str | None | UnsetType = UNSET
+    country_in: str | None | UnsetType = UNSET
+    region_in: str | None | UnsetType = UNSET
+    cities_in: str | None | UnsetType = UNSET
+    operating_system_family_in: str | None | UnsetType = UNSET
+    operating_system_in: str | None | UnsetType = UNSET
+    browser_family_in: str | None | UnsetType = UNSET
+    browser_in: str | None | UnsetType = UNSET
+    time_zone_offset: int | None | UnsetType = UNSET
+    interval: ReportInterval | None | UnsetType = UNSET
+    media_type_in: str | None | UnsetType = UNSET
+    source_type_in: str | None | UnsetType = UNSET
+    owner_ids_in: str | None | UnsetType = UNSET
+    entry_operator: ESearchEntryOperator | None | UnsetType = UNSET
+    entry_created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    entry_created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    entry_id_in: str | None | UnsetType = UNSET
+    playback_type_in: str | None | UnsetType = UNSET
+    playback_context_ids_in: str | None | UnsetType = UNSET
+    root_entry_id_in: str | None | UnsetType = UNSET
+    error_code_in: str | None | UnsetType = UNSET
+    player_version_in: str | None | UnsetType = UNSET
+    isp_in: str | None | UnsetType = UNSET
+    application_version_in: str | None | UnsetType = UNSET
+    node_ids_in: str | None | UnsetType = UNSET
+    categories_ancestor_id_in: str | None | UnsetType = UNSET
+    hotspot_id_in: str | None | UnsetType = UNSET
+    crm_id_in: str | None | UnsetType = UNSET
+    playlist_id_in: str | None | UnsetType = UNSET
+    domain_in: str | None | UnsetType = UNSET
+    canonical_url_in: str | None | UnsetType = UNSET
+    virtual_event_id_in: str | None | UnsetType = UNSET
+    origin_in: str | None | UnsetType = UNSET
+    ui_conf_id_in: str | None | UnsetType = UNSET
+    cue_point_id_in: str | None | UnsetType = UNSET
+    context_id_in: str | None | UnsetType = UNSET
+    role_in: str | None | UnsetType = UNSET
+    industry_in: str | None | UnsetType = UNSET
+    playback_mode_in: str | None | UnsetType = UNSET
+    company_in: str | None | UnsetType = UNSET
+    event_session_context_id_in: str | None | UnsetType = UNSET
+    video_codec_in: str | None | UnsetType = UNSET
+    agent_id_in: str | None | UnsetType = UNSET
+    genie_id_in: str | None | UnsetType = UNSET
+    reach_profile_id_in: str | None | UnsetType = UNSET
+    is_preview: bool | None | UnsetType = UNSET
+    stream_type_in: str | None | UnsetType = UNSET
+    reach_catalog_item_id_in: str | None | UnsetType = UNSET

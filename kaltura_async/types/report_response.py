@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .string import String
@@ -27,5 +27,5 @@ class ReportResponse(KalturaObject):
         ("results", "results", Kind.list_of("KalturaString"), 0),
     )
 
-    columns: str | None = UNSET
-    results: list[String] | None = UNSET
+    columns: str | None | UnsetType = UNSET
+    results: list[String] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ReportResponseOptions"]
 
@@ -25,6 +25,6 @@ class ReportResponseOptions(KalturaObject):
         ("use_friendly_headers_names", "useFriendlyHeadersNames", Kind.BOOL, 0),
     )
 
-    delimiter: str | None = UNSET
-    skip_empty_dates: bool | None = UNSET
-    use_friendly_headers_names: bool | None = UNSET
+    delimiter: str | None | UnsetType = UNSET
+    skip_empty_dates: bool | None | UnsetType = UNSET
+    use_friendly_headers_names: bool | None | UnsetType = UNSET

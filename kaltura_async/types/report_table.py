@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ReportTable"]
 
@@ -25,6 +25,6 @@ class ReportTable(KalturaObject):
         ("total_count", "totalCount", Kind.INT, READ_ONLY),
     )
 
-    header: str | None = UNSET
-    data: str | None = UNSET
-    total_count: int | None = UNSET
+    header: str | None | UnsetType = UNSET
+    data: str | None | UnsetType = UNSET
+    total_count: int | None | UnsetType = UNSET

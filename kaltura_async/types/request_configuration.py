@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject, secret_field
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType, secret_field
 
 if TYPE_CHECKING:
     from .base_response_profile import BaseResponseProfile
@@ -29,7 +29,7 @@ class RequestConfiguration(KalturaObject):
         ("response_profile", "responseProfile", Kind.obj("KalturaBaseResponseProfile"), 0),
     )
 
-    partner_id: int | None = UNSET
-    ks: str | None = secret_field()
-    language: str | None = UNSET
-    response_profile: BaseResponseProfile | None = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    ks: str | None | UnsetType = secret_field()
+    language: str | None | UnsetType = UNSET
+    response_profile: BaseResponseProfile | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .dimensions_attributes import DimensionsAttributes
 
 __all__ = ["ResolutionCropAttributes"]
@@ -25,5 +25,5 @@ class ResolutionCropAttributes(DimensionsAttributes):
         ("target_height", "targetHeight", Kind.INT, 0),
     )
 
-    target_width: int | None = UNSET
-    target_height: int | None = UNSET
+    target_width: int | None | UnsetType = UNSET
+    target_height: int | None | UnsetType = UNSET

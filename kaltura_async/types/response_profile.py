@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .detached_response_profile import DetachedResponseProfile
 
 if TYPE_CHECKING:
@@ -33,10 +33,10 @@ class ResponseProfile(DetachedResponseProfile):
         ("version", "version", Kind.INT, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    system_name: str | None = UNSET
-    partner_id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    status: ResponseProfileStatus | None = UNSET
-    version: int | None = UNSET
+    id: int | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    status: ResponseProfileStatus | None | UnsetType = UNSET
+    version: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ResponseProfileCacheRecalculateOptions"]
 
@@ -29,10 +29,10 @@ class ResponseProfileCacheRecalculateOptions(KalturaObject):
         ("is_first_loop", "isFirstLoop", Kind.BOOL, 0),
     )
 
-    limit: int | None = UNSET
-    cached_object_type: str | None = UNSET
-    object_id: str | None = UNSET
-    start_object_key: str | None = UNSET
-    end_object_key: str | None = UNSET
-    job_created_at: int | None = UNSET
-    is_first_loop: bool | None = UNSET
+    limit: int | None | UnsetType = UNSET
+    cached_object_type: str | None | UnsetType = UNSET
+    object_id: str | None | UnsetType = UNSET
+    start_object_key: str | None | UnsetType = UNSET
+    end_object_key: str | None | UnsetType = UNSET
+    job_created_at: int | None | UnsetType = UNSET
+    is_first_loop: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ResponseProfileCacheRecalculateResults"]
 
@@ -24,5 +24,5 @@ class ResponseProfileCacheRecalculateResults(KalturaObject):
         ("recalculated", "recalculated", Kind.INT, 0),
     )
 
-    last_object_key: str | None = UNSET
-    recalculated: int | None = UNSET
+    last_object_key: str | None | UnsetType = UNSET
+    recalculated: int | None | UnsetType = UNSET

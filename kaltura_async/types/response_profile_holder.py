@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_response_profile import BaseResponseProfile
 
 __all__ = ["ResponseProfileHolder"]
@@ -25,5 +25,5 @@ class ResponseProfileHolder(BaseResponseProfile):
         ("system_name", "systemName", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    system_name: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET

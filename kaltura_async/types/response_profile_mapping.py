@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ResponseProfileMapping"]
 
@@ -25,6 +25,6 @@ class ResponseProfileMapping(KalturaObject):
         ("allow_null", "allowNull", Kind.BOOL, 0),
     )
 
-    parent_property: str | None = UNSET
-    filter_property: str | None = UNSET
-    allow_null: bool | None = UNSET
+    parent_property: str | None | UnsetType = UNSET
+    filter_property: str | None | UnsetType = UNSET
+    allow_null: bool | None | UnsetType = UNSET

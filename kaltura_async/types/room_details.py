@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject, secret_field
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType, secret_field
 
 __all__ = ["RoomDetails"]
 
@@ -27,8 +27,8 @@ class RoomDetails(KalturaObject):
         ("server_name", "serverName", Kind.STR, 0),
     )
 
-    server_url: str | None = UNSET
-    entry_id: str | None = UNSET
-    token: str | None = secret_field()
-    expiry: int | None = UNSET
-    server_name: str | None = UNSET
+    server_url: str | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    token: str | None | UnsetType = secret_field()
+    expiry: int | None | UnsetType = UNSET
+    server_name: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_entry import BaseEntry
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class RoomEntry(BaseEntry):
         ("recorded_entry_id", "recordedEntryId", Kind.STR, 0),
     )
 
-    room_type: RoomType | None = UNSET
-    broadcast_entry_id: str | None = UNSET
-    template_room_entry_id: str | None = UNSET
-    recorded_entry_id: str | None = UNSET
+    room_type: RoomType | None | UnsetType = UNSET
+    broadcast_entry_id: str | None | UnsetType = UNSET
+    template_room_entry_id: str | None | UnsetType = UNSET
+    recorded_entry_id: str | None | UnsetType = UNSET

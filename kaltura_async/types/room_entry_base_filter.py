@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_entry_filter import BaseEntryFilter
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class RoomEntryBaseFilter(BaseEntryFilter):
         ("room_type_equal", "roomTypeEqual", Kind.enum("KalturaRoomType"), 0),
     )
 
-    room_type_equal: RoomType | None = UNSET
+    room_type_equal: RoomType | None | UnsetType = UNSET

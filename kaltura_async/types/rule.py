@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.nullable_boolean import NullableBoolean
@@ -37,12 +37,12 @@ class Rule(KalturaObject):
         ("force_admin_validation", "forceAdminValidation", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    description: str | None = UNSET
-    rule_data: str | None = UNSET
-    message: str | None = UNSET
-    code: str | None = UNSET
-    actions: list[RuleAction] | None = UNSET
-    conditions: list[Condition] | None = UNSET
-    contexts: list[ContextTypeHolder] | None = UNSET
-    stop_processing: bool | None = UNSET
-    force_admin_validation: NullableBoolean | None = UNSET
+    description: str | None | UnsetType = UNSET
+    rule_data: str | None | UnsetType = UNSET
+    message: str | None | UnsetType = UNSET
+    code: str | None | UnsetType = UNSET
+    actions: list[RuleAction] | None | UnsetType = UNSET
+    conditions: list[Condition] | None | UnsetType = UNSET
+    contexts: list[ContextTypeHolder] | None | UnsetType = UNSET
+    stop_processing: bool | None | UnsetType = UNSET
+    force_admin_validation: NullableBoolean | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.rule_action_type import RuleActionType
@@ -26,4 +26,4 @@ class RuleAction(KalturaObject):
         ("type", "type", Kind.enum("KalturaRuleActionType"), READ_ONLY),
     )
 
-    type: RuleActionType | None = UNSET
+    type: RuleActionType | None | UnsetType = UNSET

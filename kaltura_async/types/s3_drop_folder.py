@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .drop_folder import DropFolder
 
 __all__ = ["S3DropFolder"]
@@ -29,9 +29,9 @@ class S3DropFolder(DropFolder):
         ("s3_arn", "s3Arn", Kind.STR, READ_ONLY),
     )
 
-    s3_host: str | None = UNSET
-    s3_region: str | None = UNSET
-    s3_user_id: str | None = UNSET
-    s3_password: str | None = UNSET
-    use_s3_arn: bool | None = UNSET
-    s3_arn: str | None = UNSET
+    s3_host: str | None | UnsetType = UNSET
+    s3_region: str | None | UnsetType = UNSET
+    s3_user_id: str | None | UnsetType = UNSET
+    s3_password: str | None | UnsetType = UNSET
+    use_s3_arn: bool | None | UnsetType = UNSET
+    s3_arn: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.schedule_event_classification_type import ScheduleEventClassificationType
@@ -56,30 +56,30 @@ class ScheduleEvent(KalturaObject):
         ("recurrence", "recurrence", Kind.obj("KalturaScheduleEventRecurrence"), 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    parent_id: int | None = UNSET
-    summary: str | None = UNSET
-    description: str | None = UNSET
-    status: ScheduleEventStatus | None = UNSET
-    start_date: int | None = UNSET
-    end_date: int | None = UNSET
-    reference_id: str | None = UNSET
-    linked_to: LinkedScheduleEvent | None = UNSET
-    linked_by: str | None = UNSET
-    classification_type: ScheduleEventClassificationType | None = UNSET
-    geo_latitude: float | None = UNSET
-    geo_longitude: float | None = UNSET
-    location: str | None = UNSET
-    organizer: str | None = UNSET
-    owner_id: str | None = UNSET
-    priority: int | None = UNSET
-    sequence: int | None = UNSET
-    recurrence_type: ScheduleEventRecurrenceType | None = UNSET
-    duration: int | None = UNSET
-    contact: str | None = UNSET
-    comment: str | None = UNSET
-    tags: str | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    recurrence: ScheduleEventRecurrence | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    parent_id: int | None | UnsetType = UNSET
+    summary: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    status: ScheduleEventStatus | None | UnsetType = UNSET
+    start_date: int | None | UnsetType = UNSET
+    end_date: int | None | UnsetType = UNSET
+    reference_id: str | None | UnsetType = UNSET
+    linked_to: LinkedScheduleEvent | None | UnsetType = UNSET
+    linked_by: str | None | UnsetType = UNSET
+    classification_type: ScheduleEventClassificationType | None | UnsetType = UNSET
+    geo_latitude: float | None | UnsetType = UNSET
+    geo_longitude: float | None | UnsetType = UNSET
+    location: str | None | UnsetType = UNSET
+    organizer: str | None | UnsetType = UNSET
+    owner_id: str | None | UnsetType = UNSET
+    priority: int | None | UnsetType = UNSET
+    sequence: int | None | UnsetType = UNSET
+    recurrence_type: ScheduleEventRecurrenceType | None | UnsetType = UNSET
+    duration: int | None | UnsetType = UNSET
+    contact: str | None | UnsetType = UNSET
+    comment: str | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    recurrence: ScheduleEventRecurrence | None | UnsetType = UNSET

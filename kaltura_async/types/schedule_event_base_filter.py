@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -56,32 +56,32 @@ class ScheduleEventBaseFilter(RelatedFilter):
         ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    id_not_in: str | None = UNSET
-    parent_id_equal: int | None = UNSET
-    parent_id_in: str | None = UNSET
-    parent_id_not_in: str | None = UNSET
-    status_equal: ScheduleEventStatus | None = UNSET
-    status_in: str | None = UNSET
-    start_date_greater_than_or_equal: int | None = UNSET
-    start_date_less_than_or_equal: int | None = UNSET
-    end_date_greater_than_or_equal: int | None = UNSET
-    end_date_less_than_or_equal: int | None = UNSET
-    reference_id_equal: str | None = UNSET
-    reference_id_in: str | None = UNSET
-    owner_id_equal: str | None = UNSET
-    owner_id_in: str | None = UNSET
-    priority_equal: int | None = UNSET
-    priority_in: str | None = UNSET
-    priority_greater_than_or_equal: int | None = UNSET
-    priority_less_than_or_equal: int | None = UNSET
-    recurrence_type_equal: ScheduleEventRecurrenceType | None = UNSET
-    recurrence_type_in: str | None = UNSET
-    tags_like: str | None = UNSET
-    tags_multi_like_or: str | None = UNSET
-    tags_multi_like_and: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    id_not_in: str | None | UnsetType = UNSET
+    parent_id_equal: int | None | UnsetType = UNSET
+    parent_id_in: str | None | UnsetType = UNSET
+    parent_id_not_in: str | None | UnsetType = UNSET
+    status_equal: ScheduleEventStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    start_date_greater_than_or_equal: int | None | UnsetType = UNSET
+    start_date_less_than_or_equal: int | None | UnsetType = UNSET
+    end_date_greater_than_or_equal: int | None | UnsetType = UNSET
+    end_date_less_than_or_equal: int | None | UnsetType = UNSET
+    reference_id_equal: str | None | UnsetType = UNSET
+    reference_id_in: str | None | UnsetType = UNSET
+    owner_id_equal: str | None | UnsetType = UNSET
+    owner_id_in: str | None | UnsetType = UNSET
+    priority_equal: int | None | UnsetType = UNSET
+    priority_in: str | None | UnsetType = UNSET
+    priority_greater_than_or_equal: int | None | UnsetType = UNSET
+    priority_less_than_or_equal: int | None | UnsetType = UNSET
+    recurrence_type_equal: ScheduleEventRecurrenceType | None | UnsetType = UNSET
+    recurrence_type_in: str | None | UnsetType = UNSET
+    tags_like: str | None | UnsetType = UNSET
+    tags_multi_like_or: str | None | UnsetType = UNSET
+    tags_multi_like_and: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .schedule_event_base_filter import ScheduleEventBaseFilter
 
 __all__ = ["ScheduleEventFilter"]
@@ -36,16 +36,16 @@ class ScheduleEventFilter(ScheduleEventBaseFilter):
         ("resource_id_equal", "resourceIdEqual", Kind.STR, 0),
     )
 
-    resource_ids_like: str | None = UNSET
-    resource_ids_multi_like_or: str | None = UNSET
-    resource_ids_multi_like_and: str | None = UNSET
-    parent_resource_ids_like: str | None = UNSET
-    parent_resource_ids_multi_like_or: str | None = UNSET
-    parent_resource_ids_multi_like_and: str | None = UNSET
-    template_entry_categories_ids_multi_like_and: str | None = UNSET
-    template_entry_categories_ids_multi_like_or: str | None = UNSET
-    resource_system_names_multi_like_or: str | None = UNSET
-    template_entry_categories_ids_like: str | None = UNSET
-    resource_system_names_multi_like_and: str | None = UNSET
-    resource_system_names_like: str | None = UNSET
-    resource_id_equal: str | None = UNSET
+    resource_ids_like: str | None | UnsetType = UNSET
+    resource_ids_multi_like_or: str | None | UnsetType = UNSET
+    resource_ids_multi_like_and: str | None | UnsetType = UNSET
+    parent_resource_ids_like: str | None | UnsetType = UNSET
+    parent_resource_ids_multi_like_or: str | None | UnsetType = UNSET
+    parent_resource_ids_multi_like_and: str | None | UnsetType = UNSET
+    template_entry_categories_ids_multi_like_and: str | None | UnsetType = UNSET
+    template_entry_categories_ids_multi_like_or: str | None | UnsetType = UNSET
+    resource_system_names_multi_like_or: str | None | UnsetType = UNSET
+    template_entry_categories_ids_like: str | None | UnsetType = UNSET
+    resource_system_names_multi_like_and: str | None | UnsetType = UNSET
+    resource_system_names_like: str | None | UnsetType = UNSET
+    resource_id_equal: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.schedule_event_recurrence_day import ScheduleEventRecurrenceDay
@@ -42,19 +42,19 @@ class ScheduleEventRecurrence(KalturaObject):
         ("week_start_day", "weekStartDay", Kind.enum("KalturaScheduleEventRecurrenceDay"), 0),
     )
 
-    name: str | None = UNSET
-    frequency: ScheduleEventRecurrenceFrequency | None = UNSET
-    until: int | None = UNSET
-    time_zone: str | None = UNSET
-    count: int | None = UNSET
-    interval: int | None = UNSET
-    by_second: str | None = UNSET
-    by_minute: str | None = UNSET
-    by_hour: str | None = UNSET
-    by_day: str | None = UNSET
-    by_month_day: str | None = UNSET
-    by_year_day: str | None = UNSET
-    by_week_number: str | None = UNSET
-    by_month: str | None = UNSET
-    by_offset: str | None = UNSET
-    week_start_day: ScheduleEventRecurrenceDay | None = UNSET
+    name: str | None | UnsetType = UNSET
+    frequency: ScheduleEventRecurrenceFrequency | None | UnsetType = UNSET
+    until: int | None | UnsetType = UNSET
+    time_zone: str | None | UnsetType = UNSET
+    count: int | None | UnsetType = UNSET
+    interval: int | None | UnsetType = UNSET
+    by_second: str | None | UnsetType = UNSET
+    by_minute: str | None | UnsetType = UNSET
+    by_hour: str | None | UnsetType = UNSET
+    by_day: str | None | UnsetType = UNSET
+    by_month_day: str | None | UnsetType = UNSET
+    by_year_day: str | None | UnsetType = UNSET
+    by_week_number: str | None | UnsetType = UNSET
+    by_month: str | None | UnsetType = UNSET
+    by_offset: str | None | UnsetType = UNSET
+    week_start_day: ScheduleEventRecurrenceDay | None | UnsetType = UNSET

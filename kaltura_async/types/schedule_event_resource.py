@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["ScheduleEventResource"]
 
@@ -27,8 +27,8 @@ class ScheduleEventResource(KalturaObject):
         ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
-    event_id: int | None = UNSET
-    resource_id: int | None = UNSET
-    partner_id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
+    event_id: int | None | UnsetType = UNSET
+    resource_id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .schedule_event_resource_base_filter import ScheduleEventResourceBaseFilter
 
 __all__ = ["ScheduleEventResourceFilter"]
@@ -24,4 +24,4 @@ class ScheduleEventResourceFilter(ScheduleEventResourceBaseFilter):
         ("event_id_or_its_parent_id_equal", "eventIdOrItsParentIdEqual", Kind.INT, 0),
     )
 
-    event_id_or_its_parent_id_equal: int | None = UNSET
+    event_id_or_its_parent_id_equal: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -43,20 +43,20 @@ class ScheduleResourceBaseFilter(RelatedFilter):
         ("updated_at_less_than_or_equal", "updatedAtLessThanOrEqual", Kind.INT, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    id_not_in: str | None = UNSET
-    parent_id_equal: int | None = UNSET
-    parent_id_in: str | None = UNSET
-    name_equal: str | None = UNSET
-    system_name_equal: str | None = UNSET
-    system_name_in: str | None = UNSET
-    status_equal: ScheduleResourceStatus | None = UNSET
-    status_in: str | None = UNSET
-    tags_like: str | None = UNSET
-    tags_multi_like_or: str | None = UNSET
-    tags_multi_like_and: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    id_not_in: str | None | UnsetType = UNSET
+    parent_id_equal: int | None | UnsetType = UNSET
+    parent_id_in: str | None | UnsetType = UNSET
+    name_equal: str | None | UnsetType = UNSET
+    system_name_equal: str | None | UnsetType = UNSET
+    system_name_in: str | None | UnsetType = UNSET
+    status_equal: ScheduleResourceStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    tags_like: str | None | UnsetType = UNSET
+    tags_multi_like_or: str | None | UnsetType = UNSET
+    tags_multi_like_and: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ class ScheduledTaskJobData(JobData):
         ("reference_time", "referenceTime", Kind.INT, 0),
     )
 
-    max_results: int | None = UNSET
-    total_count: int | None = UNSET
-    file_format: DryRunFileType | None = UNSET
-    results_file_path: str | None = UNSET
-    reference_time: int | None = UNSET
+    max_results: int | None | UnsetType = UNSET
+    total_count: int | None | UnsetType = UNSET
+    file_format: DryRunFileType | None | UnsetType = UNSET
+    results_file_path: str | None | UnsetType = UNSET
+    reference_time: int | None | UnsetType = UNSET

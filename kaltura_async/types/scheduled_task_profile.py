@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.object_filter_engine_type import ObjectFilterEngineType
@@ -41,16 +41,16 @@ class ScheduledTaskProfile(KalturaObject):
         ("max_total_count_allowed", "maxTotalCountAllowed", Kind.INT, 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    description: str | None = UNSET
-    status: ScheduledTaskProfileStatus | None = UNSET
-    object_filter_engine_type: ObjectFilterEngineType | None = UNSET
-    object_filter: Filter | None = UNSET
-    object_tasks: list[ObjectTask] | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    last_execution_started_at: int | None = UNSET
-    max_total_count_allowed: int | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    status: ScheduledTaskProfileStatus | None | UnsetType = UNSET
+    object_filter_engine_type: ObjectFilterEngineType | None | UnsetType = UNSET
+    object_filter: Filter | None | UnsetType = UNSET
+    object_tasks: list[ObjectTask] | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    last_execution_started_at: int | None | UnsetType = UNSET
+    max_total_count_allowed: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -42,19 +42,19 @@ class ScheduledTaskProfileBaseFilter(Filter):
         ("object_filter_engine_type_in", "objectFilterEngineTypeIn", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    partner_id_equal: int | None = UNSET
-    partner_id_in: str | None = UNSET
-    system_name_equal: str | None = UNSET
-    system_name_in: str | None = UNSET
-    status_equal: ScheduledTaskProfileStatus | None = UNSET
-    status_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    last_execution_started_at_greater_than_or_equal: int | None = UNSET
-    last_execution_started_at_less_than_or_equal: int | None = UNSET
-    last_execution_started_at_less_than_or_equal_or_null: int | None = UNSET
-    object_filter_engine_type_in: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    partner_id_in: str | None | UnsetType = UNSET
+    system_name_equal: str | None | UnsetType = UNSET
+    system_name_in: str | None | UnsetType = UNSET
+    status_equal: ScheduledTaskProfileStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    last_execution_started_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    last_execution_started_at_less_than_or_equal: int | None | UnsetType = UNSET
+    last_execution_started_at_less_than_or_equal_or_null: int | None | UnsetType = UNSET
+    object_filter_engine_type_in: str | None | UnsetType = UNSET

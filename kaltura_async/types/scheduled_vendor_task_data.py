@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .vendor_task_data import VendorTaskData
 
 __all__ = ["ScheduledVendorTaskData"]
@@ -26,6 +26,6 @@ class ScheduledVendorTaskData(VendorTaskData):
         ("scheduled_event_id", "scheduledEventId", Kind.INT, INSERT_ONLY),
     )
 
-    start_date: int | None = UNSET
-    end_date: int | None = UNSET
-    scheduled_event_id: int | None = UNSET
+    start_date: int | None | UnsetType = UNSET
+    end_date: int | None | UnsetType = UNSET
+    scheduled_event_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .scheduler_config import SchedulerConfig
@@ -37,13 +37,13 @@ class Scheduler(KalturaObject):
         ("last_status_str", "lastStatusStr", Kind.STR, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    configured_id: int | None = UNSET
-    name: str | None = UNSET
-    host: str | None = UNSET
-    statuses: list[SchedulerStatus] | None = UNSET
-    configs: list[SchedulerConfig] | None = UNSET
-    workers: list[SchedulerWorker] | None = UNSET
-    created_at: int | None = UNSET
-    last_status: int | None = UNSET
-    last_status_str: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    configured_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    host: str | None | UnsetType = UNSET
+    statuses: list[SchedulerStatus] | None | UnsetType = UNSET
+    configs: list[SchedulerConfig] | None | UnsetType = UNSET
+    workers: list[SchedulerWorker] | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    last_status: int | None | UnsetType = UNSET
+    last_status_str: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["SchedulerConfig"]
 
@@ -36,17 +36,17 @@ class SchedulerConfig(KalturaObject):
         ("value", "value", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    created_by: str | None = UNSET
-    updated_by: str | None = UNSET
-    command_id: str | None = UNSET
-    command_status: str | None = UNSET
-    scheduler_id: int | None = UNSET
-    scheduler_configured_id: int | None = UNSET
-    scheduler_name: str | None = UNSET
-    worker_id: int | None = UNSET
-    worker_configured_id: int | None = UNSET
-    worker_name: str | None = UNSET
-    variable: str | None = UNSET
-    variable_part: str | None = UNSET
-    value: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    created_by: str | None | UnsetType = UNSET
+    updated_by: str | None | UnsetType = UNSET
+    command_id: str | None | UnsetType = UNSET
+    command_status: str | None | UnsetType = UNSET
+    scheduler_id: int | None | UnsetType = UNSET
+    scheduler_configured_id: int | None | UnsetType = UNSET
+    scheduler_name: str | None | UnsetType = UNSET
+    worker_id: int | None | UnsetType = UNSET
+    worker_configured_id: int | None | UnsetType = UNSET
+    worker_name: str | None | UnsetType = UNSET
+    variable: str | None | UnsetType = UNSET
+    variable_part: str | None | UnsetType = UNSET
+    value: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.batch_job_type import BatchJobType
@@ -34,11 +34,11 @@ class SchedulerStatus(KalturaObject):
         ("worker_id", "workerId", Kind.INT, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    scheduler_configured_id: int | None = UNSET
-    worker_configured_id: int | None = UNSET
-    worker_type: BatchJobType | None = UNSET
-    type: SchedulerStatusType | None = UNSET
-    value: int | None = UNSET
-    scheduler_id: int | None = UNSET
-    worker_id: int | None = UNSET
+    id: int | None | UnsetType = UNSET
+    scheduler_configured_id: int | None | UnsetType = UNSET
+    worker_configured_id: int | None | UnsetType = UNSET
+    worker_type: BatchJobType | None | UnsetType = UNSET
+    type: SchedulerStatusType | None | UnsetType = UNSET
+    value: int | None | UnsetType = UNSET
+    scheduler_id: int | None | UnsetType = UNSET
+    worker_id: int | None | UnsetType = UNSET

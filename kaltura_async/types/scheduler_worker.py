@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.batch_job_type import BatchJobType
@@ -42,17 +42,17 @@ class SchedulerWorker(KalturaObject):
         ("last_status_str", "lastStatusStr", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    configured_id: int | None = UNSET
-    scheduler_id: int | None = UNSET
-    scheduler_configured_id: int | None = UNSET
-    type: BatchJobType | None = UNSET
-    type_name: str | None = UNSET
-    name: str | None = UNSET
-    statuses: list[SchedulerStatus] | None = UNSET
-    configs: list[SchedulerConfig] | None = UNSET
-    locked_jobs: list[BatchJob] | None = UNSET
-    avg_wait: int | None = UNSET
-    avg_work: int | None = UNSET
-    last_status: int | None = UNSET
-    last_status_str: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    configured_id: int | None | UnsetType = UNSET
+    scheduler_id: int | None | UnsetType = UNSET
+    scheduler_configured_id: int | None | UnsetType = UNSET
+    type: BatchJobType | None | UnsetType = UNSET
+    type_name: str | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    statuses: list[SchedulerStatus] | None | UnsetType = UNSET
+    configs: list[SchedulerConfig] | None | UnsetType = UNSET
+    locked_jobs: list[BatchJob] | None | UnsetType = UNSET
+    avg_wait: int | None | UnsetType = UNSET
+    avg_work: int | None | UnsetType = UNSET
+    last_status: int | None | UnsetType = UNSET
+    last_status_str: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.media_type import MediaType
@@ -31,8 +31,8 @@ class Search(KalturaObject):
         ("auth_data", "authData", Kind.STR, 0),
     )
 
-    key_words: str | None = UNSET
-    search_source: SearchProviderType | None = UNSET
-    media_type: MediaType | None = UNSET
-    extra_data: str | None = UNSET
-    auth_data: str | None = UNSET
+    key_words: str | None | UnsetType = UNSET
+    search_source: SearchProviderType | None | UnsetType = UNSET
+    media_type: MediaType | None | UnsetType = UNSET
+    extra_data: str | None | UnsetType = UNSET
+    auth_data: str | None | UnsetType = UNSET

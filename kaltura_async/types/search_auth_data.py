@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["SearchAuthData"]
 
@@ -25,6 +25,6 @@ class SearchAuthData(KalturaObject):
         ("message", "message", Kind.STR, 0),
     )
 
-    auth_data: str | None = UNSET
-    login_url: str | None = UNSET
-    message: str | None = UNSET
+    auth_data: str | None | UnsetType = UNSET
+    login_url: str | None | UnsetType = UNSET
+    message: str | None | UnsetType = UNSET

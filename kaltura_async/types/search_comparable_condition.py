@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_condition import SearchCondition
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class SearchComparableCondition(SearchCondition):
         ("comparison", "comparison", Kind.enum("KalturaSearchConditionComparison"), 0),
     )
 
-    comparison: SearchConditionComparison | None = UNSET
+    comparison: SearchConditionComparison | None | UnsetType = UNSET

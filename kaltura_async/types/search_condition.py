@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_item import SearchItem
 
 __all__ = ["SearchCondition"]
@@ -25,5 +25,5 @@ class SearchCondition(SearchItem):
         ("value", "value", Kind.STR, 0),
     )
 
-    field: str | None = UNSET
-    value: str | None = UNSET
+    field: str | None | UnsetType = UNSET
+    value: str | None | UnsetType = UNSET

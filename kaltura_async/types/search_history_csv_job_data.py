@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .export_csv_job_data import ExportCsvJobData
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class SearchHistoryCsvJobData(ExportCsvJobData):
         ("filter", "filter", Kind.obj("KalturaESearchHistoryFilter"), 0),
     )
 
-    filter: ESearchHistoryFilter | None = UNSET
+    filter: ESearchHistoryFilter | None | UnsetType = UNSET

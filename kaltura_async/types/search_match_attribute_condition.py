@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .attribute_condition import AttributeCondition
 
 __all__ = ["SearchMatchAttributeCondition"]
@@ -24,4 +24,4 @@ class SearchMatchAttributeCondition(AttributeCondition):
         ("not_", "not", Kind.BOOL, 0),
     )
 
-    not_: bool | None = UNSET
+    not_: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_condition import SearchCondition
 
 __all__ = ["SearchMatchCondition"]
@@ -24,4 +24,4 @@ class SearchMatchCondition(SearchCondition):
         ("not_", "not", Kind.BOOL, 0),
     )
 
-    not_: bool | None = UNSET
+    not_: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_item import SearchItem
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class SearchOperator(SearchItem):
         ("items", "items", Kind.list_of("KalturaSearchItem"), 0),
     )
 
-    type: SearchOperatorType | None = UNSET
-    items: list[SearchItem] | None = UNSET
+    type: SearchOperatorType | None | UnsetType = UNSET
+    items: list[SearchItem] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search import Search
 
 if TYPE_CHECKING:
@@ -37,14 +37,14 @@ class SearchResult(Search):
         ("file_ext", "fileExt", Kind.STR, 0),
     )
 
-    id: str | None = UNSET
-    title: str | None = UNSET
-    thumb_url: str | None = UNSET
-    description: str | None = UNSET
-    tags: str | None = UNSET
-    url: str | None = UNSET
-    source_link: str | None = UNSET
-    credit: str | None = UNSET
-    license_type: LicenseType | None = UNSET
-    flash_playback_type: str | None = UNSET
-    file_ext: str | None = UNSET
+    id: str | None | UnsetType = UNSET
+    title: str | None | UnsetType = UNSET
+    thumb_url: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    url: str | None | UnsetType = UNSET
+    source_link: str | None | UnsetType = UNSET
+    credit: str | None | UnsetType = UNSET
+    license_type: LicenseType | None | UnsetType = UNSET
+    flash_playback_type: str | None | UnsetType = UNSET
+    file_ext: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .search_result import SearchResult
@@ -27,5 +27,5 @@ class SearchResultResponse(KalturaObject):
         ("need_media_info", "needMediaInfo", Kind.BOOL, READ_ONLY),
     )
 
-    objects: list[SearchResult] | None = UNSET
-    need_media_info: bool | None = UNSET
+    objects: list[SearchResult] | None | UnsetType = UNSET
+    need_media_info: bool | None | UnsetType = UNSET

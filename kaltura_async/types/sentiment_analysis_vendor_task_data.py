@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_task_data import VendorTaskData
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class SentimentAnalysisVendorTaskData(VendorTaskData):
         ("language", "language", Kind.enum("KalturaLanguageCode"), 0),
     )
 
-    language: LanguageCode | None = UNSET
+    language: LanguageCode | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .generic_data_center_content_resource import GenericDataCenterContentResource
 
 __all__ = ["ServerFileResource"]
@@ -25,5 +25,5 @@ class ServerFileResource(GenericDataCenterContentResource):
         ("keep_original_file", "keepOriginalFile", Kind.BOOL, 0),
     )
 
-    local_file_path: str | None = UNSET
-    keep_original_file: bool | None = UNSET
+    local_file_path: str | None | UnsetType = UNSET
+    keep_original_file: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.server_node_status import ServerNodeStatus
@@ -41,18 +41,18 @@ class ServerNode(KalturaObject):
         ("environment", "environment", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    heartbeat_time: int | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    description: str | None = UNSET
-    host_name: str | None = UNSET
-    status: ServerNodeStatus | None = UNSET
-    type: ServerNodeType | None = UNSET
-    tags: str | None = UNSET
-    dc: int | None = UNSET
-    parent_id: str | None = UNSET
-    environment: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    heartbeat_time: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    host_name: str | None | UnsetType = UNSET
+    status: ServerNodeStatus | None | UnsetType = UNSET
+    type: ServerNodeType | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    dc: int | None | UnsetType = UNSET
+    parent_id: str | None | UnsetType = UNSET
+    environment: str | None | UnsetType = UNSET

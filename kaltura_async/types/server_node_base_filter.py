@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -56,32 +56,32 @@ class ServerNodeBaseFilter(Filter):
         ("environment_in", "environmentIn", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    heartbeat_time_greater_than_or_equal: int | None = UNSET
-    heartbeat_time_less_than_or_equal: int | None = UNSET
-    name_equal: str | None = UNSET
-    name_in: str | None = UNSET
-    system_name_equal: str | None = UNSET
-    system_name_in: str | None = UNSET
-    host_name_like: str | None = UNSET
-    host_name_multi_like_or: str | None = UNSET
-    host_name_multi_like_and: str | None = UNSET
-    status_equal: ServerNodeStatus | None = UNSET
-    status_in: str | None = UNSET
-    type_equal: ServerNodeType | None = UNSET
-    type_in: str | None = UNSET
-    tags_like: str | None = UNSET
-    tags_multi_like_or: str | None = UNSET
-    tags_multi_like_and: str | None = UNSET
-    dc_equal: int | None = UNSET
-    dc_in: str | None = UNSET
-    parent_id_like: str | None = UNSET
-    parent_id_multi_like_or: str | None = UNSET
-    parent_id_multi_like_and: str | None = UNSET
-    environment_equal: str | None = UNSET
-    environment_in: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    heartbeat_time_greater_than_or_equal: int | None | UnsetType = UNSET
+    heartbeat_time_less_than_or_equal: int | None | UnsetType = UNSET
+    name_equal: str | None | UnsetType = UNSET
+    name_in: str | None | UnsetType = UNSET
+    system_name_equal: str | None | UnsetType = UNSET
+    system_name_in: str | None | UnsetType = UNSET
+    host_name_like: str | None | UnsetType = UNSET
+    host_name_multi_like_or: str | None | UnsetType = UNSET
+    host_name_multi_like_and: str | None | UnsetType = UNSET
+    status_equal: ServerNodeStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    type_equal: ServerNodeType | None | UnsetType = UNSET
+    type_in: str | None | UnsetType = UNSET
+    tags_like: str | None | UnsetType = UNSET
+    tags_multi_like_or: str | None | UnsetType = UNSET
+    tags_multi_like_and: str | None | UnsetType = UNSET
+    dc_equal: int | None | UnsetType = UNSET
+    dc_in: str | None | UnsetType = UNSET
+    parent_id_like: str | None | UnsetType = UNSET
+    parent_id_multi_like_or: str | None | UnsetType = UNSET
+    parent_id_multi_like_and: str | None | UnsetType = UNSET
+    environment_equal: str | None | UnsetType = UNSET
+    environment_in: str | None | UnsetType = UNSET

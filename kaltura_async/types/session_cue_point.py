@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .cue_point import CuePoint
 
 __all__ = ["SessionCuePoint"]
@@ -27,7 +27,7 @@ class SessionCuePoint(CuePoint):
         ("session_owner", "sessionOwner", Kind.STR, 0),
     )
 
-    name: str | None = UNSET
-    end_time: int | None = UNSET
-    duration: int | None = UNSET
-    session_owner: str | None = UNSET
+    name: str | None | UnsetType = UNSET
+    end_time: int | None | UnsetType = UNSET
+    duration: int | None | UnsetType = UNSET
+    session_owner: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .cue_point_filter import CuePointFilter
 
 __all__ = ["SessionCuePointBaseFilter"]
@@ -27,7 +27,7 @@ class SessionCuePointBaseFilter(CuePointFilter):
         ("duration_less_than_or_equal", "durationLessThanOrEqual", Kind.INT, 0),
     )
 
-    end_time_greater_than_or_equal: int | None = UNSET
-    end_time_less_than_or_equal: int | None = UNSET
-    duration_greater_than_or_equal: int | None = UNSET
-    duration_less_than_or_equal: int | None = UNSET
+    end_time_greater_than_or_equal: int | None | UnsetType = UNSET
+    end_time_less_than_or_equal: int | None | UnsetType = UNSET
+    duration_greater_than_or_equal: int | None | UnsetType = UNSET
+    duration_less_than_or_equal: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType, secret_field
 
 if TYPE_CHECKING:
     from ..enums.session_type import SessionType
@@ -31,9 +31,9 @@ class SessionInfo(KalturaObject):
         ("privileges", "privileges", Kind.STR, READ_ONLY),
     )
 
-    ks: str | None = secret_field()
-    session_type: SessionType | None = UNSET
-    partner_id: int | None = UNSET
-    user_id: str | None = UNSET
-    expiry: int | None = UNSET
-    privileges: str | None = UNSET
+    ks: str | None | UnsetType = secret_field()
+    session_type: SessionType | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    expiry: int | None | UnsetType = UNSET
+    privileges: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class SessionTypeCondition(Condition):
         ("session_type", "sessionType", Kind.enum("KalturaSessionType"), 0),
     )
 
-    session_type: SessionType | None = UNSET
+    session_type: SessionType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.short_link_status import ShortLinkStatus
@@ -36,14 +36,14 @@ class ShortLink(KalturaObject):
         ("status", "status", Kind.enum("KalturaShortLinkStatus"), 0),
     )
 
-    id: str | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    expires_at: int | None = UNSET
-    partner_id: int | None = UNSET
-    user_id: str | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    full_url: str | None = UNSET
-    unique_id: str | None = UNSET
-    status: ShortLinkStatus | None = UNSET
+    id: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    expires_at: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    full_url: str | None | UnsetType = UNSET
+    unique_id: str | None | UnsetType = UNSET
+    status: ShortLinkStatus | None | UnsetType = UNSET

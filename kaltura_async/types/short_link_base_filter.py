@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -43,20 +43,20 @@ class ShortLinkBaseFilter(Filter):
         ("unique_id_equal", "uniqueIdEqual", Kind.STR, 0),
     )
 
-    id_equal: str | None = UNSET
-    id_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    expires_at_greater_than_or_equal: int | None = UNSET
-    expires_at_less_than_or_equal: int | None = UNSET
-    partner_id_equal: int | None = UNSET
-    partner_id_in: str | None = UNSET
-    user_id_equal: str | None = UNSET
-    user_id_in: str | None = UNSET
-    system_name_equal: str | None = UNSET
-    system_name_in: str | None = UNSET
-    status_equal: ShortLinkStatus | None = UNSET
-    status_in: str | None = UNSET
-    unique_id_equal: str | None = UNSET
+    id_equal: str | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    expires_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    expires_at_less_than_or_equal: int | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    partner_id_in: str | None | UnsetType = UNSET
+    user_id_equal: str | None | UnsetType = UNSET
+    user_id_in: str | None | UnsetType = UNSET
+    system_name_equal: str | None | UnsetType = UNSET
+    system_name_in: str | None | UnsetType = UNSET
+    status_equal: ShortLinkStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    unique_id_equal: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .entry_server_node import EntryServerNode
 
 __all__ = ["SipEntryServerNode"]
@@ -26,6 +26,6 @@ class SipEntryServerNode(EntryServerNode):
         ("sip_secondary_adp_id", "sipSecondaryAdpId", Kind.STR, READ_ONLY),
     )
 
-    sip_room_id: str | None = UNSET
-    sip_primary_adp_id: str | None = UNSET
-    sip_secondary_adp_id: str | None = UNSET
+    sip_room_id: str | None | UnsetType = UNSET
+    sip_primary_adp_id: str | None | UnsetType = UNSET
+    sip_secondary_adp_id: str | None | UnsetType = UNSET

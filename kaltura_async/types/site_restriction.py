@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_restriction import BaseRestriction
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class SiteRestriction(BaseRestriction):
         ("site_list", "siteList", Kind.STR, 0),
     )
 
-    site_restriction_type: SiteRestrictionType | None = UNSET
-    site_list: str | None = UNSET
+    site_restriction_type: SiteRestrictionType | None | UnsetType = UNSET
+    site_list: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .file_sync_descriptor import FileSyncDescriptor
 
 __all__ = ["SourceFileSyncDescriptor"]
@@ -26,6 +26,6 @@ class SourceFileSyncDescriptor(FileSyncDescriptor):
         ("asset_params_id", "assetParamsId", Kind.INT, 0),
     )
 
-    actual_file_sync_local_path: str | None = UNSET
-    asset_id: str | None = UNSET
-    asset_params_id: int | None = UNSET
+    actual_file_sync_local_path: str | None | UnsetType = UNSET
+    asset_id: str | None | UnsetType = UNSET
+    asset_params_id: int | None | UnsetType = UNSET

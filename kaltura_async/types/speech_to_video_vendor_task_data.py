@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_task_data import VendorTaskData
 
 __all__ = ["SpeechToVideoVendorTaskData"]
@@ -25,5 +25,5 @@ class SpeechToVideoVendorTaskData(VendorTaskData):
         ("conversion_profile_id", "conversionProfileId", Kind.INT, 0),
     )
 
-    avatar_id: str | None = UNSET
-    conversion_profile_id: int | None = UNSET
+    avatar_id: str | None | UnsetType = UNSET
+    conversion_profile_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .remote_drop_folder import RemoteDropFolder
 
 __all__ = ["SshDropFolder"]
@@ -30,10 +30,10 @@ class SshDropFolder(RemoteDropFolder):
         ("pass_phrase", "passPhrase", Kind.STR, 0),
     )
 
-    host: str | None = UNSET
-    port: int | None = UNSET
-    username: str | None = UNSET
-    password: str | None = secret_field()
-    private_key: str | None = UNSET
-    public_key: str | None = UNSET
-    pass_phrase: str | None = UNSET
+    host: str | None | UnsetType = UNSET
+    port: int | None | UnsetType = UNSET
+    username: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()
+    private_key: str | None | UnsetType = UNSET
+    public_key: str | None | UnsetType = UNSET
+    pass_phrase: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .import_job_data import ImportJobData
 
 __all__ = ["SshImportJobData"]
@@ -26,6 +26,6 @@ class SshImportJobData(ImportJobData):
         ("pass_phrase", "passPhrase", Kind.STR, 0),
     )
 
-    private_key: str | None = UNSET
-    public_key: str | None = UNSET
-    pass_phrase: str | None = UNSET
+    private_key: str | None | UnsetType = UNSET
+    public_key: str | None | UnsetType = UNSET
+    pass_phrase: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_resource import UrlResource
 
 __all__ = ["SshUrlResource"]
@@ -26,6 +26,6 @@ class SshUrlResource(UrlResource):
         ("key_passphrase", "keyPassphrase", Kind.STR, 0),
     )
 
-    private_key: str | None = UNSET
-    public_key: str | None = UNSET
-    key_passphrase: str | None = UNSET
+    private_key: str | None | UnsetType = UNSET
+    public_key: str | None | UnsetType = UNSET
+    key_passphrase: str | None | UnsetType = UNSET

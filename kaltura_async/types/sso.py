@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.sso_status import SsoStatus
@@ -34,12 +34,12 @@ class Sso(KalturaObject):
         ("data", "data", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    application_type: str | None = UNSET
-    partner_id: int | None = UNSET
-    domain: str | None = UNSET
-    status: SsoStatus | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    redirect_url: str | None = UNSET
-    data: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    application_type: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    domain: str | None | UnsetType = UNSET
+    status: SsoStatus | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    redirect_url: str | None | UnsetType = UNSET
+    data: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -36,13 +36,13 @@ class SsoBaseFilter(RelatedFilter):
         ("redirect_url_equal", "redirectUrlEqual", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    application_type_equal: str | None = UNSET
-    partner_id_equal: int | None = UNSET
-    domain_equal: str | None = UNSET
-    status_equal: SsoStatus | None = UNSET
-    status_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    redirect_url_equal: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    application_type_equal: str | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    domain_equal: str | None | UnsetType = UNSET
+    status_equal: SsoStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    redirect_url_equal: str | None | UnsetType = UNSET

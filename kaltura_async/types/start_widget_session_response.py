@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType, secret_field
 
 __all__ = ["StartWidgetSessionResponse"]
 
@@ -25,6 +25,6 @@ class StartWidgetSessionResponse(KalturaObject):
         ("user_id", "userId", Kind.STR, READ_ONLY),
     )
 
-    partner_id: int | None = UNSET
-    ks: str | None = secret_field()
-    user_id: str | None = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    ks: str | None | UnsetType = secret_field()
+    user_id: str | None | UnsetType = UNSET

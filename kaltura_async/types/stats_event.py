@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType, secret_field
 
 if TYPE_CHECKING:
     from ..enums.stats_event_type import StatsEventType
@@ -48,25 +48,25 @@ class StatsEvent(KalturaObject):
         ("feature_type", "featureType", Kind.enum("KalturaStatsFeatureType"), 0),
     )
 
-    client_ver: str | None = UNSET
-    event_type: StatsEventType | None = UNSET
-    event_timestamp: float | None = UNSET
-    session_id: str | None = secret_field()
-    partner_id: int | None = UNSET
-    entry_id: str | None = UNSET
-    unique_viewer: str | None = UNSET
-    widget_id: str | None = UNSET
-    uiconf_id: int | None = UNSET
-    user_id: str | None = UNSET
-    current_point: int | None = UNSET
-    duration: int | None = UNSET
-    user_ip: str | None = UNSET
-    process_duration: int | None = UNSET
-    control_id: str | None = UNSET
-    seek: bool | None = UNSET
-    new_point: int | None = UNSET
-    referrer: str | None = UNSET
-    is_first_in_session: bool | None = UNSET
-    application_id: str | None = UNSET
-    context_id: int | None = UNSET
-    feature_type: StatsFeatureType | None = UNSET
+    client_ver: str | None | UnsetType = UNSET
+    event_type: StatsEventType | None | UnsetType = UNSET
+    event_timestamp: float | None | UnsetType = UNSET
+    session_id: str | None | UnsetType = secret_field()
+    partner_id: int | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    unique_viewer: str | None | UnsetType = UNSET
+    widget_id: str | None | UnsetType = UNSET
+    uiconf_id: int | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    current_point: int | None | UnsetType = UNSET
+    duration: int | None | UnsetType = UNSET
+    user_ip: str | None | UnsetType = UNSET
+    process_duration: int | None | UnsetType = UNSET
+    control_id: str | None | UnsetType = UNSET
+    seek: bool | None | UnsetType = UNSET
+    new_point: int | None | UnsetType = UNSET
+    referrer: str | None | UnsetType = UNSET
+    is_first_in_session: bool | None | UnsetType = UNSET
+    application_id: str | None | UnsetType = UNSET
+    context_id: int | None | UnsetType = UNSET
+    feature_type: StatsFeatureType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, secret_field
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType, secret_field
 
 if TYPE_CHECKING:
     from ..enums.stats_kmc_event_type import StatsKmcEventType
@@ -36,14 +36,14 @@ class StatsKmcEvent(KalturaObject):
         ("user_ip", "userIp", Kind.STR, READ_ONLY),
     )
 
-    client_ver: str | None = UNSET
-    kmc_event_action_path: str | None = UNSET
-    kmc_event_type: StatsKmcEventType | None = UNSET
-    event_timestamp: float | None = UNSET
-    session_id: str | None = secret_field()
-    partner_id: int | None = UNSET
-    entry_id: str | None = UNSET
-    widget_id: str | None = UNSET
-    uiconf_id: int | None = UNSET
-    user_id: str | None = UNSET
-    user_ip: str | None = UNSET
+    client_ver: str | None | UnsetType = UNSET
+    kmc_event_action_path: str | None | UnsetType = UNSET
+    kmc_event_type: StatsKmcEventType | None | UnsetType = UNSET
+    event_timestamp: float | None | UnsetType = UNSET
+    session_id: str | None | UnsetType = secret_field()
+    partner_id: int | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    widget_id: str | None | UnsetType = UNSET
+    uiconf_id: int | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    user_ip: str | None | UnsetType = UNSET

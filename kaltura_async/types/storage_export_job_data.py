@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .storage_job_data import StorageJobData
 
 __all__ = ["StorageExportJobData"]
@@ -28,8 +28,8 @@ class StorageExportJobData(StorageJobData):
         ("port", "port", Kind.INT, 0),
     )
 
-    force: bool | None = UNSET
-    create_link: bool | None = UNSET
-    asset_id: str | None = UNSET
-    external_url: str | None = UNSET
-    port: int | None = UNSET
+    force: bool | None | UnsetType = UNSET
+    create_link: bool | None | UnsetType = UNSET
+    asset_id: str | None | UnsetType = UNSET
+    external_url: str | None | UnsetType = UNSET
+    port: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .object_task import ObjectTask
 
 __all__ = ["StorageExportObjectTask"]
@@ -24,4 +24,4 @@ class StorageExportObjectTask(ObjectTask):
         ("storage_id", "storageId", Kind.STR, 0),
     )
 
-    storage_id: str | None = UNSET
+    storage_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["StorageJobData"]
@@ -34,14 +34,14 @@ class StorageJobData(JobData):
         ("dest_file_sync_stored_path", "destFileSyncStoredPath", Kind.STR, 0),
     )
 
-    server_url: str | None = UNSET
-    server_username: str | None = UNSET
-    server_password: str | None = UNSET
-    server_private_key: str | None = UNSET
-    server_public_key: str | None = UNSET
-    server_pass_phrase: str | None = UNSET
-    ftp_passive_mode: bool | None = UNSET
-    src_file_sync_local_path: str | None = UNSET
-    src_file_encryption_key: str | None = UNSET
-    src_file_sync_id: str | None = UNSET
-    dest_file_sync_stored_path: str | None = UNSET
+    server_url: str | None | UnsetType = UNSET
+    server_username: str | None | UnsetType = UNSET
+    server_password: str | None | UnsetType = UNSET
+    server_private_key: str | None | UnsetType = UNSET
+    server_public_key: str | None | UnsetType = UNSET
+    server_pass_phrase: str | None | UnsetType = UNSET
+    ftp_passive_mode: bool | None | UnsetType = UNSET
+    src_file_sync_local_path: str | None | UnsetType = UNSET
+    src_file_encryption_key: str | None | UnsetType = UNSET
+    src_file_sync_id: str | None | UnsetType = UNSET
+    dest_file_sync_stored_path: str | None | UnsetType = UNSET

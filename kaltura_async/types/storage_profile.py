@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.storage_profile_delivery_status import StorageProfileDeliveryStatus
@@ -70,43 +70,43 @@ class StorageProfile(KalturaObject):
         ("additional_info", "additionalInfo", Kind.list_of("KalturaKeyValue"), 0),
     )
 
-    id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    partner_id: int | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    desciption: str | None = UNSET
-    status: StorageProfileStatus | None = UNSET
-    protocol: StorageProfileProtocol | None = UNSET
-    storage_url: str | None = UNSET
-    storage_base_dir: str | None = UNSET
-    path_prefix: str | None = UNSET
-    storage_username: str | None = UNSET
-    storage_password: str | None = UNSET
-    storage_ftp_passive_mode: bool | None = UNSET
-    min_file_size: int | None = UNSET
-    max_file_size: int | None = UNSET
-    flavor_params_ids: str | None = UNSET
-    max_concurrent_connections: int | None = UNSET
-    path_manager_class: str | None = UNSET
-    path_manager_params: list[KeyValue] | None = UNSET
-    trigger: int | None = UNSET
-    delivery_priority: int | None = UNSET
-    delivery_status: StorageProfileDeliveryStatus | None = UNSET
-    ready_behavior: StorageProfileReadyBehavior | None = UNSET
-    allow_auto_delete: int | None = UNSET
-    create_file_link: bool | None = UNSET
-    rules: list[Rule] | None = UNSET
-    delivery_profile_ids: list[KeyValue] | None = UNSET
-    private_key: str | None = UNSET
-    public_key: str | None = UNSET
-    pass_phrase: str | None = UNSET
-    port: int | None = UNSET
-    should_export_thumbs: bool | None = UNSET
-    packager_url: str | None = UNSET
-    export_periodically: bool | None = UNSET
-    excluded_flavor_params_ids: str | None = UNSET
-    should_export_captions: bool | None = UNSET
-    excluded_entry_types: str | None = UNSET
-    additional_info: list[KeyValue] | None = UNSET
+    id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    desciption: str | None | UnsetType = UNSET
+    status: StorageProfileStatus | None | UnsetType = UNSET
+    protocol: StorageProfileProtocol | None | UnsetType = UNSET
+    storage_url: str | None | UnsetType = UNSET
+    storage_base_dir: str | None | UnsetType = UNSET
+    path_prefix: str | None | UnsetType = UNSET
+    storage_username: str | None | UnsetType = UNSET
+    storage_password: str | None | UnsetType = UNSET
+    storage_ftp_passive_mode: bool | None | UnsetType = UNSET
+    min_file_size: int | None | UnsetType = UNSET
+    max_file_size: int | None | UnsetType = UNSET
+    flavor_params_ids: str | None | UnsetType = UNSET
+    max_concurrent_connections: int | None | UnsetType = UNSET
+    path_manager_class: str | None | UnsetType = UNSET
+    path_manager_params: list[KeyValue] | None | UnsetType = UNSET
+    trigger: int | None | UnsetType = UNSET
+    delivery_priority: int | None | UnsetType = UNSET
+    delivery_status: StorageProfileDeliveryStatus | None | UnsetType = UNSET
+    ready_behavior: StorageProfileReadyBehavior | None | UnsetType = UNSET
+    allow_auto_delete: int | None | UnsetType = UNSET
+    create_file_link: bool | None | UnsetType = UNSET
+    rules: list[Rule] | None | UnsetType = UNSET
+    delivery_profile_ids: list[KeyValue] | None | UnsetType = UNSET
+    private_key: str | None | UnsetType = UNSET
+    public_key: str | None | UnsetType = UNSET
+    pass_phrase: str | None | UnsetType = UNSET
+    port: int | None | UnsetType = UNSET
+    should_export_thumbs: bool | None | UnsetType = UNSET
+    packager_url: str | None | UnsetType = UNSET
+    export_periodically: bool | None | UnsetType = UNSET
+    excluded_flavor_params_ids: str | None | UnsetType = UNSET
+    should_export_captions: bool | None | UnsetType = UNSET
+    excluded_entry_types: str | None | UnsetType = UNSET
+    additional_info: list[KeyValue] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["StreamContainer"]
 
@@ -29,10 +29,10 @@ class StreamContainer(KalturaObject):
         ("channel_layout", "channelLayout", Kind.STR, 0),
     )
 
-    id: str | None = UNSET
-    type: str | None = UNSET
-    track_index: int | None = UNSET
-    language: str | None = UNSET
-    channel_index: int | None = UNSET
-    label: str | None = UNSET
-    channel_layout: str | None = UNSET
+    id: str | None | UnsetType = UNSET
+    type: str | None | UnsetType = UNSET
+    track_index: int | None | UnsetType = UNSET
+    language: str | None | UnsetType = UNSET
+    channel_index: int | None | UnsetType = UNSET
+    label: str | None | UnsetType = UNSET
+    channel_layout: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["String"]
 
@@ -23,4 +23,4 @@ class String(KalturaObject):
         ("value", "value", Kind.STR, 0),
     )
 
-    value: str | None = UNSET
+    value: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .string import String
@@ -26,4 +26,4 @@ class StringArrayObject(KalturaObject):
         ("value", "value", Kind.list_of("KalturaString"), 0),
     )
 
-    value: list[String] | None = UNSET
+    value: list[String] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .content_resource import ContentResource
 
 __all__ = ["StringResource"]
@@ -24,4 +24,4 @@ class StringResource(ContentResource):
         ("content", "content", Kind.STR, 0),
     )
 
-    content: str | None = UNSET
+    content: str | None | UnsetType = UNSET

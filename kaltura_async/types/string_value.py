@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .value import Value
 
 __all__ = ["StringValue"]
@@ -24,4 +24,4 @@ class StringValue(Value):
         ("value", "value", Kind.STR, 0),
     )
 
-    value: str | None = UNSET
+    value: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .localized_vendor_task_data import LocalizedVendorTaskData
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class SummaryVendorTaskData(LocalizedVendorTaskData):
         ("instruction", "instruction", Kind.STR, INSERT_ONLY),
     )
 
-    type_of_summary: TypeOfSummaryTaskData | None = UNSET
-    writing_style: SummaryWritingStyleTaskData | None = UNSET
-    summary_output_json: str | None = UNSET
-    instruction: str | None = UNSET
+    type_of_summary: TypeOfSummaryTaskData | None | UnsetType = UNSET
+    writing_style: SummaryWritingStyleTaskData | None | UnsetType = UNSET
+    summary_output_json: str | None | UnsetType = UNSET
+    instruction: str | None | UnsetType = UNSET

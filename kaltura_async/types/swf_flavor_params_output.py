@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .flavor_params_output import FlavorParamsOutput
 
 __all__ = ["SwfFlavorParamsOutput"]
@@ -25,5 +25,5 @@ class SwfFlavorParamsOutput(FlavorParamsOutput):
         ("poly2_bitmap", "poly2Bitmap", Kind.BOOL, 0),
     )
 
-    flash_version: int | None = UNSET
-    poly2_bitmap: bool | None = UNSET
+    flash_version: int | None | UnsetType = UNSET
+    poly2_bitmap: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["SynacorHboDistributionProfile"]
@@ -28,8 +28,8 @@ class SynacorHboDistributionProfile(ConfigurableDistributionProfile):
         ("feed_author_name", "feedAuthorName", Kind.STR, 0),
     )
 
-    feed_url: str | None = UNSET
-    feed_title: str | None = UNSET
-    feed_subtitle: str | None = UNSET
-    feed_link: str | None = UNSET
-    feed_author_name: str | None = UNSET
+    feed_url: str | None | UnsetType = UNSET
+    feed_title: str | None | UnsetType = UNSET
+    feed_subtitle: str | None | UnsetType = UNSET
+    feed_link: str | None | UnsetType = UNSET
+    feed_author_name: str | None | UnsetType = UNSET

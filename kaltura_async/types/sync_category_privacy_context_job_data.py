@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 __all__ = ["SyncCategoryPrivacyContextJobData"]
@@ -26,6 +26,6 @@ class SyncCategoryPrivacyContextJobData(JobData):
         ("last_updated_category_created_at", "lastUpdatedCategoryCreatedAt", Kind.INT, 0),
     )
 
-    category_id: int | None = UNSET
-    last_updated_category_entry_created_at: int | None = UNSET
-    last_updated_category_created_at: int | None = UNSET
+    category_id: int | None | UnsetType = UNSET
+    last_updated_category_entry_created_at: int | None | UnsetType = UNSET
+    last_updated_category_created_at: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .distribution_profile import DistributionProfile
 
 __all__ = ["SyndicationDistributionProfile"]
@@ -25,5 +25,5 @@ class SyndicationDistributionProfile(DistributionProfile):
         ("feed_id", "feedId", Kind.STR, READ_ONLY),
     )
 
-    xsl: str | None = UNSET
-    feed_id: str | None = UNSET
+    xsl: str | None | UnsetType = UNSET
+    feed_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["SyndicationFeedEntryCount"]
 
@@ -25,6 +25,6 @@ class SyndicationFeedEntryCount(KalturaObject):
         ("require_transcoding_count", "requireTranscodingCount", Kind.INT, 0),
     )
 
-    total_entry_count: int | None = UNSET
-    actual_entry_count: int | None = UNSET
-    require_transcoding_count: int | None = UNSET
+    total_entry_count: int | None | UnsetType = UNSET
+    actual_entry_count: int | None | UnsetType = UNSET
+    require_transcoding_count: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .partner_filter import PartnerFilter
 
 __all__ = ["SystemPartnerFilter"]
@@ -26,6 +26,6 @@ class SystemPartnerFilter(PartnerFilter):
         ("admin_email_equal", "adminEmailEqual", Kind.STR, 0),
     )
 
-    partner_parent_id_equal: int | None = UNSET
-    partner_parent_id_in: str | None = UNSET
-    admin_email_equal: str | None = UNSET
+    partner_parent_id_equal: int | None | UnsetType = UNSET
+    partner_parent_id_in: str | None | UnsetType = UNSET
+    admin_email_equal: str | None | UnsetType = UNSET

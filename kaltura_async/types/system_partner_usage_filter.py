@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 __all__ = ["SystemPartnerUsageFilter"]
@@ -26,6 +26,6 @@ class SystemPartnerUsageFilter(Filter):
         ("timezone_offset", "timezoneOffset", Kind.INT, 0),
     )
 
-    from_date: int | None = UNSET
-    to_date: int | None = UNSET
-    timezone_offset: int | None = UNSET
+    from_date: int | None | UnsetType = UNSET
+    to_date: int | None | UnsetType = UNSET
+    timezone_offset: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.partner_status import PartnerStatus
@@ -46,24 +46,24 @@ class SystemPartnerUsageItem(KalturaObject):
         ("transcoding_usage", "transcodingUsage", Kind.FLOAT, 0),
     )
 
-    partner_id: int | None = UNSET
-    partner_name: str | None = UNSET
-    partner_status: PartnerStatus | None = UNSET
-    partner_package: int | None = UNSET
-    partner_created_at: int | None = UNSET
-    views: int | None = UNSET
-    plays: int | None = UNSET
-    entries_count: int | None = UNSET
-    total_entries_count: int | None = UNSET
-    video_entries_count: int | None = UNSET
-    image_entries_count: int | None = UNSET
-    audio_entries_count: int | None = UNSET
-    mix_entries_count: int | None = UNSET
-    bandwidth: float | None = UNSET
-    total_storage: float | None = UNSET
-    storage: float | None = UNSET
-    peak_storage: float | None = UNSET
-    avg_storage: float | None = UNSET
-    combined_bandwidth_storage: float | None = UNSET
-    deleted_storage: float | None = UNSET
-    transcoding_usage: float | None = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    partner_name: str | None | UnsetType = UNSET
+    partner_status: PartnerStatus | None | UnsetType = UNSET
+    partner_package: int | None | UnsetType = UNSET
+    partner_created_at: int | None | UnsetType = UNSET
+    views: int | None | UnsetType = UNSET
+    plays: int | None | UnsetType = UNSET
+    entries_count: int | None | UnsetType = UNSET
+    total_entries_count: int | None | UnsetType = UNSET
+    video_entries_count: int | None | UnsetType = UNSET
+    image_entries_count: int | None | UnsetType = UNSET
+    audio_entries_count: int | None | UnsetType = UNSET
+    mix_entries_count: int | None | UnsetType = UNSET
+    bandwidth: float | None | UnsetType = UNSET
+    total_storage: float | None | UnsetType = UNSET
+    storage: float | None | UnsetType = UNSET
+    peak_storage: float | None | UnsetType = UNSET
+    avg_storage: float | None | UnsetType = UNSET
+    combined_bandwidth_storage: float | None | UnsetType = UNSET
+    deleted_storage: float | None | UnsetType = UNSET
+    transcoding_usage: float | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .list_response import ListResponse
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class SystemPartnerUsageListResponse(ListResponse):
         ("objects", "objects", Kind.list_of("KalturaSystemPartnerUsageItem"), 0),
     )
 
-    objects: list[SystemPartnerUsageItem] | None = UNSET
+    objects: list[SystemPartnerUsageItem] | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.tagged_object_type import TaggedObjectType
@@ -32,10 +32,10 @@ class Tag(KalturaObject):
         ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    tag: str | None = UNSET
-    tagged_object_type: TaggedObjectType | None = UNSET
-    partner_id: int | None = UNSET
-    instance_count: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
+    id: int | None | UnsetType = UNSET
+    tag: str | None | UnsetType = UNSET
+    tagged_object_type: TaggedObjectType | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    instance_count: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -32,9 +32,9 @@ class TagFilter(Filter):
         ("instance_count_in", "instanceCountIn", Kind.INT, 0),
     )
 
-    object_type_equal: TaggedObjectType | None = UNSET
-    object_type_in: str | None = UNSET
-    tag_equal: str | None = UNSET
-    tag_starts_with: str | None = UNSET
-    instance_count_equal: int | None = UNSET
-    instance_count_in: int | None = UNSET
+    object_type_equal: TaggedObjectType | None | UnsetType = UNSET
+    object_type_in: str | None | UnsetType = UNSET
+    tag_equal: str | None | UnsetType = UNSET
+    tag_starts_with: str | None | UnsetType = UNSET
+    instance_count_equal: int | None | UnsetType = UNSET
+    instance_count_in: int | None | UnsetType = UNSET

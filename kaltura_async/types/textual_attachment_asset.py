@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .attachment_asset import AttachmentAsset
 
 if TYPE_CHECKING:
@@ -29,5 +29,5 @@ class TextualAttachmentAsset(AttachmentAsset):
         ("human_verified", "humanVerified", Kind.enum("KalturaNullableBoolean"), 0),
     )
 
-    language: Language | None = UNSET
-    human_verified: NullableBoolean | None = UNSET
+    language: Language | None | UnsetType = UNSET
+    human_verified: NullableBoolean | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, UnsetType
 from .asset import Asset
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class ThumbAsset(Asset):
         ("status", "status", Kind.enum("KalturaThumbAssetStatus"), READ_ONLY),
     )
 
-    thumb_params_id: int | None = UNSET
-    width: int | None = UNSET
-    height: int | None = UNSET
-    status: ThumbAssetStatus | None = UNSET
+    thumb_params_id: int | None | UnsetType = UNSET
+    width: int | None | UnsetType = UNSET
+    height: int | None | UnsetType = UNSET
+    status: ThumbAssetStatus | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .cue_point import CuePoint
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class ThumbCuePoint(CuePoint):
         ("sub_type", "subType", Kind.enum("KalturaThumbCuePointSubType"), 0),
     )
 
-    asset_id: str | None = UNSET
-    description: str | None = UNSET
-    title: str | None = UNSET
-    sub_type: ThumbCuePointSubType | None = UNSET
+    asset_id: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    title: str | None | UnsetType = UNSET
+    sub_type: ThumbCuePointSubType | None | UnsetType = UNSET

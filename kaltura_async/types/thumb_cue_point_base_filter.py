@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .cue_point_filter import CuePointFilter
 
 if TYPE_CHECKING:
@@ -34,11 +34,11 @@ class ThumbCuePointBaseFilter(CuePointFilter):
         ("sub_type_in", "subTypeIn", Kind.STR, 0),
     )
 
-    description_like: str | None = UNSET
-    description_multi_like_or: str | None = UNSET
-    description_multi_like_and: str | None = UNSET
-    title_like: str | None = UNSET
-    title_multi_like_or: str | None = UNSET
-    title_multi_like_and: str | None = UNSET
-    sub_type_equal: ThumbCuePointSubType | None = UNSET
-    sub_type_in: str | None = UNSET
+    description_like: str | None | UnsetType = UNSET
+    description_multi_like_or: str | None | UnsetType = UNSET
+    description_multi_like_and: str | None | UnsetType = UNSET
+    title_like: str | None | UnsetType = UNSET
+    title_multi_like_or: str | None | UnsetType = UNSET
+    title_multi_like_and: str | None | UnsetType = UNSET
+    sub_type_equal: ThumbCuePointSubType | None | UnsetType = UNSET
+    sub_type_in: str | None | UnsetType = UNSET

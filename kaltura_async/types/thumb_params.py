@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .asset_params import AssetParams
 
 if TYPE_CHECKING:
@@ -45,21 +45,21 @@ class ThumbParams(AssetParams):
         ("interval", "interval", Kind.INT, 0),
     )
 
-    crop_type: ThumbCropType | None = UNSET
-    quality: int | None = UNSET
-    crop_x: int | None = UNSET
-    crop_y: int | None = UNSET
-    crop_width: int | None = UNSET
-    crop_height: int | None = UNSET
-    video_offset: float | None = UNSET
-    width: int | None = UNSET
-    height: int | None = UNSET
-    scale_width: float | None = UNSET
-    scale_height: float | None = UNSET
-    background_color: str | None = UNSET
-    source_params_id: int | None = UNSET
-    format: ContainerFormat | None = UNSET
-    density: int | None = UNSET
-    strip_profiles: bool | None = UNSET
-    video_offset_in_percentage: int | None = UNSET
-    interval: int | None = UNSET
+    crop_type: ThumbCropType | None | UnsetType = UNSET
+    quality: int | None | UnsetType = UNSET
+    crop_x: int | None | UnsetType = UNSET
+    crop_y: int | None | UnsetType = UNSET
+    crop_width: int | None | UnsetType = UNSET
+    crop_height: int | None | UnsetType = UNSET
+    video_offset: float | None | UnsetType = UNSET
+    width: int | None | UnsetType = UNSET
+    height: int | None | UnsetType = UNSET
+    scale_width: float | None | UnsetType = UNSET
+    scale_height: float | None | UnsetType = UNSET
+    background_color: str | None | UnsetType = UNSET
+    source_params_id: int | None | UnsetType = UNSET
+    format: ContainerFormat | None | UnsetType = UNSET
+    density: int | None | UnsetType = UNSET
+    strip_profiles: bool | None | UnsetType = UNSET
+    video_offset_in_percentage: int | None | UnsetType = UNSET
+    interval: int | None | UnsetType = UNSET

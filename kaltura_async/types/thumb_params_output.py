@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .thumb_params import ThumbParams
 
 __all__ = ["ThumbParamsOutput"]
@@ -28,8 +28,8 @@ class ThumbParamsOutput(ThumbParams):
         ("rotate", "rotate", Kind.INT, 0),
     )
 
-    thumb_params_id: int | None = UNSET
-    thumb_params_version: str | None = UNSET
-    thumb_asset_id: str | None = UNSET
-    thumb_asset_version: str | None = UNSET
-    rotate: int | None = UNSET
+    thumb_params_id: int | None | UnsetType = UNSET
+    thumb_params_version: str | None | UnsetType = UNSET
+    thumb_asset_id: str | None | UnsetType = UNSET
+    thumb_asset_version: str | None | UnsetType = UNSET
+    rotate: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .thumb_params_filter import ThumbParamsFilter
 
 __all__ = ["ThumbParamsOutputBaseFilter"]
@@ -27,7 +27,7 @@ class ThumbParamsOutputBaseFilter(ThumbParamsFilter):
         ("thumb_asset_version_equal", "thumbAssetVersionEqual", Kind.STR, 0),
     )
 
-    thumb_params_id_equal: int | None = UNSET
-    thumb_params_version_equal: str | None = UNSET
-    thumb_asset_id_equal: str | None = UNSET
-    thumb_asset_version_equal: str | None = UNSET
+    thumb_params_id_equal: int | None | UnsetType = UNSET
+    thumb_params_version_equal: str | None | UnsetType = UNSET
+    thumb_asset_id_equal: str | None | UnsetType = UNSET
+    thumb_asset_version_equal: str | None | UnsetType = UNSET

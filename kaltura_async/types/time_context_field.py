@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .integer_field import IntegerField
 
 __all__ = ["TimeContextField"]
@@ -24,4 +24,4 @@ class TimeContextField(IntegerField):
         ("offset", "offset", Kind.INT, 0),
     )
 
-    offset: int | None = UNSET
+    offset: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_credit import VendorCredit
 
 __all__ = ["TimeRangeVendorCredit"]
@@ -24,4 +24,4 @@ class TimeRangeVendorCredit(VendorCredit):
         ("to_date", "toDate", Kind.INT, 0),
     )
 
-    to_date: int | None = UNSET
+    to_date: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["TimeWarnerDistributionProfile"]
@@ -24,4 +24,4 @@ class TimeWarnerDistributionProfile(ConfigurableDistributionProfile):
         ("feed_url", "feedUrl", Kind.STR, READ_ONLY),
     )
 
-    feed_url: str | None = UNSET
+    feed_url: str | None | UnsetType = UNSET

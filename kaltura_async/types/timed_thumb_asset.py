@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .thumb_asset import ThumbAsset
 
 __all__ = ["TimedThumbAsset"]
@@ -24,4 +24,4 @@ class TimedThumbAsset(ThumbAsset):
         ("cue_point_id", "cuePointId", Kind.STR, INSERT_ONLY),
     )
 
-    cue_point_id: str | None = UNSET
+    cue_point_id: str | None | UnsetType = UNSET

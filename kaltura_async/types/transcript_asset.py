@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .textual_attachment_asset import TextualAttachmentAsset
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class TranscriptAsset(TextualAttachmentAsset):
         ("provider_type", "providerType", Kind.enum("KalturaTranscriptProviderType"), 0),
     )
 
-    accuracy: float | None = UNSET
-    provider_type: TranscriptProviderType | None = UNSET
+    accuracy: float | None | UnsetType = UNSET
+    provider_type: TranscriptProviderType | None | UnsetType = UNSET

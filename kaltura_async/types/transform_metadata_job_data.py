@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ class TransformMetadataJobData(JobData):
         ("metadata_profile_id", "metadataProfileId", Kind.INT, 0),
     )
 
-    src_xsl: FileContainer | None = UNSET
-    src_version: int | None = UNSET
-    dest_version: int | None = UNSET
-    dest_xsd: FileContainer | None = UNSET
-    metadata_profile_id: int | None = UNSET
+    src_xsl: FileContainer | None | UnsetType = UNSET
+    src_version: int | None | UnsetType = UNSET
+    dest_version: int | None | UnsetType = UNSET
+    dest_xsd: FileContainer | None | UnsetType = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET

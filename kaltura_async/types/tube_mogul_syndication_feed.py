@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .base_syndication_feed import BaseSyndicationFeed
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class TubeMogulSyndicationFeed(BaseSyndicationFeed):
         ("category", "category", Kind.enum("KalturaTubeMogulSyndicationFeedCategories"), READ_ONLY),
     )
 
-    category: TubeMogulSyndicationFeedCategories | None = UNSET
+    category: TubeMogulSyndicationFeedCategories | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["TVComDistributionProfile"]
@@ -35,15 +35,15 @@ class TVComDistributionProfile(ConfigurableDistributionProfile):
         ("feed_image_height", "feedImageHeight", Kind.INT, 0),
     )
 
-    metadata_profile_id: int | None = UNSET
-    feed_url: str | None = UNSET
-    feed_title: str | None = UNSET
-    feed_link: str | None = UNSET
-    feed_description: str | None = UNSET
-    feed_language: str | None = UNSET
-    feed_copyright: str | None = UNSET
-    feed_image_title: str | None = UNSET
-    feed_image_url: str | None = UNSET
-    feed_image_link: str | None = UNSET
-    feed_image_width: int | None = UNSET
-    feed_image_height: int | None = UNSET
+    metadata_profile_id: int | None | UnsetType = UNSET
+    feed_url: str | None | UnsetType = UNSET
+    feed_title: str | None | UnsetType = UNSET
+    feed_link: str | None | UnsetType = UNSET
+    feed_description: str | None | UnsetType = UNSET
+    feed_language: str | None | UnsetType = UNSET
+    feed_copyright: str | None | UnsetType = UNSET
+    feed_image_title: str | None | UnsetType = UNSET
+    feed_image_url: str | None | UnsetType = UNSET
+    feed_image_link: str | None | UnsetType = UNSET
+    feed_image_width: int | None | UnsetType = UNSET
+    feed_image_height: int | None | UnsetType = UNSET

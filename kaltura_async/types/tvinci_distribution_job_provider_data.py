@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 __all__ = ["TvinciDistributionJobProviderData"]
@@ -24,4 +24,4 @@ class TvinciDistributionJobProviderData(ConfigurableDistributionJobProviderData)
         ("xml", "xml", Kind.STR, 0),
     )
 
-    xml: str | None = UNSET
+    xml: str | None | UnsetType = UNSET

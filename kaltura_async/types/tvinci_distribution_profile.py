@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 if TYPE_CHECKING:
@@ -34,10 +34,10 @@ class TvinciDistributionProfile(ConfigurableDistributionProfile):
         ("assets_type", "assetsType", Kind.enum("KalturaTvinciAssetsType"), 0),
     )
 
-    ingest_url: str | None = UNSET
-    username: str | None = UNSET
-    password: str | None = secret_field()
-    tags: list[TvinciDistributionTag] | None = UNSET
-    xslt_file: str | None = UNSET
-    inner_type: str | None = UNSET
-    assets_type: TvinciAssetsType | None = UNSET
+    ingest_url: str | None | UnsetType = UNSET
+    username: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()
+    tags: list[TvinciDistributionTag] | None | UnsetType = UNSET
+    xslt_file: str | None | UnsetType = UNSET
+    inner_type: str | None | UnsetType = UNSET
+    assets_type: TvinciAssetsType | None | UnsetType = UNSET

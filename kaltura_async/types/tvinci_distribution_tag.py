@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["TvinciDistributionTag"]
 
@@ -28,9 +28,9 @@ class TvinciDistributionTag(KalturaObject):
         ("ppvmodule", "ppvmodule", Kind.STR, 0),
     )
 
-    tagname: str | None = UNSET
-    extension: str | None = UNSET
-    protocol: str | None = UNSET
-    format: str | None = UNSET
-    filename: str | None = UNSET
-    ppvmodule: str | None = UNSET
+    tagname: str | None | UnsetType = UNSET
+    extension: str | None | UnsetType = UNSET
+    protocol: str | None | UnsetType = UNSET
+    format: str | None | UnsetType = UNSET
+    filename: str | None | UnsetType = UNSET
+    ppvmodule: str | None | UnsetType = UNSET

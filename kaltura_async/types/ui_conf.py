@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.ui_conf_creation_mode import UiConfCreationMode
@@ -52,28 +52,28 @@ class UiConf(KalturaObject):
         ("v2_redirect", "v2Redirect", Kind.obj("KalturaUiConfV2Redirect"), 0),
     )
 
-    id: int | None = UNSET
-    name: str | None = UNSET
-    description: str | None = UNSET
-    partner_id: int | None = UNSET
-    obj_type: UiConfObjType | None = UNSET
-    obj_type_as_string: str | None = UNSET
-    width: int | None = UNSET
-    height: int | None = UNSET
-    html_params: str | None = UNSET
-    swf_url: str | None = UNSET
-    conf_file_path: str | None = UNSET
-    conf_file: str | None = UNSET
-    conf_file_features: str | None = UNSET
-    config: str | None = UNSET
-    conf_vars: str | None = UNSET
-    use_cdn: bool | None = UNSET
-    tags: str | None = UNSET
-    swf_url_version: str | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    creation_mode: UiConfCreationMode | None = UNSET
-    html5_url: str | None = UNSET
-    version: str | None = UNSET
-    partner_tags: str | None = UNSET
-    v2_redirect: UiConfV2Redirect | None = UNSET
+    id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    obj_type: UiConfObjType | None | UnsetType = UNSET
+    obj_type_as_string: str | None | UnsetType = UNSET
+    width: int | None | UnsetType = UNSET
+    height: int | None | UnsetType = UNSET
+    html_params: str | None | UnsetType = UNSET
+    swf_url: str | None | UnsetType = UNSET
+    conf_file_path: str | None | UnsetType = UNSET
+    conf_file: str | None | UnsetType = UNSET
+    conf_file_features: str | None | UnsetType = UNSET
+    config: str | None | UnsetType = UNSET
+    conf_vars: str | None | UnsetType = UNSET
+    use_cdn: bool | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    swf_url_version: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    creation_mode: UiConfCreationMode | None | UnsetType = UNSET
+    html5_url: str | None | UnsetType = UNSET
+    version: str | None | UnsetType = UNSET
+    partner_tags: str | None | UnsetType = UNSET
+    v2_redirect: UiConfV2Redirect | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -47,23 +47,23 @@ class UiConfBaseFilter(Filter):
         ("partner_tags_multi_like_and", "partnerTagsMultiLikeAnd", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    name_like: str | None = UNSET
-    partner_id_equal: int | None = UNSET
-    partner_id_in: str | None = UNSET
-    obj_type_equal: UiConfObjType | None = UNSET
-    obj_type_in: str | None = UNSET
-    tags_multi_like_or: str | None = UNSET
-    tags_multi_like_and: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    creation_mode_equal: UiConfCreationMode | None = UNSET
-    creation_mode_in: str | None = UNSET
-    version_equal: str | None = UNSET
-    version_multi_like_or: str | None = UNSET
-    version_multi_like_and: str | None = UNSET
-    partner_tags_multi_like_or: str | None = UNSET
-    partner_tags_multi_like_and: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    name_like: str | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    partner_id_in: str | None | UnsetType = UNSET
+    obj_type_equal: UiConfObjType | None | UnsetType = UNSET
+    obj_type_in: str | None | UnsetType = UNSET
+    tags_multi_like_or: str | None | UnsetType = UNSET
+    tags_multi_like_and: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    creation_mode_equal: UiConfCreationMode | None | UnsetType = UNSET
+    creation_mode_in: str | None | UnsetType = UNSET
+    version_equal: str | None | UnsetType = UNSET
+    version_multi_like_or: str | None | UnsetType = UNSET
+    version_multi_like_and: str | None | UnsetType = UNSET
+    partner_tags_multi_like_or: str | None | UnsetType = UNSET
+    partner_tags_multi_like_and: str | None | UnsetType = UNSET

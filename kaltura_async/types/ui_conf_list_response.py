@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .list_response import ListResponse
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class UiConfListResponse(ListResponse):
         ("objects", "objects", Kind.list_of("KalturaUiConf"), READ_ONLY),
     )
 
-    objects: list[UiConf] | None = UNSET
+    objects: list[UiConf] | None | UnsetType = UNSET

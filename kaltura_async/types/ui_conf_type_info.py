@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.ui_conf_obj_type import UiConfObjType
@@ -30,7 +30,7 @@ class UiConfTypeInfo(KalturaObject):
         ("filename", "filename", Kind.STR, 0),
     )
 
-    type: UiConfObjType | None = UNSET
-    versions: list[String] | None = UNSET
-    directory: str | None = UNSET
-    filename: str | None = UNSET
+    type: UiConfObjType | None | UnsetType = UNSET
+    versions: list[String] | None | UnsetType = UNSET
+    directory: str | None | UnsetType = UNSET
+    filename: str | None | UnsetType = UNSET

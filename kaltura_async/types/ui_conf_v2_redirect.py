@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["UiConfV2Redirect"]
 
@@ -25,6 +25,6 @@ class UiConfV2Redirect(KalturaObject):
         ("translate_plugins", "translatePlugins", Kind.BOOL, 0),
     )
 
-    v7id: int | None = UNSET
-    is_approved: bool | None = UNSET
-    translate_plugins: bool | None = UNSET
+    v7id: int | None | UnsetType = UNSET
+    is_approved: bool | None | UnsetType = UNSET
+    translate_plugins: bool | None | UnsetType = UNSET

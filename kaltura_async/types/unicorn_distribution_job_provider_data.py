@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 __all__ = ["UnicornDistributionJobProviderData"]
@@ -28,8 +28,8 @@ class UnicornDistributionJobProviderData(ConfigurableDistributionJobProviderData
         ("notification_base_url", "notificationBaseUrl", Kind.STR, 0),
     )
 
-    catalog_guid: str | None = UNSET
-    title: str | None = UNSET
-    media_changed: bool | None = UNSET
-    flavor_asset_version: str | None = UNSET
-    notification_base_url: str | None = UNSET
+    catalog_guid: str | None | UnsetType = UNSET
+    title: str | None | UnsetType = UNSET
+    media_changed: bool | None | UnsetType = UNSET
+    flavor_asset_version: str | None | UnsetType = UNSET
+    notification_base_url: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["UnicornDistributionProfile"]
@@ -32,12 +32,12 @@ class UnicornDistributionProfile(ConfigurableDistributionProfile):
         ("storage_profile_id", "storageProfileId", Kind.STR, 0),
     )
 
-    username: str | None = UNSET
-    password: str | None = secret_field()
-    domain_name: str | None = UNSET
-    channel_guid: str | None = UNSET
-    api_host_url: str | None = UNSET
-    domain_guid: str | None = UNSET
-    ad_free_application_guid: str | None = UNSET
-    remote_asset_params_id: int | None = UNSET
-    storage_profile_id: str | None = UNSET
+    username: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()
+    domain_name: str | None | UnsetType = UNSET
+    channel_guid: str | None | UnsetType = UNSET
+    api_host_url: str | None | UnsetType = UNSET
+    domain_guid: str | None | UnsetType = UNSET
+    ad_free_application_guid: str | None | UnsetType = UNSET
+    remote_asset_params_id: int | None | UnsetType = UNSET
+    storage_profile_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .base_vendor_credit import BaseVendorCredit
 
 __all__ = ["UnlimitedVendorCredit"]
@@ -25,5 +25,5 @@ class UnlimitedVendorCredit(BaseVendorCredit):
         ("from_date", "fromDate", Kind.INT, 0),
     )
 
-    credit: int | None = UNSET
-    from_date: int | None = UNSET
+    credit: int | None | UnsetType = UNSET
+    from_date: int | None | UnsetType = UNSET

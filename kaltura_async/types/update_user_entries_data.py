@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class UpdateUserEntriesData(JobData):
         ("new_status", "newStatus", Kind.enum("KalturaUserEntryStatus"), 0),
     )
 
-    old_status: UserEntryStatus | None = UNSET
-    new_status: UserEntryStatus | None = UNSET
+    old_status: UserEntryStatus | None | UnsetType = UNSET
+    new_status: UserEntryStatus | None | UnsetType = UNSET

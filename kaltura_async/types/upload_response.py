@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.upload_error_code import UploadErrorCode
@@ -29,7 +29,7 @@ class UploadResponse(KalturaObject):
         ("error_description", "errorDescription", Kind.STR, 0),
     )
 
-    upload_token_id: str | None = UNSET
-    file_size: int | None = UNSET
-    error_code: UploadErrorCode | None = UNSET
-    error_description: str | None = UNSET
+    upload_token_id: str | None | UnsetType = UNSET
+    file_size: int | None | UnsetType = UNSET
+    error_code: UploadErrorCode | None | UnsetType = UNSET
+    error_description: str | None | UnsetType = UNSET

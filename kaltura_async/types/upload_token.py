@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.nullable_boolean import NullableBoolean
@@ -39,16 +39,16 @@ class UploadToken(KalturaObject):
         ("attached_object_id", "attachedObjectId", Kind.STR, READ_ONLY),
     )
 
-    id: str | None = UNSET
-    partner_id: int | None = UNSET
-    user_id: str | None = UNSET
-    status: UploadTokenStatus | None = UNSET
-    file_name: str | None = UNSET
-    file_size: float | None = UNSET
-    uploaded_file_size: float | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    upload_url: str | None = UNSET
-    auto_finalize: NullableBoolean | None = UNSET
-    attached_object_type: str | None = UNSET
-    attached_object_id: str | None = UNSET
+    id: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    status: UploadTokenStatus | None | UnsetType = UNSET
+    file_name: str | None | UnsetType = UNSET
+    file_size: float | None | UnsetType = UNSET
+    uploaded_file_size: float | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    upload_url: str | None | UnsetType = UNSET
+    auto_finalize: NullableBoolean | None | UnsetType = UNSET
+    attached_object_type: str | None | UnsetType = UNSET
+    attached_object_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -33,10 +33,10 @@ class UploadTokenBaseFilter(Filter):
         ("file_size_equal", "fileSizeEqual", Kind.FLOAT, 0),
     )
 
-    id_equal: str | None = UNSET
-    id_in: str | None = UNSET
-    user_id_equal: str | None = UNSET
-    status_equal: UploadTokenStatus | None = UNSET
-    status_in: str | None = UNSET
-    file_name_equal: str | None = UNSET
-    file_size_equal: float | None = UNSET
+    id_equal: str | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    user_id_equal: str | None | UnsetType = UNSET
+    status_equal: UploadTokenStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    file_name_equal: str | None | UnsetType = UNSET
+    file_size_equal: float | None | UnsetType = UNSET

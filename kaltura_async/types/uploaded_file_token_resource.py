@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .generic_data_center_content_resource import GenericDataCenterContentResource
 
 __all__ = ["UploadedFileTokenResource"]
@@ -24,4 +24,4 @@ class UploadedFileTokenResource(GenericDataCenterContentResource):
         ("token", "token", Kind.STR, 0),
     )
 
-    token: str | None = secret_field()
+    token: str | None | UnsetType = secret_field()

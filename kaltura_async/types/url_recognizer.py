@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["UrlRecognizer"]
 
@@ -24,5 +24,5 @@ class UrlRecognizer(KalturaObject):
         ("uri_prefix", "uriPrefix", Kind.STR, 0),
     )
 
-    hosts: str | None = UNSET
-    uri_prefix: str | None = UNSET
+    hosts: str | None | UnsetType = UNSET
+    uri_prefix: str | None | UnsetType = UNSET

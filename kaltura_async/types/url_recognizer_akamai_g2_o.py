@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_recognizer import UrlRecognizer
 
 __all__ = ["UrlRecognizerAkamaiG2O"]
@@ -27,7 +27,7 @@ class UrlRecognizerAkamaiG2O(UrlRecognizer):
         ("salt", "salt", Kind.STR, 0),
     )
 
-    header_data: str | None = UNSET
-    header_sign: str | None = UNSET
-    timeout: int | None = UNSET
-    salt: str | None = UNSET
+    header_data: str | None | UnsetType = UNSET
+    header_sign: str | None | UnsetType = UNSET
+    timeout: int | None | UnsetType = UNSET
+    salt: str | None | UnsetType = UNSET

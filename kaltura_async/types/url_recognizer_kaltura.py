@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_recognizer import UrlRecognizer
 
 __all__ = ["UrlRecognizerKaltura"]
@@ -24,4 +24,4 @@ class UrlRecognizerKaltura(UrlRecognizer):
         ("key", "key", Kind.STR, 0),
     )
 
-    key: str | None = UNSET
+    key: str | None | UnsetType = UNSET

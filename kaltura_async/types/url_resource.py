@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .content_resource import ContentResource
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class UrlResource(ContentResource):
         ("should_redirect", "shouldRedirect", Kind.BOOL, 0),
     )
 
-    url: str | None = UNSET
-    force_async_download: bool | None = UNSET
-    url_headers: list[String] | None = UNSET
-    should_redirect: bool | None = UNSET
+    url: str | None | UnsetType = UNSET
+    force_async_download: bool | None | UnsetType = UNSET
+    url_headers: list[String] | None | UnsetType = UNSET
+    should_redirect: bool | None | UnsetType = UNSET

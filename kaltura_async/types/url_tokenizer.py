@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["UrlTokenizer"]
 
@@ -25,6 +25,6 @@ class UrlTokenizer(KalturaObject):
         ("limit_ip_address", "limitIpAddress", Kind.BOOL, 0),
     )
 
-    window: int | None = UNSET
-    key: str | None = UNSET
-    limit_ip_address: bool | None = UNSET
+    window: int | None | UnsetType = UNSET
+    key: str | None | UnsetType = UNSET
+    limit_ip_address: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_tokenizer import UrlTokenizer
 
 __all__ = ["UrlTokenizerAkamaiHttp"]
@@ -25,5 +25,5 @@ class UrlTokenizerAkamaiHttp(UrlTokenizer):
         ("root_dir", "rootDir", Kind.STR, 0),
     )
 
-    param_name: str | None = UNSET
-    root_dir: str | None = UNSET
+    param_name: str | None | UnsetType = UNSET
+    root_dir: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_tokenizer import UrlTokenizer
 
 __all__ = ["UrlTokenizerAkamaiRtmp"]
@@ -27,7 +27,7 @@ class UrlTokenizerAkamaiRtmp(UrlTokenizer):
         ("use_prefix", "usePrefix", Kind.BOOL, 0),
     )
 
-    profile: str | None = UNSET
-    type: str | None = UNSET
-    aifp: str | None = UNSET
-    use_prefix: bool | None = UNSET
+    profile: str | None | UnsetType = UNSET
+    type: str | None | UnsetType = UNSET
+    aifp: str | None | UnsetType = UNSET
+    use_prefix: bool | None | UnsetType = UNSET

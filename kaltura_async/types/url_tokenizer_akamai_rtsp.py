@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_tokenizer import UrlTokenizer
 
 __all__ = ["UrlTokenizerAkamaiRtsp"]
@@ -25,5 +25,5 @@ class UrlTokenizerAkamaiRtsp(UrlTokenizer):
         ("cpcode", "cpcode", Kind.INT, 0),
     )
 
-    host: str | None = UNSET
-    cpcode: int | None = UNSET
+    host: str | None | UnsetType = UNSET
+    cpcode: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_tokenizer import UrlTokenizer
 
 __all__ = ["UrlTokenizerAkamaiSecureHd"]
@@ -28,8 +28,8 @@ class UrlTokenizerAkamaiSecureHd(UrlTokenizer):
         ("root_dir", "rootDir", Kind.STR, 0),
     )
 
-    param_name: str | None = UNSET
-    acl_postfix: str | None = UNSET
-    custom_postfixes: str | None = UNSET
-    use_cookie_hosts: str | None = UNSET
-    root_dir: str | None = UNSET
+    param_name: str | None | UnsetType = UNSET
+    acl_postfix: str | None | UnsetType = UNSET
+    custom_postfixes: str | None | UnsetType = UNSET
+    use_cookie_hosts: str | None | UnsetType = UNSET
+    root_dir: str | None | UnsetType = UNSET

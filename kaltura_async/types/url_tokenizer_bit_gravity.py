@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_tokenizer import UrlTokenizer
 
 __all__ = ["UrlTokenizerBitGravity"]
@@ -24,4 +24,4 @@ class UrlTokenizerBitGravity(UrlTokenizer):
         ("hash_pattern_regex", "hashPatternRegex", Kind.STR, 0),
     )
 
-    hash_pattern_regex: str | None = UNSET
+    hash_pattern_regex: str | None | UnsetType = UNSET

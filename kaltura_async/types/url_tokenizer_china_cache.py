@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_tokenizer import UrlTokenizer
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class UrlTokenizerChinaCache(UrlTokenizer):
         ("key_id", "keyId", Kind.INT, 0),
     )
 
-    algorithm_id: ChinaCacheAlgorithmType | None = UNSET
-    key_id: int | None = UNSET
+    algorithm_id: ChinaCacheAlgorithmType | None | UnsetType = UNSET
+    key_id: int | None | UnsetType = UNSET

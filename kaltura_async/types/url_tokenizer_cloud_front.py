@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_tokenizer import UrlTokenizer
 
 __all__ = ["UrlTokenizerCloudFront"]
@@ -25,5 +25,5 @@ class UrlTokenizerCloudFront(UrlTokenizer):
         ("root_dir", "rootDir", Kind.STR, 0),
     )
 
-    key_pair_id: str | None = UNSET
-    root_dir: str | None = UNSET
+    key_pair_id: str | None | UnsetType = UNSET
+    root_dir: str | None | UnsetType = UNSET

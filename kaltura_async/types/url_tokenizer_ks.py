@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_tokenizer import UrlTokenizer
 
 __all__ = ["UrlTokenizerKs"]
@@ -25,5 +25,5 @@ class UrlTokenizerKs(UrlTokenizer):
         ("additional_uris", "additionalUris", Kind.STR, 0),
     )
 
-    use_path: bool | None = UNSET
-    additional_uris: str | None = UNSET
+    use_path: bool | None | UnsetType = UNSET
+    additional_uris: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_tokenizer import UrlTokenizer
 
 __all__ = ["UrlTokenizerL3"]
@@ -25,5 +25,5 @@ class UrlTokenizerL3(UrlTokenizer):
         ("param_name", "paramName", Kind.STR, 0),
     )
 
-    gen: str | None = UNSET
-    param_name: str | None = UNSET
+    gen: str | None | UnsetType = UNSET
+    param_name: str | None | UnsetType = UNSET

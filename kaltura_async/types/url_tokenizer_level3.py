@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_tokenizer import UrlTokenizer
 
 __all__ = ["UrlTokenizerLevel3"]
@@ -26,6 +26,6 @@ class UrlTokenizerLevel3(UrlTokenizer):
         ("gen", "gen", Kind.STR, 0),
     )
 
-    param_name: str | None = UNSET
-    expiry_name: str | None = UNSET
-    gen: str | None = UNSET
+    param_name: str | None | UnsetType = UNSET
+    expiry_name: str | None | UnsetType = UNSET
+    gen: str | None | UnsetType = UNSET

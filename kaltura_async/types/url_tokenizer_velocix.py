@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_tokenizer import UrlTokenizer
 
 __all__ = ["UrlTokenizerVelocix"]
@@ -26,6 +26,6 @@ class UrlTokenizerVelocix(UrlTokenizer):
         ("auth_prefix", "authPrefix", Kind.STR, 0),
     )
 
-    hds_paths: str | None = UNSET
-    param_name: str | None = UNSET
-    auth_prefix: str | None = UNSET
+    hds_paths: str | None | UnsetType = UNSET
+    param_name: str | None | UnsetType = UNSET
+    auth_prefix: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_tokenizer import UrlTokenizer
 
 __all__ = ["UrlTokenizerVnpt"]
@@ -25,5 +25,5 @@ class UrlTokenizerVnpt(UrlTokenizer):
         ("should_include_client_ip", "shouldIncludeClientIp", Kind.BOOL, 0),
     )
 
-    tokenization_format: int | None = UNSET
-    should_include_client_ip: bool | None = UNSET
+    tokenization_format: int | None | UnsetType = UNSET
+    should_include_client_ip: bool | None | UnsetType = UNSET

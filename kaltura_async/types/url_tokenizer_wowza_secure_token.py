@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .url_tokenizer import UrlTokenizer
 
 __all__ = ["UrlTokenizerWowzaSecureToken"]
@@ -25,5 +25,5 @@ class UrlTokenizerWowzaSecureToken(UrlTokenizer):
         ("hash_algorithm", "hashAlgorithm", Kind.STR, 0),
     )
 
-    param_prefix: str | None = UNSET
-    hash_algorithm: str | None = UNSET
+    param_prefix: str | None | UnsetType = UNSET
+    hash_algorithm: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, secret_field
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, UnsetType, secret_field
 from .base_user import BaseUser
 
 if TYPE_CHECKING:
@@ -47,23 +47,23 @@ class User(BaseUser):
         ("external_id", "externalId", Kind.STR, INSERT_ONLY),
     )
 
-    type: UserType | None = UNSET
-    date_of_birth: int | None = UNSET
-    gender: Gender | None = UNSET
-    is_admin: bool | None = UNSET
-    is_guest: bool | None = UNSET
-    role_ids: str | None = UNSET
-    role_names: str | None = UNSET
-    is_account_owner: bool | None = UNSET
-    password: str | None = secret_field()
-    first_name: str | None = UNSET
-    last_name: str | None = UNSET
-    login_enabled: bool | None = UNSET
-    registration_info: str | None = UNSET
-    attendance_info: str | None = UNSET
-    title: str | None = UNSET
-    company: str | None = UNSET
-    ks_privileges: str | None = UNSET
-    encrypted_seed: str | None = UNSET
-    is_sso_excluded: bool | None = UNSET
-    external_id: str | None = UNSET
+    type: UserType | None | UnsetType = UNSET
+    date_of_birth: int | None | UnsetType = UNSET
+    gender: Gender | None | UnsetType = UNSET
+    is_admin: bool | None | UnsetType = UNSET
+    is_guest: bool | None | UnsetType = UNSET
+    role_ids: str | None | UnsetType = UNSET
+    role_names: str | None | UnsetType = UNSET
+    is_account_owner: bool | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()
+    first_name: str | None | UnsetType = UNSET
+    last_name: str | None | UnsetType = UNSET
+    login_enabled: bool | None | UnsetType = UNSET
+    registration_info: str | None | UnsetType = UNSET
+    attendance_info: str | None | UnsetType = UNSET
+    title: str | None | UnsetType = UNSET
+    company: str | None | UnsetType = UNSET
+    ks_privileges: str | None | UnsetType = UNSET
+    encrypted_seed: str | None | UnsetType = UNSET
+    is_sso_excluded: bool | None | UnsetType = UNSET
+    external_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_restriction import BaseRestriction
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class UserAgentRestriction(BaseRestriction):
         ("user_agent_regex_list", "userAgentRegexList", Kind.STR, 0),
     )
 
-    user_agent_restriction_type: UserAgentRestrictionType | None = UNSET
-    user_agent_regex_list: str | None = UNSET
+    user_agent_restriction_type: UserAgentRestrictionType | None | UnsetType = UNSET
+    user_agent_regex_list: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .app_role import AppRole
 
 __all__ = ["UserAppRole"]
@@ -24,4 +24,4 @@ class UserAppRole(AppRole):
         ("user_id", "userId", Kind.STR, INSERT_ONLY),
     )
 
-    user_id: str | None = UNSET
+    user_id: str | None | UnsetType = UNSET

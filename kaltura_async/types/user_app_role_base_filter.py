@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 __all__ = ["UserAppRoleBaseFilter"]
@@ -31,11 +31,11 @@ class UserAppRoleBaseFilter(RelatedFilter):
         ("updated_at_greater_than_or_equal", "updatedAtGreaterThanOrEqual", Kind.INT, 0),
     )
 
-    app_guid_equal: str | None = UNSET
-    app_guid_in: str | None = UNSET
-    user_role_id_equal: str | None = UNSET
-    user_role_id_in: str | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
+    app_guid_equal: str | None | UnsetType = UNSET
+    app_guid_in: str | None | UnsetType = UNSET
+    user_role_id_equal: str | None | UnsetType = UNSET
+    user_role_id_in: str | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .user_app_role_base_filter import UserAppRoleBaseFilter
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class UserAppRoleFilter(UserAppRoleBaseFilter):
         ("user_status_in", "userStatusIn", Kind.STR, 0),
     )
 
-    user_id_equal: str | None = UNSET
-    user_id_in: str | None = UNSET
-    user_status_equal: UserStatus | None = UNSET
-    user_status_in: str | None = UNSET
+    user_id_equal: str | None | UnsetType = UNSET
+    user_id_in: str | None | UnsetType = UNSET
+    user_status_equal: UserStatus | None | UnsetType = UNSET
+    user_status_in: str | None | UnsetType = UNSET

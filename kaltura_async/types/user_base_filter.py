@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_user_filter import BaseUserFilter
 
 if TYPE_CHECKING:
@@ -34,10 +34,10 @@ class UserBaseFilter(BaseUserFilter):
         ("last_name_starts_with", "lastNameStartsWith", Kind.STR, 0),
     )
 
-    id_equal: str | None = UNSET
-    id_in: str | None = UNSET
-    type_equal: UserType | None = UNSET
-    type_in: str | None = UNSET
-    is_admin_equal: NullableBoolean | None = UNSET
-    first_name_starts_with: str | None = UNSET
-    last_name_starts_with: str | None = UNSET
+    id_equal: str | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    type_equal: UserType | None | UnsetType = UNSET
+    type_in: str | None | UnsetType = UNSET
+    is_admin_equal: NullableBoolean | None | UnsetType = UNSET
+    first_name_starts_with: str | None | UnsetType = UNSET
+    last_name_starts_with: str | None | UnsetType = UNSET

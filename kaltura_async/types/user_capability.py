@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.user_capability_type import UserCapabilityType
@@ -26,4 +26,4 @@ class UserCapability(KalturaObject):
         ("capability", "capability", Kind.enum("KalturaUserCapabilityType"), 0),
     )
 
-    capability: UserCapabilityType | None = UNSET
+    capability: UserCapabilityType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.user_entry_status import UserEntryStatus
@@ -34,11 +34,11 @@ class UserEntry(KalturaObject):
         ("type", "type", Kind.enum("KalturaUserEntryType"), READ_ONLY),
     )
 
-    id: int | None = UNSET
-    entry_id: str | None = UNSET
-    user_id: str | None = UNSET
-    partner_id: int | None = UNSET
-    status: UserEntryStatus | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    type: UserEntryType | None = UNSET
+    id: int | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    status: UserEntryStatus | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    type: UserEntryType | None | UnsetType = UNSET

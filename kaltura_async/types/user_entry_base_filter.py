@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -42,18 +42,18 @@ class UserEntryBaseFilter(RelatedFilter):
         ("type_equal", "typeEqual", Kind.enum("KalturaUserEntryType"), 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    id_not_in: str | None = UNSET
-    entry_id_equal: str | None = UNSET
-    entry_id_in: str | None = UNSET
-    entry_id_not_in: str | None = UNSET
-    user_id_equal: str | None = UNSET
-    user_id_in: str | None = UNSET
-    user_id_not_in: str | None = UNSET
-    status_equal: UserEntryStatus | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    type_equal: UserEntryType | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    id_not_in: str | None | UnsetType = UNSET
+    entry_id_equal: str | None | UnsetType = UNSET
+    entry_id_in: str | None | UnsetType = UNSET
+    entry_id_not_in: str | None | UnsetType = UNSET
+    user_id_equal: str | None | UnsetType = UNSET
+    user_id_in: str | None | UnsetType = UNSET
+    user_id_not_in: str | None | UnsetType = UNSET
+    status_equal: UserEntryStatus | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    type_equal: UserEntryType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .user_entry_base_filter import UserEntryBaseFilter
 
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ class UserEntryFilter(UserEntryBaseFilter):
         ("partner_id", "partnerId", Kind.INT, 0),
     )
 
-    user_id_equal_current: NullableBoolean | None = UNSET
-    is_anonymous: NullableBoolean | None = UNSET
-    privacy_context_equal: str | None = UNSET
-    privacy_context_in: str | None = UNSET
-    partner_id: int | None = UNSET
+    user_id_equal_current: NullableBoolean | None | UnsetType = UNSET
+    is_anonymous: NullableBoolean | None | UnsetType = UNSET
+    privacy_context_equal: str | None | UnsetType = UNSET
+    privacy_context_in: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .user_base_filter import UserBaseFilter
 
 if TYPE_CHECKING:
@@ -34,11 +34,11 @@ class UserFilter(UserBaseFilter):
         ("permission_names_multi_like_and", "permissionNamesMultiLikeAnd", Kind.STR, 0),
     )
 
-    id_or_screen_name_starts_with: str | None = UNSET
-    login_enabled_equal: NullableBoolean | None = UNSET
-    role_id_equal: str | None = UNSET
-    role_ids_equal: str | None = UNSET
-    role_ids_in: str | None = UNSET
-    first_name_or_last_name_starts_with: str | None = UNSET
-    permission_names_multi_like_or: str | None = UNSET
-    permission_names_multi_like_and: str | None = UNSET
+    id_or_screen_name_starts_with: str | None | UnsetType = UNSET
+    login_enabled_equal: NullableBoolean | None | UnsetType = UNSET
+    role_id_equal: str | None | UnsetType = UNSET
+    role_ids_equal: str | None | UnsetType = UNSET
+    role_ids_in: str | None | UnsetType = UNSET
+    first_name_or_last_name_starts_with: str | None | UnsetType = UNSET
+    permission_names_multi_like_or: str | None | UnsetType = UNSET
+    permission_names_multi_like_and: str | None | UnsetType = UNSET

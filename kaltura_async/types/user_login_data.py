@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["UserLoginData"]
 
@@ -24,5 +24,5 @@ class UserLoginData(KalturaObject):
         ("login_email", "loginEmail", Kind.STR, 0),
     )
 
-    id: str | None = UNSET
-    login_email: str | None = UNSET
+    id: str | None | UnsetType = UNSET
+    login_email: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 __all__ = ["UserLoginDataBaseFilter"]
@@ -24,4 +24,4 @@ class UserLoginDataBaseFilter(RelatedFilter):
         ("login_email_equal", "loginEmailEqual", Kind.STR, 0),
     )
 
-    login_email_equal: str | None = UNSET
+    login_email_equal: str | None | UnsetType = UNSET

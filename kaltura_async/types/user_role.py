@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.user_role_status import UserRoleStatus
@@ -35,13 +35,13 @@ class UserRole(KalturaObject):
         ("updated_at", "updatedAt", Kind.INT, READ_ONLY),
     )
 
-    id: int | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    description: str | None = UNSET
-    status: UserRoleStatus | None = UNSET
-    partner_id: int | None = UNSET
-    permission_names: str | None = UNSET
-    tags: str | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
+    id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    status: UserRoleStatus | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    permission_names: str | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET

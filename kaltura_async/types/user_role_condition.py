@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 __all__ = ["UserRoleCondition"]
@@ -24,4 +24,4 @@ class UserRoleCondition(Condition):
         ("role_ids", "roleIds", Kind.STR, 0),
     )
 
-    role_ids: str | None = UNSET
+    role_ids: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["UserScoreProperties"]
 
@@ -25,6 +25,6 @@ class UserScoreProperties(KalturaObject):
         ("score", "score", Kind.INT, 0),
     )
 
-    rank: int | None = UNSET
-    user_id: str | None = UNSET
-    score: int | None = UNSET
+    rank: int | None | UnsetType = UNSET
+    user_id: str | None | UnsetType = UNSET
+    score: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .user_score_properties_base_filter import UserScorePropertiesBaseFilter
 
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ class UserScorePropertiesFilter(UserScorePropertiesBaseFilter):
         ("places_below_user", "placesBelowUser", Kind.INT, 0),
     )
 
-    game_object_id: str | None = UNSET
-    game_object_type: GameObjectType | None = UNSET
-    user_id_equal: str | None = UNSET
-    places_above_user: int | None = UNSET
-    places_below_user: int | None = UNSET
+    game_object_id: str | None | UnsetType = UNSET
+    game_object_type: GameObjectType | None | UnsetType = UNSET
+    user_id_equal: str | None | UnsetType = UNSET
+    places_above_user: int | None | UnsetType = UNSET
+    places_below_user: int | None | UnsetType = UNSET

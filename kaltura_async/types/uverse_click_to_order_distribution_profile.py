@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["UverseClickToOrderDistributionProfile"]
@@ -26,6 +26,6 @@ class UverseClickToOrderDistributionProfile(ConfigurableDistributionProfile):
         ("background_image_standard", "backgroundImageStandard", Kind.STR, 0),
     )
 
-    feed_url: str | None = UNSET
-    background_image_wide: str | None = UNSET
-    background_image_standard: str | None = UNSET
+    feed_url: str | None | UnsetType = UNSET
+    background_image_wide: str | None | UnsetType = UNSET
+    background_image_standard: str | None | UnsetType = UNSET

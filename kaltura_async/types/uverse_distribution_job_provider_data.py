@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 __all__ = ["UverseDistributionJobProviderData"]
@@ -26,6 +26,6 @@ class UverseDistributionJobProviderData(ConfigurableDistributionJobProviderData)
         ("remote_asset_file_name", "remoteAssetFileName", Kind.STR, 0),
     )
 
-    local_asset_file_path: str | None = UNSET
-    remote_asset_url: str | None = UNSET
-    remote_asset_file_name: str | None = UNSET
+    local_asset_file_path: str | None | UnsetType = UNSET
+    remote_asset_url: str | None | UnsetType = UNSET
+    remote_asset_file_name: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["UverseDistributionProfile"]
@@ -35,15 +35,15 @@ class UverseDistributionProfile(ConfigurableDistributionProfile):
         ("ftp_password", "ftpPassword", Kind.STR, 0),
     )
 
-    feed_url: str | None = UNSET
-    channel_title: str | None = UNSET
-    channel_link: str | None = UNSET
-    channel_description: str | None = UNSET
-    channel_language: str | None = UNSET
-    channel_copyright: str | None = UNSET
-    channel_image_title: str | None = UNSET
-    channel_image_url: str | None = UNSET
-    channel_image_link: str | None = UNSET
-    ftp_host: str | None = UNSET
-    ftp_login: str | None = UNSET
-    ftp_password: str | None = UNSET
+    feed_url: str | None | UnsetType = UNSET
+    channel_title: str | None | UnsetType = UNSET
+    channel_link: str | None | UnsetType = UNSET
+    channel_description: str | None | UnsetType = UNSET
+    channel_language: str | None | UnsetType = UNSET
+    channel_copyright: str | None | UnsetType = UNSET
+    channel_image_title: str | None | UnsetType = UNSET
+    channel_image_url: str | None | UnsetType = UNSET
+    channel_image_link: str | None | UnsetType = UNSET
+    ftp_host: str | None | UnsetType = UNSET
+    ftp_login: str | None | UnsetType = UNSET
+    ftp_password: str | None | UnsetType = UNSET

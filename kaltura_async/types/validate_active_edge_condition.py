@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .condition import Condition
 
 __all__ = ["ValidateActiveEdgeCondition"]
@@ -24,4 +24,4 @@ class ValidateActiveEdgeCondition(Condition):
         ("edge_server_ids", "edgeServerIds", Kind.STR, 0),
     )
 
-    edge_server_ids: str | None = UNSET
+    edge_server_ids: str | None | UnsetType = UNSET

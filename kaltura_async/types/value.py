@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["Value"]
 
@@ -23,4 +23,4 @@ class Value(KalturaObject):
         ("description", "description", Kind.STR, 0),
     )
 
-    description: str | None = UNSET
+    description: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.partner_status import PartnerStatus
@@ -47,25 +47,25 @@ class VarPartnerUsageItem(KalturaObject):
         ("date_id", "dateId", Kind.STR, 0),
     )
 
-    partner_id: int | None = UNSET
-    partner_name: str | None = UNSET
-    partner_status: PartnerStatus | None = UNSET
-    partner_package: int | None = UNSET
-    partner_created_at: int | None = UNSET
-    views: int | None = UNSET
-    plays: int | None = UNSET
-    entries_count: int | None = UNSET
-    total_entries_count: int | None = UNSET
-    video_entries_count: int | None = UNSET
-    image_entries_count: int | None = UNSET
-    audio_entries_count: int | None = UNSET
-    mix_entries_count: int | None = UNSET
-    bandwidth: float | None = UNSET
-    total_storage: float | None = UNSET
-    storage: float | None = UNSET
-    deleted_storage: float | None = UNSET
-    peak_storage: float | None = UNSET
-    avg_storage: float | None = UNSET
-    combined_storage_bandwidth: float | None = UNSET
-    transcoding_usage: float | None = UNSET
-    date_id: str | None = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    partner_name: str | None | UnsetType = UNSET
+    partner_status: PartnerStatus | None | UnsetType = UNSET
+    partner_package: int | None | UnsetType = UNSET
+    partner_created_at: int | None | UnsetType = UNSET
+    views: int | None | UnsetType = UNSET
+    plays: int | None | UnsetType = UNSET
+    entries_count: int | None | UnsetType = UNSET
+    total_entries_count: int | None | UnsetType = UNSET
+    video_entries_count: int | None | UnsetType = UNSET
+    image_entries_count: int | None | UnsetType = UNSET
+    audio_entries_count: int | None | UnsetType = UNSET
+    mix_entries_count: int | None | UnsetType = UNSET
+    bandwidth: float | None | UnsetType = UNSET
+    total_storage: float | None | UnsetType = UNSET
+    storage: float | None | UnsetType = UNSET
+    deleted_storage: float | None | UnsetType = UNSET
+    peak_storage: float | None | UnsetType = UNSET
+    avg_storage: float | None | UnsetType = UNSET
+    combined_storage_bandwidth: float | None | UnsetType = UNSET
+    transcoding_usage: float | None | UnsetType = UNSET
+    date_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .provision_job_data import ProvisionJobData
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class VelocixProvisionJobData(ProvisionJobData):
         ("password", "password", Kind.STR, 0),
     )
 
-    provisioning_params: list[KeyValue] | None = UNSET
-    user_name: str | None = UNSET
-    password: str | None = secret_field()
+    provisioning_params: list[KeyValue] | None | UnsetType = UNSET
+    user_name: str | None | UnsetType = UNSET
+    password: str | None | UnsetType = secret_field()

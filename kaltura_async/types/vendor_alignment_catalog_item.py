@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_catalog_item import VendorCatalogItem
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class VendorAlignmentCatalogItem(VendorCatalogItem):
         ("output_format", "outputFormat", Kind.enum("KalturaVendorCatalogItemOutputFormat"), 0),
     )
 
-    output_format: VendorCatalogItemOutputFormat | None = UNSET
+    output_format: VendorCatalogItemOutputFormat | None | UnsetType = UNSET

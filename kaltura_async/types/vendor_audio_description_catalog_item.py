@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_catalog_item import VendorCatalogItem
 
 __all__ = ["VendorAudioDescriptionCatalogItem"]
@@ -25,5 +25,5 @@ class VendorAudioDescriptionCatalogItem(VendorCatalogItem):
         ("clear_audio_flavor_params_id", "clearAudioFlavorParamsId", Kind.INT, 0),
     )
 
-    flavor_params_id: int | None = UNSET
-    clear_audio_flavor_params_id: int | None = UNSET
+    flavor_params_id: int | None | UnsetType = UNSET
+    clear_audio_flavor_params_id: int | None | UnsetType = UNSET

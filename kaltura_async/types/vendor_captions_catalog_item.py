@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_catalog_item import VendorCatalogItem
 
 if TYPE_CHECKING:
@@ -30,6 +30,6 @@ class VendorCaptionsCatalogItem(VendorCatalogItem):
         ("fixed_price_addons", "fixedPriceAddons", Kind.INT, 0),
     )
 
-    output_format: VendorCatalogItemOutputFormat | None = UNSET
-    enable_speaker_id: NullableBoolean | None = UNSET
-    fixed_price_addons: int | None = UNSET
+    output_format: VendorCatalogItemOutputFormat | None | UnsetType = UNSET
+    enable_speaker_id: NullableBoolean | None | UnsetType = UNSET
+    fixed_price_addons: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_catalog_item_filter import VendorCatalogItemFilter
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class VendorCaptionsCatalogItemBaseFilter(VendorCatalogItemFilter):
         ("output_format_in", "outputFormatIn", Kind.STR, 0),
     )
 
-    source_language_equal: CatalogItemLanguage | None = UNSET
-    source_language_in: str | None = UNSET
-    output_format_equal: VendorCatalogItemOutputFormat | None = UNSET
-    output_format_in: str | None = UNSET
+    source_language_equal: CatalogItemLanguage | None | UnsetType = UNSET
+    source_language_in: str | None | UnsetType = UNSET
+    output_format_equal: VendorCatalogItemOutputFormat | None | UnsetType = UNSET
+    output_format_in: str | None | UnsetType = UNSET

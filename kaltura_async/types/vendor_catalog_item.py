@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.catalog_item_language import CatalogItemLanguage
@@ -58,28 +58,28 @@ class VendorCatalogItem(KalturaObject):
         ("admin_tags_to_exclude", "adminTagsToExclude", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    vendor_partner_id: int | None = UNSET
-    name: str | None = UNSET
-    system_name: str | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    status: VendorCatalogItemStatus | None = UNSET
-    service_type: VendorServiceType | None = UNSET
-    service_feature: VendorServiceFeature | None = UNSET
-    turn_around_time: VendorServiceTurnAroundTime | None = UNSET
-    pricing: VendorCatalogItemPricing | None = UNSET
-    pricing_array: list[VendorCatalogItemUnitPricing] | None = UNSET
-    engine_type: ReachVendorEngineType | None = UNSET
-    source_language: CatalogItemLanguage | None = UNSET
-    allow_resubmission: bool | None = UNSET
-    pay_per_use: bool | None = UNSET
-    vendor_data: str | None = UNSET
-    stage: VendorCatalogItemStage | None = UNSET
-    last_bulk_update_id: int | None = UNSET
-    contract: str | None = UNSET
-    created_by: str | None = UNSET
-    notes: str | None = UNSET
-    partner_id: int | None = UNSET
-    default_reach_profile_id: int | None = UNSET
-    admin_tags_to_exclude: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    vendor_partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    system_name: str | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    status: VendorCatalogItemStatus | None | UnsetType = UNSET
+    service_type: VendorServiceType | None | UnsetType = UNSET
+    service_feature: VendorServiceFeature | None | UnsetType = UNSET
+    turn_around_time: VendorServiceTurnAroundTime | None | UnsetType = UNSET
+    pricing: VendorCatalogItemPricing | None | UnsetType = UNSET
+    pricing_array: list[VendorCatalogItemUnitPricing] | None | UnsetType = UNSET
+    engine_type: ReachVendorEngineType | None | UnsetType = UNSET
+    source_language: CatalogItemLanguage | None | UnsetType = UNSET
+    allow_resubmission: bool | None | UnsetType = UNSET
+    pay_per_use: bool | None | UnsetType = UNSET
+    vendor_data: str | None | UnsetType = UNSET
+    stage: VendorCatalogItemStage | None | UnsetType = UNSET
+    last_bulk_update_id: int | None | UnsetType = UNSET
+    contract: str | None | UnsetType = UNSET
+    created_by: str | None | UnsetType = UNSET
+    notes: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    default_reach_profile_id: int | None | UnsetType = UNSET
+    admin_tags_to_exclude: str | None | UnsetType = UNSET

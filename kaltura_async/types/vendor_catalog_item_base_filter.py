@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .related_filter import RelatedFilter
 
 if TYPE_CHECKING:
@@ -46,20 +46,20 @@ class VendorCatalogItemBaseFilter(RelatedFilter):
         ("turn_around_time_in", "turnAroundTimeIn", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    id_not_in: str | None = UNSET
-    vendor_partner_id_equal: int | None = UNSET
-    vendor_partner_id_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    status_equal: VendorCatalogItemStatus | None = UNSET
-    status_in: str | None = UNSET
-    service_type_equal: VendorServiceType | None = UNSET
-    service_type_in: str | None = UNSET
-    service_feature_equal: VendorServiceFeature | None = UNSET
-    service_feature_in: str | None = UNSET
-    turn_around_time_equal: VendorServiceTurnAroundTime | None = UNSET
-    turn_around_time_in: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    id_not_in: str | None | UnsetType = UNSET
+    vendor_partner_id_equal: int | None | UnsetType = UNSET
+    vendor_partner_id_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    status_equal: VendorCatalogItemStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    service_type_equal: VendorServiceType | None | UnsetType = UNSET
+    service_type_in: str | None | UnsetType = UNSET
+    service_feature_equal: VendorServiceFeature | None | UnsetType = UNSET
+    service_feature_in: str | None | UnsetType = UNSET
+    turn_around_time_equal: VendorServiceTurnAroundTime | None | UnsetType = UNSET
+    turn_around_time_in: str | None | UnsetType = UNSET

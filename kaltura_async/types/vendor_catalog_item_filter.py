@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_catalog_item_base_filter import VendorCatalogItemBaseFilter
 
 __all__ = ["VendorCatalogItemFilter"]
@@ -25,5 +25,5 @@ class VendorCatalogItemFilter(VendorCatalogItemBaseFilter):
         ("catalog_item_id_equal", "catalogItemIdEqual", Kind.INT, 0),
     )
 
-    partner_id_equal: int | None = UNSET
-    catalog_item_id_equal: int | None = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    catalog_item_id_equal: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.vendor_catalog_item_price_function import VendorCatalogItemPriceFunction
@@ -27,5 +27,5 @@ class VendorCatalogItemPricing(KalturaObject):
         ("price_function", "priceFunction", Kind.enum("KalturaVendorCatalogItemPriceFunction"), 0),
     )
 
-    price_per_unit: float | None = UNSET
-    price_function: VendorCatalogItemPriceFunction | None = UNSET
+    price_per_unit: float | None | UnsetType = UNSET
+    price_function: VendorCatalogItemPriceFunction | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from .vendor_catalog_item_pricing import VendorCatalogItemPricing
@@ -27,5 +27,5 @@ class VendorCatalogItemUnitPricing(KalturaObject):
         ("price_unit", "priceUnit", Kind.obj("KalturaVendorCatalogItemPricing"), 0),
     )
 
-    service_name: str | None = UNSET
-    price_unit: VendorCatalogItemPricing | None = UNSET
+    service_name: str | None | UnsetType = UNSET
+    price_unit: VendorCatalogItemPricing | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .base_vendor_credit import BaseVendorCredit
 
 __all__ = ["VendorCredit"]
@@ -27,7 +27,7 @@ class VendorCredit(BaseVendorCredit):
         ("add_on", "addOn", Kind.INT, 0),
     )
 
-    credit: int | None = UNSET
-    from_date: int | None = UNSET
-    overage_credit: int | None = UNSET
-    add_on: int | None = UNSET
+    credit: int | None | UnsetType = UNSET
+    from_date: int | None | UnsetType = UNSET
+    overage_credit: int | None | UnsetType = UNSET
+    add_on: int | None | UnsetType = UNSET

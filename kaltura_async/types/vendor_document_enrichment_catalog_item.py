@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_catalog_item import VendorCatalogItem
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class VendorDocumentEnrichmentCatalogItem(VendorCatalogItem):
         ("document_enrichment_type", "documentEnrichmentType", Kind.enum("KalturaVendorDocumentEnrichmentType"), 0),
     )
 
-    document_enrichment_type: VendorDocumentEnrichmentType | None = UNSET
+    document_enrichment_type: VendorDocumentEnrichmentType | None | UnsetType = UNSET

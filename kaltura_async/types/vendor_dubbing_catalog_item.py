@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_catalog_item import VendorCatalogItem
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class VendorDubbingCatalogItem(VendorCatalogItem):
         ("target_language", "targetLanguage", Kind.enum("KalturaCatalogItemLanguage"), 0),
     )
 
-    flavor_params_id: int | None = UNSET
-    clear_audio_flavor_params_id: int | None = UNSET
-    target_language: CatalogItemLanguage | None = UNSET
+    flavor_params_id: int | None | UnsetType = UNSET
+    clear_audio_flavor_params_id: int | None | UnsetType = UNSET
+    target_language: CatalogItemLanguage | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_catalog_item_filter import VendorCatalogItemFilter
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class VendorDubbingCatalogItemBaseFilter(VendorCatalogItemFilter):
         ("target_language_in", "targetLanguageIn", Kind.STR, 0),
     )
 
-    target_language_equal: CatalogItemLanguage | None = UNSET
-    target_language_in: str | None = UNSET
+    target_language_equal: CatalogItemLanguage | None | UnsetType = UNSET
+    target_language_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_catalog_item import VendorCatalogItem
 
 if TYPE_CHECKING:
@@ -29,6 +29,6 @@ class VendorExtendedAudioDescriptionCatalogItem(VendorCatalogItem):
         ("output_format", "outputFormat", Kind.enum("KalturaVendorCatalogItemOutputFormat"), 0),
     )
 
-    flavor_params_id: int | None = UNSET
-    clear_audio_flavor_params_id: int | None = UNSET
-    output_format: VendorCatalogItemOutputFormat | None = UNSET
+    flavor_params_id: int | None | UnsetType = UNSET
+    clear_audio_flavor_params_id: int | None | UnsetType = UNSET
+    output_format: VendorCatalogItemOutputFormat | None | UnsetType = UNSET

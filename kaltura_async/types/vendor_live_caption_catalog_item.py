@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .vendor_live_catalog_item import VendorLiveCatalogItem
 
 __all__ = ["VendorLiveCaptionCatalogItem"]
@@ -25,5 +25,5 @@ class VendorLiveCaptionCatalogItem(VendorLiveCatalogItem):
         ("end_time_buffer", "endTimeBuffer", Kind.INT, INSERT_ONLY),
     )
 
-    start_time_buffer: int | None = UNSET
-    end_time_buffer: int | None = UNSET
+    start_time_buffer: int | None | UnsetType = UNSET
+    end_time_buffer: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_captions_catalog_item import VendorCaptionsCatalogItem
 
 __all__ = ["VendorLiveCatalogItem"]
@@ -26,6 +26,6 @@ class VendorLiveCatalogItem(VendorCaptionsCatalogItem):
         ("duration_limit", "durationLimit", Kind.INT, 0),
     )
 
-    minimal_refund_time: int | None = UNSET
-    minimal_order_time: int | None = UNSET
-    duration_limit: int | None = UNSET
+    minimal_refund_time: int | None | UnsetType = UNSET
+    minimal_order_time: int | None | UnsetType = UNSET
+    duration_limit: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_live_catalog_item import VendorLiveCatalogItem
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class VendorLiveTranslationCatalogItem(VendorLiveCatalogItem):
         ("target_language", "targetLanguage", Kind.enum("KalturaCatalogItemLanguage"), 0),
     )
 
-    target_language: CatalogItemLanguage | None = UNSET
+    target_language: CatalogItemLanguage | None | UnsetType = UNSET

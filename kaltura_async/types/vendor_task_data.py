@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 __all__ = ["VendorTaskData"]
 
@@ -24,5 +24,5 @@ class VendorTaskData(KalturaObject):
         ("vendor_comment", "vendorComment", Kind.STR, 0),
     )
 
-    entry_duration: int | None = UNSET
-    vendor_comment: str | None = UNSET
+    entry_duration: int | None | UnsetType = UNSET
+    vendor_comment: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .vendor_task_data import VendorTaskData
 
 __all__ = ["VendorTaskDataCaptionAsset"]
@@ -24,4 +24,4 @@ class VendorTaskDataCaptionAsset(VendorTaskData):
         ("caption_asset_id", "captionAssetId", Kind.STR, INSERT_ONLY),
     )
 
-    caption_asset_id: str | None = UNSET
+    caption_asset_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_captions_catalog_item import VendorCaptionsCatalogItem
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class VendorTranslationCatalogItem(VendorCaptionsCatalogItem):
         ("require_source", "requireSource", Kind.BOOL, 0),
     )
 
-    target_language: CatalogItemLanguage | None = UNSET
-    require_source: bool | None = UNSET
+    target_language: CatalogItemLanguage | None | UnsetType = UNSET
+    require_source: bool | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_catalog_item import VendorCatalogItem
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class VendorVideoAnalysisCatalogItem(VendorCatalogItem):
         ("max_video_duration", "maxVideoDuration", Kind.INT, 0),
     )
 
-    video_analysis_type: VendorVideoAnalysisType | None = UNSET
-    max_video_duration: int | None = UNSET
+    video_analysis_type: VendorVideoAnalysisType | None | UnsetType = UNSET
+    max_video_duration: int | None | UnsetType = UNSET

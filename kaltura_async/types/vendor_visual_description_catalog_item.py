@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .vendor_catalog_item import VendorCatalogItem
 
 __all__ = ["VendorVisualDescriptionCatalogItem"]
@@ -24,4 +24,4 @@ class VendorVisualDescriptionCatalogItem(VendorCatalogItem):
         ("max_video_duration", "maxVideoDuration", Kind.INT, 0),
     )
 
-    max_video_duration: int | None = UNSET
+    max_video_duration: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["VerizonVcastDistributionProfile"]
@@ -34,14 +34,14 @@ class VerizonVcastDistributionProfile(ConfigurableDistributionProfile):
         ("download_price_code", "downloadPriceCode", Kind.STR, 0),
     )
 
-    ftp_host: str | None = UNSET
-    ftp_login: str | None = UNSET
-    ftp_pass: str | None = UNSET
-    provider_name: str | None = UNSET
-    provider_id: str | None = UNSET
-    entitlement: str | None = UNSET
-    priority: str | None = UNSET
-    allow_streaming: str | None = UNSET
-    streaming_price_code: str | None = UNSET
-    allow_download: str | None = UNSET
-    download_price_code: str | None = UNSET
+    ftp_host: str | None | UnsetType = UNSET
+    ftp_login: str | None | UnsetType = UNSET
+    ftp_pass: str | None | UnsetType = UNSET
+    provider_name: str | None | UnsetType = UNSET
+    provider_id: str | None | UnsetType = UNSET
+    entitlement: str | None | UnsetType = UNSET
+    priority: str | None | UnsetType = UNSET
+    allow_streaming: str | None | UnsetType = UNSET
+    streaming_price_code: str | None | UnsetType = UNSET
+    allow_download: str | None | UnsetType = UNSET
+    download_price_code: str | None | UnsetType = UNSET

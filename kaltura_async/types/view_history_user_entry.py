@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .user_entry import UserEntry
 
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ class ViewHistoryUserEntry(UserEntry):
         ("extended_status", "extendedStatus", Kind.enum("KalturaUserEntryExtendedStatus"), 0),
     )
 
-    playback_context: str | None = UNSET
-    last_time_reached: int | None = UNSET
-    last_update_time: int | None = UNSET
-    playlist_last_entry_id: str | None = UNSET
-    extended_status: UserEntryExtendedStatus | None = UNSET
+    playback_context: str | None | UnsetType = UNSET
+    last_time_reached: int | None | UnsetType = UNSET
+    last_update_time: int | None | UnsetType = UNSET
+    playlist_last_entry_id: str | None | UnsetType = UNSET
+    extended_status: UserEntryExtendedStatus | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.virtual_event_status import VirtualEventStatus
@@ -42,20 +42,20 @@ class VirtualEvent(KalturaObject):
         ("webhook_registration_token", "webhookRegistrationToken", Kind.STR, 0),
     )
 
-    id: int | None = UNSET
-    partner_id: int | None = UNSET
-    name: str | None = UNSET
-    description: str | None = UNSET
-    status: VirtualEventStatus | None = UNSET
-    tags: str | None = UNSET
-    attendees_group_ids: str | None = UNSET
-    admins_group_ids: str | None = UNSET
-    registration_schedule_event_id: int | None = UNSET
-    agenda_schedule_event_id: int | None = UNSET
-    main_event_schedule_event_id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    deletion_due_date: int | None = UNSET
-    registration_form_schema: str | None = UNSET
-    event_url: str | None = UNSET
-    webhook_registration_token: str | None = UNSET
+    id: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    status: VirtualEventStatus | None | UnsetType = UNSET
+    tags: str | None | UnsetType = UNSET
+    attendees_group_ids: str | None | UnsetType = UNSET
+    admins_group_ids: str | None | UnsetType = UNSET
+    registration_schedule_event_id: int | None | UnsetType = UNSET
+    agenda_schedule_event_id: int | None | UnsetType = UNSET
+    main_event_schedule_event_id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    deletion_due_date: int | None | UnsetType = UNSET
+    registration_form_schema: str | None | UnsetType = UNSET
+    event_url: str | None | UnsetType = UNSET
+    webhook_registration_token: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import INSERT_ONLY, UNSET, FieldSpec
+from .._model import INSERT_ONLY, UNSET, FieldSpec, UnsetType
 from .schedule_event import ScheduleEvent
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class VirtualScheduleEvent(ScheduleEvent):
         ("virtual_schedule_event_sub_type", "virtualScheduleEventSubType", Kind.enum("KalturaVirtualScheduleEventSubType"), INSERT_ONLY),
     )
 
-    virtual_event_id: int | None = UNSET
-    virtual_schedule_event_sub_type: VirtualScheduleEventSubType | None = UNSET
+    virtual_event_id: int | None | UnsetType = UNSET
+    virtual_schedule_event_sub_type: VirtualScheduleEventSubType | None | UnsetType = UNSET

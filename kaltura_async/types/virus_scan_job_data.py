@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class VirusScanJobData(JobData):
         ("virus_found_action", "virusFoundAction", Kind.enum("KalturaVirusFoundAction"), 0),
     )
 
-    file_container: FileContainer | None = UNSET
-    flavor_asset_id: str | None = UNSET
-    scan_result: VirusScanJobResult | None = UNSET
-    virus_found_action: VirusFoundAction | None = UNSET
+    file_container: FileContainer | None | UnsetType = UNSET
+    flavor_asset_id: str | None | UnsetType = UNSET
+    scan_result: VirusScanJobResult | None | UnsetType = UNSET
+    virus_found_action: VirusFoundAction | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.virus_found_action import VirusFoundAction
@@ -37,12 +37,12 @@ class VirusScanProfile(KalturaObject):
         ("action_if_infected", "actionIfInfected", Kind.enum("KalturaVirusFoundAction"), 0),
     )
 
-    id: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    partner_id: int | None = UNSET
-    name: str | None = UNSET
-    status: VirusScanProfileStatus | None = UNSET
-    engine_type: VirusScanEngineType | None = UNSET
-    entry_filter: BaseEntryFilter | None = UNSET
-    action_if_infected: VirusFoundAction | None = UNSET
+    id: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    name: str | None | UnsetType = UNSET
+    status: VirusScanProfileStatus | None | UnsetType = UNSET
+    engine_type: VirusScanEngineType | None | UnsetType = UNSET
+    entry_filter: BaseEntryFilter | None | UnsetType = UNSET
+    action_if_infected: VirusFoundAction | None | UnsetType = UNSET

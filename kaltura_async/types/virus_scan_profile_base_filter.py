@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 if TYPE_CHECKING:
@@ -41,17 +41,17 @@ class VirusScanProfileBaseFilter(Filter):
         ("engine_type_in", "engineTypeIn", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    partner_id_equal: int | None = UNSET
-    partner_id_in: str | None = UNSET
-    name_equal: str | None = UNSET
-    name_like: str | None = UNSET
-    status_equal: VirusScanProfileStatus | None = UNSET
-    status_in: str | None = UNSET
-    engine_type_equal: VirusScanEngineType | None = UNSET
-    engine_type_in: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    partner_id_in: str | None | UnsetType = UNSET
+    name_equal: str | None | UnsetType = UNSET
+    name_like: str | None | UnsetType = UNSET
+    status_equal: VirusScanProfileStatus | None | UnsetType = UNSET
+    status_in: str | None | UnsetType = UNSET
+    engine_type_equal: VirusScanEngineType | None | UnsetType = UNSET
+    engine_type_in: str | None | UnsetType = UNSET

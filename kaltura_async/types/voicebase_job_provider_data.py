@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .integration_job_provider_data import IntegrationJobProviderData
 
 if TYPE_CHECKING:
@@ -36,13 +36,13 @@ class VoicebaseJobProviderData(IntegrationJobProviderData):
         ("additional_parameters", "additionalParameters", Kind.STR, READ_ONLY),
     )
 
-    entry_id: str | None = UNSET
-    flavor_asset_id: str | None = UNSET
-    transcript_id: str | None = UNSET
-    caption_asset_formats: str | None = UNSET
-    api_key: str | None = UNSET
-    api_password: str | None = UNSET
-    spoken_language: Language | None = UNSET
-    file_location: str | None = UNSET
-    replace_media_content: bool | None = UNSET
-    additional_parameters: str | None = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    flavor_asset_id: str | None | UnsetType = UNSET
+    transcript_id: str | None | UnsetType = UNSET
+    caption_asset_formats: str | None | UnsetType = UNSET
+    api_key: str | None | UnsetType = UNSET
+    api_password: str | None | UnsetType = UNSET
+    spoken_language: Language | None | UnsetType = UNSET
+    file_location: str | None | UnsetType = UNSET
+    replace_media_content: bool | None | UnsetType = UNSET
+    additional_parameters: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .search_item import SearchItem
 
 if TYPE_CHECKING:
@@ -34,11 +34,11 @@ class WatchLaterUserEntryAdvancedFilter(SearchItem):
         ("extended_status_in", "extendedStatusIn", Kind.STR, 0),
     )
 
-    id_equal: int | None = UNSET
-    id_in: str | None = UNSET
-    user_id_equal: str | None = UNSET
-    user_id_in: str | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    extended_status_equal: UserEntryExtendedStatus | None = UNSET
-    extended_status_in: str | None = UNSET
+    id_equal: int | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    user_id_equal: str | None | UnsetType = UNSET
+    user_id_in: str | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    extended_status_equal: UserEntryExtendedStatus | None | UnsetType = UNSET
+    extended_status_in: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, secret_field
+from .._model import UNSET, FieldSpec, UnsetType, secret_field
 from .data_center_content_resource import DataCenterContentResource
 
 __all__ = ["WebcamTokenResource"]
@@ -24,4 +24,4 @@ class WebcamTokenResource(DataCenterContentResource):
         ("token", "token", Kind.STR, 0),
     )
 
-    token: str | None = secret_field()
+    token: str | None | UnsetType = secret_field()

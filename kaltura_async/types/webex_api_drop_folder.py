@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .drop_folder import DropFolder
 
 if TYPE_CHECKING:
@@ -28,5 +28,5 @@ class WebexAPIDropFolder(DropFolder):
         ("webex_api_vendor_integration", "webexAPIVendorIntegration", Kind.obj("KalturaWebexAPIIntegrationSetting"), READ_ONLY),
     )
 
-    webex_api_vendor_integration_id: int | None = UNSET
-    webex_api_vendor_integration: WebexAPIIntegrationSetting | None = UNSET
+    webex_api_vendor_integration_id: int | None | UnsetType = UNSET
+    webex_api_vendor_integration: WebexAPIIntegrationSetting | None | UnsetType = UNSET

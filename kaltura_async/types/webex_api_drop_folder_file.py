@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drop_folder_file import DropFolderFile
 
 __all__ = ["WebexAPIDropFolderFile"]
@@ -31,11 +31,11 @@ class WebexAPIDropFolderFile(DropFolderFile):
         ("host_email", "hostEmail", Kind.STR, 0),
     )
 
-    recording_id: str | None = UNSET
-    description: str | None = UNSET
-    content_url: str | None = UNSET
-    url_expiry: int | None = UNSET
-    file_extension: str | None = UNSET
-    meeting_id: str | None = UNSET
-    recording_start_time: int | None = UNSET
-    host_email: str | None = UNSET
+    recording_id: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    content_url: str | None | UnsetType = UNSET
+    url_expiry: int | None | UnsetType = UNSET
+    file_extension: str | None | UnsetType = UNSET
+    meeting_id: str | None | UnsetType = UNSET
+    recording_start_time: int | None | UnsetType = UNSET
+    host_email: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .integration_setting import IntegrationSetting
 
 if TYPE_CHECKING:
@@ -38,13 +38,13 @@ class WebexAPIIntegrationSetting(IntegrationSetting):
         ("site_url", "siteUrl", Kind.STR, 0),
     )
 
-    webex_category: str | None = UNSET
-    enable_recording_upload: NullableBoolean | None = UNSET
-    enable_transcription: NullableBoolean | None = UNSET
-    user_matching_mode: WebexAPIUsersMatching | None = UNSET
-    user_postfix: str | None = UNSET
-    webex_account_description: str | None = UNSET
-    group_participation_type: WebexAPIGroupParticipationType | None = UNSET
-    opt_out_group_names: str | None = UNSET
-    opt_in_group_names: str | None = UNSET
-    site_url: str | None = UNSET
+    webex_category: str | None | UnsetType = UNSET
+    enable_recording_upload: NullableBoolean | None | UnsetType = UNSET
+    enable_transcription: NullableBoolean | None | UnsetType = UNSET
+    user_matching_mode: WebexAPIUsersMatching | None | UnsetType = UNSET
+    user_postfix: str | None | UnsetType = UNSET
+    webex_account_description: str | None | UnsetType = UNSET
+    group_participation_type: WebexAPIGroupParticipationType | None | UnsetType = UNSET
+    opt_out_group_names: str | None | UnsetType = UNSET
+    opt_in_group_names: str | None | UnsetType = UNSET
+    site_url: str | None | UnsetType = UNSET

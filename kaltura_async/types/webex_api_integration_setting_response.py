@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .list_response import ListResponse
 
 if TYPE_CHECKING:
@@ -27,4 +27,4 @@ class WebexAPIIntegrationSettingResponse(ListResponse):
         ("objects", "objects", Kind.list_of("KalturaWebexAPIIntegrationSetting"), READ_ONLY),
     )
 
-    objects: list[WebexAPIIntegrationSetting] | None = UNSET
+    objects: list[WebexAPIIntegrationSetting] | None | UnsetType = UNSET

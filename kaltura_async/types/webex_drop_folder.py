@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drop_folder import DropFolder
 
 __all__ = ["WebexDropFolder"]
@@ -33,13 +33,13 @@ class WebexDropFolder(DropFolder):
         ("delete_from_timestamp", "deleteFromTimestamp", Kind.INT, 0),
     )
 
-    webex_user_id: str | None = UNSET
-    webex_password: str | None = UNSET
-    webex_site_id: int | None = UNSET
-    webex_partner_id: str | None = UNSET
-    webex_service_url: str | None = UNSET
-    webex_host_id_metadata_field_name: str | None = UNSET
-    delete_from_recycle_bin: bool | None = UNSET
-    webex_service_type: str | None = UNSET
-    webex_site_name: str | None = UNSET
-    delete_from_timestamp: int | None = UNSET
+    webex_user_id: str | None | UnsetType = UNSET
+    webex_password: str | None | UnsetType = UNSET
+    webex_site_id: int | None | UnsetType = UNSET
+    webex_partner_id: str | None | UnsetType = UNSET
+    webex_service_url: str | None | UnsetType = UNSET
+    webex_host_id_metadata_field_name: str | None | UnsetType = UNSET
+    delete_from_recycle_bin: bool | None | UnsetType = UNSET
+    webex_service_type: str | None | UnsetType = UNSET
+    webex_site_name: str | None | UnsetType = UNSET
+    delete_from_timestamp: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drop_folder_content_processor_job_data import DropFolderContentProcessorJobData
 
 __all__ = ["WebexDropFolderContentProcessorJobData"]
@@ -25,5 +25,5 @@ class WebexDropFolderContentProcessorJobData(DropFolderContentProcessorJobData):
         ("webex_host_id", "webexHostId", Kind.STR, 0),
     )
 
-    description: str | None = UNSET
-    webex_host_id: str | None = UNSET
+    description: str | None | UnsetType = UNSET
+    webex_host_id: str | None | UnsetType = UNSET

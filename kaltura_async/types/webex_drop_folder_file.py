@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drop_folder_file import DropFolderFile
 
 __all__ = ["WebexDropFolderFile"]
@@ -28,8 +28,8 @@ class WebexDropFolderFile(DropFolderFile):
         ("content_url", "contentUrl", Kind.STR, 0),
     )
 
-    recording_id: int | None = UNSET
-    webex_host_id: str | None = UNSET
-    description: str | None = UNSET
-    conf_id: str | None = UNSET
-    content_url: str | None = UNSET
+    recording_id: int | None | UnsetType = UNSET
+    webex_host_id: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    conf_id: str | None | UnsetType = UNSET
+    content_url: str | None | UnsetType = UNSET

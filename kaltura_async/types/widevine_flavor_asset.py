@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .flavor_asset import FlavorAsset
 
 __all__ = ["WidevineFlavorAsset"]
@@ -26,6 +26,6 @@ class WidevineFlavorAsset(FlavorAsset):
         ("widevine_asset_id", "widevineAssetId", Kind.INT, 0),
     )
 
-    widevine_distribution_start_date: int | None = UNSET
-    widevine_distribution_end_date: int | None = UNSET
-    widevine_asset_id: int | None = UNSET
+    widevine_distribution_start_date: int | None | UnsetType = UNSET
+    widevine_distribution_end_date: int | None | UnsetType = UNSET
+    widevine_asset_id: int | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .flavor_params_output import FlavorParamsOutput
 
 __all__ = ["WidevineFlavorParamsOutput"]
@@ -25,5 +25,5 @@ class WidevineFlavorParamsOutput(FlavorParamsOutput):
         ("widevine_distribution_end_date", "widevineDistributionEndDate", Kind.INT, 0),
     )
 
-    widevine_distribution_start_date: int | None = UNSET
-    widevine_distribution_end_date: int | None = UNSET
+    widevine_distribution_start_date: int | None | UnsetType = UNSET
+    widevine_distribution_end_date: int | None | UnsetType = UNSET

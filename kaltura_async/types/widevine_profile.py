@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drm_profile import DrmProfile
 
 __all__ = ["WidevineProfile"]
@@ -29,9 +29,9 @@ class WidevineProfile(DrmProfile):
         ("reg_server_host", "regServerHost", Kind.STR, 0),
     )
 
-    key: str | None = UNSET
-    iv: str | None = UNSET
-    owner: str | None = UNSET
-    portal: str | None = UNSET
-    max_gop: int | None = UNSET
-    reg_server_host: str | None = UNSET
+    key: str | None | UnsetType = UNSET
+    iv: str | None | UnsetType = UNSET
+    owner: str | None | UnsetType = UNSET
+    portal: str | None | UnsetType = UNSET
+    max_gop: int | None | UnsetType = UNSET
+    reg_server_host: str | None | UnsetType = UNSET

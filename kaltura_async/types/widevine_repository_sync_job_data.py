@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .job_data import JobData
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class WidevineRepositorySyncJobData(JobData):
         ("monitor_sync_completion", "monitorSyncCompletion", Kind.INT, 0),
     )
 
-    sync_mode: WidevineRepositorySyncMode | None = UNSET
-    wv_asset_ids: str | None = UNSET
-    modified_attributes: str | None = UNSET
-    monitor_sync_completion: int | None = UNSET
+    sync_mode: WidevineRepositorySyncMode | None | UnsetType = UNSET
+    wv_asset_ids: str | None | UnsetType = UNSET
+    modified_attributes: str | None | UnsetType = UNSET
+    monitor_sync_completion: int | None | UnsetType = UNSET

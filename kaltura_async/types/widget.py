@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject
+from .._model import READ_ONLY, UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.widget_security_type import WidgetSecurityType
@@ -42,20 +42,20 @@ class Widget(KalturaObject):
         ("privileges", "privileges", Kind.STR, 0),
     )
 
-    id: str | None = UNSET
-    source_widget_id: str | None = UNSET
-    root_widget_id: str | None = UNSET
-    partner_id: int | None = UNSET
-    entry_id: str | None = UNSET
-    ui_conf_id: int | None = UNSET
-    security_type: WidgetSecurityType | None = UNSET
-    security_policy: int | None = UNSET
-    created_at: int | None = UNSET
-    updated_at: int | None = UNSET
-    partner_data: str | None = UNSET
-    widget_html: str | None = UNSET
-    enforce_entitlement: bool | None = UNSET
-    privacy_context: str | None = UNSET
-    add_embed_html5_support: bool | None = UNSET
-    roles: str | None = UNSET
-    privileges: str | None = UNSET
+    id: str | None | UnsetType = UNSET
+    source_widget_id: str | None | UnsetType = UNSET
+    root_widget_id: str | None | UnsetType = UNSET
+    partner_id: int | None | UnsetType = UNSET
+    entry_id: str | None | UnsetType = UNSET
+    ui_conf_id: int | None | UnsetType = UNSET
+    security_type: WidgetSecurityType | None | UnsetType = UNSET
+    security_policy: int | None | UnsetType = UNSET
+    created_at: int | None | UnsetType = UNSET
+    updated_at: int | None | UnsetType = UNSET
+    partner_data: str | None | UnsetType = UNSET
+    widget_html: str | None | UnsetType = UNSET
+    enforce_entitlement: bool | None | UnsetType = UNSET
+    privacy_context: str | None | UnsetType = UNSET
+    add_embed_html5_support: bool | None | UnsetType = UNSET
+    roles: str | None | UnsetType = UNSET
+    privileges: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .filter import Filter
 
 __all__ = ["WidgetBaseFilter"]
@@ -35,15 +35,15 @@ class WidgetBaseFilter(Filter):
         ("partner_data_like", "partnerDataLike", Kind.STR, 0),
     )
 
-    id_equal: str | None = UNSET
-    id_in: str | None = UNSET
-    source_widget_id_equal: str | None = UNSET
-    root_widget_id_equal: str | None = UNSET
-    partner_id_equal: int | None = UNSET
-    entry_id_equal: str | None = UNSET
-    ui_conf_id_equal: int | None = UNSET
-    created_at_greater_than_or_equal: int | None = UNSET
-    created_at_less_than_or_equal: int | None = UNSET
-    updated_at_greater_than_or_equal: int | None = UNSET
-    updated_at_less_than_or_equal: int | None = UNSET
-    partner_data_like: str | None = UNSET
+    id_equal: str | None | UnsetType = UNSET
+    id_in: str | None | UnsetType = UNSET
+    source_widget_id_equal: str | None | UnsetType = UNSET
+    root_widget_id_equal: str | None | UnsetType = UNSET
+    partner_id_equal: int | None | UnsetType = UNSET
+    entry_id_equal: str | None | UnsetType = UNSET
+    ui_conf_id_equal: int | None | UnsetType = UNSET
+    created_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    created_at_less_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_greater_than_or_equal: int | None | UnsetType = UNSET
+    updated_at_less_than_or_equal: int | None | UnsetType = UNSET
+    partner_data_like: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .media_server_node import MediaServerNode
 
 __all__ = ["WowzaMediaServerNode"]
@@ -29,9 +29,9 @@ class WowzaMediaServerNode(MediaServerNode):
         ("live_service_internal_domain", "liveServiceInternalDomain", Kind.STR, 0),
     )
 
-    app_prefix: str | None = UNSET
-    transcoder: str | None = UNSET
-    gpuid: int | None = UNSET
-    live_service_port: int | None = UNSET
-    live_service_protocol: str | None = UNSET
-    live_service_internal_domain: str | None = UNSET
+    app_prefix: str | None | UnsetType = UNSET
+    transcoder: str | None | UnsetType = UNSET
+    gpuid: int | None | UnsetType = UNSET
+    live_service_port: int | None | UnsetType = UNSET
+    live_service_protocol: str | None | UnsetType = UNSET
+    live_service_internal_domain: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 __all__ = ["YahooDistributionJobProviderData"]
@@ -26,6 +26,6 @@ class YahooDistributionJobProviderData(ConfigurableDistributionJobProviderData):
         ("video_asset_file_path", "videoAssetFilePath", Kind.STR, 0),
     )
 
-    small_thumb_path: str | None = UNSET
-    large_thumb_path: str | None = UNSET
-    video_asset_file_path: str | None = UNSET
+    small_thumb_path: str | None | UnsetType = UNSET
+    large_thumb_path: str | None | UnsetType = UNSET
+    video_asset_file_path: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 if TYPE_CHECKING:
@@ -33,10 +33,10 @@ class YahooDistributionProfile(ConfigurableDistributionProfile):
         ("process_feed", "processFeed", Kind.enum("KalturaYahooDistributionProcessFeedActionStatus"), 0),
     )
 
-    ftp_path: str | None = UNSET
-    ftp_username: str | None = UNSET
-    ftp_password: str | None = UNSET
-    ftp_host: str | None = UNSET
-    contact_telephone: str | None = UNSET
-    contact_email: str | None = UNSET
-    process_feed: YahooDistributionProcessFeedActionStatus | None = UNSET
+    ftp_path: str | None | UnsetType = UNSET
+    ftp_username: str | None | UnsetType = UNSET
+    ftp_password: str | None | UnsetType = UNSET
+    ftp_host: str | None | UnsetType = UNSET
+    contact_telephone: str | None | UnsetType = UNSET
+    contact_email: str | None | UnsetType = UNSET
+    process_feed: YahooDistributionProcessFeedActionStatus | None | UnsetType = UNSET

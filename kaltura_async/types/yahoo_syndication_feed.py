@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .base_syndication_feed import BaseSyndicationFeed
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class YahooSyndicationFeed(BaseSyndicationFeed):
         ("feed_landing_page", "feedLandingPage", Kind.STR, 0),
     )
 
-    category: YahooSyndicationFeedCategories | None = UNSET
-    adult_content: YahooSyndicationFeedAdultValues | None = UNSET
-    feed_description: str | None = UNSET
-    feed_landing_page: str | None = UNSET
+    category: YahooSyndicationFeedCategories | None | UnsetType = UNSET
+    adult_content: YahooSyndicationFeedAdultValues | None | UnsetType = UNSET
+    feed_description: str | None | UnsetType = UNSET
+    feed_landing_page: str | None | UnsetType = UNSET

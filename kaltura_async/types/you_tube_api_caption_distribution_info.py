@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.you_tube_api_distribution_caption_action import YouTubeApiDistributionCaptionAction
@@ -32,10 +32,10 @@ class YouTubeApiCaptionDistributionInfo(KalturaObject):
         ("asset_id", "assetId", Kind.STR, 0),
     )
 
-    language: str | None = UNSET
-    label: str | None = UNSET
-    file_path: str | None = UNSET
-    remote_id: str | None = UNSET
-    action: YouTubeApiDistributionCaptionAction | None = UNSET
-    version: str | None = UNSET
-    asset_id: str | None = UNSET
+    language: str | None | UnsetType = UNSET
+    label: str | None | UnsetType = UNSET
+    file_path: str | None | UnsetType = UNSET
+    remote_id: str | None | UnsetType = UNSET
+    action: YouTubeApiDistributionCaptionAction | None | UnsetType = UNSET
+    version: str | None | UnsetType = UNSET
+    asset_id: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_job_provider_data import ConfigurableDistributionJobProviderData
 
 __all__ = ["YouTubeDistributionJobProviderData"]
@@ -41,21 +41,21 @@ class YouTubeDistributionJobProviderData(ConfigurableDistributionJobProviderData
         ("delete_video_ids", "deleteVideoIds", Kind.STR, 0),
     )
 
-    video_asset_file_path: str | None = UNSET
-    thumb_asset_file_path: str | None = UNSET
-    thumb_asset_id: str | None = UNSET
-    caption_asset_ids: str | None = UNSET
-    sftp_directory: str | None = UNSET
-    sftp_metadata_filename: str | None = UNSET
-    current_playlists: str | None = UNSET
-    new_playlists: str | None = UNSET
-    submit_xml: str | None = UNSET
-    update_xml: str | None = UNSET
-    delete_xml: str | None = UNSET
-    google_client_id: str | None = UNSET
-    google_client_secret: str | None = UNSET
-    google_token_data: str | None = UNSET
-    captions_csv_map: str | None = UNSET
-    submit_csv_map: str | None = UNSET
-    update_csv_map: str | None = UNSET
-    delete_video_ids: str | None = UNSET
+    video_asset_file_path: str | None | UnsetType = UNSET
+    thumb_asset_file_path: str | None | UnsetType = UNSET
+    thumb_asset_id: str | None | UnsetType = UNSET
+    caption_asset_ids: str | None | UnsetType = UNSET
+    sftp_directory: str | None | UnsetType = UNSET
+    sftp_metadata_filename: str | None | UnsetType = UNSET
+    current_playlists: str | None | UnsetType = UNSET
+    new_playlists: str | None | UnsetType = UNSET
+    submit_xml: str | None | UnsetType = UNSET
+    update_xml: str | None | UnsetType = UNSET
+    delete_xml: str | None | UnsetType = UNSET
+    google_client_id: str | None | UnsetType = UNSET
+    google_client_secret: str | None | UnsetType = UNSET
+    google_token_data: str | None | UnsetType = UNSET
+    captions_csv_map: str | None | UnsetType = UNSET
+    submit_csv_map: str | None | UnsetType = UNSET
+    update_csv_map: str | None | UnsetType = UNSET
+    delete_video_ids: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 if TYPE_CHECKING:
@@ -70,47 +70,47 @@ class YouTubeDistributionProfile(ConfigurableDistributionProfile):
         ("notify_subscribers", "notifySubscribers", Kind.STR, 0),
     )
 
-    feed_spec_version: YouTubeDistributionFeedSpecVersion | None = UNSET
-    username: str | None = UNSET
-    notification_email: str | None = UNSET
-    sftp_host: str | None = UNSET
-    sftp_port: int | None = UNSET
-    sftp_login: str | None = UNSET
-    sftp_public_key: str | None = UNSET
-    sftp_private_key: str | None = UNSET
-    sftp_base_dir: str | None = UNSET
-    owner_name: str | None = UNSET
-    default_category: str | None = UNSET
-    allow_comments: str | None = UNSET
-    allow_embedding: str | None = UNSET
-    allow_ratings: str | None = UNSET
-    allow_responses: str | None = UNSET
-    commercial_policy: str | None = UNSET
-    ugc_policy: str | None = UNSET
-    target: str | None = UNSET
-    ad_server_partner_id: str | None = UNSET
-    enable_ad_server: bool | None = UNSET
-    allow_pre_roll_ads: bool | None = UNSET
-    allow_post_roll_ads: bool | None = UNSET
-    strict: str | None = UNSET
-    override_manual_edits: str | None = UNSET
-    urgent_reference: str | None = UNSET
-    allow_syndication: str | None = UNSET
-    hide_view_count: str | None = UNSET
-    allow_adsense_for_video: str | None = UNSET
-    allow_invideo: str | None = UNSET
-    allow_mid_roll_ads: bool | None = UNSET
-    instream_standard: str | None = UNSET
-    instream_trueview: str | None = UNSET
-    claim_type: str | None = UNSET
-    block_outside_ownership: str | None = UNSET
-    caption_autosync: str | None = UNSET
-    delete_reference: bool | None = UNSET
-    release_claims: bool | None = UNSET
-    api_authorize_url: str | None = UNSET
-    privacy_status: str | None = UNSET
-    enable_content_id: str | None = UNSET
-    third_party_ads: str | None = UNSET
-    product_listing_ads: str | None = UNSET
-    domain_whitelist: str | None = UNSET
-    notify_subscribers: str | None = UNSET
+    feed_spec_version: YouTubeDistributionFeedSpecVersion | None | UnsetType = UNSET
+    username: str | None | UnsetType = UNSET
+    notification_email: str | None | UnsetType = UNSET
+    sftp_host: str | None | UnsetType = UNSET
+    sftp_port: int | None | UnsetType = UNSET
+    sftp_login: str | None | UnsetType = UNSET
+    sftp_public_key: str | None | UnsetType = UNSET
+    sftp_private_key: str | None | UnsetType = UNSET
+    sftp_base_dir: str | None | UnsetType = UNSET
+    owner_name: str | None | UnsetType = UNSET
+    default_category: str | None | UnsetType = UNSET
+    allow_comments: str | None | UnsetType = UNSET
+    allow_embedding: str | None | UnsetType = UNSET
+    allow_ratings: str | None | UnsetType = UNSET
+    allow_responses: str | None | UnsetType = UNSET
+    commercial_policy: str | None | UnsetType = UNSET
+    ugc_policy: str | None | UnsetType = UNSET
+    target: str | None | UnsetType = UNSET
+    ad_server_partner_id: str | None | UnsetType = UNSET
+    enable_ad_server: bool | None | UnsetType = UNSET
+    allow_pre_roll_ads: bool | None | UnsetType = UNSET
+    allow_post_roll_ads: bool | None | UnsetType = UNSET
+    strict: str | None | UnsetType = UNSET
+    override_manual_edits: str | None | UnsetType = UNSET
+    urgent_reference: str | None | UnsetType = UNSET
+    allow_syndication: str | None | UnsetType = UNSET
+    hide_view_count: str | None | UnsetType = UNSET
+    allow_adsense_for_video: str | None | UnsetType = UNSET
+    allow_invideo: str | None | UnsetType = UNSET
+    allow_mid_roll_ads: bool | None | UnsetType = UNSET
+    instream_standard: str | None | UnsetType = UNSET
+    instream_trueview: str | None | UnsetType = UNSET
+    claim_type: str | None | UnsetType = UNSET
+    block_outside_ownership: str | None | UnsetType = UNSET
+    caption_autosync: str | None | UnsetType = UNSET
+    delete_reference: bool | None | UnsetType = UNSET
+    release_claims: bool | None | UnsetType = UNSET
+    api_authorize_url: str | None | UnsetType = UNSET
+    privacy_status: str | None | UnsetType = UNSET
+    enable_content_id: str | None | UnsetType = UNSET
+    third_party_ads: str | None | UnsetType = UNSET
+    product_listing_ads: str | None | UnsetType = UNSET
+    domain_whitelist: str | None | UnsetType = UNSET
+    notify_subscribers: str | None | UnsetType = UNSET

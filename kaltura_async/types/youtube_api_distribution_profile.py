@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .configurable_distribution_profile import ConfigurableDistributionProfile
 
 __all__ = ["YoutubeApiDistributionProfile"]
@@ -35,15 +35,15 @@ class YoutubeApiDistributionProfile(ConfigurableDistributionProfile):
         ("privacy_status", "privacyStatus", Kind.STR, 0),
     )
 
-    username: str | None = UNSET
-    default_category: int | None = UNSET
-    allow_comments: str | None = UNSET
-    allow_embedding: str | None = UNSET
-    allow_ratings: str | None = UNSET
-    allow_responses: str | None = UNSET
-    api_authorize_url: str | None = UNSET
-    google_client_id: str | None = UNSET
-    google_client_secret: str | None = UNSET
-    google_token_data: str | None = UNSET
-    assume_success: bool | None = UNSET
-    privacy_status: str | None = UNSET
+    username: str | None | UnsetType = UNSET
+    default_category: int | None | UnsetType = UNSET
+    allow_comments: str | None | UnsetType = UNSET
+    allow_embedding: str | None | UnsetType = UNSET
+    allow_ratings: str | None | UnsetType = UNSET
+    allow_responses: str | None | UnsetType = UNSET
+    api_authorize_url: str | None | UnsetType = UNSET
+    google_client_id: str | None | UnsetType = UNSET
+    google_client_secret: str | None | UnsetType = UNSET
+    google_token_data: str | None | UnsetType = UNSET
+    assume_success: bool | None | UnsetType = UNSET
+    privacy_status: str | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import READ_ONLY, UNSET, FieldSpec
+from .._model import READ_ONLY, UNSET, FieldSpec, UnsetType
 from .drop_folder import DropFolder
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class ZoomDropFolder(DropFolder):
         ("file_processing_grace_period", "fileProcessingGracePeriod", Kind.INT, 0),
     )
 
-    zoom_vendor_integration_id: int | None = UNSET
-    zoom_vendor_integration: ZoomIntegrationSetting | None = UNSET
-    last_handled_meeting_time: int | None = UNSET
-    file_processing_grace_period: int | None = UNSET
+    zoom_vendor_integration_id: int | None | UnsetType = UNSET
+    zoom_vendor_integration: ZoomIntegrationSetting | None | UnsetType = UNSET
+    last_handled_meeting_time: int | None | UnsetType = UNSET
+    file_processing_grace_period: int | None | UnsetType = UNSET

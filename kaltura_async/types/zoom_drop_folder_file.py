@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .drop_folder_file import DropFolderFile
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class ZoomDropFolderFile(DropFolderFile):
         ("is_parent_entry", "isParentEntry", Kind.BOOL, 0),
     )
 
-    meeting_metadata: ZoomMeetingMetadata | None = UNSET
-    recording_file: ZoomRecordingFile | None = UNSET
-    parent_entry_id: str | None = UNSET
-    is_parent_entry: bool | None = UNSET
+    meeting_metadata: ZoomMeetingMetadata | None | UnsetType = UNSET
+    recording_file: ZoomRecordingFile | None | UnsetType = UNSET
+    parent_entry_id: str | None | UnsetType = UNSET
+    is_parent_entry: bool | None | UnsetType = UNSET

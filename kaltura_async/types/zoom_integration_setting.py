@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec
+from .._model import UNSET, FieldSpec, UnsetType
 from .integration_setting import IntegrationSetting
 
 if TYPE_CHECKING:
@@ -44,17 +44,17 @@ class ZoomIntegrationSetting(IntegrationSetting):
         ("user_search_method", "userSearchMethod", Kind.enum("KalturaZoomUsersSearchMethod"), 0),
     )
 
-    zoom_category: str | None = UNSET
-    enable_recording_upload: NullableBoolean | None = UNSET
-    zoom_user_matching_mode: ZoomUsersMatching | None = UNSET
-    zoom_user_postfix: str | None = UNSET
-    zoom_webinar_category: str | None = UNSET
-    enable_webinar_uploads: NullableBoolean | None = UNSET
-    enable_zoom_transcription: NullableBoolean | None = UNSET
-    zoom_account_description: str | None = UNSET
-    opt_out_group_names: str | None = UNSET
-    opt_in_group_names: str | None = UNSET
-    group_participation_type: ZoomGroupParticipationType | None = UNSET
-    handle_cohosts_mode: HandleParticipantsMode | None = UNSET
-    handle_alternative_hosts_mode: HandleParticipantsMode | None = UNSET
-    user_search_method: ZoomUsersSearchMethod | None = UNSET
+    zoom_category: str | None | UnsetType = UNSET
+    enable_recording_upload: NullableBoolean | None | UnsetType = UNSET
+    zoom_user_matching_mode: ZoomUsersMatching | None | UnsetType = UNSET
+    zoom_user_postfix: str | None | UnsetType = UNSET
+    zoom_webinar_category: str | None | UnsetType = UNSET
+    enable_webinar_uploads: NullableBoolean | None | UnsetType = UNSET
+    enable_zoom_transcription: NullableBoolean | None | UnsetType = UNSET
+    zoom_account_description: str | None | UnsetType = UNSET
+    opt_out_group_names: str | None | UnsetType = UNSET
+    opt_in_group_names: str | None | UnsetType = UNSET
+    group_participation_type: ZoomGroupParticipationType | None | UnsetType = UNSET
+    handle_cohosts_mode: HandleParticipantsMode | None | UnsetType = UNSET
+    handle_alternative_hosts_mode: HandleParticipantsMode | None | UnsetType = UNSET
+    user_search_method: ZoomUsersSearchMethod | None | UnsetType = UNSET

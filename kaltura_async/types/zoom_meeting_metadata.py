@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.recording_type import RecordingType
@@ -32,10 +32,10 @@ class ZoomMeetingMetadata(KalturaObject):
         ("type", "type", Kind.enum("KalturaRecordingType"), 0),
     )
 
-    uuid: str | None = UNSET
-    meeting_id: str | None = UNSET
-    account_id: str | None = UNSET
-    host_id: str | None = UNSET
-    topic: str | None = UNSET
-    meeting_start_time: str | None = UNSET
-    type: RecordingType | None = UNSET
+    uuid: str | None | UnsetType = UNSET
+    meeting_id: str | None | UnsetType = UNSET
+    account_id: str | None | UnsetType = UNSET
+    host_id: str | None | UnsetType = UNSET
+    topic: str | None | UnsetType = UNSET
+    meeting_start_time: str | None | UnsetType = UNSET
+    type: RecordingType | None | UnsetType = UNSET

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from .._kind import Kind
-from .._model import UNSET, FieldSpec, KalturaObject
+from .._model import UNSET, FieldSpec, KalturaObject, UnsetType
 
 if TYPE_CHECKING:
     from ..enums.recording_file_type import RecordingFileType
@@ -31,9 +31,9 @@ class ZoomRecordingFile(KalturaObject):
         ("download_token", "downloadToken", Kind.STR, 0),
     )
 
-    id: str | None = UNSET
-    recording_start: str | None = UNSET
-    file_type: RecordingFileType | None = UNSET
-    download_url: str | None = UNSET
-    file_extension: str | None = UNSET
-    download_token: str | None = UNSET
+    id: str | None | UnsetType = UNSET
+    recording_start: str | None | UnsetType = UNSET
+    file_type: RecordingFileType | None | UnsetType = UNSET
+    download_url: str | None | UnsetType = UNSET
+    file_extension: str | None | UnsetType = UNSET
+    download_token: str | None | UnsetType = UNSET

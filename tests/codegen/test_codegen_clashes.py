@@ -108,7 +108,7 @@ def test_each_clash_rule_on_a_small_schema() -> None:
             compile(text, rel, "exec")  # every resolution yields valid Python
     sub = files["types/sub_thing.py"]
     # a field named like a builtin shadows it in the class body: annotations say builtins.list
-    assert "list: builtins.list[Thing] | None = UNSET" in sub
+    assert "list: builtins.list[Thing] | None | UnsetType = UNSET" in sub
     service = files["services/bulk_upload.py"]
     assert "def list(" in service and "-> Call[builtins.list[Thing]]:" in service
     assert "self_2: int" in service and '"self": self_2' in service

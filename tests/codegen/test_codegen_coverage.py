@@ -190,8 +190,29 @@ def test_model_field_annotations_are_precise() -> None:
     from kaltura_async.types import MediaEntry
 
     ann = inspect.get_annotations(MediaEntry)
-    assert ann["media_type"] == "MediaType | None"
-    assert ann["streams"] == "list[StreamContainer] | None"
-    assert ann["credit_url"] == "str | None"
+    # Typed as what a decoded field may hold: a value, null, or never sent (UNSET).
+    assert ann["media_type"] == "MediaType | None | UnsetType"
+    assert ann["streams"] == "list[StreamContainer] | None | UnsetType"
+    assert ann["credit_url"] == "str | None | UnsetType"
     obj_ann = inspect.get_annotations(_load("types", OBJECT_TYPES["KalturaObject"]))
-    assert obj_ann["related_objects"] == "dict[str, ListResponse] | None"
+    assert obj_ann["related_objects"] == "dict[str, ListResponse] | None | UnsetType"
+
+
+def test_only_a_leading_required_id_is_positional() -> None:
+    """A schema release that adds or reorders parameters cannot shift a positional call:
+    every parameter is keyword-only except a leading required id."""
+
+    positional_ids = 0
+    for module_name, class_name in SERVICES.values():
+        cls = getattr(importlib.import_module(f"kaltura_async.services.{module_name}"), class_name)
+        for name, func in vars(cls).items():
+            if name.startswith("_") or not callable(func):
+                continue
+            params = list(inspect.signature(func).parameters.values())[1:]
+            for i, p in enumerate(params):
+                if p.kind is inspect.Parameter.KEYWORD_ONLY:
+                    continue
+                assert i == 0 and p.default is inspect.Parameter.empty, (class_name, name, p)
+                assert p.name == "id" or p.name.endswith("_id"), (class_name, name, p)
+                positional_ids += 1
+    assert positional_ids > 100  # get/update/delete of most services take their id first

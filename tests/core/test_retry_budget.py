@@ -89,7 +89,7 @@ async def test_a_write_whose_answer_was_lost_is_sent_once(emu: KalturaEmulator) 
     rule = emu.faults.add(service="media", action="add", kind="reset_after")
     async with KalturaClient(emu.url, ks=emu.admin_ks(), retry=fast(3)) as client:
         with pytest.raises(KalturaConnectionError) as info:
-            await client.media.add(MediaEntry(name="once"))
+            await client.media.add(entry=MediaEntry(name="once"))
     assert info.value.request_sent and rule.fired == 1
 
 

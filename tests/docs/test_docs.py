@@ -48,7 +48,7 @@ def test_services_index_covers_every_service() -> None:
     for attr in SERVICES:
         assert f"### `client.{attr}`" in index, attr
     assert (
-        "| `list(filter: MediaEntryFilter | None = None, pager: FilterPager | None = None)` | `list` |"
+        "| `list(*, filter: MediaEntryFilter | None = None, pager: FilterPager | None = None)` | `list` |"
         in index
     )
 

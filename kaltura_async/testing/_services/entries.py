@@ -228,6 +228,10 @@ def update_entry(ctx: Context, entry_id: str, obj: dict[str, Any], entry_type: i
     check_update(obj, entry)
     _validate_entry_fields(obj, entry)
     sent = dict(obj)
+    if "type" in sent and str(sent["type"]).lstrip("-").isdigit():
+        # The wire carries the enum as a string; the entry keeps it as the int it was
+        # stored as, or a fetched entry sent back would vanish from typed lookups.
+        sent["type"] = int(sent["type"])
     ids = sent.pop("categoriesIds", None)
     sent.pop("categories", None)
     apply_update(entry, sent)
