@@ -93,8 +93,10 @@ async def test_thousand_random_cancellations(
 ) -> None:
     emu = threaded_emulator
     ids = emu.seed_entries(40)
-    # Slow half the requests a little, and drop a few, so cancellations land in every phase.
-    emu.faults.add(kind="latency", latency=0.01, rate=0.5)
+    # Slow half the requests a little, and drop a few, so cancellations land in every phase
+    # (30 ms: the emulator answers a list or get in well under a millisecond, so with less
+    # most operations would finish before their cancel and the run would test little).
+    emu.faults.add(kind="latency", latency=0.03, rate=0.5)
     emu.faults.add(kind="reset_after", rate=0.03)
     rng = random.Random(3)
     loop = asyncio.get_running_loop()
