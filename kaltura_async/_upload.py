@@ -245,10 +245,10 @@ class _Upload:
                 async with anyio.create_task_group() as tg:
                     # The first chunk creates the token's file (the others may race only
                     # once it is in); the next chunk is read while it is sent.
-                    first = anyio.Event()
-                    tg.start_soon(self._first, first, offset, data, resume)
+                    opened = anyio.Event()
+                    tg.start_soon(self._first, opened, offset, data, resume)
                     offset, data, final = await chunker.next()
-                    await first.wait()
+                    await opened.wait()
                     resume = True
                     while not final:
                         await slots.acquire()
