@@ -29,12 +29,12 @@ _CONCURRENCY = re.compile(r"^media\.list x5, concurrency (\d+)$")
 _ENTRIES = re.compile(r"^decode (\d+)-entry MediaListResponse$")
 
 
-def _rows(results: Path, name: str) -> list[dict[str, Any]]:
+def _load(results: Path, name: str) -> dict[str, Any] | None:
     path = results / f"{name}.json"
     if not path.exists():
-        raise SystemExit(f"{path} not found: run python -m benchmarks --only {name} first")
-    rows: list[dict[str, Any]] = json.loads(path.read_text())["rows"]
-    return rows
+        return None
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
 
 
 def throughput_series(rows: list[dict[str, Any]]) -> dict[str, list[tuple[int, float]]]:
@@ -52,8 +52,11 @@ def throughput_series(rows: list[dict[str, Any]]) -> dict[str, list[tuple[int, f
         if match is None or label is None:
             continue
         concurrency = int(match[1])
+        # The official client: sequential at 1, its thread pool above.
         if row["contender"] == bench_transport.OFFICIAL_SEQ and concurrency > 1:
-            continue  # above 1 the official client is shown with its thread pool
+            continue
+        if row["contender"] == bench_transport.OFFICIAL_POOL and concurrency == 1:
+            continue
         series.setdefault(label, []).append((concurrency, row["median"]))
     return {k: sorted(v) for k, v in series.items()}
 
@@ -88,12 +91,26 @@ def render(results: Path, out: Path) -> list[Path]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    written = []
-    machine = json.loads((results / "transport.json").read_text()).get("machine", {})
-    note = f"{machine.get('cpus', '?')} CPUs, Python {machine.get('python', '?')}"
+    written: list[Path] = []
+    transport, decode = _load(results, "transport"), _load(results, "decode")
+    for name, data in (("transport", transport), ("decode", decode)):
+        if data is None:
+            print(f"no {name}.json in {results}: run python -m benchmarks --only {name}")
+    if transport is not None:
+        written.append(_throughput(plt, transport, out))
+    if decode is not None:
+        written.append(_decode(plt, decode, out))
+    return written
 
+
+def _note(data: dict[str, Any]) -> str:
+    machine = data.get("machine", {})
+    return f"{machine.get('cpus', '?')} CPUs, Python {machine.get('python', '?')}"
+
+
+def _throughput(plt: Any, data: dict[str, Any], out: Path) -> Path:
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    for label, points in throughput_series(_rows(results, "transport")).items():
+    for label, points in throughput_series(data["rows"]).items():
         xs, ys = zip(*points, strict=True)
         ax.plot(xs, ys, marker="o", label=label)
     ax.set_xscale("log", base=2)
@@ -101,30 +118,31 @@ def render(results: Path, out: Path) -> list[Path]:
     ax.set_xlabel("concurrent calls")
     ax.set_ylabel("media.list calls/s (5 entries, loopback)")
     ax.set_ylim(bottom=0)
-    ax.set_title(f"Throughput against concurrency ({note})")
+    ax.set_title(f"Throughput against concurrency ({_note(data)})")
     ax.grid(True, alpha=0.3)
     ax.legend()
     path = out / "throughput.svg"
     _save(fig, path)
     plt.close(fig)
-    written.append(path)
+    return path
 
+
+def _decode(plt: Any, data: dict[str, Any], out: Path) -> Path:
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    for label, points in decode_series(_rows(results, "decode")).items():
+    for label, points in decode_series(data["rows"]).items():
         xs, ys = zip(*points, strict=True)
         ax.plot(xs, [y * 1000 for y in ys], marker="o", label=label)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("entries in the MediaListResponse")
-    ax.set_ylabel("milliseconds per response")
-    ax.set_title(f"Decode time against entry count ({note})")
+    ax.set_ylabel("CPU milliseconds per response")
+    ax.set_title(f"Decode time against entry count ({_note(data)})")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     path = out / "decode.svg"
     _save(fig, path)
     plt.close(fig)
-    written.append(path)
-    return written
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:

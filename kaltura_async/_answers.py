@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import gc
 import json
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final, TypeVar
 
 import aiohttp
@@ -37,7 +39,7 @@ __all__ = [
     "parse_json",
     "request_secrets",
     "scrub_api_errors",
-    "without_gc",
+    "in_worker",
 ]
 
 #: Bodies up to this size are parsed on the loop (well under a millisecond or two); larger
@@ -157,7 +159,26 @@ async def parse_json(raw: bytes | bytearray) -> Any:
     """
     if len(raw) <= INLINE_PARSE_LIMIT:
         return _json.loads(bytes(raw))
-    return await asyncio.to_thread(without_gc, parse_in_steps, raw)
+    return await asyncio.to_thread(in_worker, parse_in_steps, raw)
+
+
+def in_worker(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` for a worker thread building a large answer: with the cyclic collector
+    paused (:func:`kaltura_async._codec.without_gc`), then the objects it built moved to
+    the collector's oldest generation.
+
+    Everything built while the collector was paused sits in its youngest generation, and
+    the next young collection (on whichever thread allocates next: often the event loop's)
+    would walk all of it at once, hundreds of thousands of objects, holding the
+    interpreter lock. ``gc.freeze()`` then ``gc.unfreeze()`` moves them to the oldest
+    generation in constant time instead: they are still collected, by the next full
+    collection, which the collector schedules as usual. Only large answers take this path.
+    """
+    try:
+        return without_gc(fn, *args)
+    finally:
+        gc.freeze()
+        gc.unfreeze()
 
 
 #: Text decoded per step, and the depth down to which containers are walked member by
@@ -165,6 +186,8 @@ async def parse_json(raw: bytes | bytearray) -> Any:
 _STEP = 256 * 1024
 _WALK_DEPTH = 2
 _WS = " \t\n\r"
+#: Values parsed between two explicit hand-overs of the interpreter lock (~0.5 ms of work).
+_YIELD_EVERY = 64
 
 
 def parse_in_steps(raw: bytes | bytearray) -> Any:
@@ -197,6 +220,7 @@ class _StepReader:
         self._pos = 0
         self._done = False
         self._scan = json.JSONDecoder().raw_decode
+        self._steps = 0
         self._more()
 
     @staticmethod
@@ -225,6 +249,14 @@ class _StepReader:
         self._text = "".join(pieces)
         self._pos = 0
         return added > 0
+
+    def _breathe(self) -> None:
+        """Every few hundred values, hand the interpreter lock over explicitly: a thread
+        waiting for it (the event loop) otherwise waits out the switch interval, longer
+        still when the machine's cores are busy."""
+        self._steps += 1
+        if self._steps % _YIELD_EVERY == 0:
+            time.sleep(0)
 
     def at_end(self) -> bool:
         while self._pos >= len(self._text):
@@ -284,6 +316,7 @@ class _StepReader:
                 return items
             while True:
                 items.append(self.value(depth + 1))
+                self._breathe()
                 self.skip_ws()
                 sep = self.peek()
                 self._pos += 1
@@ -303,6 +336,7 @@ class _StepReader:
             key = self.whole()
             self.expect(":")
             members[key] = self.value(depth + 1)
+            self._breathe()
             self.skip_ws()
             sep = self.peek()
             self._pos += 1

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import anyio
 import attrs
 
-from ._answers import without_gc
+from ._answers import in_worker
 from ._call import Call
 from ._codec import is_api_exception
 from ._config import RequestOptions
@@ -247,7 +247,7 @@ class Run:
                 # Thousands of objects: built in a worker thread (see the pipeline's run).
                 owned = [raw]
                 del raw
-                answers = await asyncio.to_thread(without_gc, self._split_owned, owned, prepared)
+                answers = await asyncio.to_thread(in_worker, self._split_owned, owned, prepared)
             else:
                 answers = self.split(raw, prepared)
         except KalturaError as err:

@@ -43,6 +43,9 @@ MAX_MATCHES = 10_000
 PAGE_SIZE_DEFAULT = 30
 PAGE_SIZE_MAX = 500
 
+#: indexes kept at once (one per store, visibility rule and orderBy in use)
+_MAX_INDEXES = 64
+
 Predicate = Callable[[dict[str, Any]], bool]
 OrderSpec = tuple[tuple[str, bool], ...]  # (field, descending) pairs
 
@@ -139,6 +142,11 @@ def _index(
     key = (cache_key, specs)
     found = state.indexes.get(key)
     if found is None or found.generation != state.generation:
+        if len(state.indexes) >= _MAX_INDEXES:  # many viewers or orders: keep memory bounded
+            for stale in [k for k, v in state.indexes.items() if v.generation != state.generation]:
+                del state.indexes[stale]
+            if len(state.indexes) >= _MAX_INDEXES:
+                state.indexes.clear()
         found = _build(store, base, specs)
         found.generation = state.generation
         state.indexes[key] = found

@@ -240,3 +240,13 @@ def test_every_operator(key: str, value: Any, stored: Any, matches: bool) -> Non
 
 def test_unknown_fields_are_ignored_not_matching_nothing() -> None:
     assert _filters.matcher({"fooEqual": 1, "orderBy": "+x"}, {"name"}) is None
+
+
+async def test_indexes_stay_bounded_across_many_viewers(raw: Raw, emu: KalturaEmulator) -> None:
+    emu.seed_entries(3)
+    for i in range(80):
+        user = emu.user_ks(f"viewer{i}")
+        listed = await raw.call("media", "list", ks=user)
+        assert listed["totalCount"] == 0  # none of the seeded entries is theirs
+    assert len(emu.state.indexes) <= 64
+    assert (await raw.call("media", "list"))["totalCount"] == 3
