@@ -17,7 +17,6 @@ Sources are read in ``_readers``; ``ingest`` (upload + entry) is in ``_ingest``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
 
@@ -32,10 +31,10 @@ from ._errors import (
     UploadTokenCannotMatchExpectedSizeError,
     UploadTokenInvalidStatusError,
 )
+from ._files import FilePart, base_name
 from ._logging import logger
 from ._model import UNSET
 from ._readers import Body, Chunker, MiB, Reader, UploadSource, open_reader
-from ._transport import FilePart
 from .enums.upload_token_status import UploadTokenStatus
 
 if TYPE_CHECKING:
@@ -108,13 +107,6 @@ class _ChunkPart(FilePart):
 
     def payload(self) -> Any:
         return _BodyPayload(self.source, self.content_type)
-
-
-def _base_name(name: str | None) -> str:
-    """The base name of ``name``: the local directory never leaves this process."""
-    if not name:
-        return "file.bin"
-    return os.path.basename(name.replace("\\", "/")) or "file.bin"
 
 
 # ---------------------------------------------------------------------------- chunking
@@ -294,7 +286,7 @@ async def upload(
         raise KalturaValidationError("file_name must be a string", field="file_name")
     reader = await open_reader(source)
     try:
-        name = _base_name(file_name or reader.name)
+        name = base_name(file_name or reader.name)
         total = reader.total
         if upload_token_id is None:
             token = await client.upload_token.add(
