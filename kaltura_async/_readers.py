@@ -2,31 +2,117 @@
 
 A :class:`Reader` hands out exactly the bytes asked for (disk reads in a worker thread,
 streams re-cut without a second copy); :class:`Chunker` cuts one into the
-``(offset, data, is_final)`` chunks an upload sends.
+``(offset, body, is_final)`` chunks an upload sends. A chunk's :class:`Body` is what one
+HTTP attempt sends and every retry sends again: a range of an open file read while it is
+sent (never held whole), or pieces already in memory (a slice of the caller's bytes, the
+pieces a stream yielded), never joined into one more copy.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from typing import Any, BinaryIO, Final, TypeAlias, cast
 
 import anyio
 
 from ._errors import KalturaValidationError
 
-__all__ = ["Chunker", "Reader", "UploadSource", "open_reader"]
+__all__ = ["Body", "Chunker", "FileRange", "InMemory", "Reader", "UploadSource", "open_reader"]
 
 MiB: Final = 1024 * 1024
+#: A file range is read and sent in pieces of this size, the next read while the current
+#: piece is written (2 pieces per chunk in flight, whatever the chunk size).
+PIECE: Final = 1 * MiB
 
 #: What an upload reads: a path, the bytes, a binary file object, or an async iterator
 #: of bytes.
 UploadSource: TypeAlias = (
     "str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO | AsyncIterable[bytes]"
 )
+
+
+class Body(ABC):
+    """The bytes of one chunk, ``size`` of them, produced again whole for every attempt."""
+
+    __slots__ = ("size",)
+
+    size: int
+
+    def __len__(self) -> int:
+        return self.size
+
+    @abstractmethod
+    def pieces(self) -> AsyncIterator[bytes | memoryview]:
+        """The chunk's bytes, in order, in pieces."""
+
+
+class InMemory(Body):
+    """Pieces already in memory (a view of the caller's bytes, a stream's pieces)."""
+
+    __slots__ = ("_pieces",)
+
+    def __init__(self, pieces: Sequence[bytes | memoryview]) -> None:
+        self._pieces = pieces
+        self.size = sum(len(p) for p in pieces)
+
+    async def pieces(self) -> AsyncIterator[bytes | memoryview]:
+        for piece in self._pieces:
+            # Slices of at most PIECE, so the socket's buffer holds no second copy of it.
+            view = memoryview(piece)
+            for at in range(0, len(view), PIECE):
+                yield view[at : at + PIECE]
+
+
+class FileRange(Body):
+    """``size`` bytes of an open file from ``position``, read while they are sent.
+
+    Reads are positional (``os.pread``) in a worker thread, so chunks in flight at once
+    never share a file position; the next piece is read while the current one is written.
+    A file that got shorter meanwhile is a :class:`KalturaValidationError`.
+    """
+
+    __slots__ = ("_fd", "_position")
+
+    def __init__(self, fd: int, position: int, size: int) -> None:
+        self._fd = fd
+        self._position = position
+        self.size = size
+
+    async def pieces(self) -> AsyncIterator[bytes | memoryview]:
+        loop = asyncio.get_running_loop()
+        pos, end = self._position, self._position + self.size
+        ahead = loop.run_in_executor(None, os.pread, self._fd, min(PIECE, end - pos), pos)
+        try:
+            while pos < end:
+                data = await ahead
+                if not data:
+                    raise _got_shorter()
+                pos += len(data)
+                if pos < end:
+                    ahead = loop.run_in_executor(
+                        None, os.pread, self._fd, min(PIECE, end - pos), pos
+                    )
+                yield data
+        finally:
+            if not ahead.done():
+                # Abandoned (a failed or cancelled attempt): the read finishes unheard.
+                ahead.add_done_callback(_drop_result)
+
+
+def _drop_result(future: asyncio.Future[bytes]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+def _got_shorter() -> KalturaValidationError:
+    return KalturaValidationError(
+        "the source got shorter while it was being uploaded", field="source"
+    )
 
 
 class Reader(ABC):
@@ -38,6 +124,10 @@ class Reader(ABC):
     @abstractmethod
     async def read(self, n: int) -> bytes:
         """Exactly ``n`` bytes, fewer only at the end of the source."""
+
+    async def take(self, n: int) -> Body:
+        """The next ``n`` bytes (fewer only at the end) as a chunk body."""
+        return InMemory((await self.read(n),))
 
     @abstractmethod
     async def at_end(self) -> bool:
@@ -72,6 +162,11 @@ class BytesReader(Reader):
         self._pos += len(chunk)
         return chunk
 
+    async def take(self, n: int) -> Body:
+        view = self._view[self._pos : self._pos + n]
+        self._pos += len(view)
+        return InMemory((view,))
+
     async def skip(self, n: int) -> None:
         if self._pos + n > len(self._view):
             raise self._too_short()
@@ -99,10 +194,19 @@ class FileReader(Reader):
             seekable = False
         self._seekable = seekable
         self._peeked = b""
+        #: A seekable file with a descriptor is read by position (``take``), from here.
+        self._fd: int | None = None
+        self._pos = 0
         if seekable:
             here = fh.tell()
             self.total = fh.seek(0, io.SEEK_END) - here
             fh.seek(here)
+            if self._threaded:
+                try:
+                    self._fd = fh.fileno()
+                except (AttributeError, OSError, ValueError):
+                    self._fd = None
+            self._pos = here
 
     def _read_full(self, n: int) -> bytes:
         parts = [self._peeked]
@@ -121,6 +225,15 @@ class FileReader(Reader):
             return await anyio.to_thread.run_sync(self._read_full, n)
         return self._read_full(n)
 
+    async def take(self, n: int) -> Body:
+        if self._fd is None:
+            return await super().take(n)
+        # The size now, so a file cut short since it was opened fails before any I/O.
+        n = max(0, min(n, os.fstat(self._fd).st_size - self._pos))
+        body = FileRange(self._fd, self._pos, n)
+        self._pos += n
+        return body
+
     async def at_end(self) -> bool:
         if not self._peeked:
             self._peeked = await self.read(1)
@@ -133,10 +246,14 @@ class FileReader(Reader):
         if self.total is not None and n > self.total:
             raise self._too_short()
         self._fh.seek(n, io.SEEK_CUR)
+        self._pos += n
 
     async def aclose(self) -> None:
         if self._owned:
             self._fh.close()
+        elif self._fd is not None:
+            # The caller's file is left after the bytes read, as a sequential read would.
+            self._fh.seek(self._pos)
 
 
 class StreamReader(Reader):
@@ -167,6 +284,13 @@ class StreamReader(Reader):
                 self._held += len(piece)
 
     async def read(self, n: int) -> bytes:
+        return b"".join(await self._cut(n))
+
+    async def take(self, n: int) -> Body:
+        return InMemory(await self._cut(n))
+
+    async def _cut(self, n: int) -> list[bytes]:
+        """The next ``n`` bytes as the pieces that hold them (no copy but a split one)."""
         await self._fill(n)
         out: list[bytes] = []
         need = n
@@ -180,7 +304,7 @@ class StreamReader(Reader):
                 self._pieces[0] = head[need:]
                 need = 0
         self._held -= n - need
-        return b"".join(out)
+        return out
 
     async def at_end(self) -> bool:
         """Whether the stream has no byte left (reads at most one more piece)."""
@@ -222,7 +346,7 @@ async def open_reader(source: Any) -> Reader:
 
 
 class Chunker:
-    """Cuts a reader into ``(offset, data, is_final)`` from ``start`` on.
+    """Cuts a reader into ``(offset, body, is_final)`` from ``start`` on.
 
     With a known size the final chunk is known by its offset; a stream is peeked after
     each chunk (one piece, not one chunk) to learn whether it ended.
@@ -233,19 +357,17 @@ class Chunker:
         self._offset = start
         self._size = chunk_size
 
-    async def next(self) -> tuple[int, bytes, bool]:
+    async def next(self) -> tuple[int, Body, bool]:
         offset = self._offset
         reader = self._reader
         if reader.total is not None:
             want = min(self._size, reader.total - offset)
-            data = await reader.read(want)
-            if len(data) < want:
-                raise KalturaValidationError(
-                    "the source got shorter while it was being uploaded", field="source"
-                )
-            final = offset + len(data) >= reader.total
+            body = await reader.take(want)
+            if body.size < want:
+                raise _got_shorter()
+            final = offset + body.size >= reader.total
         else:
-            data = await reader.read(self._size)
-            final = len(data) < self._size or await reader.at_end()
-        self._offset = offset + len(data)
-        return offset, data, final
+            body = await reader.take(self._size)
+            final = body.size < self._size or await reader.at_end()
+        self._offset = offset + body.size
+        return offset, body, final

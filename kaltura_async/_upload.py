@@ -13,11 +13,11 @@ Sources are read in ``_readers``; ``ingest`` (upload + entry) is in ``_ingest``.
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
 
+import aiohttp
 import anyio
 import attrs
 
@@ -30,7 +30,7 @@ from ._errors import (
 )
 from ._logging import logger
 from ._model import UNSET
-from ._readers import Chunker, MiB, Reader, UploadSource, open_reader
+from ._readers import Body, Chunker, MiB, Reader, UploadSource, open_reader
 from ._transport import FilePart
 from .enums.upload_token_status import UploadTokenStatus
 
@@ -74,18 +74,36 @@ _PENDING, _PARTIAL, _FULL = (
 )
 
 
-class _ChunkPart(FilePart):
-    """One chunk as a multipart file part.
+class _BodyPayload(aiohttp.payload.Payload):
+    """A chunk's :class:`Body` as an aiohttp payload of known size (so the request has a
+    ``Content-Length``): its pieces are written as they come, each waiting for the
+    socket to drain, so no chunk is ever copied whole into memory or the socket buffer."""
 
-    Each attempt gets a fresh ``BytesIO`` over the chunk (no copy): aiohttp writes it in
-    64 KiB pieces and waits for the socket between them, where plain bytes would be
-    handed to the socket whole (a second copy of every chunk in the socket's buffer).
-    """
+    _value: Body
+
+    def __init__(self, body: Body, content_type: str) -> None:
+        super().__init__(body, content_type=content_type)
+        self._size = body.size
+
+    def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
+        raise TypeError("a chunk body is binary")
+
+    async def write(self, writer: Any) -> None:
+        async for piece in self._value.pieces():
+            await writer.write(piece)
+
+
+class _ChunkPart(FilePart):
+    """One chunk as a multipart file part; every attempt writes the body again whole."""
 
     __slots__ = ()
 
+    @property
+    def replayable(self) -> bool:
+        return True
+
     def payload(self) -> Any:
-        return io.BytesIO(self.source)
+        return _BodyPayload(self.source, self.content_type)
 
 
 def _base_name(name: str | None) -> str:
@@ -149,7 +167,7 @@ class _Upload:
             self.progress(self.sent, self.total)
 
     async def _send(
-        self, offset: int, data: bytes, *, resume: bool, final: bool, uploadable: bool = True
+        self, offset: int, data: Body, *, resume: bool, final: bool, uploadable: bool = True
     ) -> UploadToken:
         """Send one chunk. Its HTTP attempts are the transport's, within the client's
         retry policy (a chunk is idempotent by its offset, so every failure kind may be
@@ -194,16 +212,16 @@ class _Upload:
                 if not (final and uploadable):
                     raise
                 token = await self.client.upload_token.get(self.token_id)
-                if token.status == _FULL and token.uploaded_file_size == offset + len(data):
+                if token.status == _FULL and token.uploaded_file_size == offset + data.size:
                     return token
                 raise
 
-    async def _middle(self, slots: anyio.Semaphore, offset: int, data: bytes) -> None:
+    async def _middle(self, slots: anyio.Semaphore, offset: int, data: Body) -> None:
         try:
             await self._send(offset, data, resume=True, final=False)
         finally:
             slots.release()
-        self._advance(len(data))
+        self._advance(data.size)
 
     async def run(self, reader: Reader, start: int, uploadable: bool) -> UploadToken:
         self.sent = start
@@ -215,7 +233,7 @@ class _Upload:
         if not final:
             # The first chunk creates the token's file; the others may then race.
             await self._send(offset, data, resume=resume, final=False)
-            self._advance(len(data))
+            self._advance(data.size)
             resume = True
             slots = anyio.Semaphore(self.parallel)
             try:
@@ -233,7 +251,7 @@ class _Upload:
                     raise first from None
                 raise
         token = await self._send(offset, data, resume=resume, final=True, uploadable=uploadable)
-        self._advance(len(data))
+        self._advance(data.size)
         return token
 
 

@@ -153,28 +153,52 @@ async def test_read_only_on_update_only_when_changed(raw: Raw, svc: Svc) -> None
 
 
 async def test_insert_only_property_can_be_sent_on_add_not_changed(raw: Raw) -> None:
+    """Insert-only properties on three services of different plugins (attachment, core
+    conversion profiles, reach tasks): accepted on add, kept when resent unchanged, refused
+    when changed."""
     entry = await raw.call("data", "add", dataEntry={"objectType": "KalturaDataEntry"})
-    made = await raw.call(
-        "attachment_attachmentAsset",
-        "add",
-        entryId=entry["id"],
-        attachmentAsset={"objectType": "KalturaAttachmentAsset", "fileExt": "pdf"},
-    )
-    assert made["fileExt"] == "pdf"
-    kept = await raw.call(
-        "attachment_attachmentAsset",
-        "update",
-        id=made["id"],
-        attachmentAsset={"objectType": "KalturaAttachmentAsset", "fileExt": "pdf", "title": "x"},
-    )
-    assert kept["title"] == "x"
-    refused = await raw.call(
-        "attachment_attachmentAsset",
-        "update",
-        id=made["id"],
-        attachmentAsset={"objectType": "KalturaAttachmentAsset", "fileExt": "txt"},
-    )
-    api_error(refused, "PROPERTY_VALIDATION_NOT_UPDATABLE")
+    cases = [
+        (
+            "attachment_attachmentAsset",
+            "attachmentAsset",
+            "KalturaAttachmentAsset",
+            {"entryId": entry["id"]},
+            "fileExt",
+            "pdf",
+            "txt",
+        ),
+        (
+            "conversionProfile",
+            "conversionProfile",
+            "KalturaConversionProfile",
+            {},
+            "type",
+            "1",
+            "2",
+        ),
+        (
+            "reach_entryVendorTask",
+            "entryVendorTask",
+            "KalturaEntryVendorTask",
+            {},
+            "entryId",
+            entry["id"],
+            "0_b",
+        ),
+    ]
+    for service, arg, cls, extra, prop, value, other in cases:
+        made = await raw.call(service, "add", **extra, **{arg: {"objectType": cls, prop: value}})
+        assert made[prop] == value, made
+        kept = await raw.call(
+            service, "update", id=made["id"], **{arg: {"objectType": cls, prop: value}}
+        )
+        assert kept[prop] == value
+        refused = await raw.call(
+            service, "update", id=made["id"], **{arg: {"objectType": cls, prop: other}}
+        )
+        assert api_error(refused, "PROPERTY_VALIDATION_NOT_UPDATABLE")["args"] == {
+            "PROP_NAME": f"{cls}::{prop}"
+        }
 
 
 @pytest.mark.parametrize("svc", SERVICES, ids=repr)

@@ -48,7 +48,9 @@ async def _app_tokens(emu: EmulatorProcess, n: int) -> list[AppToken]:
     async with KalturaClient(emu.url, partner_id=emu.partner_id, ks_provider=provider) as admin:
         return [
             await admin.app_token.add(
-                AppToken(hash_type=AppTokenHashType.SHA256, session_type=SessionType.ADMIN)
+                app_token=AppToken(
+                    hash_type=AppTokenHashType.SHA256, session_type=SessionType.ADMIN
+                )
             )
             for _ in range(n)
         ]

@@ -1,0 +1,83 @@
+"""Chunk bodies are streamed: a file is read by position in bounded pieces while it is sent."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from kaltura_async import KalturaClient, KalturaValidationError, _readers
+from kaltura_async.testing import KalturaEmulator
+
+from .conftest import CHUNK, assembled, random_bytes, sha256
+
+
+async def test_a_file_chunk_is_read_in_bounded_pieces_never_whole(
+    client: KalturaClient,
+    emu: KalturaEmulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One chunk of 3 pieces and a bit: the reads are what is held, never the chunk.
+    size = 3 * _readers.PIECE + 123
+    data = random_bytes(size)
+    path = tmp_path / "big.bin"
+    path.write_bytes(data)
+    reads: list[tuple[int, int]] = []
+    real_pread = os.pread
+
+    def pread(fd: int, n: int, position: int) -> bytes:
+        reads.append((n, position))
+        return real_pread(fd, n, position)
+
+    monkeypatch.setattr(_readers.os, "pread", pread)
+    token = await client.upload(path, chunk_size=size, parallel=1)
+    assert assembled(emu, token) == sha256(data)
+    assert max(n for n, _ in reads) == _readers.PIECE
+    assert sorted(reads, key=lambda r: r[1]) == [
+        (min(_readers.PIECE, size - at), at) for at in range(0, size, _readers.PIECE)
+    ]
+
+
+@pytest.mark.parametrize("parallel", [1, 4])
+async def test_a_caller_file_is_left_after_the_bytes_sent(
+    client: KalturaClient, emu: KalturaEmulator, tmp_path: Path, parallel: int
+) -> None:
+    data = random_bytes(5 * CHUNK + 17)
+    path = tmp_path / "clip.bin"
+    path.write_bytes(b"head" + data)
+    with path.open("rb") as fh:
+        fh.seek(4)
+        token = await client.upload(fh, chunk_size=CHUNK, parallel=parallel)
+        assert fh.tell() == 4 + len(data)
+    assert assembled(emu, token) == sha256(data)
+
+
+async def test_a_file_cut_short_during_the_upload_is_a_validation_error(
+    client: KalturaClient, tmp_path: Path
+) -> None:
+    data = random_bytes(4 * CHUNK)
+    path = tmp_path / "shrinks.bin"
+    path.write_bytes(data)
+
+    def cut(sent: int, total: int | None) -> None:
+        if sent >= CHUNK:
+            os.truncate(path, 2 * CHUNK - 1)
+
+    with pytest.raises(KalturaValidationError, match="got shorter"):
+        await client.upload(path, chunk_size=CHUNK, parallel=1, progress=cut)
+
+
+async def test_a_bytearray_source_is_released_and_memory_files_upload_whole(
+    client: KalturaClient, emu: KalturaEmulator
+) -> None:
+    data = bytearray(random_bytes(3 * CHUNK + 5))
+    token = await client.upload(data, chunk_size=CHUNK, parallel=2)
+    assert assembled(emu, token) == sha256(bytes(data))
+    # The view over the caller's buffer was released: it can be resized again.
+    data.append(0)
+    memory = io.BytesIO(bytes(data))
+    token = await client.upload(memory, chunk_size=CHUNK, parallel=2)
+    assert assembled(emu, token) == sha256(bytes(data))
