@@ -50,8 +50,8 @@ from ._results import CallResult, MultiResponse
 
 if TYPE_CHECKING:
     from ._client import KalturaClient
+    from ._files import FilePart
     from ._multirequest import MultiRequest
-    from ._transport import FilePart
 
 __all__ = ["Entry", "Run", "Strategy"]
 

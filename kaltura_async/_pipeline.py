@@ -39,9 +39,9 @@ from ._codec import (
 )
 from ._config import RequestOptions
 from ._errors import KalturaError, api_error_from_payload
+from ._files import FilePart, file_part
 from ._kind import Kind
 from ._model import KalturaObject
-from ._transport import FilePart, file_part
 
 if TYPE_CHECKING:
     from ._call import ActionSpec, Call

@@ -49,6 +49,12 @@ def _add_connection(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--ks", help="a KS to use as is [KALTURA_KS]")
     group.add_argument("--user-id", help="user id of generated sessions [KALTURA_USER_ID]")
+    group.add_argument(
+        "--retries",
+        type=int,
+        metavar="N",
+        help="retries of a failed request (default: the SDK's RetryPolicy; 0 fails fast)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

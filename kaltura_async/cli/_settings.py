@@ -27,6 +27,8 @@ class Settings:
     admin_secret: str | None = attrs.field(default=None, repr=False)
     ks: str | None = attrs.field(default=None, repr=False)
     user_id: str = ""
+    #: retries of a failed request (``RetryPolicy.max_retries``); None: the SDK's default
+    retries: int | None = None
 
     @classmethod
     def resolve(
@@ -57,6 +59,7 @@ class Settings:
             admin_secret=pick("admin_secret", "KALTURA_ADMIN_SECRET"),
             ks=pick("ks", "KALTURA_KS"),
             user_id=pick("user_id", "KALTURA_USER_ID") or "",
+            retries=getattr(args, "retries", None),
         )
 
     @property
@@ -68,11 +71,13 @@ class Settings:
     def client(self) -> KalturaClient:
         """A ``KalturaClient`` for these settings (a local KS from the admin secret)."""
         from .._client import KalturaClient
+        from .._config import RetryPolicy
         from .._session import SecretKSProvider
 
         url = self.service_url or DEFAULT_SERVICE_URL
+        retry = None if self.retries is None else RetryPolicy(max_retries=self.retries)
         if self.ks is not None:
-            return KalturaClient(url, partner_id=self.partner_id, ks=self.ks)
+            return KalturaClient(url, partner_id=self.partner_id, ks=self.ks, retry=retry)
         if self.admin_secret is not None:
             if self.partner_id is None:
                 raise KalturaValidationError(
@@ -82,5 +87,5 @@ class Settings:
             provider = SecretKSProvider(
                 self.admin_secret, self.partner_id, user_id=self.user_id, type=2
             )
-            return KalturaClient(url, partner_id=self.partner_id, ks_provider=provider)
-        return KalturaClient(url, partner_id=self.partner_id)
+            return KalturaClient(url, partner_id=self.partner_id, ks_provider=provider, retry=retry)
+        return KalturaClient(url, partner_id=self.partner_id, retry=retry)

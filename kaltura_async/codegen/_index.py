@@ -1,4 +1,5 @@
-"""Render the compact schema index (``services/_schema_index.json``) the emulator and CLI read."""
+"""Render the compact schema index (``services/_schema_index.json``): what the emulator
+reads to know every service, action, class and enum (and the docs hooks, at build time)."""
 
 from __future__ import annotations
 

@@ -166,7 +166,9 @@ def test_call_single_object_and_scalar(env: dict[str, str], emu: KalturaEmulator
 
 
 def test_unreachable_server_is_one_line(env: dict[str, str]) -> None:
-    run = Run(["call", "system", "ping"], {**env, "KALTURA_SERVICE_URL": "http://127.0.0.1:9"})
+    # --retries 0: one refused connection, no backoff waits to sit through.
+    argv = ["call", "system", "ping", "--retries", "0"]
+    run = Run(argv, {**env, "KALTURA_SERVICE_URL": "http://127.0.0.1:9"})
     assert run.code == 1
     assert run.err.startswith("kaltura-async: error: KalturaConnectionError")
     assert run.err.count("\n") == 1

@@ -21,6 +21,7 @@ from kaltura_async import (
     RetryPolicy,
     Timeout,
 )
+from tests.conftest import ConnectionCount
 
 from .conftest import ScriptedServer
 
@@ -31,12 +32,6 @@ KS = "djJ8MTIzfHNlY3JldHN0dWZmc2VjcmV0c3R1ZmZzZWNyZXRzdHVmZnNlY3JldHN0dWZm"
 def client(server: ScriptedServer, **kw: object) -> KalturaClient:
     kw.setdefault("retry", FAST)
     return KalturaClient(server.url, partner_id=123, ks=KS, **kw)  # type: ignore[arg-type]
-
-
-def acquired(c: KalturaClient) -> int:
-    connector = c.transport.connector
-    assert connector is not None
-    return len(connector._acquired)  # type: ignore[attr-defined]
 
 
 async def test_ping_returns_true(server: ScriptedServer) -> None:
@@ -153,13 +148,15 @@ async def test_write_is_not_retried_on_5xx(server: ScriptedServer) -> None:
 
 
 @pytest.mark.parametrize("step", ["reset_before", "reset_after"])
-async def test_write_with_lost_answer_is_not_resent(server: ScriptedServer, step: str) -> None:
+async def test_write_with_lost_answer_is_not_resent(
+    connections: ConnectionCount, server: ScriptedServer, step: str
+) -> None:
     server.script((step,))
     async with client(server) as c:
         with pytest.raises(KalturaConnectionError) as info:
             await c.call("media", "add", entry={"objectType": "KalturaMediaEntry"})
         assert info.value.request_sent is True
-        assert acquired(c) == 0
+        assert connections.in_use == 0
     assert len(server.requests) == 1
     assert server.acted == (1 if step == "reset_after" else 0)
 
@@ -198,21 +195,25 @@ async def test_connect_failure_is_retried_even_for_writes(caplog: pytest.LogCapt
     assert sum("retrying media.add" in r.getMessage() for r in caplog.records) == 3
 
 
-async def test_timeout_is_typed_and_a_builtin_timeout(server: ScriptedServer) -> None:
+async def test_timeout_is_typed_and_a_builtin_timeout(
+    connections: ConnectionCount, server: ScriptedServer
+) -> None:
     server.default = ("stall",)
     async with client(server, timeout=Timeout(total=0.3), retry=RetryPolicy.none()) as c:
         with pytest.raises(KalturaTimeoutError) as info:
             await c.call("media", "get", entryId="0_a")
         assert isinstance(info.value, TimeoutError)
-        assert acquired(c) == 0
+        assert connections.in_use == 0
 
 
-async def test_truncated_body_is_a_connection_error(server: ScriptedServer) -> None:
+async def test_truncated_body_is_a_connection_error(
+    connections: ConnectionCount, server: ScriptedServer
+) -> None:
     server.script(("truncate", {"id": "0_a", "objectType": "KalturaMediaEntry"}))
     async with client(server, retry=RetryPolicy.none()) as c:
         with pytest.raises(KalturaConnectionError):
             await c.call("media", "get", entryId="0_a")
-        assert acquired(c) == 0
+        assert connections.in_use == 0
 
 
 async def test_html_pages(server: ScriptedServer) -> None:
@@ -238,7 +239,9 @@ async def test_garbled_read_is_retried(server: ScriptedServer) -> None:
         assert await c.call("media", "count") == 5
 
 
-async def test_cancellation_mid_request_leaves_no_connection(server: ScriptedServer) -> None:
+async def test_cancellation_mid_request_leaves_no_connection(
+    connections: ConnectionCount, server: ScriptedServer
+) -> None:
     server.default = ("stall",)
     async with client(server) as c:
         task = asyncio.create_task(_send(c))
@@ -246,7 +249,7 @@ async def test_cancellation_mid_request_leaves_no_connection(server: ScriptedSer
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        assert acquired(c) == 0
+        assert connections.in_use == 0
 
 
 async def _send(c: KalturaClient) -> object:

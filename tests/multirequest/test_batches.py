@@ -21,6 +21,7 @@ from kaltura_async import (
     MultiResponse,
     RetryPolicy,
 )
+from tests.conftest import ConnectionCount
 from tests.core.models import Tag, Thing, ThingList, TokenResource
 
 from .conftest import ScriptedServer
@@ -38,12 +39,6 @@ from .specs import (
     wire_list,
     wire_thing,
 )
-
-
-def acquired(c: KalturaClient) -> int:
-    connector = c.transport.connector
-    assert connector is not None
-    return len(connector._acquired)
 
 
 def multipart_json(raw: bytes) -> dict[str, Any]:
@@ -299,7 +294,9 @@ async def test_a_failure_before_the_split_is_not_sent_after_it(server: ScriptedS
     assert results[2].error.__cause__ is results[1].error
 
 
-async def test_independent_chunks_travel_together(server: ScriptedServer) -> None:
+async def test_independent_chunks_travel_together(
+    connections: ConnectionCount, server: ScriptedServer
+) -> None:
     server.default = ("stall",)
     async with client(server.url) as c:
         mr = c.multirequest(*(call(c, GET, id=f"0_{i}") for i in range(6)), max_batch=2)
@@ -312,7 +309,7 @@ async def test_independent_chunks_travel_together(server: ScriptedServer) -> Non
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        assert acquired(c) == 0
+        assert connections.in_use == 0
 
 
 async def test_concurrent_resolves_refs_here(server: ScriptedServer) -> None:
@@ -360,6 +357,7 @@ async def test_concurrent_resolves_refs_here(server: ScriptedServer) -> None:
 
 
 async def test_cancelling_a_concurrent_batch_cancels_what_is_in_flight(
+    connections: ConnectionCount,
     server: ScriptedServer,
 ) -> None:
     server.default = ("stall",)
@@ -372,5 +370,5 @@ async def test_cancelling_a_concurrent_batch_cancels_what_is_in_flight(
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        assert acquired(c) == 0
+        assert connections.in_use == 0
         assert len(server.requests) <= 2  # the limit held

@@ -24,6 +24,7 @@ from kaltura_async.types import (
     UploadedFileTokenResource,
     UploadToken,
 )
+from tests.conftest import ConnectionCount
 
 # "split" is the server strategy cut into multirequests of two calls.
 STRATEGIES: dict[str, dict[str, Any]] = {
@@ -31,11 +32,6 @@ STRATEGIES: dict[str, dict[str, Any]] = {
     "concurrent": {"strategy": "concurrent", "limit": 4},
     "split": {"max_batch": 2},
 }
-
-
-def acquired(c: KalturaClient) -> int:
-    connector = c.transport.connector
-    return 0 if connector is None else len(connector._acquired)
 
 
 def video(name: str, **fields: Any) -> MediaEntry:
@@ -129,7 +125,7 @@ async def test_per_call_ks(
 
 
 async def test_cancelling_leaves_no_connection(
-    kaltura_client: KalturaClient, kaltura_emulator: KalturaEmulator
+    connections: ConnectionCount, kaltura_client: KalturaClient, kaltura_emulator: KalturaEmulator
 ) -> None:
     c = kaltura_client
     kaltura_emulator.faults.latency = 0.3
@@ -137,14 +133,14 @@ async def test_cancelling_leaves_no_connection(
         mr = c.multirequest(*(c.media.get(entry_id=f"0_{i}") for i in range(6)), **how)
         task = asyncio.create_task(mr.execute())
         for _ in range(500):  # bounded: wait until requests are in flight
-            if acquired(c) > 0:
+            if connections.in_use > 0:
                 break
             await asyncio.sleep(0.01)
-        assert acquired(c) > 0
+        assert connections.in_use > 0
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        assert acquired(c) == 0
+        assert connections.in_use == 0
     kaltura_emulator.faults.latency = 0.0
 
 

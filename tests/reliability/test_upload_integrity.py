@@ -14,6 +14,7 @@ import anyio
 
 from kaltura_async import KalturaClient, RetryPolicy
 from kaltura_async.testing import KalturaEmulator
+from tests.conftest import ConnectionCount
 
 from .conftest import Figures, SecretWatch, admin_ks
 
@@ -51,7 +52,11 @@ def source_of(i: int, data: bytes, tmp_path: Path) -> Any:
 
 
 async def test_fifty_uploads_byte_identical_under_chunk_faults(
-    emulator: KalturaEmulator, secret_watch: SecretWatch, figures: Figures, tmp_path: Path
+    connections: ConnectionCount,
+    emulator: KalturaEmulator,
+    secret_watch: SecretWatch,
+    figures: Figures,
+    tmp_path: Path,
 ) -> None:
     emu = emulator
     rules = [
@@ -85,7 +90,7 @@ async def test_fifty_uploads_byte_identical_under_chunk_faults(
             async with anyio.create_task_group() as tg:
                 for i in range(UPLOADS):
                     tg.start_soon(one, i)
-        acquired = len(client.transport.connector._acquired)  # type: ignore[union-attr]
+        acquired = connections.in_use
 
     mismatched = [
         i

@@ -19,6 +19,7 @@ from kaltura_async import (
 from kaltura_async.enums import UploadTokenStatus
 from kaltura_async.testing import KalturaEmulator
 from kaltura_async.testing._uploads import UploadStore
+from tests.conftest import ConnectionCount
 
 from .conftest import CHUNK, SOURCE_KINDS, assembled, random_bytes, sha256, tid
 
@@ -172,6 +173,7 @@ async def _cancelled_upload(client: KalturaClient, data: bytes, parallel: int) -
 
 @pytest.mark.parametrize("kind", SOURCE_KINDS)
 async def test_resume_after_cancel(
+    connections: ConnectionCount,
     client: KalturaClient,
     emu: KalturaEmulator,
     source_factory: Callable[[str, bytes], Any],
@@ -180,8 +182,7 @@ async def test_resume_after_cancel(
     data = random_bytes(12 * CHUNK + 77)
     token_id = await _cancelled_upload(client, data, parallel=4)
     # Cancelling closed the in-flight requests and left the token open.
-    connector = client.transport.connector
-    assert connector is not None and len(connector._acquired) == 0
+    assert connections.in_use == 0
     left = await client.upload_token.get(token_id)
     assert left.status == UploadTokenStatus.PARTIAL_UPLOAD
     held = int(left.uploaded_file_size or 0)
