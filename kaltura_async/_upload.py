@@ -7,7 +7,11 @@ arrives ahead of the bytes before it), and the last one with ``finalChunk=true``
 idempotent by its offset, so a failed chunk is sent again by the transport, within the
 call's :class:`~kaltura_async.RetryPolicy`; the final call is sent again on
 ``UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE`` (the server gave up waiting for parked chunks).
-Memory stays bounded by about ``(parallel + 2) * chunk_size`` whatever the source's size.
+A chunk's body is streamed: a file's chunk is read in 1 MiB pieces while it is sent
+(never held whole); a stream's or the caller's bytes are sent as the pieces they are.
+Memory stays bounded by about ``(parallel + 1) * chunk_size`` for a stream (the chunks in
+flight, the next one read meanwhile) and ``2 * parallel`` MiB for a file, whatever the
+source's size.
 Sources are read in ``_readers``; ``ingest`` (upload + entry) is in ``_ingest``.
 """
 
@@ -208,6 +212,11 @@ class _Upload:
                     return token
                 raise
 
+    async def _first(self, done: anyio.Event, offset: int, data: Body, resume: bool) -> None:
+        await self._send(offset, data, resume=resume, final=False)
+        self._advance(data.size)
+        done.set()
+
     async def _middle(self, slots: anyio.Semaphore, offset: int, data: Body) -> None:
         try:
             await self._send(offset, data, resume=True, final=False)
@@ -223,14 +232,16 @@ class _Upload:
         offset, data, final = await chunker.next()
         resume = start > 0
         if not final:
-            # The first chunk creates the token's file; the others may then race.
-            await self._send(offset, data, resume=resume, final=False)
-            self._advance(data.size)
-            resume = True
             slots = anyio.Semaphore(self.parallel)
             try:
                 async with anyio.create_task_group() as tg:
+                    # The first chunk creates the token's file (the others may race only
+                    # once it is in); the next chunk is read while it is sent.
+                    opened = anyio.Event()
+                    tg.start_soon(self._first, opened, offset, data, resume)
                     offset, data, final = await chunker.next()
+                    await opened.wait()
+                    resume = True
                     while not final:
                         await slots.acquire()
                         tg.start_soon(self._middle, slots, offset, data)

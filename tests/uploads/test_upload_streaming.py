@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,3 +83,41 @@ async def test_a_bytearray_source_is_released_and_memory_files_upload_whole(
     memory = io.BytesIO(bytes(data))
     token = await client.upload(memory, chunk_size=CHUNK, parallel=2)
     assert assembled(emu, token) == sha256(bytes(data))
+
+
+async def test_the_next_chunk_of_a_stream_is_read_while_the_first_is_sent(
+    client: KalturaClient, emu: KalturaEmulator
+) -> None:
+    data = random_bytes(3 * CHUNK)
+    events: list[str] = []
+    original = client.transport.post
+
+    async def spy(service: str, action: str | None, body: Any, **kw: Any) -> Any:
+        if action != "upload":
+            return await original(service, action, body, **kw)
+        events.append(f"send {body.get('resumeAt')}")
+        try:
+            return await original(service, action, body, **kw)
+        finally:
+            events.append(f"answer {body.get('resumeAt')}")
+
+    async def stream() -> AsyncIterator[bytes]:
+        # Half chunks: peeking for the end reads one piece, never a whole chunk.
+        for at in range(0, len(data), CHUNK // 2):
+            events.append(f"read {at}")
+            yield data[at : at + CHUNK // 2]
+
+    client.transport.post = spy  # type: ignore[method-assign]
+    token = await client.upload(stream(), chunk_size=CHUNK, parallel=1)
+    assert assembled(emu, token) == sha256(data)
+    # The second chunk is read before the first one's answer; at parallel 1 a chunk is
+    # sent only after the one before it was answered (the protocol's order stays).
+    assert events.index(f"read {CHUNK + CHUNK // 2}") < events.index("answer None")
+    sends = [i for i, e in enumerate(events) if e.startswith("send")]
+    answers = [i for i, e in enumerate(events) if e.startswith("answer")]
+    assert [e.split()[1] for e in events if e.startswith("send")] == [
+        "None",
+        str(float(CHUNK)),
+        str(float(2 * CHUNK)),
+    ]
+    assert all(answers[k] < sends[k + 1] for k in range(len(sends) - 1))
