@@ -84,4 +84,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except OSError as exc:  # a port in use, an address that cannot be bound: one line
+        sys.exit(f"python -m kaltura_async.testing: error: {' '.join(str(exc).split())}")

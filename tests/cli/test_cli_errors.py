@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,6 +124,18 @@ def test_emulator_on_a_port_in_use_is_one_line(busy_port: int) -> None:
     assert one_line(err), err
     assert err.startswith("kaltura-async: error: OSError")
     assert "Traceback" not in err
+
+
+def test_emulator_module_on_a_port_in_use_is_one_line(busy_port: int) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "kaltura_async.testing", "--port", str(busy_port)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 1
+    assert one_line(run.stderr), run.stderr
+    assert run.stderr.startswith("python -m kaltura_async.testing: error: ")
 
 
 def test_emulator_with_debug_shows_the_traceback(busy_port: int) -> None:
