@@ -62,14 +62,20 @@ class ResponseReader:
     def __init__(self, limit: int) -> None:
         self.limit = limit
 
-    async def read(self, resp: aiohttp.ClientResponse) -> bytearray:
+    async def read(self, resp: aiohttp.ClientResponse) -> bytes | bytearray:
         limit = self.limit
         encoding = resp.headers.get("Content-Encoding", "").strip().lower()
         # An uncompressed body that announces more than the cap is refused unread (a
         # compressed length says nothing of the decompressed size).
         length = resp.content_length
-        if limit and encoding in ("", "identity") and length is not None and length > limit:
-            raise BodyTooLarge
+        if encoding in ("", "identity") and length is not None:
+            if limit and length > limit:
+                raise BodyTooLarge
+            # The announced length bounds what aiohttp's parser lets through: one read.
+            whole = await resp.content.read()
+            if limit and len(whole) > limit:
+                raise BodyTooLarge
+            return whole
         body = bytearray()
         async for chunk in resp.content.iter_any():
             if limit and len(body) + len(chunk) > limit:

@@ -95,11 +95,16 @@ class ActionSpec:
     update: bool = False
     #: wire names of the parameters the schema does not mark optional
     required: tuple[str, ...] = ()
-
-    @property
-    def files(self) -> tuple[str, ...]:
-        """Wire names of the multipart file parameters."""
-        return tuple(name for name, kind in self.params if kind is Kind.FILE)
+    #: wire names of the multipart file parameters (derived from ``params``, once)
+    files: tuple[str, ...] = attrs.field(
+        init=False,
+        eq=False,
+        repr=False,
+        default=attrs.Factory(
+            lambda spec: tuple(name for name, kind in spec.params if kind is Kind.FILE),
+            takes_self=True,
+        ),
+    )
 
     @property
     def is_serve(self) -> bool:

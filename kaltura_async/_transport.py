@@ -10,6 +10,7 @@ when files are attached. Only a complete ``200`` JSON answer counts as a respons
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 import time
 from collections.abc import Generator, Mapping
@@ -211,10 +212,14 @@ class Transport:
         url = self._request_url(service, action)
         name = f"{service}.{action}" if action else service
         data = _json.dumps(body)
-        secrets = request_secrets(body)
+        secrets = _Secrets(body)
         replayable = all(f.replayable for f in files) if files else True
         may_retry_sent = (safe or retry.retry_writes) and replayable
-        client_timeout = self._default_timeout if timeout is None else timeout.to_aiohttp()
+        client_timeout = (
+            self._default_timeout
+            if timeout is None or timeout is self.timeout or timeout == self.timeout
+            else timeout.to_aiohttp()
+        )
         waits: Generator[float | None, float | None, None] | None = None  # made on a failure
         started = time.monotonic()
         if deadline is None and retry.deadline is not None:
@@ -253,13 +258,14 @@ class Transport:
                 if wait is not None and deadline is not None and time.monotonic() + wait > deadline:
                     wait = None
                 if wait is None:
-                    logger.debug(
-                        "%s failed after %d attempt(s) in %.3fs: %s",
-                        name,
-                        attempt,
-                        time.monotonic() - started,
-                        type(info.error).__name__,
-                    )
+                    if logger.isEnabledFor(logging.DEBUG):
+                        logger.debug(
+                            "%s failed after %d attempt(s) in %.3fs: %s",
+                            name,
+                            attempt,
+                            time.monotonic() - started,
+                            type(info.error).__name__,
+                        )
                     raise info.error from failed.__cause__
                 logger.info(
                     "retrying %s (attempt %d) in %.2fs after %s",
@@ -270,9 +276,10 @@ class Transport:
                 )
                 await asyncio.sleep(wait)
                 continue
-            logger.debug(
-                "%s -> 200 in %.3fs (%d retries)", name, time.monotonic() - started, attempt - 1
-            )
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug(
+                    "%s -> 200 in %.3fs (%d retries)", name, time.monotonic() - started, attempt - 1
+                )
             return result
 
     async def _once(
@@ -283,7 +290,7 @@ class Transport:
         files: list[FilePart] | None,
         timeout: aiohttp.ClientTimeout,
         name: str,
-        secrets: frozenset[str],
+        secrets: _Secrets,
     ) -> Any:
         service, _, action_name = name.partition(".")
         action = action_name or None
@@ -337,7 +344,7 @@ class Transport:
                         _Attempt(
                             KalturaHTTPError(
                                 status,
-                                excerpt(raw, secrets, _EXCERPT),
+                                excerpt(raw, secrets.values, _EXCERPT),
                                 retry_after=retry_after,
                                 service=service,
                                 action=action,
@@ -409,7 +416,9 @@ class Transport:
             ) from err
         result = await self._parse(raw, content_type, name, secrets)
         del raw
-        return scrub_api_errors(result, secrets)
+        if secrets.needed_for(result):
+            scrub_api_errors(result, secrets.values)
+        return result
 
     def _redirect(
         self, resp: aiohttp.ClientResponse, status: int, service: str, action: str | None
@@ -439,13 +448,17 @@ class Transport:
 
     @staticmethod
     async def _parse(
-        raw: bytes | bytearray, content_type: str, name: str, secrets: frozenset[str]
+        raw: bytes | bytearray,
+        content_type: str,
+        name: str,
+        secrets: _Secrets | frozenset[str],
     ) -> Any:
         try:
             return await parse_json(raw)
         except (ValueError, RecursionError) as err:
             # RecursionError: arrays or objects nested deeper than the parser's stack.
-            head = excerpt(raw, secrets, _EXCERPT)
+            values = secrets if isinstance(secrets, frozenset) else secrets.values
+            head = excerpt(raw, values, _EXCERPT)
             kind = (
                 "an HTML page"
                 if "html" in content_type.lower() or head.lstrip().startswith("<")
@@ -487,6 +500,39 @@ def _capped(timeout: aiohttp.ClientTimeout, left: float, name: str) -> aiohttp.C
         sock_connect=timeout.sock_connect,
         ceil_threshold=timeout.ceil_threshold,
     )
+
+
+class _Secrets:
+    """The secret values of one request body, found only when an answer needs redacting.
+
+    Most answers are a plain 200 result with no API exception and nothing to redact, so the
+    walk over the body (:func:`request_secrets`) runs only for an error excerpt or an
+    answer that holds an API exception.
+    """
+
+    __slots__ = ("_body", "_values")
+
+    def __init__(self, body: Mapping[str, Any]) -> None:
+        self._body = body
+        self._values: frozenset[str] | None = None
+
+    @property
+    def values(self) -> frozenset[str]:
+        if self._values is None:
+            self._values = request_secrets(self._body)
+        return self._values
+
+    @staticmethod
+    def needed_for(result: Any) -> bool:
+        """Whether ``result`` (an answer, or a multirequest's list) holds an API exception."""
+        if isinstance(result, dict):
+            return result.get("objectType") == "KalturaAPIException"
+        if isinstance(result, list):
+            return any(
+                isinstance(item, dict) and item.get("objectType") == "KalturaAPIException"
+                for item in result
+            )
+        return False
 
 
 class _AttemptFailed(Exception):
