@@ -12,9 +12,12 @@ become pseudo-members, or stay raw for enums that cannot hold them. Absent field
 This is the hot path of every call, so it is hand-written rather than driven by cattrs:
 per class, on first use, a decoder is built from the class's field specs that visits only
 the keys the answer holds and skips the conversion of values that already have their
-final type. The public cattrs converter (:mod:`kaltura_async.converter`) structures
-through these same decoders. Nothing here touches the event loop or shared mutable state
-beyond append-only caches, so a large body can be decoded in a worker thread.
+final type, and each key layout the server repeats gets a decoder compiled for it
+(:mod:`._compile`, about 4x faster per object). The public cattrs converter
+(:mod:`kaltura_async.converter`) structures through these same decoders. Nothing here
+touches the event loop; the caches are bounded or keyed by code-defined names, and the
+garbage-collector pause (:func:`without_gc`) is counted across threads, so a large body
+can be decoded in a worker thread.
 """
 
 from __future__ import annotations

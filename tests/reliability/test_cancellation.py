@@ -97,8 +97,10 @@ async def test_thousand_random_cancellations(
 ) -> None:
     emu = threaded_emulator
     ids = emu.seed_entries(40)
-    # Slow half the requests a little, and drop a few, so cancellations land in every phase.
-    emu.faults.add(kind="latency", latency=0.01, rate=0.5)
+    # Slow half the requests a little, and drop a few, so cancellations land in every phase
+    # (30 ms: the emulator answers a list or get in well under a millisecond, so with less
+    # most operations would finish before their cancel and the run would test little).
+    emu.faults.add(kind="latency", latency=0.03, rate=0.5)
     emu.faults.add(kind="reset_after", rate=0.03)
     rng = random.Random(3)
     loop = asyncio.get_running_loop()
@@ -123,7 +125,9 @@ async def test_thousand_random_cancellations(
                 name = names[i % len(names)]
                 async with slots:
                     task = asyncio.ensure_future(OPS[name](client, i, ids))
-                    await asyncio.sleep(rng.uniform(0.0, 0.2))
+                    # Within the time most operations take, so that at least half are
+                    # cancelled mid-way (a wider window let faster calls finish first).
+                    await asyncio.sleep(rng.uniform(0.0, 0.08))
                     task.cancel()
                     try:
                         await task
