@@ -5,7 +5,8 @@ Run: ``PYTHONPATH=. python -m benchmarks.bench_upload [--quick]``.
 - **Throughput.** The emulator runs in its own process. Every round, raw aiohttp creates a
   token and posts the whole file in ONE multipart request (the fastest anything can move
   those bytes to this server), then ``client.upload`` sends the same file in chunks at
-  parallel 1, 4 and 8; contenders alternate round by round and the ratio is to raw.
+  parallel 1, 4 and 8 (each chunk streamed from the file into its request, never read
+  whole); contenders alternate round by round and the ratio is to raw.
 - **Chunk size sweep** (parallel 4): the evidence behind ``DEFAULT_CHUNK_SIZE``.
 - **Emulator CPU per upload** (parallel 1): the emulator process's own CPU time (user +
   system, ``getrusage``) for one chunked upload against one raw request of the same file,

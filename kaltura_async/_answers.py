@@ -179,12 +179,17 @@ def in_worker(fn: Callable[..., T], *args: Any) -> T:
     interpreter lock. ``gc.freeze()`` then ``gc.unfreeze()`` moves them to the oldest
     generation in constant time instead: they are still collected, by the next full
     collection, which the collector schedules as usual. Only large answers take this path.
+
+    ``gc.unfreeze()`` releases every frozen object, not only ours: an application that
+    froze its own objects (a pre-fork server keeping pages shared after ``fork``) must
+    keep them frozen, so the move is skipped whenever anything is already frozen.
     """
     try:
         return without_gc(fn, *args)
     finally:
-        gc.freeze()
-        gc.unfreeze()
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
 
 
 #: Text decoded per step, and the depth down to which containers are walked member by

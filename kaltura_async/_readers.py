@@ -201,11 +201,8 @@ class FileReader(Reader):
             here = fh.tell()
             self.total = fh.seek(0, io.SEEK_END) - here
             fh.seek(here)
-            if self._threaded:
-                try:
-                    self._fd = fh.fileno()
-                except (AttributeError, OSError, ValueError):
-                    self._fd = None
+            if _plain_file(fh):
+                self._fd = fh.fileno()
             self._pos = here
 
     def _read_full(self, n: int) -> bytes:
@@ -254,6 +251,14 @@ class FileReader(Reader):
         elif self._fd is not None:
             # The caller's file is left after the bytes read, as a sequential read would.
             self._fh.seek(self._pos)
+
+
+def _plain_file(fh: Any) -> bool:
+    """Whether ``fh`` reads its descriptor's bytes as they are. A wrapper's descriptor may
+    hold other bytes (a ``GzipFile``'s is the compressed file), so only an OS file, bare or
+    buffered, is read by position."""
+    raw = fh.raw if isinstance(fh, (io.BufferedReader, io.BufferedRandom)) else fh
+    return isinstance(raw, io.FileIO)
 
 
 class StreamReader(Reader):

@@ -53,11 +53,15 @@ __all__ = [
 #: Chosen from benchmarks/bench_upload.py on the emulator. Every chunk costs the server a
 #: request and an append, and at parallel 1 the wire idles meanwhile: 8 MiB chunks at
 #: parallel 1 matched one raw request (1.01x) where 4 MiB ones reached 0.43-0.67x; 16 MiB
-#: gained nothing more and re-sends more after a failure.
+#: gained nothing more and re-sends more after a failure. Checked again once chunks were
+#: streamed (parallel 1, 128 MiB, ratio to one raw POST): 4 MiB 0.90x, 8 MiB 0.83-1.17x,
+#: 16 MiB 0.50-1.14x, 32 MiB 0.96-1.14x, all within this machine's noise; a stream holds
+#: ``(parallel + 1)`` chunks, so 8 MiB stays.
 DEFAULT_CHUNK_SIZE: Final = 8 * MiB
 #: Two chunks in flight hide most of the per-chunk round trip; 4 and 8 measured no faster
 #: (the server is the bottleneck) while memory grows with them: peak RSS growth on a 512 MB
-#: stream measured 43 MiB at 8 MiB x 2, 65 at x 3, 81 at x 4.
+#: stream measured 43 MiB at 8 MiB x 2, 65 at x 3, 81 at x 4 (24 MiB at 8 MiB x 2 once a
+#: stream's chunks were no longer joined into a copy).
 DEFAULT_PARALLEL: Final = 2
 MAX_PARALLEL: Final = 64
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import os
 from collections.abc import AsyncIterator
@@ -121,3 +122,17 @@ async def test_the_next_chunk_of_a_stream_is_read_while_the_first_is_sent(
         str(float(2 * CHUNK)),
     ]
     assert all(answers[k] < sends[k + 1] for k in range(len(sends) - 1))
+
+
+async def test_a_wrapper_file_is_read_through_the_wrapper_not_its_descriptor(
+    client: KalturaClient, emu: KalturaEmulator, tmp_path: Path
+) -> None:
+    # A GzipFile is seekable and has the compressed file's descriptor: the bytes uploaded
+    # are the ones its read() gives.
+    data = random_bytes(3 * CHUNK + 9)
+    path = tmp_path / "clip.bin.gz"
+    with gzip.open(path, "wb") as out:
+        out.write(data)
+    with gzip.open(path, "rb") as fh:
+        token = await client.upload(fh, chunk_size=CHUNK, parallel=2)
+    assert assembled(emu, token) == sha256(data)
