@@ -8,6 +8,7 @@ import asyncio
 import gzip
 import io
 import json
+import threading
 import time
 import tracemalloc
 import zlib
@@ -30,6 +31,7 @@ from kaltura_async import (
     SecretKSProvider,
     Timeout,
     _answers,
+    _pipeline,
 )
 
 from .conftest import KS_SHAPE, Figures, SecretWatch
@@ -381,7 +383,24 @@ async def body_server(tmp_path: Any) -> AsyncIterator[tuple[str, int]]:
 async def test_a_large_body_is_parsed_off_the_event_loop(
     body_server: tuple[str, int], figures: Figures, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A 44 MB answer is parsed, and its 120,000 entries decoded, on worker threads: the
+    loop's thread runs neither. The stalls are recorded as figures beside the same answer
+    handled on the loop; timings are not asserted (a loaded machine moves them)."""
     url, size = body_server
+    loop_thread = threading.get_ident()
+    ran_on: dict[str, set[int]] = {"parse": set(), "decode": set()}
+
+    def spy(step: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            ran_on[step].add(threading.get_ident())
+            return fn(*args)
+
+        return run
+
+    monkeypatch.setattr(_answers, "parse_in_steps", spy("parse", _answers.parse_in_steps))
+    monkeypatch.setattr(
+        "kaltura_async._pipeline._outcome_owned", spy("decode", _pipeline._outcome_owned)
+    )
     async with client_for(url, ks=KS) as client:
         # Connection, imports and compiled decoders warm: the figures are of steady state.
         await client.call("media", "list")
@@ -392,13 +411,12 @@ async def test_a_large_body_is_parsed_off_the_event_loop(
         typed, typed_lag = await _max_loop_lag(client.media.list())
         assert len(typed.objects) == 120_000
         del typed
+        assert ran_on["parse"] and loop_thread not in ran_on["parse"], ran_on
+        assert ran_on["decode"] and loop_thread not in ran_on["decode"], ran_on
         # The same answer parsed and decoded on the loop, for comparison.
         monkeypatch.setattr(_answers, "INLINE_PARSE_LIMIT", 1 << 62)
         monkeypatch.setattr("kaltura_async._pipeline._THREAD_DECODE_ITEMS", 1 << 62)
         _, on_loop = await _max_loop_lag(client.call("media", "list"))
-    # Ratios against the same answer parsed on the loop, in the same run (a noisy 2-core
-    # machine shifts the absolute figures): the worst stall is a fraction of it.
-    assert max(off_loop, typed_lag) * 2 < on_loop, (off_loop, typed_lag, on_loop)
     figures.record(
         "event loop",
         f"longest loop stall reading a {size / MIB:.0f} MiB answer (untyped / typed)",
