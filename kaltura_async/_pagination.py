@@ -291,32 +291,45 @@ class Paginator(Generic[PageT]):
         cursor.step_past(second)
 
 
+def filter_fields(
+    call: Call[Any], wires: tuple[str, ...], purpose: str
+) -> tuple[KalturaObject | Mapping[str, Any], dict[str, str]]:
+    """The filter of a list ``call`` (its service's empty filter when it has none) and, for
+    each wire name in ``wires``, the name to read it by: the attribute of a filter object,
+    the key of a mapping.
+
+    Raises KalturaValidationError when the filter is neither, or is a filter object with
+    no field of one of ``wires`` (``purpose`` names who needs them).
+    """
+    original = call.params.get("filter")
+    if original is None or original is UNSET:
+        original = _empty_filter(call)
+    if isinstance(original, KalturaObject):
+        wire_to_attr = {wire: attr for attr, wire, _, _ in all_fields(type(original))}
+        missing = [w for w in wires if w not in wire_to_attr]
+        if missing:
+            raise KalturaValidationError(
+                f"{purpose} needs an entry filter; {type(original).__name__} has no "
+                f"{', '.join(missing)}",
+                field="filter",
+            )
+        return original, {w: wire_to_attr[w] for w in wires}
+    if isinstance(original, Mapping):
+        return original, {w: w for w in wires}
+    raise KalturaValidationError(
+        f"filter must be a Kaltura filter object or a mapping, got {type(original).__name__}",
+        field="filter",
+    )
+
+
 class _CursorFilter:
     """The cursor's state: the boundary second and the ids already yielded in it."""
 
     def __init__(self, call: Call[Any], page_size: int) -> None:
         self._page_size = page_size
-        original = call.params.get("filter")
-        if original is None or original is UNSET:
-            original = _empty_filter(call)
-        self._filter: KalturaObject | Mapping[str, Any] = original
-        if isinstance(original, KalturaObject):
-            wire_to_attr = {wire: attr for attr, wire, _, _ in all_fields(type(original))}
-            missing = [w for w in (_SINCE, _UNTIL, _NOT_IN, _ORDER) if w not in wire_to_attr]
-            if missing:
-                raise KalturaValidationError(
-                    f"strategy='cursor' needs an entry filter; {type(original).__name__} has no "
-                    f"{', '.join(missing)}",
-                    field="filter",
-                )
-            self._attrs = {w: wire_to_attr[w] for w in (_SINCE, _NOT_IN, _ORDER, _UNTIL)}
-        elif isinstance(original, Mapping):
-            self._attrs = {w: w for w in (_SINCE, _NOT_IN, _ORDER, _UNTIL)}
-        else:
-            raise KalturaValidationError(
-                f"filter must be a Kaltura filter object or a mapping, got {type(original).__name__}",
-                field="filter",
-            )
+        self._filter, self._attrs = filter_fields(
+            call, (_SINCE, _UNTIL, _NOT_IN, _ORDER), "strategy='cursor'"
+        )
         order = self._get(_ORDER)
         if order not in (None, UNSET, "") and _text(order) != _ASCENDING:
             raise KalturaValidationError(

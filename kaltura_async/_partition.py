@@ -24,11 +24,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from ._call import Call
-from ._codec import all_fields
 from ._errors import KalturaProtocolError, KalturaValidationError
 from ._kind import Kind
 from ._model import UNSET, KalturaObject
-from ._pagination import MAX_PAGE_SIZE, Paginator, _empty_filter, page_objects, page_total
+from ._pagination import MAX_PAGE_SIZE, Paginator, filter_fields, page_objects, page_total
 
 if TYPE_CHECKING:
     from ._client import KalturaClient
@@ -78,27 +77,7 @@ class _Window:
 
     def __init__(self, call: Call[Any]) -> None:
         self.call = call
-        original = call.params.get("filter")
-        if original is None or original is UNSET:
-            original = _empty_filter(call)
-        self.filter: KalturaObject | Mapping[str, Any] = original
-        if isinstance(original, KalturaObject):
-            wire_to_attr = {wire: attr for attr, wire, _, _ in all_fields(type(original))}
-            missing = [w for w in (_GE, _LE, _ORDER) if w not in wire_to_attr]
-            if missing:
-                raise KalturaValidationError(
-                    f"partition() needs an entry filter; {type(original).__name__} has no "
-                    f"{', '.join(missing)}",
-                    field="filter",
-                )
-            self.attrs = {w: wire_to_attr[w] for w in (_GE, _LE, _ORDER)}
-        elif isinstance(original, Mapping):
-            self.attrs = {w: w for w in (_GE, _LE, _ORDER)}
-        else:
-            raise KalturaValidationError(
-                f"filter must be a Kaltura filter object or a mapping, got {type(original).__name__}",
-                field="filter",
-            )
+        self.filter, self.attrs = filter_fields(call, (_GE, _LE, _ORDER), "partition()")
         self.lower = self._bound(_GE)
         self.upper = self._bound(_LE)
 
