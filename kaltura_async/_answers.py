@@ -37,6 +37,7 @@ __all__ = [
     "ResponseReader",
     "excerpt",
     "parse_json",
+    "RequestSecrets",
     "request_secrets",
     "scrub_api_errors",
     "in_worker",
@@ -105,6 +106,39 @@ def request_secrets(body: Mapping[str, Any]) -> frozenset[str]:
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)
     return frozenset(found)
+
+
+class RequestSecrets:
+    """The secret values of one request body, found only when an answer needs redacting.
+
+    Most answers are a plain 200 result with no API exception and nothing to redact, so the
+    walk over the body (:func:`request_secrets`) runs only for an error excerpt or an
+    answer that holds an API exception.
+    """
+
+    __slots__ = ("_body", "_values")
+
+    def __init__(self, body: Mapping[str, Any]) -> None:
+        self._body = body
+        self._values: frozenset[str] | None = None
+
+    @property
+    def values(self) -> frozenset[str]:
+        if self._values is None:
+            self._values = request_secrets(self._body)
+        return self._values
+
+    @staticmethod
+    def needed_for(result: Any) -> bool:
+        """Whether ``result`` (an answer, or a multirequest's list) holds an API exception."""
+        if isinstance(result, dict):
+            return result.get("objectType") == "KalturaAPIException"
+        if isinstance(result, list):
+            return any(
+                isinstance(item, dict) and item.get("objectType") == "KalturaAPIException"
+                for item in result
+            )
+        return False
 
 
 def redact_answer_text(text: str, secrets: frozenset[str]) -> str:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import enum
 import math
 import random
+import time
 from collections.abc import Generator, Iterator, Mapping
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 import attrs
@@ -31,6 +33,7 @@ __all__ = [
     "Limits",
     "RequestOptions",
     "RetryPolicy",
+    "retry_after_seconds",
     "Timeout",
     "check_text",
 ]
@@ -252,6 +255,23 @@ class Timeout:
         return aiohttp.ClientTimeout(
             total=self.total, connect=self.connect, sock_read=self.sock_read
         )
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """The wait a ``Retry-After`` header asks for, in seconds (0 or more), from either of its
+    forms (RFC 9110 §10.2.3: delay-seconds or an HTTP date); None when absent or unreadable."""
+    value = headers.get("Retry-After")
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
 
 
 @attrs.frozen(kw_only=True)

@@ -14,7 +14,6 @@ import logging
 import ssl
 import time
 from collections.abc import Generator, Mapping
-from email.utils import parsedate_to_datetime
 from typing import Any, Final
 
 import aiohttp
@@ -23,13 +22,13 @@ from yarl import URL
 from . import _json
 from ._answers import (
     BodyTooLarge,
+    RequestSecrets,
     ResponseReader,
     excerpt,
     parse_json,
-    request_secrets,
     scrub_api_errors,
 )
-from ._config import Limits, RetryPolicy, Timeout
+from ._config import Limits, RetryPolicy, Timeout, retry_after_seconds
 from ._errors import (
     KalturaClientStateError,
     KalturaConnectionError,
@@ -49,21 +48,6 @@ __all__ = ["Transport"]
 JSON_CONTENT_TYPE: Final = "application/json"
 _EXCERPT: Final = 200
 _JSON_HEADERS: Final = {"Content-Type": JSON_CONTENT_TYPE}
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    value = headers.get("Retry-After")
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
 
 
 class _Attempt:
@@ -212,7 +196,7 @@ class Transport:
         url = self._request_url(service, action)
         name = f"{service}.{action}" if action else service
         data = _json.dumps(body)
-        secrets = _Secrets(body)
+        secrets = RequestSecrets(body)
         replayable = all(f.replayable for f in files) if files else True
         may_retry_sent = (safe or retry.retry_writes) and replayable
         client_timeout = (
@@ -290,7 +274,7 @@ class Transport:
         files: list[FilePart] | None,
         timeout: aiohttp.ClientTimeout,
         name: str,
-        secrets: _Secrets,
+        secrets: RequestSecrets,
     ) -> Any:
         service, _, action_name = name.partition(".")
         action = action_name or None
@@ -339,7 +323,7 @@ class Transport:
                     ) from None
                 content_type = resp.headers.get("Content-Type", "")
                 if status != 200:
-                    retry_after = _retry_after(resp.headers)
+                    retry_after = retry_after_seconds(resp.headers)
                     raise _AttemptFailed(
                         _Attempt(
                             KalturaHTTPError(
@@ -451,7 +435,7 @@ class Transport:
         raw: bytes | bytearray,
         content_type: str,
         name: str,
-        secrets: _Secrets | frozenset[str],
+        secrets: RequestSecrets | frozenset[str],
     ) -> Any:
         try:
             return await parse_json(raw)
@@ -500,39 +484,6 @@ def _capped(timeout: aiohttp.ClientTimeout, left: float, name: str) -> aiohttp.C
         sock_connect=timeout.sock_connect,
         ceil_threshold=timeout.ceil_threshold,
     )
-
-
-class _Secrets:
-    """The secret values of one request body, found only when an answer needs redacting.
-
-    Most answers are a plain 200 result with no API exception and nothing to redact, so the
-    walk over the body (:func:`request_secrets`) runs only for an error excerpt or an
-    answer that holds an API exception.
-    """
-
-    __slots__ = ("_body", "_values")
-
-    def __init__(self, body: Mapping[str, Any]) -> None:
-        self._body = body
-        self._values: frozenset[str] | None = None
-
-    @property
-    def values(self) -> frozenset[str]:
-        if self._values is None:
-            self._values = request_secrets(self._body)
-        return self._values
-
-    @staticmethod
-    def needed_for(result: Any) -> bool:
-        """Whether ``result`` (an answer, or a multirequest's list) holds an API exception."""
-        if isinstance(result, dict):
-            return result.get("objectType") == "KalturaAPIException"
-        if isinstance(result, list):
-            return any(
-                isinstance(item, dict) and item.get("objectType") == "KalturaAPIException"
-                for item in result
-            )
-        return False
 
 
 class _AttemptFailed(Exception):
