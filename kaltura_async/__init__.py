@@ -81,6 +81,7 @@ if TYPE_CHECKING:
         UNSET as UNSET,
         KalturaObject as KalturaObject,
         UnsetType as UnsetType,
+        required as required,
     )
     from ._multirequest import (
         MultiRequest as MultiRequest,
@@ -162,6 +163,7 @@ _EXPORTS: dict[str, str] = {
     "UNSET": "._model",
     "KalturaObject": "._model",
     "UnsetType": "._model",
+    "required": "._model",
     "CallResult": "._results",
     "MultiRequest": "._multirequest",
     "MultiResponse": "._results",
@@ -248,6 +250,7 @@ __all__ = [
     "__version__",
     "generate_ks",
     "parse_ks",
+    "required",
 ]
 
 

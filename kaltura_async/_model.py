@@ -20,11 +20,11 @@ codec never has to import a class before it meets it on the wire.
 from __future__ import annotations
 
 import enum
-from typing import Any, ClassVar, Final, Literal
+from typing import Any, ClassVar, Final, Literal, TypeVar
 
 import attrs
 
-from ._errors import KalturaValidationError
+from ._errors import KalturaProtocolError, KalturaValidationError
 from ._kind import Kind
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "KalturaObject",
     "KalturaStrEnum",
     "UnsetType",
+    "required",
     "secret_field",
 ]
 
@@ -69,6 +70,28 @@ class UnsetType(enum.Enum):
 #: None``, or ``isinstance(entry.name, str)``). Sending a fetched object back (``update``)
 #: sends only the fields that are set, so fields the server left out are never cleared.
 UNSET: Final = UnsetType.UNSET
+
+
+_T = TypeVar("_T")
+
+
+def required(value: _T | UnsetType | None, field: str) -> _T:
+    """Narrow a field the server always fills (an ``id``, an upload token's ``id``, an app
+    token's ``token``) from ``T | None | UnsetType`` to ``T``.
+
+    ``required(entry.id, "MediaEntry.id")`` returns ``entry.id`` typed ``str``. ``field``
+    names the field in the error, nothing else.
+
+    Raises:
+        KalturaProtocolError: ``value`` is ``UNSET`` (the answer left the field out) or
+            ``None`` (the answer said null): the server broke its promise to fill it.
+            The message names ``field`` and which of the two it was, never a value.
+    """
+    if value is UNSET:
+        raise KalturaProtocolError(f"{field} is missing from the answer (UNSET)")
+    if value is None:
+        raise KalturaProtocolError(f"{field} is null in the answer")
+    return value
 
 
 def _redacted_repr(value: object) -> str:
