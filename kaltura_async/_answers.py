@@ -216,7 +216,8 @@ def in_worker(fn: Callable[..., T], *args: Any) -> T:
 
     ``gc.unfreeze()`` releases every frozen object, not only ours: an application that
     froze its own objects (a pre-fork server keeping pages shared after ``fork``) must
-    keep them frozen, so the move is skipped whenever anything is already frozen.
+    keep them frozen, so the move is skipped whenever anything is already frozen (on
+    CPython 3.12, which starts with objects of its own frozen, it is always skipped).
     """
     try:
         return without_gc(fn, *args)

@@ -13,7 +13,6 @@ from kaltura_async._answers import in_worker
 @pytest.fixture
 def app_froze_objects() -> Iterator[int]:
     """An application that froze its objects (as a pre-fork server does before ``fork``)."""
-    assert gc.get_freeze_count() == 0
     gc.freeze()
     frozen = gc.get_freeze_count()
     try:
@@ -35,9 +34,10 @@ def test_objects_the_application_froze_stay_frozen(app_froze_objects: int) -> No
     assert gc.isenabled()
 
 
-def test_with_nothing_frozen_the_answer_is_not_left_frozen() -> None:
-    assert gc.get_freeze_count() == 0
+def test_the_answer_is_not_left_frozen() -> None:
+    # Not zero on every interpreter: CPython 3.12 starts with objects of its own frozen.
+    before = gc.get_freeze_count()
     built = in_worker(_build)
     assert len(built) == 10_000
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == before
     assert gc.isenabled()
