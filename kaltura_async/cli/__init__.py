@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 from .. import __version__
-from .._argparse import ArgumentParser
+from .._argparse import ArgumentParser, int_in_range, positive_int
 from .._logging import logger, redact_text
 from ._commands import (
     EXIT_ERROR,
@@ -34,7 +34,7 @@ from ._commands import (
     _cmd_upload,
 )
 from ._output import parse_assignments, render_table, to_plain
-from ._settings import Settings
+from ._settings import Settings, UsageError
 
 __all__ = ["Settings", "build_parser", "main", "parse_assignments", "render_table", "to_plain"]
 
@@ -51,14 +51,14 @@ def _add_connection(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--user-id", help="user id of generated sessions [KALTURA_USER_ID]")
     group.add_argument(
         "--retries",
-        type=int,
+        type=int_in_range(0),
         metavar="N",
         help="retries of a failed request (default: the SDK's RetryPolicy; 0 fails fast)",
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .._upload import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL
+    from .._upload import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL, MAX_PARALLEL
     from ..enums.media_type import MediaType
 
     parser = ArgumentParser(
@@ -84,7 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("service", help="service id, e.g. media, baseEntry, uploadToken")
     call.add_argument("action", help="action name, e.g. list, get, addContent")
     call.add_argument(
-        "params", nargs="*", metavar="key=value", help="e.g. filter.nameLike=demo pager.pageSize=5"
+        "params",
+        nargs="*",
+        default=[],
+        metavar="key=value",
+        help="e.g. filter.nameLike=demo pager.pageSize=5",
     )
     call.add_argument("--json", action="store_true", help="print the result as JSON")
     call.add_argument("--columns", help="table columns, comma-separated, or 'all'")
@@ -95,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     ks_sub = ks.add_subparsers(dest="ks_command", metavar="{generate,decode}", required=True)
     gen = ks_sub.add_parser("generate", parents=[debug], help="build a KS from the admin secret")
     gen.add_argument("--type", choices=sorted(SESSION_TYPES), default="admin")
-    gen.add_argument("--expiry", type=int, default=86400, help="lifetime in seconds (86400)")
+    gen.add_argument(
+        "--expiry", type=positive_int, default=86400, help="lifetime in seconds (86400)"
+    )
     gen.add_argument("--privileges", default="", help="e.g. disableentitlement")
     gen.add_argument("--ks-version", type=int, choices=(1, 2), default=2)
     _add_connection(gen)
@@ -113,16 +119,19 @@ def build_parser() -> argparse.ArgumentParser:
     upload.add_argument("file")
     upload.add_argument("--name", help="entry name (default: the file name)")
     upload.add_argument(
-        "--parallel", type=int, help=f"chunks in flight (default {DEFAULT_PARALLEL}, as the SDK's)"
+        "--parallel",
+        type=int_in_range(1, MAX_PARALLEL),
+        help=f"chunks in flight (default {DEFAULT_PARALLEL}, as the SDK's)",
     )
     upload.add_argument(
         "--chunk-size",
-        type=int,
+        type=positive_int,
         help=f"bytes per chunk (default {DEFAULT_CHUNK_SIZE}, as the SDK's)",
     )
     upload.add_argument(
         "--media-type",
         type=int,
+        choices=[m.value for m in MediaType],
         default=MediaType.VIDEO.value,
         help=", ".join(f"{m.value} {m.name.lower()}" for m in MediaType),
     )
@@ -195,6 +204,9 @@ def main(
         result = run(args, settings, out)
         code = asyncio.run(result) if asyncio.iscoroutine(result) else result
         return int(code)
+    except UsageError as exc:  # a flag or parameter found wrong before any I/O
+        err.write(f"{PROG}: error: {_scrub(' '.join(str(exc).split()), settings)}\n")
+        return EXIT_USAGE
     except KeyboardInterrupt:
         err.write("interrupted\n")
         return EXIT_INTERRUPTED

@@ -12,7 +12,7 @@ from typing import Any, Final, TextIO
 from .._errors import KalturaValidationError
 from ..enums.session_type import SessionType
 from ._output import parse_assignments, progress_bar, render_table, to_plain
-from ._settings import Settings
+from ._settings import Settings, UsageError
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_USAGE", "PROG", "SESSION_TYPES"]
 
@@ -25,8 +25,18 @@ EXIT_INTERRUPTED: Final = 130
 SESSION_TYPES: Final = {member.name.lower(): member for member in SessionType}
 
 
-async def _cmd_call(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    params = parse_assignments(args.params)
+def _cmd_call(args: argparse.Namespace, settings: Settings, out: TextIO) -> Any:
+    try:
+        params = parse_assignments(args.params)
+    except KalturaValidationError as exc:
+        raise UsageError(str(exc), field=exc.field) from None
+    settings.require_account("call")
+    return _call(args, settings, out, params)
+
+
+async def _call(
+    args: argparse.Namespace, settings: Settings, out: TextIO, params: dict[str, Any]
+) -> int:
     async with settings.client() as client:
         result = await client.call(args.service, args.action, **params)
     if args.json:
@@ -40,7 +50,7 @@ def _cmd_ks_generate(args: argparse.Namespace, settings: Settings, out: TextIO) 
     from .._ks import generate_ks
 
     if settings.admin_secret is None or settings.partner_id is None:
-        raise KalturaValidationError(
+        raise UsageError(
             "ks generate needs the admin secret and partner id "
             "(KALTURA_ADMIN_SECRET and KALTURA_PARTNER_ID, or --admin-secret and --partner-id)",
             field="admin_secret",
@@ -69,7 +79,15 @@ def _cmd_ks_decode(args: argparse.Namespace, settings: Settings, out: TextIO) ->
         raise KalturaValidationError(
             "no KS to decode: pass one, '-' for stdin, or set KALTURA_KS", field="ks"
         )
-    info = parse_ks(ks, admin_secret=None if args.no_verify else settings.admin_secret)
+    try:
+        info = parse_ks(ks, admin_secret=None if args.no_verify else settings.admin_secret)
+    except KalturaValidationError as exc:
+        # "malformed KS: why" -> "not a KS (why)": the reason, never the input
+        text = str(exc)
+        if not text.startswith("malformed KS:"):
+            raise
+        why = text.removeprefix("malformed KS:").strip()
+        raise UsageError(f"not a KS ({why})", field="ks") from None
     fields: dict[str, Any] = {
         "version": info.version,
         "partner_id": info.partner_id,
@@ -102,6 +120,7 @@ def _cmd_upload(args: argparse.Namespace, settings: Settings, out: TextIO) -> An
     path = Path(args.file)
     if not path.is_file():
         raise KalturaValidationError(f"no such file: {path}", field="file")
+    settings.require_account("upload")
     return _upload(args, settings, out, path, path.stat().st_size)
 
 

@@ -143,7 +143,17 @@ def _columns(items: Sequence[Mapping[str, Any]], wanted: str | None) -> list[str
     if wanted == "all":
         return list(seen)
     if wanted:
-        return [c.strip() for c in wanted.split(",") if c.strip()]
+        cols = [c.strip() for c in wanted.split(",") if c.strip()]
+        unknown = [c for c in cols if c not in seen]
+        if unknown:
+            from ._settings import UsageError
+
+            raise UsageError(
+                f"--columns: no column {', '.join(unknown)} in this result; "
+                f"columns: {', '.join(seen) or '(none)'}",
+                field="columns",
+            )
+        return cols
     preferred = [c for c in _PREFERRED if c in seen]
     scalar = [
         k

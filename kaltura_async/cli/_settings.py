@@ -15,7 +15,11 @@ from ..regions import DEFAULT_SERVICE_URL
 if TYPE_CHECKING:
     from .._client import KalturaClient
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "UsageError"]
+
+
+class UsageError(KalturaValidationError):
+    """A command line found wrong before any I/O: the command exits 2, as argparse does."""
 
 
 @attrs.frozen(kw_only=True)
@@ -49,7 +53,7 @@ class Settings:
             try:
                 partner_id = int(partner)
             except ValueError:
-                raise KalturaValidationError(
+                raise UsageError(
                     "partner id must be an integer (--partner-id or KALTURA_PARTNER_ID)",
                     field="partner_id",
                 ) from None
@@ -67,6 +71,26 @@ class Settings:
         return self.ks is not None or (
             self.admin_secret is not None and self.partner_id is not None
         )
+
+    def require_account(self, command: str) -> None:
+        """Refuse, before any I/O, a ``command`` with nothing configured to connect to.
+
+        With neither a service URL nor credentials the command would go to the public
+        Kaltura service without a KS; credentials alone mean that service (as ``demo`` does),
+        a service URL alone is used without a KS (actions that need none, e.g. system.ping).
+        Raises :class:`UsageError` naming what to set."""
+        if self.service_url is None and not self.has_credentials:
+            raise UsageError(
+                f"{command} needs an account: set KALTURA_SERVICE_URL and KALTURA_PARTNER_ID "
+                "with KALTURA_ADMIN_SECRET or KALTURA_KS (or --service-url, --partner-id, "
+                "--admin-secret, --ks); 'kaltura-async emulator' serves a local one",
+                field="service_url",
+            )
+        if self.admin_secret is not None and self.ks is None and self.partner_id is None:
+            raise UsageError(
+                "an admin secret needs a partner id (--partner-id or KALTURA_PARTNER_ID)",
+                field="partner_id",
+            )
 
     def client(self) -> KalturaClient:
         """A ``KalturaClient`` for these settings (a local KS from the admin secret)."""

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import sys
 
-from .._argparse import ArgumentParser
+from .._argparse import ArgumentParser, int_in_range, non_negative_float
 from ._emulator import KalturaEmulator
 
 __all__ = ["build_parser", "main"]
@@ -18,20 +18,22 @@ def build_parser(prog: str = "python -m kaltura_async.testing") -> argparse.Argu
         prog=prog, description="Run a local Kaltura api_v3 emulator (state is in memory)."
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 = free)")
+    parser.add_argument(
+        "--port", type=int_in_range(0, 65535), default=8080, help="port (default 8080; 0 = free)"
+    )
     parser.add_argument("--partner-id", type=int, default=1000, help="partner id (default 1000)")
     parser.add_argument("--admin-secret", help="admin secret (default: derived from --seed)")
     parser.add_argument("--user-secret", help="user secret (default: derived from --seed)")
     parser.add_argument("--seed", type=int, default=0, help="seed for ids, secrets and faults")
     parser.add_argument(
         "--transcode-delay",
-        type=float,
+        type=non_negative_float,
         default=0.0,
         help="seconds a video stays in PRECONVERT before READY (default 0)",
     )
     parser.add_argument(
         "--final-chunk-wait",
-        type=float,
+        type=non_negative_float,
         default=45.0,
         help="seconds a final upload chunk waits for missing chunks (default 45)",
     )
@@ -44,7 +46,7 @@ def build_parser(prog: str = "python -m kaltura_async.testing") -> argparse.Argu
     )
     parser.add_argument(
         "--latency",
-        type=float,
+        type=non_negative_float,
         default=0.0,
         help="seconds of latency added to every request (default 0)",
     )
