@@ -26,8 +26,12 @@ SESSION_TYPES: Final = {member.name.lower(): member for member in SessionType}
 
 
 def _cmd_call(args: argparse.Namespace, settings: Settings, out: TextIO) -> Any:
+    from ._params import check_params
+
     try:
-        params = parse_assignments(args.params)
+        params = check_params(args.service, args.action, parse_assignments(args.params, raw=True))
+    except UsageError:
+        raise
     except KalturaValidationError as exc:
         raise UsageError(str(exc), field=exc.field) from None
     settings.require_account("call")

@@ -39,11 +39,12 @@ def parse_value(text: str) -> Any:
     return text
 
 
-def parse_assignments(pairs: Sequence[str]) -> dict[str, Any]:
-    """``["filter.nameLike=demo", "pager.pageSize=5"]`` -> nested wire parameters."""
+def parse_assignments(pairs: Sequence[str], *, raw: bool = False) -> dict[str, Any]:
+    """``["filter.nameLike=demo", "pager.pageSize=5"]`` -> nested wire parameters
+    (values as :func:`parse_value` reads them, or the text itself when ``raw``)."""
     params: dict[str, Any] = {}
     for number, pair in enumerate(pairs, 1):
-        key, sep, raw = pair.partition("=")
+        key, sep, text = pair.partition("=")
         if not sep or not key:  # the text is not echoed: it may be a misplaced secret
             problem = "has no '='" if not sep else "has an empty name"
             raise KalturaValidationError(
@@ -61,7 +62,7 @@ def parse_assignments(pairs: Sequence[str]) -> dict[str, Any]:
             node = child
         if isinstance(node.get(path[-1]), dict) or path[-1] in node:
             raise KalturaValidationError(f"{key} is given twice", field=key)
-        node[path[-1]] = parse_value(raw)
+        node[path[-1]] = text if raw else parse_value(text)
     return params
 
 

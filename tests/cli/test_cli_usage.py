@@ -115,3 +115,47 @@ def test_unknown_columns_are_refused_with_the_known_ones() -> None:
     data = {"objects": [{"id": "0_a", "name": "first"}], "totalCount": 1}
     with pytest.raises(UsageError, match=r"no column nosuch in this result; columns: id, name"):
         render_table(data, columns="id,nosuch")
+
+
+ACCOUNT = {"KALTURA_SERVICE_URL": "http://127.0.0.1:9", "KALTURA_KS": "x"}
+
+
+@pytest.mark.parametrize(
+    ("param", "named"),
+    [
+        ("pager.pageSize=abc", "pager.pageSize must be an integer"),
+        ("pager.pageSize=0", "pager.pageSize must be from 1 to 500"),
+        ("pager.pageSize=501", "pager.pageSize must be from 1 to 500"),
+        ("filter.nosuchField=1", "KalturaMediaEntryFilter has no field nosuchField"),
+        ("nosuch=1", "media.list has no parameter nosuch (parameters: filter, pager)"),
+        ("filter.statusEqual=NOPE", "filter.statusEqual must be a KalturaEntryStatus"),
+        ("filter=abc", "filter is a KalturaMediaEntryFilter"),
+        ("filter.objectType=KalturaFilterPager", "filter.objectType must name a"),
+    ],
+)
+def test_typed_action_parameters_are_checked_before_io(param: str, named: str) -> None:
+    # the service URL is a closed port: a check that let the call through would fail with rc 1
+    code, out, err = run(["call", "media", "list", param], ACCOUNT)
+    assert (code, out) == (2, "")
+    assert named in err
+    assert err.count("\n") == 1
+    value = param.partition("=")[2]
+    assert f"={value}" not in err and f"'{value}'" not in err
+
+
+def test_typed_parameters_are_converted_to_their_field_types() -> None:
+    from kaltura_async.cli._output import parse_assignments
+    from kaltura_async.cli._params import check_params
+
+    raw = parse_assignments(
+        ["filter.statusEqual=READY", "filter.nameLike=007", "pager.pageSize=5"], raw=True
+    )
+    assert check_params("media", "list", raw) == {
+        "filter": {"statusEqual": "2", "nameLike": "007"},
+        "pager": {"pageSize": 5},
+    }
+    # an action the schema does not know is sent as given, numbers read as JSON
+    assert check_params("newService", "newAction", {"a": "1", "b": {"c": "true"}}) == {
+        "a": 1,
+        "b": {"c": True},
+    }
