@@ -24,12 +24,12 @@ def _file_name(sample: Sample) -> str:
     return f"{stem}_{sample.number:02d}.py"
 
 
-def test_every_sample_passes_mypy_strict(tmp_path: Path) -> None:
-    assert SAMPLES, "no python blocks found"
+def mypy_problems(samples: list[Sample], folder: Path) -> list[str]:
+    """Run one ``mypy --strict`` over ``samples``; each problem as ``page:line (block)``."""
     by_file: dict[str, Sample] = {}
-    for sample in SAMPLES:
+    for sample in samples:
         name = _file_name(sample)
-        (tmp_path / name).write_text(sample.code)
+        (folder / name).write_text(sample.code)
         by_file[name] = sample
     env = {**os.environ, "MYPYPATH": str(ROOT)}  # the checkout, whatever the install mode
     run = subprocess.run(
@@ -43,7 +43,7 @@ def test_every_sample_passes_mypy_strict(tmp_path: Path) -> None:
             str(ROOT / ".mypy_cache" / "samples"),
             *sorted(by_file),
         ],
-        cwd=tmp_path,
+        cwd=folder,
         env=env,
         capture_output=True,
         text=True,
@@ -61,4 +61,25 @@ def test_every_sample_passes_mypy_strict(tmp_path: Path) -> None:
             )
         elif line.strip():
             problems.append(line)
-    assert run.returncode == 0 and not problems, "\n".join(problems or [run.stderr])
+    if run.returncode != 0 and not problems:
+        problems.append(run.stderr or f"mypy exited {run.returncode}")
+    return problems
+
+
+def test_every_sample_passes_mypy_strict(tmp_path: Path) -> None:
+    assert SAMPLES, "no python blocks found"
+    problems = mypy_problems(SAMPLES, tmp_path)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_type_error_is_named_by_page_and_line(tmp_path: Path) -> None:
+    page = ROOT / "docs" / "concepts.md"
+    bad = Sample(
+        page,
+        40,
+        3,
+        "from kaltura_async.types import MediaEntry\n\nname: str = MediaEntry().name\n",
+    )
+    problems = mypy_problems([bad], tmp_path)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("docs/concepts.md:42 (python block 3, line 3): error:")
