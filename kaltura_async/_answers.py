@@ -27,6 +27,7 @@ import aiohttp
 
 from . import _json
 from ._codec import without_gc
+from ._errors import KalturaProtocolError
 from ._logging import REDACTED, _secret_key, redact_text
 
 T = TypeVar("T")
@@ -40,6 +41,7 @@ __all__ = [
     "RequestSecrets",
     "request_secrets",
     "scrub_api_errors",
+    "unparsable",
     "in_worker",
 ]
 
@@ -200,6 +202,34 @@ async def parse_json(raw: bytes | bytearray) -> Any:
     if len(raw) <= INLINE_PARSE_LIMIT:
         return _json.loads(bytes(raw))
     return await asyncio.to_thread(in_worker, parse_in_steps, raw)
+
+
+def unparsable(
+    raw: bytes | bytearray,
+    content_type: str,
+    name: str,
+    secrets: frozenset[str],
+    err: ValueError | RecursionError,
+) -> tuple[KalturaProtocolError, ValueError]:
+    """The error for an answer of ``name`` (``service.action``) that is not JSON, and a
+    short cause to chain to it.
+
+    ``err`` is the parser's: ``RecursionError`` for arrays or objects nested deeper than
+    its stack. The message names what came (an HTML page, JSON nested too deep, invalid
+    JSON) with a secret-free excerpt; the parser's own error is not chained, because it
+    keeps the whole body (``JSONDecodeError.doc``).
+    """
+    head = excerpt(raw, secrets, 200)
+    kind = (
+        "an HTML page"
+        if "html" in content_type.lower() or head.lstrip().startswith("<")
+        else "JSON nested too deep"
+        if isinstance(err, RecursionError)
+        else "invalid JSON"
+    )
+    pos = getattr(err, "pos", None)
+    cause = ValueError(f"{type(err).__name__} at byte {pos if isinstance(pos, int) else '?'}")
+    return KalturaProtocolError(f"{name} answered {kind}: {head[:80]!r}"), cause
 
 
 def in_worker(fn: Callable[..., T], *args: Any) -> T:

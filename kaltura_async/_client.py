@@ -132,10 +132,12 @@ class KalturaClient(ServiceAccessors):
             )
         self._service_url = url
         self._max_concurrency = max_concurrency
+        # One object for both: the transport recognises its own timeout by identity.
+        timeout = timeout or Timeout()
         self._shared = _Shared(
             Transport(
                 url,
-                timeout=timeout or Timeout(),
+                timeout=timeout,
                 limits=limits or Limits(),
                 session=session,
                 verify_ssl=verify_ssl,
@@ -146,7 +148,7 @@ class KalturaClient(ServiceAccessors):
             ks=ks,
             partner_id=partner_id,
             client_tag=client_tag,
-            timeout=timeout or Timeout(),
+            timeout=timeout,
             retry=retry or RetryPolicy(),
         )
         self._owner = True

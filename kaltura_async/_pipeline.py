@@ -188,6 +188,9 @@ async def send(prepared: Prepared) -> Any:
     """Send one prepared call (KS, transport, one renewal) and return its raw answer."""
     options = prepared.options
     deadline = call_deadline(options)
+    if options.ks is not None:
+        # The call's own KS: nothing to fetch, nothing to renew.
+        return await _post(prepared, options.ks, deadline)
     client = prepared.client
     ks, renewable = await provider_ks(client, options)
     raw = await _post(prepared, ks, deadline)

@@ -21,12 +21,14 @@ from yarl import URL
 
 from . import _json
 from ._answers import (
+    INLINE_PARSE_LIMIT,
     BodyTooLarge,
     RequestSecrets,
     ResponseReader,
     excerpt,
     parse_json,
     scrub_api_errors,
+    unparsable,
 )
 from ._config import Limits, RetryPolicy, Timeout, retry_after_seconds
 from ._errors import (
@@ -34,7 +36,6 @@ from ._errors import (
     KalturaConnectionError,
     KalturaError,
     KalturaHTTPError,
-    KalturaProtocolError,
     KalturaRedirectError,
     KalturaResponseTooLargeError,
     KalturaTimeoutError,
@@ -398,7 +399,14 @@ class Transport:
                     request_sent=True,
                 )
             ) from err
-        result = await self._parse(raw, content_type, name, secrets)
+        try:
+            # A small body (the common case) is parsed right here, without a coroutine.
+            result = (
+                _json.loads(bytes(raw)) if len(raw) <= INLINE_PARSE_LIMIT else await parse_json(raw)
+            )
+        except (ValueError, RecursionError) as err:
+            error, cause = unparsable(raw, content_type, name, secrets.values, err)
+            raise _AttemptFailed(_Attempt(error, request_sent=True)) from cause
         del raw
         if secrets.needed_for(result):
             scrub_api_errors(result, secrets.values)
@@ -429,41 +437,6 @@ class Transport:
             service=service,
             action=action,
         )
-
-    @staticmethod
-    async def _parse(
-        raw: bytes | bytearray,
-        content_type: str,
-        name: str,
-        secrets: RequestSecrets | frozenset[str],
-    ) -> Any:
-        try:
-            return await parse_json(raw)
-        except (ValueError, RecursionError) as err:
-            # RecursionError: arrays or objects nested deeper than the parser's stack.
-            values = secrets if isinstance(secrets, frozenset) else secrets.values
-            head = excerpt(raw, values, _EXCERPT)
-            kind = (
-                "an HTML page"
-                if "html" in content_type.lower() or head.lstrip().startswith("<")
-                else "JSON nested too deep"
-                if isinstance(err, RecursionError)
-                else "invalid JSON"
-            )
-            # The parser's own error keeps the whole body (JSONDecodeError.doc): chain a
-            # short account of it instead, so no exception holds the answer.
-            cause = ValueError(f"{type(err).__name__} at byte {_error_position(err)}")
-            raise _AttemptFailed(
-                _Attempt(
-                    KalturaProtocolError(f"{name} answered {kind}: {head[:80]!r}"),
-                    request_sent=True,
-                )
-            ) from cause
-
-
-def _error_position(err: BaseException) -> str:
-    pos = getattr(err, "pos", None)
-    return str(pos) if isinstance(pos, int) else "?"
 
 
 def _capped(timeout: aiohttp.ClientTimeout, left: float, name: str) -> aiohttp.ClientTimeout:

@@ -28,6 +28,7 @@ from typing import Any, Final
 from .._errors import KalturaValidationError
 from .._kind import Kind
 from .._model import INSERT_ONLY, READ_ONLY, UNSET, FieldSpec, KalturaObject
+from ._encoders import ObjectEncoder, compile_encoder
 from ._registry import all_fields, is_a, resolve_enum
 
 __all__ = [
@@ -262,24 +263,59 @@ def encode_object(
     if _active is None:
         _active = {}
     key = _enter(_active, obj, where)
-    out: dict[str, Any] = {"objectType": cls.__kaltura_object_type__}
-    specs, values_of = _sendable(cls)
-    values = values_of(obj)
-    # A filter class has a hundred fields and a call sets two: pair each field with its
-    # value in C and visit only those that are set.
-    for (attr, wire, kind, flags), value in compress(
-        zip(specs, values, strict=True), map(is_not, values, repeat(UNSET))
-    ):
-        if update and flags & INSERT_ONLY:
-            continue
-        if value is None:
-            out[wire + "__null"] = ""
-        elif type(value) is str and kind is Kind.STR:
-            out[wire] = _check_str(f"{where}.{attr}", value)
-        else:
-            out[wire] = encode_value(kind, value, f"{where}.{attr}", update=update, _active=_active)
+    encoder = _encoders.get(cls) or _new_encoder(cls)
+    out = encoder(obj, update, where, _active)
     del _active[key]
     return out
+
+
+def _encode_field(kind: Kind, value: Any, path: str, update: bool, active: _Active) -> Any:
+    """One set, non-None field value of an object (``path``: ``where.attr``)."""
+    if type(value) is str and kind is Kind.STR:
+        return _check_str(path, value)
+    return encode_value(kind, value, path, update=update, _active=active)
+
+
+def _generic_encoder(cls: type[KalturaObject]) -> ObjectEncoder:
+    specs, values_of = _sendable(cls)
+    object_type = cls.__kaltura_object_type__
+
+    def encode_generic(
+        obj: KalturaObject, update: bool, where: str, active: _Active
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {"objectType": object_type}
+        values = values_of(obj)
+        # Pair each field with its value in C and visit only those that are set.
+        for (attr, wire, kind, flags), value in compress(
+            zip(specs, values, strict=True), map(is_not, values, repeat(UNSET))
+        ):
+            if update and flags & INSERT_ONLY:
+                continue
+            if value is None:
+                out[wire + "__null"] = ""
+            else:
+                out[wire] = _encode_field(kind, value, f"{where}.{attr}", update, active)
+        return out
+
+    return encode_generic
+
+
+#: Each class's compiled encoder (or its generic one, when it cannot be compiled).
+_encoders: dict[type[KalturaObject], ObjectEncoder] = {}
+#: Classes encoded once so far: a class met once (a script's one call) is not worth
+#: compiling for, so the second use compiles.
+_met_once: set[type[KalturaObject]] = set()
+
+
+def _new_encoder(cls: type[KalturaObject]) -> ObjectEncoder:
+    if cls not in _met_once:
+        _met_once.add(cls)
+        return _generic_encoder(cls)
+    encoder = compile_encoder(cls, _sendable(cls)[0], _encode_field)
+    if encoder is None:
+        encoder = _generic_encoder(cls)
+    _encoders[cls] = encoder
+    return encoder
 
 
 _sendable_cache: dict[type[KalturaObject], tuple[tuple[FieldSpec, ...], Any]] = {}

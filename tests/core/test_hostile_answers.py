@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from kaltura_async import KalturaProtocolError
+from kaltura_async import KalturaProtocolError, _json
+from kaltura_async._answers import unparsable
 from kaltura_async._codec import decode, decode_any
 from kaltura_async._kind import Kind
-from kaltura_async._transport import Transport, _AttemptFailed
 
 
 def nested(depth: int) -> Any:
@@ -43,10 +43,11 @@ def test_error_message_of_a_huge_answer_is_short() -> None:
     assert len(str(info.value)) < 200
 
 
-async def test_transport_parse_of_json_nested_too_deep() -> None:
-    with pytest.raises(_AttemptFailed) as info:
-        await Transport._parse(
-            b"[" * 100_000 + b"]" * 100_000, "application/json", "media.get", frozenset()
-        )
-    assert isinstance(info.value.info.error, KalturaProtocolError)
-    assert "nested too deep" in str(info.value.info.error)
+def test_an_answer_nested_too_deep_is_named_so() -> None:
+    raw = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(RecursionError) as caught:
+        _json.loads(raw)
+    error, cause = unparsable(raw, "application/json", "media.get", frozenset(), caught.value)
+    assert isinstance(error, KalturaProtocolError)
+    assert "nested too deep" in str(error)
+    assert str(cause) == "RecursionError at byte ?"
