@@ -121,10 +121,15 @@ class _ChunkPart(FilePart):
 
 def _chunk_timeout(base: Timeout | None, chunk_size: int) -> Timeout:
     """One chunk attempt: long enough for ``chunk_size`` at a slow rate, and for the
-    server's wait on the final chunk; connect stays as configured."""
+    server's wait on the final chunk; connect stays as configured. A total of minutes
+    would let a stalled server hold a chunk that long, so a chunk also gets a read
+    timeout of at least the final chunk's wait (unless every timeout is off)."""
     base = base or Timeout()
     total = None if base.total is None else max(base.total, _FINAL_WAIT + chunk_size / _MIN_RATE)
-    sock_read = None if base.sock_read is None else max(base.sock_read, _FINAL_WAIT)
+    if base.sock_read is not None:
+        sock_read: float | None = max(base.sock_read, _FINAL_WAIT)
+    else:
+        sock_read = None if total is None else _FINAL_WAIT
     return Timeout(total=total, connect=base.connect, sock_read=sock_read)
 
 

@@ -174,3 +174,19 @@ def test_log_records_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
     logging.getLogger("kaltura_async").debug("params %s", {"ks": "djJ8c2VjcmV0", "entryId": "0_a"})
     text = caplog.records[-1].getMessage()
     assert "djJ8c2VjcmV0" not in text and "0_a" in text
+
+
+def test_calls_have_no_read_timeout_by_default_and_upload_chunks_have_one() -> None:
+    from kaltura_async._upload import _chunk_timeout
+
+    default = Timeout()
+    assert (default.total, default.connect, default.sock_read) == (60.0, 10.0, None)
+    assert default.to_aiohttp().sock_read is None
+    chunk = _chunk_timeout(default, 8 * 1024 * 1024)
+    assert chunk.sock_read == 90.0
+    assert chunk.total is not None and chunk.total > 90.0
+    assert chunk.connect == 10.0
+    assert _chunk_timeout(Timeout(sock_read=120), 1024).sock_read == 120
+    assert _chunk_timeout(Timeout(sock_read=5), 1024).sock_read == 90.0
+    off = _chunk_timeout(Timeout.none(), 8 * 1024 * 1024)
+    assert (off.total, off.connect, off.sock_read) == (None, None, None)
