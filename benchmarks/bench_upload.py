@@ -226,7 +226,7 @@ async def throughput(
             [Contender("raw aiohttp, one request", raw)]
             + [
                 Contender(f"chunk_size={c // MiB} MiB", sdk(4, c))
-                for c in (1 * MiB, 2 * MiB, 4 * MiB, 8 * MiB, 16 * MiB)
+                for c in (1 * MiB, 2 * MiB, 4 * MiB, 8 * MiB, 16 * MiB, 32 * MiB)
             ],
         )
         rows += summarize(await measure(sweep, rounds=max(2, rounds // 2)))

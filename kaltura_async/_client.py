@@ -389,19 +389,23 @@ class KalturaClient(ServiceAccessors):
         """Upload a file in chunks, ``parallel`` at once, and return the FULL upload token.
 
         ``source`` is a path, bytes, a binary file object or an async iterator of bytes; it
-        is streamed, so memory stays near ``parallel * chunk_size`` (defaults 2 x 8 MiB).
+        is streamed. ``chunk_size`` defaults to 32 MiB for a path, a disk file or bytes
+        (read by position as each chunk is sent: memory stays near ``2 * parallel`` MiB)
+        and to 8 MiB for an async iterable or another file object (each chunk is held
+        while sent: memory stays near ``(parallel + 1) * chunk_size``); ``parallel``
+        defaults to 2.
         Failed chunks are sent again. ``progress(bytes_sent, total)`` is called as chunks
         complete (``total`` is None for a stream of unknown size). ``upload_token_id``
         resumes an interrupted upload (after a cancel or a crash) from the bytes the token
         already holds. Only the file's base name is ever sent.
         """
-        from ._upload import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL, upload
+        from ._upload import DEFAULT_PARALLEL, upload
 
         return await upload(
             self,
             source,
             file_name=file_name,
-            chunk_size=DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size,
+            chunk_size=chunk_size,
             parallel=DEFAULT_PARALLEL if parallel is None else parallel,
             progress=progress,
             upload_token_id=upload_token_id,

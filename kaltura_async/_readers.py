@@ -120,6 +120,10 @@ class Reader(ABC):
 
     name: str | None = None
     total: int | None = None
+    #: Whether :meth:`take` holds a chunk's bytes in memory while it is sent (a stream's
+    #: chunk does; a disk file's is read by position as it goes, the caller's bytes are
+    #: already in memory), so that memory grows with the chunk size.
+    holds_chunks: bool = True
 
     @abstractmethod
     async def read(self, n: int) -> bytes:
@@ -156,6 +160,7 @@ class BytesReader(Reader):
         self._view = memoryview(data).cast("B")
         self._pos = 0
         self.total = len(self._view)
+        self.holds_chunks = False
 
     async def read(self, n: int) -> bytes:
         chunk = bytes(self._view[self._pos : self._pos + n])
@@ -203,6 +208,7 @@ class FileReader(Reader):
             fh.seek(here)
             if _plain_file(fh):
                 self._fd = fh.fileno()
+                self.holds_chunks = False
             self._pos = here
 
     def _read_full(self, n: int) -> bytes:

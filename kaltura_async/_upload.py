@@ -44,20 +44,25 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "DEFAULT_PARALLEL",
+    "FILE_CHUNK_SIZE",
     "MAX_PARALLEL",
     "ProgressCallback",
     "UploadSource",
     "upload",
 ]
 
-#: Chosen from benchmarks/bench_upload.py on the emulator. Every chunk costs the server a
-#: request and an append, and at parallel 1 the wire idles meanwhile: 8 MiB chunks at
-#: parallel 1 matched one raw request (1.01x) where 4 MiB ones reached 0.43-0.67x; 16 MiB
-#: gained nothing more and re-sends more after a failure. Checked again once chunks were
-#: streamed (parallel 1, 128 MiB, ratio to one raw POST): 4 MiB 0.90x, 8 MiB 0.83-1.17x,
-#: 16 MiB 0.50-1.14x, 32 MiB 0.96-1.14x, all within this machine's noise; a stream holds
-#: ``(parallel + 1)`` chunks, so 8 MiB stays.
+#: Chunk size for a source whose chunks are held in memory while sent (an async iterable,
+#: a file object read sequentially): memory grows as ``(parallel + 1)`` chunks, so 8 MiB.
+#: Chosen from benchmarks/bench_upload.py on the emulator: every chunk costs the server a
+#: request and an append; 8 MiB chunks at parallel 1 reached 0.83-1.17x of one raw request,
+#: 4 MiB ones 0.43-0.90x.
 DEFAULT_CHUNK_SIZE: Final = 8 * MiB
+#: Chunk size for a disk file or bytes, whose chunks are streamed by position (memory stays
+#: about ``2 x parallel`` MiB whatever the chunk size): fewer round trips keep the wire busy
+#: at low parallelism. 128 MiB at parallel 1, ratio to one raw POST (medians of 7 rounds,
+#: three runs): 8 MiB 0.82-1.07x, 16 MiB 0.84-1.22x, 32 MiB 0.91-1.27x, 64 MiB 0.95-1.27x;
+#: 32 MiB keeps what a failed chunk sends again small.
+FILE_CHUNK_SIZE: Final = 32 * MiB
 #: Two chunks in flight hide most of the per-chunk round trip; 4 and 8 measured no faster
 #: (the server is the bottleneck) while memory grows with them: peak RSS growth on a 512 MB
 #: stream measured 43 MiB at 8 MiB x 2, 65 at x 3, 81 at x 4 (24 MiB at 8 MiB x 2 once a
@@ -272,16 +277,19 @@ async def upload(
     source: UploadSource,
     *,
     file_name: str | None = None,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_size: int | None = None,
     parallel: int = DEFAULT_PARALLEL,
     progress: ProgressCallback | None = None,
     upload_token_id: str | None = None,
 ) -> UploadToken:
     """Upload ``source`` to a new upload token (or resume ``upload_token_id``) and return
-    the token, in status FULL_UPLOAD. See :meth:`KalturaClient.upload`."""
+    the token, in status FULL_UPLOAD. See :meth:`KalturaClient.upload`. ``chunk_size``
+    None: :data:`FILE_CHUNK_SIZE` for a disk file or bytes, :data:`DEFAULT_CHUNK_SIZE`
+    for a source whose chunks are held in memory."""
     from .types.upload_token import UploadToken
 
-    check_int(chunk_size, "chunk_size", low=1)
+    if chunk_size is not None:
+        check_int(chunk_size, "chunk_size", low=1)
     check_int(parallel, "parallel", low=1, high=MAX_PARALLEL)
     if progress is not None and not callable(progress):
         raise KalturaValidationError("progress must be callable", field="progress")
@@ -294,6 +302,8 @@ async def upload(
     if file_name is not None and not isinstance(file_name, str):
         raise KalturaValidationError("file_name must be a string", field="file_name")
     reader = await open_reader(source)
+    if chunk_size is None:
+        chunk_size = DEFAULT_CHUNK_SIZE if reader.holds_chunks else FILE_CHUNK_SIZE
     try:
         name = base_name(file_name or reader.name)
         total = reader.total

@@ -58,7 +58,7 @@ def _add_connection(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .._upload import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL, MAX_PARALLEL
+    from .._upload import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL, FILE_CHUNK_SIZE, MAX_PARALLEL
     from ..enums.media_type import MediaType
 
     parser = ArgumentParser(
@@ -126,7 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     upload.add_argument(
         "--chunk-size",
         type=positive_int,
-        help=f"bytes per chunk (default {DEFAULT_CHUNK_SIZE}, as the SDK's)",
+        help=(
+            f"bytes per chunk (default, as the SDK's: {FILE_CHUNK_SIZE} for a regular "
+            f"file, {DEFAULT_CHUNK_SIZE} for a pipe)"
+        ),
     )
     upload.add_argument(
         "--media-type",

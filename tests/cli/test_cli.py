@@ -415,7 +415,7 @@ def test_settings_repr_hides_secrets() -> None:
 
 
 def test_upload_defaults_are_the_sdks(capsys: pytest.CaptureFixture[str]) -> None:
-    from kaltura_async._upload import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL
+    from kaltura_async._upload import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL, FILE_CHUNK_SIZE
     from kaltura_async.cli import build_parser
 
     args = build_parser().parse_args(["upload", "a.mp4"])
@@ -424,7 +424,8 @@ def test_upload_defaults_are_the_sdks(capsys: pytest.CaptureFixture[str]) -> Non
     with pytest.raises(SystemExit):
         build_parser().parse_args(["upload", "--help"])
     shown = " ".join(capsys.readouterr().out.split())
-    assert f"default {DEFAULT_PARALLEL}," in shown and f"default {DEFAULT_CHUNK_SIZE}," in shown
+    assert f"default {DEFAULT_PARALLEL}," in shown
+    assert f"{FILE_CHUNK_SIZE} for a regular file, {DEFAULT_CHUNK_SIZE} for a pipe" in shown
 
 
 @pytest.mark.parametrize("module", ["_commands", "_demo", "_output", "_settings"])

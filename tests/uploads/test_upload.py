@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,26 @@ async def test_single_chunk_is_one_call(client: KalturaClient, emu: KalturaEmula
     token = await client.upload(data, chunk_size=CHUNK)
     assert emu.counters[("uploadToken", "upload")] == 1
     assert assembled(emu, token) == sha256(data)
+
+
+async def test_the_default_chunk_size_follows_the_source(
+    client: KalturaClient, emu: KalturaEmulator, big_file: tuple[Path, str]
+) -> None:
+    """A path, a disk file or bytes: 32 MiB chunks (read by position); a stream: 8 MiB."""
+    path, digest = big_file  # 50 MiB
+
+    async def stream() -> AsyncIterator[bytes]:
+        with path.open("rb") as fh:
+            while piece := fh.read(1024 * 1024):
+                yield piece
+
+    with path.open("rb") as fh:
+        data = path.read_bytes()
+        for source, chunks in ((path, 2), (fh, 2), (data, 2), (stream(), 7)):
+            before = emu.counters[("uploadToken", "upload")]
+            token = await client.upload(source, file_name="big.mov")
+            assert emu.counters[("uploadToken", "upload")] - before == chunks
+            assert assembled(emu, token) == digest
 
 
 @pytest.fixture(scope="module")
