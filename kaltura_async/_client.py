@@ -9,8 +9,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Never, TypeVar, Unpack
 from urllib.parse import urlsplit
 
-import anyio
-
 from ._call import ActionSpec, Call, is_safe_action
 from ._checks import check_int, check_optional_int
 from ._config import (
@@ -32,6 +30,7 @@ if TYPE_CHECKING:
     import ssl
 
     import aiohttp
+    import anyio
 
     from ._model import KalturaObject
     from ._multirequest import BatchOptions, MultiRequest, MultiResponse
@@ -328,6 +327,8 @@ class KalturaClient(ServiceAccessors):
     def limiter(self) -> anyio.CapacityLimiter:
         """The client-wide bound on calls that ``gather`` and batches run at once."""
         if self._shared.limiter is None:
+            import anyio  # on first use: a client that only awaits calls never needs it
+
             self._shared.limiter = anyio.CapacityLimiter(self._max_concurrency)
         return self._shared.limiter
 
@@ -335,6 +336,8 @@ class KalturaClient(ServiceAccessors):
         """Run independent calls concurrently; results in order; the first error raises
         (the others are cancelled). For per-call outcomes use a ``MultiRequest`` with
         ``strategy="concurrent"``."""
+        import anyio
+
         check_optional_int(limit, "limit", low=1)
         results: list[Any] = [None] * len(calls)
         local = anyio.CapacityLimiter(limit) if limit is not None else None
@@ -467,6 +470,8 @@ class KalturaClient(ServiceAccessors):
 
 
 def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException | None:
+    import anyio
+
     for exc in group.exceptions:
         if isinstance(exc, BaseExceptionGroup):
             inner = _first_error(exc)

@@ -10,11 +10,9 @@ import math
 import random
 import time
 from collections.abc import Generator, Iterator, Mapping
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 import attrs
-import backoff
 
 from ._errors import KalturaValidationError
 
@@ -271,6 +269,9 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    # The HTTP-date form is rare: its parser (and the email package) load on first use.
+    from email.utils import parsedate_to_datetime
+
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
@@ -330,6 +331,8 @@ class RetryPolicy:
 
     def ceilings(self) -> Iterator[float]:
         """The un-jittered delay ceilings of retries 1, 2, 3...: backoff's exponential."""
+        import backoff  # on the first retry: most processes never wait for one
+
         gen = backoff.expo(base=2, factor=self.base_delay, max_value=self.max_delay)
         next(gen)  # backoff's wait generators are primed before their first value
         return gen
@@ -344,6 +347,8 @@ class RetryPolicy:
         ``max_retry_after`` stops retrying. Full jitter: a uniform draw in
         ``[0, ceiling]``, which spreads a fleet of workers that failed together.
         """
+        import backoff
+
         jitter = backoff.full_jitter if rng is None else (lambda v: rng.uniform(0.0, v))
         ceilings = self.ceilings()
         retry_after = yield None  # primed by the caller with send(None)
