@@ -7,8 +7,12 @@ server or a neighbour held the cores does not count):
 
 - raw aiohttp + ``json.loads``: the baseline;
 - raw aiohttp + the SDK's parse and typed decode: what typed models cost on their own;
-- ``client.media.list(...)``: the whole SDK call (build, validate, encode, KS, transport,
-  decode).
+- ``transport.post`` of a ready body + typed decode: the SDK's transport (timeouts, body
+  cap, retry bookkeeping) in place of raw aiohttp;
+- ``await call`` of a call built once: the pipeline (prepare: options, validation,
+  encoding; send; outcome) on top of that;
+- ``client.media.list(...)``: the whole SDK call, its filter and pager objects built each
+  time as a user's code does.
 
 The differences are the price of each layer. ``--profile`` then runs the SDK contender
 under cProfile and prints its top functions by own time.
@@ -57,6 +61,19 @@ async def measure(
         async with session.post(target, data=json.dumps(BODY).encode(), headers=headers) as r:
             decode(LIST, _json.loads(await r.read()))
 
+    transport = client.transport
+    no_retry = RetryPolicy.none()
+
+    async def transport_typed() -> None:
+        decode(LIST, await transport.post("media", "list", BODY, safe=True, retry=no_retry))
+
+    built_once = client.media.list(
+        filter=MediaEntryFilter(name_like="demo"), pager=FilterPager(page_size=5)
+    )
+
+    async def await_built() -> None:
+        await built_once
+
     async def sdk() -> None:
         await client.media.list(
             filter=MediaEntryFilter(name_like="demo"), pager=FilterPager(page_size=5)
@@ -65,6 +82,8 @@ async def measure(
     contenders: dict[str, Callable[[], Awaitable[None]]] = {
         "raw aiohttp + json.loads": raw,
         "raw aiohttp + SDK parse and typed decode": raw_typed,
+        "SDK transport.post + typed decode": transport_typed,
+        "await a call built once": await_built,
         "kaltura-async client.media.list": sdk,
     }
     samples: dict[str, list[float]] = {name: [] for name in contenders}
