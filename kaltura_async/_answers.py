@@ -33,6 +33,7 @@ from ._logging import REDACTED, _secret_key, redact_text
 T = TypeVar("T")
 
 __all__ = [
+    "EXCERPT_CHARS",
     "INLINE_PARSE_LIMIT",
     "BodyTooLarge",
     "ResponseReader",
@@ -48,6 +49,9 @@ __all__ = [
 #: Bodies up to this size are parsed on the loop (well under a millisecond or two); larger
 #: ones in a worker thread.
 INLINE_PARSE_LIMIT: Final = 1024 * 1024
+
+#: Characters of an answer quoted in an error message (secrets removed).
+EXCERPT_CHARS: Final = 200
 
 #: Secrets shorter than this are not searched for in answers (``"1"`` would mask digits).
 _MIN_SECRET = 6
@@ -219,7 +223,7 @@ def unparsable(
     JSON) with a secret-free excerpt; the parser's own error is not chained, because it
     keeps the whole body (``JSONDecodeError.doc``).
     """
-    head = excerpt(raw, secrets, 200)
+    head = excerpt(raw, secrets, EXCERPT_CHARS)
     kind = (
         "an HTML page"
         if "html" in content_type.lower() or head.lstrip().startswith("<")

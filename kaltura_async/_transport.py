@@ -21,6 +21,7 @@ from yarl import URL
 
 from . import _json
 from ._answers import (
+    EXCERPT_CHARS,
     INLINE_PARSE_LIMIT,
     BodyTooLarge,
     RequestSecrets,
@@ -47,7 +48,6 @@ from ._logging import logger
 __all__ = ["Transport"]
 
 JSON_CONTENT_TYPE: Final = "application/json"
-_EXCERPT: Final = 200
 _JSON_HEADERS: Final = {"Content-Type": JSON_CONTENT_TYPE}
 
 
@@ -329,7 +329,7 @@ class Transport:
                         _Attempt(
                             KalturaHTTPError(
                                 status,
-                                excerpt(raw, secrets.values, _EXCERPT),
+                                excerpt(raw, secrets.values, EXCERPT_CHARS),
                                 retry_after=retry_after,
                                 service=service,
                                 action=action,
