@@ -61,8 +61,17 @@ def normalize_service_url(url: str) -> str:
     text = url.strip().rstrip("/")
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
+        # Not the URL itself: its user info may hold a password.
+        what = (
+            "no host"
+            if parts.scheme in ("http", "https")
+            else f"the scheme {parts.scheme!r}"
+            if parts.scheme
+            else "no scheme"
+        )
         raise KalturaValidationError(
-            f"service_url must be an http(s) URL with a host, got {url!r}", field="service_url"
+            f"service_url must be an http(s) URL with a host (this one has {what})",
+            field="service_url",
         )
     if parts.query or parts.fragment:
         raise KalturaValidationError(

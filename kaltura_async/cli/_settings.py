@@ -57,8 +57,18 @@ class Settings:
                     "partner id must be an integer (--partner-id or KALTURA_PARTNER_ID)",
                     field="partner_id",
                 ) from None
+        service_url = pick("service_url", "KALTURA_SERVICE_URL")
+        if service_url is not None:
+            from .._client import normalize_service_url
+
+            try:
+                normalize_service_url(service_url)
+            except KalturaValidationError as exc:
+                raise UsageError(
+                    f"{exc} (--service-url or KALTURA_SERVICE_URL)", field="service_url"
+                ) from None
         return cls(
-            service_url=pick("service_url", "KALTURA_SERVICE_URL"),
+            service_url=service_url,
             partner_id=partner_id,
             admin_secret=pick("admin_secret", "KALTURA_ADMIN_SECRET"),
             ks=pick("ks", "KALTURA_KS"),

@@ -213,9 +213,13 @@ def test_flags_override_the_environment(env: dict[str, str]) -> None:
     run = Run(["call", "media", "count", "--partner-id", "nope"], env)
     assert run.code == 2
     assert "partner id must be an integer" in run.err
-    run = Run(["call", "media", "count", "--service-url", "ftp://x"], env)
-    assert run.code == 1
-    assert "service_url" in run.err
+    run = Run(["call", "media", "count", "--service-url", "ftp://user:s3cr3t@x"], env)
+    assert run.code == 2
+    assert "the scheme 'ftp'" in run.err and "--service-url or KALTURA_SERVICE_URL" in run.err
+    assert "s3cr3t" not in run.err + run.out
+    run = Run(["call", "media", "count"], {**env, "KALTURA_SERVICE_URL": "https://h?x=1"})
+    assert run.code == 2
+    assert "query or fragment" in run.err
 
 
 def test_usage_errors_exit_2(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:

@@ -100,6 +100,18 @@ def test_malformed_service_url(bad: object) -> None:
     assert info.value.field == "service_url"
 
 
+@pytest.mark.parametrize(
+    ("bad", "what"),
+    [("ftp://user:s3cr3t@x", "the scheme 'ftp'"), ("user:s3cr3t@x", "the scheme 'user'"),
+     ("https://:s3cr3t@", "no host"), ("s3cr3t", "no scheme")],
+)  # fmt: skip
+def test_a_malformed_service_url_is_not_repeated_in_the_error(bad: str, what: str) -> None:
+    with pytest.raises(KalturaValidationError) as info:
+        KalturaClient(bad)
+    assert what in str(info.value)
+    assert "s3cr3t" not in str(info.value) and "s3cr3t" not in repr(info.value)
+
+
 def test_regions() -> None:
     assert KalturaClient.for_region("frp2").service_url == "https://api.de.kaltura.com"
     assert KalturaClient.for_region("NVP1").service_url == "https://www.kaltura.com"
