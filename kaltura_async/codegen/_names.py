@@ -34,7 +34,7 @@ __all__ = [
     "strip_prefix",
 ]
 
-#: Members of ``KalturaClient`` (design.md and the issues) that a service attribute must not hide.
+#: Members of ``KalturaClient`` (its public API) that a service attribute must not hide.
 CLIENT_MEMBERS = frozenset(
     {
         "aclose",
