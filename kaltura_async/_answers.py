@@ -4,9 +4,10 @@ event loop free, and excerpts and messages that never carry a secret or a whole 
 - :class:`ResponseReader` reads the decompressed body chunk by chunk and stops as soon as
   it passes ``Limits.max_response_size``, so a never-ending chunked body or a gzip bomb
   costs at most the cap (plus one network chunk), never the whole stream.
-- :func:`parse_json` parses a small body at once and a large one in a worker thread, in
-  steps of one array element or object member, so the thread gives the interpreter lock
-  back between steps and the loop never waits on one long parse.
+- :func:`parses_inline` tells a small body, parsed at once on the loop, from a large one,
+  which :func:`parse_off_loop` parses in a worker thread in steps of one array element or
+  object member, so the thread gives the interpreter lock back between steps and the loop
+  never waits on one long parse.
 - :func:`excerpt` and :func:`scrub_api_errors` remove from what the server sent back the
   values of the request's secret-bearing parameters (KS, admin secret, token hash...) and
   anything shaped like a KS: a server or proxy that echoes the request cannot put a
@@ -38,7 +39,8 @@ __all__ = [
     "BodyTooLarge",
     "ResponseReader",
     "excerpt",
-    "parse_json",
+    "parse_off_loop",
+    "parses_inline",
     "RequestSecrets",
     "request_secrets",
     "scrub_api_errors",
@@ -198,13 +200,17 @@ def _scrub_one(answer: dict[str, Any], secrets: frozenset[str]) -> None:
 # ---------------------------------------------------------------------------- parsing
 
 
-async def parse_json(raw: bytes | bytearray) -> Any:
-    """Parse an answer: on the loop when small, in a worker thread in short steps when not.
+def parses_inline(raw: bytes | bytearray) -> bool:
+    """Whether an answer is small enough (:data:`INLINE_PARSE_LIMIT`) to parse on the loop
+    with :func:`kaltura_async._json.loads`; a larger one goes to :func:`parse_off_loop`."""
+    return len(raw) <= INLINE_PARSE_LIMIT
+
+
+async def parse_off_loop(raw: bytes | bytearray) -> Any:
+    """Parse a large answer in a worker thread, in short steps (:func:`parse_in_steps`).
 
     Raises ValueError (or RecursionError) as :func:`kaltura_async._json.loads` does.
     """
-    if len(raw) <= INLINE_PARSE_LIMIT:
-        return _json.loads(bytes(raw))
     return await asyncio.to_thread(in_worker, parse_in_steps, raw)
 
 

@@ -22,12 +22,12 @@ from yarl import URL
 from . import _json
 from ._answers import (
     EXCERPT_CHARS,
-    INLINE_PARSE_LIMIT,
     BodyTooLarge,
     RequestSecrets,
     ResponseReader,
     excerpt,
-    parse_json,
+    parse_off_loop,
+    parses_inline,
     scrub_api_errors,
     unparsable,
 )
@@ -401,9 +401,7 @@ class Transport:
             ) from err
         try:
             # A small body (the common case) is parsed right here, without a coroutine.
-            result = (
-                _json.loads(bytes(raw)) if len(raw) <= INLINE_PARSE_LIMIT else await parse_json(raw)
-            )
+            result = _json.loads(bytes(raw)) if parses_inline(raw) else await parse_off_loop(raw)
         except (ValueError, RecursionError) as err:
             error, cause = unparsable(raw, content_type, name, secrets.values, err)
             raise _AttemptFailed(_Attempt(error, request_sent=True)) from cause
