@@ -209,15 +209,11 @@ class Paginator(Generic[PageT]):
             objects = page_objects(page)
             full = len(objects) >= self.page_size
             fresh, moved = cursor.advance(objects)
-            if len(fresh) != len(objects):
-                page = _with_objects(page, fresh)
-            del objects
-            if fresh:
-                del fresh
-                yield page
-            else:
-                del fresh
-            del page
+            kept = _fresh_page(page, objects, fresh)
+            del objects, fresh, page
+            if kept is not None:
+                yield kept
+            del kept
             if not full:
                 return
             if not moved:
@@ -261,15 +257,11 @@ class Paginator(Generic[PageT]):
                 fresh, progressed = cursor.advance_second(objects, met)
                 moved = moved or progressed
                 full = len(objects) >= self.page_size
-                if len(fresh) != len(objects):
-                    page = _with_objects(page, fresh)
-                del objects
-                if fresh:
-                    del fresh
-                    yield page
-                else:
-                    del fresh
-                del page
+                kept = _fresh_page(page, objects, fresh)
+                del objects, fresh, page
+                if kept is not None:
+                    yield kept
+                del kept
                 if not full or (total is not None and index * self.page_size >= total):
                     break
                 index += 1
@@ -481,9 +473,15 @@ def page_total(page: Any) -> int | None:
     return total if isinstance(total, int) and not isinstance(total, bool) else None
 
 
-def _with_objects(page: P, objects: list[Any]) -> P:
+def _fresh_page(page: P, objects: list[Any], fresh: list[Any]) -> P | None:
+    """``page`` holding only ``fresh`` (the items of its ``objects`` not yielded before),
+    or None when nothing in it is new."""
+    if not fresh:
+        return None
+    if len(fresh) == len(objects):
+        return page
     if isinstance(page, list):
-        return objects  # type: ignore[return-value]
+        return fresh  # type: ignore[return-value]
     if isinstance(page, Mapping):
-        return {**page, "objects": objects}  # type: ignore[return-value]
-    return attrs.evolve(page, objects=objects)  # type: ignore[misc]
+        return {**page, "objects": fresh}  # type: ignore[return-value]
+    return attrs.evolve(page, objects=fresh)  # type: ignore[misc]
